@@ -1,0 +1,69 @@
+"""Bring a config dict written by older firmware up to `SCHEMA_VERSION`.
+
+`MIGRATIONS[n]` turns a version-n dict into a version-(n+1) dict. `migrate()`
+runs them in order on every load and import, before validation, so the rest of
+the code only ever sees the current schema. A file from newer firmware is
+refused: silently dropping sections we do not know would lose the owner's work.
+
+To add a section in a later issue: add the field (with a default) to
+`schema.Config`, bump `SCHEMA_VERSION`, and add e.g.
+
+    def _v1_to_v2(d: dict) -> dict:
+        d.setdefault("vips", [])
+        return d
+
+    MIGRATIONS = {1: _v1_to_v2}
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from firmware.config.schema import SCHEMA_VERSION
+from firmware.errors import ConfigError
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def migrate(
+    raw: Any,
+    migrations: Mapping[int, Migration] | None = None,
+    target: int = SCHEMA_VERSION,
+) -> Any:
+    """A deep copy of `raw` upgraded to `target`; the caller's dict is never touched.
+
+    Anything that is not a dict is returned as is (validation says what is wrong
+    with it). Raises ConfigError on a missing, malformed or too new version.
+    """
+    if not isinstance(raw, dict):
+        return raw
+    table = MIGRATIONS if migrations is None else migrations
+    version = _version_of(raw, target)
+    data = copy.deepcopy(raw)
+    while version < target:
+        step = table.get(version)
+        if step is None:
+            raise ConfigError([("schema_version", f"no migration from version {version}")])
+        data = step(data)
+        version += 1
+        data["schema_version"] = version
+    return data
+
+
+def _version_of(raw: dict[str, Any], target: int) -> int:
+    if "schema_version" not in raw:
+        raise ConfigError([("schema_version", f"missing (this firmware writes {target})")])
+    version = raw["schema_version"]
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ConfigError([("schema_version", f"expected a whole number >= 1, got {version!r}")])
+    if version > target:
+        raise ConfigError([(
+            "schema_version",
+            f"this config is from newer firmware (version {version}); this firmware "
+            f"reads versions up to {target}: upgrade the firmware first",
+        )])
+    return version

@@ -1,0 +1,273 @@
+"""The box's configuration, schema version 1, as frozen dataclasses.
+
+A `Config` is only ever built by `firmware.config.validate` from a dict that
+passed every check, so code that reads it (routing, calls, lines, the web page)
+can trust it: phone numbers are E.164, references resolve, time ranges do not
+overlap. `to_dict()` gives the JSON form back (what `config export` prints and
+what the store writes).
+
+Later issues add sections (routing rules, VIPs, block lists, caps, web users):
+a new dataclass here, a field on `Config` with a default, a bump of
+`SCHEMA_VERSION` and a function in `migrations.py` that adds the section to
+older files.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any, ClassVar
+
+SCHEMA_VERSION = 1
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_MINUTES = 24 * 60
+
+
+class Strategy(enum.Enum):
+    """How a ring group picks who rings (FEATURES.md R1-R6)."""
+
+    SEQUENTIAL = "sequential"
+    RANDOM = "random"
+    ROTATING = "rotating"
+    RING_ALL = "ring_all"
+    PERCENTAGE = "percentage"
+    LONGEST_IDLE = "longest_idle"
+    FEWEST_ANSWERED = "fewest_answered"
+
+
+@dataclass(frozen=True, order=True)
+class TimeRange:
+    """Minutes since midnight, start inclusive, end exclusive. JSON: "HH:MM-HH:MM"."""
+
+    start: int
+    end: int
+
+    STRING_ONLY: ClassVar[bool] = True
+
+    @classmethod
+    def from_str(cls, text: str) -> TimeRange:
+        """Parse "09:00-12:00" ("24:00" is allowed as an end); ValueError says why not."""
+        parts = text.split("-")
+        if len(parts) != 2:
+            raise ValueError(f'"{text}" is not a time range like "09:00-12:00"')
+        start, end = (_minutes(p, text) for p in parts)
+        if start == DAY_MINUTES:
+            raise ValueError(f'"{text}": a range cannot start at 24:00')
+        if end <= start:
+            raise ValueError(f'"{text}": the range ends before it starts')
+        return cls(start, end)
+
+    def contains(self, minute: int) -> bool:
+        return self.start <= minute < self.end
+
+    def overlaps(self, other: TimeRange) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def to_json(self) -> str:
+        return str(self)
+
+    def __str__(self) -> str:
+        return f"{_hhmm(self.start)}-{_hhmm(self.end)}"
+
+
+def _minutes(hhmm: str, whole: str) -> int:
+    hh, sep, mm = hhmm.strip().partition(":")
+    if not (sep and len(hh) == 2 and len(mm) == 2 and hh.isdigit() and mm.isdigit()):
+        raise ValueError(f'"{whole}" is not a time range like "09:00-12:00"')
+    hours, minutes = int(hh), int(mm)
+    if minutes > 59 or hours > 24 or (hours == 24 and minutes):
+        raise ValueError(f'"{whole}": {hhmm.strip()} is not a time of day')
+    return hours * 60 + minutes
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+# --- sections ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    company_name: str = ""
+    country: str = "CN"  # ISO 3166 region: how local numbers are read
+    timezone: str = "Asia/Shanghai"
+    outside_line_prefix: str = "0"  # desk phones dial this first to get a line out
+
+
+@dataclass(frozen=True)
+class GsmLineConfig:
+    """A SIM in a USB modem. `modem` is the board's modem id, or "auto" (in order)."""
+
+    name: str  # "gsm0"
+    modem: str = "auto"
+    number: str | None = None  # the SIM's own number, E.164
+    sim_pin: str | None = None
+
+
+@dataclass(frozen=True)
+class FxsPortConfig:
+    """An analog desk phone port on the board."""
+
+    name: str  # "fxs0"
+
+
+@dataclass(frozen=True)
+class Lines:
+    gsm: tuple[GsmLineConfig, ...] = ()
+    fxs: tuple[FxsPortConfig, ...] = ()
+
+
+@dataclass(frozen=True)
+class Extension:
+    """A desk phone's short number. `port` names an FXS port (later also SIP)."""
+
+    number: str  # 2-6 digits
+    name: str
+    port: str
+
+
+@dataclass(frozen=True)
+class BoundNumber:
+    """A mobile or landline a member of staff answers on. `id` is how others refer to it."""
+
+    id: str
+    name: str
+    number: str  # E.164
+
+
+@dataclass(frozen=True)
+class GroupMember:
+    """An extension number (digits) or a bound-number id; `share` only for percentage."""
+
+    target: str
+    share: int | None = None
+
+    STRING_ONLY: ClassVar[bool] = False
+
+    @classmethod
+    def from_str(cls, text: str) -> GroupMember:
+        return cls(text)
+
+    @property
+    def is_extension(self) -> bool:
+        return self.target.isdigit()
+
+    def to_json(self) -> str | dict[str, Any]:
+        return self.target if self.share is None else {"target": self.target, "share": self.share}
+
+
+@dataclass(frozen=True)
+class RingGroup:
+    name: str
+    members: tuple[GroupMember, ...]
+    strategy: Strategy = Strategy.SEQUENTIAL
+    ring_time: int = 20  # seconds each member rings
+    total_ring_time: int = 60  # seconds before the group counts as "nobody available"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Weekly open hours in the box's timezone; a day with no range is closed."""
+
+    mon: tuple[TimeRange, ...] = ()
+    tue: tuple[TimeRange, ...] = ()
+    wed: tuple[TimeRange, ...] = ()
+    thu: tuple[TimeRange, ...] = ()
+    fri: tuple[TimeRange, ...] = ()
+    sat: tuple[TimeRange, ...] = ()
+    sun: tuple[TimeRange, ...] = ()
+
+    def day(self, weekday: int | str) -> tuple[TimeRange, ...]:
+        """Ranges of a day, by name ("mon") or by `datetime.weekday()` (0 = Monday)."""
+        return getattr(self, weekday if isinstance(weekday, str) else WEEKDAYS[weekday])
+
+    def is_open(self, weekday: int | str, minute: int) -> bool:
+        return any(r.contains(minute) for r in self.day(weekday))
+
+
+@dataclass(frozen=True)
+class DutyEntry:
+    """On `days`, during `hours`, the bound number `person` takes after-hours calls."""
+
+    days: tuple[str, ...]
+    person: str  # bound-number id
+    hours: TimeRange = TimeRange(0, DAY_MINUTES)
+
+
+@dataclass(frozen=True)
+class DutyRoster:
+    entries: tuple[DutyEntry, ...] = ()
+    default: str | None = None  # bound-number id when no entry matches
+
+    def person_at(self, weekday: int | str, minute: int) -> str | None:
+        """The bound-number id on duty at that time, else the default (may be None)."""
+        day = weekday if isinstance(weekday, str) else WEEKDAYS[weekday]
+        for entry in self.entries:
+            if day in entry.days and entry.hours.contains(minute):
+                return entry.person
+        return self.default
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """Who answers the company line during open hours."""
+
+    ring_group: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    schema_version: int = SCHEMA_VERSION
+    settings: Settings = Settings()
+    lines: Lines = Lines()
+    extensions: tuple[Extension, ...] = ()
+    bound_numbers: tuple[BoundNumber, ...] = ()
+    ring_groups: tuple[RingGroup, ...] = ()
+    schedule: Schedule = Schedule()
+    duty_roster: DutyRoster = DutyRoster()
+    # Busy/no-answer forwarding (R14): empty (off) or 4-10 E.164 numbers / bound-number ids.
+    forward_chain: tuple[str, ...] = ()
+    inbound: Inbound = Inbound()
+
+    def extension(self, number: str) -> Extension | None:
+        return next((e for e in self.extensions if e.number == number), None)
+
+    def bound_number(self, ident: str) -> BoundNumber | None:
+        return next((b for b in self.bound_numbers if b.id == ident), None)
+
+    def ring_group(self, name: str) -> RingGroup | None:
+        return next((g for g in self.ring_groups if g.name == name), None)
+
+
+def to_dict(obj: Any) -> Any:
+    """The JSON form of a config (or any part of it): plain dicts, lists, str, int."""
+    if hasattr(obj, "to_json"):
+        return obj.to_json()
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, tuple | list):
+        return [to_dict(item) for item in obj]
+    if isinstance(obj, enum.Enum):
+        return obj.value
+    return obj
+
+
+def summary(config: Config) -> dict[str, int]:
+    """Counts for a one-line report ("4 extensions, 3 bound numbers, ...")."""
+    return {
+        "extensions": len(config.extensions),
+        "bound_numbers": len(config.bound_numbers),
+        "ring_groups": len(config.ring_groups),
+        "gsm_lines": len(config.lines.gsm),
+        "fxs_ports": len(config.lines.fxs),
+    }
+
+
+__all__ = [
+    "DAY_MINUTES", "SCHEMA_VERSION", "WEEKDAYS", "BoundNumber", "Config", "DutyEntry",
+    "DutyRoster", "Extension", "FxsPortConfig", "GroupMember", "GsmLineConfig", "Inbound",
+    "Lines", "RingGroup", "Schedule", "Settings", "Strategy", "TimeRange", "summary",
+    "to_dict",
+]

@@ -1,0 +1,513 @@
+"""Turn an untrusted dict into a `Config`, or refuse it with every reason at once.
+
+Used by the store before every write and on every load, by `config check`, and
+by the web page before it offers a save. Three passes, all collecting into one
+list of (field path, reason) pairs:
+
+1. structure: walk the schema dataclasses and their type hints; wrong types,
+   unknown keys and missing fields are reported at their path;
+2. field checks (`_FIELD_CHECKS`): formats, ranges, phone numbers (normalised
+   to E.164 with `phonenumbers` for the box's country), overlapping hours;
+3. cross references (`_cross_check`): ports, extensions, bound numbers and ring
+   groups that are named must exist.
+
+A part that failed an earlier pass is `INVALID` and later passes skip it, so one
+mistake is reported once. Nothing escapes with `INVALID` inside: any error
+raises `ConfigError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import re
+import types
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import MISSING, dataclass, field, fields
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+
+from firmware.config import schema as s
+from firmware.config.migrations import migrate
+from firmware.errors import ConfigError
+
+ROOT = "(config)"
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+
+
+class _Bad(Exception):
+    """A field check failed; `sub` extends the path (e.g. "[2]")."""
+
+    def __init__(self, reason: str, sub: str = ""):
+        super().__init__(reason)
+        self.reason, self.sub = reason, sub
+
+
+@dataclass
+class _Ctx:
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    country: str = "CN"  # set by the settings.country check, read by phone checks
+    path: str = ""  # the field a check is looking at (set by _run_check)
+
+    def add(self, path: str, reason: str) -> None:
+        self.errors.append((path or ROOT, reason))
+
+    def flag(self, sub: str, reason: str) -> None:
+        """A check reports a problem below its field and carries on (e.g. "[2]")."""
+        self.add(self.path + sub, reason)
+
+
+def check_config(raw: Any) -> s.Config:
+    """Migrate `raw` to the current schema and validate it; raise ConfigError if invalid."""
+    return parse_config(migrate(raw))
+
+
+def parse_config(raw: Any) -> s.Config:
+    """Validate a dict already at the current schema version; raise ConfigError if invalid."""
+    ctx = _Ctx()
+    config = _build(s.Config, raw, "", ctx)
+    if config is not INVALID:
+        _cross_check(config, ctx)
+    if ctx.errors:
+        raise ConfigError(ctx.errors)
+    return config
+
+
+# --- pass 1: structure ------------------------------------------------------
+
+
+def _build(tp: Any, value: Any, path: str, ctx: _Ctx) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = next(a for a in typing.get_args(tp) if a is not type(None))
+        return None if value is None else _build(inner, value, path, ctx)
+    if origin is tuple:
+        return _build_list(typing.get_args(tp)[0], value, path, ctx)
+    if tp in (str, int):
+        return _scalar(tp, value, path, ctx)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return _enum(tp, value, path, ctx)
+    if hasattr(tp, "from_str") and isinstance(value, str):
+        try:
+            return tp.from_str(value)
+        except ValueError as exc:
+            ctx.add(path, str(exc))
+            return INVALID
+    if getattr(tp, "STRING_ONLY", False):
+        ctx.add(path, f"expected a string, got {_json_type(value)}")
+        return INVALID
+    return _build_dataclass(tp, value, path, ctx)
+
+
+def _scalar(tp: type, value: Any, path: str, ctx: _Ctx) -> Any:
+    if isinstance(value, tp) and not isinstance(value, bool):
+        return value
+    wanted = "a string" if tp is str else "a whole number"
+    ctx.add(path, f"expected {wanted}, got {_json_type(value)}")
+    return INVALID
+
+
+def _enum(tp: type[enum.Enum], value: Any, path: str, ctx: _Ctx) -> Any:
+    try:
+        return tp(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in tp)
+        ctx.add(path, f"{value!r} is not one of: {choices}")
+        return INVALID
+
+
+def _build_list(item_tp: Any, value: Any, path: str, ctx: _Ctx) -> Any:
+    if not isinstance(value, list):
+        ctx.add(path, f"expected a list, got {_json_type(value)}")
+        return INVALID
+    return tuple(_build(item_tp, item, f"{path}[{i}]", ctx) for i, item in enumerate(value))
+
+
+def _build_dataclass(tp: type, value: Any, path: str, ctx: _Ctx) -> Any:
+    if not isinstance(value, dict):
+        ctx.add(path, f"expected an object, got {_json_type(value)}")
+        return INVALID
+    hints = _hints(tp)
+    for key in value:
+        if key not in hints:
+            ctx.add(_join(path, str(key)), _unknown_field(str(key), hints))
+    kwargs = {f.name: _field(tp, f, value, _join(path, f.name), ctx) for f in fields(tp)}
+    obj = tp(**kwargs)
+    check = _OBJECT_CHECKS.get(tp)
+    if check and not any(v is INVALID for v in kwargs.values()):
+        check(obj, path, ctx)
+    return obj
+
+
+def _field(tp: type, f: Any, value: dict, path: str, ctx: _Ctx) -> Any:
+    if f.name not in value:
+        if f.default is MISSING:
+            ctx.add(path, "missing")
+            return INVALID
+        return f.default
+    built = _build(_hints(tp)[f.name], value[f.name], path, ctx)
+    if built is INVALID or built is None:
+        return built
+    item_check = _ITEM_CHECKS.get((tp, f.name))
+    if item_check is not None:
+        built = tuple(_run_check(item_check, item, f"{path}[{i}]", ctx)
+                      for i, item in enumerate(built))
+    check = _FIELD_CHECKS.get((tp, f.name))
+    return built if check is None else _run_check(check, built, path, ctx)
+
+
+def _run_check(check: Callable[[Any, _Ctx], Any], value: Any, path: str, ctx: _Ctx) -> Any:
+    if value is INVALID:
+        return value
+    ctx.path = path
+    try:
+        return check(value, ctx)
+    except _Bad as bad:
+        ctx.add(path + bad.sub, bad.reason)
+        return INVALID
+
+
+@cache
+def _hints(tp: type) -> dict[str, Any]:
+    names = {f.name for f in fields(tp)}
+    return {k: v for k, v in typing.get_type_hints(tp).items() if k in names}
+
+
+def _unknown_field(key: str, hints: dict[str, Any]) -> str:
+    close = difflib.get_close_matches(key, hints, n=1)
+    return f'unknown field (did you mean "{close[0]}"?)' if close else "unknown field"
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false",
+             int: "a number", float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+# --- pass 2: field checks ---------------------------------------------------
+
+ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,31}")
+EXTENSION_RE = re.compile(r"\d{2,6}")
+
+
+def _matches(pattern: re.Pattern[str] | str, what: str) -> Callable[[str, _Ctx], str]:
+    def check(value: str, ctx: _Ctx) -> str:
+        if not re.fullmatch(pattern, value):
+            raise _Bad(f'"{value}" is not {what}')
+        return value
+
+    return check
+
+
+def _text(max_len: int) -> Callable[[str, _Ctx], str]:
+    def check(value: str, ctx: _Ctx) -> str:
+        value = value.strip()
+        if not value:
+            raise _Bad("must not be empty")
+        if len(value) > max_len:
+            raise _Bad(f"longer than {max_len} characters")
+        return value
+
+    return check
+
+
+def _within(low: int, high: int) -> Callable[[int, _Ctx], int]:
+    def check(value: int, ctx: _Ctx) -> int:
+        if not low <= value <= high:
+            raise _Bad(f"{value} is outside {low}..{high}")
+        return value
+
+    return check
+
+
+def _country(value: str, ctx: _Ctx) -> str:
+    region = value.upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise _Bad(f'"{value}" is not a country code phonenumbers knows (like "CN")')
+    ctx.country = region
+    return region
+
+
+def _timezone(value: str, ctx: _Ctx) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _Bad(f'"{value}" is not a known timezone (like "Asia/Shanghai")') from None
+    return value
+
+
+def _company_name(value: str, ctx: _Ctx) -> str:
+    if len(value) > 100:
+        raise _Bad("longer than 100 characters")
+    return value.strip()
+
+
+def phone_number(value: str, country: str) -> str:
+    """`value` as E.164, read as a local number of `country`; ValueError says why not."""
+    try:
+        parsed = phonenumbers.parse(value, country)
+    except phonenumbers.NumberParseException:
+        raise ValueError(f'"{value}" is not a phone number') from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError(f'"{value}" is not a valid phone number (country {country})')
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _phone(value: str, ctx: _Ctx) -> str:
+    try:
+        return phone_number(value, ctx.country)
+    except ValueError as exc:
+        raise _Bad(str(exc)) from None
+
+
+def _chain_entry(value: str, ctx: _Ctx) -> str:
+    return value if ID_RE.fullmatch(value) else _phone(value, ctx)
+
+
+def _member_target(value: str, ctx: _Ctx) -> str:
+    if EXTENSION_RE.fullmatch(value) or ID_RE.fullmatch(value):
+        return value
+    raise _Bad(f'"{value}" is neither an extension number nor a bound-number id')
+
+
+def _unique(key: Callable[[Any], Any], what: str) -> Callable[[tuple, _Ctx], tuple]:
+    """A list check: an item whose `key(item)` repeats an earlier one is flagged and dropped."""
+
+    def check(items: tuple, ctx: _Ctx) -> tuple:
+        seen: dict[Any, int] = {}
+        out = list(items)
+        for i, item in enumerate(items):
+            k = _safe_key(key, item)
+            if k is INVALID or k is None:
+                continue
+            if k in seen:
+                ctx.flag(f"[{i}]", f'{what} "{k}" repeats item [{seen[k]}]')
+                out[i] = INVALID
+            else:
+                seen[k] = i
+        return tuple(out)
+
+    return check
+
+
+def _safe_key(key: Callable[[Any], Any], item: Any) -> Any:
+    if item is INVALID:
+        return INVALID
+    k = key(item)
+    return k.value if isinstance(k, enum.Enum) else k
+
+
+def _no_overlap(ranges: tuple, ctx: _Ctx) -> tuple:
+    valid = sorted((r, i) for i, r in enumerate(ranges) if r is not INVALID)
+    latest: tuple[s.TimeRange, int] | None = None
+    for r, i in valid:
+        if latest is not None and latest[0].overlaps(r):
+            ctx.flag(f"[{i}]", f'"{r}" overlaps "{latest[0]}"')
+        if latest is None or r.end > latest[0].end:
+            latest = (r, i)
+    return ranges
+
+
+def _weekday(day: str, ctx: _Ctx) -> str:
+    if day not in s.WEEKDAYS:
+        raise _Bad(f'"{day}" is not a weekday ({", ".join(s.WEEKDAYS)})')
+    return day
+
+
+def _days(days: tuple, ctx: _Ctx) -> tuple:
+    if not days:
+        raise _Bad("name at least one weekday")
+    return _unique(lambda d: d, "weekday")(days, ctx)
+
+
+def _forward_chain(chain: tuple, ctx: _Ctx) -> tuple:
+    if chain and not 4 <= len(chain) <= 10:
+        raise _Bad(f"needs 4 to 10 numbers (or none to switch forwarding off), got {len(chain)}")
+    return _unique(lambda n: n, "number")(chain, ctx)
+
+
+def _members(members: tuple, ctx: _Ctx) -> tuple:
+    if not members:
+        raise _Bad("a ring group needs at least one member")
+    return _unique(lambda m: m.target, "member")(members, ctx)
+
+
+def _version(value: int, ctx: _Ctx) -> int:
+    if value != s.SCHEMA_VERSION:
+        raise _Bad(f"this firmware reads version {s.SCHEMA_VERSION}, got {value}")
+    return value
+
+
+_FIELD_CHECKS: dict[tuple[type, str], Callable[[Any, _Ctx], Any]] = {
+    (s.Config, "schema_version"): _version,
+    (s.Settings, "company_name"): _company_name,
+    (s.Settings, "country"): _country,
+    (s.Settings, "timezone"): _timezone,
+    (s.Settings, "outside_line_prefix"): _matches(r"\d{0,3}", "empty or up to 3 digits"),
+    (s.GsmLineConfig, "name"): _matches(r"gsm\d{1,2}", 'a GSM line name like "gsm0"'),
+    (s.GsmLineConfig, "modem"): _text(64),
+    (s.GsmLineConfig, "number"): _phone,
+    (s.GsmLineConfig, "sim_pin"): _matches(r"\d{4,8}", "a SIM PIN (4 to 8 digits)"),
+    (s.FxsPortConfig, "name"): _matches(r"fxs\d{1,2}", 'an FXS port name like "fxs0"'),
+    (s.Lines, "gsm"): _unique(lambda g: g.name, "line"),
+    (s.Lines, "fxs"): _unique(lambda p: p.name, "port"),
+    (s.Extension, "number"): _matches(EXTENSION_RE, "an extension number (2 to 6 digits)"),
+    (s.Extension, "name"): _text(64),
+    (s.Extension, "port"): _text(32),
+    (s.Config, "extensions"): _unique(lambda e: e.number, "extension"),
+    (s.BoundNumber, "id"): _matches(ID_RE, "an id (a letter, then letters, digits, _ . -)"),
+    (s.BoundNumber, "name"): _text(64),
+    (s.BoundNumber, "number"): _phone,
+    (s.GroupMember, "target"): _member_target,
+    (s.GroupMember, "share"): _within(1, 100),
+    (s.RingGroup, "name"): _text(64),
+    (s.RingGroup, "members"): _members,
+    (s.RingGroup, "ring_time"): _within(5, 300),
+    (s.RingGroup, "total_ring_time"): _within(5, 3600),
+    (s.Config, "ring_groups"): _unique(lambda g: g.name, "ring group"),
+    **{(s.Schedule, day): _no_overlap for day in s.WEEKDAYS},
+    (s.DutyEntry, "days"): _days,
+    (s.DutyEntry, "person"): _matches(ID_RE, "a bound-number id"),
+    (s.DutyRoster, "default"): _matches(ID_RE, "a bound-number id"),
+    (s.Config, "forward_chain"): _forward_chain,
+    (s.Inbound, "ring_group"): _text(64),
+}
+# Checks of each item of a list field, run before the list's own check.
+_ITEM_CHECKS: dict[tuple[type, str], Callable[[Any, _Ctx], Any]] = {
+    (s.DutyEntry, "days"): _weekday,
+    (s.Config, "forward_chain"): _chain_entry,
+}
+
+
+# --- object checks (one dataclass whose own fields are all valid) ------------
+
+
+def _ring_group(group: s.RingGroup, path: str, ctx: _Ctx) -> None:
+    shares = [m.share for m in group.members if m is not INVALID]
+    if group.strategy is s.Strategy.PERCENTAGE:
+        if any(share is None for share in shares):
+            ctx.add(_join(path, "members"), "the percentage strategy needs a share per member")
+        elif sum(shares) != 100:
+            ctx.add(_join(path, "members"), f"shares add up to {sum(shares)}, not 100")
+    elif any(share is not None for share in shares):
+        ctx.add(_join(path, "members"), "shares are only used by the percentage strategy")
+    if group.total_ring_time < group.ring_time:
+        ctx.add(_join(path, "total_ring_time"),
+                f"shorter than the ring time per member ({group.ring_time} s)")
+
+
+def _duty_roster(roster: s.DutyRoster, path: str, ctx: _Ctx) -> None:
+    seen: dict[str, list[tuple[s.TimeRange, int]]] = {day: [] for day in s.WEEKDAYS}
+    for i, entry in enumerate(roster.entries):
+        if entry is INVALID or INVALID in (entry.days, entry.hours):
+            continue
+        for day in entry.days:
+            clash = next((j for r, j in seen[day] if r.overlaps(entry.hours)), None)
+            if clash is not None:
+                ctx.add(f"{_join(path, 'entries')}[{i}]",
+                        f"{day} {entry.hours} overlaps entries[{clash}]")
+                break
+            seen[day].append((entry.hours, i))
+
+
+_OBJECT_CHECKS: dict[type, Callable[[Any, str, _Ctx], None]] = {
+    s.RingGroup: _ring_group,
+    s.DutyRoster: _duty_roster,
+}
+
+
+# --- pass 3: cross references -------------------------------------------------
+
+
+def _valid(items: Any, *needed: str) -> Iterable[tuple[int, Any]]:
+    """(index, item) of the items whose `needed` fields survived the earlier passes."""
+    if items is INVALID:
+        return []
+    return [(i, item) for i, item in enumerate(items)
+            if item is not INVALID and all(getattr(item, n) is not INVALID for n in needed)]
+
+
+def _part(config: s.Config, section: str, name: str) -> Any:
+    """config.<section>.<name>, or INVALID when the section itself is."""
+    part = getattr(config, section)
+    return INVALID if part is INVALID else getattr(part, name)
+
+
+def _cross_check(config: s.Config, ctx: _Ctx) -> None:
+    _check_extensions(config, ctx)
+    refs = _References(config)
+    for i, group in _valid(config.ring_groups, "members"):
+        for j, member in _valid(group.members, "target"):
+            refs.member(member.target, f"ring_groups[{i}].members[{j}]", ctx)
+    for i, entry in _valid(_part(config, "duty_roster", "entries"), "person"):
+        refs.bound(entry.person, f"duty_roster.entries[{i}].person", ctx)
+    default = _part(config, "duty_roster", "default")
+    if default not in (None, INVALID):
+        refs.bound(default, "duty_roster.default", ctx)
+    for i, entry in _valid(config.forward_chain):
+        if ID_RE.fullmatch(entry):
+            refs.bound(entry, f"forward_chain[{i}]", ctx)
+    wanted = _part(config, "inbound", "ring_group")
+    if wanted not in (None, INVALID) and wanted not in (refs.groups or {wanted}):
+        ctx.add("inbound.ring_group", f'unknown ring group "{wanted}"')
+
+
+def _check_extensions(config: s.Config, ctx: _Ctx) -> None:
+    ports = {p.name for _, p in _valid(_part(config, "lines", "fxs"), "name")}
+    prefix = _part(config, "settings", "outside_line_prefix")
+    used: dict[str, str] = {}
+    for i, ext in _valid(config.extensions, "number", "port"):
+        path = f"extensions[{i}]"
+        if ext.port not in ports:
+            known = ", ".join(sorted(ports)) or "none"
+            ctx.add(f"{path}.port", f'no FXS port "{ext.port}" (lines.fxs has: {known})')
+        elif ext.port in used:
+            ctx.add(f"{path}.port", f"{ext.port} already rings extension {used[ext.port]}")
+        used.setdefault(ext.port, ext.number)
+        if prefix not in ("", INVALID) and ext.number.startswith(prefix):
+            ctx.add(f"{path}.number",
+                    f'starts with the outside-line prefix "{prefix}" (settings)')
+
+
+class _References:
+    """The names a config defines, for checking the names it uses.
+
+    A whole section that is broken (say, not a list) makes every reference to
+    it unknown; those are not reported again, the section's own error says it.
+    """
+
+    def __init__(self, config: s.Config):
+        self.extensions = _names(config.extensions, "number")
+        self.bound_ids = _names(config.bound_numbers, "id")
+        self.groups = _names(config.ring_groups, "name")
+
+    def bound(self, ident: str, path: str, ctx: _Ctx) -> None:
+        if self.bound_ids is not None and ident not in self.bound_ids:
+            ctx.add(path, f'unknown bound number "{ident}"')
+
+    def member(self, target: str, path: str, ctx: _Ctx) -> None:
+        if not target.isdigit():
+            self.bound(target, path, ctx)
+        elif self.extensions is not None and target not in self.extensions:
+            ctx.add(path, f'unknown extension "{target}"')
+
+
+def _names(items: Any, attr: str) -> set[str] | None:
+    if items is INVALID:
+        return None
+    return {getattr(item, attr) for _, item in _valid(items, attr)}
