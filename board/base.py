@@ -36,6 +36,10 @@ class PortInUse(BoardError, RuntimeError):
     """A port has one owner at a time; the message names the owner."""
 
 
+class WrongPortKind(BoardError, TypeError):
+    """An FXS-only call on an FXO port, or the other way round; names the port."""
+
+
 # --- LEDs -----------------------------------------------------------------
 
 
@@ -138,6 +142,12 @@ class AnalogPort(Protocol):
     def release(self, owner: str) -> None: ...
 
     def hook_state(self) -> Literal["on", "off"]: ...
+
+    def on_status(self, callback: Callable[[LineStatus], None]) -> None:
+        """Register the one callback told when the port's wire goes down or comes back."""
+
+    def status(self) -> LineStatus:
+        """Whether the port can be used now (its link or channel is alive)."""
 
     # FXS only
     def set_ringer(self, on: bool) -> None:
