@@ -21,7 +21,7 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from firmware.config.schema import SCHEMA_VERSION
+from firmware.config import schema
 from firmware.errors import ConfigError
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -32,16 +32,18 @@ MIGRATIONS: dict[int, Migration] = {}
 def migrate(
     raw: Any,
     migrations: Mapping[int, Migration] | None = None,
-    target: int = SCHEMA_VERSION,
+    target: int | None = None,
 ) -> Any:
-    """A deep copy of `raw` upgraded to `target`; the caller's dict is never touched.
+    """A deep copy of `raw` upgraded to `target` (default: the current schema version).
 
+    The caller's dict is never touched.
     Anything that is not a dict is returned as is (validation says what is wrong
     with it). Raises ConfigError on a missing, malformed or too new version.
     """
     if not isinstance(raw, dict):
         return raw
     table = MIGRATIONS if migrations is None else migrations
+    target = schema.SCHEMA_VERSION if target is None else target
     version = _version_of(raw, target)
     data = copy.deepcopy(raw)
     while version < target:

@@ -43,8 +43,6 @@ class TimeRange:
     start: int
     end: int
 
-    STRING_ONLY: ClassVar[bool] = True
-
     @classmethod
     def from_str(cls, text: str) -> TimeRange:
         """Parse "09:00-12:00" ("24:00" is allowed as an end); ValueError says why not."""
@@ -144,11 +142,7 @@ class GroupMember:
     target: str
     share: int | None = None
 
-    STRING_ONLY: ClassVar[bool] = False
-
-    @classmethod
-    def from_str(cls, text: str) -> GroupMember:
-        return cls(text)
+    SHORT_FORM: ClassVar[str] = "target"  # JSON "801" means {"target": "801"}
 
     @property
     def is_extension(self) -> bool:

@@ -98,16 +98,32 @@ def _build(tp: Any, value: Any, path: str, ctx: _Ctx) -> Any:
         return _scalar(tp, value, path, ctx)
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return _enum(tp, value, path, ctx)
-    if hasattr(tp, "from_str") and isinstance(value, str):
-        try:
-            return tp.from_str(value)
-        except ValueError as exc:
-            ctx.add(path, str(exc))
-            return INVALID
-    if getattr(tp, "STRING_ONLY", False):
+    if hasattr(tp, "from_str"):  # written as a string in JSON, like "09:00-12:00"
+        return _from_str(tp, value, path, ctx)
+    short_form = getattr(tp, "SHORT_FORM", None)
+    if short_form and isinstance(value, str):
+        return _build_short_form(tp, short_form, value, path, ctx)
+    return _build_dataclass(tp, value, path, ctx)
+
+
+def _build_short_form(tp: Any, key: str, value: str, path: str, ctx: _Ctx) -> Any:
+    """"801" for {"target": "801"}: built as the object, errors reported at the string."""
+    first_new = len(ctx.errors)
+    built = _build_dataclass(tp, {key: value}, path, ctx)
+    long_path = _join(path, key)
+    ctx.errors[first_new:] = [(path if f == long_path else f, r) for f, r in ctx.errors[first_new:]]
+    return built
+
+
+def _from_str(tp: Any, value: Any, path: str, ctx: _Ctx) -> Any:
+    if not isinstance(value, str):
         ctx.add(path, f"expected a string, got {_json_type(value)}")
         return INVALID
-    return _build_dataclass(tp, value, path, ctx)
+    try:
+        return tp.from_str(value)
+    except ValueError as exc:
+        ctx.add(path, str(exc))
+        return INVALID
 
 
 def _scalar(tp: type, value: Any, path: str, ctx: _Ctx) -> Any:
@@ -305,6 +321,17 @@ def _unique(key: Callable[[Any], Any], what: str) -> Callable[[tuple, _Ctx], tup
     return check
 
 
+def _all(*checks: Callable[[Any, _Ctx], Any]) -> Callable[[Any, _Ctx], Any]:
+    """Run several checks on one field, each on the result of the one before."""
+
+    def check(value: Any, ctx: _Ctx) -> Any:
+        for one in checks:
+            value = one(value, ctx)
+        return value
+
+    return check
+
+
 def _safe_key(key: Callable[[Any], Any], item: Any) -> Any:
     if item is INVALID:
         return INVALID
@@ -370,6 +397,8 @@ _FIELD_CHECKS: dict[tuple[type, str], Callable[[Any, _Ctx], Any]] = {
     (s.Extension, "name"): _text(64),
     (s.Extension, "port"): _text(32),
     (s.Config, "extensions"): _unique(lambda e: e.number, "extension"),
+    (s.Config, "bound_numbers"): _all(_unique(lambda b: b.id, "id"),
+                                      _unique(lambda b: b.number, "number")),
     (s.BoundNumber, "id"): _matches(ID_RE, "an id (a letter, then letters, digits, _ . -)"),
     (s.BoundNumber, "name"): _text(64),
     (s.BoundNumber, "number"): _phone,
@@ -416,7 +445,7 @@ def _duty_roster(roster: s.DutyRoster, path: str, ctx: _Ctx) -> None:
     for i, entry in enumerate(roster.entries):
         if entry is INVALID or INVALID in (entry.days, entry.hours):
             continue
-        for day in entry.days:
+        for day in (d for d in entry.days if d is not INVALID):
             clash = next((j for r, j in seen[day] if r.overlaps(entry.hours)), None)
             if clash is not None:
                 ctx.add(f"{_join(path, 'entries')}[{i}]",

@@ -1,0 +1,278 @@
+"""The running box's local control socket, and the client the CLI uses to reach it.
+
+`ControlServer` listens on a Unix socket (`firmware.paths.control_socket(data)`,
+mode 0600, so only the box's own user can talk to it) on the box's event loop.
+The wire is JSON lines, one request and one reply per line, several per
+connection if the client likes:
+
+    -> {"op": "config.import", "args": {"config": {...}}}
+    <- {"ok": true, "result": ...}
+    <- {"ok": false, "error": "why", "errors": [["field", "reason"], ...]}
+
+`errors` is present only when the handler refused a config (`ConfigError`).
+Handlers are plain or async callables taking the `args` dict; plain ones run on
+the loop, so wrap one that blocks (file writes with fsync) in `in_thread()`.
+A malformed request gets an error reply; nothing a client sends stops the
+server. The built-in op "ping" answers "pong".
+
+`control_request()` is the synchronous client (CLI, tests): it raises
+`ControlError` when no box answers or a request is refused, and re-raises
+`ConfigError` (with its list) when the box refused a config.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import json
+import logging
+import os
+import socket
+import stat
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from firmware.errors import ConfigError, ControlError, SwitchboardError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[dict[str, Any]], Any]
+
+MAX_MESSAGE = 16 * 1024 * 1024  # bytes per JSON line; a config is far smaller
+SUN_PATH_MAX = 100  # sockaddr_un holds 108 bytes; longer paths go through /proc/self/fd
+
+
+class ControlServer:
+    """Answers control requests on the Unix socket at `path` with `handlers[op](args)`.
+
+    Start and stop it on the box's event loop. Starting replaces a stale socket
+    file (one nobody listens on) and refuses when another box answers there.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], handlers: Mapping[str, Handler]):
+        self.path = Path(path)
+        self.handlers: dict[str, Handler] = {"ping": lambda args: "pong", **handlers}
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._inode: int | None = None
+
+    async def start(self) -> None:
+        self._clear_path()
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            with _sun_path(self.path) as address:
+                sock.bind(address)
+            os.chmod(self.path, 0o600)
+            self._inode = os.stat(self.path).st_ino
+            sock.listen(16)
+            self._server = await asyncio.start_unix_server(
+                self._serve_client, sock=sock, limit=MAX_MESSAGE)
+        except BaseException:
+            sock.close()
+            raise
+        log.info("control socket listening on %s", self.path)
+
+    async def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.close()
+        for writer in list(self._writers):
+            writer.close()
+        await self._server.wait_closed()
+        self._server = None
+        with contextlib.suppress(OSError):
+            if os.stat(self.path).st_ino == self._inode:
+                self.path.unlink()
+
+    async def __aenter__(self) -> ControlServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    def _clear_path(self) -> None:
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            mode = os.lstat(self.path).st_mode
+        except FileNotFoundError:
+            return
+        if not stat.S_ISSOCK(mode):
+            raise ControlError(f"{self.path} exists and is not a socket; not touching it")
+        if box_is_running(self.path):
+            raise ControlError(f"another box is already answering on {self.path}")
+        log.info("removing stale control socket %s", self.path)
+        self.path.unlink()
+
+    async def _serve_client(self, reader: asyncio.StreamReader,
+                            writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
+        try:
+            while True:
+                try:
+                    line = await reader.readline()
+                except ValueError:  # the line is longer than MAX_MESSAGE
+                    writer.write(_encode(_failure(f"request longer than {MAX_MESSAGE} bytes")))
+                    break
+                if not line:
+                    break
+                writer.write(_encode(await self.answer(line)))
+                await writer.drain()
+        except ConnectionError:
+            pass
+        finally:
+            self._writers.discard(writer)
+            writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
+
+    async def answer(self, line: bytes) -> dict[str, Any]:
+        """The reply to one request line (never raises)."""
+        request = _parse_request(line)
+        if "error" in request:
+            return request
+        op, args = request["op"], request["args"]
+        handler = self.handlers.get(op)
+        if handler is None:
+            return _failure(f"unknown op {op!r} (known: {', '.join(sorted(self.handlers))})")
+        try:
+            result = handler(args)
+            if inspect.isawaitable(result):
+                result = await result
+            json.dumps(result)
+        except ConfigError as exc:
+            return {"ok": False, "error": str(exc), "errors": [list(e) for e in exc.errors]}
+        except SwitchboardError as exc:
+            return _failure(str(exc))
+        except Exception as exc:
+            log.exception("control op %s failed", op)
+            return _failure(f"{op} failed: {type(exc).__name__}: {exc}")
+        return {"ok": True, "result": result}
+
+
+def _parse_request(line: bytes) -> dict[str, Any]:
+    """{"op", "args"} from a request line, or a failure reply saying what is wrong."""
+    try:
+        request = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return _failure(f"not a JSON request: {exc}")
+    if not isinstance(request, dict) or not isinstance(request.get("op"), str):
+        return _failure('a request is a JSON object {"op": "...", "args": {...}}')
+    args = request.get("args")
+    if args is None:
+        args = {}
+    if not isinstance(args, dict):
+        return _failure('"args" must be a JSON object')
+    return {"op": request["op"], "args": args}
+
+
+def _failure(message: str) -> dict[str, Any]:
+    return {"ok": False, "error": message}
+
+
+def _encode(message: dict[str, Any]) -> bytes:
+    return json.dumps(message, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def in_thread(handler: Handler) -> Callable[[dict[str, Any]], Awaitable[Any]]:
+    """Wrap a blocking handler so it runs in a worker thread, off the event loop."""
+
+    async def run(args: dict[str, Any]) -> Any:
+        return await asyncio.to_thread(handler, args)
+
+    return run
+
+
+# --- client -------------------------------------------------------------------
+
+
+def control_request(path: str | os.PathLike[str], op: str,
+                    args: dict[str, Any] | None = None, timeout: float = 5.0) -> Any:
+    """Send one request to the box at `path` and return its result.
+
+    Raises ControlError when no box answers, the reply is late or garbled, or
+    the box refused the request; ConfigError (with the box's list) when the box
+    refused a config.
+    """
+    deadline = time.monotonic() + timeout
+    with _connect(Path(path), timeout) as sock:
+        try:
+            sock.sendall(_encode({"op": op, "args": args or {}}))
+            line = _read_line(sock, deadline)
+        except TimeoutError:
+            raise ControlError(f"the box did not answer {op} within {timeout:g} s") from None
+        except OSError as exc:
+            raise ControlError(f"lost the connection to the box during {op}: {exc}") from exc
+    return _result(op, line)
+
+
+def box_is_running(path: str | os.PathLike[str], timeout: float = 1.0) -> bool:
+    """True when something listens on the control socket (a stale file is "not running")."""
+    try:
+        with _connect(Path(path), timeout):
+            return True
+    except ControlError:
+        return False
+
+
+def _connect(path: Path, timeout: float) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(timeout)
+    try:
+        with _sun_path(path) as address:
+            sock.connect(address)
+    except (FileNotFoundError, ConnectionRefusedError, NotADirectoryError):
+        sock.close()
+        raise ControlError(f"the box is not running (nothing answers on {path})") from None
+    except OSError as exc:
+        sock.close()
+        raise ControlError(f"cannot reach the box on {path}: {exc}") from exc
+    return sock
+
+
+def _read_line(sock: socket.socket, deadline: float) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        sock.settimeout(max(deadline - time.monotonic(), 0.001))
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ControlError("the box closed the connection without answering")
+        chunks.append(chunk)
+        size += len(chunk)
+        if b"\n" in chunk:
+            return b"".join(chunks).split(b"\n", 1)[0]
+        if size > MAX_MESSAGE:
+            raise ControlError(f"the box's reply is longer than {MAX_MESSAGE} bytes")
+
+
+def _result(op: str, line: bytes) -> Any:
+    try:
+        reply = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ControlError(f"garbled reply to {op}: {exc}") from exc
+    if not isinstance(reply, dict):
+        raise ControlError(f"garbled reply to {op}: {reply!r}")
+    if reply.get("ok") is True:
+        return reply.get("result")
+    errors = reply.get("errors")
+    if isinstance(errors, list) and errors:
+        raise ConfigError([(str(e[0]), str(e[1])) if isinstance(e, list) and len(e) == 2
+                           else ("(reply)", str(e)) for e in errors])
+    raise ControlError(f"the box refused {op}: {reply.get('error', 'no reason given')}")
+
+
+@contextlib.contextmanager
+def _sun_path(path: Path) -> Iterator[str]:
+    """An address for bind/connect that fits sockaddr_un, however deep `path` is."""
+    if len(os.fsencode(str(path))) <= SUN_PATH_MAX:
+        yield str(path)
+        return
+    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        yield f"/proc/self/fd/{fd}/{path.name}"
+    finally:
+        os.close(fd)
