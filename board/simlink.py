@@ -11,6 +11,9 @@ away, feeds whatever arrives to a callback on its reader thread, and sends from
 its own writer thread, so a caller (the firmware writing audio) never blocks.
 Audio is droppable: while the link is down, or when the emulator reads too
 slowly, the oldest frames go first; control messages are kept in order.
+
+`LinkServer` is the emulator's end: the listening socket the phones
+(hil_tests/pstn/phones.py) and the LED sink (hil_tests/pstn/leds.py) serve on.
 """
 
 from __future__ import annotations
@@ -221,3 +224,85 @@ class SimLink:
             except OSError as exc:  # includes the 1 s send timeout: the reader reconnects
                 self.last_error = f"send: {exc}"
                 self._drop_connection(only=sock)
+
+
+class LinkServer:
+    """The emulator's end of a link socket: listens, one thread per connection.
+
+    `handler(conn, stopping)` runs on the connection's own thread; `conn` has a
+    0.5 s timeout so the handler can check `stopping` between reads. The server
+    closes the connection when the handler returns, and everything on stop().
+    """
+
+    def __init__(self, path: Path, handler: Callable[[socket.socket, threading.Event], None],
+                 label: str):
+        self.path, self.label = Path(path), label
+        self._handler = handler
+        self._stopping = threading.Event()
+        self._sock: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._conns: set[socket.socket] = set()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        self.path.unlink(missing_ok=True)  # a stale socket file from a dead emulator
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.bind(str(self.path))
+        sock.listen(4)
+        sock.settimeout(0.2)
+        self._sock = sock
+        self._stopping.clear()
+        self._spawn(self._accept_loop, "accept")
+
+    def stop(self, timeout: float = 2.0) -> None:
+        self._stopping.set()
+        with self._lock:
+            conns = list(self._conns)
+        for conn in conns:
+            _shutdown(conn)
+        for thread in list(self._threads):
+            thread.join(timeout)
+        self._threads = []
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        self.path.unlink(missing_ok=True)
+
+    def _spawn(self, target: Callable, role: str, *args: Any) -> None:
+        thread = threading.Thread(target=target, args=args, name=f"{self.label}-{role}",
+                                  daemon=True)
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+
+    def _accept_loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            conn.settimeout(0.5)
+            with self._lock:
+                self._conns.add(conn)
+            self._spawn(self._serve, "conn", conn)
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            self._handler(conn, self._stopping)
+        except OSError as exc:
+            log.info("%s: connection ended: %s", self.label, exc)
+        except Exception:
+            log.exception("%s: connection handler failed", self.label)
+        finally:
+            with self._lock:
+                self._conns.discard(conn)
+            _shutdown(conn)
+
+
+def _shutdown(conn: socket.socket) -> None:
+    try:
+        conn.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    conn.close()
