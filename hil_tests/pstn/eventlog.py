@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 
 class EventLog:
-    def __init__(self, limit: int = 200_000):
+    """`sink`, when given, is called with every event as it is added (under the
+    log's lock, so in order): the emulator writes RUNDIR/events.jsonl with it."""
+
+    def __init__(self, limit: int = 200_000,
+                 sink: Callable[[dict[str, Any]], None] | None = None):
+        self._sink = sink
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._events: list[dict[str, Any]] = []
@@ -32,6 +38,8 @@ class EventLog:
                 drop = len(self._events) - self._limit
                 del self._events[:drop]
                 self._first_seq += drop
+            if self._sink is not None:
+                self._sink(event)
             self._cond.notify_all()
             return event
 
@@ -44,6 +52,20 @@ class EventLog:
         if kind is not None:
             events = [e for e in events if e["kind"] == kind]
         return list(events), nxt
+
+    def wait_since(self, seq: int, kind: str | None, timeout: float) -> None:
+        """Block until an event numbered `seq` or later (of `kind`, if given) exists."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                start = max(0, seq - self._first_seq)
+                if any(kind is None or e["kind"] == kind for e in self._events[start:]):
+                    return
+                seq = max(seq, self._first_seq + len(self._events))
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                self._cond.wait(remaining)
 
     def wait(self, predicate, timeout: float) -> dict[str, Any] | None:
         """Block until an event for which `predicate(event)` holds is added (or exists)."""
