@@ -208,9 +208,18 @@ def shown(command: str) -> str:
 
 
 def reply_prefix(command: str) -> str | None:
-    """`+CSQ:` for `AT+CSQ`, `^CVOICE:` for `AT^CVOICE?`; None for ATD, ATA, ATZ."""
-    m = re.match(r"^AT([+^][A-Z0-9]+)", command.strip(), re.IGNORECASE)
-    return m.group(1).upper() + ":" if m else None
+    """`+CSQ:` for `AT+CSQ`, `^CVOICE:` for `AT^CVOICE?`; None for ATD, ATA, ATZ.
+
+    A set command named like a URC (`AT+CLIP=1`, `AT+CREG=2`) answers with no
+    such line, so a `+CLIP:` arriving meanwhile is the URC, not its reply.
+    """
+    m = re.match(r"^AT([+^][A-Z0-9]+)(=?\??)", command.strip(), re.IGNORECASE)
+    if not m:
+        return None
+    name = m.group(1).upper()
+    if m.group(2) == "=" and name in URC_NAMES:
+        return None
+    return name + ":"
 
 
 def _is_reg_query_reply(line: str) -> bool:
