@@ -349,7 +349,7 @@ class ControlServer(ThreadingHTTPServer):
     def __init__(self, api: Api, port: int = 0):
         super().__init__(("127.0.0.1", port), _Handler)
         self.api = api
-        self._thread = threading.Thread(target=self.serve_forever, name="pstn-http",
+        self._thread = threading.Thread(target=self.serve_forever, args=(0.05,), name="pstn-http",
                                         daemon=True)
 
     @property

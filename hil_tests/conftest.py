@@ -1,0 +1,39 @@
+"""Fixtures for tests that run the PSTN emulator as a separate process.
+
+`emulator`: a fresh emulator (shape "sim": one Huawei modem, four FXS phones)
+in a temporary RUNDIR, stopped after the test. `emulator_factory(shape="sim",
+**timings)`: start as many as a test needs, e.g.
+`emulator_factory("sim-2gsm", ring_period_s=0.3)`; all are stopped at the end.
+Timings are the emulator's command-line options (see `python -m hil_tests.pstn -h`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from hil_tests.pstn.process import EmulatorProcess, start_emulator
+
+
+@pytest.fixture
+def emulator_factory(tmp_path: Path) -> Iterator[Callable[..., EmulatorProcess]]:
+    started: list[EmulatorProcess] = []
+    counter = itertools.count()
+
+    def start(shape: str = "sim", **timings: float) -> EmulatorProcess:
+        emu = start_emulator(tmp_path / f"pstn{next(counter)}", shape=shape, **timings)
+        started.append(emu)
+        return emu
+
+    yield start
+    for emu in started:
+        emu.stop()
+
+
+@pytest.fixture
+def emulator(emulator_factory: Callable[..., EmulatorProcess]) -> EmulatorProcess:
+    return emulator_factory("sim")
+
