@@ -68,6 +68,7 @@ class GsmCall:
         self.q850: int | None = None
         self.audio: SerialAudio | None = None
         self.announced = False  # GsmIncomingCall published
+        self.releasing: tuple[str, int] | None = None  # the box is hanging up: cause, q850
         loop = asyncio.get_running_loop()
         self._outcome: asyncio.Future[str] = loop.create_future()
         self._ended: asyncio.Future[str] = loop.create_future()
@@ -145,16 +146,16 @@ class CallControl:
         if call is None:
             return
         ringing_in = call.direction == "in" and call.state == "ringing"
+        call.releasing = ("rejected", 21) if ringing_in else ("normal", 16)
+        self._cancel_timer()
         try:
             await self._engine().command("AT+CHUP", timeout=MEDIUM)
         except ModemError as e:
             log.warning("%s: AT+CHUP failed (%s), trying ATH", self.line, e)
             with contextlib.suppress(ModemError):
                 await self._engine().command("ATH", timeout=MEDIUM)
-        if ringing_in:
-            self.end(call, "rejected", 21, "refused by the box")
-        else:
-            self.end(call, "normal", 16, "hung up by the box")
+        why = "refused by the box" if ringing_in else "hung up by the box"
+        self.end(call, *call.releasing, why)
 
     async def send_dtmf(self, digits: str) -> None:
         """Play DTMF `digits` (0-9 * #) to the far party with AT^DTMF."""
@@ -265,14 +266,18 @@ class CallControl:
         except ValueError as e:
             log.warning("%s: unreadable ^CEND %r: %s", self.line, value, e)
             q850 = None
-        if call.direction == "in" and not call.answered:
+        if call.releasing is not None:
+            self.end(call, call.releasing[0], q850, "released by the box")
+        elif call.direction == "in" and not call.answered:
             self.end(call, "abandoned", q850, "caller hung up")
         else:
             self.end(call, cause_from_q850(q850, call.answered), q850, "network ended the call")
 
     def _result(self, result: str) -> None:
         call = self.call
-        if call is not None and call.state != "ringing":
+        if call is not None and call.releasing is not None:
+            self.end(call, *call.releasing, result)
+        elif call is not None and call.state != "ringing":
             self.end(call, cause_from_result(result, call.answered), None, result)
 
     def _dtmf(self, name: str, value: str) -> None:
