@@ -258,14 +258,14 @@ class LinkServer:
         self._stopping.set()
         with self._lock:
             conns = list(self._conns)
+        if self._sock is not None:
+            _shutdown(self._sock)  # wakes the accept() at once on Linux
         for conn in conns:
             _shutdown(conn)
         for thread in list(self._threads):
             thread.join(timeout)
         self._threads = []
-        if self._sock is not None:
-            self._sock.close()
-            self._sock = None
+        self._sock = None
         self.path.unlink(missing_ok=True)
 
     def _spawn(self, target: Callable, role: str, *args: Any) -> None:
