@@ -1,0 +1,87 @@
+"""Call audio on the emulated modem's audio pty: pacing, and both directions."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import serial
+
+from hil_tests.pstn import dsp
+from hil_tests.pstn.testing import FAST, open_at, wait_for
+
+FRAME = 320
+
+
+@pytest.fixture
+def call_with_audio(emulator_factory):
+    """An answered outgoing call with AT^DDSETEX=2, and the open audio port."""
+    emu = emulator_factory("sim", **FAST)
+    emu.client.add_subscriber("+8613800138000", "answer", answer_after_s=0.1)
+    audio = serial.Serial(str(emu.modem_dir() / "audio"), 115200, timeout=0.05)
+    with open_at(emu) as port:
+        port.command("ATE0")
+        port.command("ATD13800138000;")
+        port.command("AT^DDSETEX=2")
+        port.wait_line("^CONN:")
+        call = emu.client.calls()[0]
+        emu.client.wait_event(kind="audio", what="start")
+        yield emu, call, audio
+    audio.close()
+
+
+def test_no_audio_before_the_call_is_up(emulator_factory):
+    emu = emulator_factory("sim", **FAST)
+    with serial.Serial(str(emu.modem_dir() / "audio"), 115200, timeout=0.2) as audio:
+        assert audio.read(FRAME) == b""
+
+
+def test_audio_is_paced_at_50_frames_a_second(call_with_audio):
+    emu, call, audio = call_with_audio
+    audio.reset_input_buffer()
+    audio.read(FRAME)  # sync on the stream
+    audio.timeout = 0.005
+    t0, received, written = time.monotonic(), 0, 0
+    while time.monotonic() - t0 < 1.0:
+        if time.monotonic() >= t0 + written * 0.02:
+            audio.write(bytes(FRAME))
+            written += 1
+        received += len(audio.read(4096))
+    elapsed = time.monotonic() - t0
+    frames = received / FRAME
+    assert abs(frames - 50 * elapsed) <= 2.5, (frames, elapsed)
+    stats = emu.client.modem(emu.modems[0])["audio_stats"]
+    assert stats["streaming"] and stats["tx_frames"] >= 50 and stats["rx_frames"] >= 45
+    emu.client.hangup(call["id"])
+    emu.client.wait_event(kind="audio", what="stop")
+    received += len(audio.read(65536))
+    assert received % FRAME == 0, "the stream is whole 320-byte frames"
+
+
+def test_far_party_tone_reaches_the_box_and_box_tone_is_heard(call_with_audio):
+    emu, call, audio = call_with_audio
+    audio.reset_input_buffer()
+    t_send = emu.client.send_to_call(call["id"], tone_hz=1000, ms=400)
+    analyzer = dsp.Analyzer("box")
+    buf, deadline = b"", time.monotonic() + 3
+    while time.monotonic() < deadline and not analyzer.heard()["tones"]:
+        buf += audio.read(4096)
+        while len(buf) >= FRAME:
+            analyzer.feed(buf[:FRAME], time.monotonic())
+            buf = buf[FRAME:]
+    tones = analyzer.heard()["tones"]
+    assert tones and tones[0]["hz"] == 1000 and tones[0]["t_start"] >= t_send - 0.1
+    pcm = dsp.tone(440, 400)
+    for i in range(0, len(pcm), FRAME):
+        audio.write(pcm[i:i + FRAME])
+        audio.read(FRAME)
+    heard = wait_for(lambda: emu.client.call_heard(call["id"])["tones"], timeout=3)
+    assert heard[0]["hz"] == 440
+
+
+def test_audio_stops_when_the_call_ends(call_with_audio):
+    emu, call, audio = call_with_audio
+    emu.client.hangup(call["id"])
+    emu.client.wait_event(kind="audio", what="stop")
+    audio.reset_input_buffer()
+    assert audio.read(FRAME) == b""
