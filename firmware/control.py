@@ -55,8 +55,9 @@ class ControlServer:
     def __init__(self, path: str | os.PathLike[str], handlers: Mapping[str, Handler]):
         self.path = Path(path)
         self.handlers: dict[str, Handler] = {"ping": lambda args: "pong", **handlers}
-        self._server: asyncio.Server | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
+        self._listener: socket.socket | None = None
+        self._clients: dict[asyncio.Task[None], socket.socket] = {}
+        self._writers: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
         self._inode: int | None = None
 
     async def start(self) -> None:
@@ -68,21 +69,30 @@ class ControlServer:
             os.chmod(self.path, 0o600)
             self._inode = os.stat(self.path).st_ino
             sock.listen(16)
-            self._server = await asyncio.start_unix_server(
-                self._serve_client, sock=sock, limit=MAX_MESSAGE)
+            sock.setblocking(False)
         except BaseException:
             sock.close()
             raise
+        self._listener = sock
+        asyncio.get_running_loop().add_reader(sock.fileno(), self._accept)
         log.info("control socket listening on %s", self.path)
 
     async def stop(self) -> None:
-        if self._server is None:
+        """Stop listening, end every connection, remove the socket file."""
+        if self._listener is None:
             return
-        self._server.close()
-        for writer in list(self._writers):
-            writer.close()
-        await self._server.wait_closed()
-        self._server = None
+        asyncio.get_running_loop().remove_reader(self._listener.fileno())
+        self._listener.close()
+        self._listener = None
+        clients, writers = list(self._clients.items()), list(self._writers.values())
+        for task, _ in clients:
+            task.cancel()
+        await asyncio.gather(*(task for task, _ in clients), return_exceptions=True)
+        for _, conn in clients:
+            conn.close()  # a task cancelled before it ran never saw its socket
+        for writer in writers:
+            await _closed(writer)
+        await asyncio.sleep(0)  # let close callbacks queued just now run
         with contextlib.suppress(OSError):
             if os.stat(self.path).st_ino == self._inode:
                 self.path.unlink()
@@ -107,9 +117,45 @@ class ControlServer:
         log.info("removing stale control socket %s", self.path)
         self.path.unlink()
 
+    def _accept(self) -> None:
+        """The listening socket is readable: take the connection, serve it in a task.
+
+        Accepting in a plain reader callback (not asyncio.Server, not a cancellable
+        sock_accept) means no accepted socket is ever in limbo when stop() runs.
+        """
+        assert self._listener is not None
+        try:
+            conn, _ = self._listener.accept()
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as exc:  # out of file descriptors, say; the client will retry
+            log.warning("control socket accept failed: %s", exc)
+            return
+        conn.setblocking(False)
+        task = asyncio.get_running_loop().create_task(self._serve_connection(conn))
+        self._clients[task] = conn
+        task.add_done_callback(self._forget)
+
+    def _forget(self, task: asyncio.Task[None]) -> None:
+        self._clients.pop(task, None)
+        self._writers.pop(task, None)
+
+    async def _serve_connection(self, conn: socket.socket) -> None:
+        try:
+            reader, writer = await asyncio.open_unix_connection(sock=conn, limit=MAX_MESSAGE)
+        except BaseException:
+            conn.close()
+            raise
+        task = asyncio.current_task()
+        if task is not None:
+            self._writers[task] = writer
+        try:
+            await self._serve_client(reader, writer)
+        finally:
+            writer.close()
+
     async def _serve_client(self, reader: asyncio.StreamReader,
                             writer: asyncio.StreamWriter) -> None:
-        self._writers.add(writer)
         try:
             while True:
                 try:
@@ -123,11 +169,6 @@ class ControlServer:
                 await writer.drain()
         except ConnectionError:
             pass
-        finally:
-            self._writers.discard(writer)
-            writer.close()
-            with contextlib.suppress(ConnectionError):
-                await writer.wait_closed()
 
     async def answer(self, line: bytes) -> dict[str, Any]:
         """The reply to one request line (never raises)."""
@@ -151,6 +192,16 @@ class ControlServer:
             log.exception("control op %s failed", op)
             return _failure(f"{op} failed: {type(exc).__name__}: {exc}")
         return {"ok": True, "result": result}
+
+
+async def _closed(writer: asyncio.StreamWriter) -> None:
+    """Wait until the transport has really let go of the socket.
+
+    Only stop() waits here: a client task cancelled while waiting on the
+    protocol's shared close future would cancel that future for every waiter.
+    """
+    with contextlib.suppress(Exception):
+        await writer.wait_closed()
 
 
 def _parse_request(line: bytes) -> dict[str, Any]:
