@@ -194,6 +194,8 @@ class SimBoard:
 
     def open(self) -> None:
         """Connect every port and the LEDs; BoardUnavailable if the emulator does not answer."""
+        if self._open:
+            return
         if not self.rundir.is_dir():
             raise BoardUnavailable(f"board {self.info.name}: the emulator's run directory "
                                    f"{self.rundir} does not exist (is the PSTN emulator running?)")

@@ -201,11 +201,7 @@ class SimLink:
             sock, self._sock = self._sock, None
             self._cond.notify_all()
         if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            sock.close()
+            shutdown_socket(sock)
 
     # --- writer ------------------------------------------------------------
 
@@ -259,9 +255,9 @@ class LinkServer:
         with self._lock:
             conns = list(self._conns)
         if self._sock is not None:
-            _shutdown(self._sock)  # wakes the accept() at once on Linux
+            shutdown_socket(self._sock)  # wakes the accept() at once on Linux
         for conn in conns:
-            _shutdown(conn)
+            shutdown_socket(conn)
         for thread in list(self._threads):
             thread.join(timeout)
         self._threads = []
@@ -297,10 +293,11 @@ class LinkServer:
         finally:
             with self._lock:
                 self._conns.discard(conn)
-            _shutdown(conn)
+            shutdown_socket(conn)
 
 
-def _shutdown(conn: socket.socket) -> None:
+def shutdown_socket(conn: socket.socket) -> None:
+    """Shut a socket down both ways (waking any thread blocked on it), then close it."""
     try:
         conn.shutdown(socket.SHUT_RDWR)
     except OSError:

@@ -20,7 +20,7 @@ import pytest
 
 import board
 from board.base import FRAME_BYTES, Blink, Solid
-from hil_tests.pstn import dsp
+from hil_tests.pstn import dsp, testing
 from hil_tests.pstn.dsp import Analyzer, AudioSource, dtmf_pair, dtmf_tones, silence, tone
 from hil_tests.pstn.eventlog import EventLog
 from hil_tests.pstn.leds import LedSink
@@ -29,15 +29,8 @@ from hil_tests.pstn.phones import PhoneBank
 PORTS = ["fxs0", "fxs1", "fxs2", "fxs3"]
 
 
-def wait_for(cond, timeout=10.0, interval=0.01):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = cond()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(interval)
+def wait_for(cond, timeout=10.0):
+    return testing.wait_for(cond, timeout)
 
 
 class Pump:

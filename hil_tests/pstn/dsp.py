@@ -191,10 +191,9 @@ class Analyzer:
         self._min_press_s = 0.8 * min_dtmf_ms / 1000  # on-time measured to ~5 ms
         self._lock = threading.RLock()
         self._tables: dict[float, tuple[list[float], list[float]]] = {}
-        self._watched: list[float] = []
         for hz in (*SCAN_HZ, *DTMF_LOW, *DTMF_HIGH):
             self._add_table(hz)
-        self._watched = list(SCAN_HZ)
+        self._watched: list[float] = list(SCAN_HZ)  # tone candidates (DTMF tones are not)
         self._recent: deque[tuple[int, dict[float, complex] | None, float]] = deque(maxlen=50)
         self._index = 0
         self._open: dict[float, _ToneRun] = {}

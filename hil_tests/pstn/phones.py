@@ -36,6 +36,7 @@ from board.simlink import (
     decode_json,
     encode_frame,
     encode_json,
+    shutdown_socket,
 )
 from hil_tests.pstn.dsp import FRAME_BYTES, FRAME_S, Analyzer, AudioSource, dtmf_tones, tone
 from hil_tests.pstn.eventlog import EventLog
@@ -101,7 +102,7 @@ class Phone:
         with self._lock:
             conn, self._conn = self._conn, None
         if conn is not None:
-            _close(conn)
+            shutdown_socket(conn)
 
     # --- what a person does ----------------------------------------------------
 
@@ -194,7 +195,7 @@ class Phone:
             old, self._conn = self._conn, conn
             hook = self._hook
         if old is not None:  # a restarted box replaces a stale connection
-            _close(old)
+            shutdown_socket(old)
         self._send(encode_json(STATUS, {"hook": hook}))
         self._log.add("phone_link", port=self.port, connected=True)
         self._wake.set()
@@ -357,11 +358,4 @@ class PhoneBank:
             raise KeyError(f"no phone on port {name!r} (ports: {', '.join(self._phones)})") \
                 from None
 
-
-def _close(conn: socket.socket) -> None:
-    try:
-        conn.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-    conn.close()
 

@@ -9,7 +9,7 @@ import pytest
 from board import dahdi
 from board.base import FRAME_BYTES, BoardUnavailable, WrongPortKind
 from board.dahdi import DahdiPort, map_event
-from tests.board.waiting import wait_for
+from hil_tests.pstn.testing import wait_for
 
 
 def test_ioctl_numbers_match_the_c_macros():

@@ -6,7 +6,7 @@ import pytest
 
 from board.base import Blink, Count, Off, Solid
 from board.ledengine import LedEngine, check_pattern, level_at
-from tests.board.waiting import wait_for
+from hil_tests.pstn.testing import wait_for
 
 
 class Recorder:

@@ -9,7 +9,7 @@ import pytest
 import board
 from board.base import Blink, BoardUnavailable, Solid
 from board.pi import PiBoard
-from tests.board.waiting import wait_for
+from hil_tests.pstn.testing import wait_for
 
 
 class FakeGPIO(types.ModuleType):

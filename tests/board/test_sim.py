@@ -10,7 +10,7 @@ import pytest
 import board
 from board.base import FRAME_BYTES, BoardUnavailable, PortInUse, WrongPortKind
 from board.simlink import FrameDecoder, FrameError, decode_json, encode_frame, encode_json
-from tests.board.waiting import wait_for
+from hil_tests.pstn.testing import wait_for
 
 
 def test_frames_survive_any_read_sizes():
