@@ -123,7 +123,7 @@ class GsmLine:
         for task in list(self._sms_tasks):
             task.cancel()
         await self.calls.close()
-        self._set(state="out_of_service", reason="stopped")
+        self._out_of_service("stopped")
 
     @property
     def call(self) -> GsmCall | None:
@@ -193,8 +193,7 @@ class GsmLine:
                 if was_up:
                     backoff = BACKOFF_START
             log.warning("%s: modem lost (%s), reopening in %g s", self.name, reason, backoff)
-            self._set(state="out_of_service", reason=reason, registration=None, csq=None,
-                      operator=None)
+            self._out_of_service(reason)
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, BACKOFF_CAP)
 
@@ -211,15 +210,25 @@ class GsmLine:
         """Open, initialise and supervise the modem until it is lost: (why, was it up)."""
         self._up = False
         try:
-            await self._open(ports)
-            await initialise(self)
-            self._up = True
-            await self._supervise()
-        except (ModemError, OSError, serial.SerialException) as e:
-            return self._lost_reason or str(e), self._up
+            try:
+                await self._open(ports)
+                await initialise(self)
+                self._up = True
+                await self._supervise()
+                reason = "session ended"
+            except (ModemError, OSError, serial.SerialException) as e:
+                reason = self._lost_reason or str(e)
+            except Exception as e:  # a bug must not kill the line: log it and reopen
+                log.exception("%s: driver error", self.name)
+                reason = f"driver error: {e}"
+            self._out_of_service(reason)  # before the call ends, so listeners see why
         finally:
             await self._close()
-        return "session ended", self._up
+        return reason, self._up
+
+    def _out_of_service(self, reason: str) -> None:
+        self._set(state="out_of_service", reason=reason, registration=None, csq=None,
+                  operator=None)
 
     async def _open(self, ports: ModemPorts) -> None:
         self._lost.clear()
