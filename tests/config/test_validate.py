@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from firmware.config.schema import Config, Strategy, TimeRange, to_dict
@@ -273,6 +273,7 @@ minutes = st.integers(min_value=0, max_value=24 * 60)
 ranges = st.tuples(minutes, minutes).filter(lambda r: r[0] < r[1]).map(lambda r: TimeRange(*r))
 
 
+@settings(deadline=None)  # a loaded CI machine must not turn slowness into failure
 @given(st.lists(ranges, max_size=6))
 def test_overlap_check_matches_a_minute_by_minute_count(day: list[TimeRange]) -> None:
     covered = [sum(r.contains(m) for r in day) for m in range(24 * 60)]
@@ -288,6 +289,7 @@ def test_overlap_check_matches_a_minute_by_minute_count(day: list[TimeRange]) ->
         assert [schedule.is_open("mon", m) for m in range(24 * 60)] == [c == 1 for c in covered]
 
 
+@settings(deadline=None)
 @given(minutes, minutes)
 def test_time_range_text_round_trips(a: int, b: int) -> None:
     text = f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}"
@@ -296,3 +298,55 @@ def test_time_range_text_round_trips(a: int, b: int) -> None:
     else:
         with pytest.raises(ValueError, match=r"before it starts|cannot start at 24:00"):
             TimeRange.from_str(text)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner,
+                                                                max_size=4),
+    max_leaves=12,
+)
+
+
+def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
+    """Every path into a JSON value (keys and list indexes)."""
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _paths(value, (*prefix, i))
+    return found
+
+
+EXAMPLE_PATHS = _paths(example())[1:]
+
+
+@settings(deadline=None, max_examples=150)
+@given(st.sampled_from(EXAMPLE_PATHS), json_values)
+def test_any_garbage_anywhere_is_refused_cleanly_or_accepted(path: tuple, garbage: Any) -> None:
+    """Whatever lands at any place of a good config, the answer is a Config or a
+    ConfigError naming fields, never a crash."""
+    d = example()
+    node = d
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = garbage
+    try:
+        config = check_config(d)
+    except ConfigError as refused:
+        assert refused.errors
+        assert all(isinstance(f, str) and f and isinstance(r, str) for f, r in refused.errors)
+    else:
+        assert check_config(to_dict(config)) == config
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.dictionaries(st.sampled_from([*example(), "extra"]), json_values, max_size=5))
+def test_random_top_level_is_refused_cleanly_or_accepted(d: dict[str, Any]) -> None:
+    d["schema_version"] = 1
+    try:
+        check_config(d)
+    except ConfigError as refused:
+        assert all(isinstance(f, str) and f for f, _ in refused.errors)
