@@ -21,6 +21,8 @@ TIMINGS = {
     "reset_down_s": "how long a reset modem is gone (s)",
     "register_s": "network search time after power-up or PIN entry (s)",
     "boot_urc_s": "delay of the boot URCs after power-up (s)",
+    "ss_delay_s": "network round trip of AT+CCFC (s)",
+    "sms_delay_s": "network time to send an SMS (s)",
     "setup_s": "network time from ATD to alerting/busy (s)",
     "no_answer_s": "release of an unanswered call the box made (s)",
     "ring_timeout_s": "release of an unanswered call into the box (s)",

@@ -18,7 +18,6 @@ from hil_tests.pstn.huawei import at, check_sim
 
 CLCC_STAT = {"active": 0, "dialing": 2, "alerting": 3, "ringing": 4}
 DTMF_AT = set("0123456789*#ABCD")
-SS_DELAY_S = 0.3
 FORWARD_GROUPS = {4: (0, 1, 2, 3), 5: (1, 2, 3)}
 
 
@@ -137,7 +136,7 @@ def _ccfc(m: Any, cmd: AtCommand, r: Reply) -> None:
     reason, mode = cmd.int_arg(0, None, 0, 5), cmd.int_arg(1, None, 0, 4)
     if not m.registered():
         raise CmeError(30)
-    r.delay = SS_DELAY_S
+    r.delay = m.config.ss_delay_s
     if mode == 2:
         if reason in FORWARD_GROUPS:
             raise bad_param()

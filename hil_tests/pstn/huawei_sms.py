@@ -17,7 +17,6 @@ from hil_tests.pstn import sms
 from hil_tests.pstn.atparse import AtCommand, CmsError, Reply, bad_param
 from hil_tests.pstn.huawei import at
 
-SEND_DELAY_S = 0.3
 MEMORIES = ("SM", "ME", "MT")
 TEXT_STATUS = {"REC UNREAD": 0, "REC READ": 1, "STO UNSENT": 2, "STO SENT": 3, "ALL": 4}
 
@@ -134,12 +133,12 @@ def _sent(m: Any, record: dict) -> Reply:
     code = m.faults.take_sms_error()
     if code is not None:
         m.log("sms_refused", to=record["to"], reason=f"injected +CMS ERROR {code}")
-        return Reply(final=CmsError(code).final_for(m.settings.cmee), delay=SEND_DELAY_S)
+        return Reply(final=CmsError(code).final_for(m.settings.cmee), delay=m.config.sms_delay_s)
     mr = m.next_mr()
     record.update(mr=mr, t=time.monotonic())
     m.sent.append(record)
     m.log("sms_sent", **record)
-    return Reply(lines=[f"+CMGS: {mr}"], delay=SEND_DELAY_S)
+    return Reply(lines=[f"+CMGS: {mr}"], delay=m.config.sms_delay_s)
 
 
 # --- the inbox ---------------------------------------------------------------------

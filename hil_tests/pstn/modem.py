@@ -67,6 +67,8 @@ class ModemConfig:
     reset_down_s: float = 1.5
     register_s: float = 0.3
     boot_urc_s: float = 0.2
+    ss_delay_s: float = 0.3
+    sms_delay_s: float = 0.3
 
     def update(self, body: dict) -> None:
         for f in fields(self):
@@ -186,7 +188,7 @@ class Modem:
         """The host opened the AT port (reader thread): boot URCs are due."""
         with self.net.lock:
             if self.session is session and self._boot_pending:
-                delay = max(0.1, self._boot_due - time.monotonic())
+                delay = max(0.05, self._boot_due - time.monotonic())
                 self.net.sched.call_later(delay, self._boot_urcs, session)
 
     def _boot_urcs(self, session: ModemSession) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from hil_tests.pstn.atport import Answer, AtPort, is_final
 
 FAST = {"latency_s": 0.005, "ring_period_s": 0.3, "setup_s": 0.1, "register_s": 0.05,
-        "boot_urc_s": 0.05, "reset_down_s": 0.3}
+        "boot_urc_s": 0.05, "reset_down_s": 0.3, "ss_delay_s": 0.02, "sms_delay_s": 0.02}
 
 __all__ = ["FAST", "Answer", "AtPort", "is_final", "open_at", "wait_for"]
 
