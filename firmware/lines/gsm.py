@@ -27,7 +27,7 @@ import serial
 
 from board.base import ModemPorts
 from firmware.clock import Clock, SystemClock
-from firmware.errors import LineOutOfService
+from firmware.errors import ConfigError, LineOutOfService
 from firmware.events import EventBus
 from firmware.lines.at import (
     LONG,
@@ -85,6 +85,8 @@ class GsmLine:
                  sim_pin: str | None = None, clock: Clock | None = None,
                  poll_interval: float = 10.0, hung_after: int = 2,
                  ring_gap: float = RING_GAP):
+        if sim_pin is not None and not (sim_pin.isdigit() and 4 <= len(sim_pin) <= 8):
+            raise ConfigError([(f"{name}.sim_pin", "must be 4 to 8 digits")])
         self.name, self._ports, self._bus = name, ports, bus
         self.sim_pin = sim_pin
         self.clock = clock or SystemClock()
@@ -113,7 +115,7 @@ class GsmLine:
     async def stop(self) -> None:
         """Hang up any call, close the ports and stop supervising."""
         if self.calls.call is not None and self._engine is not None:
-            with contextlib.suppress(ModemError, LineOutOfService):
+            with contextlib.suppress(ModemError, LineOutOfService, TimeoutError):
                 await asyncio.wait_for(self.calls.hangup(), 3.0)
         if self._task is not None:
             self._task.cancel()

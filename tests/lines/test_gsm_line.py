@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-from firmware.errors import LineOutOfService
+from firmware.errors import ConfigError, LineOutOfService
 from firmware.events import EventBus
 from firmware.lines.gsm import (
     CallStateError,
@@ -216,3 +216,9 @@ async def test_unplug_and_new_device_path():
         await until(lambda: line.status.state == "ready", timeout=10)
         assert second.count("ATZ") == 1
     second.close()
+
+
+@pytest.mark.parametrize("pin", ["12", '12"34', "abcd", "123456789"])
+def test_a_bad_sim_pin_is_a_config_error(pin):
+    with pytest.raises(ConfigError, match=r"gsmU\.sim_pin"):
+        GsmLine("gsmU", None, EventBus(), sim_pin=pin)
