@@ -9,6 +9,7 @@ POST /config changes later.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import threading
@@ -56,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         emu.start()
     except Exception as e:
         print(f"PSTN emulator failed to start: {e}", file=sys.stderr)
+        with contextlib.suppress(Exception):
+            emu.stop()
         return 1
     print(f"PSTN emulator control: {emu.url}", flush=True)
     try:

@@ -137,8 +137,12 @@ class Emulator:
             os.close(dirfd)
 
     def stop(self) -> None:
-        """Stop everything and remove what the emulator put in RUNDIR."""
-        (self.rundir / "emulator.json").unlink(missing_ok=True)
+        """Stop everything and remove what the emulator put in RUNDIR (also after a
+        start that failed half way)."""
+        if not hasattr(self, "net"):
+            return
+        if self.server is not None and (self.rundir / "emulator.json").exists():
+            (self.rundir / "emulator.json").unlink(missing_ok=True)
         if self.server is not None:
             self.server.stop()
         self._stop_components()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import traceback
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -146,7 +147,7 @@ class Modem:
         """Power up with new ptys: defaults restored, boot URCs once the host listens."""
         if self.plugged:
             raise Conflict(f"modem {self.imei} is already plugged in")
-        self.settings, self.cfun, self.hung = Settings(), 1, False
+        self.settings, self.cfun, self.hung, self._prompt = Settings(), 1, False, None
         self.sim.power_up()
         self.faults.power_up()
         self.session = ModemSession(self)
@@ -241,7 +242,7 @@ class Modem:
             if self.session is not session or self.hung:
                 return False
             self._holding = True
-            reply = self.faults.busy_reply(self, line) or huawei.run_line(self, line)
+            reply = self.faults.busy_reply(self, line) or self._guarded(huawei.run_line, self, line)
         if reply.delay:
             time.sleep(reply.delay)
         with self.net.lock:
@@ -260,10 +261,18 @@ class Modem:
             if self.session is not session or self.hung:
                 return
             self.log_rx(text.decode("latin-1") if text is not None else "<ESC>", prompt=True)
-            reply = self._prompt(text) if text is not None else Reply()
+            reply = self._guarded(self._prompt, text) if text is not None else Reply()
             self._prompt = None
             self.write_reply(reply)
             self._release()
+
+    def _guarded(self, fn: Any, *args: Any) -> Reply:
+        """Run a handler; an emulator bug answers ERROR and is logged, never kills the port."""
+        try:
+            return fn(*args)
+        except Exception as e:
+            self.log("error", where="at command", error=repr(e), trace=traceback.format_exc())
+            return Reply(final="ERROR")
 
     def _release(self) -> None:
         self._holding = False

@@ -16,6 +16,7 @@ from __future__ import annotations
 import select
 import threading
 import time
+import traceback
 from typing import Any
 
 from hil_tests.pstn.audio_support import FRAME_BYTES, SILENCE
@@ -72,11 +73,20 @@ class ModemSession:
                     was_open = True
                     self.modem.host_opened(self)
                 if data:
-                    self._feed(data)
+                    self._feed_guarded(data)
                 else:
                     select.select([self.at.fileno()], [], [], 0.1)
         finally:
             self.at.close()
+
+    def _feed_guarded(self, data: bytes) -> None:
+        try:
+            self._feed(data)
+        except Exception as e:
+            self._line.clear()
+            self._prompt_text = None
+            self.modem.log("error", where="at reader", error=repr(e),
+                           trace=traceback.format_exc())
 
     def _feed(self, data: bytes) -> None:
         for b in data:
@@ -152,7 +162,7 @@ class AudioPump:
         self._rx = bytearray()
         self._pending = b""
         self.stats = {"tx_frames": 0, "rx_frames": 0, "underruns": 0, "overruns": 0,
-                      "tx_dropped": 0, "resyncs": 0, "streaming": False}
+                      "tx_dropped": 0, "resyncs": 0, "errors": 0, "streaming": False}
 
     def start(self) -> None:
         self.thread.start()
@@ -191,7 +201,13 @@ class AudioPump:
                 self.stats["resyncs"] += 1
                 t0, n = time.monotonic(), 0
                 continue
-            self._tick(call, due)
+            try:
+                self._tick(call, due)
+            except Exception as e:
+                self.stats["errors"] += 1
+                if self.stats["errors"] == 1:
+                    self.modem.log("error", where="audio", error=repr(e),
+                                   trace=traceback.format_exc())
             n += 1
         self.stats["streaming"] = False
         self.modem.audio_event(call, "stop")
