@@ -123,3 +123,20 @@ def test_config_and_phone_and_led_routes(emulator):
     assert config["modems"][emulator.modems[0]]["ring_period_s"] == 0.5
     assert [p["port"] for p in c.phones()] == ["fxs0", "fxs1", "fxs2", "fxs3"]
     assert c.leds() == {"leds": {}}
+
+
+def test_phone_routes(emulator):
+    c = emulator.client
+    assert c.phone_hook("fxs1", "off")["hook"] == "off"
+    assert c.wait_event("hook", port="fxs1", state="off", timeout=2)["port"] == "fxs1"
+    assert isinstance(c.phone_dial("fxs1", "801"), float)
+    assert isinstance(c.phone_send("fxs1", tone_hz=1000, ms=200), float)
+    assert set(c.phone_heard("fxs1")) >= {"tones", "dtmf", "ringer"}
+    assert c.phone_auto_answer("fxs2", 1.5)["auto_answer"] == 1.5
+    assert c.phone_auto_answer("fxs2", None)["auto_answer"] is None
+    for request, words in [(lambda: c.phone_hook("fxs1", "sideways"), "hook state"),
+                           (lambda: c.phone_dial("fxs1", "12x"), ""),
+                           (lambda: c.post("/phones/fxs1/auto_answer", {}), "after_s")]:
+        with pytest.raises(EmulatorError) as err:
+            request()
+        assert err.value.status == 400 and words in err.value.message

@@ -77,10 +77,16 @@ class EmulatorClient:
         """The number the next event will get: pass it as `since` to see only newer ones."""
         return self.events(since=1 << 60)["next"]
 
-    def wait_event(self, predicate: Callable[[Event], bool] | None = None, kind: str | None = None,
-                   timeout: float = 10.0, since: int = 0, **fields: Any) -> Event:
+    def wait_event(self, predicate: Callable[[Event], bool] | str | None = None,
+                   kind: str | None = None, timeout: float = 10.0, since: int | None = 0,
+                   **fields: Any) -> Event:
         """The first event (numbered `since` or later) of `kind` whose fields equal `fields`
-        and for which `predicate` holds; TimeoutError listing the last events otherwise."""
+        and for which `predicate` holds; TimeoutError listing the last events otherwise.
+        A string first argument is taken as the kind: wait_event("call", state="active")."""
+
+        if isinstance(predicate, str):
+            predicate, kind = None, predicate
+        since = since or 0
 
         def matches(e: Event) -> bool:
             if any(e.get(k) != v for k, v in fields.items()):

@@ -236,11 +236,10 @@ class Api:
         return {"t": self._phone(port).dial(_need(body, "digits", str, "DTMF digits"))}
 
     def phone_send(self, port: str, body: dict, query: dict) -> dict:
-        check_send(body)
         phone = self._phone(port)
         if "dtmf" in body:
             return {"t": phone.send(dtmf=body["dtmf"])}
-        return {"t": phone.send(tone_hz=body["tone_hz"], ms=body["ms"])}
+        return {"t": phone.send(tone_hz=body.get("tone_hz"), ms=body.get("ms"))}
 
     def phone_heard(self, port: str, body: dict, query: dict) -> dict:
         return self._phone(port).heard()
