@@ -85,3 +85,27 @@ def test_audio_stops_when_the_call_ends(call_with_audio):
     emu.client.wait_event(kind="audio", what="stop")
     audio.reset_input_buffer()
     assert audio.read(FRAME) == b""
+
+
+def test_box_to_box_audio_is_bridged(emulator_factory):
+    emu = emulator_factory("sim-2gsm", **FAST)
+    with open_at(emu, 0) as a, open_at(emu, 1) as b, \
+            serial.Serial(str(emu.modem_dir(0) / "audio"), timeout=0.005) as a_audio, \
+            serial.Serial(str(emu.modem_dir(1) / "audio"), timeout=0.005) as b_audio:
+        a.command("ATD13900000002;")
+        b.wait_line("RING")
+        b.command("ATA;^DDSETEX=2")
+        a.wait_line("^CONN:")
+        a.command("AT^DDSETEX=2")
+        pcm, heard = dsp.tone(440, 400), dsp.Analyzer("b")
+        buf, t0, n = b"", time.monotonic(), 0
+        while time.monotonic() - t0 < 3 and not heard.heard()["tones"]:
+            if n * FRAME < len(pcm) and time.monotonic() >= t0 + n * 0.02:
+                a_audio.write(pcm[n * FRAME:(n + 1) * FRAME])
+                n += 1
+            a_audio.read(4096)
+            buf += b_audio.read(4096)
+            while len(buf) >= FRAME:
+                heard.feed(buf[:FRAME], time.monotonic())
+                buf = buf[FRAME:]
+        assert [t["hz"] for t in heard.heard()["tones"]] == [440]
