@@ -36,26 +36,38 @@ def test_no_audio_before_the_call_is_up(emulator_factory):
         assert audio.read(FRAME) == b""
 
 
+def _count_frames(audio, seconds: float) -> tuple[float, float]:
+    """Frames received in `seconds` while writing one frame every 20 ms; (frames, elapsed)."""
+    t0, received, written = time.monotonic(), 0, 0
+    while time.monotonic() - t0 < seconds:
+        if time.monotonic() >= t0 + written * 0.02:
+            audio.write(bytes(FRAME))
+            written += 1
+        received += len(audio.read(4096))
+    return received / FRAME, time.monotonic() - t0
+
+
 def test_audio_is_paced_at_50_frames_a_second(call_with_audio):
     emu, call, audio = call_with_audio
     audio.reset_input_buffer()
     audio.read(FRAME)  # sync on the stream
     audio.timeout = 0.005
-    t0, received, written = time.monotonic(), 0, 0
-    while time.monotonic() - t0 < 1.0:
-        if time.monotonic() >= t0 + written * 0.02:
-            audio.write(bytes(FRAME))
-            written += 1
-        received += len(audio.read(4096))
-    elapsed = time.monotonic() - t0
-    frames = received / FRAME
-    assert abs(frames - 50 * elapsed) <= 2.5, (frames, elapsed)
+    windows = []
+    for _ in range(3):  # a loaded machine may stall one window; one must be on time
+        frames, elapsed = _count_frames(audio, 1.0)
+        windows.append((frames, elapsed))
+        if abs(frames - 50 * elapsed) <= 2:
+            break
+    else:
+        pytest.fail(f"no 1 s window had 50 +- 2 frames: {windows}")
     stats = emu.client.modem(emu.modems[0])["audio_stats"]
     assert stats["streaming"] and stats["tx_frames"] >= 50 and stats["rx_frames"] >= 45
     emu.client.hangup(call["id"])
     emu.client.wait_event(kind="audio", what="stop")
-    received += len(audio.read(65536))
-    assert received % FRAME == 0, "the stream is whole 320-byte frames"
+    audio.timeout = 0.2
+    tail = audio.read(65536)
+    assert (len(tail) + sum(int(f * FRAME) for f, _ in windows)) % FRAME == 0, \
+        "the stream is whole 320-byte frames"
 
 
 def test_far_party_tone_reaches_the_box_and_box_tone_is_heard(call_with_audio):
