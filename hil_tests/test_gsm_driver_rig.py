@@ -63,6 +63,9 @@ class GsmRig:
     def close(self) -> None:
         try:
             self.run(self.line.stop())
+        except TimeoutError:
+            _dump_stacks(self.loop)
+            raise
         finally:
             self.loop.call_soon_threadsafe(self.loop.stop)
             self._thread.join(10)
@@ -113,6 +116,16 @@ class GsmRig:
         return wait_for(lambda: next((c for c in self.client.calls()
                                       if c["direction"] == direction and c["state"] != "ended"),
                                      None), timeout, what=f"a {direction} call")
+
+
+def _dump_stacks(loop: asyncio.AbstractEventLoop) -> None:
+    """Print where every task and thread is (a stop that hangs is a bug to locate)."""
+    import faulthandler
+    import sys
+
+    for task in asyncio.all_tasks(loop):
+        task.print_stack(file=sys.stderr)
+    faulthandler.dump_traceback(file=sys.stderr)
 
 
 class _Matches:

@@ -321,7 +321,8 @@ class AtEngine:
         self._pending = _Pending(command, prefix, freeform, body, call, future)
         self._send(command)
         try:
-            reply = await asyncio.wait_for(future, timeout)
+            async with asyncio.timeout(timeout):  # wait_for can swallow a cancel (3.11)
+                reply = await future
         except TimeoutError:
             self.timeouts_in_row += 1
             self._needs_resync = True
@@ -345,7 +346,8 @@ class AtEngine:
         self._pending = _Pending("AT", None, False, None, False, future)
         self._send("AT")
         try:
-            await asyncio.wait_for(future, SHORT)
+            async with asyncio.timeout(SHORT):
+                await future
         except TimeoutError:
             self.timeouts_in_row += 1
             raise ModemTimeout(f"{self.name}: modem does not answer AT") from None

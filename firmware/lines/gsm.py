@@ -102,6 +102,7 @@ class GsmLine:
         self._wake = asyncio.Event()
         self._lost_reason = ""
         self._task: asyncio.Task | None = None
+        self._stopping = False
         self._charset = asyncio.Lock()
         self._sms_tasks: set[asyncio.Task] = set()
 
@@ -116,12 +117,17 @@ class GsmLine:
         """Hang up any call, close the ports and stop supervising."""
         if self.calls.call is not None and self._engine is not None:
             with contextlib.suppress(ModemError, LineOutOfService, TimeoutError):
-                await asyncio.wait_for(self.calls.hangup(), 3.0)
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                async with asyncio.timeout(3.0):
+                    await self.calls.hangup()
+        self._stopping = True
+        self._wake.set()
+        task, self._task = self._task, None
+        while task is not None and not task.done():
+            task.cancel()  # again if a library swallowed the first cancel
+            await asyncio.wait({task}, timeout=1.0)
+        if task is not None and not task.cancelled() and task.exception() is not None:
+            log.error("%s: supervisor ended with %r", self.name, task.exception())
+        self._stopping = False
         for task in list(self._sms_tasks):
             task.cancel()
         await self.calls.close()
@@ -186,7 +192,7 @@ class GsmLine:
 
     async def _run(self) -> None:
         backoff = BACKOFF_START
-        while True:
+        while not self._stopping:
             ports = await self._current_ports()
             if ports is None:
                 reason = "modem not present"
@@ -269,6 +275,8 @@ class GsmLine:
             for w in waits:
                 w.cancel()
         self._wake.clear()
+        if self._stopping:
+            raise asyncio.CancelledError
         if self._lost.is_set():
             raise ModemLost(self._lost_reason or "port closed")
 

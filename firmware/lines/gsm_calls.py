@@ -79,11 +79,13 @@ class GsmCall:
 
     async def wait_answer(self, timeout: float | None = None) -> str:
         """"answered" once connected both ways, or the cause the call ended with."""
-        return await asyncio.wait_for(asyncio.shield(self._outcome), timeout)
+        async with asyncio.timeout(timeout):
+            return await asyncio.shield(self._outcome)
 
     async def wait_end(self, timeout: float | None = None) -> str:
         """The cause, once the call has ended."""
-        return await asyncio.wait_for(asyncio.shield(self._ended), timeout)
+        async with asyncio.timeout(timeout):
+            return await asyncio.shield(self._ended)
 
     def __repr__(self) -> str:
         return f"<GsmCall {self.line} {self.direction} {self.number or '-'} {self.state}>"
