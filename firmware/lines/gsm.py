@@ -85,10 +85,7 @@ class GsmLine:
                  sim_pin: str | None = None, clock: Clock | None = None,
                  poll_interval: float = 10.0, hung_after: int = 2,
                  ring_gap: float = RING_GAP):
-        if sim_pin is not None and not (sim_pin.isdigit() and 4 <= len(sim_pin) <= 8):
-            raise ConfigError([(f"{name}.sim_pin", "must be 4 to 8 digits")])
         self.name, self._ports, self._bus = name, ports, bus
-        self.sim_pin = sim_pin
         self.clock = clock or SystemClock()
         self.poll_interval, self.hung_after = poll_interval, hung_after
         self.status = GsmStatus()
@@ -105,6 +102,7 @@ class GsmLine:
         self._stopping = False
         self._charset = asyncio.Lock()
         self._sms_tasks: set[asyncio.Task] = set()
+        self.set_sim_pin(sim_pin)
 
     # --- lifecycle ---------------------------------------------------------
 
@@ -119,6 +117,13 @@ class GsmLine:
             with contextlib.suppress(ModemError, LineOutOfService, TimeoutError):
                 async with asyncio.timeout(3.0):
                     await self.calls.hangup()
+        await self._stop_supervisor()
+        for task in list(self._sms_tasks):
+            task.cancel()
+        await self.calls.close()
+        self._out_of_service("stopped")
+
+    async def _stop_supervisor(self) -> None:
         self._stopping = True
         self._wake.set()
         task, self._task = self._task, None
@@ -128,10 +133,13 @@ class GsmLine:
         if task is not None and not task.cancelled() and task.exception() is not None:
             log.error("%s: supervisor ended with %r", self.name, task.exception())
         self._stopping = False
-        for task in list(self._sms_tasks):
-            task.cancel()
-        await self.calls.close()
-        self._out_of_service("stopped")
+
+    def set_sim_pin(self, pin: str | None) -> None:
+        """A new SIM PIN from the owner: tried once at the next SIM check."""
+        if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 8):
+            raise ConfigError([(f"{self.name}.sim_pin", "must be 4 to 8 digits")])
+        self.sim_pin, self.pin_refused = pin, False
+        self.wake()
 
     @property
     def call(self) -> GsmCall | None:
@@ -305,7 +313,8 @@ class GsmLine:
         """One supervision round: SIM first if it was not usable, then the network."""
         if self.status.state in ("no_sim", "sim_error", "pin_required"):
             sim = await query_sim(self)
-            if sim == self.status.sim and sim != "ready":
+            new_pin = sim == "pin" and self.sim_pin and not self.pin_refused
+            if sim == self.status.sim and sim != "ready" and not new_pin:
                 return
             if await unlock_sim(self):
                 await initialise(self, after_sim=True)

@@ -222,3 +222,20 @@ async def test_unplug_and_new_device_path():
 def test_a_bad_sim_pin_is_a_config_error(pin):
     with pytest.raises(ConfigError, match=r"gsmU\.sim_pin"):
         GsmLine("gsmU", None, EventBus(), sim_pin=pin)
+
+
+async def test_pin_given_later_is_tried_once():
+    state = {"sim": "SIM PIN"}
+
+    def enter_pin(command):
+        state["sim"] = "READY"
+        return ["OK"]
+
+    modem = PtyModem({"AT+CPIN?": lambda c: [f"+CPIN: {state['sim']}", "OK"],
+                      'AT+CPIN="4321"': enter_pin})
+    async with running(modem.ports()) as line:
+        await until(lambda: line.status.state == "pin_required")
+        line.set_sim_pin("4321")
+        await until(lambda: line.status.state == "ready", what="unlocked")
+        assert modem.count('AT+CPIN="4321"') == 1
+    modem.close()
