@@ -298,18 +298,18 @@ class AtEngine:
         if isinstance(body, str):
             body = body.encode("ascii")
         prefix = expect if expect is not None else reply_prefix(command)
-        delay = self._busy_backoff
-        for attempt in range(BUSY_RETRIES + 1):
+        delay, retries = self._busy_backoff, 0
+        while True:
             try:
                 async with self._lock:
                     return await self._run(command, prefix, freeform, body, call, timeout)
             except CmeError as e:
-                if not retry_busy or e.code not in BUSY_RETRY_CODES or attempt == BUSY_RETRIES:
+                retries += 1
+                if not retry_busy or e.code not in BUSY_RETRY_CODES or retries > BUSY_RETRIES:
                     raise
                 log.info("%s: %s, retrying in %.1f s", self.name, e, delay)
             await asyncio.sleep(delay)
             delay *= 2
-        raise AssertionError("unreachable")
 
     async def _run(self, command: str, prefix: str | None, freeform: bool,
                    body: bytes | None, call: bool, timeout: float) -> AtReply:
