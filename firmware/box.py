@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import board as boards
-from board.base import LineEvent
+from board.base import LineEvent, LineStatus
 from firmware import paths
 from firmware.clock import SystemClock
 from firmware.config.store import ConfigStore
@@ -43,6 +43,7 @@ class Box:
     gsm_status: dict[str, GsmStatus] = field(default_factory=dict)
     port_state: dict[str, str] = field(default_factory=dict)
     system: str = "booting"
+    stopping: bool = False
     web: str = ""
 
     @classmethod
@@ -62,12 +63,17 @@ class Box:
 
         self._loop = asyncio.get_running_loop()
         await asyncio.to_thread(self.board.open)
-        self.leds = LedController(self)
+        self.leds = LedController(self.board.leds, lambda: self.system,
+                                  lambda: dict(self.port_state))
         self.bus.subscribe(self._on_gsm_status, GsmStatusChanged)
-        self.bus.subscribe(self.leds.refresh)
+        self.bus.subscribe(self.leds.on_event)
+        self.bus.subscribe(lambda _event: self.leds.refresh(), PortStateChanged)
+        self.leds.refresh()
         for port in self.board.ports():
-            self.port_state[port.name] = "idle"
+            self.port_state[port.name] = "idle" if port.status().ok else "fault"
             port.on_event(self._port_callback(port.name))
+            port.on_status(self._status_callback(port.name))
+        self._unsubscribe_config = self.store.on_change(self._config_changed)
         for name, ports_fn in self._modem_slots().items():
             line = GsmLine(name, ports_fn, self.bus, sim_pin=self._sim_pin(name), clock=self.clock)
             self.gsm[name] = line
@@ -79,12 +85,19 @@ class Box:
         log.info("box ready on board %s: %s", self.board.info.name, self.summary())
 
     async def stop(self) -> None:
-        self.system = "booting"
+        self.stopping = True
         if getattr(self, "control", None):
             await self.control.stop()
+        if getattr(self, "_unsubscribe_config", None):
+            self._unsubscribe_config()
         for line in self.gsm.values():
             await line.stop()
         await asyncio.to_thread(self.board.close)
+
+    def _config_changed(self, config) -> None:
+        """Store callback (any thread): the new config applies from the next call."""
+        self._loop.call_soon_threadsafe(log.info, "configuration changed; it applies "
+                                        "to the next call")
 
     # --- modems ------------------------------------------------------------
 
@@ -125,24 +138,41 @@ class Box:
 
         return on_event
 
+    def _status_callback(self, name: str):
+        def on_status(status: LineStatus) -> None:
+            self._loop.call_soon_threadsafe(self._on_port_status, name, status)
+
+        return on_status
+
     def _on_port_event(self, name: str, event: LineEvent) -> None:
         words = {"offhook": "off hook", "onhook": "on hook", "flash": "hook flash"}
-        log.info("%s: %s", name, words.get(event.kind, event.kind))
+        log.info("%s: %s", name, words.get(event.kind, event.kind.replace("_", " ")))
         state = {"offhook": "in_use", "onhook": "idle"}.get(event.kind)
-        if state and self.port_state.get(name) != state:
+        if state and self.port_state.get(name) not in (state, "fault"):
+            self._set_port(name, state)
+
+    def _on_port_status(self, name: str, status: LineStatus) -> None:
+        if self.stopping:
+            return
+        if not status.ok:
+            log.warning("%s: out of service (%s)", name, status.reason or "link down")
+            self._set_port(name, "fault")
+        elif self.port_state.get(name) == "fault":
+            log.info("%s: back in service", name)
+            port = next(p for p in self.board.ports() if p.name == name)
+            self._set_port(name, "in_use" if port.hook_state() == "off" else "idle")
+
+    def _set_port(self, name: str, state: str) -> None:
+        if self.port_state.get(name) != state:
             self.port_state[name] = state
             self.bus.publish(PortStateChanged(name, state))
 
     # --- control socket ----------------------------------------------------
 
     def _handlers(self) -> dict:
-        from firmware.config.cli import handle_export, handle_import
+        from firmware.config.cli import control_handlers
 
-        return {
-            "status": lambda args: self.status(),
-            "config.import": lambda args: handle_import(self.store, args),
-            "config.export": lambda args: handle_export(self.store, args),
-        }
+        return {"status": lambda args: self.status(), **control_handlers(self.store)}
 
     def status(self) -> dict:
         return {
@@ -150,10 +180,12 @@ class Box:
             "system": self.system,
             "gsm": {name: _status_dict(s) for name, s in self.gsm_status.items()},
             "ports": dict(self.port_state),
+            "leds": {name: _pattern_words(p) for name, p in self.leds.patterns().items()},
         }
 
     def summary(self) -> str:
-        parts = [f"{name} {s.state}" for name, s in sorted(self.gsm_status.items())]
+        parts = [f"{name} {line.status.state.replace('_', ' ')}"
+                 for name, line in sorted(self.gsm.items())]
         return ", ".join(parts) or "no GSM line"
 
 
@@ -161,3 +193,13 @@ def _status_dict(status: GsmStatus) -> dict:
     from dataclasses import asdict
 
     return asdict(status)
+
+
+def _pattern_words(pattern) -> str:
+    """Blink(on_ms=200, off_ms=200) -> "blink 200/200 ms"; for status output."""
+    kind = type(pattern).__name__.lower()
+    if kind == "blink":
+        return f"blink {pattern.on_ms}/{pattern.off_ms} ms"
+    if kind == "count":
+        return f"{pattern.n} flashes every {pattern.period_ms} ms"
+    return kind

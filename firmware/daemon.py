@@ -16,6 +16,7 @@ import signal
 import sys
 from pathlib import Path
 
+from board.base import BoardError
 from firmware import paths
 from firmware.errors import SwitchboardError
 from firmware.sdnotify import Notifier
@@ -30,7 +31,8 @@ def _board_name(args: argparse.Namespace) -> str:
         try:
             return args.board_file.read_text().strip()
         except OSError as exc:
-            raise SwitchboardError(f"cannot read the board name from {args.board_file}: {exc}")
+            raise SwitchboardError(
+                f"cannot read the board name from {args.board_file}: {exc}") from exc
     raise SwitchboardError("say which board to run on: --board NAME (sim for the simulator)")
 
 
@@ -65,7 +67,7 @@ def main(args: argparse.Namespace) -> int:
                          board_options={"rundir": world.rundir} if world else {},
                          web=args.web)
         return asyncio.run(_serve(box))
-    except SwitchboardError as exc:
+    except (SwitchboardError, BoardError) as exc:
         log.error("%s", exc)
         return 2
     finally:
