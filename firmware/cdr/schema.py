@@ -1,0 +1,142 @@
+"""The call records database layout and its migrations.
+
+The schema version lives in SQLite's `PRAGMA user_version`. `MIGRATIONS[n]`
+turns a version-n database into version n+1; `migrate()` runs the missing
+steps at open, each in its own transaction together with the new version
+number, so a crash mid-migration leaves the old version intact. Version 0 is
+an empty file. A database from newer firmware is refused, never rewritten.
+
+To change the layout in a later issue: bump SCHEMA_VERSION and add a step,
+e.g. `def _v1_to_v2(db): db.execute("ALTER TABLE calls ADD COLUMN vip INTEGER
+NOT NULL DEFAULT 0")` with `MIGRATIONS[1] = _v1_to_v2`.
+
+Layout (v1): `calls` one row per call, `legs` one row per leg (FK to calls, in
+the order written), `meta` key/value (the box's timezone for readers). Every
+time is stored twice: ISO-8601 UTC text (`*_at`, for people and exports) and
+unix seconds (`*_ts`, for ranges and sorting). Indexes serve the web page's
+search and the reports: time range first, then caller, callee, number, line,
+result, answered_by; legs by time, target and agent. Word lists are checked
+in Python (firmware/cdr/records.py), not in CHECK constraints, so a new word
+needs no table rebuild.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Mapping
+
+from firmware.errors import SwitchboardError
+
+SCHEMA_VERSION = 1
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+class SchemaError(SwitchboardError, RuntimeError):
+    """The records database has a version this firmware cannot use."""
+
+
+_V1 = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE calls (
+    serial      INTEGER PRIMARY KEY,      -- insertion order, stable across VACUUM
+    id          TEXT NOT NULL UNIQUE,     -- the call controller's id
+    direction   TEXT NOT NULL,            -- in, out, internal
+    line        TEXT NOT NULL,
+    caller      TEXT NOT NULL,            -- as the line gave it, '' if withheld
+    callee      TEXT NOT NULL,
+    e164        TEXT NOT NULL,            -- outside party: caller (in) / callee (out)
+    region      TEXT NOT NULL,            -- e.g. 浙江省杭州市
+    province    TEXT NOT NULL,
+    city        TEXT NOT NULL,
+    carrier     TEXT NOT NULL,
+    number_kind TEXT NOT NULL,
+    country     TEXT NOT NULL,
+    route       TEXT NOT NULL DEFAULT '',
+    started_at  TEXT NOT NULL,
+    started_ts  REAL NOT NULL,
+    ended_at    TEXT,
+    ended_ts    REAL,
+    result      TEXT NOT NULL,            -- in_progress until the call ends
+    answered_by TEXT NOT NULL DEFAULT '',
+    ring_s      REAL,
+    talk_s      REAL,
+    cause       TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE INDEX calls_started     ON calls (started_ts);
+CREATE INDEX calls_caller      ON calls (caller, started_ts);
+CREATE INDEX calls_callee      ON calls (callee, started_ts);
+CREATE INDEX calls_e164        ON calls (e164, started_ts);
+CREATE INDEX calls_line        ON calls (line, started_ts);
+CREATE INDEX calls_result      ON calls (result, started_ts);
+CREATE INDEX calls_answered_by ON calls (answered_by, started_ts);
+
+CREATE TABLE legs (
+    call_id     TEXT NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,         -- 1, 2, ... in the order written
+    target      TEXT NOT NULL,
+    target_kind TEXT NOT NULL,            -- extension, mobile, number
+    agent       TEXT NOT NULL,
+    ring_group  TEXT NOT NULL,
+    line        TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    started_ts  REAL NOT NULL,
+    answered_at TEXT,
+    answered_ts REAL,
+    ended_at    TEXT NOT NULL,
+    ended_ts    REAL NOT NULL,
+    ring_s      REAL NOT NULL,
+    talk_s      REAL NOT NULL,
+    outcome     TEXT NOT NULL,
+    cause       TEXT NOT NULL,
+    PRIMARY KEY (call_id, seq)
+) STRICT;
+
+CREATE INDEX legs_started ON legs (started_ts);
+CREATE INDEX legs_target  ON legs (target, started_ts);
+CREATE INDEX legs_agent   ON legs (agent, started_ts);
+"""
+
+
+def _v0_to_v1(db: sqlite3.Connection) -> None:
+    # One execute() per statement: executescript() would commit the migration's transaction.
+    for statement in re.sub(r"--[^\n]*", "", _V1).split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1}
+
+
+def version_of(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite3.Connection, migrations: Mapping[int, Migration] | None = None,
+            target: int = SCHEMA_VERSION) -> int:
+    """Bring `db` (autocommit connection) up to `target`; returns the version it had."""
+    table = MIGRATIONS if migrations is None else migrations
+    found = version = version_of(db)
+    if version > target:
+        raise SchemaError(f"call records are schema version {version}, newer than this "
+                          f"firmware's {target}; refusing to touch them")
+    while version < target:
+        step = table.get(version)
+        if step is None:
+            raise SchemaError(f"no migration of the call records from version {version}")
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            step(db)
+            db.execute(f"PRAGMA user_version = {version + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        version += 1
+    return found

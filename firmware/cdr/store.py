@@ -1,0 +1,414 @@
+"""Call records in SQLite: the box writes them as calls happen, readers query them.
+
+Wiring: the box opens one writable `CdrStore(<data>/records.sqlite3, country=,
+timezone=)` on its event loop thread (sqlite3's same-thread check holds it to
+that) and the call controller calls, per call:
+
+    call_id = store.begin_call(CallStart(...))   # row written at once, "in_progress"
+    store.set_route(call_id, "open hours > 销售组")  # whenever the plan moves on
+    store.add_leg(call_id, LegRecord(...))       # as each leg ends
+    store.end_call(call_id, CallEnd(...))        # final result
+
+Each of these is one short transaction, committed with WAL and
+synchronous=FULL before it returns: once `end_call` returns, the call survives
+kill -9 and power loss. At open, calls a crash left "in_progress" become
+"interrupted" (ended_at unknown) and are logged.
+
+One process writes: the writable open takes an exclusive lock on
+`records.sqlite3.lock` (released by the kernel if the box dies), so a second
+writer cannot mark a live box's calls interrupted. Readers (`readonly=True`:
+the CLI, later the web page) open with `mode=ro` and read alongside the box
+through WAL; they see committed calls only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from firmware.cdr import region as regions
+from firmware.cdr.records import (
+    IN_PROGRESS,
+    INTERRUPTED,
+    CallEnd,
+    CallRecord,
+    CallStart,
+    LegRecord,
+    RecordError,
+    UnknownCall,
+)
+from firmware.cdr.schema import SCHEMA_VERSION, Migration, SchemaError, migrate, version_of
+from firmware.errors import SwitchboardError
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "records.sqlite3"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+BUSY_TIMEOUT_S = 5.0
+INTERRUPTED_CAUSE = "the box stopped before the call ended"
+
+
+class StoreBusy(SwitchboardError, RuntimeError):
+    """Another process already has the call records open for writing."""
+
+
+class NoRecords(SwitchboardError, FileNotFoundError):
+    """A reader asked for a records file that does not exist (yet)."""
+
+
+class WriteFailed(SwitchboardError, OSError):
+    """SQLite could not write a record (disk full, I/O error); nothing was half written."""
+
+
+def records_path(data_dir: Path | str) -> Path:
+    """Where the box keeps its call records in `data_dir`."""
+    return Path(data_dir) / FILE_NAME
+
+
+class CdrStore:
+    """The call records database at `path`; see the module docstring for the wiring."""
+
+    def __init__(self, path: Path | str, *, readonly: bool = False, country: str = "CN",
+                 timezone: str | None = None,
+                 migrations: dict[int, Migration] | None = None) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        self.country = country
+        self._lock_fd: int | None = None
+        self._empty = False
+        self.recovered: list[str] = []  # ids a crash left in progress, found at open
+        if readonly:
+            self._db = self._open_reader()
+        else:
+            self._db = self._open_writer(migrations)
+        try:
+            self._set_tz(timezone)
+            if not readonly:
+                self.recovered = self._recover()
+        except BaseException:
+            self.close()
+            raise
+
+    # --- opening ---------------------------------------------------------------
+
+    def _open_writer(self, migrations: dict[int, Migration] | None) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock_fd = _take_lock(self.path.with_name(self.path.name + ".lock"))
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+            db.row_factory = sqlite3.Row
+            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise SchemaError(f"{self.path}: cannot switch the call records to WAL ({mode})")
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA foreign_keys = ON")
+            old = migrate(db, migrations)
+        except BaseException:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+            raise
+        if old != version_of(db):
+            log.info("call records %s: schema version %d -> %d", self.path, old, version_of(db))
+        return db
+
+    def _open_reader(self) -> sqlite3.Connection:
+        if not self.path.exists():
+            raise NoRecords(f"no call records at {self.path}")
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+        db.row_factory = sqlite3.Row
+        version = version_of(db)
+        if version == 0:
+            self._empty = True  # created, its schema not yet committed
+        elif version != SCHEMA_VERSION:
+            db.close()
+            raise SchemaError(f"{self.path}: call records are schema version {version}, this "
+                              f"firmware reads {SCHEMA_VERSION}"
+                              + ("; start the box once to upgrade them"
+                                 if version < SCHEMA_VERSION else ""))
+        return db
+
+    def _set_tz(self, name: str | None) -> None:
+        stored = None if self._empty else self._meta("timezone")
+        name = name or stored or DEFAULT_TIMEZONE
+        try:
+            self.tz = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise RecordError(f"timezone {name!r} is not known (like 'Asia/Shanghai')") from exc
+        if not self.readonly and name != stored:
+            with self._transaction():
+                self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('timezone', ?)",
+                                 (name,))
+
+    def set_timezone(self, name: str) -> None:
+        """The box's timezone changed (config): readers show local times in it from now on."""
+        self._writable()
+        self._set_tz(name)
+
+    def _recover(self) -> list[str]:
+        """Mark calls a crash left in progress as interrupted; returns their ids."""
+        ids = [row[0] for row in self._db.execute(
+            "SELECT id FROM calls WHERE result = ? ORDER BY serial", (IN_PROGRESS,))]
+        if ids:
+            with self._transaction():
+                self._db.execute("UPDATE calls SET result = ?, cause = ? WHERE result = ?",
+                                 (INTERRUPTED, INTERRUPTED_CAUSE, IN_PROGRESS))
+            log.warning("call records: %d call(s) were in progress when the box stopped; "
+                        "marked interrupted: %s", len(ids), ", ".join(ids))
+        return ids
+
+    def close(self) -> None:
+        """Close the database and release the writer's lock. Safe to call twice."""
+        db, self._db = getattr(self, "_db", None), None
+        if db is not None:
+            db.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> CdrStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing ---------------------------------------------------------------
+
+    def begin_call(self, start: CallStart) -> str:
+        """Write a new call, result "in_progress"; returns its id (start.call_id or a new one)."""
+        self._writable()
+        call_id = start.call_id or _new_id(start.started_at.astimezone(self.tz))
+        r = start.region or self._region_of(start)
+        iso, ts = _db_time(start.started_at)
+        try:
+            with self._transaction():
+                self._db.execute(
+                    "INSERT INTO calls (id, direction, line, caller, callee, e164, region,"
+                    " province, city, carrier, number_kind, country, started_at, started_ts,"
+                    " result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (call_id, start.direction, start.line, start.caller or "", start.callee,
+                     r.e164, r.region_text, r.province, r.city, r.carrier, r.kind, r.country,
+                     iso, ts, IN_PROGRESS))
+        except sqlite3.IntegrityError as exc:
+            raise RecordError(f"call id {call_id!r} is already recorded") from exc
+        return call_id
+
+    def _region_of(self, start: CallStart) -> regions.Region:
+        if start.direction == "internal":
+            return regions.EXTENSION
+        party = start.caller if start.direction == "in" else start.callee
+        return regions.describe(party, self.country)
+
+    def add_leg(self, call_id: str, leg: LegRecord) -> int:
+        """Write one ended leg of call `call_id`; returns its number (1, 2, ...)."""
+        self._writable()
+        with self._transaction():
+            self._known(call_id)
+            seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM legs WHERE call_id = ?",
+                                   (call_id,)).fetchone()[0]
+            (s_iso, s_ts), (e_iso, e_ts) = _db_time(leg.started_at), _db_time(leg.ended_at)
+            a_iso, a_ts = _db_time(leg.answered_at) if leg.answered_at else (None, None)
+            self._db.execute(
+                "INSERT INTO legs (call_id, seq, target, target_kind, agent, ring_group, line,"
+                " started_at, started_ts, answered_at, answered_ts, ended_at, ended_ts,"
+                " ring_s, talk_s, outcome, cause)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (call_id, seq, leg.target, leg.target_kind, leg.agent, leg.group, leg.line,
+                 s_iso, s_ts, a_iso, a_ts, e_iso, e_ts, leg.ring_s, leg.talk_s, leg.outcome,
+                 leg.cause))
+        return int(seq)
+
+    def set_route(self, call_id: str, route: str) -> None:
+        """Record the route the call has taken so far (replaces the previous text)."""
+        self._writable()
+        with self._transaction():
+            self._known(call_id)
+            self._db.execute("UPDATE calls SET route = ? WHERE id = ?", (route, call_id))
+
+    def end_call(self, call_id: str, end: CallEnd) -> None:
+        """Write the call's final result. A call ends once; a second end is refused."""
+        self._writable()
+        iso, ts = _db_time(end.ended_at)
+        with self._transaction():
+            result = self._known(call_id)
+            if result != IN_PROGRESS:
+                raise RecordError(f"call {call_id!r} has already ended ({result})")
+            self._db.execute(
+                "UPDATE calls SET ended_at = ?, ended_ts = ?, result = ?, answered_by = ?,"
+                " ring_s = ?, talk_s = ?, cause = ? WHERE id = ?",
+                (iso, ts, end.result, end.answered_by, float(end.ring_s), float(end.talk_s),
+                 end.cause, call_id))
+
+    def _known(self, call_id: str) -> str:
+        row = self._db.execute("SELECT result FROM calls WHERE id = ?", (call_id,)).fetchone()
+        if row is None:
+            raise UnknownCall(call_id)
+        return str(row[0])
+
+    def _writable(self) -> None:
+        if self.readonly:
+            raise RecordError(f"{self.path} is open read-only")
+        if self._db is None:
+            raise RecordError(f"{self.path} is closed")
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write: all of it is committed (and fsynced) or none of it."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as exc:
+            raise WriteFailed(f"call records {self.path}: {exc}") from exc
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    # --- reading ---------------------------------------------------------------
+
+    def call(self, call_id: str) -> CallRecord:
+        """One call with its legs; UnknownCall if there is none with this id."""
+        row = None if self._empty else self._db.execute(
+            "SELECT * FROM calls WHERE id = ?", (call_id,)).fetchone()
+        if row is None:
+            raise UnknownCall(call_id)
+        return self._with_legs([row])[0]
+
+    def calls(self, since: datetime | None = None, until: datetime | None = None, *,
+              limit: int | None = 100, offset: int = 0, newest_first: bool = True,
+              number: str | None = None, line: str | None = None,
+              result: str | Sequence[str] | None = None, answered_by: str | None = None,
+              direction: str | None = None, province: str | None = None) -> list[CallRecord]:
+        """Calls started in [since, until), with their legs, newest first unless told.
+
+        Filters (all optional, combined with AND): `number` matches the caller,
+        the callee or the outside party's E.164 form (any format: "021 6123
+        4567" finds "+862161234567"); `result` takes one word or several.
+        `limit=None` returns every match.
+        """
+        if self._empty:
+            return []
+        where, params = self._where(since, until, number, line, result, answered_by,
+                                    direction, province)
+        order = "DESC" if newest_first else "ASC"
+        sql = (f"SELECT * FROM calls {where} ORDER BY started_ts {order}, serial {order}"
+               " LIMIT ? OFFSET ?")
+        rows = self._db.execute(sql, [*params, -1 if limit is None else limit, offset])
+        return self._with_legs(rows.fetchall())
+
+    def count(self, since: datetime | None = None, until: datetime | None = None, *,
+              number: str | None = None, line: str | None = None,
+              result: str | Sequence[str] | None = None, answered_by: str | None = None,
+              direction: str | None = None, province: str | None = None) -> int:
+        """How many calls `calls()` would find with these filters and no limit (paging)."""
+        if self._empty:
+            return 0
+        where, params = self._where(since, until, number, line, result, answered_by,
+                                    direction, province)
+        return int(self._db.execute(f"SELECT COUNT(*) FROM calls {where}", params).fetchone()[0])
+
+    def _where(self, since: datetime | None, until: datetime | None, number: str | None,
+               line: str | None, result: str | Sequence[str] | None,
+               answered_by: str | None, direction: str | None,
+               province: str | None) -> tuple[str, list[Any]]:
+        terms: list[str] = []
+        params: list[Any] = []
+        for op, when, name in ((">=", since, "since"), ("<", until, "until")):
+            if when is not None:
+                terms.append(f"started_ts {op} ?")
+                params.append(_query_time(name, when))
+        for column, value in (("line", line), ("answered_by", answered_by),
+                              ("direction", direction), ("province", province)):
+            if value is not None:
+                terms.append(f"{column} = ?")
+                params.append(value)
+        if result is not None:
+            words = [result] if isinstance(result, str) else list(result)
+            terms.append(f"result IN ({', '.join('?' * len(words))})")
+            params += words
+        if number is not None:
+            e164 = regions.describe(number, self.country).e164 or number.strip()
+            terms.append("(caller = ? OR callee = ? OR e164 = ?)")
+            params += [number.strip(), number.strip(), e164]
+        return ("WHERE " + " AND ".join(terms)) if terms else "", params
+
+    def _with_legs(self, rows: list[sqlite3.Row]) -> list[CallRecord]:
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        legs: dict[str, list[LegRecord]] = {i: [] for i in ids}
+        marks = ", ".join("?" * len(ids))
+        for leg in self._db.execute(
+                f"SELECT * FROM legs WHERE call_id IN ({marks}) ORDER BY call_id, seq", ids):
+            legs[leg["call_id"]].append(_leg_from_row(leg))
+        return [_call_from_row(row, legs[row["id"]]) for row in rows]
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+def _take_lock(lock_path: Path) -> int:
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "another process"
+        os.close(fd)
+        raise StoreBusy(f"call records {lock_path.with_suffix('')} are open for writing "
+                        f"by pid {holder}") from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    return fd
+
+
+def _new_id(local_start: datetime) -> str:
+    """A readable call id: the local start time and 6 random hex digits."""
+    return f"{local_start:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+
+
+def _db_time(value: datetime) -> tuple[str, float]:
+    return value.astimezone(UTC).isoformat(), value.timestamp()
+
+
+def _query_time(name: str, value: datetime) -> float:
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise RecordError(f"{name} must be an aware datetime, not {value!r}")
+    return value.timestamp()
+
+
+def _time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _leg_from_row(c: sqlite3.Row) -> LegRecord:
+    return LegRecord(target=c["target"], target_kind=c["target_kind"],
+                     started_at=_time(c["started_at"]), ended_at=_time(c["ended_at"]),
+                     outcome=c["outcome"], answered_at=_time(c["answered_at"]),
+                     line=c["line"], cause=c["cause"], agent=c["agent"], group=c["ring_group"])
+
+
+def _call_from_row(c: sqlite3.Row, legs: list[LegRecord]) -> CallRecord:
+    region = regions.Region(e164=c["e164"], region_text=c["region"], province=c["province"],
+                            city=c["city"], carrier=c["carrier"], kind=c["number_kind"],
+                            country=c["country"])
+    return CallRecord(id=c["id"], direction=c["direction"], line=c["line"], caller=c["caller"],
+                      callee=c["callee"], region=region, route=c["route"],
+                      started_at=_time(c["started_at"]), ended_at=_time(c["ended_at"]),
+                      result=c["result"], answered_by=c["answered_by"], ring_s=c["ring_s"],
+                      talk_s=c["talk_s"], cause=c["cause"], legs=legs)
