@@ -82,6 +82,7 @@ async def _serve(box) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await box.start()
+    log.info("owner's web page: not part of this build yet; it will listen on %s", box.web)
     notifier.ready(box.summary())
     print("switchboard: ready", flush=True)
     watchdog = asyncio.create_task(_watchdog(box, notifier))
