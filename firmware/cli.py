@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     from firmware.config import cli as config_cli
 
     config_cli.register(sub)
+    from firmware.cdr import cli as records_cli
+    records_cli.register(sub)
     return parser
 
 
