@@ -104,6 +104,7 @@ class CdrStore:
     def _open_writer(self, migrations: dict[int, Migration] | None) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock_fd = _take_lock(self.path.with_name(self.path.name + ".lock"))
+        db = None
         try:
             db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
             db.row_factory = sqlite3.Row
@@ -114,6 +115,8 @@ class CdrStore:
             db.execute("PRAGMA foreign_keys = ON")
             old = migrate(db, migrations)
         except BaseException:
+            if db is not None:
+                db.close()
             os.close(self._lock_fd)
             self._lock_fd = None
             raise
@@ -171,6 +174,9 @@ class CdrStore:
         """Close the database and release the writer's lock. Safe to call twice."""
         db, self._db = getattr(self, "_db", None), None
         if db is not None:
+            if not self.readonly:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("PRAGMA optimize")  # keeps the query planner's statistics fresh
             db.close()
         if self._lock_fd is not None:
             os.close(self._lock_fd)
