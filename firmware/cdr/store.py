@@ -79,8 +79,14 @@ class CdrStore:
     """The call records database at `path`; see the module docstring for the wiring."""
 
     def __init__(self, path: Path | str, *, readonly: bool = False, country: str = "CN",
-                 timezone: str | None = None,
+                 timezone: str | None = None, preload_regions: bool = True,
                  migrations: dict[int, Migration] | None = None) -> None:
+        """Open (and create or migrate) the records; a writer also preloads region data.
+
+        `country` reads national-format numbers; `timezone` is the box's (a reader
+        takes the one the writer stored); `preload_regions=False` skips loading
+        phonenumbers' geocoder now (tests that pass every CallStart a region).
+        """
         self.path = Path(path)
         self.readonly = readonly
         self.country = country
@@ -95,6 +101,8 @@ class CdrStore:
             self._set_tz(timezone)
             if not readonly:
                 self.recovered = self._recover()
+                if preload_regions:
+                    regions.preload(country)
         except BaseException:
             self.close()
             raise
