@@ -1,0 +1,48 @@
+"""Routing: PURE decision code, (call, config, clock) -> plan (DESIGN.md "Layers").
+
+No I/O, no asyncio, no threads, no pjsua2: time comes in as an aware datetime, and
+randomness (later strategies) as a seeded `random.Random`. `calls` asks for a plan
+and runs it; the web page and `route explain` print `explain(...)`.
+
+- `plan_inbound(config, line, caller, at, outside_lines)` -> `Plan` (inbound.py)
+- `network_forwarding(config, at)` -> `ForwardingState` (forwarding.py)
+- `classify_dialed(digits, config, final=False)` -> `Dialed` (numbers.py)
+- `office_hours`, `duty_at`, `next_change` (hours.py)
+- `explain(plan | state | dialed | hours | pick)` -> str (explain.py)
+- the plan model: `Plan`, steps, exits, `next_ring`, `check_plan` (plan.py)
+
+See docs/routing.md.
+"""
+
+from firmware.routing.explain import explain
+from firmware.routing.forwarding import ForwardingState, network_forwarding
+from firmware.routing.hours import DutyPick, OfficeHours, duty_at, next_change, office_hours
+from firmware.routing.inbound import plan_inbound
+from firmware.routing.numbers import Dialed, DialedKind, classify_dialed, normalise
+from firmware.routing.plan import (
+    DONE,
+    Duty,
+    Exit,
+    ForwardChain,
+    Hangup,
+    HangupCause,
+    Plan,
+    PlanError,
+    Ring,
+    RingGroup,
+    RingStep,
+    Step,
+    Target,
+    TargetKind,
+    check_plan,
+    next_ring,
+    planned_rings,
+)
+
+__all__ = [
+    "DONE", "Dialed", "DialedKind", "Duty", "DutyPick", "Exit", "ForwardChain",
+    "ForwardingState", "Hangup", "HangupCause", "OfficeHours", "Plan", "PlanError", "Ring",
+    "RingGroup", "RingStep", "Step", "Target", "TargetKind", "check_plan", "classify_dialed",
+    "duty_at", "explain", "network_forwarding", "next_change", "next_ring", "normalise",
+    "office_hours", "plan_inbound", "planned_rings",
+]

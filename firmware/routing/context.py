@@ -1,0 +1,38 @@
+"""What routing knows about one inbound call when it makes a plan.
+
+Every rule and strategy takes a `CallContext`, so adding what issue #4 needs
+(region of the caller, VIP and blocked lists, agent stats, holiday calendar, a seeded
+RNG for the random strategies) means a new field here, not a new parameter on every
+function.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+from firmware.config.schema import Config
+from firmware.routing.hours import local_time
+
+# A call to a mobile is bridged to the caller's line through a second outside line.
+LINES_TO_BRIDGE = 2
+
+
+@dataclass(frozen=True)
+class CallContext:
+    config: Config
+    line: str  # the line the call came in on ("gsm0")
+    caller: str | None  # the caller's number (E.164 when known), None when withheld
+    at: datetime  # aware
+    outside_lines: int  # outside lines the box can use now, the caller's included
+    rng: random.Random | None = None  # seeded by the caller, for random strategies
+
+    @property
+    def local(self) -> datetime:
+        return local_time(self.config, self.at)
+
+    @property
+    def can_bridge(self) -> bool:
+        """Can the box ring an outside number while the caller holds a line?"""
+        return self.outside_lines >= LINES_TO_BRIDGE
