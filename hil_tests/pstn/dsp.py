@@ -17,6 +17,12 @@ samples (320 bytes), the format of every line in the box.
   twist within 8 dB, and ~40 ms on: the on-time is measured to the sample from
   the pair's share of each frame's energy, so a short blip is refused whatever
   its alignment with the frames.
+- `CallerIdReceiver` is an on-hook phone's caller ID chip: a Bell-202 FSK
+  demodulator (1200 Hz mark, 2200 Hz space, 1200 bit/s) that reads bytes like
+  a UART once the mark signal has settled, and `parse_caller_id` decodes the
+  SDMF or MDMF message (date, number or the reason it is absent, name,
+  checksum). It is written from the standard, independently of the firmware's
+  modulator (firmware/lines/callerid.py), so each checks the other.
 """
 
 from __future__ import annotations
@@ -354,3 +360,192 @@ class Analyzer:
                 self._on_heard(kind, dict(entry))
             except Exception:  # the listener's problem must not stop the analysis
                 log.exception("%s: on_heard failed", self.label)
+
+
+# --- caller ID: Bell-202 FSK as an on-hook phone hears it ------------------------
+
+FSK_MARK_HZ = 1200  # binary 1
+FSK_SPACE_HZ = 2200  # binary 0
+FSK_BIT = RATE / 1200  # samples per bit (6.67)
+FSK_CARRIER = 40 * 300.0**2  # a 5 ms block above ~-40 dBFS carries a signal
+FSK_ARM_BITS = 20  # steady mark this long (the seizure never is) before bytes are read
+CID_PARAMS = {0x01: "date", 0x02: "number", 0x04: "number_absent", 0x07: "name",
+              0x08: "name_absent"}
+
+
+def parse_caller_id(message: bytes) -> dict:
+    """An SDMF (0x04) or MDMF (0x80) caller ID message as a dict.
+
+    {"format", "date" ("MMDDHHMM"), "number", "number_absent" ('P' private /
+    'O' unavailable), "name", "name_absent", "checksum_ok", "raw" (hex)}; fields
+    the message lacks are None. A name is read as UTF-8, else GBK, else Latin-1.
+    """
+    out: dict = {key: None for key in ("format", *CID_PARAMS.values())}
+    out.update(raw=message.hex(), checksum_ok=len(message) >= 3 and sum(message) % 256 == 0)
+    if len(message) < 3 or message[1] != len(message) - 3:
+        out["error"] = "length byte does not match the message"
+        return out
+    body = message[2:-1]
+    if message[0] == 0x04:
+        out["format"] = "SDMF"
+        out["date"] = body[:8].decode("ascii", "replace")
+        rest = body[8:].decode("ascii", "replace")
+        out["number_absent" if rest in ("P", "O") else "number"] = rest
+    elif message[0] == 0x80:
+        out["format"] = "MDMF"
+        _parse_params(body, out)
+    else:
+        out["error"] = f"unknown message type 0x{message[0]:02x}"
+    return out
+
+
+def _parse_params(body: bytes, out: dict) -> None:
+    i = 0
+    while i + 2 <= len(body):
+        kind, size = body[i], body[i + 1]
+        value = body[i + 2:i + 2 + size]
+        if len(value) < size:
+            out["error"] = f"parameter 0x{kind:02x} runs past the message"
+            return
+        key = CID_PARAMS.get(kind)
+        if key == "name":
+            out[key] = _text(value)
+        elif key is not None:
+            out[key] = value.decode("ascii", "replace")
+        i += 2 + size
+
+
+def _text(value: bytes) -> str:
+    for codec in ("utf-8", "gbk"):
+        try:
+            return value.decode(codec)
+        except UnicodeDecodeError:
+            pass
+    return value.decode("latin-1")
+
+
+class FskDemodulator:
+    """Samples to mark/space decisions: which of 1200 and 2200 Hz fills the last bit.
+
+    Each sample is mixed down with both frequencies; the two mixes are summed
+    over the last 7 samples (one bit), and the stronger sum decides. A decision
+    describes the signal about 3 samples before the sample that produced it.
+    """
+
+    SPAN = 7
+
+    def __init__(self) -> None:
+        self._mark = [cmath.exp(-2j * math.pi * FSK_MARK_HZ * k / RATE) for k in range(20)]
+        self._space = [cmath.exp(-2j * math.pi * FSK_SPACE_HZ * k / RATE) for k in range(40)]
+        self._m: deque[complex] = deque([0j] * self.SPAN, maxlen=self.SPAN)
+        self._s: deque[complex] = deque([0j] * self.SPAN, maxlen=self.SPAN)
+        self._n = 0
+
+    def decide(self, samples: array) -> list[bool]:
+        """True (mark, 1) or False (space, 0) for every sample."""
+        out = []
+        m, s, mark, space = self._m, self._s, self._mark, self._space
+        n = self._n
+        for x in samples:
+            m.append(x * mark[n % 20])
+            s.append(x * space[n % 40])
+            n += 1
+            out.append(abs(sum(m)) >= abs(sum(s)))
+        self._n = n % 40
+        return out
+
+
+class CallerIdReceiver:
+    """Finds and decodes Bell-202 caller ID in a stream of frames (an on-hook phone).
+
+    `feed(frame, t)` (t: when the frame's first sample plays) returns the
+    messages completed in it: parse_caller_id()'s dict plus "t_start" (the
+    carrier began), "t_end" (the last stop bit) and "ok"; a broken message
+    (framing error, lost carrier) comes back with ok False and "error".
+    Bytes are read like a UART: after FSK_ARM_BITS of steady mark, each
+    mark-to-space edge starts a byte, sampled at the middle of each bit.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self._demod = FskDemodulator()
+        self._carrier_t: float | None = None
+        self._marks = 0  # consecutive mark decisions while hunting
+        self._armed = False
+        self._bits: list[bool] | None = None  # the byte being read
+        self._next_at = 0.0  # samples to go until the next bit's middle
+        self._bytes = bytearray()
+
+    def feed(self, frame: bytes, t: float) -> list[dict]:
+        samples = _samples(frame)
+        found: list[dict] = []
+        for b in range(0, len(samples), 40):
+            block = samples[b:b + 40]
+            bt = t + b / RATE
+            if sum(map(operator.mul, block, block)) < FSK_CARRIER:
+                if self._carrier_t is not None:
+                    found += self._lost(bt)
+                continue
+            if self._carrier_t is None:
+                self._carrier_t = bt
+            for i, mark in enumerate(self._demod.decide(block)):
+                found += self._bit(mark, bt + (i - 3) / RATE)
+        return found
+
+    def _lost(self, t: float) -> list[dict]:
+        lost = bool(self._bytes) or self._bits is not None
+        result = self._result(t, f"carrier lost after {len(self._bytes)} bytes") if lost else []
+        self.reset()
+        return result
+
+    def _bit(self, mark: bool, t: float) -> list[dict]:
+        if self._bits is None:
+            return self._hunt(mark)
+        self._next_at -= 1
+        if self._next_at > 0:
+            return []
+        self._next_at += FSK_BIT
+        self._bits.append(mark)
+        if len(self._bits) == 1 and mark:  # no start bit after all: a glitch
+            self._bits = None
+        elif len(self._bits) == 10:
+            return self._byte(self._bits, t)
+        return []
+
+    def _hunt(self, mark: bool) -> list[dict]:
+        if mark:
+            self._marks += 1
+            self._armed = self._armed or self._marks >= FSK_ARM_BITS * FSK_BIT
+        else:
+            self._marks = 0
+            if self._armed:  # a start bit begins: sample its middle (the edge shows ~1 late)
+                self._bits, self._next_at = [], FSK_BIT / 2 - 1
+        return []
+
+    def _byte(self, bits: list[bool], t: float) -> list[dict]:
+        self._bits = None
+        if not bits[9]:
+            return self._fail(t, f"framing error in byte {len(self._bytes) + 1}")
+        self._bytes.append(sum(1 << i for i, bit in enumerate(bits[1:9]) if bit))
+        if len(self._bytes) >= 2 and len(self._bytes) == self._bytes[1] + 3:
+            result = self._result(t + FSK_BIT / 2 / RATE, None)
+            self._bytes.clear()
+            self._armed, self._marks = False, 0
+            return result
+        return []
+
+    def _fail(self, t: float, error: str) -> list[dict]:
+        result = self._result(t, error)
+        self._bytes.clear()
+        self._armed, self._marks = False, 0
+        return result
+
+    def _result(self, t_end: float, error: str | None) -> list[dict]:
+        entry = parse_caller_id(bytes(self._bytes))
+        entry.update(t_start=self._carrier_t, t_end=t_end)
+        if error is not None:
+            entry["error"] = error
+        entry["ok"] = "error" not in entry and entry["checksum_ok"]
+        return [entry]

@@ -229,6 +229,9 @@ class Api:
     def phones(self, body: dict, query: dict) -> list:
         return self.emu.component("phones").list()
 
+    def phone(self, port: str, body: dict, query: dict) -> dict:
+        return self._phone(port).details()
+
     def phone_hook(self, port: str, body: dict, query: dict) -> dict:
         return self._phone(port).hook(_need(body, "state", str, "off, on or flash"))
 
@@ -270,7 +273,8 @@ ROUTES = [
     ("POST", MODEM + "/registration", "registration"), ("POST", MODEM + "/sim", "sim"),
     ("POST", MODEM + "/config", "modem_config"),
     ("GET", MODEM + "/sms", "modem_sms"), ("POST", MODEM + "/sms", "deliver_sms"),
-    ("GET", "/phones", "phones"), ("POST", r"/phones/([^/]+)/hook", "phone_hook"),
+    ("GET", "/phones", "phones"), ("GET", r"/phones/([^/]+)", "phone"),
+    ("POST", r"/phones/([^/]+)/hook", "phone_hook"),
     ("POST", r"/phones/([^/]+)/dial", "phone_dial"),
     ("POST", r"/phones/([^/]+)/send", "phone_send"),
     ("GET", r"/phones/([^/]+)/heard", "phone_heard"),

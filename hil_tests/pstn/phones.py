@@ -11,12 +11,19 @@ arrival if the buffer ran dry. `C ringer` commands are the bell: every on/off
 edge is timestamped on arrival, and `auto_answer(after_s)` lifts the handset
 `after_s` seconds after a ringing episode starts.
 
+On hook the phone listens for caller ID like a real one: frames go to a
+Bell-202 FSK receiver (dsp.CallerIdReceiver) and a decoded message is kept as
+`caller_id`, with where it fell among the ring edges. A ringing episode (the
+first ring after hook activity or after RING_GAP_S of silence) clears it and
+starts a new measured `cadence` (on and off durations).
+
 Everything a phone does or hears goes to the EventLog: `hook`, `ringer`,
-`phone_dial`, `phone_send`, `phone_heard`, `phone_link`.
+`phone_dial`, `phone_send`, `phone_heard`, `phone_link`, `phone_caller_id`.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import socket
@@ -38,7 +45,15 @@ from board.simlink import (
     encode_json,
     shutdown_socket,
 )
-from hil_tests.pstn.dsp import FRAME_BYTES, FRAME_S, Analyzer, AudioSource, dtmf_tones, tone
+from hil_tests.pstn.dsp import (
+    FRAME_BYTES,
+    FRAME_S,
+    Analyzer,
+    AudioSource,
+    CallerIdReceiver,
+    dtmf_tones,
+    tone,
+)
 from hil_tests.pstn.eventlog import EventLog
 
 log = logging.getLogger(__name__)
@@ -62,6 +77,10 @@ class Phone:
         self._log = eventlog
         self.source = AudioSource()
         self.analyzer = Analyzer(port, on_heard=self._on_heard)
+        self.cid = CallerIdReceiver()
+        self._cid_listening = True
+        self._caller_id: dict | None = None
+        self._episode_edges: list[tuple[bool, float]] = []  # ringer edges of this episode
         self._server = LinkServer(Path(rundir) / f"{port}.sock", self._serve, f"phone-{port}")
         self._lock = threading.RLock()
         self._conn: socket.socket | None = None
@@ -171,12 +190,30 @@ class Phone:
         result = self.analyzer.heard()
         with self._lock:
             result["ringer"] = [dict(edge) for edge in self._ringer]
+            result["caller_id"] = dict(self._caller_id) if self._caller_id else None
         return result
 
     def status(self) -> dict:
         with self._lock:
             return {"port": self.port, "hook": self._hook, "ringing": self._ringing,
                     "connected": self._conn is not None, "auto_answer": self._auto_after}
+
+    def details(self) -> dict:
+        """status() plus the last caller ID heard and this ringing episode's cadence."""
+        with self._lock:
+            caller_id = dict(self._caller_id) if self._caller_id else None
+            return {**self.status(), "caller_id": caller_id, "cadence": self._cadence()}
+
+    def _cadence(self) -> dict | None:
+        """The current ringing episode: when it began, its rings, on and off durations."""
+        edges = self._episode_edges
+        if not edges:
+            return None
+        durations: dict[bool, list[float]] = {True: [], False: []}
+        for (on, t), (_, t_next) in itertools.pairwise(edges):
+            durations[on].append(round(t_next - t, 4))
+        return {"t_start": edges[0][1], "rings": sum(1 for on, _ in edges if on),
+                "on_s": durations[True], "off_s": durations[False]}
 
     def _check_dtmf(self, digits: Any) -> None:
         if not isinstance(digits, str) or not _DTMF.match(digits):
@@ -239,14 +276,33 @@ class Phone:
     def _on_audio(self, frame: bytes) -> None:
         now = time.monotonic()
         with self._lock:
-            if self._hook == "on":
-                return
             t = self._playout_t + FRAME_S
             if not now <= t <= now + PLAYOUT_MAX_S:
                 t = now  # buffer ran dry (or overflowed): play on arrival
             self._playout_t = t
-            self.frames_heard += 1
-        self.analyzer.feed(frame, t)
+            on_hook = self._hook == "on"
+            if not on_hook:
+                self.frames_heard += 1
+            fresh, self._cid_listening = on_hook and not self._cid_listening, on_hook
+        if not on_hook:
+            self.analyzer.feed(frame, t)
+            return
+        if fresh:  # back on hook: nothing half-heard before counts
+            self.cid.reset()
+        for message in self.cid.feed(frame, t):
+            self._on_caller_id(message)
+
+    def _on_caller_id(self, message: dict) -> None:
+        """Keep a decoded caller ID with its place among this episode's ring edges."""
+        with self._lock:
+            before = [(on, t) for on, t in self._episode_edges if t <= message["t_start"]]
+            offs = [t for on, t in before if not on]
+            message["rings_before"] = sum(1 for on, _ in before if on)
+            message["after_ring_s"] = (message["t_start"] - offs[-1]
+                                       if offs and not before[-1][0] else None)
+            message["next_ring_s"] = None
+            self._caller_id = message
+        self._log.add("phone_caller_id", port=self.port, **message)
 
     def _on_ringer(self, on: bool) -> None:
         now = time.monotonic()
@@ -255,14 +311,24 @@ class Phone:
                 return
             self._ringing = on
             self._ringer.append({"on": on, "t": now})
+            if on and (self._episode_t is None or now - self._last_ring_t > RING_GAP_S):
+                self._new_episode(now)
+            self._episode_edges.append((on, now))
             if on:
-                if self._episode_t is None or now - self._last_ring_t > RING_GAP_S:
-                    self._episode_t = now
+                if self._caller_id is not None and self._caller_id["next_ring_s"] is None:
+                    self._caller_id["next_ring_s"] = now - self._caller_id["t_end"]
                 if self._auto_after is not None and self._hook == "on" and not self._answer_at:
                     self._answer_at = self._episode_t + self._auto_after
             self._last_ring_t = now
         self._log.add("ringer", port=self.port, on=on, t=now)
         self._wake.set()
+
+    def _new_episode(self, now: float) -> None:
+        """A ringing episode starts: forget the last caller ID and cadence (lock held)."""
+        self._episode_t = now
+        self._episode_edges = []
+        self._caller_id = None
+        self.cid.reset()
 
     def _on_heard(self, kind: str, entry: dict) -> None:
         self._log.add("phone_heard", port=self.port, **{kind: entry})
@@ -349,7 +415,7 @@ class PhoneBank:
             phone.stop()
 
     def list(self) -> list[dict]:
-        return [phone.status() for phone in self._phones.values()]
+        return [phone.details() for phone in self._phones.values()]
 
     def get(self, name: str) -> Phone:
         try:
