@@ -16,14 +16,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from firmware.config.schema import Config
-from firmware.routing.hours import describe_time, duty_at, next_change, office_hours
+from firmware.routing.hours import (
+    describe_time,
+    duty_at,
+    local_time,
+    next_change,
+    office_hours,
+)
 from firmware.routing.numbers import normalise
 
 
 @dataclass(frozen=True)
 class ForwardingState:
     """Network forwarding should be `enabled` to `number` (E.164) now, until `next_change`
-    (aware, in the box's zone; None: the answer never changes)."""
+    (aware, UTC; None: the answer never changes)."""
 
     enabled: bool
     number: str | None
@@ -37,11 +43,12 @@ def network_forwarding(config: Config, at: datetime) -> ForwardingState:
 
     >>> network_forwarding(config, sunday_noon)
     ForwardingState(enabled=True, number='+8613812345678', reason='office closed: ...',
-                    next_change=datetime(... mon 09:00 ...), person='david')
+                    next_change=datetime(2025, 6, 8, 16, 0, tzinfo=UTC), person='david')
     """
     enabled, number, person, reason = _state(config, at)
     change = next_change(config, at, lambda t: _state(config, t)[:2])
-    until = f"until {describe_time(change)}" if change else "with no change ahead"
+    until = (f"until {describe_time(local_time(config, change))}" if change
+             else "with no change ahead")
     return ForwardingState(enabled, number, f"{reason}; {until}", change, person)
 
 

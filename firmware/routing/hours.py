@@ -129,9 +129,10 @@ def next_change(config: Config, at: datetime, key: Callable[[datetime], Hashable
     """The first instant after `at` where `key(instant)` differs from `key(at)`.
 
     `key` must depend on the instant only through `office_hours` / `duty_at` (wall
-    time to the minute in the box's zone). Returns an aware datetime in the box's zone,
-    or None if nothing changes within `HORIZON` (then nothing ever changes: the rules
-    are weekly).
+    time to the minute in the box's zone). Returns an aware datetime in UTC (convert it
+    for display only: Python compares and subtracts datetimes of one zone by wall time,
+    which is wrong across a DST change), or None if nothing changes within `HORIZON`
+    (then nothing ever changes: the rules are weekly).
     """
     zone = local_time(config, at).tzinfo
     start = at.astimezone(UTC)
@@ -140,7 +141,7 @@ def next_change(config: Config, at: datetime, key: Callable[[datetime], Hashable
         if candidate - start > HORIZON:
             return None
         if key(candidate) != now:
-            return candidate.astimezone(zone)
+            return candidate
     raise AssertionError("unreachable: _candidates never ends")  # pragma: no cover
 
 
