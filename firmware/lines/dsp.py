@@ -16,9 +16,10 @@ computed for windows with a strong row tone. About 0.15-0.25 ms of CPU per
 frame on a slow x86 core.
 
 DTMF rules (HARDWARE.md 1.4): both a row and a column tone, each the clear
-winner of its group, twist within 8 dB, together at least half the window's
-energy (speech, dial tone, FSK caller ID and noise fail this); frequencies
-within +-(1.5 % + 2 Hz) are accepted. A press needs ~30 ms of windows in a row
+winner of its group, twist within 8 dB, together three quarters of the
+window's energy (dial tone, FSK caller ID, noise and nearly all speech fail
+this; a vowel whose harmonics sit on a row and a column tone for 30 ms is
+DTMF to any detector); frequencies within +-(1.5 % + 2 Hz) are accepted. A press needs ~30 ms of windows in a row
 (a 40 ms tone always passes, a 20 ms blip never does), is reported once with
 the time its tone began (to ~2 ms, from the block energies), and ends after
 20 ms without it, so 40 ms gaps separate presses while a 10 ms dropout does not.
@@ -49,7 +50,7 @@ DTMF_KEYS = ("123A", "456B", "789C", "*0#D")
 
 SILENT_BLOCK = BLOCK * 20.0**2  # a 5 ms block below ~-64 dBFS is not analysed
 MIN_TONE_ENERGY = WINDOW * 80.0**2 / 2  # each DTMF tone >= ~-52 dBFS
-MIN_PAIR_SHARE = 0.6  # row + column carry most of the window's energy ...
+MIN_PAIR_SHARE = 0.75  # row + column carry most of the window's energy ...
 HOLD_PAIR_SHARE = 0.3  # ... and at least this much while a press is held
 ROW_GATE = 0.05  # a window whose best row tone holds less is not looked at further
 DOMINANCE = 0.16  # the runner-up of a group is 8 dB below its winner
