@@ -1,27 +1,36 @@
-"""The box assembled: board, config, lines, LEDs and the control socket.
+"""The box assembled: board, config, lines, media, calls, records, LEDs, control socket.
 
 Built by the daemon; everything here runs on the one asyncio event loop. Board
-threads reach the loop only through `loop.call_soon_threadsafe`. The LEDs and
-the status summary listen on the event bus; the drivers do not know them.
+threads reach the loop only through `loop.call_soon_threadsafe` (the line
+drivers do that). The LEDs, the status summary and the call core listen on the
+event bus; the drivers do not know them.
+
+Start order: config (a bad file stops the start before hardware moves), board,
+media engine, call records, desk-phone lines, GSM lines, call core, network
+forwarding, control socket. Stop is the reverse.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import board as boards
-from board.base import LineEvent, LineStatus
+from board.base import LineStatus
 from firmware import paths
 from firmware.clock import SystemClock
 from firmware.config.store import ConfigStore
 from firmware.events import EventBus
-from firmware.lines.gsm import GsmLine, GsmStatus, GsmStatusChanged
+from firmware.lines.fxs import FxsLine, FxsStateChanged
+from firmware.lines.gsm import GsmLine
 
 log = logging.getLogger("switchboard.box")
+
+RECORDS_FILE = "records.sqlite3"
+_PORT_WORDS = {"idle": "idle", "ringing": "ringing", "offhook": "in_use", "fault": "fault"}
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,7 @@ class Box:
     bus: EventBus = field(default_factory=EventBus)
     clock: SystemClock = field(default_factory=SystemClock)
     gsm: dict[str, GsmLine] = field(default_factory=dict)
-    gsm_status: dict[str, GsmStatus] = field(default_factory=dict)
+    fxs: dict[str, FxsLine] = field(default_factory=dict)
     port_state: dict[str, str] = field(default_factory=dict)
     system: str = "booting"
     stopping: bool = False
@@ -51,38 +60,66 @@ class Box:
         store = ConfigStore(data_dir)
         config = store.load()  # refuses a corrupt or invalid file before any hardware moves
         board = boards.load_board(board_name, **board_options)
-        box = cls(board=board, store=store, data_dir=data_dir, web=web,
-                  clock=SystemClock(config.settings.timezone))
-        return box
+        return cls(board=board, store=store, data_dir=data_dir, web=web,
+                   clock=SystemClock(config.settings.timezone))
 
     # --- lifecycle ---------------------------------------------------------
 
     async def start(self) -> None:
         from firmware.boxleds import LedController
+        from firmware.cdr.store import CdrStore
         from firmware.control import ControlServer
+        from firmware.media import MediaEngine
 
         self._loop = asyncio.get_running_loop()
+        config = self.store.load()
         await asyncio.to_thread(self.board.open)
         self.leds = LedController(self.board.leds, lambda: self.system,
                                   lambda: dict(self.port_state))
-        self.bus.subscribe(self._on_gsm_status, GsmStatusChanged)
         self.bus.subscribe(self.leds.on_event)
         self.bus.subscribe(lambda _event: self.leds.refresh(), PortStateChanged)
+        self.bus.subscribe(self._on_fxs_state, FxsStateChanged)
         self.leds.refresh()
-        for port in self.board.ports():
-            self.port_state[port.name] = "idle" if port.status().ok else "fault"
-            port.on_event(self._port_callback(port.name))
-            port.on_status(self._status_callback(port.name))
+        self.media = MediaEngine()
+        await self.media.start()
+        self.cdr = CdrStore(self.data_dir / RECORDS_FILE, country=config.settings.country,
+                            timezone=config.settings.timezone)
+        self._start_ports()
         self._unsubscribe_config = self.store.on_change(self._config_changed)
         for name, ports_fn in self._modem_slots().items():
             line = GsmLine(name, ports_fn, self.bus, sim_pin=self._sim_pin(name), clock=self.clock)
             self.gsm[name] = line
             await line.start()
+        self._start_calls()
         self.control = ControlServer(paths.control_socket(self.data_dir), self._handlers())
         await self.control.start()
         self.system = "ready"
         self.leds.refresh()
         log.info("box ready on board %s: %s", self.board.info.name, self.summary())
+
+    def _start_ports(self) -> None:
+        for port in self.board.ports():
+            if port.kind == "fxs":
+                line = FxsLine(port, self.bus, self.clock)
+                self.fxs[port.name] = line
+                self.port_state[port.name] = _PORT_WORDS.get(line.state, "idle")
+                line.start()
+            else:  # FXO: no driver yet; show the wire's health
+                self.port_state[port.name] = "idle" if port.status().ok else "fault"
+                port.on_status(self._status_callback(port.name))
+
+    def _start_calls(self) -> None:
+        from firmware.calls.controller import CallController
+        from firmware.calls.forwarding import ForwardingKeeper
+
+        self.calls = CallController(self.bus, self.media, self.gsm, self.fxs, self.store.load,
+                                    self.cdr, self.clock)
+        self.calls.start()
+        single = len(self.gsm) == 1
+        self.forwarding = [ForwardingKeeper(line, self.bus, self.store.load, self.clock, single)
+                           for line in self.gsm.values()]
+        for keeper in self.forwarding:
+            keeper.start()
 
     async def stop(self) -> None:
         self.stopping = True
@@ -90,14 +127,32 @@ class Box:
             await self.control.stop()
         if getattr(self, "_unsubscribe_config", None):
             self._unsubscribe_config()
+        for keeper in getattr(self, "forwarding", []):
+            await keeper.stop()
+        if getattr(self, "calls", None):
+            await self.calls.stop()
         for line in self.gsm.values():
             await line.stop()
+        for fxs in self.fxs.values():
+            fxs.close()
+        if getattr(self, "media", None):
+            await self.media.stop()
+        if getattr(self, "cdr", None):
+            self.cdr.close()
         await asyncio.to_thread(self.board.close)
 
     def _config_changed(self, config) -> None:
         """Store callback (any thread): the new config applies from the next call."""
-        self._loop.call_soon_threadsafe(log.info, "configuration changed; it applies "
-                                        "to the next call")
+        self._loop.call_soon_threadsafe(self._apply_config, config)
+
+    def _apply_config(self, config) -> None:
+        log.info("configuration changed; it applies to the next call")
+        self.clock = SystemClock(config.settings.timezone)
+        self.calls.clock = self.clock
+        self.cdr.set_timezone(config.settings.timezone)
+        for keeper in self.forwarding:
+            keeper.clock = self.clock
+            keeper.config_changed()
 
     # --- modems ------------------------------------------------------------
 
@@ -109,34 +164,27 @@ class Box:
         slots: dict[str, Any] = {}
         for i, modem in enumerate(present):
             name = next((n for n, m in wanted.items() if m == modem.id), None) or f"gsm{i}"
-            slots[name] = self._ports_fn(modem.id, i)
+            slots[name] = self._ports_fn(modem.id)
         return slots
 
-    def _ports_fn(self, modem_id: str, index: int):
+    def _ports_fn(self, modem_id: str):
         def current():
-            for modem in self.board.modems():
-                if modem.id == modem_id:
-                    return modem
-            return None
+            return next((m for m in self.board.modems() if m.id == modem_id), None)
 
         return current
 
     def _sim_pin(self, name: str) -> str | None:
-        for line in self.store.load().lines.gsm:
-            if line.name == name:
-                return line.sim_pin
-        return None
-
-    def _on_gsm_status(self, event: GsmStatusChanged) -> None:
-        self.gsm_status[event.line] = event.status
+        return next((g.sim_pin for g in self.store.load().lines.gsm if g.name == name), None)
 
     # --- analog ports ------------------------------------------------------
 
-    def _port_callback(self, name: str):
-        def on_event(event: LineEvent) -> None:
-            self._loop.call_soon_threadsafe(self._on_port_event, name, event)
-
-        return on_event
+    def _on_fxs_state(self, event: FxsStateChanged) -> None:
+        if self.stopping:
+            return
+        words = {"idle": "on hook", "ringing": "ringing", "offhook": "off hook",
+                 "fault": "out of service"}
+        log.info("%s: %s", event.port, words.get(event.state, event.state))
+        self._set_port(event.port, _PORT_WORDS.get(event.state, "idle"))
 
     def _status_callback(self, name: str):
         def on_status(status: LineStatus) -> None:
@@ -144,23 +192,12 @@ class Box:
 
         return on_status
 
-    def _on_port_event(self, name: str, event: LineEvent) -> None:
-        words = {"offhook": "off hook", "onhook": "on hook", "flash": "hook flash"}
-        log.info("%s: %s", name, words.get(event.kind, event.kind.replace("_", " ")))
-        state = {"offhook": "in_use", "onhook": "idle"}.get(event.kind)
-        if state and self.port_state.get(name) not in (state, "fault"):
-            self._set_port(name, state)
-
     def _on_port_status(self, name: str, status: LineStatus) -> None:
         if self.stopping:
             return
         if not status.ok:
             log.warning("%s: out of service (%s)", name, status.reason or "link down")
-            self._set_port(name, "fault")
-        elif self.port_state.get(name) == "fault":
-            log.info("%s: back in service", name)
-            port = next(p for p in self.board.ports() if p.name == name)
-            self._set_port(name, "in_use" if port.hook_state() == "off" else "idle")
+        self._set_port(name, "idle" if status.ok else "fault")
 
     def _set_port(self, name: str, state: str) -> None:
         if self.port_state.get(name) != state:
@@ -178,8 +215,10 @@ class Box:
         return {
             "board": self.board.info.name,
             "system": self.system,
-            "gsm": {name: _status_dict(s) for name, s in self.gsm_status.items()},
+            "gsm": {name: asdict(line.status) for name, line in self.gsm.items()},
             "ports": dict(self.port_state),
+            "calls": self.calls.status(),
+            "forwarding": {k.line.name: k.state() for k in self.forwarding},
             "leds": {name: _pattern_words(p) for name, p in self.leds.patterns().items()},
         }
 
@@ -187,12 +226,6 @@ class Box:
         parts = [f"{name} {line.status.state.replace('_', ' ')}"
                  for name, line in sorted(self.gsm.items())]
         return ", ".join(parts) or "no GSM line"
-
-
-def _status_dict(status: GsmStatus) -> dict:
-    from dataclasses import asdict
-
-    return asdict(status)
 
 
 def _pattern_words(pattern) -> str:

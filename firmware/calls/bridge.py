@@ -1,0 +1,76 @@
+"""Audio for legs: their slots in the conference bridge, tones, and talk.
+
+`Audio` is the call core's narrow view of `firmware.media`: it attaches a
+leg's PCM port to the bridge when the leg has one (a desk phone off hook, a
+GSM call connected), plays the tones a caller or a desk phone should hear, and
+connects two legs both ways. Desk phones' uplink audio is also tapped for
+in-band DTMF: digits reach `on_digit(port, digit)` on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from firmware.calls.legs import Leg
+from firmware.lines.dsp import DtmfDetector
+
+log = logging.getLogger("switchboard.calls")
+
+
+class Audio:
+    def __init__(self, media: Any, on_digit: Callable[[str, str], None]):
+        self.media = media
+        self._on_digit = on_digit
+        self._loop = asyncio.get_running_loop()
+
+    def attach(self, leg: Leg, detect_dtmf: bool = False) -> bool:
+        """Give `leg` a bridge slot if it has audio now; True when it has one."""
+        if leg.slot is not None:
+            return True
+        audio = leg.audio
+        if audio is None:
+            return False
+        tap = self._dtmf_tap(leg.name) if detect_dtmf else None
+        leg.slot = self.media.attach(leg.name, audio, on_frame=tap)
+        return True
+
+    def detach(self, leg: Leg) -> None:
+        if leg.slot is not None:
+            slot, leg.slot = leg.slot, None
+            self.media.detach(slot)
+
+    def tone(self, leg: Leg, name: str | None) -> None:
+        """Play tone `name` (dial, ringback, busy, congestion, vacant) to `leg`; None: silence."""
+        if leg.slot is None and not self.attach(leg):
+            return
+        if name is None:
+            self.media.stop_tone(leg.slot)
+        else:
+            self.media.play_tone(leg.slot, name)
+
+    def talk(self, a: Leg, b: Leg) -> bool:
+        """Connect `a` and `b` both ways (tones stopped). False if one has no audio."""
+        if not (self.attach(a) and self.attach(b)):
+            log.warning("no audio to bridge between %s and %s", a, b)
+            return False
+        self.media.stop_tone(a.slot)
+        self.media.stop_tone(b.slot)
+        self.media.connect(a.slot, b.slot)
+        return True
+
+    def part(self, a: Leg, b: Leg) -> None:
+        if a.slot is not None and b.slot is not None:
+            self.media.disconnect(a.slot, b.slot)
+
+    def _dtmf_tap(self, port: str) -> Callable[[bytes, float], None]:
+        """Runs on the media thread: detect digits there, hand them to the loop."""
+        detector = DtmfDetector()
+
+        def on_frame(frame: bytes, t: float) -> None:
+            for digit, _t in detector.feed(frame, t):
+                self._loop.call_soon_threadsafe(self._on_digit, port, digit)
+
+        return on_frame

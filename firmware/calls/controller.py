@@ -1,0 +1,269 @@
+"""The call core: who owns which line, and the life of every call.
+
+`CallController` listens on the event bus. A GSM line ringing (`GsmIncomingCall`)
+starts an inbound call that follows the routing plan (calls/inbound.py); a desk
+phone lifted while idle starts a desk call (calls/desk.py). Each call is one
+asyncio task; whatever way it ends, its legs are released and its record
+finished. Lines and ports have one owner at a time (`owners`): a desk phone
+that is ringing, talking or off hook is busy to everyone else.
+
+Wiring (firmware/box.py): `CallController(bus, media, gsm, fxs, config, cdr,
+clock)`; `start()` subscribes, `stop()` hangs up what is left. Everything runs
+on the event loop; digits from the media thread arrive via call_soon_threadsafe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from typing import Any
+
+from firmware.calls.bridge import Audio
+from firmware.calls.legs import FxsLeg, GsmLeg, Leg
+from firmware.calls.record import CallLog
+from firmware.config.schema import Config, Extension
+from firmware.events import EventBus
+from firmware.lines.fxs import FxsOffHook, FxsOnHook
+from firmware.lines.gsm import GsmLine
+from firmware.lines.gsm_events import GsmIncomingCall
+
+log = logging.getLogger("switchboard.calls")
+
+_call_legs: ContextVar[list[Leg] | None] = ContextVar("call_legs", default=None)
+
+
+class CallController:
+    def __init__(self, bus: EventBus, media: Any, gsm: dict[str, GsmLine], fxs: dict[str, Any],
+                 config: Callable[[], Config], cdr: Any, clock: Any):
+        self.bus, self.media, self.gsm, self.fxs = bus, media, gsm, fxs
+        self.config, self.cdr, self.clock = config, cdr, clock
+        self.owners: dict[str, Leg] = {}  # line or port name -> the leg holding it
+        self.calls: dict[int, dict] = {}  # live calls for status, by task number
+        self._digits: dict[str, asyncio.Queue] = {}
+        self._tasks: set[asyncio.Task] = set()
+        self._ids = itertools.count(1)
+        self._unsubscribe: list[Callable[[], None]] = []
+        self.audio: Audio | None = None
+
+    # --- lifecycle ------------------------------------------------------------
+
+    def start(self) -> None:
+        self.audio = Audio(self.media, self._on_digit)
+        for kind, handler in ((GsmIncomingCall, self._on_incoming), (FxsOffHook, self._on_offhook),
+                              (FxsOnHook, self._on_onhook)):
+            self._unsubscribe.append(self.bus.subscribe(handler, kind))
+
+    async def stop(self) -> None:
+        for undo in self._unsubscribe:
+            undo()
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    def status(self) -> list[dict]:
+        return [dict(info) for info in self.calls.values()]
+
+    # --- events ---------------------------------------------------------------
+
+    def _on_incoming(self, event: GsmIncomingCall) -> None:
+        line = self.gsm.get(event.line)
+        if line is None or line.call is None or event.line in self.owners:
+            return
+        leg = GsmLeg(line, line.call)
+        self.owners[line.name] = leg
+        from firmware.calls.inbound import inbound_call
+
+        self.spawn(f"inbound {event.number or 'withheld'} on {line.name}",
+                   inbound_call(self, leg), leg)
+
+    def _on_offhook(self, event: FxsOffHook) -> None:
+        owner = self.owners.get(event.port)
+        if isinstance(owner, FxsLeg):
+            owner.on_offhook()
+            return
+        if owner is not None or event.port not in self.fxs:
+            return
+        ext = self.extension_of(event.port)
+        leg = FxsLeg(self.fxs[event.port], ext.number if ext else None, offhook=True)
+        self._own(leg)
+        from firmware.calls.desk import desk_call
+
+        self.spawn(f"desk call from {event.port}", desk_call(self, leg), leg)
+
+    def _on_onhook(self, event: FxsOnHook) -> None:
+        owner = self.owners.get(event.port)
+        if isinstance(owner, FxsLeg):
+            owner.on_onhook()
+
+    def _on_digit(self, port: str, digit: str) -> None:
+        log.info("%s: DTMF %s", port, digit)
+        self.digit_queue(port).put_nowait(digit)
+
+    def digit_queue(self, port: str) -> asyncio.Queue:
+        return self._digits.setdefault(port, asyncio.Queue())
+
+    # --- resources ------------------------------------------------------------
+
+    def _own(self, leg: Leg) -> None:
+        self.owners[leg.name] = leg
+        legs = _call_legs.get()
+        if legs is not None:
+            legs.append(leg)
+        if isinstance(leg, FxsLeg):
+            leg.on_release_tone = lambda held: self.audio.tone(held, "busy")
+            self._digits[leg.name] = asyncio.Queue()  # digits of a former owner are gone
+
+    def _free(self, leg: Leg) -> None:
+        self.audio.detach(leg)
+        if self.owners.get(leg.name) is leg:
+            del self.owners[leg.name]
+
+    def extension_of(self, port: str) -> Extension | None:
+        return next((e for e in self.config().extensions if e.port == port), None)
+
+    def fxs_leg_for(self, port: str, extension: str | None) -> FxsLeg | None:
+        """A leg to ring the phone on `port`, or None when it is busy or out of order."""
+        fxs = self.fxs.get(port)
+        if fxs is None or port in self.owners or fxs.state != "idle":
+            return None
+        leg = FxsLeg(fxs, extension)
+        self._own(leg)
+        return leg
+
+    def fxs_refusal(self, port: str) -> str:
+        """Why `fxs_leg_for(port)` gave nothing: "busy" or "unavailable"."""
+        fxs = self.fxs.get(port)
+        if fxs is None or fxs.state == "fault":
+            return "unavailable"
+        return "busy"
+
+    def free_gsm_line(self, exclude: str | None = None) -> GsmLine | None:
+        for name, line in sorted(self.gsm.items()):
+            if name != exclude and name not in self.owners and line.call is None \
+                    and line.status.state == "ready":
+                return line
+        return None
+
+    def outside_lines(self) -> int:
+        return len(self.gsm)
+
+    async def dial(self, line: GsmLine, number: str) -> GsmLeg:
+        """Call `number` on `line`; the leg owns the line until released."""
+        placeholder = _Placeholder(line.name)
+        self.owners[line.name] = placeholder
+        try:
+            leg = await GsmLeg.dial(line, number)
+        finally:
+            if self.owners.get(line.name) is placeholder:
+                del self.owners[line.name]
+        self._own(leg)
+        return leg
+
+    # --- call steps shared by inbound and desk calls -------------------------------
+
+    async def ring_until(self, target: Leg, caller: Leg, timeout: float) -> str:
+        """Wait for `target` to answer: its outcome, "no_answer" after `timeout`,
+        or "abandoned" when the caller goes first."""
+        done, _ = await asyncio.wait({target.outcome, caller.ended}, timeout=timeout,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if target.outcome in done:
+            return target.outcome.result()
+        if caller.ended in done:
+            return "abandoned"
+        return "no_answer"
+
+    async def converse(self, a: Leg, b: Leg, record: CallLog) -> None:
+        """Bridge `a` and `b` until one hangs up; release the other; finish the record."""
+        self.audio.talk(a, b)
+        self._note(a, b)
+        log.info("%s <-> %s: talking", a, b)
+        done, _ = await asyncio.wait({a.ended, b.ended}, return_when=asyncio.FIRST_COMPLETED)
+        first = a if a.ended in done else b
+        other = b if first is a else a
+        log.info("%s hung up; releasing %s", first, other)
+        self.audio.part(a, b)
+        await record.finish("answered")
+        await self.release(other, "normal")
+        await self.release(first, "normal")
+
+    async def release(self, leg: Leg, cause: str) -> None:
+        """End `leg` from the box's side. A desk phone off hook keeps its port
+        (busy tone) until it hangs up; that wait runs in the background."""
+        if isinstance(leg, FxsLeg) and leg.offhook and not leg.ended.done():
+            self.spawn_quiet(self._hold_until_onhook(leg, cause))
+            return
+        await leg.release(cause)
+        self._free(leg)
+
+    async def _hold_until_onhook(self, leg: FxsLeg, cause: str) -> None:
+        try:
+            await leg.release(cause)
+        finally:
+            self._free(leg)
+
+    # --- tasks ----------------------------------------------------------------------
+
+    def spawn(self, what: str, coro: Awaitable[None], first: Leg) -> None:
+        number = next(self._ids)
+        self.calls[number] = {"id": number, "what": what, "state": "setup", "legs": [first.name]}
+        task = asyncio.ensure_future(self._supervise(number, what, coro, first))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def spawn_quiet(self, coro: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _supervise(self, number: int, what: str, coro: Awaitable[None], first: Leg) -> None:
+        legs = [first]
+        _call_legs.set(legs)
+        try:
+            await coro
+        except asyncio.CancelledError:
+            log.info("%s: stopped", what)
+            raise
+        except Exception:
+            log.exception("%s: failed", what)
+        finally:
+            self.calls.pop(number, None)
+            await self._release_all(legs)
+
+    async def _release_all(self, legs: list[Leg]) -> None:
+        """Whatever the call left holding a line or port is released (normally
+        nothing: the call released its legs; on a failure or at stop, the rest)."""
+        for leg in legs:
+            if self.owners.get(leg.name) is leg and not leg.ended.done():
+                try:
+                    await self.release(leg, "normal")
+                except Exception:
+                    log.exception("releasing %s failed", leg)
+            elif self.owners.get(leg.name) is leg and not getattr(leg, "offhook", False):
+                self._free(leg)
+
+    def note_ringing(self, caller: Leg, target: Leg) -> None:
+        for info in self.calls.values():
+            if caller.name in info["legs"]:
+                info["state"] = f"ringing {target.name}"
+
+    def _note(self, a: Leg, b: Leg) -> None:
+        for info in self.calls.values():
+            if a.name in info["legs"] or b.name in info["legs"]:
+                info["state"] = "talking"
+                info["legs"] = [a.name, b.name]
+
+
+class _Placeholder(Leg):
+    """Holds a line while a dial is being set up."""
+
+    def __init__(self, name: str):
+        super().__init__(name, None)
+
+    async def release(self, cause: str = "normal") -> None:
+        self._gone(cause)

@@ -1,0 +1,128 @@
+"""Calls a desk phone starts: dial tone, digits, an extension or a line out.
+
+Lifting an idle handset gives dial tone (450 Hz). Digits are in-band DTMF the
+box detects; the first stops the dial tone. After each digit the dial plan
+(`routing.classify_dialed`) says whether the number is complete: an extension
+rings that phone (caller ID: the caller's extension and name) while the caller
+hears ringback; the outside prefix and a number go out on a free GSM line with
+ringback until the far end answers, busy tone on busy, congestion when no line
+is free or the call fails. Hanging up at any point releases everything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+from firmware.calls.legs import FxsLeg, GsmLeg, Leg
+from firmware.calls.record import CallLog
+from firmware.config.schema import Extension
+from firmware.routing import classify_dialed
+
+if TYPE_CHECKING:
+    from firmware.calls.controller import CallController
+
+log = logging.getLogger("switchboard.calls")
+
+FIRST_DIGIT_S = 15.0
+INTER_DIGIT_S = 5.0
+INTERNAL_RING_S = 60.0
+OUTSIDE_RING_S = 60.0
+
+
+async def desk_call(core: CallController, leg: FxsLeg) -> None:
+    """The whole life of a call started by lifting `leg`'s handset."""
+    core.audio.attach(leg, detect_dtmf=True)
+    core.audio.tone(leg, "dial")
+    digits = await _collect(core, leg)
+    if digits is None:
+        return  # hung up, or dialled nothing
+    dialed = classify_dialed(digits, core.config(), final=True)
+    log.info("%s dialled %s: %s (%s)", leg.name, digits, dialed.kind, dialed.reason)
+    extension = next((e for e in core.config().extensions if e.number == dialed.extension), None)
+    if dialed.kind == "extension" and extension is not None:
+        await _internal(core, leg, extension)
+    elif dialed.kind == "outside":
+        await _outside(core, leg, dialed.number)
+    else:
+        core.audio.tone(leg, "vacant")
+
+
+async def _collect(core: CallController, leg: FxsLeg) -> str | None:
+    """Digits until the dial plan calls them complete (or invalid, or a pause)."""
+    digits = ""
+    queue = core.digit_queue(leg.name)
+    while True:
+        timeout = FIRST_DIGIT_S if not digits else INTER_DIGIT_S
+        digit = await _next_digit(queue, leg, timeout)
+        if digit is None:
+            if leg.ended.done():
+                return None
+            break
+        if not digits:
+            core.audio.tone(leg, None)
+        digits += digit
+        if classify_dialed(digits, core.config()).kind != "incomplete":
+            break
+    if not digits:
+        core.audio.tone(leg, "congestion")  # lifted and never dialled
+        return None
+    return digits
+
+
+async def _next_digit(queue: asyncio.Queue, leg: Leg, timeout: float) -> str | None:
+    getter = asyncio.ensure_future(queue.get())
+    done, _ = await asyncio.wait({getter, leg.ended}, timeout=timeout,
+                                 return_when=asyncio.FIRST_COMPLETED)
+    if getter in done:
+        return getter.result()
+    getter.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await getter
+    return None
+
+
+async def _internal(core: CallController, caller: FxsLeg, extension: Extension) -> None:
+    record = CallLog(core, "internal", caller.name, caller.number, extension.number)
+    target = core.fxs_leg_for(extension.port, extension.number)
+    if target is None or target is caller:
+        record.tried(extension.number, "extension", extension.port, "busy", t0=None)
+        core.audio.tone(caller, "busy")
+        await record.finish("busy")
+        return
+    me = core.extension_of(caller.name)
+    target.ring(me.number if me else None, me.name if me else None)
+    core.audio.tone(caller, "ringback")
+    outcome = await core.ring_until(target, caller, INTERNAL_RING_S)
+    record.tried(extension.number, "extension", extension.port, outcome, t0=target.t_start,
+                 leg=target)
+    if outcome != "answered":
+        await core.release(target, "cancelled")
+        core.audio.tone(caller, "busy" if outcome == "busy" else "congestion")
+        await record.finish("abandoned" if outcome == "abandoned" else "missed")
+        return
+    await core.converse(caller, target, record)
+
+
+async def _outside(core: CallController, caller: FxsLeg, number: str) -> None:
+    record = CallLog(core, "out", caller.name, caller.number, number)
+    line = core.free_gsm_line()
+    if line is None:
+        core.audio.tone(caller, "congestion")
+        await record.finish("failed", cause="no free line")
+        return
+    core.audio.tone(caller, "ringback")
+    target = await core.dial(line, number)
+    outcome = await core.ring_until(target, caller, OUTSIDE_RING_S)
+    record.tried(number, "number", line.name, outcome, t0=target.t_start, leg=target)
+    if outcome != "answered":
+        await core.release(target, "cancelled")
+        core.audio.tone(caller, "busy" if outcome == "busy" else "congestion")
+        result = "abandoned" if outcome == "abandoned" else outcome
+        await record.finish(result if result in ("busy", "abandoned") else "failed",
+                            cause=outcome)
+        return
+    assert isinstance(target, GsmLeg)
+    await core.converse(caller, target, record)

@@ -1,0 +1,113 @@
+"""Network call forwarding for a box with a single GSM line (FEATURES.md D5).
+
+One GSM line cannot hold a caller and a call to the duty mobile at once, so
+after hours such a box asks the network to forward every call to the duty
+person (`AT+CCFC` through `GsmLine.set_forwarding`) and switches it off when
+the office opens. `ForwardingKeeper` applies what `routing.network_forwarding`
+says for now, then sleeps until the answer next changes, the config changes, or
+the line comes back into service (a new SIM or a reset modem is checked again).
+A box with two or more lines bridges forwards itself and keeps network
+forwarding off. `state()` is what `switchboard status` shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+from typing import Any
+
+from firmware.config.schema import Config
+from firmware.events import EventBus
+from firmware.lines.gsm import GsmLine
+from firmware.lines.gsm_events import GsmStatusChanged
+from firmware.routing import network_forwarding
+
+log = logging.getLogger("switchboard.forwarding")
+
+RETRY_S = 30.0  # after a failed switch
+RECHECK_S = 3600.0  # at least this often, whatever the schedule says
+
+
+class ForwardingKeeper:
+    def __init__(self, line: GsmLine, bus: EventBus, config: Any, clock: Any,
+                 single_line: bool):
+        self.line, self.bus, self.config, self.clock = line, bus, config, clock
+        self.single_line = single_line
+        self.wanted: str | None = None  # the number the network should forward to
+        self.applied: str | bool | None = False  # False: not known yet
+        self.reason = "not checked yet"
+        self.next_change: datetime | None = None
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self._unsubscribe = bus.subscribe(self._on_status, GsmStatusChanged)
+
+    def start(self) -> None:
+        self._task = asyncio.ensure_future(self._run())
+
+    async def stop(self) -> None:
+        self._unsubscribe()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def config_changed(self) -> None:
+        self._wake.set()
+
+    def state(self) -> dict:
+        return {"line": self.line.name, "enabled": bool(self.applied),
+                "number": self.applied or None, "wanted": self.wanted, "reason": self.reason,
+                "in_step": self.applied is not False and self.applied == self.wanted,
+                "next_change": self.next_change.isoformat() if self.next_change else None}
+
+    def _on_status(self, event: GsmStatusChanged) -> None:
+        if event.line == self.line.name and event.status.state == "ready":
+            self.applied = False  # check again: the modem or the SIM may be new
+            self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            delay = await self._step()
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
+
+    async def _step(self) -> float:
+        """Bring the network in line with the plan; seconds until the next look."""
+        config: Config = self.config()
+        now = self.clock.now()
+        if self.single_line:
+            want = network_forwarding(config, now)
+            self.wanted, self.reason, self.next_change = want.number if want.enabled else None, \
+                want.reason, want.next_change
+        else:
+            self.wanted, self.next_change = None, None
+            self.reason = "two or more lines: the box forwards calls itself"
+        if self.line.status.state != "ready":
+            return RECHECK_S  # a status event wakes us when it is back
+        if self.applied != self.wanted and not await self._apply():
+            return RETRY_S
+        return self._until(now)
+
+    async def _apply(self) -> bool:
+        try:
+            await self.line.set_forwarding(self.wanted)
+        except Exception as exc:
+            log.warning("%s: cannot switch network forwarding %s: %s", self.line.name,
+                        f"to {self.wanted}" if self.wanted else "off", exc)
+            return False
+        self.applied = self.wanted
+        if self.wanted:
+            log.info("%s: network forwarding on, to %s (%s)", self.line.name, self.wanted,
+                     self.reason)
+        else:
+            log.info("%s: network forwarding off (%s)", self.line.name, self.reason)
+        return True
+
+    def _until(self, now: datetime) -> float:
+        if self.next_change is None:
+            return RECHECK_S
+        return min(RECHECK_S, max(0.5, (self.next_change - now).total_seconds() + 0.5))

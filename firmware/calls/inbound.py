@@ -1,0 +1,158 @@
+"""A call to the company number: follow the routing plan until someone answers.
+
+The GSM line rings with the caller's number. `routing.plan_inbound` turns
+(line, caller, time, config) into a plan: the ring group in open hours, the
+duty person after hours, the forward chain on busy or no answer, a hang-up
+when nothing is left. Ring steps ring their targets one at a time
+(`routing.next_ring` says who and how long, within the step's total ring
+time): a desk phone rings with caller ID; a mobile or outside number is dialled
+on a second line. The caller's line is answered only when a target answers, so
+until then the caller hears the network's ringback and pays nothing. Then the
+two are bridged until one hangs up. A caller who gives up stops the ringing at
+once. Every target tried becomes a leg row in the call record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from firmware.calls.legs import GsmLeg, Leg
+from firmware.calls.record import CallLog
+from firmware.routing import (
+    DONE,
+    Exit,
+    Hangup,
+    HangupCause,
+    RingStep,
+    Target,
+    TargetKind,
+    next_ring,
+    plan_inbound,
+)
+
+if TYPE_CHECKING:
+    from firmware.calls.controller import CallController
+
+log = logging.getLogger("switchboard.calls")
+
+ABANDONED = "abandoned"  # not a plan exit: the caller hung up, the plan stops
+_RESULT = {HangupCause.NOBODY_ANSWERED: "missed", HangupCause.NO_ROUTE: "missed",
+           HangupCause.CLOSED: "missed"}
+
+
+async def inbound_call(core: CallController, caller: GsmLeg) -> None:
+    config = core.config()
+    sim = next((g.number for g in config.lines.gsm if g.name == caller.name), None)
+    record = CallLog(core, "in", caller.name, caller.number, sim or caller.name)
+    plan = plan_inbound(config, caller.name, caller.number, core.clock.now(),
+                        core.outside_lines())
+    log.info("%s: call from %s: %s", caller.name, caller.number or "a withheld number",
+             "; ".join(plan.reasons))
+    route: list[str] = []
+    rung: set[str] = set()
+    step_id = plan.start
+    while step_id != DONE:
+        step = plan.step(step_id)
+        route.append(step.id)
+        record.set_route(" > ".join(route))
+        if isinstance(step, Hangup):
+            await _hang_up(core, caller, record, step.cause)
+            return
+        assert isinstance(step, RingStep), step
+        exit, answered = await _ring_step(core, step, caller, record, rung)
+        if exit == ABANDONED:
+            log.info("%s: the caller hung up while %s rang", caller.name, step.id)
+            await record.finish("abandoned", cause="caller hung up")
+            return
+        if answered is not None:
+            await core.converse(caller, answered, record)
+            return
+        step_id = step.next(exit)
+
+
+async def _hang_up(core: CallController, caller: GsmLeg, record: CallLog,
+                   cause: HangupCause) -> None:
+    log.info("%s: nobody takes the call (%s); refusing it", caller.name, cause)
+    await core.release(caller, "rejected")
+    await record.finish(_RESULT.get(cause, "missed"), cause=str(cause))
+
+
+async def _ring_step(core: CallController, step: RingStep, caller: GsmLeg, record: CallLog,
+                     rung: set[str]) -> tuple[str, Leg | None]:
+    """Ring the step's targets in turn; the exit and the leg that answered."""
+    loop = asyncio.get_running_loop()
+    t0 = loop.time()
+    outcomes: list[str] = []
+    position = 0
+    while (ring := next_ring(step, position, loop.time() - t0, rung)) is not None:
+        if caller.ended.done():
+            return ABANDONED, None
+        position = ring.position + 1
+        rung.add(ring.target.key)
+        outcome, leg = await _ring_target(core, ring.target, ring.ring_s, caller, record)
+        if outcome == "answered":
+            return Exit.ANSWERED, leg
+        if outcome == ABANDONED:
+            return ABANDONED, None
+        outcomes.append(outcome)
+    if caller.ended.done():
+        return ABANDONED, None
+    return _exit_of(outcomes), None
+
+
+def _exit_of(outcomes: list[str]) -> Exit:
+    rang = [o for o in outcomes if o != "unavailable"]
+    if not rang:
+        return Exit.ALL_UNAVAILABLE
+    if all(o == "busy" for o in rang):
+        return Exit.BUSY
+    return Exit.NO_ANSWER
+
+
+async def _ring_target(core: CallController, target: Target, ring_s: float, caller: GsmLeg,
+                       record: CallLog) -> tuple[str, Leg | None]:
+    kind = str(target.kind)
+    leg, refused = await _start(core, target, caller)
+    if leg is None:
+        record.tried(_who(target), kind, target.port or "", refused, t0=None,
+                     cause="line busy" if refused == "busy" else "no free line or port")
+        log.info("%s: %s is %s", caller.name, target, refused)
+        return refused, None
+    core.note_ringing(caller, leg)
+    outcome = await core.ring_until(leg, caller, ring_s)
+    if outcome == "answered" and not await caller.answer():
+        outcome = ABANDONED  # the caller left just as the phone was picked up
+    if outcome != "answered":
+        await core.release(leg, "cancelled")
+        record.tried(_who(target), kind, leg.name, outcome, t0=leg.t_start, leg=leg)
+        log.info("%s: %s: %s", caller.name, target, outcome.replace("_", " "))
+        return outcome, None
+    record.tried(_who(target), kind, leg.name, "answered", t0=leg.t_start, leg=leg)
+    log.info("%s: %s answered", caller.name, target)
+    return "answered", leg
+
+
+async def _start(core: CallController, target: Target, caller: GsmLeg
+                 ) -> tuple[Leg | None, str]:
+    """Ring a desk phone or dial a number; (None, why) when it cannot be tried."""
+    if target.kind is TargetKind.EXTENSION:
+        leg = core.fxs_leg_for(target.port or "", target.id)
+        if leg is None:
+            return None, core.fxs_refusal(target.port or "")
+        leg.ring(caller.number, None, withheld=caller.withheld)
+        return leg, ""
+    line = core.free_gsm_line(exclude=caller.name)
+    if line is None or not target.number:
+        return None, "unavailable"
+    try:
+        return await core.dial(line, target.number), ""
+    except Exception as exc:
+        log.warning("%s: cannot dial %s: %s", line.name, target.number, exc)
+        return None, "unavailable"
+
+
+def _who(target: Target) -> str:
+    """What the record names: the extension number, or the number dialled."""
+    return target.id if target.kind is TargetKind.EXTENSION else (target.number or target.id)

@@ -1,0 +1,102 @@
+"""One call's record, written as the call goes: the call core's side of `cdr`.
+
+`CallLog` begins the call record when the call starts, adds a leg row as each
+target rung or line dialled ends (`tried`), notes the route, and ends it with
+the final result, who answered, ring time and talk time (`finish`). The store
+commits every write before returning, so a call that ended survives a crash.
+A store error is logged and never breaks the call itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from firmware.cdr.records import CallEnd, CallStart, LegRecord
+
+if TYPE_CHECKING:
+    from firmware.calls.controller import CallController
+
+log = logging.getLogger("switchboard.calls")
+
+# Leg outcomes the records know; the rest are kept as the cause.
+_OUTCOME = {"abandoned": "cancelled", "unreachable": "failed", "normal": "failed"}
+
+
+class CallLog:
+    def __init__(self, core: CallController, direction: str, line: str, caller: str | None,
+                 callee: str):
+        self.core = core
+        self.clock = core.clock
+        self.started_mono = self.clock.monotonic()
+        self.answered_mono: float | None = None
+        self.answered_by = ""
+        self.route = ""
+        self.id: str | None = None
+        self._answered_leg: tuple | None = None
+        self._write("begin_call", CallStart(direction=direction, line=line, caller=caller,
+                                            callee=callee, started_at=self.clock.now()))
+
+    def _write(self, op: str, *args: Any) -> Any:
+        store = self.core.cdr
+        if store is None:
+            return None
+        try:
+            if op == "begin_call":
+                self.id = store.begin_call(*args)
+                return self.id
+            if self.id is None:
+                return None
+            return getattr(store, op)(self.id, *args)
+        except Exception:
+            log.exception("call record %s: %s failed", self.id, op)
+            return None
+
+    def set_route(self, route: str) -> None:
+        self.route = route
+        self._write("set_route", route)
+
+    def tried(self, target: str, kind: str, line: str, outcome: str, t0: float | None,
+              leg: Any = None, cause: str = "") -> None:
+        """A target was tried (t0 None: refused before it rang). An answered leg's
+        row is written when the call finishes, with the time it ended."""
+        if outcome == "answered":
+            self.answered_mono = self.clock.monotonic()
+            self.answered_by = target
+            self._answered_leg = (target, kind, line, t0, leg)
+            return
+        self._leg(target, kind, line, outcome, t0, leg, cause)
+
+    def _leg(self, target: str, kind: str, line: str, outcome: str, t0: float | None,
+             leg: Any, cause: str) -> None:
+        now, mono = self.clock.now(), self.clock.monotonic()
+        started = now if t0 is None else _wall(now, mono, t0)
+        answered_at = None
+        if leg is not None and leg.t_answer is not None:
+            answered_at = _wall(now, mono, leg.t_answer)
+        word = _OUTCOME.get(outcome, outcome)
+        self._write("add_leg", LegRecord(
+            target=target or "-", target_kind=kind, started_at=started, ended_at=now,
+            outcome=word, answered_at=answered_at, line=line,
+            cause=cause or (outcome if word != outcome else "")))
+
+    async def finish(self, result: str, cause: str = "") -> None:
+        if self._answered_leg is not None:
+            target, kind, line, t0, leg = self._answered_leg
+            self._answered_leg = None
+            self._leg(target, kind, line, "answered", t0, leg, "")
+        mono = self.clock.monotonic()
+        if self.answered_mono is not None:
+            ring_s = self.answered_mono - self.started_mono
+            talk_s = mono - self.answered_mono
+        else:
+            ring_s, talk_s = mono - self.started_mono, 0.0
+        self._write("end_call", CallEnd(ended_at=self.clock.now(), result=result,
+                                        answered_by=self.answered_by, ring_s=round(ring_s, 3),
+                                        talk_s=round(talk_s, 3), cause=cause))
+
+
+def _wall(now: datetime, mono: float, t: float) -> datetime:
+    """The wall time of monotonic instant `t`, given the pair (now, mono) taken together."""
+    return now - timedelta(seconds=max(0.0, mono - t))

@@ -1,0 +1,90 @@
+"""Shared pieces of the end-to-end call tests: an office config, a running box
+with it, and the checks that read what the emulator's parties heard.
+
+`office(...)` builds a config document like an owner would import: four desk
+phones (801-804 on fxs0-fxs3), four staff mobiles, one ring group, a duty
+roster and a forward chain; `open_now` picks a schedule that is open (or
+closed) around the clock, so tests do not depend on the hour they run at.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hil_tests.boxrig import BoxProcess, start_box, wait_gsm_state
+from hil_tests.pstn.testing import wait_for
+
+SIM = ["+8613900000001", "+8613900000002"]
+CALLER = "+8613588888888"  # 浙江杭州, China Mobile
+MOBILES = {"zhang": "+8613800000101", "wang": "+8613800000102", "david": "+8613800000103",
+           "chen": "+8613800000104"}
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def office(open_now: bool = True, lines: int = 1, members: tuple[str, ...] = ("801", "802"),
+           ring_time: int = 5, total: int = 60,
+           forward_chain: tuple[str, ...] = ("zhang", "wang", "david", "chen"),
+           duty: str = "zhang") -> dict:
+    return {
+        "schema_version": 1,
+        "settings": {"company_name": "测试公司", "country": "CN", "timezone": "Asia/Shanghai",
+                     "outside_line_prefix": "0"},
+        "lines": {"gsm": [{"name": f"gsm{i}", "modem": "auto", "number": SIM[i]}
+                          for i in range(lines)],
+                  "fxs": [{"name": f"fxs{i}"} for i in range(4)]},
+        "extensions": [{"number": f"80{i + 1}", "name": f"Desk {i + 1}", "port": f"fxs{i}"}
+                       for i in range(4)],
+        "bound_numbers": [{"id": k, "name": k.title(), "number": v} for k, v in MOBILES.items()],
+        "ring_groups": [{"name": "desk", "members": list(members), "strategy": "sequential",
+                         "ring_time": ring_time, "total_ring_time": total}],
+        "schedule": {d: (["00:00-24:00"] if open_now else []) for d in DAYS},
+        "duty_roster": {"entries": [], "default": duty},
+        "forward_chain": list(forward_chain),
+        "inbound": {"ring_group": "desk"},
+    }
+
+
+def box_with(tmp: Path, config: dict, board: str = "sim") -> BoxProcess:
+    """A running box on `board` with `config` imported before it starts."""
+    data = tmp / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    path = tmp / "office.json"
+    path.write_text(json.dumps(config, ensure_ascii=False))
+    from hil_tests.boxrig import REPO
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "firmware.cli", "config", "import", str(path),
+                           "--data", str(data)], cwd=REPO, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    box = start_box(data, board)
+    for i in range(2 if board == "sim-2gsm" else 1):
+        wait_gsm_state(box, "ready", f"gsm{i}")
+    return box
+
+
+def records(box: BoxProcess) -> list[dict]:
+    done = box.switchboard("records", "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def wait_record(box: BoxProcess, timeout: float = 20.0, **match) -> dict:
+    """The first finished call record whose fields equal `match`."""
+    def find():
+        for rec in records(box):
+            if rec["result"] != "in_progress" and all(rec.get(k) == v for k, v in match.items()):
+                return rec
+        return None
+
+    return wait_for(find, timeout, interval=0.3, what=f"call record {match}")
+
+
+def heard_tone(heard: dict, hz: float, after: float = 0.0) -> dict | None:
+    """A tone entry of `heard` at `hz` (+-3 %) that started after `after`."""
+    for tone in heard.get("tones", []):
+        if abs(tone["hz"] - hz) <= hz * 0.03 and tone["t_start"] >= after:
+            return tone
+    return None
