@@ -23,6 +23,7 @@ from firmware.clock import SystemClock
 from firmware.events import EventBus
 from firmware.lines.dsp import DtmfDetector
 from firmware.lines.fxs import IDLE, OFFHOOK, RINGING, FxsLine, FxsOffHook, FxsOnHook
+from hil_tests.pstn.client import EmulatorError
 from hil_tests.pstn.testing import wait_for
 
 PORT = "fxs1"
@@ -134,6 +135,11 @@ def test_a_phone_lifted_while_idle_is_not_an_answer(rig):
     rig.client.phone_hook(PORT, "on")
     wait_for(lambda: rig.of(FxsOnHook), timeout=5, what="FxsOnHook")
     assert wait_for(lambda: rig.line.state == IDLE, timeout=5)
+    phone = rig.phone()
+    assert (phone["caller_id"], phone["cadence"]) == (None, None)
+    with pytest.raises(EmulatorError) as refused:
+        rig.client.get("/phones/fxs9")
+    assert refused.value.status == 404
 
 
 def test_each_ringing_gets_its_own_caller_id(rig):
