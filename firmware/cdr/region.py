@@ -31,9 +31,10 @@ import functools
 import logging
 from dataclasses import dataclass
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-import phonenumbers
-from phonenumbers import PhoneNumberType
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
 
 log = logging.getLogger(__name__)
 
@@ -44,18 +45,19 @@ LOCALE = "zh"
 WITHHELD_WORDS = frozenset({"", "anonymous", "private", "restricted", "withheld",
                             "unknown", "unavailable", "p", "o"})
 
+# phonenumbers' PhoneNumberType names -> our words
 _KIND_OF_TYPE = {
-    PhoneNumberType.MOBILE: "mobile",
-    PhoneNumberType.FIXED_LINE: "landline",
-    PhoneNumberType.FIXED_LINE_OR_MOBILE: "landline_or_mobile",
-    PhoneNumberType.TOLL_FREE: "toll_free",
-    PhoneNumberType.PREMIUM_RATE: "premium",
-    PhoneNumberType.SHARED_COST: "shared_cost",
-    PhoneNumberType.VOIP: "voip",
-    PhoneNumberType.PERSONAL_NUMBER: "personal",
-    PhoneNumberType.PAGER: "pager",
-    PhoneNumberType.UAN: "uan",
-    PhoneNumberType.VOICEMAIL: "voicemail",
+    "MOBILE": "mobile",
+    "FIXED_LINE": "landline",
+    "FIXED_LINE_OR_MOBILE": "landline_or_mobile",
+    "TOLL_FREE": "toll_free",
+    "PREMIUM_RATE": "premium",
+    "SHARED_COST": "shared_cost",
+    "VOIP": "voip",
+    "PERSONAL_NUMBER": "personal",
+    "PAGER": "pager",
+    "UAN": "uan",
+    "VOICEMAIL": "voicemail",
 }
 
 # Every kind `describe` can give, for docs and checks.
@@ -113,18 +115,28 @@ EXTENSION = Region(kind="extension")  # an internal party: one of ours, nothing 
 
 
 @functools.cache
-def _lookups() -> tuple[ModuleType, ModuleType, ModuleType]:
-    from phonenumbers import carrier, geocoder, shortnumberinfo
+def _phonenumbers() -> ModuleType:
+    """phonenumbers with its geocoder, carrier and short-number data (slow, so once)."""
+    import phonenumbers
+    import phonenumbers.carrier
+    import phonenumbers.geocoder
+    import phonenumbers.shortnumberinfo  # used as attributes of phonenumbers
 
-    return geocoder, carrier, shortnumberinfo
+    return phonenumbers
+
+
+@functools.cache
+def _kinds() -> dict[int, str]:
+    types = _phonenumbers().PhoneNumberType
+    return {getattr(types, name): kind for name, kind in _KIND_OF_TYPE.items()}
 
 
 def preload(country: str = "CN") -> None:
     """Load the geocoder and carrier data, and `country`'s part of it, now."""
-    _lookups()
-    example = phonenumbers.example_number_for_type(country.upper(), PhoneNumberType.MOBILE)
+    pn = _phonenumbers()
+    example = pn.example_number_for_type(country.upper(), pn.PhoneNumberType.MOBILE)
     if example is not None:
-        describe(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164))
+        describe(pn.format_number(example, pn.PhoneNumberFormat.E164))
 
 
 def describe(number: str | None, country: str = "CN") -> Region:
@@ -132,36 +144,36 @@ def describe(number: str | None, country: str = "CN") -> Region:
     text = (number or "").strip()
     if text.lower() in WITHHELD_WORDS:
         return WITHHELD
+    pn = _phonenumbers()
     try:
-        parsed = phonenumbers.parse(text, country.upper() or None)
-    except phonenumbers.NumberParseException:
+        parsed = pn.parse(text, country.upper() or None)
+    except pn.NumberParseException:
         return UNKNOWN
     try:
-        return _describe_parsed(parsed)
+        return _describe_parsed(pn, parsed)
     except Exception:  # bad metadata must never cost a call record
         log.exception("cannot describe number %r", text)
         return UNKNOWN
 
 
-def _describe_parsed(parsed: phonenumbers.PhoneNumber) -> Region:
-    geocoder, carrier, shortnumberinfo = _lookups()
-    if shortnumberinfo.is_valid_short_number(parsed):
-        return Region(kind="short", country=phonenumbers.region_code_for_number(parsed) or "")
-    if not phonenumbers.is_possible_number(parsed):
+def _describe_parsed(pn: ModuleType, parsed: PhoneNumber) -> Region:
+    country = pn.region_code_for_number(parsed) or ""
+    if pn.shortnumberinfo.is_valid_short_number(parsed):
+        return Region(kind="short", country=country)
+    if not pn.is_possible_number(parsed):
         return UNKNOWN
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    country = phonenumbers.region_code_for_number(parsed) or ""
-    if not phonenumbers.is_valid_number(parsed):
+    e164 = pn.format_number(parsed, pn.PhoneNumberFormat.E164)
+    if not pn.is_valid_number(parsed):
         return Region(e164=e164, kind="unknown", country=country)
-    text = geocoder.description_for_number(parsed, LOCALE)
+    text = pn.geocoder.description_for_number(parsed, LOCALE)
     province, city = split_region(text) if country == "CN" else ("", "")
     return Region(
         e164=e164,
         region_text=text,
         province=province,
         city=city,
-        carrier=carrier.name_for_number(parsed, LOCALE),
-        kind=_KIND_OF_TYPE.get(phonenumbers.number_type(parsed), "unknown"),
+        carrier=pn.carrier.name_for_number(parsed, LOCALE),
+        kind=_kinds().get(pn.number_type(parsed), "unknown"),
         country=country,
     )
 

@@ -62,8 +62,18 @@ def _run_and_kill(path: Path, tag: str, rng: random.Random, call_time: float
         call_time = statistics.median(durations[1:])
     time.sleep(rng.uniform(0, 1.2 * call_time))  # the kill moment itself, not a wait
     proc.kill()
-    rest, _ = proc.communicate(timeout=30)
-    return acks + rest.split(), call_time
+    return acks + _rest_of_output(proc).split(), call_time
+
+
+def _rest_of_output(proc: subprocess.Popen[str]) -> str:
+    """What a killed writer printed that was not read yet. Not communicate(): it reads
+    the pipe's fd and would skip lines readline() already buffered."""
+    assert proc.stdout is not None and proc.stderr is not None and proc.stdin is not None
+    rest = proc.stdout.read()
+    proc.wait(timeout=30)
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        pipe.close()
+    return rest
 
 
 def _assert_complete(got: CallRecord, want: Scripted) -> None:
@@ -130,7 +140,7 @@ def test_a_half_written_call_becomes_interrupted(tmp_path: Path) -> None:
     line = proc.stdout.readline()
     assert line == "half h-c1\n", proc.stderr.read()
     proc.kill()
-    proc.communicate(timeout=30)
+    _rest_of_output(proc)
     _integrity(path)
     with CdrStore(path, preload_regions=False) as store:
         assert store.recovered == ["h-c1"]
