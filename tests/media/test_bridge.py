@@ -1,0 +1,172 @@
+"""Audio through the conference bridge between fake line devices paced at 20 ms."""
+
+from __future__ import annotations
+
+import logging
+import struct
+import threading
+from pathlib import Path
+
+import pytest
+
+from board.base import FRAME_BYTES
+from firmware.media import SlotGone
+from firmware.media.testing import PacedDevice, tone_frame, tone_share
+
+from .helpers import heard, running, wait_until
+
+
+def tone(hz: float):
+    return lambda n: tone_frame(hz, n)
+
+
+def silent(device: PacedDevice, since: int = 0) -> bool:
+    """Everything written to `device` (from frame `since` on) was silence."""
+    return all(stamp.frame == bytes(FRAME_BYTES) for stamp in list(device.written)[since:])
+
+
+def numbered(n: int) -> bytes:
+    """A frame that carries its own sequence number (and is loud enough to see)."""
+    return struct.pack("<I", n) + bytes([0x40] * (FRAME_BYTES - 4))
+
+
+async def test_tone_crosses_only_while_connected():
+    async with running() as rig:
+        a, dev_a = rig.line("a", tone(1000))
+        b, dev_b = rig.line("b", tone(600))
+        await wait_until(lambda: a.counters.unheard >= 10 and b.counters.unheard >= 10,
+                         what="both devices drained while unconnected")
+        assert dev_a.written == [] and dev_b.written == []  # nothing transmits to them
+
+        rig.engine.connect(a, b)
+        await wait_until(lambda: heard(dev_b, 1000) >= 5, what="1000 Hz from a at b")
+        await wait_until(lambda: heard(dev_a, 600) >= 5, what="600 Hz from b at a")
+
+        rig.engine.disconnect(a, b)
+        await rig.engine.settled()
+        since = len(dev_a.written), len(dev_b.written)
+        unheard = a.counters.unheard
+        await wait_until(lambda: a.counters.unheard >= unheard + 10, what="a drained again")
+        assert (len(dev_a.written), len(dev_b.written)) == since
+
+
+async def test_one_way_and_mixing():
+    async with running() as rig:
+        a, dev_a = rig.line("a", tone(1000))
+        b, dev_b = rig.line("b", tone(600))
+        c, dev_c = rig.line("c")
+        rig.engine.connect_one_way(a, c)
+        rig.engine.connect_one_way(b, c)
+        await wait_until(lambda: heard(dev_c, 1000, 600) >= 5, what="both tones mixed at c")
+        last = dev_c.written[-1].frame
+        assert tone_share(last, 1000) > 0.3 and tone_share(last, 600) > 0.3
+        assert dev_a.written == [] and dev_b.written == []  # c sends nothing back
+
+
+async def test_tap_sees_every_uplink_frame_in_order_on_the_clock_thread():
+    seen: list[int] = []
+    threads: set[int] = set()
+
+    def tap(frame: bytes, t: float) -> None:
+        seen.append(struct.unpack_from("<I", frame)[0])
+        threads.add(threading.get_native_id())
+
+    async with running() as rig:
+        a, _ = rig.line("a", numbered, on_frame=tap)
+        b, _ = rig.line("b")
+        await wait_until(lambda: len(seen) >= 10, what="tap while unconnected")
+        rig.engine.connect(a, b)
+        await wait_until(lambda: len(seen) >= 40, what="tap while connected")
+    assert seen == list(range(len(seen)))
+    assert threading.get_native_id() not in threads
+    names = {Path(f"/proc/self/task/{tid}/comm").read_text().strip()
+             for tid in threads if Path(f"/proc/self/task/{tid}/comm").exists()}
+    assert names <= {"clock"}
+
+
+async def test_underruns_count_missing_frames_while_a_source():
+    async with running() as rig:
+        quiet, _ = rig.line("quiet")  # a device that sends nothing
+        b, dev_b = rig.line("b")
+        await wait_until(lambda: b.counters.unheard + quiet.counters.frames_in == 0 and
+                         dev_b.reads >= 5, what="both ticking")
+        assert quiet.counters.underruns == 0  # nobody asked yet
+        assert silent(dev_b) and dev_b.written == []
+        rig.engine.connect_one_way(quiet, b)
+        await wait_until(lambda: quiet.counters.underruns >= 10, what="underruns")
+        assert all(stamp.frame == bytes(FRAME_BYTES) for stamp in dev_b.written)
+        assert b.counters.frames_out == len(dev_b.written)
+
+
+async def test_standing_backlog_is_dropped():
+    async with running() as rig:
+        a, dev_a = rig.line("a", numbered)
+        b, dev_b = rig.line("b")
+        rig.engine.connect_one_way(a, b)
+        await wait_until(lambda: len(dev_b.written) >= 5)
+        dev_a.burst(*(numbered(10_000 + k) for k in range(8)))  # 160 ms of stale audio
+        await wait_until(lambda: a.counters.dropped >= 7, timeout=15, what="backlog dropped")
+        assert a.counters.underruns == 0
+
+
+class BrokenDevice(PacedDevice):
+    def read_frame(self):
+        raise OSError("modem gone")
+
+    def write_frame(self, frame):
+        raise OSError("modem gone")
+
+
+async def test_a_failing_device_is_counted_and_others_keep_talking(caplog):
+    caplog.set_level(logging.ERROR, logger="firmware.media")
+    async with running() as rig:
+        bad = BrokenDevice("bad").start()
+        rig.devices.append(bad)
+        broken = rig.engine.attach("broken", bad, on_frame=lambda f, t: 1 / 0)
+        a, _ = rig.line("a", tone(1000), on_frame=lambda f, t: 1 / 0)
+        b, dev_b = rig.line("b")
+        rig.engine.connect(broken, a)
+        rig.engine.connect_one_way(a, b)
+        await wait_until(lambda: heard(dev_b, 1000) >= 10, what="a still reaches b")
+        await wait_until(lambda: broken.counters.errors >= 20 and a.counters.errors >= 10)
+    logged = [r for r in caplog.records if "counted from now on" in r.getMessage()]
+    assert {r.getMessage().split(":")[0] for r in logged} == {"media port broken",
+                                                              "media port a"}
+    assert len(logged) == 3  # broken: read_frame, write_frame; a: on_frame; once each
+
+
+class ShortFrames(PacedDevice):
+    def read_frame(self):
+        frame = super().read_frame()
+        return frame[:100] if frame else frame
+
+
+async def test_wrong_frame_size_is_skipped():
+    async with running() as rig:
+        device = ShortFrames("short", tone(1000)).start()
+        rig.devices.append(device)
+        short = rig.engine.attach("short", device)
+        b, dev_b = rig.line("b")
+        rig.engine.connect_one_way(short, b)
+        await wait_until(lambda: short.counters.errors >= 5)
+        assert heard(dev_b, 1000) == 0 and short.counters.frames_in == 0
+
+
+async def test_detached_slot_is_gone():
+    async with running() as rig:
+        a, dev_a = rig.line("a", tone(1000))
+        b, dev_b = rig.line("b")
+        rig.engine.connect(a, b)
+        await wait_until(lambda: heard(dev_b, 1000) >= 3)
+        rig.engine.detach(a)
+        rig.engine.detach(a)  # idempotent
+        await rig.engine.settled()
+        assert not a.attached and a.counters.frames_in > 0
+        with pytest.raises(SlotGone, match="slot a"):
+            rig.engine.connect(a, b)
+        count, reads, writes = len(dev_b.written), dev_a.reads, len(dev_a.written)
+        b_reads = dev_b.reads
+        await wait_until(lambda: dev_b.reads >= b_reads + 10, what="b keeps ticking")
+        assert (len(dev_b.written), dev_a.reads, len(dev_a.written)) == (count, reads, writes)
+        again, _ = rig.line("a")  # the name is free again
+        assert again.attached and rig.engine.slots() == [b, again]
