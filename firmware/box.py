@@ -67,7 +67,6 @@ class Box:
 
     async def start(self) -> None:
         from firmware.boxleds import LedController
-        from firmware.cdr.store import CdrStore
         from firmware.control import ControlServer
         from firmware.media import MediaEngine
 
@@ -82,8 +81,7 @@ class Box:
         self.leds.refresh()
         self.media = MediaEngine()
         await self.media.start()
-        self.cdr = CdrStore(self.data_dir / RECORDS_FILE, country=config.settings.country,
-                            timezone=config.settings.timezone)
+        self.cdr = await self._open_records(config)
         self._start_ports()
         self._unsubscribe_config = self.store.on_change(self._config_changed)
         for name, ports_fn in self._modem_slots().items():
@@ -96,6 +94,21 @@ class Box:
         self.system = "ready"
         self.leds.refresh()
         log.info("box ready on board %s: %s", self.board.info.name, self.summary())
+
+    async def _open_records(self, config) -> Any:
+        """The call records, or None (calls still work; ERR shows the storage fault)."""
+        from firmware.cdr import region
+        from firmware.cdr.store import CdrStore
+        from firmware.leds import FAULT_STORAGE
+
+        country, tz = config.settings.country, config.settings.timezone
+        await asyncio.to_thread(region.preload, country)  # seconds on a Pi: off the loop
+        try:
+            return CdrStore(self.data_dir / RECORDS_FILE, country=country, timezone=tz)
+        except Exception as exc:
+            log.error("call records unavailable, calls will not be recorded: %s", exc)
+            self.leds.fault = FAULT_STORAGE
+            return None
 
     def _start_ports(self) -> None:
         for port in self.board.ports():
@@ -149,7 +162,8 @@ class Box:
         log.info("configuration changed; it applies to the next call")
         self.clock = SystemClock(config.settings.timezone)
         self.calls.clock = self.clock
-        self.cdr.set_timezone(config.settings.timezone)
+        if self.cdr is not None:
+            self.cdr.set_timezone(config.settings.timezone)
         for keeper in self.forwarding:
             keeper.clock = self.clock
             keeper.config_changed()

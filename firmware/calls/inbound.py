@@ -91,7 +91,8 @@ async def _ring_step(core: CallController, step: RingStep, caller: GsmLeg, recor
             return ABANDONED, None
         position = ring.position + 1
         rung.add(ring.target.key)
-        outcome, leg = await _ring_target(core, ring.target, ring.ring_s, caller, record)
+        outcome, leg = await _ring_target(core, ring.target, ring.ring_s, caller, record,
+                                          getattr(step, "name", ""))
         if outcome == "answered":
             return Exit.ANSWERED, leg
         if outcome == ABANDONED:
@@ -112,12 +113,13 @@ def _exit_of(outcomes: list[str]) -> Exit:
 
 
 async def _ring_target(core: CallController, target: Target, ring_s: float, caller: GsmLeg,
-                       record: CallLog) -> tuple[str, Leg | None]:
+                       record: CallLog, group: str) -> tuple[str, Leg | None]:
     kind = str(target.kind)
+    who = {"agent": target.name, "group": group}
     leg, refused = await _start(core, target, caller)
     if leg is None:
         record.tried(_who(target), kind, target.port or "", refused, t0=None,
-                     cause="line busy" if refused == "busy" else "no free line or port")
+                     cause="line busy" if refused == "busy" else "no free line or port", **who)
         log.info("%s: %s is %s", caller.name, target, refused)
         return refused, None
     core.note_ringing(caller, leg)
@@ -126,10 +128,10 @@ async def _ring_target(core: CallController, target: Target, ring_s: float, call
         outcome = ABANDONED  # the caller left just as the phone was picked up
     if outcome != "answered":
         await core.release(leg, "cancelled")
-        record.tried(_who(target), kind, leg.name, outcome, t0=leg.t_start, leg=leg)
+        record.tried(_who(target), kind, leg.name, outcome, t0=leg.t_start, leg=leg, **who)
         log.info("%s: %s: %s", caller.name, target, outcome.replace("_", " "))
         return outcome, None
-    record.tried(_who(target), kind, leg.name, "answered", t0=leg.t_start, leg=leg)
+    record.tried(_who(target), kind, leg.name, "answered", t0=leg.t_start, leg=leg, **who)
     log.info("%s: %s answered", caller.name, target)
     return "answered", leg
 

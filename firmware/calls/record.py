@@ -58,18 +58,18 @@ class CallLog:
         self._write("set_route", route)
 
     def tried(self, target: str, kind: str, line: str, outcome: str, t0: float | None,
-              leg: Any = None, cause: str = "") -> None:
+              leg: Any = None, cause: str = "", agent: str = "", group: str = "") -> None:
         """A target was tried (t0 None: refused before it rang). An answered leg's
         row is written when the call finishes, with the time it ended."""
         if outcome == "answered":
             self.answered_mono = self.clock.monotonic()
             self.answered_by = target
-            self._answered_leg = (target, kind, line, t0, leg)
+            self._answered_leg = (target, kind, line, t0, leg, agent, group)
             return
-        self._leg(target, kind, line, outcome, t0, leg, cause)
+        self._leg(target, kind, line, outcome, t0, leg, cause, agent, group)
 
     def _leg(self, target: str, kind: str, line: str, outcome: str, t0: float | None,
-             leg: Any, cause: str) -> None:
+             leg: Any, cause: str, agent: str = "", group: str = "") -> None:
         now, mono = self.clock.now(), self.clock.monotonic()
         started = now if t0 is None else _wall(now, mono, t0)
         answered_at = None
@@ -79,13 +79,13 @@ class CallLog:
         self._write("add_leg", LegRecord(
             target=target or "-", target_kind=kind, started_at=started, ended_at=now,
             outcome=word, answered_at=answered_at, line=line,
-            cause=cause or (outcome if word != outcome else "")))
+            cause=cause or (outcome if word != outcome else ""), agent=agent, group=group))
 
     async def finish(self, result: str, cause: str = "") -> None:
         if self._answered_leg is not None:
-            target, kind, line, t0, leg = self._answered_leg
+            target, kind, line, t0, leg, agent, group = self._answered_leg
             self._answered_leg = None
-            self._leg(target, kind, line, "answered", t0, leg, "")
+            self._leg(target, kind, line, "answered", t0, leg, "", agent, group)
         mono = self.clock.monotonic()
         if self.answered_mono is not None:
             ring_s = self.answered_mono - self.started_mono

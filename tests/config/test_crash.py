@@ -66,7 +66,11 @@ def _run_and_kill(path: Path, first: int, rng: random.Random, write_time: float
         write_time = statistics.median(durations[1:])
     time.sleep(rng.uniform(0, 1.2 * write_time))  # the kill moment itself, not a wait
     proc.kill()
-    rest, _ = proc.communicate(timeout=30)
+    # read through the file object: communicate() reads the pipe's fd directly and
+    # would miss acks the readline() calls above already pulled into its buffer
+    rest = proc.stdout.read()
+    proc.wait(timeout=30)
+    proc.stderr.close()
     acks += [int(v) for v in rest.split()]
     return acks, write_time
 
