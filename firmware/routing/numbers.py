@@ -22,7 +22,7 @@ from functools import cache
 
 import phonenumbers
 import regex
-from phonenumbers import PhoneMetadata, shortnumberinfo
+from phonenumbers import CountryCodeSource, PhoneMetadata, shortnumberinfo
 
 from firmware.config.schema import Config
 
@@ -184,11 +184,19 @@ def read_number(digits: str, country: str) -> NumberReading:
 
 
 def _full_number(digits: str, country: str) -> str | None:
+    """The E.164 number, if `digits` dial one the usual way.
+
+    phonenumbers also reads a country code written without "+" or "00" ("86135...")
+    and carrier-select prefixes (17951 + number in China); nobody dials those on a desk
+    phone, and `_could_match` does not expect them, so they are not numbers here.
+    """
     try:
-        parsed = phonenumbers.parse(digits, country)
+        parsed = phonenumbers.parse(digits, country, keep_raw_input=True)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(parsed):
+    if parsed.country_code_source == CountryCodeSource.FROM_NUMBER_WITHOUT_PLUS_SIGN:
+        return None
+    if parsed.preferred_domestic_carrier_code or not phonenumbers.is_valid_number(parsed):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
@@ -249,9 +257,11 @@ def _could_be_international(digits: str, metadata: PhoneMetadata) -> bool:
             if any(str(c).startswith(body) for c in phonenumbers.COUNTRY_CODE_TO_REGION_CODE):
                 return True
             continue
-        regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(int(code), ())
-        if any(_prefix_of(body[length:], _type_patterns(r)) for r in regions):
-            return True
+        for region in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(int(code), ()):
+            their = PhoneMetadata.metadata_for_region(region)
+            readings = _national_readings(body[length:], their) if their else []
+            if any(_prefix_of(r, _type_patterns(region)) for r in readings):
+                return True
     return False
 
 
