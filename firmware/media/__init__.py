@@ -32,8 +32,10 @@ API (firmware.media.engine.MediaEngine):
   `audio.write_frame`, while something transmits to the slot (nothing is written
   while nothing does: the device plays its own silence); the bridge's reads take
   `audio.read_frame()` (silence when None).
-  `on_frame(frame, t_monotonic)` sees every frame read from the device, connected
-  or not (for an in-band DTMF detector). `detach(slot)` is idempotent.
+  `on_frame(frame, t_monotonic)` sees every frame read from the device, in order,
+  connected or not (for an in-band DTMF detector); `t` is when the engine read it
+  (a bridge tick, up to 20 ms after the device made it). `detach(slot)` is
+  idempotent.
 - `connect(a, b)`, `disconnect(a, b)`, `connect_one_way(src, dst)`,
   `disconnect_one_way(src, dst)`. Several sources into one slot are mixed.
   `await settled()` returns once the bridge applied them (it does so on its next
