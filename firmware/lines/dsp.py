@@ -19,8 +19,9 @@ DTMF rules (HARDWARE.md 1.4): both a row and a column tone, each the clear
 winner of its group, twist within 8 dB, together three quarters of the
 window's energy (dial tone, FSK caller ID, noise and nearly all speech fail
 this; a vowel whose harmonics sit on a row and a column tone for 30 ms is
-DTMF to any detector); frequencies within +-(1.5 % + 2 Hz) are accepted. A press needs ~30 ms of windows in a row
-(a 40 ms tone always passes, a 20 ms blip never does), is reported once with
+DTMF to any detector); frequencies within +-(1.5 % + 2 Hz) are accepted. A
+press needs ~30 ms of windows in a row (a 40 ms tone always passes, a 20 ms
+blip never does), is reported once with
 the time its tone began (to ~2 ms, from the block energies), and ends after
 20 ms without it, so 40 ms gaps separate presses while a 10 ms dropout does not.
 """
