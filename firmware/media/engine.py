@@ -20,6 +20,23 @@ drops it once the slot is gone from the bridge (`_sweep`, run by the pump and
 before anything adds a port, so a freed slot number cannot be reused under a
 retiring object). `stop()` waits for that before `libDestroy()`: no pjsua2
 object outlives the library.
+
+What this pjsua2 build (pip wheel 2.15.1) does, found out and covered by
+tests/media:
+- Frame callbacks run on pjmedia's "clock" thread (the null device's master
+  port clock); nothing else calls Python off the loop (pjsip log lines aside).
+- A second `pj.Endpoint()` while one exists throws a C++ error out of the
+  constructor, which terminates the process: hence the Python-level guard
+  (EngineAlreadyRunning) before pjsua2 is touched.
+- libDestroy() then libCreate() in the same process works (same or new
+  Endpoint object): the engine restarts in-process.
+- pjlib assertions are compiled in: a port destructor after libDestroy()
+  (`pjmedia_conf_remove_port` on a dead bridge) aborts the process. Objects
+  still referenced elsewhere at stop are therefore leaked, not destroyed.
+- libDestroy(0) waits ~1 s for SIP traffic to end; with no SIP transport the
+  engine passes PJSUA_DESTROY_NO_NETWORK (~10 ms).
+- uaConfig.maxCalls is clamped to the build's PJSUA_MAX_CALLS (4 here); the
+  engine asks for 1024 and reads the effective value back.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ import logging
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,41 @@ async def test_start_logs_the_sip_call_limit_and_pjsip_goes_to_logging(caplog):
 async def test_default_asks_the_build_for_its_sip_call_limit():
     async with running() as rig:
         assert rig.engine.max_sip_calls >= 4  # the pip wheel is built with 4
+
+
+class TimedEndpoint:
+    """Stands in for the engine's Endpoint and times libHandleEvents in CPU time."""
+
+    def __init__(self, endpoint):
+        self._endpoint = endpoint
+        self.costs: list[float] = []
+
+    def libHandleEvents(self, msec):
+        assert msec == 0  # a poll, never a wait
+        start = time.thread_time()
+        result = self._endpoint.libHandleEvents(msec)
+        self.costs.append(time.thread_time() - start)
+        return result
+
+    def __getattr__(self, name):
+        return getattr(self._endpoint, name)
+
+
+async def test_the_pump_polls_often_and_never_blocks_the_loop():
+    async with running() as rig:
+        a, _ = rig.line("a", lambda n: tone_frame(1000, n))
+        b, _ = rig.line("b")
+        rig.engine.connect(a, b)
+        timed = TimedEndpoint(rig.engine._ep)
+        rig.engine._ep = timed
+        try:
+            started = time.monotonic()
+            await wait_until(lambda: len(timed.costs) >= 50, what="50 pump turns")
+            elapsed = time.monotonic() - started
+        finally:
+            rig.engine._ep = timed._endpoint
+    assert elapsed < 50 * 0.01 * 4  # ~10 ms apart (a loaded CI box stretches it)
+    assert max(timed.costs) < 0.005
 
 
 def run_script(code: str) -> subprocess.CompletedProcess:

@@ -9,8 +9,9 @@ import pytest
 
 from board.base import FRAME_BYTES
 from firmware.lines.dsp import DtmfDetector
-from firmware.media import TONE_PLANS, MediaEngine, load_wav
+from firmware.media import TONE_NAMES, TONE_PLANS, MediaEngine, load_wav
 from firmware.media.testing import PacedDevice, energy, tone_frame, tone_share
+from firmware.media.tones import Segment
 
 from .helpers import running, wait_until
 
@@ -175,6 +176,15 @@ async def test_bad_prompts_are_refused():
         assert slot.playing is None
     with pytest.raises(ValueError, match="unknown tone plan 'xx'"):
         MediaEngine(tone_plan="xx")
+
+
+def test_tone_tables_are_checked():
+    assert set(TONE_PLANS["cn"]) == set(TONE_PLANS["us"]) == set(TONE_NAMES)
+    assert TONE_PLANS["cn"]["vacant"].cycle_ms == 3 * 200 + 800
+    with pytest.raises(ValueError, match="one or two frequencies"):
+        Segment((450, 500, 600), 100)
+    with pytest.raises(ValueError, match=r"1\.\.32767 ms on"):
+        Segment((450,), 40000)
 
 
 def write_wav(path, rate=8000, channels=1, width=2, data=b"\x01\x00" * 800):
