@@ -164,9 +164,10 @@ class LinePort(pj.AudioMediaPort, _Guarded):
             if len(frame) != FRAME_BYTES:
                 self._fault(f"read_frame gave {len(frame)} bytes, not {FRAME_BYTES}")
                 continue
+            frame = bytes(frame)  # a bytearray or memoryview would change under us
             self.counters.frames_in += 1
-            self._tap(bytes(frame), now)
-            self._backlog.append(bytes(frame))
+            self._tap(frame, now)
+            self._backlog.append(frame)
         while len(self._backlog) > MAX_BACKLOG:
             self._backlog.popleft()
             self.counters.dropped += 1
