@@ -122,3 +122,11 @@ def test_duty_in_new_york_uses_new_york_weekdays() -> None:
     assert at.astimezone(NEW_YORK).weekday() == 2
     assert duty_at(config, at).person.id == "zhang"  # type: ignore[union-attr]
     assert duty_at(config, at + timedelta(hours=4)).person.id == "wang"  # type: ignore[union-attr]
+
+
+def test_explain_office_hours() -> None:
+    text = explain(office_hours(example(), sh(2, 9, 0)))
+    assert text.startswith("mon 2025-06-02 09:00 CST: open")
+    assert "mon 09:00-12:00 matched" in text
+    with pytest.raises(TypeError, match="cannot explain a int"):
+        explain(42)
