@@ -63,7 +63,8 @@ def start_world(rundir: Path, shape: str, port: int = 0, timeout: float = 15.0) 
     with open(log_path, "ab") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
                                 cwd=Path(__file__).resolve().parent.parent,
-                                start_new_session=True, env=os.environ.copy())
+                                start_new_session=True, env=os.environ.copy(),
+                                preexec_fn=_die_with_parent)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         info = _read_info(rundir)
@@ -74,6 +75,15 @@ def start_world(rundir: Path, shape: str, port: int = 0, timeout: float = 15.0) 
         time.sleep(0.05)
     proc.kill()
     raise EmulatorError(f"PSTN emulator did not come up within {timeout:.0f} s; see {log_path}")
+
+
+def _die_with_parent() -> None:
+    """In the emulator's child, before exec: SIGTERM it when the box dies, even by
+    kill -9, so a crashed box never leaves an orphan world holding the run dir."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _read_info(rundir: Path) -> dict | None:

@@ -10,9 +10,11 @@ closed) around the clock, so tests do not depend on the hour they run at.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
-from hil_tests.boxrig import BoxProcess, start_box, wait_gsm_state
+from hil_tests.boxrig import REPO, BoxProcess, start_box, wait_gsm_state
 from hil_tests.pstn.testing import wait_for
 
 SIM = ["+8613900000001", "+8613900000002"]
@@ -51,10 +53,6 @@ def box_with(tmp: Path, config: dict, board: str = "sim") -> BoxProcess:
     data.mkdir(parents=True, exist_ok=True)
     path = tmp / "office.json"
     path.write_text(json.dumps(config, ensure_ascii=False))
-    from hil_tests.boxrig import REPO
-    import subprocess
-    import sys
-
     done = subprocess.run([sys.executable, "-m", "firmware.cli", "config", "import", str(path),
                            "--data", str(data)], cwd=REPO, capture_output=True, text=True,
                           timeout=60)

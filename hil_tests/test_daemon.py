@@ -186,3 +186,11 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_kill_9_of_the_box_takes_its_emulator_along(tmp_path, boxes):
+    box = start_box(tmp_path / "data", "sim")
+    boxes.append(box)
+    emulator_pid = json.loads((tmp_path / "data/run/pstn/emulator.json").read_text())["pid"]
+    box.kill()
+    wait_for(lambda: not _alive(emulator_pid), 10, what="emulator gone after kill -9")
