@@ -45,6 +45,7 @@ RATE = 8000
 FRAME_SAMPLES = 160
 FRAME_BYTES = 320
 FRAME_S = FRAME_SAMPLES / RATE
+GAP_S = 2.5 * FRAME_S  # frames further apart than this have silence between them
 
 SCAN_HZ = (350, 400, 440, 450, 480, 620, 950, 1000, 1400, 1800, 2000)
 DTMF_LOW = (697, 770, 852, 941)
@@ -207,6 +208,7 @@ class Analyzer:
         self._noise = 0.0
         self._tones: deque[dict] = deque(maxlen=history)
         self._digits: deque[dict] = deque(maxlen=history)
+        self._last_t: float | None = None
         self.frames = 0
 
     def watch(self, hz: float) -> None:
@@ -225,6 +227,9 @@ class Analyzer:
         samples = _samples(frame)
         energy = float(sum(map(operator.mul, samples, samples)))
         with self._lock:
+            if self._last_t is not None and t - self._last_t > GAP_S:
+                self._gap()  # nothing arrived for a while: the listener heard silence
+            self._last_t = t
             spectrum = None if energy < SILENCE_ENERGY else self._spectrum(samples)
             self._recent.append((self._index, spectrum, energy))
             toned = self._track_tones(spectrum, energy, t)
@@ -233,6 +238,14 @@ class Analyzer:
                 self._noise = 0.9 * self._noise + 0.1 * energy
             self._index += 1
             self.frames += 1
+
+    def _gap(self) -> None:
+        """A sender that sends nothing plays silence: what was sounding ended."""
+        for hz in list(self._open):
+            self._close_tone(self._open.pop(hz))
+        if self._press is not None:
+            self._end_press(self._press)
+            self._press = None
 
     def heard(self) -> dict:
         with self._lock:
