@@ -70,7 +70,8 @@ class LedController:
 
 
 def _line_state(status: GsmStatus, ringing: bool) -> GsmLineState:
+    # `status.in_call` is true from the first RING on; until it is answered the line rings
     present = status.state != "out_of_service"
     return GsmLineState.from_modem(status.sim, status.registration, status.csq,
-                                   in_call=status.in_call, ringing=ringing and not status.in_call,
+                                   in_call=status.in_call and not ringing, ringing=ringing,
                                    present=present)

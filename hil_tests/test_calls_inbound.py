@@ -165,3 +165,46 @@ def test_after_hours_one_line_switches_network_forwarding(tmp_path, boxes):
     assert done.returncode == 0, done.stderr
     wait_for(lambda: not unconditional()["active"], 20, what="network forwarding off")
     assert box.stop() == 0
+
+
+def test_a_config_change_keeps_the_call_up_and_applies_to_the_next_call(tmp_path, boxes):
+    """W1, and the line LEDs: ringing blinks, in a call is solid, idle is dark."""
+    box = box_with(tmp_path, office(members=("801",), ring_time=10))
+    boxes.append(box)
+    emu = box.emulator
+
+    def leds(*names: str) -> list[str]:
+        status = box.status()["leds"]
+        return [status[name] for name in names]
+
+    call = emu.place_call(CALLER, SIM[0])
+    wait_for(lambda: _ringing(emu, "fxs0"), 10, what="fxs0 rings")
+    wait_for(lambda: leds("LINE-gsm0", "LINE-fxs0") == ["blink 200/200 ms"] * 2, 10,
+             what="both lines blink while ringing")
+    emu.phone_hook("fxs0", "off")
+    wait_for(lambda: emu.call(call["id"])["state"] == "active", 10, what="caller connected")
+    wait_for(lambda: leds("LINE-gsm0", "LINE-fxs0") == ["solid"] * 2, 10,
+             what="both lines solid in the call")
+
+    # the owner moves the group to 802 while the call is up
+    path = tmp_path / "moved.json"
+    path.write_text(json.dumps(office(members=("802",), ring_time=10), ensure_ascii=False))
+    done = box.switchboard("config", "import", str(path))
+    assert done.returncode == 0, done.stderr
+    t = emu.send_to_call(call["id"], tone_hz=1000, ms=400)
+    wait_for(lambda: heard_tone(emu.phone_heard("fxs0"), 1000, t), 10,
+             what="the call in progress still carries audio")
+    assert emu.call(call["id"])["state"] == "active"
+    emu.hangup(call["id"])
+    emu.phone_hook("fxs0", "on")
+    wait_for(lambda: leds("LINE-gsm0", "LINE-fxs0") == ["off"] * 2, 10, what="lines dark")
+
+    second = emu.place_call(CALLER, SIM[0])
+    wait_for(lambda: _ringing(emu, "fxs1"), 10, what="the next call rings 802 on fxs1")
+    assert not _ringing(emu, "fxs0")
+    emu.hangup(second["id"])
+    first = wait_record(box, caller=CALLER, result="answered")
+    assert first["answered_by"] == "801" and first["talk_s"] > 0
+    moved = wait_record(box, caller=CALLER, result="abandoned")
+    assert [leg["target"] for leg in moved["legs"]] == ["802"]
+    assert box.stop() == 0
