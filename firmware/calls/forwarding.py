@@ -40,6 +40,7 @@ class ForwardingKeeper:
         self.reason = "not checked yet"
         self.next_change: datetime | None = None
         self._wake = asyncio.Event()
+        self._line_state = line.status.state
         self._task: asyncio.Task | None = None
         self._unsubscribe = bus.subscribe(self._on_status, GsmStatusChanged)
 
@@ -63,7 +64,11 @@ class ForwardingKeeper:
                 "next_change": self.next_change.isoformat() if self.next_change else None}
 
     def _on_status(self, event: GsmStatusChanged) -> None:
-        if event.line == self.line.name and event.status.state == "ready":
+        if event.line != self.line.name:
+            return
+        back = event.status.state == "ready" and self._line_state != "ready"
+        self._line_state = event.status.state
+        if back:  # (every call's start and end is a status change too: those are not)
             self.applied = False  # check again: the modem or the SIM may be new
             self._wake.set()
 
