@@ -34,6 +34,7 @@ from typing import ClassVar
 
 from firmware.config.schema import Strategy
 from firmware.errors import SwitchboardError
+from firmware.routing.stats import Turn
 
 DONE = "done"  # the exit target meaning "the plan is finished: the call is connected"
 
@@ -148,6 +149,14 @@ class Duty(RingStep):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Preferred(RingStep):
+    """Before the ring group: the caller's designated agent and the agent who last
+    answered them (R8), then a VIP's dedicated staff (R7), one after the other."""
+
+    kind: ClassVar[str] = "preferred"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Hangup(Step):
     """End the call: `cause` says why (the controller picks the tone or reject for it)."""
 
@@ -207,6 +216,7 @@ class Plan:
     start: str
     steps: Mapping[str, Step] = field(hash=False)
     reasons: tuple[str, ...] = ()
+    turns: tuple[Turn, ...] = ()  # group state for the call core to keep (R3, R5)
 
     def step(self, step_id: str) -> Step:
         try:
@@ -261,6 +271,7 @@ class PlanBuilder:
     def __init__(self) -> None:
         self._steps: list[Step] = []
         self.reasons: list[str] = []
+        self.turns: list[Turn] = []
 
     def note(self, reason: str) -> None:
         self.reasons.append(reason)
@@ -281,7 +292,7 @@ class PlanBuilder:
             following = ids[i + 1] if i + 1 < len(chain) else DONE
             exits = {e: (DONE if e is Exit.ANSWERED else following) for e in step.EXITS}
             wired[step_id] = replace(step, id=step_id, exits=exits)
-        plan = Plan(ids[0], wired, tuple(self.reasons))
+        plan = Plan(ids[0], wired, tuple(self.reasons), tuple(self.turns))
         check_plan(plan)
         return plan
 
