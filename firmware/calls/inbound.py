@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 
 from firmware.calls.legs import GsmLeg, Leg
 from firmware.calls.record import CallLog
-from firmware.config.schema import Strategy
 from firmware.routing import (
     DONE,
     Exit,
@@ -71,7 +70,7 @@ async def inbound_call(core: CallController, caller: GsmLeg) -> None:
             await _hang_up(core, caller, record, step.cause)
             return
         assert isinstance(step, RingStep), step
-        if isinstance(step, RingGroup) and step.strategy is Strategy.RING_ALL:
+        if isinstance(step, RingGroup) and step.together:
             exit, answered, agent = await _ring_all(core, step, caller, record, rung)
         else:
             exit, answered, agent = await _ring_step(core, step, caller, record, rung)

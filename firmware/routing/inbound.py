@@ -135,7 +135,7 @@ def _preferred(ctx: CallContext, builder: PlanBuilder) -> Preferred | None:
     if not targets:
         return None
     whys = ", ".join(dict.fromkeys(p.why for p in prefs))
-    return Preferred(id="preferred", targets=targets, reason=f"first for this caller: {whys}")
+    return Preferred(id="preferred", targets=targets, reason=f"for this caller first: {whys}")
 
 
 def _duty(ctx: CallContext, builder: PlanBuilder) -> Duty | None:

@@ -6,9 +6,10 @@ plan reaches `DONE` (the call is connected to whoever answered and stays there) 
 `Hangup` step. `check_plan` proves that every exit leads somewhere and that no path
 loops, so a plan always ends.
 
-Steps that ring people (`RingStep`: `RingGroup`, `ForwardChain`, `Duty`) hold a
-tuple of `Target`s rung one after the other, each for its own `ring_time_s`, the whole
-step bounded by `total_ring_time_s` (R13). Their exits, as the call controller reports
+Steps that ring people (`RingStep`: `Preferred`, `RingGroup`, `ForwardChain`, `Duty`)
+hold a tuple of `Target`s rung one after the other, each for its own `ring_time_s`, the
+whole step bounded by `total_ring_time_s` (R13); a ring-all group (`RingGroup.together`,
+R4) rings them all at once instead. Their exits, as the call controller reports
 them:
 
 - `answered`: a target answered (then `DONE`).
@@ -133,6 +134,12 @@ class RingGroup(RingStep):
 
     kind: ClassVar[str] = "ring_group"
 
+    @property
+    def together(self) -> bool:
+        """Ring all (R4): every target rings at once, each for its own ring time within
+        the total; the first to answer wins (the controller does not use `next_ring`)."""
+        return self.strategy is Strategy.RING_ALL
+
 
 @dataclass(frozen=True, kw_only=True)
 class ForwardChain(RingStep):
@@ -201,6 +208,11 @@ def next_ring(step: RingStep, position: int, elapsed_s: float,
 
 def planned_rings(step: RingStep, rung: Collection[str] = ()) -> tuple[Ring, ...]:
     """The rings if every target rings out (nobody busy, nobody answers)."""
+    if isinstance(step, RingGroup) and step.together:
+        total = step.total_ring_time_s
+        return tuple(Ring(t, i, 0.0, float(t.ring_time_s if total is None
+                                           else min(t.ring_time_s, total)))
+                     for i, t in enumerate(step.targets) if t.key not in rung)
     rings: list[Ring] = []
     elapsed, position = 0.0, 0
     while (ring := next_ring(step, position, elapsed, rung)) is not None:

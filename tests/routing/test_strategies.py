@@ -198,7 +198,7 @@ def test_returning_caller_rings_the_last_agent_within_the_days() -> None:
     p = plan(config, old)
     assert p.start == "ring_group:sales"
     assert any("more than 7 days ago" in r for r in p.reasons)
-    off = group_config("sequential", ["801", "802", "803"])
+    off = group_config("sequential", ["801", "802", "803"], returning_caller_days=0)
     assert plan(off, stats).start == "ring_group:sales"
 
 
