@@ -97,6 +97,10 @@ class AgentBook:
         self.answered_on[agent] = (at.date(), n + 1 if day == at.date() else 1)
         if caller:
             self.last_answered[caller] = LastAnswer(agent, at)
+        self.on_call(agent)
+
+    def on_call(self, agent: str) -> None:
+        """`agent` is talking (any call: an internal or outside call from a desk phone too)."""
         self.talking[agent] = self.talking.get(agent, 0) + 1
 
     def hung_up(self, agent: str, at: datetime) -> None:

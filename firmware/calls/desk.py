@@ -123,7 +123,20 @@ async def _internal(core: CallController, caller: FxsLeg, extension: Extension) 
         core.audio.tone(caller, "busy" if outcome == "busy" else "congestion")
         await record.finish("abandoned" if outcome == "abandoned" else "missed")
         return
-    await core.converse(caller, target, record)
+    await _talk(core, caller, target, record, (me.number if me else None, extension.number))
+
+
+async def _talk(core: CallController, a: Leg, b: Leg, record: CallLog,
+                extensions: tuple[str | None, ...]) -> None:
+    """Bridge the call; the extensions on it are busy agents (longest idle) until it ends."""
+    agents = [e for e in extensions if e]
+    for agent in agents:
+        core.agents.on_call(agent)
+    try:
+        await core.converse(a, b, record)
+    finally:
+        for agent in agents:
+            core.agents.hung_up(agent, core.clock.now())
 
 
 async def _outside(core: CallController, caller: FxsLeg, number: str) -> None:
@@ -145,4 +158,5 @@ async def _outside(core: CallController, caller: FxsLeg, number: str) -> None:
                             cause=outcome)
         return
     assert isinstance(target, GsmLeg)
-    await core.converse(caller, target, record)
+    me = core.extension_of(caller.name)
+    await _talk(core, caller, target, record, (me.number if me else None,))
