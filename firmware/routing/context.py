@@ -1,9 +1,9 @@
 """What routing knows about one inbound call when it makes a plan.
 
-Every rule and strategy takes a `CallContext`, so adding what issue #4 needs
-(region of the caller, VIP and blocked lists, agent stats, holiday calendar, a seeded
-RNG for the random strategies) means a new field here, not a new parameter on every
-function.
+Every rule and strategy takes a `CallContext`, so adding what a rule needs (region of
+the caller, blocked lists, holiday calendar) means a new field here, not a new
+parameter on every function. The ring-group strategies read `rng` (a seeded
+`random.Random`) and `stats` (the call core's `AgentStats` snapshot: stats.py).
 """
 
 from __future__ import annotations

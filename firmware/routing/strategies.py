@@ -51,43 +51,44 @@ class Ordering:
 
 
 @dataclass(frozen=True)
-class _Order:
-    """One group's members in order (not yet expanded), and what to remember."""
+class MemberOrder:
+    """What a strategy returns: one group's members in order (nested groups not yet
+    expanded), why, and the group state to keep (`Turn`), if any."""
 
     members: tuple[GroupMember, ...]
     reason: str
     turn: Turn | None = None
 
 
-def sequential(group: RingGroup, ctx: CallContext) -> _Order:
+def sequential(group: RingGroup, ctx: CallContext) -> MemberOrder:
     """R1: the members in the configured order, next one on busy or no answer."""
-    return _Order(group.members, f"sequential: {_names(group.members)}")
+    return MemberOrder(group.members, f"sequential: {_names(group.members)}")
 
 
-def random_order(group: RingGroup, ctx: CallContext) -> _Order:
+def random_order(group: RingGroup, ctx: CallContext) -> MemberOrder:
     """R2: a random order each call, so load evens out."""
     if ctx.rng is None:
-        return _Order(group.members, f"random, but no random source: {_names(group.members)}")
+        return MemberOrder(group.members, f"random, but no random source: {_names(group.members)}")
     members = list(group.members)
     ctx.rng.shuffle(members)
-    return _Order(tuple(members), f"random: {_names(members)}")
+    return MemberOrder(tuple(members), f"random: {_names(members)}")
 
 
-def rotating(group: RingGroup, ctx: CallContext) -> _Order:
+def rotating(group: RingGroup, ctx: CallContext) -> MemberOrder:
     """R3: each call starts one member further on than the call before."""
     n = len(group.members)
     start = ctx.stats.rotation.get(group.name, 0) % n
     members = group.members[start:] + group.members[:start]
-    return _Order(members, f"rotating: call starts at member {start + 1} of {n}: "
+    return MemberOrder(members, f"rotating: call starts at member {start + 1} of {n}: "
                   f"{_names(members)}", Turn(group.name, rotation=(start + 1) % n))
 
 
-def ring_all(group: RingGroup, ctx: CallContext) -> _Order:
+def ring_all(group: RingGroup, ctx: CallContext) -> MemberOrder:
     """R4: every member at once; the first to answer takes the call."""
-    return _Order(group.members, f"ring all at once: {_names(group.members)}")
+    return MemberOrder(group.members, f"ring all at once: {_names(group.members)}")
 
 
-def percentage(group: RingGroup, ctx: CallContext) -> _Order:
+def percentage(group: RingGroup, ctx: CallContext) -> MemberOrder:
     """R5: the member whose turn it is by its share, then the others."""
     shares = tuple((m.key, m.share or 1) for m in group.members)  # validated: 1-100
     state = split.fresh(shares, ctx.stats.split.get(group.name))
@@ -96,26 +97,26 @@ def percentage(group: RingGroup, ctx: CallContext) -> _Order:
     done = split.after(state, first)
     counts = ", ".join(f"{key} {c}/{done.calls} ({share} %)"
                        for (key, share), c in zip(done.shares, done.counts, strict=True))
-    return _Order(members, f"percentage: {members[0].key}'s turn ({counts})",
+    return MemberOrder(members, f"percentage: {members[0].key}'s turn ({counts})",
                   Turn(group.name, split=done))
 
 
-def longest_idle(group: RingGroup, ctx: CallContext) -> _Order:
+def longest_idle(group: RingGroup, ctx: CallContext) -> MemberOrder:
     """R6: the agent whose last call ended longest ago first (never called: first of all)."""
     members = _by(ctx, _agents(group, ctx), lambda a: (_idle_key(ctx, a),))
-    return _Order(members, f"longest idle first: {_names(members)}")
+    return MemberOrder(members, f"longest idle first: {_names(members)}")
 
 
-def fewest_answered(group: RingGroup, ctx: CallContext) -> _Order:
+def fewest_answered(group: RingGroup, ctx: CallContext) -> MemberOrder:
     """R6: the agent who answered the fewest calls today first (then longest idle)."""
     members = _by(ctx, _agents(group, ctx),
                   lambda a: (ctx.stats.answered_today.get(a, 0), _idle_key(ctx, a)))
     counts = ", ".join(f"{m.target} {ctx.stats.answered_today.get(m.target, 0)}"
                        for m in members)
-    return _Order(members, f"fewest answered today first: {counts}")
+    return MemberOrder(members, f"fewest answered today first: {counts}")
 
 
-STRATEGIES: dict[Strategy, Callable[[RingGroup, CallContext], _Order]] = {
+STRATEGIES: dict[Strategy, Callable[[RingGroup, CallContext], MemberOrder]] = {
     Strategy.SEQUENTIAL: sequential,
     Strategy.RANDOM: random_order,
     Strategy.ROTATING: rotating,
