@@ -143,6 +143,24 @@ def test_ring_all_rings_every_desk_and_the_first_to_answer_wins(tmp_path, boxes)
     assert box.stop() == 0
 
 
+def test_ring_all_caller_who_gives_up_stops_every_desk(tmp_path, boxes):
+    config = office(members=("801", "802"), ring_time=20)
+    config["ring_groups"][0]["strategy"] = "ring_all"
+    box = box_with(tmp_path, config)
+    boxes.append(box)
+    emu = box.emulator
+    call = emu.place_call(CALLER, SIM[0])
+    wait_for(lambda: all(p["ringing"] for p in emu.phones() if p["port"] in ("fxs0", "fxs1")),
+             10, what="801 and 802 ring together")
+    emu.hangup(call["id"])
+    wait_for(lambda: not any(p["ringing"] for p in emu.phones()), 3, what="both desks quiet")
+    rec = wait_for(lambda: next((r for r in records(box) if r["result"] == "abandoned"), None),
+                   10, what="the call record")
+    assert sorted((leg["target"], leg["outcome"]) for leg in rec["legs"]) == \
+        [("801", "cancelled"), ("802", "cancelled")]
+    assert box.stop() == 0
+
+
 def test_feature_codes_set_a_desk_unavailable_and_available_again(tmp_path, boxes):
     box = box_with(tmp_path, office(members=("801", "802")))
     boxes.append(box)
