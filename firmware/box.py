@@ -122,11 +122,13 @@ class Box:
                 port.on_status(self._status_callback(port.name))
 
     def _start_calls(self) -> None:
+        from firmware.calls.agents import STATE_FILE, AgentBook
         from firmware.calls.controller import CallController
         from firmware.calls.forwarding import ForwardingKeeper
 
         self.calls = CallController(self.bus, self.media, self.gsm, self.fxs, self.store.load,
-                                    self.cdr, self.clock)
+                                    self.cdr, self.clock,
+                                    agents=AgentBook(self.data_dir / STATE_FILE))
         self.calls.start()
         single = len(self.gsm) == 1
         self.forwarding = [ForwardingKeeper(line, self.bus, self.store.load, self.clock, single)
@@ -232,6 +234,7 @@ class Box:
             "gsm": {name: asdict(line.status) for name, line in self.gsm.items()},
             "ports": dict(self.port_state),
             "calls": self.calls.status(),
+            "agents": self.calls.availability(),
             "forwarding": {k.line.name: k.state() for k in self.forwarding},
             "leds": {name: _pattern_words(p) for name, p in self.leds.patterns().items()},
         }

@@ -8,7 +8,8 @@ finished. Lines and ports have one owner at a time (`owners`): a desk phone
 that is ringing, talking or off hook is busy to everyone else.
 
 Wiring (firmware/box.py): `CallController(bus, media, gsm, fxs, config, cdr,
-clock)`; `start()` subscribes, `stop()` hangs up what is left. Everything runs
+clock, agents=AgentBook(<data>/routing-state.json))`; `start()` rebuilds the agent
+statistics from the records and subscribes, `stop()` hangs up what is left. Everything runs
 on the event loop; digits from the media thread arrive via call_soon_threadsafe.
 """
 
@@ -18,10 +19,12 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
+from firmware.calls.agents import AgentBook
 from firmware.calls.bridge import Audio
 from firmware.calls.legs import FxsLeg, GsmLeg, Leg
 from firmware.calls.record import CallLog
@@ -38,9 +41,12 @@ _call_legs: ContextVar[list[Leg] | None] = ContextVar("call_legs", default=None)
 
 class CallController:
     def __init__(self, bus: EventBus, media: Any, gsm: dict[str, GsmLine], fxs: dict[str, Any],
-                 config: Callable[[], Config], cdr: Any, clock: Any):
+                 config: Callable[[], Config], cdr: Any, clock: Any, *,
+                 agents: AgentBook | None = None, rng: random.Random | None = None):
         self.bus, self.media, self.gsm, self.fxs = bus, media, gsm, fxs
         self.config, self.cdr, self.clock = config, cdr, clock
+        self.agents = agents if agents is not None else AgentBook()
+        self.rng = rng if rng is not None else random.Random()  # seeded from the OS
         self.owners: dict[str, Leg] = {}  # line or port name -> the leg holding it
         self.calls: dict[int, dict] = {}  # live calls for status, by task number
         self._digits: dict[str, asyncio.Queue] = {}
@@ -53,6 +59,7 @@ class CallController:
 
     def start(self) -> None:
         self.audio = Audio(self.media, self._on_digit)
+        self.agents.rebuild(self.cdr, self.config(), self.clock.now())
         for kind, handler in ((GsmIncomingCall, self._on_incoming), (FxsOffHook, self._on_offhook),
                               (FxsOnHook, self._on_onhook)):
             self._unsubscribe.append(self.bus.subscribe(handler, kind))
@@ -68,6 +75,19 @@ class CallController:
 
     def status(self) -> list[dict]:
         return [dict(info) for info in self.calls.values()]
+
+    # --- agents (R12): feature codes now, the web page later ---------------------------
+
+    def set_available(self, agent: str, available: bool) -> None:
+        """`agent` (an extension number or bound-number id) takes ring-group calls, or
+        is passed over by them; kept across restarts."""
+        self.agents.set_available(agent, available)
+
+    def availability(self) -> dict[str, bool]:
+        """Every agent the config names (extensions, bound numbers): available or not."""
+        config = self.config()
+        agents = [e.number for e in config.extensions] + [b.id for b in config.bound_numbers]
+        return {a: self.agents.is_available(a) for a in agents}
 
     # --- events ---------------------------------------------------------------
 

@@ -6,7 +6,10 @@ box detects; the first stops the dial tone. After each digit the dial plan
 rings that phone (caller ID: the caller's extension and name) while the caller
 hears ringback; the outside prefix and a number go out on a free GSM line with
 ringback until the far end answers, busy tone on busy, congestion when no line
-is free or the call fails. Hanging up at any point releases everything.
+is free or the call fails. Feature codes (`routing.FEATURE_CODES`: *61 available,
+*62 unavailable, R12) set this phone's extension available or not for ring-group
+calls and answer with the confirmation tone. Hanging up at any point releases
+everything.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import TYPE_CHECKING
 from firmware.calls.legs import FxsLeg, GsmLeg, Leg
 from firmware.calls.record import CallLog
 from firmware.config.schema import Extension
-from firmware.routing import classify_dialed
+from firmware.routing import Feature, classify_dialed
 
 if TYPE_CHECKING:
     from firmware.calls.controller import CallController
@@ -30,6 +33,7 @@ FIRST_DIGIT_S = 15.0
 INTER_DIGIT_S = 5.0
 INTERNAL_RING_S = 60.0
 OUTSIDE_RING_S = 60.0
+CONFIRM_S = 2.75  # one cycle of the confirmation tone
 
 
 async def desk_call(core: CallController, leg: FxsLeg) -> None:
@@ -46,6 +50,8 @@ async def desk_call(core: CallController, leg: FxsLeg) -> None:
         await _internal(core, leg, extension)
     elif dialed.kind == "outside":
         await _outside(core, leg, dialed.number)
+    elif dialed.kind == "feature" and dialed.feature is not None:
+        await _feature(core, leg, dialed.feature)
     else:
         core.audio.tone(leg, "vacant")
 
@@ -84,6 +90,20 @@ async def _next_digit(queue: asyncio.Queue, leg: Leg, timeout: float) -> str | N
     return None
 
 
+async def _feature(core: CallController, leg: FxsLeg, feature: Feature) -> None:
+    """R12: *61 available, *62 unavailable, for this desk phone's extension. The
+    confirmation tone (one cycle, then busy tone) says it was taken; vacant tone says
+    this port has no extension."""
+    me = core.extension_of(leg.name)
+    if me is None:
+        log.info("%s: feature code %s, but the port has no extension", leg.name, feature)
+        core.audio.tone(leg, "vacant")
+        return
+    core.set_available(me.number, feature is Feature.AVAILABLE)
+    core.audio.tone(leg, "confirm")
+    await asyncio.wait({leg.ended}, timeout=CONFIRM_S)
+
+
 async def _internal(core: CallController, caller: FxsLeg, extension: Extension) -> None:
     record = CallLog(core, "internal", caller.name, caller.number, extension.number)
     target = core.fxs_leg_for(extension.port, extension.number)
@@ -103,7 +123,20 @@ async def _internal(core: CallController, caller: FxsLeg, extension: Extension) 
         core.audio.tone(caller, "busy" if outcome == "busy" else "congestion")
         await record.finish("abandoned" if outcome == "abandoned" else "missed")
         return
-    await core.converse(caller, target, record)
+    await _talk(core, caller, target, record, (me.number if me else None, extension.number))
+
+
+async def _talk(core: CallController, a: Leg, b: Leg, record: CallLog,
+                extensions: tuple[str | None, ...]) -> None:
+    """Bridge the call; the extensions on it are busy agents (longest idle) until it ends."""
+    agents = [e for e in extensions if e]
+    for agent in agents:
+        core.agents.on_call(agent)
+    try:
+        await core.converse(a, b, record)
+    finally:
+        for agent in agents:
+            core.agents.hung_up(agent, core.clock.now())
 
 
 async def _outside(core: CallController, caller: FxsLeg, number: str) -> None:
@@ -125,4 +158,5 @@ async def _outside(core: CallController, caller: FxsLeg, number: str) -> None:
                             cause=outcome)
         return
     assert isinstance(target, GsmLeg)
-    await core.converse(caller, target, record)
+    me = core.extension_of(caller.name)
+    await _talk(core, caller, target, record, (me.number if me else None,))

@@ -10,6 +10,12 @@ on a second line. The caller's line is answered only when a target answers, so
 until then the caller hears the network's ringback and pays nothing. Then the
 two are bridged until one hangs up. A caller who gives up stops the ringing at
 once. Every target tried becomes a leg row in the call record.
+
+A ring-all group (R4) rings its targets together; the first to answer takes the
+call and the others stop at once. The plan comes with the call core's agent
+statistics (calls/agents.py) and a random source; the group state it leaves
+(rotation, percentage counts) is kept before the first phone rings, and the
+agent who answers is counted (answered today, idle from when the call ends).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from firmware.routing import (
     Exit,
     Hangup,
     HangupCause,
+    RingGroup,
     RingStep,
     Target,
     TargetKind,
@@ -46,8 +53,10 @@ async def inbound_call(core: CallController, caller: GsmLeg) -> None:
     config = core.config()
     sim = next((g.number for g in config.lines.gsm if g.name == caller.name), None)
     record = CallLog(core, "in", caller.name, caller.number, sim or caller.name)
-    plan = plan_inbound(config, caller.name, caller.number, core.clock.now(),
-                        core.outside_lines())
+    now = core.clock.now()
+    plan = plan_inbound(config, caller.name, caller.number, now, core.outside_lines(),
+                        rng=core.rng, stats=core.agents.snapshot(now))
+    core.agents.count(plan.turns)
     log.info("%s: call from %s: %s", caller.name, caller.number or "a withheld number",
              "; ".join(plan.reasons))
     route: list[str] = []
@@ -61,15 +70,28 @@ async def inbound_call(core: CallController, caller: GsmLeg) -> None:
             await _hang_up(core, caller, record, step.cause)
             return
         assert isinstance(step, RingStep), step
-        exit, answered = await _ring_step(core, step, caller, record, rung)
+        if isinstance(step, RingGroup) and step.together:
+            exit, answered, agent = await _ring_all(core, step, caller, record, rung)
+        else:
+            exit, answered, agent = await _ring_step(core, step, caller, record, rung)
         if exit == ABANDONED:
             log.info("%s: the caller hung up while %s rang", caller.name, step.id)
             await record.finish("abandoned", cause="caller hung up")
             return
         if answered is not None:
-            await core.converse(caller, answered, record)
+            await _talk(core, caller, answered, agent, record)
             return
         step_id = step.next(exit)
+
+
+async def _talk(core: CallController, caller: GsmLeg, answered: Leg, agent: str,
+                record: CallLog) -> None:
+    """Bridge the call; the agent's statistics (answered today, idle since) follow it."""
+    core.agents.answered(agent, caller.number, core.clock.now())
+    try:
+        await core.converse(caller, answered, record)
+    finally:
+        core.agents.hung_up(agent, core.clock.now())
 
 
 async def _hang_up(core: CallController, caller: GsmLeg, record: CallLog,
@@ -80,27 +102,103 @@ async def _hang_up(core: CallController, caller: GsmLeg, record: CallLog,
 
 
 async def _ring_step(core: CallController, step: RingStep, caller: GsmLeg, record: CallLog,
-                     rung: set[str]) -> tuple[str, Leg | None]:
-    """Ring the step's targets in turn; the exit and the leg that answered."""
+                     rung: set[str]) -> tuple[str, Leg | None, str]:
+    """Ring the step's targets in turn; the exit, the leg that answered and its agent."""
     loop = asyncio.get_running_loop()
     t0 = loop.time()
     outcomes: list[str] = []
     position = 0
     while (ring := next_ring(step, position, loop.time() - t0, rung)) is not None:
         if caller.ended.done():
-            return ABANDONED, None
+            return ABANDONED, None, ""
         position = ring.position + 1
         rung.add(ring.target.key)
         outcome, leg = await _ring_target(core, ring.target, ring.ring_s, caller, record,
                                           getattr(step, "name", ""))
         if outcome == "answered":
-            return Exit.ANSWERED, leg
+            return Exit.ANSWERED, leg, ring.target.id
         if outcome == ABANDONED:
-            return ABANDONED, None
+            return ABANDONED, None, ""
         outcomes.append(outcome)
     if caller.ended.done():
-        return ABANDONED, None
-    return _exit_of(outcomes), None
+        return ABANDONED, None, ""
+    return _exit_of(outcomes), None, ""
+
+
+async def _ring_all(core: CallController, step: RingGroup, caller: GsmLeg, record: CallLog,
+                    rung: set[str]) -> tuple[str, Leg | None, str]:
+    """R4: ring every target at once, each for its ring time within the group's total;
+    the first to answer takes the call and the others stop ringing at once. Every
+    target is a leg row in the record (the others "cancelled", cause "answered
+    elsewhere")."""
+    loop = asyncio.get_running_loop()
+    t0 = loop.time()
+    limit = step.total_ring_time_s
+    ringing: dict[Leg, tuple[Target, float]] = {}
+    outcomes: list[str] = []
+    for target in (t for t in step.targets if t.key not in rung):
+        rung.add(target.key)
+        leg, refused = await _start(core, target, caller)
+        if leg is None:
+            _refused(record, target, refused, step.name, caller)
+            outcomes.append(refused)
+            continue
+        core.note_ringing(caller, leg)
+        ring_s = target.ring_time_s if limit is None else min(target.ring_time_s, limit)
+        ringing[leg] = (target, t0 + ring_s)
+    winner: tuple[Leg, Target] | None = None
+    while ringing and winner is None and not caller.ended.done():
+        deadline = min(d for _, d in ringing.values())
+        waits = {leg.outcome for leg in ringing} | {caller.ended}
+        await asyncio.wait(waits, timeout=max(0.0, deadline - loop.time()),
+                           return_when=asyncio.FIRST_COMPLETED)
+        for leg, (target, until) in list(ringing.items()):
+            outcome = leg.outcome.result() if leg.outcome.done() else None
+            if outcome == "answered" and winner is None:
+                del ringing[leg]
+                if await caller.answer():
+                    winner = (leg, target)
+                else:  # the caller left just as the phone was picked up
+                    await _stop(core, record, leg, target, ABANDONED, step.name, caller)
+                    break
+            elif outcome is not None and outcome != "answered":
+                del ringing[leg]
+                outcomes.append(outcome)
+                await _stop(core, record, leg, target, outcome, step.name, caller)
+            elif outcome is None and loop.time() >= until:
+                del ringing[leg]
+                outcomes.append("no_answer")
+                await _stop(core, record, leg, target, "no_answer", step.name, caller)
+    if winner is None and caller.ended.done():
+        for leg, (target, _) in ringing.items():
+            await _stop(core, record, leg, target, ABANDONED, step.name, caller)
+        return ABANDONED, None, ""
+    for leg, (target, _) in ringing.items():  # answered elsewhere, or a late second answer
+        await _stop(core, record, leg, target, "cancelled", step.name, caller,
+                    "answered elsewhere")
+    if winner is None:
+        return _exit_of(outcomes), None, ""
+    leg, target = winner
+    record.tried(_who(target), str(target.kind), leg.name, "answered", t0=leg.t_start, leg=leg,
+                 agent=target.name, group=step.name)
+    log.info("%s: %s answered (ring all)", caller.name, target)
+    return Exit.ANSWERED, leg, target.id
+
+
+async def _stop(core: CallController, record: CallLog, leg: Leg, target: Target, outcome: str,
+                group: str, caller: GsmLeg, cause: str = "") -> None:
+    await core.release(leg, "cancelled")
+    record.tried(_who(target), str(target.kind), leg.name, outcome, t0=leg.t_start, leg=leg,
+                 cause=cause, agent=target.name, group=group)
+    log.info("%s: %s: %s", caller.name, target, (cause or outcome).replace("_", " "))
+
+
+def _refused(record: CallLog, target: Target, refused: str, group: str, caller: GsmLeg
+             ) -> None:
+    record.tried(_who(target), str(target.kind), target.port or "", refused, t0=None,
+                 cause="line busy" if refused == "busy" else "no free line or port",
+                 agent=target.name, group=group)
+    log.info("%s: %s is %s", caller.name, target, refused)
 
 
 def _exit_of(outcomes: list[str]) -> Exit:
@@ -114,24 +212,19 @@ def _exit_of(outcomes: list[str]) -> Exit:
 
 async def _ring_target(core: CallController, target: Target, ring_s: float, caller: GsmLeg,
                        record: CallLog, group: str) -> tuple[str, Leg | None]:
-    kind = str(target.kind)
-    who = {"agent": target.name, "group": group}
     leg, refused = await _start(core, target, caller)
     if leg is None:
-        record.tried(_who(target), kind, target.port or "", refused, t0=None,
-                     cause="line busy" if refused == "busy" else "no free line or port", **who)
-        log.info("%s: %s is %s", caller.name, target, refused)
+        _refused(record, target, refused, group, caller)
         return refused, None
     core.note_ringing(caller, leg)
     outcome = await core.ring_until(leg, caller, ring_s)
     if outcome == "answered" and not await caller.answer():
         outcome = ABANDONED  # the caller left just as the phone was picked up
     if outcome != "answered":
-        await core.release(leg, "cancelled")
-        record.tried(_who(target), kind, leg.name, outcome, t0=leg.t_start, leg=leg, **who)
-        log.info("%s: %s: %s", caller.name, target, outcome.replace("_", " "))
+        await _stop(core, record, leg, target, outcome, group, caller)
         return outcome, None
-    record.tried(_who(target), kind, leg.name, "answered", t0=leg.t_start, leg=leg, **who)
+    record.tried(_who(target), str(target.kind), leg.name, "answered", t0=leg.t_start, leg=leg,
+                 agent=target.name, group=group)
     log.info("%s: %s answered", caller.name, target)
     return "answered", leg
 

@@ -137,10 +137,14 @@ class BoundNumber:
 
 @dataclass(frozen=True)
 class GroupMember:
-    """An extension number (digits) or a bound-number id; `share` only for percentage."""
+    """An agent (`target`: an extension number or a bound-number id) or another ring group
+    (`group`, by name: R5 percentage across groups, R11). Exactly one of the two is set.
+    `share` only for percentage; `ring_time` overrides the group's ring time (R13)."""
 
-    target: str
+    target: str = ""
     share: int | None = None
+    ring_time: int | None = None  # seconds; None: the group's ring_time
+    group: str | None = None
 
     SHORT_FORM: ClassVar[str] = "target"  # JSON "801" means {"target": "801"}
 
@@ -148,8 +152,21 @@ class GroupMember:
     def is_extension(self) -> bool:
         return self.target.isdigit()
 
+    @property
+    def key(self) -> str:
+        """How routing state names this member: the agent, or "group:<name>"."""
+        return f"group:{self.group}" if self.group is not None else self.target
+
     def to_json(self) -> str | dict[str, Any]:
-        return self.target if self.share is None else {"target": self.target, "share": self.share}
+        if self.share is None and self.ring_time is None and self.group is None:
+            return self.target
+        out: dict[str, Any] = {"group": self.group} if self.group is not None \
+            else {"target": self.target}
+        if self.share is not None:
+            out["share"] = self.share
+        if self.ring_time is not None:
+            out["ring_time"] = self.ring_time
+        return out
 
 
 @dataclass(frozen=True)
@@ -212,6 +229,32 @@ class Inbound:
 
 
 @dataclass(frozen=True)
+class Vip:
+    """VIP callers (R7): by number or by number prefix (E.164, "+86138"). A VIP's call
+    rings the dedicated `targets` (extension numbers or bound-number ids) first, each for
+    `ring_time` seconds, before the inbound ring group."""
+
+    numbers: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    ring_time: int = 20
+
+    def matches(self, caller: str | None) -> bool:
+        if not caller:
+            return False
+        return caller in self.numbers or any(caller.startswith(p) for p in self.prefixes)
+
+
+@dataclass(frozen=True)
+class Designated:
+    """A caller's own agent (R8): calls from `caller` (E.164) ring `agent` (an extension
+    number or a bound-number id) first."""
+
+    caller: str
+    agent: str
+
+
+@dataclass(frozen=True)
 class Config:
     schema_version: int = SCHEMA_VERSION
     settings: Settings = Settings()
@@ -224,6 +267,11 @@ class Config:
     # Busy/no-answer forwarding (R14): empty (off) or 4-10 E.164 numbers / bound-number ids.
     forward_chain: tuple[str, ...] = ()
     inbound: Inbound = Inbound()
+    vip: Vip = Vip()
+    designated: tuple[Designated, ...] = ()
+    # Returning caller (R8): the agent who last answered this caller within this many days
+    # rings first; 0 switches it off.
+    returning_caller_days: int = 0
 
     def extension(self, number: str) -> Extension | None:
         return next((e for e in self.extensions if e.number == number), None)
@@ -260,8 +308,8 @@ def summary(config: Config) -> dict[str, int]:
 
 
 __all__ = [
-    "DAY_MINUTES", "SCHEMA_VERSION", "WEEKDAYS", "BoundNumber", "Config", "DutyEntry",
-    "DutyRoster", "Extension", "FxsPortConfig", "GroupMember", "GsmLineConfig", "Inbound",
-    "Lines", "RingGroup", "Schedule", "Settings", "Strategy", "TimeRange", "summary",
-    "to_dict",
+    "DAY_MINUTES", "SCHEMA_VERSION", "WEEKDAYS", "BoundNumber", "Config", "Designated",
+    "DutyEntry", "DutyRoster", "Extension", "FxsPortConfig", "GroupMember", "GsmLineConfig",
+    "Inbound", "Lines", "RingGroup", "Schedule", "Settings", "Strategy", "TimeRange", "Vip",
+    "summary", "to_dict",
 ]

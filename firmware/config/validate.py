@@ -371,7 +371,11 @@ def _forward_chain(chain: tuple, ctx: _Ctx) -> tuple:
 def _members(members: tuple, ctx: _Ctx) -> tuple:
     if not members:
         raise _Bad("a ring group needs at least one member")
-    return _unique(lambda m: m.target, "member")(members, ctx)
+    return _unique(lambda m: m.key, "member")(members, ctx)
+
+
+def _prefixes(prefixes: tuple, ctx: _Ctx) -> tuple:
+    return _unique(lambda p: p, "prefix")(prefixes, ctx)
 
 
 def _version(value: int, ctx: _Ctx) -> int:
@@ -404,6 +408,8 @@ _FIELD_CHECKS: dict[tuple[type, str], Callable[[Any, _Ctx], Any]] = {
     (s.BoundNumber, "number"): _phone,
     (s.GroupMember, "target"): _member_target,
     (s.GroupMember, "share"): _within(1, 100),
+    (s.GroupMember, "ring_time"): _within(5, 300),
+    (s.GroupMember, "group"): _text(64),
     (s.RingGroup, "name"): _text(64),
     (s.RingGroup, "members"): _members,
     (s.RingGroup, "ring_time"): _within(5, 300),
@@ -415,11 +421,22 @@ _FIELD_CHECKS: dict[tuple[type, str], Callable[[Any, _Ctx], Any]] = {
     (s.DutyRoster, "default"): _matches(ID_RE, "a bound-number id"),
     (s.Config, "forward_chain"): _forward_chain,
     (s.Inbound, "ring_group"): _text(64),
+    (s.Vip, "numbers"): _unique(lambda n: n, "number"),
+    (s.Vip, "prefixes"): _prefixes,
+    (s.Vip, "targets"): _unique(lambda n: n, "target"),
+    (s.Vip, "ring_time"): _within(5, 300),
+    (s.Designated, "caller"): _phone,
+    (s.Designated, "agent"): _member_target,
+    (s.Config, "designated"): _unique(lambda d: d.caller, "caller"),
+    (s.Config, "returning_caller_days"): _within(0, 365),
 }
 # Checks of each item of a list field, run before the list's own check.
 _ITEM_CHECKS: dict[tuple[type, str], Callable[[Any, _Ctx], Any]] = {
     (s.DutyEntry, "days"): _weekday,
     (s.Config, "forward_chain"): _chain_entry,
+    (s.Vip, "numbers"): _phone,
+    (s.Vip, "prefixes"): _matches(r"\+\d{1,14}", 'a number prefix like "+86138"'),
+    (s.Vip, "targets"): _member_target,
 }
 
 
@@ -440,6 +457,11 @@ def _ring_group(group: s.RingGroup, path: str, ctx: _Ctx) -> None:
                 f"shorter than the ring time per member ({group.ring_time} s)")
 
 
+def _group_member(member: s.GroupMember, path: str, ctx: _Ctx) -> None:
+    if (member.group is None) == (not member.target):
+        ctx.add(path, "name either a target (an extension or bound-number id) or a group")
+
+
 def _duty_roster(roster: s.DutyRoster, path: str, ctx: _Ctx) -> None:
     seen: dict[str, list[tuple[s.TimeRange, int]]] = {day: [] for day in s.WEEKDAYS}
     for i, entry in enumerate(roster.entries):
@@ -456,6 +478,7 @@ def _duty_roster(roster: s.DutyRoster, path: str, ctx: _Ctx) -> None:
 
 _OBJECT_CHECKS: dict[type, Callable[[Any, str, _Ctx], None]] = {
     s.RingGroup: _ring_group,
+    s.GroupMember: _group_member,
     s.DutyRoster: _duty_roster,
 }
 
@@ -481,8 +504,17 @@ def _cross_check(config: s.Config, ctx: _Ctx) -> None:
     _check_extensions(config, ctx)
     refs = _References(config)
     for i, group in _valid(config.ring_groups, "members"):
-        for j, member in _valid(group.members, "target"):
-            refs.member(member.target, f"ring_groups[{i}].members[{j}]", ctx)
+        for j, member in _valid(group.members, "target", "group"):
+            path = f"ring_groups[{i}].members[{j}]"
+            if member.group is None:
+                refs.member(member.target, path, ctx)
+            elif refs.groups is not None and member.group not in refs.groups:
+                ctx.add(f"{path}.group", f'unknown ring group "{member.group}"')
+    _check_group_cycles(config, ctx)
+    for i, target in _valid(_part(config, "vip", "targets")):
+        refs.member(target, f"vip.targets[{i}]", ctx)
+    for i, entry in _valid(config.designated, "agent"):
+        refs.member(entry.agent, f"designated[{i}].agent", ctx)
     for i, entry in _valid(_part(config, "duty_roster", "entries"), "person"):
         refs.bound(entry.person, f"duty_roster.entries[{i}].person", ctx)
     default = _part(config, "duty_roster", "default")
@@ -494,6 +526,32 @@ def _cross_check(config: s.Config, ctx: _Ctx) -> None:
     wanted = _part(config, "inbound", "ring_group")
     if wanted not in (None, INVALID) and wanted not in (refs.groups or {wanted}):
         ctx.add("inbound.ring_group", f'unknown ring group "{wanted}"')
+
+
+def _check_group_cycles(config: s.Config, ctx: _Ctx) -> None:
+    """A group that contains itself, directly or through other groups, would never end."""
+    inner: dict[str, list[str]] = {}
+    for _, group in _valid(config.ring_groups, "name", "members"):
+        inner[group.name] = [m.group for _, m in _valid(group.members, "group")
+                             if m.group is not None]
+    for i, group in _valid(config.ring_groups, "name", "members"):
+        path = _group_path(group.name, inner, (group.name,))
+        if path is not None:
+            ctx.add(f"ring_groups[{i}].members", "the group contains itself: "
+                    + " > ".join(path))
+
+
+def _group_path(start: str, inner: dict[str, list[str]], path: tuple[str, ...]
+                ) -> tuple[str, ...] | None:
+    """A path of groups from `path[-1]` back to `start`, if one exists."""
+    for name in inner.get(path[-1], []):
+        if name == start:
+            return (*path, name)
+        if name not in path:
+            found = _group_path(start, inner, (*path, name))
+            if found is not None:
+                return found
+    return None
 
 
 def _check_extensions(config: s.Config, ctx: _Ctx) -> None:

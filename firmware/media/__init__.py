@@ -41,7 +41,7 @@ API (firmware.media.engine.MediaEngine):
   `await settled()` returns once the bridge applied them (it does so on its next
   20 ms tick).
 - `play_tone(slot, name)` with name in dial, ringback, busy, congestion, vacant,
-  call_waiting (tones.TONE_PLANS, "cn" and "us"), looping; `play_dtmf(slot, digits,
+  call_waiting, confirm (tones.TONE_PLANS, "cn" and "us"), looping; `play_dtmf(slot, digits,
   on_ms=100, off_ms=100)`; `play_pcm(slot, pcm, loop=False)` (8 kHz s16le bytes;
   `load_wav(path)` reads a WAV file into that form). One prompt per slot: each
   play_* replaces the previous one and `stop_tone(slot)` stops any of them. They

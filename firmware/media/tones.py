@@ -1,10 +1,11 @@
 """Call progress tones by country, as data, and their pjsua2 ToneGenerator form.
 
 A tone plan maps a tone name (dial, ringback, busy, congestion, vacant,
-call_waiting) to a `Tone`: a sequence of segments, each one or two
+call_waiting, confirm) to a `Tone`: a sequence of segments, each one or two
 frequencies on for `on_ms` then silent for `off_ms`, played in a loop. Adding a
 country is adding a table entry. Sources: HARDWARE.md 1.5 (China and US
-columns, after Asterisk's indications.conf [cn]/[us]).
+columns, after Asterisk's indications.conf [cn]/[us]). `confirm` is ours (no standard
+one for China): a high stutter that says a feature code was taken.
 
 A continuous tone is one long segment looped: pjmedia's generator takes at
 most 32767 ms per segment.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import pjsua2 as pj
 
-TONE_NAMES = ("dial", "ringback", "busy", "congestion", "vacant", "call_waiting")
+TONE_NAMES = ("dial", "ringback", "busy", "congestion", "vacant", "call_waiting", "confirm")
 DTMF_DIGITS = "0123456789*#ABCD"
 MAX_DIGITS = 32  # pjmedia's tone generator queues at most 32 tones or digits
 _CONTINUOUS_MS = 30000
@@ -64,6 +65,8 @@ TONE_PLANS: dict[str, dict[str, Tone]] = {
         "vacant": _tone("vacant", (450, 100, 100), (450, 100, 100), (450, 100, 100),
                         (450, 400, 400)),
         "call_waiting": _tone("call_waiting", (450, 400, 4000)),
+        # A feature code was taken (*61, *62): three short high beeps, then a pause.
+        "confirm": _tone("confirm", (1400, 250, 250), (1400, 250, 250), (1400, 250, 2000)),
     },
     "us": {
         "dial": _tone("dial", ((350, 440), _CONTINUOUS_MS, 0)),
@@ -72,6 +75,8 @@ TONE_PLANS: dict[str, dict[str, Tone]] = {
         "congestion": _tone("congestion", ((480, 620), 250, 250)),
         "vacant": _tone("vacant", (950, 330, 0), (1400, 330, 0), (1800, 330, 1000)),
         "call_waiting": _tone("call_waiting", (440, 300, 10000)),
+        "confirm": _tone("confirm", ((350, 440), 100, 100), ((350, 440), 100, 100),
+                         ((350, 440), 100, 2000)),
     },
 }
 

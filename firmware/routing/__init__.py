@@ -4,7 +4,9 @@ No I/O, no asyncio, no threads, no pjsua2: time comes in as an aware datetime, a
 randomness (later strategies) as a seeded `random.Random`. `calls` asks for a plan
 and runs it; the web page and `route explain` print `explain(...)`.
 
-- `plan_inbound(config, line, caller, at, outside_lines)` -> `Plan` (inbound.py)
+- `plan_inbound(config, line, caller, at, outside_lines, *, rng, stats)` -> `Plan`
+  (inbound.py; ring-group strategies in strategies.py, VIP and returning callers in
+  preferred.py, the call core's statistics as `AgentStats`, stats.py)
 - `network_forwarding(config, at)` -> `ForwardingState` (forwarding.py)
 - `classify_dialed(digits, config, final=False)` -> `Dialed` (numbers.py)
 - `office_hours`, `duty_at`, `next_change` (hours.py)
@@ -18,7 +20,14 @@ from firmware.routing.explain import explain
 from firmware.routing.forwarding import ForwardingState, network_forwarding
 from firmware.routing.hours import DutyPick, OfficeHours, duty_at, next_change, office_hours
 from firmware.routing.inbound import plan_inbound
-from firmware.routing.numbers import Dialed, DialedKind, classify_dialed, normalise
+from firmware.routing.numbers import (
+    FEATURE_CODES,
+    Dialed,
+    DialedKind,
+    Feature,
+    classify_dialed,
+    normalise,
+)
 from firmware.routing.plan import (
     DONE,
     Duty,
@@ -28,6 +37,7 @@ from firmware.routing.plan import (
     HangupCause,
     Plan,
     PlanError,
+    Preferred,
     Ring,
     RingGroup,
     RingStep,
@@ -38,11 +48,44 @@ from firmware.routing.plan import (
     next_ring,
     planned_rings,
 )
+from firmware.routing.stats import AgentStats, LastAnswer, SplitCounts, Turn
 
 __all__ = [
-    "DONE", "Dialed", "DialedKind", "Duty", "DutyPick", "Exit", "ForwardChain",
-    "ForwardingState", "Hangup", "HangupCause", "OfficeHours", "Plan", "PlanError", "Ring",
-    "RingGroup", "RingStep", "Step", "Target", "TargetKind", "check_plan", "classify_dialed",
-    "duty_at", "explain", "network_forwarding", "next_change", "next_ring", "normalise",
-    "office_hours", "plan_inbound", "planned_rings",
+    "DONE",
+    "FEATURE_CODES",
+    "AgentStats",
+    "Dialed",
+    "DialedKind",
+    "Duty",
+    "DutyPick",
+    "Exit",
+    "Feature",
+    "ForwardChain",
+    "ForwardingState",
+    "Hangup",
+    "HangupCause",
+    "LastAnswer",
+    "OfficeHours",
+    "Plan",
+    "PlanError",
+    "Preferred",
+    "Ring",
+    "RingGroup",
+    "RingStep",
+    "SplitCounts",
+    "Step",
+    "Target",
+    "TargetKind",
+    "Turn",
+    "check_plan",
+    "classify_dialed",
+    "duty_at",
+    "explain",
+    "network_forwarding",
+    "next_change",
+    "next_ring",
+    "normalise",
+    "office_hours",
+    "plan_inbound",
+    "planned_rings",
 ]

@@ -1,9 +1,9 @@
 """What routing knows about one inbound call when it makes a plan.
 
-Every rule and strategy takes a `CallContext`, so adding what issue #4 needs
-(region of the caller, VIP and blocked lists, agent stats, holiday calendar, a seeded
-RNG for the random strategies) means a new field here, not a new parameter on every
-function.
+Every rule and strategy takes a `CallContext`, so adding what a rule needs (region of
+the caller, blocked lists, holiday calendar) means a new field here, not a new
+parameter on every function. The ring-group strategies read `rng` (a seeded
+`random.Random`) and `stats` (the call core's `AgentStats` snapshot: stats.py).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import datetime
 
 from firmware.config.schema import Config
 from firmware.routing.hours import local_time
+from firmware.routing.stats import NO_STATS, AgentStats
 
 # A call to a mobile is bridged to the caller's line through a second outside line.
 LINES_TO_BRIDGE = 2
@@ -27,6 +28,7 @@ class CallContext:
     at: datetime  # aware
     outside_lines: int  # outside lines the box can use now, the caller's included
     rng: random.Random | None = None  # seeded by the caller, for random strategies
+    stats: AgentStats = NO_STATS  # what the call core knows about agents and groups
 
     @property
     def local(self) -> datetime:

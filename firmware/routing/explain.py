@@ -56,8 +56,9 @@ def _step(step: Step) -> list[str]:
 
 def _headline(step: Step) -> str:
     if isinstance(step, RingGroup):
-        return (f"ring group {step.name}, {step.strategy.value}, {step.ring_time_s} s each, "
-                f"{step.total_ring_time_s} s in all")
+        together = ", all at once" if step.together else ""
+        return (f"ring group {step.name}, {step.strategy.value}{together}, {step.ring_time_s} s "
+                f"each, {step.total_ring_time_s} s in all")
     if isinstance(step, Hangup):
         return f"hang up ({step.cause.value}): {step.reason}"
     if isinstance(step, RingStep):

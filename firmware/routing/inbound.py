@@ -34,23 +34,29 @@ from firmware.routing.plan import (
     HangupCause,
     Plan,
     PlanBuilder,
+    Preferred,
     RingGroup,
     Target,
 )
-from firmware.routing.strategies import order_members
+from firmware.routing.preferred import preferred
+from firmware.routing.stats import NO_STATS, AgentStats
+from firmware.routing.strategies import order_group
 from firmware.routing.targets import OUTSIDE_RING_TIME_S, resolve
 
 
 def plan_inbound(config: Config, line: str, caller: str | None, at: datetime,
-                 outside_lines: int, *, rng: random.Random | None = None) -> Plan:
+                 outside_lines: int, *, rng: random.Random | None = None,
+                 stats: AgentStats | None = None) -> Plan:
     """The plan for a call from `caller` (None: withheld) arriving on `line` at `at`
     (aware), when the box has `outside_lines` usable outside lines, the caller's included.
+    `rng` drives the random strategy; `stats` is the call core's snapshot of agents and
+    groups (rotation, percentage counts, idle times, availability, returning callers).
 
     >>> plan = plan_inbound(config, "gsm0", "+8613800000000", monday_10am, outside_lines=2)
     >>> [step.kind for step in plan]
     ['ring_group', 'forward_chain', 'hangup']
     """
-    ctx = CallContext(config, line, caller, at, outside_lines, rng)
+    ctx = CallContext(config, line, caller, at, outside_lines, rng, stats or NO_STATS)
     builder = PlanBuilder()
     lines = "1 outside line" if outside_lines == 1 else f"{outside_lines} outside lines"
     builder.note(f"call on {line} from {caller or 'a withheld number'} at "
@@ -65,6 +71,9 @@ def plan_inbound(config: Config, line: str, caller: str | None, at: datetime,
 
 
 def _open(ctx: CallContext, builder: PlanBuilder) -> Plan:
+    first = _preferred(ctx, builder)
+    if first is not None:
+        builder.add(first)
     group = _inbound_group(ctx, builder)
     if group is not None:
         builder.add(group)
@@ -99,11 +108,12 @@ def _inbound_group(ctx: CallContext, builder: PlanBuilder) -> RingGroup | None:
         builder.note("no inbound ring group" if name is None else f"no ring group {name!r}"
                      " (inbound.ring_group)")
         return None
-    ordering = order_members(group, ctx)
+    ordering = order_group(group, ctx)
     builder.note(f"ring group {group.name}: {ordering.reason}; {group.ring_time} s each, "
                  f"{group.total_ring_time} s in all")
+    builder.turns.extend(ordering.turns)
     targets = _ringable(ctx, builder, f"ring group {group.name}",
-                        [m.target for m in ordering.members], group.ring_time)
+                        [(p.agent, p.ring_time_s) for p in ordering.picks], group.ring_time)
     if not targets:
         builder.note(f"ring group {group.name}: nobody left to ring")
         return None
@@ -111,6 +121,21 @@ def _inbound_group(ctx: CallContext, builder: PlanBuilder) -> RingGroup | None:
                      strategy=ordering.strategy, ring_time_s=group.ring_time,
                      total_ring_time_s=group.total_ring_time,
                      reason=f"inbound ring group {group.name}")
+
+
+def _preferred(ctx: CallContext, builder: PlanBuilder) -> Preferred | None:
+    """R7, R8: the caller's own agent and a VIP's staff, before the group."""
+    name = ctx.config.inbound.ring_group
+    group = None if name is None else ctx.config.ring_group(name)
+    prefs, reasons = preferred(ctx, group.ring_time if group else OUTSIDE_RING_TIME_S)
+    for reason in reasons:
+        builder.note(reason)
+    targets = _ringable(ctx, builder, "preferred",
+                        [(p.agent, p.ring_time_s) for p in prefs], OUTSIDE_RING_TIME_S)
+    if not targets:
+        return None
+    whys = ", ".join(dict.fromkeys(p.why for p in prefs))
+    return Preferred(id="preferred", targets=targets, reason=f"for this caller first: {whys}")
 
 
 def _duty(ctx: CallContext, builder: PlanBuilder) -> Duty | None:
@@ -150,13 +175,14 @@ def _forward_chain(ctx: CallContext, builder: PlanBuilder) -> None:
                              reason="busy/no-answer forwarding"))
 
 
-def _ringable(ctx: CallContext, builder: PlanBuilder, where: str, names: list[str],
-              ring_time_s: int) -> tuple[Target, ...]:
-    """Resolve `names` to targets; drop (and note) unknown ones, and outside ones when
-    the box cannot bridge."""
+def _ringable(ctx: CallContext, builder: PlanBuilder, where: str,
+              names: list[str] | list[tuple[str, int]], ring_time_s: int) -> tuple[Target, ...]:
+    """Resolve `names` (or (name, own ring time) pairs) to targets; drop (and note)
+    unknown ones, and outside ones when the box cannot bridge."""
     targets: list[Target] = []
-    for name in names:
-        target, why = resolve(ctx.config, name, ring_time_s)
+    for item in names:
+        name, ring = item if isinstance(item, tuple) else (item, ring_time_s)
+        target, why = resolve(ctx.config, name, ring)
         if target is None:
             builder.note(f"{where}: {why}, skipped")
         elif target.key in {t.key for t in targets}:

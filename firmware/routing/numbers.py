@@ -3,10 +3,10 @@
 Pure functions over `phonenumbers` metadata. `normalise` turns what people write
 ("13512345678", "021 6123 4567") into E.164 for the box's country. `classify_dialed`
 answers, digit by digit, whether a desk phone has dialled an extension, an outside
-number (after the outside-line prefix), something that is not finished yet, or
-something that can never become valid; the call controller collects digits until the
-answer is no longer `incomplete`, or until its inter-digit timer fires, and then asks
-once more with `final=True`.
+number (after the outside-line prefix), a feature code (`FEATURE_CODES`), something
+that is not finished yet, or something that can never become valid; the call
+controller collects digits until the answer is no longer `incomplete`, or until its
+inter-digit timer fires, and then asks once more with `final=True`.
 
 "Could more digits follow?" is decided by partial matches (the `regex` module) of the
 country's number patterns, per number type, so a complete mobile number (11 digits in
@@ -50,8 +50,20 @@ def normalise(number: str, country: str) -> str:
 class DialedKind(enum.StrEnum):
     EXTENSION = "extension"
     OUTSIDE = "outside"
+    FEATURE = "feature"  # a feature code dialled from dial tone (*61, *62)
     INCOMPLETE = "incomplete"
     INVALID = "invalid"
+
+
+class Feature(enum.StrEnum):
+    """What a feature code dialled on a desk phone asks for (R12)."""
+
+    AVAILABLE = "available"  # this extension takes ring-group calls again
+    UNAVAILABLE = "unavailable"  # this extension's ring-group calls pass it over
+
+
+# Dialled from dial tone. *7 and *8 are taken: transfer codes during a call.
+FEATURE_CODES: dict[str, Feature] = {"*61": Feature.AVAILABLE, "*62": Feature.UNAVAILABLE}
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,7 @@ class Dialed:
     reason: str
     extension: str | None = None
     number: str | None = None
+    feature: Feature | None = None
 
 
 def classify_dialed(digits: str, config: Config, *, final: bool = False) -> Dialed:
@@ -85,6 +98,8 @@ def classify_dialed(digits: str, config: Config, *, final: bool = False) -> Dial
         digits, final = digits[:-1], True
     if not digits:
         return _verdict(Dialed(DialedKind.INCOMPLETE, digits, "nothing dialled yet"), final)
+    if digits.startswith("*"):
+        return _verdict(_feature(digits), final)
     if not digits.isdecimal() or not digits.isascii():
         return Dialed(DialedKind.INVALID, digits, f'"{digits}" is not a string of digits')
     prefix = config.settings.outside_line_prefix
@@ -97,6 +112,16 @@ def classify_dialed(digits: str, config: Config, *, final: bool = False) -> Dial
         return _verdict(Dialed(DialedKind.INCOMPLETE, digits, "the start of the outside-line "
                                f'prefix "{prefix}"', extension=as_extension.extension), final)
     return _verdict(as_extension, final)
+
+
+def _feature(digits: str) -> Dialed:
+    feature = FEATURE_CODES.get(digits)
+    if feature is not None:
+        return Dialed(DialedKind.FEATURE, digits, f"feature code {digits}: {feature}",
+                      feature=feature)
+    if any(code.startswith(digits) for code in FEATURE_CODES):
+        return Dialed(DialedKind.INCOMPLETE, digits, "the start of a feature code")
+    return Dialed(DialedKind.INVALID, digits, f'"{digits}" is not a feature code')
 
 
 def _verdict(dialed: Dialed, final: bool) -> Dialed:

@@ -6,9 +6,10 @@ plan reaches `DONE` (the call is connected to whoever answered and stays there) 
 `Hangup` step. `check_plan` proves that every exit leads somewhere and that no path
 loops, so a plan always ends.
 
-Steps that ring people (`RingStep`: `RingGroup`, `ForwardChain`, `Duty`) hold a
-tuple of `Target`s rung one after the other, each for its own `ring_time_s`, the whole
-step bounded by `total_ring_time_s` (R13). Their exits, as the call controller reports
+Steps that ring people (`RingStep`: `Preferred`, `RingGroup`, `ForwardChain`, `Duty`)
+hold a tuple of `Target`s rung one after the other, each for its own `ring_time_s`, the
+whole step bounded by `total_ring_time_s` (R13); a ring-all group (`RingGroup.together`,
+R4) rings them all at once instead. Their exits, as the call controller reports
 them:
 
 - `answered`: a target answered (then `DONE`).
@@ -34,6 +35,7 @@ from typing import ClassVar
 
 from firmware.config.schema import Strategy
 from firmware.errors import SwitchboardError
+from firmware.routing.stats import Turn
 
 DONE = "done"  # the exit target meaning "the plan is finished: the call is connected"
 
@@ -132,6 +134,12 @@ class RingGroup(RingStep):
 
     kind: ClassVar[str] = "ring_group"
 
+    @property
+    def together(self) -> bool:
+        """Ring all (R4): every target rings at once, each for its own ring time within
+        the total; the first to answer wins (the controller does not use `next_ring`)."""
+        return self.strategy is Strategy.RING_ALL
+
 
 @dataclass(frozen=True, kw_only=True)
 class ForwardChain(RingStep):
@@ -145,6 +153,14 @@ class Duty(RingStep):
     """After hours (D5): the duty person's number first, then the fallback duty numbers."""
 
     kind: ClassVar[str] = "duty"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Preferred(RingStep):
+    """Before the ring group: the caller's designated agent and the agent who last
+    answered them (R8), then a VIP's dedicated staff (R7), one after the other."""
+
+    kind: ClassVar[str] = "preferred"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -192,6 +208,11 @@ def next_ring(step: RingStep, position: int, elapsed_s: float,
 
 def planned_rings(step: RingStep, rung: Collection[str] = ()) -> tuple[Ring, ...]:
     """The rings if every target rings out (nobody busy, nobody answers)."""
+    if isinstance(step, RingGroup) and step.together:
+        total = step.total_ring_time_s
+        return tuple(Ring(t, i, 0.0, float(t.ring_time_s if total is None
+                                           else min(t.ring_time_s, total)))
+                     for i, t in enumerate(step.targets) if t.key not in rung)
     rings: list[Ring] = []
     elapsed, position = 0.0, 0
     while (ring := next_ring(step, position, elapsed, rung)) is not None:
@@ -207,6 +228,7 @@ class Plan:
     start: str
     steps: Mapping[str, Step] = field(hash=False)
     reasons: tuple[str, ...] = ()
+    turns: tuple[Turn, ...] = ()  # group state for the call core to keep (R3, R5)
 
     def step(self, step_id: str) -> Step:
         try:
@@ -261,6 +283,7 @@ class PlanBuilder:
     def __init__(self) -> None:
         self._steps: list[Step] = []
         self.reasons: list[str] = []
+        self.turns: list[Turn] = []
 
     def note(self, reason: str) -> None:
         self.reasons.append(reason)
@@ -281,7 +304,7 @@ class PlanBuilder:
             following = ids[i + 1] if i + 1 < len(chain) else DONE
             exits = {e: (DONE if e is Exit.ANSWERED else following) for e in step.EXITS}
             wired[step_id] = replace(step, id=step_id, exits=exits)
-        plan = Plan(ids[0], wired, tuple(self.reasons))
+        plan = Plan(ids[0], wired, tuple(self.reasons), tuple(self.turns))
         check_plan(plan)
         return plan
 

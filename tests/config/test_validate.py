@@ -147,9 +147,80 @@ INVALID_INPUTS: list[tuple[str, Mutation, str, str]] = [
     ("sim pin", _set("lines/gsm/0/sim_pin", "12"), "lines.gsm[0].sim_pin", "4 to 8 digits"),
     ("fxs port twice", _call(lambda d: d["lines"]["fxs"].append({"name": "fxs0"})),
      "lines.fxs[4]", 'port "fxs0" repeats'),
+    ("member names a group and a target",
+     _set("ring_groups/0/members/0", {"target": "801", "group": "sales"}),
+     "ring_groups[0].members[0]", "either a target"),
+    ("member names nothing", _set("ring_groups/0/members/0", {"ring_time": 10}),
+     "ring_groups[0].members[0]", "either a target"),
+    ("member unknown group", _set("ring_groups/0/members/0", {"group": "support"}),
+     "ring_groups[0].members[0].group", 'unknown ring group "support"'),
+    ("group contains itself", _set("ring_groups/0/members/0", {"group": "sales"}),
+     "ring_groups[0].members", "contains itself: sales > sales"),
+    ("groups contain each other", _call(lambda d: (
+        d["ring_groups"].append({"name": "inner", "members": [{"group": "sales"}]}),
+        d["ring_groups"][0]["members"].append({"group": "inner"}))),
+     "ring_groups[1].members", "contains itself: inner > sales > inner"),
+    ("duplicate group member", _call(lambda d: (
+        d["ring_groups"].append({"name": "inner", "members": ["801"]}),
+        d["ring_groups"][0].update(members=[{"group": "inner"}, {"group": "inner"}]))),
+     "ring_groups[0].members[1]", 'member "group:inner" repeats item [0]'),
+    ("member ring time too short", _set("ring_groups/0/members/0",
+                                        {"target": "801", "ring_time": 1}),
+     "ring_groups[0].members[0].ring_time", "outside 5..300"),
+    ("vip bad number", _set("vip", {"numbers": ["12345"]}),
+     "vip.numbers[0]", "not a valid phone number"),
+    ("vip bad prefix", _set("vip", {"prefixes": ["0571"]}),
+     "vip.prefixes[0]", 'a number prefix like "+86138"'),
+    ("vip unknown target", _set("vip", {"targets": ["805"]}),
+     "vip.targets[0]", 'unknown extension "805"'),
+    ("vip repeated target", _set("vip", {"targets": ["801", "801"]}),
+     "vip.targets[1]", 'target "801" repeats item [0]'),
+    ("vip ring time", _set("vip", {"ring_time": 1}), "vip.ring_time", "outside 5..300"),
+    ("vip unknown field", _set("vip", {"number": []}), "vip.number", 'did you mean "numbers"'),
+    ("designated bad caller", _set("designated", [{"caller": "hello", "agent": "801"}]),
+     "designated[0].caller", "not a phone number"),
+    ("designated unknown agent", _set("designated", [{"caller": "13511112222", "agent": "li"}]),
+     "designated[0].agent", 'unknown bound number "li"'),
+    ("designated caller twice", _set("designated", [
+        {"caller": "13511112222", "agent": "801"}, {"caller": "+8613511112222", "agent": "802"}]),
+     "designated[1]", 'caller "+8613511112222" repeats item [0]'),
+    ("designated missing agent", _set("designated", [{"caller": "13511112222"}]),
+     "designated[0].agent", "missing"),
+    ("returning caller days", _set("returning_caller_days", 400),
+     "returning_caller_days", "outside 0..365"),
+    ("returning caller days negative", _set("returning_caller_days", -1),
+     "returning_caller_days", "outside 0..365"),
     ("newer schema", _set("schema_version", 2), "schema_version", "newer firmware"),
     ("no schema version", _drop("", "schema_version"), "schema_version", "missing"),
 ]
+
+
+def test_vip_designated_returning_and_nested_groups() -> None:
+    raw = example()
+    raw["ring_groups"].append({"name": "mobiles", "members": ["zhang", "wang"],
+                               "ring_time": 15})
+    raw["ring_groups"].append({"name": "mix", "strategy": "percentage", "members": [
+        {"group": "mobiles", "share": 30}, {"target": "801", "share": 70, "ring_time": 10}]})
+    raw["vip"] = {"numbers": ["13511112222"], "prefixes": ["+86139"], "targets": ["803"]}
+    raw["designated"] = [{"caller": "021 6123 4567", "agent": "david"}]
+    raw["returning_caller_days"] = 7
+    config = check_config(raw)
+    assert config.vip.numbers == ("+8613511112222",) and config.vip.ring_time == 20
+    assert config.vip.matches("+8613912345678") and not config.vip.matches(None)
+    assert config.designated[0].caller == "+862161234567"
+    mix = config.ring_group("mix")
+    assert mix is not None and mix.members[0].group == "mobiles"
+    assert mix.members[0].key == "group:mobiles" and mix.members[1].ring_time == 10
+    assert check_config(to_dict(config)) == config
+
+
+def test_a_file_without_the_new_fields_loads_with_them_off() -> None:
+    raw = example()
+    for key in ("vip", "designated", "returning_caller_days"):
+        raw.pop(key, None)
+    config = check_config(raw)
+    assert config.vip.numbers == () and config.designated == ()
+    assert config.returning_caller_days == 0
 
 
 def test_example_config_is_valid() -> None:
@@ -226,6 +297,7 @@ def test_country_decides_how_local_numbers_read() -> None:
     d["ring_groups"][0]["members"] = ["801"]
     d["duty_roster"] = {"default": "joe"}
     d["forward_chain"] = []
+    d["vip"], d["designated"] = {}, []
     config = check_config(d)
     assert config.settings.country == "US"
     assert config.bound_number("joe").number == "+16502530000"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from firmware.routing import DialedKind, classify_dialed, explain, normalise
+from firmware.routing import FEATURE_CODES, DialedKind, Feature, classify_dialed, explain, normalise
 from tests.routing.helpers import config_with, example, example_dict, settings_with
 
 EXT, OUT, MORE, BAD = (DialedKind.EXTENSION, DialedKind.OUTSIDE, DialedKind.INCOMPLETE,
@@ -138,3 +138,22 @@ def test_explain_dialed() -> None:
     text = explain(classify_dialed("002161234567", example()))
     assert text.startswith('dialled "002161234567": outside +862161234567')
     assert 'outside line ("0")' in text
+
+
+@pytest.mark.parametrize(("digits", "kind", "feature"), [
+    ("*61", DialedKind.FEATURE, Feature.AVAILABLE),
+    ("*62", DialedKind.FEATURE, Feature.UNAVAILABLE),
+    ("*", MORE, None),
+    ("*6", MORE, None),
+    ("*63", BAD, None),
+    ("*7", BAD, None),  # transfer codes belong to a call in progress, not to dial tone
+    ("*8", BAD, None),
+])
+def test_feature_codes(digits: str, kind: DialedKind, feature: Feature | None) -> None:
+    dialed = classify_dialed(digits, example())
+    assert dialed.kind is kind and dialed.feature is feature, dialed.reason
+    assert classify_dialed(digits, example(), final=True).kind in (DialedKind.FEATURE, BAD)
+
+
+def test_feature_codes_do_not_take_the_transfer_codes() -> None:
+    assert all(not code.startswith(("*7", "*8")) for code in FEATURE_CODES)

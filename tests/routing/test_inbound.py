@@ -146,15 +146,15 @@ def test_nobody_on_duty_and_no_chain_hangs_up_with_no_route() -> None:
     assert "forward chain: none configured" in plan.reasons
 
 
-def test_a_strategy_not_written_yet_rings_in_order_and_says_so() -> None:
+def test_random_without_a_random_source_rings_in_order_and_says_so() -> None:
     raw = example_dict()
     raw["ring_groups"][0]["strategy"] = "random"
     plan = plan_inbound(config_with(ring_groups=raw["ring_groups"]), "gsm0", CALLER,
                         MONDAY_10, 2)
     group = next(iter(plan))
-    assert isinstance(group, RingGroup) and group.strategy.value == "sequential"
+    assert isinstance(group, RingGroup) and group.strategy.value == "random"
     assert ids(group) == ["801", "802", "804", "zhang"]
-    assert any("strategy random is not available yet" in r for r in plan.reasons)
+    assert any("no random source" in r for r in plan.reasons)
 
 
 def test_explain_tells_why_and_every_step() -> None:
