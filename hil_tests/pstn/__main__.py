@@ -12,7 +12,7 @@ import argparse
 import contextlib
 import signal
 import sys
-import threading
+import time
 
 from hil_tests.pstn.emulator import SHAPES, Emulator
 
@@ -50,9 +50,11 @@ def main(argv: list[str] | None = None) -> int:
                    net_config={k: v for k, v in given.items() if k in NET_TIMINGS},
                    modem_config={k: v for k, v in given.items() if k not in NET_TIMINGS},
                    events_file=not args.no_events_file)
-    done = threading.Event()
+    # The handler only notes the signal: setting a threading.Event from a handler can
+    # deadlock on the Event's own lock when a second signal lands inside the first set().
+    signals: list[int] = []
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: done.set())
+        signal.signal(sig, lambda signum, _frame: signals.append(signum))
     try:
         emu.start()
     except Exception as e:
@@ -62,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"PSTN emulator control: {emu.url}", flush=True)
     try:
-        while not done.wait(0.5):
-            pass
+        while not signals:
+            time.sleep(0.2)
     finally:
         emu.stop()
     return 0
