@@ -149,8 +149,10 @@ def test_after_hours_one_line_switches_network_forwarding(tmp_path, boxes):
     fwd = wait_for(lambda: unconditional()["active"] and unconditional(), 20,
                    what="network forwarding switched on")
     assert fwd["number"] in (MOBILES["david"], MOBILES["david"].removeprefix("+"))
-    status = box.status()["forwarding"]["gsm0"]
-    assert status["enabled"] and status["number"] == MOBILES["david"]
+    # the box marks it on once the modem's OK arrives, just after the network has it
+    status = wait_for(lambda: box.status()["forwarding"]["gsm0"]["enabled"]
+                      and box.status()["forwarding"]["gsm0"], 10, what="status says so")
+    assert status["number"] == MOBILES["david"]
 
     # the network now forwards a caller straight to the duty mobile
     emu.add_subscriber(MOBILES["david"], "answer", answer_after_s=0.3)
