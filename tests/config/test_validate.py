@@ -147,7 +147,7 @@ INVALID_INPUTS: list[tuple[str, Mutation, str, str]] = [
     ("sim pin", _set("lines/gsm/0/sim_pin", "12"), "lines.gsm[0].sim_pin", "4 to 8 digits"),
     ("fxs port twice", _call(lambda d: d["lines"]["fxs"].append({"name": "fxs0"})),
      "lines.fxs[4]", 'port "fxs0" repeats'),
-    ("newer schema", _set("schema_version", 2), "schema_version", "newer firmware"),
+    ("newer schema", _set("schema_version", 3), "schema_version", "newer firmware"),
     ("no schema version", _drop("", "schema_version"), "schema_version", "missing"),
 ]
 
