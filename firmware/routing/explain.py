@@ -31,7 +31,13 @@ def explain(thing: object) -> str:
 
 @explain.register
 def _(plan: Plan) -> str:
-    lines = ["why:"]
+    lines = [f"route: {plan.route or '(none matched: default)'}"
+             + ("; BLOCKED" if plan.blocked else "")]
+    if plan.trials:
+        lines.append("rules tried:")
+        lines += [f"  {'+' if t.matched else '-'} {t.kind} {t.name}: "
+                  f"{'matched' if t.matched else 'no'}: {t.reason}" for t in plan.trials]
+    lines.append("why:")
     lines += [f"  - {reason}" for reason in plan.reasons]
     lines.append(f"steps (start: {plan.start}):")
     for step in plan:
@@ -59,7 +65,8 @@ def _headline(step: Step) -> str:
         return (f"ring group {step.name}, {step.strategy.value}, {step.ring_time_s} s each, "
                 f"{step.total_ring_time_s} s in all")
     if isinstance(step, Hangup):
-        return f"hang up ({step.cause.value}): {step.reason}"
+        how = "" if step.treatment.value == "reject" else f", {step.treatment.value}"
+        return f"hang up ({step.cause.value}{how}): {step.reason}"
     if isinstance(step, RingStep):
         return f"{step.kind.replace('_', ' ')}: {step.reason}, one after the other"
     return f"{step.kind}: {step.reason}"
