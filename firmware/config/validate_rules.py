@@ -142,8 +142,10 @@ def _plan(plan: r.PlanConfig, path: str, ctx: v._Ctx) -> None:
     if len(steps) != len(plan.steps) or any(step.on is v.INVALID for step in steps):
         return
     edges = plan_edges(plan)
+    every = {step.id: ([t for _e, t in _exits(plan, step.id)] if not _terminal(step) else [])
+             for step in steps}
     unreachable = [step.id for step in steps if step.id not in graph.reachable(steps[0].id,
-                                                                               edges)]
+                                                                               every)]
     if unreachable:
         ctx.add(f"{path}.steps", f"no exit leads to step(s) {', '.join(unreachable)}: "
                 "they can never run")

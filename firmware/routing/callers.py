@@ -69,8 +69,7 @@ def match_caller(match: CallerMatch, info: CallerInfo) -> tuple[bool, str]:
         ("number", match.numbers, lambda: number_matches(match.numbers, r.e164)),
         ("province", match.provinces, lambda: r.province if r.province in match.provinces
          else None),
-        ("city", match.cities, lambda: r.city if _city(r.city) and _city(r.city) in
-         {_city(c) for c in match.cities} else None),
+        ("city", match.cities, lambda: _city_in(r.city, match.cities)),
         ("area code", match.area_codes, lambda: r.area_code if r.area_code and r.area_code in
          match.area_codes else None),
         ("carrier", match.carriers, lambda: r.carrier if _carrier_in(r, match.carriers)
@@ -87,6 +86,13 @@ def match_caller(match: CallerMatch, info: CallerInfo) -> tuple[bool, str]:
     if match.withheld is True:
         said.append("withheld")
     return True, ", ".join(said) or "any caller"
+
+
+def _city_in(city: str, wanted: tuple[str, ...]) -> str | None:
+    """The caller's city if it is one of `wanted`. An area code that several cities
+    share reads "成都市、资阳市、眉山市": each of them counts."""
+    names = {_city(c) for c in wanted}
+    return next((c for c in city.split("、") if _city(c) and _city(c) in names), None)
 
 
 def _carrier_in(region: Region, carriers: tuple[str, ...]) -> bool:
