@@ -58,10 +58,11 @@ ANNOUNCEMENT_S = 4.0  # how long the information tone plays before the box hangs
 async def inbound_call(core: CallController, caller: GsmLeg) -> None:
     config = core.config()
     sim = next((g.number for g in config.lines.gsm if g.name == caller.name), None)
-    record = CallLog(core, "in", caller.name, caller.number, sim or caller.name)
     now = core.clock.now()
+    usage = month_usage(core.cdr, now)  # before this call's own record exists
+    record = CallLog(core, "in", caller.name, caller.number, sim or caller.name)
     plan = plan_inbound(config, caller.name, caller.number, now, core.outside_lines(),
-                        usage=month_usage(core.cdr, now))
+                        usage=usage)
     log.info("%s: call from %s: %s", caller.name, caller.number or "a withheld number",
              "; ".join(plan.reasons))
     try:
