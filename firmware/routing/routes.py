@@ -76,12 +76,12 @@ def follow_route(ctx: CallContext, builder: PlanBuilder, info: CallerInfo) -> Pl
     """Try the routes in order; build the first match's plan (none: the default)."""
     for route in ctx.config.routes:
         ok, why = match_route(route, ctx, info)
-        builder.trial("route", route.name, ok, why)
-        builder.note(f"route {route.name}: {'matched' if ok else 'no'}: {why}")
+        builder.trial("route", route.name, ok, why)  # explain prints every one tried
         if ok:
+            builder.note(f"route {route.name} matched: {why}")
             return replace(destination(ctx, builder, route.to), route=route.name)
     if ctx.config.routes:
-        builder.note("no route matched: the default plan")
+        builder.note(f"no route matched ({len(ctx.config.routes)} tried): the default plan")
     return default_plan(ctx, builder)
 
 

@@ -106,7 +106,7 @@ def test_no_route_matches_keeps_todays_plan() -> None:
     plan = plan_inbound(cfg, "gsm0", BEIJING_MOBILE, MONDAY_10, 2)
     assert plan.route == "" and [s.kind for s in plan] == ["ring_group", "forward_chain",
                                                          "hangup"]
-    assert "no route matched: the default plan" in plan.reasons
+    assert "no route matched (1 tried): the default plan" in plan.reasons
 
 
 def test_route_by_line_prefix_and_time_rule() -> None:
