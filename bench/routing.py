@@ -34,11 +34,11 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.report import write_section  # noqa: E402
-from firmware.config.validate import check_config  # noqa: E402
-from firmware.region import preload  # noqa: E402
-from firmware.routing import plan_inbound  # noqa: E402
-from firmware.routing.caps import LineUsage, Usage  # noqa: E402
+from bench.report import write_section
+from firmware.config.validate import check_config
+from firmware.region import preload
+from firmware.routing import plan_inbound
+from firmware.routing.caps import LineUsage, Usage
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "example-config.json"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
