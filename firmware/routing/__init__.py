@@ -4,7 +4,10 @@ No I/O, no asyncio, no threads, no pjsua2: time comes in as an aware datetime, a
 randomness (later strategies) as a seeded `random.Random`. `calls` asks for a plan
 and runs it; the web page and `route explain` print `explain(...)`.
 
-- `plan_inbound(config, line, caller, at, outside_lines)` -> `Plan` (inbound.py)
+- `plan_inbound(config, line, caller, at, outside_lines, *, usage, region, rng)` -> `Plan`
+  (inbound.py: blocking, caps, routes in order, else office hours; routes.py,
+  blocking.py, caps.py, callers.py, timerules.py, calendar.py)
+- `route_answer(...)` -> `RouteAnswer`: `route explain` as text or JSON (answer.py)
 - `network_forwarding(config, at)` -> `ForwardingState` (forwarding.py)
 - `classify_dialed(digits, config, final=False)` -> `Dialed` (numbers.py)
 - `office_hours`, `duty_at`, `next_change` (hours.py)
@@ -14,6 +17,8 @@ and runs it; the web page and `route explain` print `explain(...)`.
 See docs/routing.md.
 """
 
+from firmware.routing.answer import RouteAnswer, route_answer
+from firmware.routing.caps import LineUsage, Usage
 from firmware.routing.explain import explain
 from firmware.routing.forwarding import ForwardingState, network_forwarding
 from firmware.routing.hours import DutyPick, OfficeHours, duty_at, next_change, office_hours
@@ -31,9 +36,11 @@ from firmware.routing.plan import (
     Ring,
     RingGroup,
     RingStep,
+    RuleTrial,
     Step,
     Target,
     TargetKind,
+    Treatment,
     check_plan,
     next_ring,
     planned_rings,
@@ -41,8 +48,9 @@ from firmware.routing.plan import (
 
 __all__ = [
     "DONE", "Dialed", "DialedKind", "Duty", "DutyPick", "Exit", "ForwardChain",
-    "ForwardingState", "Hangup", "HangupCause", "OfficeHours", "Plan", "PlanError", "Ring",
-    "RingGroup", "RingStep", "Step", "Target", "TargetKind", "check_plan", "classify_dialed",
-    "duty_at", "explain", "network_forwarding", "next_change", "next_ring", "normalise",
-    "office_hours", "plan_inbound", "planned_rings",
+    "ForwardingState", "Hangup", "HangupCause", "LineUsage", "OfficeHours", "Plan", "PlanError",
+    "Ring", "RingGroup", "RingStep", "RouteAnswer", "RuleTrial", "Step", "Target", "TargetKind",
+    "Treatment", "Usage", "check_plan", "classify_dialed", "duty_at", "explain",
+    "network_forwarding", "next_change", "next_ring", "normalise", "office_hours",
+    "plan_inbound", "planned_rings", "route_answer",
 ]
