@@ -7,7 +7,16 @@ import json
 
 import pytest
 
-from hil_tests.calls_rig import CALLER, MOBILES, SIM, box_with, office, records, wait_record
+from hil_tests.calls_rig import (
+    CALLER,
+    MOBILES,
+    SIM,
+    box_with,
+    heard_tone,
+    office,
+    records,
+    wait_record,
+)
 from hil_tests.pstn.testing import wait_for
 
 OTHER_CALLER = "+8613800000000"  # 北京, China Mobile
@@ -68,6 +77,23 @@ def test_a_blacklisted_caller_is_refused_and_recorded_as_blocked(tmp_path, boxes
     rec = wait_record(box, caller=OTHER_CALLER)
     assert rec["result"] == "blocked" and "blacklisted (+86138*)" in rec["cause"]
     assert rec["legs"] == [] and not _rang(emu, "fxs0")
+    assert box.stop() == 0
+
+
+def test_a_withheld_caller_hears_the_announcement_then_the_box_hangs_up(tmp_path, boxes):
+    box = box_with(tmp_path, with_rules(blocking={"block_withheld": True,
+                                                  "treatment": "announcement"}))
+    boxes.append(box)
+    emu = box.emulator
+    call = emu.place_call(CALLER, SIM[0], withheld=True)
+    wait_for(lambda: emu.call(call["id"])["state"] == "active", 15, what="answered by the box")
+    wait_for(lambda: heard_tone(emu.call_heard(call["id"]), 450), 10,
+             what="the caller hears the information tone")
+    ended = wait_for(lambda: (c := emu.call(call["id"]))["state"] == "ended" and c, 15,
+                     what="the box hangs up after the announcement")
+    assert ended["ended_by"] == "box" and not _rang(emu, "fxs0")
+    rec = wait_record(box, result="blocked")
+    assert rec["caller"] == "" and "withheld numbers are blocked" in rec["cause"]
     assert box.stop() == 0
 
 

@@ -55,6 +55,7 @@ class CapVerdict:
     no_mobiles: str = ""  # why outside targets are left out ("" : they are not)
     avoid_lines: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
+    checked: tuple[tuple[str, bool, str], ...] = ()  # (cap, reached, why) for every limit
 
 
 def check_caps(ctx: CallContext) -> CapVerdict:
@@ -66,6 +67,7 @@ def check_caps(ctx: CallContext) -> CapVerdict:
         return CapVerdict(reasons=("caps: usage not known, not checked",))
     hits: list[CapHit] = []
     reasons: list[str] = []
+    checked: list[tuple[str, bool, str]] = []
     reject, no_mobiles, avoid = None, "", []
     for caps in config.caps:
         used = ctx.usage.line(caps.line)
@@ -74,14 +76,17 @@ def check_caps(ctx: CallContext) -> CapVerdict:
             own = caps.line == ctx.line
             if limit.counter is not Counter.OUTBOUND_MINUTES and not own:
                 continue
+            name = f"{caps.line} {limit.counter.value}"
             if value < limit.max:
-                reasons.append(f"cap {caps.line} {limit.counter.value}: {value:g} of "
-                               f"{limit.max}, not reached")
+                why = f"{value:g} of {limit.max}, not reached"
+                reasons.append(f"cap {name}: {why}")
+                checked.append((name, False, why))
                 continue
             hit = CapHit(caps.line, limit.counter.value, round(value, 1), limit.max,
                          limit.action.value, _notify(ctx, caps.notify), ctx.usage.month)
             hits.append(hit)
             reasons.append(f"cap {hit.text}")
+            checked.append((name, True, hit.text))
             outbound = limit.counter is Counter.OUTBOUND_MINUTES
             if outbound:
                 avoid.append(caps.line)
@@ -93,7 +98,8 @@ def check_caps(ctx: CallContext) -> CapVerdict:
     if avoid and others and all(name in avoid for name in others) and not no_mobiles:
         no_mobiles = "outbound minutes cap reached on " + ", ".join(
             n for n in others if n in avoid)
-    return CapVerdict(tuple(hits), reject, no_mobiles, tuple(avoid), tuple(reasons))
+    return CapVerdict(tuple(hits), reject, no_mobiles, tuple(avoid), tuple(reasons),
+                      tuple(checked))
 
 
 def _notify(ctx: CallContext, who: tuple[str, ...]) -> tuple[str, ...]:

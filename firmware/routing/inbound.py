@@ -93,8 +93,8 @@ def plan_inbound(config: Config, line: str, caller: str | None, at: datetime,
     caps = check_caps(ctx)
     for why in caps.reasons:
         builder.note(why)
-    for hit in caps.hits:
-        builder.trial("cap", f"{hit.line} {hit.counter}", True, hit.text)
+    for name, reached, why in caps.checked:
+        builder.trial("cap", name, reached, why)
     extra = {"cap_hits": caps.hits, "avoid_lines": caps.avoid_lines}
     if caps.reject is not None:
         why = caps.reject.text + ("; the box has no voicemail yet: refused"

@@ -205,6 +205,8 @@ def test_inbound_calls_cap_reached_rejects_and_tells_the_owner() -> None:
                          usage=usage(gsm0=LineUsage(inbound_calls=99)))
     assert not below.cap_hits and below.start.startswith("ring_group")
     assert "cap gsm0 inbound_calls: 99 of 100, not reached" in below.reasons
+    assert [(t.kind, t.name, t.matched) for t in below.trials][1] == (
+        "cap", "gsm0 inbound_calls", False)
     # a call on the other line is not counted against gsm0's inbound cap
     other = plan_inbound(cfg, "gsm1", BEIJING_MOBILE, MONDAY_10, 2,
                          usage=usage(gsm0=LineUsage(inbound_calls=500)))
