@@ -18,6 +18,7 @@ from firmware.routing.plan import (
     Plan,
     RingGroup,
     RingStep,
+    RuleTrial,
     Step,
     planned_rings,
 )
@@ -31,11 +32,13 @@ def explain(thing: object) -> str:
 
 @explain.register
 def _(plan: Plan) -> str:
-    lines = [f"route: {plan.route or '(none matched: default)'}"
-             + ("; BLOCKED" if plan.blocked else "")]
+    if plan.blocked:
+        lines = ["route: none: the caller is BLOCKED (routes are not tried)"]
+    else:
+        lines = [f"route: {plan.route or '(none matched: default)'}"]
     if plan.trials:
         lines.append("rules tried:")
-        lines += [f"  {'+' if t.matched else '-'} {t.kind} {t.name}: "
+        lines += [f"  {'+' if t.matched else '-'} {_trial_name(t)}: "
                   f"{'matched' if t.matched else 'no'}: {t.reason}" for t in plan.trials]
     lines.append("why:")
     lines += [f"  - {reason}" for reason in plan.reasons]
@@ -43,6 +46,10 @@ def _(plan: Plan) -> str:
     for step in plan:
         lines += [f"  {line}" for line in _step(step)]
     return "\n".join(lines)
+
+
+def _trial_name(trial: RuleTrial) -> str:
+    return trial.kind if trial.name == trial.kind else f"{trial.kind} {trial.name}"
 
 
 def _step(step: Step) -> list[str]:

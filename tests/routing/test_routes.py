@@ -171,6 +171,7 @@ def test_blocking(blocking: dict, caller: str | None, blocked: bool, why: str) -
         assert isinstance(step, Hangup) and step.cause is HangupCause.BLOCKED
         assert step.treatment is Treatment.ANNOUNCEMENT
         assert not any(t.kind == "route" for t in plan.trials)  # blocking comes first
+        assert explain(plan).startswith("route: none: the caller is BLOCKED")
     else:
         assert plan.route == "all"
 
