@@ -139,7 +139,9 @@ def markdown(results: dict) -> str:
         "",
         f"Command: `.venv/bin/python bench/routing.py --calls {small['calls']} "
         "--write docs/benchmarks.md`  ",
-        f"Measured {results['when']} on {results['machine']}, one core. One decision is "
+        f"Measured {results['when']} on {results['machine']}, one core, load average "
+        f"{results['load']} (a shared machine: the p99 is mostly other processes). "
+        "One decision is "
         "`plan_inbound` for one inbound call: the caller's region (phonenumbers' offline "
         "data), blocking, caps against this month's usage, the routes in order, the plan "
         "and its check. Callers from every province (70 % mobiles), instants over 2026.",
@@ -166,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {"example": measure(example, args.calls, args.seed),
                "big": measure(big_config(random.Random(args.seed)), args.calls, args.seed),
                "when": time.strftime("%Y-%m-%d"),
+               "load": round(os.getloadavg()[0], 2),
                "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
                           f"{platform.python_version()}"}
     print(json.dumps(results, indent=2, ensure_ascii=False))
