@@ -65,3 +65,14 @@ def test_counters_survive_a_restart_and_notices_go_once(db_path: Path) -> None:
 
 def test_no_records_no_usage() -> None:
     assert month_usage(None, NOV) is None
+
+
+def test_the_owners_notice_says_which_cap_and_what_now() -> None:
+    from firmware.calls.notify import notice_text
+    from firmware.routing.plan import CapHit
+
+    hit = CapHit("gsm0", "outbound_minutes", 1000.4, 1000, "no_mobiles", ("+8613912345678",),
+                 "2026-11")
+    assert notice_text(hit, "青木") == ("Switchboard 青木: gsm0: outbound minutes cap reached "
+                                        "(1000.4 of 1000 minutes in 2026-11); calls on it no "
+                                        "longer ring mobiles.")
