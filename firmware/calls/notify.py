@@ -31,7 +31,10 @@ _ACTIONS = {"reject": "calls on it are refused", "voicemail": "calls on it are r
 def notice_text(hit: CapHit, company: str = "") -> str:
     """The owner's SMS: which line, which cap, how much, what the box does now."""
     head = f"Switchboard{' ' + company if company else ''}: "
-    return head + f"{hit.text.split('; ')[0]}; {_ACTIONS.get(hit.action, hit.action)}."
+    now = ("the box dials nothing more out on it this month"
+           if hit.counter == "outbound_minutes" and hit.action == "no_mobiles"
+           else _ACTIONS.get(hit.action, hit.action))
+    return head + f"{hit.text.split('; ')[0]}; {now}."
 
 
 async def notify_caps(core: CallController, hits: Iterable[CapHit], caller: Leg) -> None:
