@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from firmware.calls.legs import Leg
 from firmware.routing.plan import CapHit
@@ -24,13 +24,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("switchboard.calls")
 
 WAIT_FOR_CALL_END_S = 30.0
+SMS_TRIES, SMS_RETRY_S = 3, 5.0  # a modem still busy with the call's end may refuse once
 _ACTIONS = {"reject": "calls on it are refused", "voicemail": "calls on it are refused",
             "no_mobiles": "calls on it no longer ring mobiles"}
 
 
-def notice_text(hit: CapHit, company: str = "") -> str:
-    """The owner's SMS: which line, which cap, how much, what the box does now."""
-    head = f"Switchboard{' ' + company if company else ''}: "
+def notice_text(hit: CapHit) -> str:
+    """The owner's SMS: which line, which cap, how much, what the box does now. Plain
+    ASCII and under 160 characters, so it goes as one GSM 7-bit SMS."""
+    head = "Switchboard "
     now = ("the box dials nothing more out on it this month"
            if hit.counter == "outbound_minutes" and hit.action == "no_mobiles"
            else _ACTIONS.get(hit.action, hit.action))
@@ -46,18 +48,26 @@ async def notify_caps(core: CallController, hits: Iterable[CapHit], caller: Leg)
         return
     with contextlib.suppress(asyncio.TimeoutError):
         await asyncio.wait_for(asyncio.shield(caller.ended), WAIT_FOR_CALL_END_S)
-    company = core.config().settings.company_name
     for hit in todo:
         line = core.free_gsm_line() or core.gsm.get(hit.line)
         if line is None:
             log.warning("cap notice: no GSM line to send it on: %s", hit.text)
             continue
         for number in hit.notify:
-            try:
-                await line.send_sms(number, notice_text(hit, company))
-                log.info("%s: told %s by SMS: %s", line.name, number, hit.text)
-            except Exception as exc:  # the modem is the judge; the call is long over
-                log.warning("%s: cap notice to %s failed: %s", line.name, number, exc)
+            await _send(line, number, notice_text(hit))
+
+
+async def _send(line: Any, number: str, text: str) -> None:
+    for attempt in range(1, SMS_TRIES + 1):
+        try:
+            await line.send_sms(number, text)
+            log.info("%s: told %s by SMS: %s", line.name, number, text)
+            return
+        except Exception as exc:  # the modem is the judge; the call is over
+            log.warning("%s: cap notice to %s failed (try %d of %d): %s", line.name, number,
+                        attempt, SMS_TRIES, exc)
+        if attempt < SMS_TRIES:
+            await asyncio.sleep(SMS_RETRY_S)
 
 
 def _first_time(core: CallController, hit: CapHit) -> bool:
