@@ -142,15 +142,16 @@ def _closed(ctx: CallContext, builder: PlanBuilder) -> Plan:
 
 
 def _closed_single_line(ctx: CallContext, builder: PlanBuilder) -> Plan:
-    forwarding = network_forwarding(ctx.config, ctx.at)
-    if ctx.no_bridge:
+    if ctx.no_bridge:  # lines enough, but a cap forbids calls to mobiles
         why = f"closed, and {ctx.no_bridge}"
-    else:
-        why = ("closed, and a single outside line cannot bridge the call to a mobile: "
-               "after hours the network forwards this line's calls instead")
+        builder.note(why)
+        return builder.finish(Hangup(id="hangup", cause=HangupCause.CLOSED, reason=why))
+    forwarding = network_forwarding(ctx.config, ctx.at)
+    why = ("closed, and a single outside line cannot bridge the call to a mobile: "
+           "after hours the network forwards this line's calls instead")
     builder.note(why)
     builder.note(f"network forwarding: {forwarding.reason}")
-    if forwarding.enabled and not ctx.no_bridge:
+    if forwarding.enabled:
         builder.note(f"network forwarding should be on to {forwarding.number}; "
                      "this call should not have reached the box")
     return builder.finish(Hangup(id="hangup", cause=HangupCause.CLOSED, reason=why))
