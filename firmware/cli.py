@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     config_cli.register(sub)
     from firmware.cdr import cli as records_cli
     records_cli.register(sub)
+    from firmware import route_cli
+    route_cli.register(sub)
     return parser
 
 

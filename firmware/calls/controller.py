@@ -20,7 +20,7 @@ import contextlib
 import itertools
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from contextvars import ContextVar
 from typing import Any
 
@@ -163,10 +163,12 @@ class CallController:
             return "unavailable"
         return "busy"
 
-    def free_gsm_line(self, exclude: str | None = None) -> GsmLine | None:
+    def free_gsm_line(self, exclude: str | None = None,
+                      avoid: Collection[str] = ()) -> GsmLine | None:
+        """A ready GSM line to dial out on; `avoid`: lines whose outbound cap is reached."""
         for name, line in sorted(self.gsm.items()):
-            if name != exclude and name not in self.owners and line.call is None \
-                    and line.status.state == "ready":
+            if name != exclude and name not in avoid and name not in self.owners \
+                    and line.call is None and line.status.state == "ready":
                 return line
         return None
 

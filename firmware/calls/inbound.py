@@ -16,21 +16,32 @@ call and the others stop at once. The plan comes with the call core's agent
 statistics (calls/agents.py) and a random source; the group state it leaves
 (rotation, percentage counts) is kept before the first phone rings, and the
 agent who answers is counted (answered today, idle from when the call ends).
+
+Before the plan: this month's usage of the lines is counted from the call records
+(calls/usage.py) for the caps. A blocked caller's call is recorded as "blocked"; a
+plan ending in a busy / announcement / hang-up treatment is carried out as such
+(busy and reject refuse the ringing call; an announcement answers, plays the
+information tone, and hangs up; hang up answers and hangs up at once). A cap reached
+is told to the owner by SMS (calls/notify.py) once per line, counter and month.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from firmware.calls.legs import GsmLeg, Leg
+from firmware.calls.notify import notify_caps
 from firmware.calls.record import CallLog
+from firmware.calls.usage import month_usage
 from firmware.routing import (
     DONE,
     Exit,
     Hangup,
     HangupCause,
+    Plan,
     RingGroup,
     RingStep,
     Target,
@@ -38,6 +49,7 @@ from firmware.routing import (
     next_ring,
     plan_inbound,
 )
+from firmware.routing.plan import Treatment
 
 if TYPE_CHECKING:
     from firmware.calls.controller import CallController
@@ -46,20 +58,30 @@ log = logging.getLogger("switchboard.calls")
 
 ABANDONED = "abandoned"  # not a plan exit: the caller hung up, the plan stops
 _RESULT = {HangupCause.NOBODY_ANSWERED: "missed", HangupCause.NO_ROUTE: "missed",
-           HangupCause.CLOSED: "missed"}
+           HangupCause.CLOSED: "missed", HangupCause.BLOCKED: "blocked"}
+ANNOUNCEMENT_S = 4.0  # how long the information tone plays before the box hangs up
 
 
 async def inbound_call(core: CallController, caller: GsmLeg) -> None:
     config = core.config()
     sim = next((g.number for g in config.lines.gsm if g.name == caller.name), None)
-    record = CallLog(core, "in", caller.name, caller.number, sim or caller.name)
     now = core.clock.now()
+    usage = month_usage(core.cdr, now)  # before this call's own record exists
+    record = CallLog(core, "in", caller.name, caller.number, sim or caller.name)
     plan = plan_inbound(config, caller.name, caller.number, now, core.outside_lines(),
-                        rng=core.rng, stats=core.agents.snapshot(now))
+                        rng=core.rng, stats=core.agents.snapshot(now), usage=usage)
     core.agents.count(plan.turns)
     log.info("%s: call from %s: %s", caller.name, caller.number or "a withheld number",
              "; ".join(plan.reasons))
-    route: list[str] = []
+    try:
+        await _follow(core, caller, record, plan)
+    finally:
+        if plan.cap_hits:
+            core.spawn_quiet(notify_caps(core, plan.cap_hits, caller))
+
+
+async def _follow(core: CallController, caller: GsmLeg, record: CallLog, plan: Plan) -> None:
+    route: list[str] = [f"route {plan.route}"] if plan.route else []
     rung: set[str] = set()
     step_id = plan.start
     while step_id != DONE:
@@ -67,13 +89,11 @@ async def inbound_call(core: CallController, caller: GsmLeg) -> None:
         route.append(step.id)
         record.set_route(" > ".join(route))
         if isinstance(step, Hangup):
-            await _hang_up(core, caller, record, step.cause)
+            await _hang_up(core, caller, record, step)
             return
         assert isinstance(step, RingStep), step
-        if isinstance(step, RingGroup) and step.together:
-            exit, answered, agent = await _ring_all(core, step, caller, record, rung)
-        else:
-            exit, answered, agent = await _ring_step(core, step, caller, record, rung)
+        ring = _ring_all if isinstance(step, RingGroup) and step.together else _ring_step
+        exit, answered, agent = await ring(core, step, caller, record, rung, plan.avoid_lines)
         if exit == ABANDONED:
             log.info("%s: the caller hung up while %s rang", caller.name, step.id)
             await record.finish("abandoned", cause="caller hung up")
@@ -94,15 +114,23 @@ async def _talk(core: CallController, caller: GsmLeg, answered: Leg, agent: str,
         core.agents.hung_up(agent, core.clock.now())
 
 
-async def _hang_up(core: CallController, caller: GsmLeg, record: CallLog,
-                   cause: HangupCause) -> None:
-    log.info("%s: nobody takes the call (%s); refusing it", caller.name, cause)
-    await core.release(caller, "rejected")
-    await record.finish(_RESULT.get(cause, "missed"), cause=str(cause))
+async def _hang_up(core: CallController, caller: GsmLeg, record: CallLog, step: Hangup) -> None:
+    cause, how = step.cause, step.treatment
+    log.info("%s: nobody takes the call (%s: %s); %s", caller.name, cause, step.reason, how)
+    if how in (Treatment.ANNOUNCEMENT, Treatment.HANGUP) and await caller.answer():
+        if how is Treatment.ANNOUNCEMENT:
+            core.audio.tone(caller, "vacant")
+            await asyncio.wait({caller.ended}, timeout=ANNOUNCEMENT_S)
+            core.audio.tone(caller, None)
+        await core.release(caller, "normal")
+    else:
+        await core.release(caller, "busy" if how is Treatment.BUSY else "rejected")
+    why = str(cause) if cause is not HangupCause.BLOCKED else f"blocked: {step.reason}"
+    await record.finish(_RESULT.get(cause, "missed"), cause=why)
 
 
 async def _ring_step(core: CallController, step: RingStep, caller: GsmLeg, record: CallLog,
-                     rung: set[str]) -> tuple[str, Leg | None, str]:
+                     rung: set[str], avoid: Collection[str] = ()) -> tuple[str, Leg | None, str]:
     """Ring the step's targets in turn; the exit, the leg that answered and its agent."""
     loop = asyncio.get_running_loop()
     t0 = loop.time()
@@ -114,7 +142,7 @@ async def _ring_step(core: CallController, step: RingStep, caller: GsmLeg, recor
         position = ring.position + 1
         rung.add(ring.target.key)
         outcome, leg = await _ring_target(core, ring.target, ring.ring_s, caller, record,
-                                          getattr(step, "name", ""))
+                                          getattr(step, "name", ""), avoid)
         if outcome == "answered":
             return Exit.ANSWERED, leg, ring.target.id
         if outcome == ABANDONED:
@@ -126,7 +154,7 @@ async def _ring_step(core: CallController, step: RingStep, caller: GsmLeg, recor
 
 
 async def _ring_all(core: CallController, step: RingGroup, caller: GsmLeg, record: CallLog,
-                    rung: set[str]) -> tuple[str, Leg | None, str]:
+                    rung: set[str], avoid: Collection[str] = ()) -> tuple[str, Leg | None, str]:
     """R4: ring every target at once, each for its ring time within the group's total;
     the first to answer takes the call and the others stop ringing at once. Every
     target is a leg row in the record (the others "cancelled", cause "answered
@@ -138,7 +166,7 @@ async def _ring_all(core: CallController, step: RingGroup, caller: GsmLeg, recor
     outcomes: list[str] = []
     for target in (t for t in step.targets if t.key not in rung):
         rung.add(target.key)
-        leg, refused = await _start(core, target, caller)
+        leg, refused = await _start(core, target, caller, avoid)
         if leg is None:
             _refused(record, target, refused, step.name, caller)
             outcomes.append(refused)
@@ -211,8 +239,9 @@ def _exit_of(outcomes: list[str]) -> Exit:
 
 
 async def _ring_target(core: CallController, target: Target, ring_s: float, caller: GsmLeg,
-                       record: CallLog, group: str) -> tuple[str, Leg | None]:
-    leg, refused = await _start(core, target, caller)
+                       record: CallLog, group: str, avoid: Collection[str] = ()
+                       ) -> tuple[str, Leg | None]:
+    leg, refused = await _start(core, target, caller, avoid)
     if leg is None:
         _refused(record, target, refused, group, caller)
         return refused, None
@@ -229,8 +258,8 @@ async def _ring_target(core: CallController, target: Target, ring_s: float, call
     return "answered", leg
 
 
-async def _start(core: CallController, target: Target, caller: GsmLeg
-                 ) -> tuple[Leg | None, str]:
+async def _start(core: CallController, target: Target, caller: GsmLeg,
+                 avoid: Collection[str] = ()) -> tuple[Leg | None, str]:
     """Ring a desk phone or dial a number; (None, why) when it cannot be tried."""
     if target.kind is TargetKind.EXTENSION:
         leg = core.fxs_leg_for(target.port or "", target.id)
@@ -238,7 +267,7 @@ async def _start(core: CallController, target: Target, caller: GsmLeg
             return None, core.fxs_refusal(target.port or "")
         leg.ring(caller.number, None, withheld=caller.withheld)
         return leg, ""
-    line = core.free_gsm_line(exclude=caller.name)
+    line = core.free_gsm_line(exclude=caller.name, avoid=avoid)
     if line is None or not target.number:
         return None, "unavailable"
     try:

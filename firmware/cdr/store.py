@@ -362,6 +362,51 @@ class CdrStore:
             params += [number.strip(), number.strip(), e164]
         return ("WHERE " + " AND ".join(terms)) if terms else "", params
 
+    # --- usage, for the monthly caps (G7) ---------------------------------------
+
+    def month_start(self, now: datetime) -> datetime:
+        """00:00 on the 1st of `now`'s month in the box's timezone (aware)."""
+        local = now.astimezone(self.tz)
+        return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+    def usage_since(self, since: datetime) -> dict[str, dict[str, float]]:
+        """Per line, what it used from `since` on: inbound calls (blocked ones not
+        counted: they cost nothing), inbound minutes (talk time of calls that came in
+        on it) and outbound minutes (talk time of the legs it dialled: forwarding to
+        mobiles, outside numbers, desk phones' outbound calls).
+
+        {"gsm0": {"inbound_calls": 12, "inbound_minutes": 30.5, "outbound_minutes": 8.0}}
+        """
+        usage: dict[str, dict[str, float]] = {}
+        if self._empty:
+            return usage
+        ts = _query_time("since", since)
+
+        def line(name: str) -> dict[str, float]:
+            return usage.setdefault(name, {"inbound_calls": 0, "inbound_minutes": 0.0,
+                                           "outbound_minutes": 0.0})
+
+        for row in self._db.execute(
+                "SELECT line, COUNT(*), COALESCE(SUM(talk_s), 0) FROM calls WHERE direction ="
+                " 'in' AND started_ts >= ? AND result != 'blocked' GROUP BY line", (ts,)):
+            line(row[0]).update(inbound_calls=int(row[1]), inbound_minutes=row[2] / 60)
+        for row in self._db.execute(
+                "SELECT line, COALESCE(SUM(talk_s), 0) FROM legs WHERE started_ts >= ?"
+                " AND target_kind IN ('mobile', 'number') AND line != '' GROUP BY line", (ts,)):
+            line(row[0])["outbound_minutes"] = row[1] / 60
+        return usage
+
+    def note_once(self, key: str, at: datetime) -> bool:
+        """True the first time `key` is noted (kept in the records: survives restarts).
+        The cap notices use it so the owner gets one SMS per line, counter and month."""
+        self._writable()
+        with self._transaction():
+            if self._meta(f"once:{key}") is not None:
+                return False
+            self._db.execute("INSERT INTO meta (key, value) VALUES (?, ?)",
+                             (f"once:{key}", _db_time(at)[0]))
+        return True
+
     def _with_legs(self, rows: list[sqlite3.Row]) -> list[CallRecord]:
         if not rows:
             return []

@@ -26,7 +26,20 @@ from firmware.errors import ConfigError
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _v1_to_v2(d: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 adds the routing rules (issue #4), all empty: calls keep the plan
+    they had (office hours, duty, forward chain), and the Chinese holiday calendar."""
+    if isinstance(d.get("settings"), dict):
+        d["settings"].setdefault("holiday_calendar", "CN")
+    for section in ("time_rules", "routes", "plans", "caps"):
+        d.setdefault(section, [])
+    d.setdefault("blocking", {})
+    return d
+
+
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 
 
 def migrate(

@@ -1,4 +1,4 @@
-"""The box's configuration, schema version 1, as frozen dataclasses.
+"""The box's configuration, schema version 2, as frozen dataclasses.
 
 A `Config` is only ever built by `firmware.config.validate` from a dict that
 passed every check, so code that reads it (routing, calls, lines, the web page)
@@ -6,10 +6,11 @@ can trust it: phone numbers are E.164, references resolve, time ranges do not
 overlap. `to_dict()` gives the JSON form back (what `config export` prints and
 what the store writes).
 
-Later issues add sections (routing rules, VIPs, block lists, caps, web users):
-a new dataclass here, a field on `Config` with a default, a bump of
-`SCHEMA_VERSION` and a function in `migrations.py` that adds the section to
-older files.
+Version 2 added the routing rules (time rules, routes, plans, blocking, caps;
+their dataclasses live in rules.py) and `settings.holiday_calendar`.
+Later issues add sections (VIPs, web users) the same way: a new dataclass, a field
+on `Config` with a default, a bump of `SCHEMA_VERSION` and a function in
+`migrations.py` that adds the section to older files.
 """
 
 from __future__ import annotations
@@ -18,10 +19,18 @@ import enum
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, ClassVar
 
-SCHEMA_VERSION = 1
+from firmware.config.rules import (
+    Blocking,
+    LineCaps,
+    PlanConfig,
+    Route,
+    TimeRule,
+)
+from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS
+from firmware.config.schema_base import hhmm as _hhmm
+from firmware.config.schema_base import minutes_of as _minutes
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_MINUTES = 24 * 60
+SCHEMA_VERSION = 2
 
 
 class Strategy(enum.Enum):
@@ -69,20 +78,6 @@ class TimeRange:
         return f"{_hhmm(self.start)}-{_hhmm(self.end)}"
 
 
-def _minutes(hhmm: str, whole: str) -> int:
-    hh, sep, mm = hhmm.strip().partition(":")
-    if not (sep and len(hh) == 2 and len(mm) == 2 and hh.isdigit() and mm.isdigit()):
-        raise ValueError(f'"{whole}" is not a time range like "09:00-12:00"')
-    hours, minutes = int(hh), int(mm)
-    if minutes > 59 or hours > 24 or (hours == 24 and minutes):
-        raise ValueError(f'"{whole}": {hhmm.strip()} is not a time of day')
-    return hours * 60 + minutes
-
-
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 # --- sections ---------------------------------------------------------------
 
 
@@ -92,6 +87,9 @@ class Settings:
     country: str = "CN"  # ISO 3166 region: how local numbers are read
     timezone: str = "Asia/Shanghai"
     outside_line_prefix: str = "0"  # desk phones dial this first to get a line out
+    # Public holidays and adjusted working days: "CN" (the chinese-calendar package)
+    # or "none" (every day is what its weekday says).
+    holiday_calendar: str = "CN"
 
 
 @dataclass(frozen=True)
@@ -272,6 +270,12 @@ class Config:
     # Returning caller (R8): the agent who last answered this caller within this many days
     # rings first; 0 switches it off.
     returning_caller_days: int = 0
+    # Version 2 (rules.py): which plan a call gets.
+    time_rules: tuple[TimeRule, ...] = ()
+    routes: tuple[Route, ...] = ()  # tried in order; none matches: the default plan
+    plans: tuple[PlanConfig, ...] = ()
+    blocking: Blocking = Blocking()  # noqa: RUF009 (frozen)
+    caps: tuple[LineCaps, ...] = ()
 
     def extension(self, number: str) -> Extension | None:
         return next((e for e in self.extensions if e.number == number), None)
@@ -281,6 +285,15 @@ class Config:
 
     def ring_group(self, name: str) -> RingGroup | None:
         return next((g for g in self.ring_groups if g.name == name), None)
+
+    def time_rule(self, name: str) -> TimeRule | None:
+        return next((r for r in self.time_rules if r.name == name), None)
+
+    def plan(self, name: str) -> PlanConfig | None:
+        return next((p for p in self.plans if p.name == name), None)
+
+    def line_caps(self, line: str) -> LineCaps | None:
+        return next((c for c in self.caps if c.line == line), None)
 
 
 def to_dict(obj: Any) -> Any:
@@ -304,6 +317,7 @@ def summary(config: Config) -> dict[str, int]:
         "ring_groups": len(config.ring_groups),
         "gsm_lines": len(config.lines.gsm),
         "fxs_ports": len(config.lines.fxs),
+        "routes": len(config.routes),
     }
 
 

@@ -11,6 +11,9 @@ list of (field path, reason) pairs:
 3. cross references (`_cross_check`): ports, extensions, bound numbers and ring
    groups that are named must exist.
 
+The version-2 sections (routes, time rules, plans, blocking, caps) are checked by
+validate_rules.py, whose tables are merged into these at the end of this module.
+
 A part that failed an earlier pass is `INVALID` and later passes skip it, so one
 mistake is reported once. Nothing escapes with `INVALID` inside: any error
 raises `ConfigError`.
@@ -96,6 +99,11 @@ def _build(tp: Any, value: Any, path: str, ctx: _Ctx) -> Any:
         return _build_list(typing.get_args(tp)[0], value, path, ctx)
     if tp in (str, int):
         return _scalar(tp, value, path, ctx)
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+        ctx.add(path, f"expected true or false, got {_json_type(value)}")
+        return INVALID
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return _enum(tp, value, path, ctx)
     if hasattr(tp, "from_str"):  # written as a string in JSON, like "09:00-12:00"
@@ -526,6 +534,7 @@ def _cross_check(config: s.Config, ctx: _Ctx) -> None:
     wanted = _part(config, "inbound", "ring_group")
     if wanted not in (None, INVALID) and wanted not in (refs.groups or {wanted}):
         ctx.add("inbound.ring_group", f'unknown ring group "{wanted}"')
+    validate_rules.cross_check(config, refs, ctx)
 
 
 def _check_group_cycles(config: s.Config, ctx: _Ctx) -> None:
@@ -598,3 +607,11 @@ def _names(items: Any, attr: str) -> set[str] | None:
     if items is INVALID:
         return None
     return {getattr(item, attr) for _, item in _valid(items, attr)}
+
+
+# The version-2 sections' checks (rules.py) live in their own module.
+from firmware.config import validate_rules  # noqa: E402
+
+_FIELD_CHECKS.update(validate_rules.FIELD_CHECKS)
+_ITEM_CHECKS.update(validate_rules.ITEM_CHECKS)
+_OBJECT_CHECKS.update(validate_rules.OBJECT_CHECKS)

@@ -4,9 +4,12 @@ No I/O, no asyncio, no threads, no pjsua2: time comes in as an aware datetime, a
 randomness (later strategies) as a seeded `random.Random`. `calls` asks for a plan
 and runs it; the web page and `route explain` print `explain(...)`.
 
-- `plan_inbound(config, line, caller, at, outside_lines, *, rng, stats)` -> `Plan`
-  (inbound.py; ring-group strategies in strategies.py, VIP and returning callers in
-  preferred.py, the call core's statistics as `AgentStats`, stats.py)
+- `plan_inbound(config, line, caller, at, outside_lines, *, usage, region, rng, stats)`
+  -> `Plan` (inbound.py: blocking, caps, routes in order, else office hours; routes.py,
+  blocking.py, caps.py, callers.py, timerules.py, calendar.py; ring-group strategies in
+  strategies.py, VIP and returning callers in preferred.py, the call core's statistics
+  as `AgentStats`, stats.py)
+- `route_answer(...)` -> `RouteAnswer`: `route explain` as text or JSON (answer.py)
 - `network_forwarding(config, at)` -> `ForwardingState` (forwarding.py)
 - `classify_dialed(digits, config, final=False)` -> `Dialed` (numbers.py)
 - `office_hours`, `duty_at`, `next_change` (hours.py)
@@ -16,6 +19,8 @@ and runs it; the web page and `route explain` print `explain(...)`.
 See docs/routing.md.
 """
 
+from firmware.routing.answer import RouteAnswer, route_answer
+from firmware.routing.caps import LineUsage, Usage
 from firmware.routing.explain import explain
 from firmware.routing.forwarding import ForwardingState, network_forwarding
 from firmware.routing.hours import DutyPick, OfficeHours, duty_at, next_change, office_hours
@@ -41,9 +46,11 @@ from firmware.routing.plan import (
     Ring,
     RingGroup,
     RingStep,
+    RuleTrial,
     Step,
     Target,
     TargetKind,
+    Treatment,
     check_plan,
     next_ring,
     planned_rings,
@@ -65,6 +72,7 @@ __all__ = [
     "Hangup",
     "HangupCause",
     "LastAnswer",
+    "LineUsage",
     "OfficeHours",
     "Plan",
     "PlanError",
@@ -72,11 +80,15 @@ __all__ = [
     "Ring",
     "RingGroup",
     "RingStep",
+    "RouteAnswer",
+    "RuleTrial",
     "SplitCounts",
     "Step",
     "Target",
     "TargetKind",
+    "Treatment",
     "Turn",
+    "Usage",
     "check_plan",
     "classify_dialed",
     "duty_at",
@@ -88,4 +100,5 @@ __all__ = [
     "office_hours",
     "plan_inbound",
     "planned_rings",
+    "route_answer",
 ]

@@ -18,6 +18,7 @@ from firmware.routing.plan import (
     Plan,
     RingGroup,
     RingStep,
+    RuleTrial,
     Step,
     planned_rings,
 )
@@ -31,12 +32,24 @@ def explain(thing: object) -> str:
 
 @explain.register
 def _(plan: Plan) -> str:
-    lines = ["why:"]
+    if plan.blocked:
+        lines = ["route: none: the caller is BLOCKED (routes are not tried)"]
+    else:
+        lines = [f"route: {plan.route or '(none matched: default)'}"]
+    if plan.trials:
+        lines.append("rules tried:")
+        lines += [f"  {'+' if t.matched else '-'} {_trial_name(t)}: "
+                  f"{'matched' if t.matched else 'no'}: {t.reason}" for t in plan.trials]
+    lines.append("why:")
     lines += [f"  - {reason}" for reason in plan.reasons]
     lines.append(f"steps (start: {plan.start}):")
     for step in plan:
         lines += [f"  {line}" for line in _step(step)]
     return "\n".join(lines)
+
+
+def _trial_name(trial: RuleTrial) -> str:
+    return trial.kind if trial.name == trial.kind else f"{trial.kind} {trial.name}"
 
 
 def _step(step: Step) -> list[str]:
@@ -60,7 +73,8 @@ def _headline(step: Step) -> str:
         return (f"ring group {step.name}, {step.strategy.value}{together}, {step.ring_time_s} s "
                 f"each, {step.total_ring_time_s} s in all")
     if isinstance(step, Hangup):
-        return f"hang up ({step.cause.value}): {step.reason}"
+        how = "" if step.treatment.value == "reject" else f", {step.treatment.value}"
+        return f"hang up ({step.cause.value}{how}): {step.reason}"
     if isinstance(step, RingStep):
         return f"{step.kind.replace('_', ' ')}: {step.reason}, one after the other"
     return f"{step.kind}: {step.reason}"

@@ -1,12 +1,21 @@
-"""The plan for an inbound call on the company line (R1, R13, R14, D5).
+"""The plan for an inbound call on the company line (R1, R9, R10, R13, R14, D5, G6, G7).
 
-Open (by the weekly schedule, in the box's zone): the inbound ring group rings its
-members one after the other, each for the group's ring time, the whole group within
-its total ring time; if nobody answers (or all are busy), the forward chain; then
-hang up.
+In order:
 
-Closed: the duty person's number (by the roster at that instant), then the roster's
-default if that is someone else, then the forward chain; then hang up.
+1. Blocking (G6, blocking.py): a blocked caller gets a single `Hangup(blocked)` with
+   the configured treatment (busy, announcement, hang up).
+2. Caps (G7, caps.py): a reached monthly cap of the line refuses the call, or leaves
+   mobiles out; every cap reached is in `plan.cap_hits` for the owner's SMS.
+3. Routes (routes.py): tried in order, first match wins, by line, caller (number,
+   region, carrier, withheld) and time rule; the match leads to its destination: a
+   ring group, the duty person, the forward chain, a configured plan graph, or a
+   busy / announcement / hang-up.
+4. No route (or a route to "default"): office hours. Open: the inbound ring group
+   rings its members one after the other, each for the group's ring time, the whole
+   group within its total ring time; if nobody answers (or all are busy), the forward
+   chain; then hang up. Closed: the duty person's number (by the roster at that
+   instant), then the roster's default if that is someone else, then the forward
+   chain; then hang up.
 
 Outside lines: ringing a mobile or an outside number means dialling it on a second
 line and bridging it to the caller's line. With fewer than two outside lines the plan
@@ -15,15 +24,22 @@ skipped; after hours the box hangs up, because a single-line box relies on the
 network forwarding its calls to the duty person (`network_forwarding`), so a call
 that still reaches the box has nowhere to go.
 
-Every decision is noted in the plan's reasons (`explain` prints them).
+Every decision is noted in the plan's reasons, and every rule tried in `plan.trials`
+(`explain` prints them).
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import datetime
 
+from firmware.config.rules import Treatment as ConfigTreatment
 from firmware.config.schema import Config
+from firmware.region import Region
+from firmware.routing.blocking import check_blocking
+from firmware.routing.callers import caller_info
+from firmware.routing.caps import Usage, check_caps
 from firmware.routing.context import CallContext
 from firmware.routing.forwarding import network_forwarding
 from firmware.routing.hours import describe_time, duty_at, office_hours
@@ -37,31 +53,73 @@ from firmware.routing.plan import (
     Preferred,
     RingGroup,
     Target,
+    Treatment,
 )
 from firmware.routing.preferred import preferred
 from firmware.routing.stats import NO_STATS, AgentStats
 from firmware.routing.strategies import order_group
 from firmware.routing.targets import OUTSIDE_RING_TIME_S, resolve
 
+TREATMENTS = {ConfigTreatment.BUSY: Treatment.BUSY,
+              ConfigTreatment.ANNOUNCEMENT: Treatment.ANNOUNCEMENT,
+              ConfigTreatment.HANGUP: Treatment.HANGUP}
+
 
 def plan_inbound(config: Config, line: str, caller: str | None, at: datetime,
                  outside_lines: int, *, rng: random.Random | None = None,
-                 stats: AgentStats | None = None) -> Plan:
+                 stats: AgentStats | None = None, region: Region | None = None,
+                 usage: Usage | None = None) -> Plan:
     """The plan for a call from `caller` (None: withheld) arriving on `line` at `at`
     (aware), when the box has `outside_lines` usable outside lines, the caller's included.
     `rng` drives the random strategy; `stats` is the call core's snapshot of agents and
     groups (rotation, percentage counts, idle times, availability, returning callers).
 
+    `region`: the caller's region if already looked up (else routing does);
+    `usage`: this month's usage per line, for the caps (None: caps are not checked).
+
     >>> plan = plan_inbound(config, "gsm0", "+8613800000000", monday_10am, outside_lines=2)
     >>> [step.kind for step in plan]
     ['ring_group', 'forward_chain', 'hangup']
     """
-    ctx = CallContext(config, line, caller, at, outside_lines, rng, stats or NO_STATS)
+    ctx = CallContext(config, line, caller, at, outside_lines, rng, stats or NO_STATS,
+                      region=region, usage=usage)
     builder = PlanBuilder()
     lines = "1 outside line" if outside_lines == 1 else f"{outside_lines} outside lines"
     builder.note(f"call on {line} from {caller or 'a withheld number'} at "
                  f"{describe_time(ctx.local)}; {lines}")
-    hours = office_hours(config, at)
+    info = caller_info(config, caller, region)
+    if caller:
+        builder.note(f"caller: {info.describe()}")
+    verdict = check_blocking(config.blocking, info)
+    builder.trial("blocking", "blocking", verdict.blocked, verdict.reason)
+    if verdict.blocked:
+        builder.note(f"blocked: {verdict.reason}")
+        hangup = Hangup(id="blocked", cause=HangupCause.BLOCKED,
+                        treatment=TREATMENTS[config.blocking.treatment], reason=verdict.reason)
+        return replace(builder.finish(hangup), blocked=True)
+    caps = check_caps(ctx)
+    for why in caps.reasons:
+        builder.note(why)
+    for name, reached, why in caps.checked:
+        builder.trial("cap", name, reached, why)
+    extra = {"cap_hits": caps.hits, "avoid_lines": caps.avoid_lines}
+    if caps.reject is not None:
+        why = caps.reject.text + ("; the box has no voicemail yet: refused"
+                                  if caps.reject.action == "voicemail" else "")
+        hangup = Hangup(id="cap_reached", cause=HangupCause.CAP_REACHED,
+                        treatment=Treatment.BUSY, reason=why)
+        return replace(builder.finish(hangup), **extra)
+    if caps.no_mobiles:
+        ctx = replace(ctx, no_bridge=f"{caps.no_mobiles}: no calls to mobiles")
+    from firmware.routing.routes import follow_route  # routes builds on this module
+
+    plan = follow_route(ctx, builder, info)
+    return replace(plan, **extra)
+
+
+def default_plan(ctx: CallContext, builder: PlanBuilder) -> Plan:
+    """Office hours: the inbound ring group when open; duty when closed."""
+    hours = office_hours(ctx.config, ctx.at)
     builder.note(hours.reason)
     if hours.open:
         return _open(ctx, builder)
@@ -74,22 +132,30 @@ def _open(ctx: CallContext, builder: PlanBuilder) -> Plan:
     first = _preferred(ctx, builder)
     if first is not None:
         builder.add(first)
-    group = _inbound_group(ctx, builder)
-    if group is not None:
-        builder.add(group)
-    _forward_chain(ctx, builder)
-    return builder.finish(_last_hangup(builder))
+    name = ctx.config.inbound.ring_group
+    if name is None:
+        builder.note("no inbound ring group")
+    else:
+        group = ring_group_step(ctx, builder, name, "inbound ring group")
+        if group is not None:
+            builder.add(group)
+    forward_chain(ctx, builder)
+    return builder.finish(last_hangup(builder))
 
 
 def _closed(ctx: CallContext, builder: PlanBuilder) -> Plan:
-    duty = _duty(ctx, builder)
+    duty = duty_step(ctx, builder)
     if duty is not None:
         builder.add(duty)
-    _forward_chain(ctx, builder)
-    return builder.finish(_last_hangup(builder))
+    forward_chain(ctx, builder)
+    return builder.finish(last_hangup(builder))
 
 
 def _closed_single_line(ctx: CallContext, builder: PlanBuilder) -> Plan:
+    if ctx.no_bridge:  # lines enough, but a cap forbids calls to mobiles
+        why = f"closed, and {ctx.no_bridge}"
+        builder.note(why)
+        return builder.finish(Hangup(id="hangup", cause=HangupCause.CLOSED, reason=why))
     forwarding = network_forwarding(ctx.config, ctx.at)
     why = ("closed, and a single outside line cannot bridge the call to a mobile: "
            "after hours the network forwards this line's calls instead")
@@ -101,26 +167,28 @@ def _closed_single_line(ctx: CallContext, builder: PlanBuilder) -> Plan:
     return builder.finish(Hangup(id="hangup", cause=HangupCause.CLOSED, reason=why))
 
 
-def _inbound_group(ctx: CallContext, builder: PlanBuilder) -> RingGroup | None:
-    name = ctx.config.inbound.ring_group
-    group = None if name is None else ctx.config.ring_group(name)
+def ring_group_step(ctx: CallContext, builder: PlanBuilder, name: str, why: str,
+                    step_id: str | None = None, keep_empty: bool = False) -> RingGroup | None:
+    """A ring step for group `name` (None, noted, when it has nobody left to ring,
+    unless `keep_empty`: a plan graph keeps the step, which exits all_unavailable)."""
+    group = ctx.config.ring_group(name)
     if group is None:
-        builder.note("no inbound ring group" if name is None else f"no ring group {name!r}"
-                     " (inbound.ring_group)")
+        builder.note(f"no ring group {name!r}" + (" (inbound.ring_group)"
+                                                   if why == "inbound ring group" else ""))
         return None
     ordering = order_group(group, ctx)
     builder.note(f"ring group {group.name}: {ordering.reason}; {group.ring_time} s each, "
                  f"{group.total_ring_time} s in all")
     builder.turns.extend(ordering.turns)
-    targets = _ringable(ctx, builder, f"ring group {group.name}",
-                        [(p.agent, p.ring_time_s) for p in ordering.picks], group.ring_time)
+    targets = ringable(ctx, builder, f"ring group {group.name}",
+                       [(p.agent, p.ring_time_s) for p in ordering.picks], group.ring_time)
     if not targets:
         builder.note(f"ring group {group.name}: nobody left to ring")
-        return None
-    return RingGroup(id=f"ring_group:{group.name}", name=group.name, targets=targets,
-                     strategy=ordering.strategy, ring_time_s=group.ring_time,
-                     total_ring_time_s=group.total_ring_time,
-                     reason=f"inbound ring group {group.name}")
+        if not keep_empty:
+            return None
+    return RingGroup(id=step_id or f"ring_group:{group.name}", name=group.name,
+                     targets=targets, strategy=ordering.strategy, ring_time_s=group.ring_time,
+                     total_ring_time_s=group.total_ring_time, reason=f"{why} {group.name}")
 
 
 def _preferred(ctx: CallContext, builder: PlanBuilder) -> Preferred | None:
@@ -130,7 +198,7 @@ def _preferred(ctx: CallContext, builder: PlanBuilder) -> Preferred | None:
     prefs, reasons = preferred(ctx, group.ring_time if group else OUTSIDE_RING_TIME_S)
     for reason in reasons:
         builder.note(reason)
-    targets = _ringable(ctx, builder, "preferred",
+    targets = ringable(ctx, builder, "preferred",
                         [(p.agent, p.ring_time_s) for p in prefs], OUTSIDE_RING_TIME_S)
     if not targets:
         return None
@@ -138,7 +206,8 @@ def _preferred(ctx: CallContext, builder: PlanBuilder) -> Preferred | None:
     return Preferred(id="preferred", targets=targets, reason=f"for this caller first: {whys}")
 
 
-def _duty(ctx: CallContext, builder: PlanBuilder) -> Duty | None:
+def duty_step(ctx: CallContext, builder: PlanBuilder, step_id: str = "duty",
+              keep_empty: bool = False) -> Duty | None:
     pick = duty_at(ctx.config, ctx.at)
     builder.note(pick.reason)
     names = [pick.person.id] if pick.person is not None else []
@@ -146,37 +215,49 @@ def _duty(ctx: CallContext, builder: PlanBuilder) -> Duty | None:
     if default is not None and default not in names:
         names.append(default)
         builder.note(f"duty fallback: the roster default {default}")
-    targets = _ringable(ctx, builder, "duty", names, OUTSIDE_RING_TIME_S)
+    targets = ringable(ctx, builder, "duty", names, OUTSIDE_RING_TIME_S)
     if not targets:
         builder.note("duty: nobody to ring")
-        return None
-    return Duty(id="duty", targets=targets, reason="after hours: the duty person, then fallback")
+        if not keep_empty:
+            return None
+    return Duty(id=step_id, targets=targets, reason="the duty person, then fallback")
 
 
-def _forward_chain(ctx: CallContext, builder: PlanBuilder) -> None:
+def forward_chain_step(ctx: CallContext, builder: PlanBuilder, step_id: str = "forward_chain",
+                       keep_empty: bool = False) -> ForwardChain | None:
     chain = ctx.config.forward_chain
+    targets: tuple[Target, ...] = ()
     if not chain:
         builder.note("forward chain: none configured")
-        return
-    if not ctx.can_bridge:
-        builder.note("forward chain skipped: a single outside line cannot hold a second call")
-        return
-    targets = _ringable(ctx, builder, "forward chain", list(chain), OUTSIDE_RING_TIME_S)
-    for target in targets:
-        earlier = next((s for s in builder.rings if target.key in {t.key for t in s.targets}),
-                       None)
-        if earlier is not None:
-            builder.note(f"forward chain: {target.id} is also in step {earlier.id}; passed "
-                         "over if it already rang in this call")
-    if not targets:
-        builder.note("forward chain: nobody left to ring")
-        return
-    builder.add(ForwardChain(id="forward_chain", targets=targets,
-                             reason="busy/no-answer forwarding"))
+    elif not ctx.can_bridge:
+        builder.note(f"forward chain skipped: {_no_bridge_text(ctx)}")
+    else:
+        targets = ringable(ctx, builder, "forward chain", list(chain), OUTSIDE_RING_TIME_S)
+        for target in targets:
+            earlier = next((s for s in builder.rings
+                            if target.key in {t.key for t in s.targets}), None)
+            if earlier is not None:
+                builder.note(f"forward chain: {target.id} is also in step {earlier.id}; "
+                             "passed over if it already rang in this call")
+        if not targets:
+            builder.note("forward chain: nobody left to ring")
+    if not targets and not keep_empty:
+        return None
+    return ForwardChain(id=step_id, targets=targets, reason="busy/no-answer forwarding")
 
 
-def _ringable(ctx: CallContext, builder: PlanBuilder, where: str,
-              names: list[str] | list[tuple[str, int]], ring_time_s: int) -> tuple[Target, ...]:
+def forward_chain(ctx: CallContext, builder: PlanBuilder) -> None:
+    step = forward_chain_step(ctx, builder)
+    if step is not None:
+        builder.add(step)
+
+
+def _no_bridge_text(ctx: CallContext) -> str:
+    return ctx.no_bridge or "a single outside line cannot hold a second call"
+
+
+def ringable(ctx: CallContext, builder: PlanBuilder, where: str,
+             names: list[str] | list[tuple[str, int]], ring_time_s: int) -> tuple[Target, ...]:
     """Resolve `names` (or (name, own ring time) pairs) to targets; drop (and note)
     unknown ones, and outside ones when the box cannot bridge."""
     targets: list[Target] = []
@@ -188,14 +269,15 @@ def _ringable(ctx: CallContext, builder: PlanBuilder, where: str,
         elif target.key in {t.key for t in targets}:
             builder.note(f"{where}: {name} rings the same phone as an earlier target, skipped")
         elif target.outside and not ctx.can_bridge:
-            builder.note(f"{where}: {target.id} left out: a single outside line cannot "
-                         f"bridge a call to {target.number}")
+            because = ctx.no_bridge or (f"a single outside line cannot bridge a call to "
+                                        f"{target.number}")
+            builder.note(f"{where}: {target.id} left out: {because}")
         else:
             targets.append(target)
     return tuple(targets)
 
 
-def _last_hangup(builder: PlanBuilder) -> Hangup:
+def last_hangup(builder: PlanBuilder) -> Hangup:
     if builder.rings:
         return Hangup(id="hangup", cause=HangupCause.NOBODY_ANSWERED, reason="nobody answered")
     return Hangup(id="hangup", cause=HangupCause.NO_ROUTE, reason="nobody to ring")

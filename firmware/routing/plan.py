@@ -33,6 +33,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
+from firmware.config import graph
 from firmware.config.schema import Strategy
 from firmware.errors import SwitchboardError
 from firmware.routing.stats import Turn
@@ -61,6 +62,18 @@ class HangupCause(enum.StrEnum):
     NOBODY_ANSWERED = "nobody_answered"  # everyone was tried
     NO_ROUTE = "no_route"  # nobody to try (no group, nobody on duty, nothing left)
     CLOSED = "closed"  # closed, and this box cannot pass the call on itself
+    BLOCKED = "blocked"  # the caller is blocked (G6)
+    CAP_REACHED = "cap_reached"  # a monthly cap of the line is reached (G7)
+    ROUTE = "route"  # a route or plan step says so ("busy", "announcement", "hangup")
+
+
+class Treatment(enum.StrEnum):
+    """How a Hangup ends the call for the caller."""
+
+    REJECT = "reject"  # refuse the ringing call (the caller hears the network's tone)
+    BUSY = "busy"  # refuse it as busy
+    ANNOUNCEMENT = "announcement"  # answer, play an information tone, hang up
+    HANGUP = "hangup"  # answer and hang up at once
 
 
 @dataclass(frozen=True)
@@ -168,6 +181,7 @@ class Hangup(Step):
     """End the call: `cause` says why (the controller picks the tone or reject for it)."""
 
     cause: HangupCause
+    treatment: Treatment = Treatment.REJECT
 
     kind: ClassVar[str] = "hangup"
 
@@ -222,13 +236,56 @@ def planned_rings(step: RingStep, rung: Collection[str] = ()) -> tuple[Ring, ...
 
 
 @dataclass(frozen=True)
+class RuleTrial:
+    """One rule routing tried for a call: blocking, a cap, a route; matched or not, why."""
+
+    kind: str  # "blocking", "cap", "route"
+    name: str
+    matched: bool
+    reason: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "name": self.name, "matched": self.matched,
+                "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class CapHit:
+    """A monthly cap reached on `line` (G7): the owner is told once a month."""
+
+    line: str
+    counter: str  # inbound_calls, inbound_minutes, outbound_minutes
+    used: float
+    limit: int
+    action: str  # no_mobiles, voicemail, reject
+    notify: tuple[str, ...] = ()  # E.164 numbers to send the SMS to
+    month: str = ""  # "2026-11" in the box's zone: one notice per line, counter, month
+
+    @property
+    def text(self) -> str:
+        unit = "calls" if self.counter == "inbound_calls" else "minutes"
+        return (f"{self.line}: {self.counter.replace('_', ' ')} cap reached "
+                f"({self.used:g} of {self.limit} {unit} in {self.month}); {self.action}")
+
+
+@dataclass(frozen=True)
 class Plan:
-    """Steps by id, where to start, and why this plan was chosen (for logs and explain)."""
+    """Steps by id, where to start, and why this plan was chosen (for logs and explain).
+
+    `route`: the name of the route that matched ("" when none did: the default plan);
+    `blocked`: the caller is blocked (G6); `cap_hits`: caps reached (G7), for the
+    owner's SMS; `avoid_lines`: lines not to dial out on (their outbound cap is reached).
+    """
 
     start: str
     steps: Mapping[str, Step] = field(hash=False)
     reasons: tuple[str, ...] = ()
     turns: tuple[Turn, ...] = ()  # group state for the call core to keep (R3, R5)
+    route: str = ""
+    blocked: bool = False
+    cap_hits: tuple[CapHit, ...] = ()
+    avoid_lines: tuple[str, ...] = ()
+    trials: tuple[RuleTrial, ...] = ()
 
     def step(self, step_id: str) -> Step:
         try:
@@ -241,13 +298,29 @@ class Plan:
         return iter(self.steps.values())
 
 
-def check_plan(plan: Plan) -> None:
-    """Raise PlanError unless every path from `start` ends at DONE or a Hangup, loop-free."""
+def check_plan(plan: Plan, *, loops: bool = False) -> None:
+    """Raise PlanError unless every path from `start` ends at DONE or a Hangup.
+
+    `loops=False`: no path may loop (plans routing builds itself). `loops=True`
+    (plans the owner drew): a loop is allowed when it has a way out and its
+    all_unavailable exits do not loop, so the call always ends (config/graph.py).
+    """
     if plan.start not in plan.steps:
         raise PlanError(f"the plan starts at {plan.start!r}, which is not one of its steps")
     for step in plan:
         _check_exits(plan, step)
-    _check_no_loop(plan)
+    if not loops:
+        _check_no_loop(plan)
+        return
+    edges = {sid: [t for e, t in step.exits.items() if e is not Exit.ANSWERED]
+             for sid, step in plan.steps.items() if not isinstance(step, Hangup)}
+    stuck = graph.exitless_loop(edges)  # hang-ups and DONE are not nodes: they are ends
+    if stuck:
+        raise PlanError(f"the plan loops with no exit: {', '.join(stuck)}")
+    cycle = graph.find_cycle({sid: [t for e, t in plan.steps[sid].exits.items()
+                                    if e is Exit.ALL_UNAVAILABLE] for sid in edges})
+    if cycle:
+        raise PlanError(f"the plan loops on all_unavailable: {' -> '.join(cycle)}")
 
 
 def _check_exits(plan: Plan, step: Step) -> None:
@@ -284,9 +357,14 @@ class PlanBuilder:
         self._steps: list[Step] = []
         self.reasons: list[str] = []
         self.turns: list[Turn] = []
+        self.trials: list[RuleTrial] = []
 
     def note(self, reason: str) -> None:
         self.reasons.append(reason)
+
+    def trial(self, kind: str, name: str, matched: bool, reason: str) -> None:
+        """A rule was tried (it goes to `plan.trials`; `explain` prints them)."""
+        self.trials.append(RuleTrial(kind, name, matched, reason))
 
     def add(self, step: RingStep) -> None:
         self._steps.append(step)
@@ -304,8 +382,17 @@ class PlanBuilder:
             following = ids[i + 1] if i + 1 < len(chain) else DONE
             exits = {e: (DONE if e is Exit.ANSWERED else following) for e in step.EXITS}
             wired[step_id] = replace(step, id=step_id, exits=exits)
-        plan = Plan(ids[0], wired, tuple(self.reasons), tuple(self.turns))
+        plan = Plan(ids[0], wired, tuple(self.reasons), tuple(self.turns),
+                    trials=tuple(self.trials))
         check_plan(plan)
+        return plan
+
+    def finish_graph(self, start: str, steps: list[Step]) -> Plan:
+        """A plan whose steps are wired already (a plan graph from the config); loops
+        are allowed when the call still always ends (`check_plan(loops=True)`)."""
+        plan = Plan(start, {step.id: step for step in steps}, tuple(self.reasons),
+                    tuple(self.turns), trials=tuple(self.trials))
+        check_plan(plan, loops=True)
         return plan
 
 

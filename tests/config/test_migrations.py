@@ -79,3 +79,22 @@ def test_loading_applies_the_registered_migrations(monkeypatch: pytest.MonkeyPat
     assert config.settings.company_name == "青木"
     with pytest.raises(ConfigError, match="newer firmware"):
         check_config({"schema_version": 3})
+
+
+def test_a_version_1_file_loads_and_gains_the_routing_sections() -> None:
+    """The real migration: a v1 example keeps its plan and gets empty rules."""
+    from tests.config.helpers import example
+
+    v1 = example()
+    v1["schema_version"] = 1
+    v1["settings"].pop("holiday_calendar")
+    for section in ("time_rules", "routes", "plans", "blocking", "caps"):
+        v1.pop(section)
+    migrated = migrate(v1)
+    assert migrated["schema_version"] == schema.SCHEMA_VERSION == 2
+    assert migrated["settings"]["holiday_calendar"] == "CN"
+    assert (migrated["routes"], migrated["plans"], migrated["time_rules"], migrated["caps"],
+            migrated["blocking"]) == ([], [], [], [], {})
+    config = check_config(v1)
+    assert config.routes == () and config.blocking == schema.Config().blocking
+    assert config.ring_group("sales") is not None

@@ -98,7 +98,7 @@ def test_file_survives_reopen_and_is_readable(tmp_path: Path) -> None:
     ConfigStore(tmp_path).replace(example())
     text = (tmp_path / "config.json").read_text(encoding="utf-8")
     assert "张伟" in text
-    assert json.loads(text)["config"]["1"]["schema_version"] == 1
+    assert json.loads(text)["config"]["1"]["schema_version"] == 2  # written at the current version
     assert ConfigStore(tmp_path).load() == ConfigStore(tmp_path).check(example())
 
 

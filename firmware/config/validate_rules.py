@@ -1,0 +1,276 @@
+"""Checks of the version-2 sections (rules.py): time rules, routes, plans, blocking, caps.
+
+validate.py imports this module at its end; it adds its field, item and object
+checks to validate's tables and `cross_check` runs at the end of validate's pass 3.
+Numbers in rules are stored as E.164 (exact) or E.164 prefixes ("+86135*"), read
+in `settings.country` the way bound numbers are: "135*" and "0571*" become
+"+86135*" and "+86571*". Plans are checked as graphs (graph.py): an exit naming no
+step, a step nothing leads to, a loop with no way out, and a loop of "unavailable"
+exits (round forever once everyone has rung) are refused with the steps named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import phonenumbers
+
+from firmware.config import graph
+from firmware.config import rules as r
+from firmware.config import schema as s
+from firmware.config import validate as v
+from firmware.region import province_name
+
+PREFIX_RE = re.compile(r"\+?\d{1,15}\*")
+
+
+def _holiday_calendar(value: str, ctx: v._Ctx) -> str:
+    if value not in ("CN", "none"):
+        raise v._Bad(f'"{value}" is not a holiday calendar (CN or none)')
+    return value
+
+
+def number_or_prefix(value: str, country: str) -> str:
+    """An E.164 number, or an E.164 prefix ending in "*"; ValueError says why not."""
+    text = re.sub(r"[\s-]", "", value)
+    if not text.endswith("*"):
+        return v.phone_number(value, country)
+    if not PREFIX_RE.fullmatch(text):
+        raise ValueError(f'"{value}" is not a number prefix like "+86135*" or "0571*"')
+    if text.startswith("+"):
+        return text
+    code = phonenumbers.country_code_for_region(country)
+    trunk = phonenumbers.PhoneMetadata.metadata_for_region(country).national_prefix or ""
+    digits = text[len(trunk):] if trunk and text.startswith(trunk) else text
+    return f"+{code}{digits}"
+
+
+def _number_item(value: str, ctx: v._Ctx) -> str:
+    try:
+        return number_or_prefix(value, ctx.country)
+    except ValueError as exc:
+        raise v._Bad(str(exc)) from None
+
+
+def _province(value: str, ctx: v._Ctx) -> str:
+    full = province_name(value)
+    if full is None:
+        raise v._Bad(f'"{value}" is not a province of China (like "浙江省" or "浙江")')
+    return full
+
+
+def _area_code(value: str, ctx: v._Ctx) -> str:
+    if not re.fullmatch(r"0?\d{2,4}", value.strip()):
+        raise v._Bad(f'"{value}" is not an area code (2 to 4 digits, like "571" or "0571")')
+    return value.strip().removeprefix("0")
+
+
+def _date(value: str, ctx: v._Ctx) -> str:
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise v._Bad(f'"{value}" is not a date like "2026-10-01"') from None
+
+
+def _destination(value: str, ctx: v._Ctx) -> str:
+    if value in r.SIMPLE_DESTINATIONS or re.fullmatch(r"(ring_group|plan):.+", value):
+        return value
+    raise v._Bad(f'"{value}" is not a destination ({", ".join(r.SIMPLE_DESTINATIONS)}, '
+                 '"ring_group:NAME" or "plan:NAME")')
+
+
+def _step_action(value: str, ctx: v._Ctx) -> str:
+    if value in r.STEP_ACTIONS or value.startswith("ring_group:"):
+        return value
+    raise v._Bad(f'"{value}" is not a step ({", ".join(r.STEP_ACTIONS)} or "ring_group:NAME")')
+
+
+def _steps(steps: tuple, ctx: v._Ctx) -> tuple:
+    if not steps:
+        raise v._Bad("a plan needs at least one step")
+    return v._unique(lambda step: step.id, "step id")(steps, ctx)
+
+
+def _limits(limits: tuple, ctx: v._Ctx) -> tuple:
+    if not limits:
+        raise v._Bad("name at least one limit")
+    return v._unique(lambda limit: limit.counter, "counter")(limits, ctx)
+
+
+def _time_rule_name(value: str, ctx: v._Ctx) -> str:
+    value = v._matches(v.ID_RE, "a name (a letter, then letters, digits, _ . -)")(value, ctx)
+    if value == r.BUILTIN_TIME:
+        raise v._Bad(f'"{r.BUILTIN_TIME}" is the weekly schedule\'s own name')
+    return value
+
+
+def _no_overlap(ranges: tuple, ctx: v._Ctx) -> tuple:
+    """Ranges that start on one day must not overlap (a range past midnight counts
+    on to the next day's minutes)."""
+    spans = sorted((c.start, c.start + c.length, i) for i, c in enumerate(ranges)
+                   if c is not v.INVALID)
+    latest: tuple[int, int] | None = None  # (end, index) of the range reaching furthest
+    for start, end, i in spans:
+        if latest is not None and start < latest[0]:
+            ctx.flag(f"[{i}]", f'"{ranges[i]}" overlaps "{ranges[latest[1]]}"')
+        if latest is None or end > latest[0]:
+            latest = (end, i)
+    return ranges
+
+
+def _caller_match(match: r.CallerMatch, path: str, ctx: v._Ctx) -> None:
+    if match.withheld is True and not match.empty and (match.numbers or match.provinces or
+                                                       match.cities or match.area_codes or
+                                                       match.carriers):
+        ctx.add(path, "a withheld caller has no number, province, city, area code or carrier")
+
+
+def _plan(plan: r.PlanConfig, path: str, ctx: v._Ctx) -> None:
+    steps = [step for step in plan.steps if step is not v.INVALID]
+    ids = {step.id for step in steps}
+    for i, step in enumerate(plan.steps):
+        if step is v.INVALID or step.on is v.INVALID:
+            continue
+        named = {e: getattr(step.on, e) for e in ("busy", "no_answer", "unavailable")}
+        if _terminal(step) and any(named.values()):
+            ctx.add(f"{path}.steps[{i}].on", f"step {step.do} ends the call: it has no exits")
+        for exit, target in named.items():
+            if target is not None and target not in ids:
+                ctx.add(f"{path}.steps[{i}].on.{exit}", f'no step "{target}" in plan {plan.name}')
+    if len(steps) != len(plan.steps) or any(step.on is v.INVALID for step in steps):
+        return
+    edges = plan_edges(plan)
+    every = {step.id: ([t for _e, t in _exits(plan, step.id)] if not _terminal(step) else [])
+             for step in steps}
+    unreachable = [step.id for step in steps if step.id not in graph.reachable(steps[0].id,
+                                                                               every)]
+    if unreachable:
+        ctx.add(f"{path}.steps", f"no exit leads to step(s) {', '.join(unreachable)}: "
+                "they can never run")
+    stuck = graph.exitless_loop(edges)
+    if stuck:
+        ctx.add(f"{path}.steps", f"steps {', '.join(stuck)} loop with no exit: if nobody "
+                "answers the call goes round forever")
+        return
+    cycle = graph.find_cycle({n: [t for e, t in _exits(plan, n) if e == "unavailable"]
+                              for n in edges})
+    if cycle:
+        ctx.add(f"{path}.steps", f"the unavailable exits loop ({' -> '.join(cycle)}): once "
+                "everyone has rung the call would go round forever")
+
+
+def _terminal(step: r.PlanStep) -> bool:
+    return step.do in ("busy", "announcement", "hangup")
+
+
+END = "(end)"  # the implicit hang-up after a plan's last step
+
+
+def _exits(plan: r.PlanConfig, step_id: str) -> list[tuple[str, str]]:
+    """(exit, next step id or END) of a ringing step, with the fall-through filled in."""
+    index = next(i for i, step in enumerate(plan.steps) if step.id == step_id)
+    step = plan.steps[index]
+    following = plan.steps[index + 1].id if index + 1 < len(plan.steps) else END
+    return [(e, getattr(step.on, e) or following) for e in ("busy", "no_answer", "unavailable")]
+
+
+def plan_edges(plan: r.PlanConfig) -> dict[str, list[str]]:
+    """The graph of a plan's ringing steps: unanswered exits to the next step.
+    Terminal steps (busy, announcement, hangup) and END are ends, not nodes."""
+    terminal = {step.id for step in plan.steps if _terminal(step)}
+    return {step.id: [END if t in terminal else t for _e, t in _exits(plan, step.id)]
+            for step in plan.steps if not _terminal(step)}
+
+
+def _line_caps(caps: r.LineCaps, path: str, ctx: v._Ctx) -> None:
+    if not caps.notify:
+        return
+    if len(set(caps.notify)) != len(caps.notify):
+        ctx.add(f"{path}.notify", "a number is listed twice")
+
+
+def _notify_item(value: str, ctx: v._Ctx) -> str:
+    return value if v.ID_RE.fullmatch(value) else v._phone(value, ctx)
+
+
+FIELD_CHECKS: dict[tuple[type, str], Any] = {
+    (s.Settings, "holiday_calendar"): _holiday_calendar,
+    (r.TimeRule, "name"): _time_rule_name,
+    (r.TimeRule, "adjusted_workday_hours"): v._weekday,
+    (r.TimeRule, "dates"): v._unique(lambda d: d.date, "date"),
+    **{(r.WeekHours, day): _no_overlap for day in s.WEEKDAYS},
+    (r.DateHours, "date"): _date,
+    (r.DateHours, "hours"): _no_overlap,
+    (r.CallerMatch, "carriers"): v._unique(lambda c: c, "carrier"),
+    (r.Route, "name"): v._text(64),
+    (r.Route, "to"): _destination,
+    (r.PlanConfig, "name"): v._matches(v.ID_RE, "a name (a letter, then letters, digits, _ . -)"),
+    (r.PlanConfig, "steps"): _steps,
+    (r.PlanStep, "id"): v._matches(v.ID_RE, "a step id (a letter, then letters, digits, _ . -)"),
+    (r.PlanStep, "do"): _step_action,
+    (r.LineCaps, "limits"): _limits,
+    (r.CapLimit, "max"): v._within(1, 1_000_000),
+    (s.Config, "time_rules"): v._unique(lambda t: t.name, "time rule"),
+    (s.Config, "routes"): v._unique(lambda t: t.name, "route"),
+    (s.Config, "plans"): v._unique(lambda p: p.name, "plan"),
+    (s.Config, "caps"): v._unique(lambda c: c.line, "line"),
+}
+ITEM_CHECKS: dict[tuple[type, str], Any] = {
+    (r.CallerMatch, "numbers"): _number_item,
+    (r.CallerMatch, "provinces"): _province,
+    (r.CallerMatch, "cities"): v._text(32),
+    (r.CallerMatch, "area_codes"): _area_code,
+    (r.CallerMatch, "carriers"): v._text(32),
+    (r.Blocking, "blacklist"): _number_item,
+    (r.Blocking, "whitelist"): _number_item,
+    (r.Route, "lines"): v._text(32),
+    (r.LineCaps, "notify"): _notify_item,
+}
+OBJECT_CHECKS: dict[type, Any] = {
+    r.CallerMatch: _caller_match,
+    r.PlanConfig: _plan,
+    r.LineCaps: _line_caps,
+}
+
+
+# --- pass 3: references ---------------------------------------------------------------
+
+
+def cross_check(config: s.Config, refs: Any, ctx: v._Ctx) -> None:
+    """Lines, ring groups, time rules, plans and bound numbers that rules name must exist."""
+    lines = {g.name for _, g in v._valid(v._part(config, "lines", "gsm"), "name")} | \
+        {p.name for _, p in v._valid(v._part(config, "lines", "fxs"), "name")}
+    rule_names = {t.name for _, t in v._valid(config.time_rules, "name")} | {r.BUILTIN_TIME}
+    plans = {p.name for _, p in v._valid(config.plans, "name")}
+    for i, route in v._valid(config.routes, "to"):
+        path = f"routes[{i}]"
+        _destination_ref(route.to, f"{path}.to", refs, plans, ctx)
+        for j, line in v._valid(route.lines):
+            if line not in lines:
+                ctx.add(f"{path}.lines[{j}]", f'no line "{line}" (lines has: '
+                        f'{", ".join(sorted(lines)) or "none"})')
+        for key in ("when", "unless"):
+            name = getattr(route, key)
+            if name not in (None, v.INVALID) and name not in rule_names:
+                ctx.add(f"{path}.{key}", f'no time rule "{name}" (time_rules, or '
+                        f'"{r.BUILTIN_TIME}")')
+    for i, plan in v._valid(config.plans, "steps"):
+        for j, step in v._valid(plan.steps, "do"):
+            _destination_ref(step.do, f"plans[{i}].steps[{j}].do", refs, plans, ctx)
+    gsm = {g.name for _, g in v._valid(v._part(config, "lines", "gsm"), "name")}
+    for i, caps in v._valid(config.caps, "line"):
+        if caps.line not in gsm:
+            ctx.add(f"caps[{i}].line", f'no GSM line "{caps.line}"')
+        for j, who in v._valid(caps.notify if caps.notify is not v.INVALID else ()):
+            if v.ID_RE.fullmatch(who):
+                refs.bound(who, f"caps[{i}].notify[{j}]", ctx)
+
+
+def _destination_ref(value: str, path: str, refs: Any, plans: set[str], ctx: v._Ctx) -> None:
+    kind, _, name = value.partition(":")
+    if kind == "ring_group" and refs.groups is not None and name not in refs.groups:
+        ctx.add(path, f'unknown ring group "{name}"')
+    elif kind == "plan" and name not in plans:
+        ctx.add(path, f'unknown plan "{name}"')

@@ -1,0 +1,111 @@
+"""Cost control (G7): monthly caps per line, checked against this month's usage.
+
+The calls layer counts a month's usage from the call records (cdr/store.py, so the
+counters survive restarts; the month starts on the 1st at 00:00 in the box's zone)
+and passes it in as `Usage`; routing reads no storage. For a call arriving on line
+L:
+
+- a cap of L on inbound calls or inbound minutes that is reached applies its
+  action: `reject` (the caller hears busy), `voicemail` (the same until the box has
+  voicemail), `no_mobiles` (only desk phones ring: no mobile, no forward chain);
+- an outbound-minutes cap reached on a line means the box dials nothing out on it
+  (`Plan.avoid_lines`); when no other line is left to dial out on, the call rings no
+  mobiles; a `reject` or `voicemail` action on L's own outbound cap refuses the call.
+
+Every cap reached is in `Plan.cap_hits`: the calls layer tells the owner by SMS,
+once per line, counter and month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from firmware.config.rules import CapAction, Counter
+from firmware.routing.context import CallContext
+from firmware.routing.plan import CapHit
+from firmware.routing.targets import resolve
+
+
+@dataclass(frozen=True)
+class LineUsage:
+    """What one line used this month (from the call records)."""
+
+    inbound_calls: int = 0
+    inbound_minutes: float = 0.0
+    outbound_minutes: float = 0.0
+
+    def of(self, counter: Counter) -> float:
+        return getattr(self, counter.value)
+
+
+@dataclass(frozen=True)
+class Usage:
+    month: str  # "2026-11", the box's zone
+    lines: Mapping[str, LineUsage] = field(default_factory=dict, hash=False)
+
+    def line(self, name: str) -> LineUsage:
+        return self.lines.get(name, LineUsage())
+
+
+@dataclass(frozen=True)
+class CapVerdict:
+    hits: tuple[CapHit, ...] = ()
+    reject: CapHit | None = None  # the call is refused
+    no_mobiles: str = ""  # why outside targets are left out ("" : they are not)
+    avoid_lines: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    checked: tuple[tuple[str, bool, str], ...] = ()  # (cap, reached, why) for every limit
+
+
+def check_caps(ctx: CallContext) -> CapVerdict:
+    """The caps that apply to this call, by `ctx.usage` (None: not counted, none apply)."""
+    config = ctx.config
+    if not config.caps:
+        return CapVerdict()
+    if ctx.usage is None:
+        return CapVerdict(reasons=("caps: usage not known, not checked",))
+    hits: list[CapHit] = []
+    reasons: list[str] = []
+    checked: list[tuple[str, bool, str]] = []
+    reject, no_mobiles, avoid = None, "", []
+    for caps in config.caps:
+        used = ctx.usage.line(caps.line)
+        for limit in caps.limits:
+            value = used.of(limit.counter)
+            own = caps.line == ctx.line
+            if limit.counter is not Counter.OUTBOUND_MINUTES and not own:
+                continue
+            name = f"{caps.line} {limit.counter.value}"
+            if value < limit.max:
+                why = f"{value:g} of {limit.max}, not reached"
+                reasons.append(f"cap {name}: {why}")
+                checked.append((name, False, why))
+                continue
+            hit = CapHit(caps.line, limit.counter.value, round(value, 1), limit.max,
+                         limit.action.value, _notify(ctx, caps.notify), ctx.usage.month)
+            hits.append(hit)
+            reasons.append(f"cap {hit.text}")
+            checked.append((name, True, hit.text))
+            outbound = limit.counter is Counter.OUTBOUND_MINUTES
+            if outbound:
+                avoid.append(caps.line)
+            if own and limit.action is not CapAction.NO_MOBILES:
+                reject = reject or hit
+            elif own and not outbound:
+                no_mobiles = no_mobiles or f"{caps.line} {limit.counter.value} cap reached"
+    others = [g.name for g in config.lines.gsm if g.name != ctx.line]
+    if avoid and others and all(name in avoid for name in others) and not no_mobiles:
+        no_mobiles = "outbound minutes cap reached on " + ", ".join(
+            n for n in others if n in avoid)
+    return CapVerdict(tuple(hits), reject, no_mobiles, tuple(avoid), tuple(reasons),
+                      tuple(checked))
+
+
+def _notify(ctx: CallContext, who: tuple[str, ...]) -> tuple[str, ...]:
+    numbers = []
+    for name in who:
+        target, _why = resolve(ctx.config, name, 0)
+        if target is not None and target.number:
+            numbers.append(target.number)
+    return tuple(numbers)
