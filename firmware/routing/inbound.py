@@ -129,10 +129,10 @@ def default_plan(ctx: CallContext, builder: PlanBuilder) -> Plan:
 
 
 def _open(ctx: CallContext, builder: PlanBuilder) -> Plan:
-    first = _preferred(ctx, builder)
+    name = ctx.config.inbound.ring_group
+    first = preferred_step(ctx, builder, name)
     if first is not None:
         builder.add(first)
-    name = ctx.config.inbound.ring_group
     if name is None:
         builder.note("no inbound ring group")
     else:
@@ -191,10 +191,11 @@ def ring_group_step(ctx: CallContext, builder: PlanBuilder, name: str, why: str,
                      total_ring_time_s=group.total_ring_time, reason=f"{why} {group.name}")
 
 
-def _preferred(ctx: CallContext, builder: PlanBuilder) -> Preferred | None:
-    """R7, R8: the caller's own agent and a VIP's staff, before the group."""
-    name = ctx.config.inbound.ring_group
-    group = None if name is None else ctx.config.ring_group(name)
+def preferred_step(ctx: CallContext, builder: PlanBuilder, group_name: str | None,
+                   step_id: str = "preferred") -> Preferred | None:
+    """R7, R8: the caller's own agent and a VIP's staff, before ring group `group_name`
+    (whose ring time they ring for), whichever route leads to the group."""
+    group = None if group_name is None else ctx.config.ring_group(group_name)
     prefs, reasons = preferred(ctx, group.ring_time if group else OUTSIDE_RING_TIME_S)
     for reason in reasons:
         builder.note(reason)
@@ -203,7 +204,7 @@ def _preferred(ctx: CallContext, builder: PlanBuilder) -> Preferred | None:
     if not targets:
         return None
     whys = ", ".join(dict.fromkeys(p.why for p in prefs))
-    return Preferred(id="preferred", targets=targets, reason=f"for this caller first: {whys}")
+    return Preferred(id=step_id, targets=targets, reason=f"for this caller first: {whys}")
 
 
 def duty_step(ctx: CallContext, builder: PlanBuilder, step_id: str = "duty",

@@ -27,6 +27,7 @@ from firmware.routing.inbound import (
     forward_chain,
     forward_chain_step,
     last_hangup,
+    preferred_step,
     ring_group_step,
 )
 from firmware.routing.plan import (
@@ -99,6 +100,10 @@ def destination(ctx: CallContext, builder: PlanBuilder, to: str) -> Plan:
             builder.note(f"no plan {name!r}")
             return builder.finish(last_hangup(builder))
         return graph_plan(ctx, builder, plan)
+    if kind == "ring_group":
+        first = preferred_step(ctx, builder, name)
+        if first is not None:
+            builder.add(first)
     step = {"ring_group": lambda: ring_group_step(ctx, builder, name, "route to ring group"),
             "duty": lambda: duty_step(ctx, builder),
             "forward_chain": lambda: None}[kind]()
@@ -122,7 +127,27 @@ def graph_plan(ctx: CallContext, builder: PlanBuilder, config_plan: PlanConfig) 
         hangup = Hangup(id=end, cause=HangupCause.NOBODY_ANSWERED,
                         reason=f"plan {config_plan.name} ran out of steps: nobody answered")
         steps.append(hangup)
-    return builder.finish_graph(config_plan.steps[0].id, steps)
+    start = config_plan.steps[0].id
+    first = _preferred_before(ctx, builder, config_plan, start, ids | {end})
+    if first is not None:
+        steps.insert(0, first)
+        start = first.id
+    return builder.finish_graph(start, steps)
+
+
+def _preferred_before(ctx: CallContext, builder: PlanBuilder, config_plan: PlanConfig,
+                      start: str, taken: set[str]) -> RingStep | None:
+    """A plan that starts by ringing a group rings the caller's preferred agents first
+    (designated, returning caller, VIP staff), then goes on at its own first step."""
+    kind, _, name = config_plan.steps[0].do.partition(":")
+    if kind != "ring_group":
+        return None
+    step_id = next(i for i in ("preferred", "preferred#2", "(preferred)") if i not in taken)
+    first = preferred_step(ctx, builder, name, step_id)
+    if first is None:
+        return None
+    return replace(first, exits={Exit.ANSWERED: DONE, Exit.BUSY: start,
+                                 Exit.NO_ANSWER: start, Exit.ALL_UNAVAILABLE: start})
 
 
 def _graph_step(ctx: CallContext, builder: PlanBuilder, spec: PlanStep, following: str) -> Step:

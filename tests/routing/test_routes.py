@@ -286,3 +286,21 @@ def test_route_answer_json() -> None:
     blocked = route_answer(cfg, "gsm0", "+8616512345678", sh(3, 9, 0), 2).to_json()
     assert blocked["blocked"] is True and blocked["targets"] == []
     assert blocked["route"] is None
+
+
+@pytest.mark.parametrize("to", ["ring_group:sales", "plan:p"])
+def test_a_vip_on_a_route_to_a_group_still_rings_their_staff_first(to: str) -> None:
+    cfg = no_rules(
+        vip={"numbers": [BEIJING_MOBILE], "targets": ["803"], "ring_time": 15},
+        plans=[{"name": "p", "steps": [{"id": "desk", "do": "ring_group:sales"},
+                                       {"id": "chain", "do": "forward_chain"}]}],
+        routes=[{"name": "all", "to": to}])
+    plan = plan_inbound(cfg, "gsm0", BEIJING_MOBILE, MONDAY_10, 2)
+    check_plan(plan, loops=True)
+    first = plan.step(plan.start)
+    assert first.kind == "preferred" and [t.id for t in first.targets] == ["803"]
+    assert first.exits["answered"] == "done"
+    after = plan.step(first.exits["no_answer"])
+    assert after.kind == "ring_group" and first.exits["busy"] == after.id
+    others = plan_inbound(cfg, "gsm0", HANGZHOU_MOBILE, MONDAY_10, 2)
+    assert others.step(others.start).kind == "ring_group"  # not a VIP: the group first
