@@ -5,7 +5,9 @@ starts an inbound call that follows the routing plan (calls/inbound.py); a desk
 phone lifted while idle starts a desk call (calls/desk.py). Each call is one
 asyncio task; whatever way it ends, its legs are released and its record
 finished. Lines and ports have one owner at a time (`owners`): a desk phone
-that is ringing, talking or off hook is busy to everyone else.
+that is ringing, talking or off hook is busy to everyone else, with one exception
+(R7): a VIP's call takes a desk phone that is only ringing for a non-VIP inbound
+call; that call's ring there ends as "preempted" and the call goes on with its plan.
 
 Wiring (firmware/box.py): `CallController(bus, media, gsm, fxs, config, cdr,
 clock, agents=AgentBook(<data>/routing-state.json))`; `start()` rebuilds the agent
@@ -147,12 +149,25 @@ class CallController:
     def extension_of(self, port: str) -> Extension | None:
         return next((e for e in self.config().extensions if e.port == port), None)
 
-    def fxs_leg_for(self, port: str, extension: str | None) -> FxsLeg | None:
-        """A leg to ring the phone on `port`, or None when it is busy or out of order."""
+    def fxs_leg_for(self, port: str, extension: str | None, *, vip: bool = False,
+                    yields: bool = False) -> FxsLeg | None:
+        """A leg to ring the phone on `port`, or None when it is busy or out of order.
+
+        `vip`: the leg rings for a VIP's call, which takes a phone that is only ringing
+        for a call that `yields` (a non-VIP inbound call; R7). Nothing takes a phone
+        in a conversation or off hook, a VIP's ring or a desk (internal) call's ring.
+        """
         fxs = self.fxs.get(port)
-        if fxs is None or port in self.owners or fxs.state != "idle":
+        if fxs is None:
             return None
-        leg = FxsLeg(fxs, extension)
+        owner = self.owners.get(port)
+        if vip and isinstance(owner, FxsLeg) and _takeable(owner, fxs):
+            log.info("%s: taken by a VIP call from %s", port, owner)
+            owner.preempt()
+            self._free(owner)
+        if port in self.owners or fxs.state != "idle":
+            return None
+        leg = FxsLeg(fxs, extension, yields=yields)
         self._own(leg)
         return leg
 
@@ -279,6 +294,12 @@ class CallController:
             if a.name in info["legs"] or b.name in info["legs"]:
                 info["state"] = "talking"
                 info["legs"] = [a.name, b.name]
+
+
+def _takeable(owner: FxsLeg, fxs: Any) -> bool:
+    """Only ringing, for a call that yields to a VIP: not answered, not off hook."""
+    return (owner.yields and not owner.offhook and not owner.answered
+            and not owner.outcome.done() and fxs.state == "ringing")
 
 
 class _Placeholder(Leg):

@@ -11,6 +11,11 @@ until then the caller hears the network's ringback and pays nothing. Then the
 two are bridged until one hangs up. A caller who gives up stops the ringing at
 once. Every target tried becomes a leg row in the call record.
 
+A VIP's call (R7, `Plan.vip`) jumps ahead of the others: a desk phone that is only
+ringing for a non-VIP call rings for the VIP instead (the controller's
+`fxs_leg_for`); the other call's ring there ends "preempted", cause "taken by a VIP
+call", and that call goes on to its next target as after a no answer.
+
 A ring-all group (R4) rings its targets together; the first to answer takes the
 call and the others stop at once. The plan comes with the call core's agent
 statistics (calls/agents.py) and a random source; the group state it leaves
@@ -29,7 +34,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from firmware.calls.legs import GsmLeg, Leg
@@ -57,8 +61,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("switchboard.calls")
 
 ABANDONED = "abandoned"  # not a plan exit: the caller hung up, the plan stops
+PREEMPTED = "preempted"  # a VIP's call took the desk phone (R7): on as after a no answer
 _RESULT = {HangupCause.NOBODY_ANSWERED: "missed", HangupCause.NO_ROUTE: "missed",
            HangupCause.CLOSED: "missed", HangupCause.BLOCKED: "blocked"}
+_CAUSE = {PREEMPTED: "taken by a VIP call"}
 ANNOUNCEMENT_S = 4.0  # how long the information tone plays before the box hangs up
 
 
@@ -93,7 +99,7 @@ async def _follow(core: CallController, caller: GsmLeg, record: CallLog, plan: P
             return
         assert isinstance(step, RingStep), step
         ring = _ring_all if isinstance(step, RingGroup) and step.together else _ring_step
-        exit, answered, agent = await ring(core, step, caller, record, rung, plan.avoid_lines)
+        exit, answered, agent = await ring(core, step, caller, record, rung, plan)
         if exit == ABANDONED:
             log.info("%s: the caller hung up while %s rang", caller.name, step.id)
             await record.finish("abandoned", cause="caller hung up")
@@ -130,7 +136,7 @@ async def _hang_up(core: CallController, caller: GsmLeg, record: CallLog, step: 
 
 
 async def _ring_step(core: CallController, step: RingStep, caller: GsmLeg, record: CallLog,
-                     rung: set[str], avoid: Collection[str] = ()) -> tuple[str, Leg | None, str]:
+                     rung: set[str], plan: Plan) -> tuple[str, Leg | None, str]:
     """Ring the step's targets in turn; the exit, the leg that answered and its agent."""
     loop = asyncio.get_running_loop()
     t0 = loop.time()
@@ -142,7 +148,7 @@ async def _ring_step(core: CallController, step: RingStep, caller: GsmLeg, recor
         position = ring.position + 1
         rung.add(ring.target.key)
         outcome, leg = await _ring_target(core, ring.target, ring.ring_s, caller, record,
-                                          getattr(step, "name", ""), avoid)
+                                          getattr(step, "name", ""), plan)
         if outcome == "answered":
             return Exit.ANSWERED, leg, ring.target.id
         if outcome == ABANDONED:
@@ -154,7 +160,7 @@ async def _ring_step(core: CallController, step: RingStep, caller: GsmLeg, recor
 
 
 async def _ring_all(core: CallController, step: RingGroup, caller: GsmLeg, record: CallLog,
-                    rung: set[str], avoid: Collection[str] = ()) -> tuple[str, Leg | None, str]:
+                    rung: set[str], plan: Plan) -> tuple[str, Leg | None, str]:
     """R4: ring every target at once, each for its ring time within the group's total;
     the first to answer takes the call and the others stop ringing at once. Every
     target is a leg row in the record (the others "cancelled", cause "answered
@@ -166,7 +172,7 @@ async def _ring_all(core: CallController, step: RingGroup, caller: GsmLeg, recor
     outcomes: list[str] = []
     for target in (t for t in step.targets if t.key not in rung):
         rung.add(target.key)
-        leg, refused = await _start(core, target, caller, avoid)
+        leg, refused = await _start(core, target, caller, plan)
         if leg is None:
             _refused(record, target, refused, step.name, caller)
             outcomes.append(refused)
@@ -215,7 +221,8 @@ async def _ring_all(core: CallController, step: RingGroup, caller: GsmLeg, recor
 
 async def _stop(core: CallController, record: CallLog, leg: Leg, target: Target, outcome: str,
                 group: str, caller: GsmLeg, cause: str = "") -> None:
-    await core.release(leg, "cancelled")
+    cause = cause or _CAUSE.get(outcome, "")
+    await core.release(leg, "cancelled")  # a preempted phone is left ringing for the VIP
     record.tried(_who(target), str(target.kind), leg.name, outcome, t0=leg.t_start, leg=leg,
                  cause=cause, agent=target.name, group=group)
     log.info("%s: %s: %s", caller.name, target, (cause or outcome).replace("_", " "))
@@ -239,9 +246,8 @@ def _exit_of(outcomes: list[str]) -> Exit:
 
 
 async def _ring_target(core: CallController, target: Target, ring_s: float, caller: GsmLeg,
-                       record: CallLog, group: str, avoid: Collection[str] = ()
-                       ) -> tuple[str, Leg | None]:
-    leg, refused = await _start(core, target, caller, avoid)
+                       record: CallLog, group: str, plan: Plan) -> tuple[str, Leg | None]:
+    leg, refused = await _start(core, target, caller, plan)
     if leg is None:
         _refused(record, target, refused, group, caller)
         return refused, None
@@ -258,16 +264,18 @@ async def _ring_target(core: CallController, target: Target, ring_s: float, call
     return "answered", leg
 
 
-async def _start(core: CallController, target: Target, caller: GsmLeg,
-                 avoid: Collection[str] = ()) -> tuple[Leg | None, str]:
-    """Ring a desk phone or dial a number; (None, why) when it cannot be tried."""
+async def _start(core: CallController, target: Target, caller: GsmLeg, plan: Plan
+                 ) -> tuple[Leg | None, str]:
+    """Ring a desk phone or dial a number; (None, why) when it cannot be tried. A VIP's
+    call takes a desk phone that is only ringing for a non-VIP call (R7); a mobile or
+    number already dialled for another call is never taken over."""
     if target.kind is TargetKind.EXTENSION:
-        leg = core.fxs_leg_for(target.port or "", target.id)
+        leg = core.fxs_leg_for(target.port or "", target.id, vip=plan.vip, yields=not plan.vip)
         if leg is None:
             return None, core.fxs_refusal(target.port or "")
         leg.ring(caller.number, None, withheld=caller.withheld)
         return leg, ""
-    line = core.free_gsm_line(exclude=caller.name, avoid=avoid)
+    line = core.free_gsm_line(exclude=caller.name, avoid=plan.avoid_lines)
     if line is None or not target.number:
         return None, "unavailable"
     try:

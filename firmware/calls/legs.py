@@ -6,7 +6,7 @@ places to a mobile or landline); `FxsLeg` wraps a desk phone on an FXS port.
 Both give the same surface:
 
   outcome   a future: "answered", or why not (busy, no_answer, rejected,
-            unreachable, failed, cancelled, abandoned)
+            unreachable, failed, cancelled, abandoned, preempted)
   ended     a future: the cause once the party is gone (normal, abandoned, ...)
   audio     the leg's PCM port (board.base.AudioPort) once it is connected
   release() end the leg from the box's side (GSM: AT+CHUP; a desk phone off
@@ -30,7 +30,7 @@ from firmware.lines.gsm_calls import CallStateError, GsmCall
 log = logging.getLogger("switchboard.calls")
 
 NOT_ANSWERED = ("busy", "no_answer", "rejected", "unreachable", "failed", "cancelled",
-                "abandoned")
+                "abandoned", "preempted")
 
 
 def _settle(future: asyncio.Future, value: str) -> None:
@@ -132,10 +132,13 @@ class FxsLeg(Leg):
 
     kind = "fxs"
 
-    def __init__(self, fxs: Any, extension: str | None, offhook: bool = False):
+    def __init__(self, fxs: Any, extension: str | None, offhook: bool = False, *,
+                 yields: bool = False):
         super().__init__(fxs.name, extension)
         self.fxs = fxs
         self.offhook = offhook
+        self.yields = yields  # rung for a non-VIP inbound call: a VIP's call may take it
+        self.preempted = False
         self.on_release_tone: Any = None  # set by the controller: play busy tone to this leg
         if offhook:
             self._answered()
@@ -147,6 +150,13 @@ class FxsLeg(Leg):
         except Exception as exc:  # LineInUse, LineOutOfService: lifted or down just now
             log.info("%s: cannot ring: %s", self.name, exc)
             self._gone("busy")
+
+    def preempt(self) -> None:
+        """A VIP's call takes the phone (R7): the ring stops, the outcome is "preempted".
+        The port is no longer this leg's: a later `release` leaves the phone alone."""
+        self.fxs.stop_ring()
+        self.preempted = True
+        self._gone("preempted")
 
     def on_offhook(self) -> None:
         self.offhook = True
@@ -163,6 +173,8 @@ class FxsLeg(Leg):
 
     async def release(self, cause: str = "normal") -> None:
         """Stop ringing; a handset still off hook gets busy tone until it goes down."""
+        if self.preempted:
+            return  # the phone rings for the VIP's call now
         self.fxs.stop_ring()
         if not self.offhook:
             self._gone(cause)

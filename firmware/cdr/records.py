@@ -22,7 +22,7 @@ from firmware.errors import SwitchboardError
 
 DIRECTIONS = ("in", "out", "internal")
 TARGET_KINDS = ("extension", "mobile", "number")
-OUTCOMES = ("answered", "busy", "no_answer", "failed", "rejected", "cancelled")
+OUTCOMES = ("answered", "busy", "no_answer", "failed", "rejected", "cancelled", "preempted")
 # Final results a controller may give; the store itself uses the last two.
 RESULTS = ("answered", "missed", "abandoned", "busy", "failed", "blocked", "forwarded",
            "voicemail")

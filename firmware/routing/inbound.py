@@ -55,7 +55,7 @@ from firmware.routing.plan import (
     Target,
     Treatment,
 )
-from firmware.routing.preferred import preferred
+from firmware.routing.preferred import is_vip, preferred
 from firmware.routing.stats import NO_STATS, AgentStats
 from firmware.routing.strategies import order_group
 from firmware.routing.targets import OUTSIDE_RING_TIME_S, resolve
@@ -102,7 +102,7 @@ def plan_inbound(config: Config, line: str, caller: str | None, at: datetime,
         builder.note(why)
     for name, reached, why in caps.checked:
         builder.trial("cap", name, reached, why)
-    extra = {"cap_hits": caps.hits, "avoid_lines": caps.avoid_lines}
+    extra = {"cap_hits": caps.hits, "avoid_lines": caps.avoid_lines, "vip": is_vip(ctx)}
     if caps.reject is not None:
         why = caps.reject.text + ("; the box has no voicemail yet: refused"
                                   if caps.reject.action == "voicemail" else "")

@@ -274,7 +274,9 @@ class Plan:
 
     `route`: the name of the route that matched ("" when none did: the default plan);
     `blocked`: the caller is blocked (G6); `cap_hits`: caps reached (G7), for the
-    owner's SMS; `avoid_lines`: lines not to dial out on (their outbound cap is reached).
+    owner's SMS; `avoid_lines`: lines not to dial out on (their outbound cap is reached);
+    `vip`: the caller is a VIP (R7): the call core lets this call's ring take a desk
+    phone that is only ringing for another, non-VIP call.
     """
 
     start: str
@@ -286,6 +288,7 @@ class Plan:
     cap_hits: tuple[CapHit, ...] = ()
     avoid_lines: tuple[str, ...] = ()
     trials: tuple[RuleTrial, ...] = ()
+    vip: bool = False
 
     def step(self, step_id: str) -> Step:
         try:

@@ -304,3 +304,4 @@ def test_a_vip_on_a_route_to_a_group_still_rings_their_staff_first(to: str) -> N
     assert after.kind == "ring_group" and first.exits["busy"] == after.id
     others = plan_inbound(cfg, "gsm0", HANGZHOU_MOBILE, MONDAY_10, 2)
     assert others.step(others.start).kind == "ring_group"  # not a VIP: the group first
+    assert plan.vip and not others.vip

@@ -213,6 +213,8 @@ def test_vip_rings_dedicated_staff_first_by_number_or_prefix() -> None:
     assert rung(plan(config, caller="+8613912345670"), "preferred") == ["804", "david"]
     assert plan(config, caller="+8613711111111").start == "ring_group:sales"
     assert plan(config, caller=None).start == "ring_group:sales"
+    assert p.vip and plan(config, caller="+8613912345670").vip  # the call core's flag
+    assert not plan(config, caller="+8613711111111").vip and not plan(config, caller=None).vip
 
 
 def test_designated_then_returning_then_vip_each_once() -> None:
