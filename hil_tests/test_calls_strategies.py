@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from hil_tests.boxrig import start_box, wait_gsm_state
-from hil_tests.calls_rig import CALLER, SIM, box_with, heard_tone, office, records
+from hil_tests.calls_rig import CALLER, SIM, box_with, heard_tone, office, records, wait_record
 from hil_tests.pstn.testing import wait_for
 
 OTHER = "+8613677777777"
@@ -93,6 +93,42 @@ def test_vip_caller_rings_the_dedicated_desk_first(tmp_path, boxes):
     assert vip["answered_by"] == "803" and vip["route"].startswith("preferred")
     other = _call(box, OTHER)
     assert other["answered_by"] == "801" and [leg["target"] for leg in other["legs"]] == ["801"]
+    assert box.stop() == 0
+
+
+def _cid_number(e: dict) -> str:
+    return "+86" + e["number"] if e.get("number", "").startswith("1") else e.get("number", "")
+
+
+def test_vip_takes_a_desk_ringing_for_another_caller_who_goes_on_to_the_next(tmp_path, boxes):
+    config = office(lines=2, members=("801", "802"), ring_time=30)
+    config["vip"] = {"numbers": [VIP], "targets": ["801"], "ring_time": 10}
+    box = box_with(tmp_path, config, board="sim-2gsm")
+    boxes.append(box)
+    emu = box.emulator
+    emu.phone_auto_answer("fxs1", 0.3)  # 802 answers whoever comes to it
+    mark = emu.mark()
+    first = emu.place_call(OTHER, SIM[0])
+    emu.wait_event(kind="phone_caller_id", since=mark, port="fxs0", timeout=10,
+                   predicate=lambda e: _cid_number(e) == OTHER)
+    mark = emu.mark()
+    vip = emu.place_call(VIP, SIM[1])
+    emu.wait_event(kind="phone_caller_id", since=mark, port="fxs0", timeout=10,
+                   predicate=lambda e: _cid_number(e) == VIP)  # 801 rings for the VIP now
+    emu.phone_auto_answer("fxs0", 0.0)
+    for call in (first, vip):
+        wait_for(lambda c=call: emu.call(c["id"])["state"] == "active", 10,
+                 what="both callers connected")
+    assert {p["port"]: p["hook"] for p in emu.phones()}["fxs1"] == "off"  # 802: the first
+    for port in ("fxs0", "fxs1"):
+        emu.phone_hook(port, "on")
+    got_vip = wait_record(box, caller=VIP)
+    got_first = wait_record(box, caller=OTHER)
+    assert got_vip["answered_by"] == "801" and got_vip["result"] == "answered"
+    assert [(leg["target"], leg["outcome"]) for leg in got_vip["legs"]] == [("801", "answered")]
+    assert got_first["answered_by"] == "802" and got_first["result"] == "answered"
+    assert [(leg["target"], leg["outcome"], leg["cause"]) for leg in got_first["legs"]] == \
+        [("801", "preempted", "taken by a VIP call"), ("802", "answered", "")]
     assert box.stop() == 0
 
 
