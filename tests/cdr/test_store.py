@@ -122,6 +122,13 @@ def test_legs_may_be_written_after_the_call_ended(store: CdrStore) -> None:
     assert [x.outcome for x in store.call(call_id).legs] == ["cancelled"]
 
 
+def test_a_leg_taken_by_a_vip_call_is_kept_as_preempted_with_its_cause(store: CdrStore) -> None:
+    call_id = store.begin_call(start())
+    store.add_leg(call_id, leg("801", outcome="preempted", cause="taken by a VIP call"))
+    got = store.call(call_id).legs
+    assert [(x.outcome, x.cause) for x in got] == [("preempted", "taken by a VIP call")]
+
+
 def test_unknown_calls_are_refused(store: CdrStore) -> None:
     for write in (lambda: store.add_leg("nope", leg()), lambda: store.set_route("nope", "x"),
                   lambda: store.end_call("nope", end(T0)), lambda: store.call("nope")):
