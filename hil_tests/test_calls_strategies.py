@@ -97,10 +97,14 @@ def test_vip_caller_rings_the_dedicated_desk_first(tmp_path, boxes):
 
 
 def _cid_number(e: dict) -> str:
-    return "+86" + e["number"] if e.get("number", "").startswith("1") else e.get("number", "")
+    """The E.164 number of a phone_caller_id event (the box may send it national)."""
+    number = e.get("number") or ""
+    return "+86" + number if number.startswith("1") else number
 
 
 def test_vip_takes_a_desk_ringing_for_another_caller_who_goes_on_to_the_next(tmp_path, boxes):
+    """R7 with no queue yet: 801 rings for OTHER; a VIP's call takes 801 (caller ID of the
+    VIP) and is answered there; OTHER's call goes on to 802, its 801 leg "preempted"."""
     config = office(lines=2, members=("801", "802"), ring_time=30)
     config["vip"] = {"numbers": [VIP], "targets": ["801"], "ring_time": 10}
     box = box_with(tmp_path, config, board="sim-2gsm")
