@@ -296,6 +296,18 @@ class CdrStore:
 
     # --- reading ---------------------------------------------------------------
 
+    @property
+    def is_empty(self) -> bool:
+        """A reader opened before the writer committed the schema: nothing to read yet."""
+        return self._empty
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open database, for the report queries (firmware/cdr/reports.py)."""
+        if self._db is None:
+            raise RecordError(f"{self.path} is closed")
+        return self._db
+
     def call(self, call_id: str) -> CallRecord:
         """One call with its legs; UnknownCall if there is none with this id."""
         row = None if self._empty else self._db.execute(

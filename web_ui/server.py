@@ -1,0 +1,85 @@
+"""The web page's HTTP server: waitress in its own thread, never wsgiref.
+
+waitress reads and buffers each request in its I/O loop before a worker thread
+runs the application, so a client that sends slowly (or not at all) holds no
+worker; idle connections are dropped after `channel_timeout`. Workers reach the
+box only through `firmware.service`, which hands loop work to the event loop
+with `run_coroutine_threadsafe`: the event loop never waits for the web server.
+
+`WebServer(app, "127.0.0.1:8080").start()` listens and serves in a daemon thread;
+`stop()` closes the listener and every connection and joins the thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from waitress.server import create_server
+
+log = logging.getLogger("switchboard.web")
+
+THREADS = 8
+CHANNEL_TIMEOUT_S = 30  # an idle or stalled connection is closed after this
+CONNECTION_LIMIT = 200
+
+
+class WebError(Exception):
+    """The web server could not start (a bad address, the port is taken)."""
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    """"HOST:PORT" ("[::1]:8080" for IPv6); WebError says what is wrong."""
+    host, sep, port = text.strip().rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise WebError(f"--web {text!r}: expected HOST:PORT, like 127.0.0.1:8080")
+    return host, int(port)
+
+
+class WebServer:
+    def __init__(self, app: Any, listen: str, *, threads: int = THREADS,
+                 channel_timeout: int = CHANNEL_TIMEOUT_S):
+        self.host, self.port = parse_listen(listen)
+        self._app, self._threads, self._timeout = app, threads, channel_timeout
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> None:
+        try:
+            self._server = create_server(
+                self._app, host=self.host, port=self.port, threads=self._threads,
+                channel_timeout=self._timeout, connection_limit=CONNECTION_LIMIT,
+                cleanup_interval=5, ident="switchboard", clear_untrusted_proxy_headers=True,
+                expose_tracebacks=False)
+        except OSError as exc:
+            raise WebError(f"the web page cannot listen on {self.host}:{self.port}: "
+                           f"{exc.strerror or exc}") from exc
+        self.port = self._server.effective_port
+        self._thread = threading.Thread(target=self._server.run, name="web", daemon=True)
+        self._thread.start()
+        log.info("owner's web page listening on %s", self.url)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.trigger.pull_trigger(lambda: _close_all(server))
+        if self._thread is not None:
+            self._thread.join(timeout)
+        server.task_dispatcher.shutdown(timeout=timeout)
+        log.info("owner's web page stopped")
+
+
+def _close_all(server: Any) -> None:
+    """On waitress's loop thread: close every connection and the listener; the loop ends."""
+    for channel in list(server._map.values()):
+        if channel is not server.trigger and channel is not server:
+            channel.close()
+    server.close()
