@@ -19,8 +19,8 @@ from typing import Any
 import bottle
 
 from firmware.service import BadQuery, ConfigError, ServiceError, UnknownCall
-from web_ui import openapi, queries
 from web_ui import app as core
+from web_ui import openapi, queries
 from web_ui.app import Web
 
 

@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 import bottle
 
 from firmware.service import WEEKDAYS, BadQuery, ConfigError, ServiceError
-from web_ui import api, app as core, forms, i18n, queries, security
+from web_ui import api, forms, i18n, queries, security
+from web_ui import app as core
 from web_ui.app import Web
 
 VIEW_LOOKUP = [str(core.VIEWS)]

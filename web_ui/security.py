@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import itertools
 import secrets
 import threading
 import time
@@ -87,7 +88,7 @@ def password_problem(password: str, *, avoid: tuple[str, ...] = ()) -> str | Non
 
 
 def _is_run(text: str) -> bool:
-    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
+    steps = {ord(b) - ord(a) for a, b in itertools.pairwise(text)}
     return len(steps) == 1 and steps <= {1, -1, 0}
 
 
