@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import logging
 import signal
 import sys
@@ -22,6 +23,10 @@ from firmware.errors import SwitchboardError
 from firmware.sdnotify import Notifier
 
 log = logging.getLogger("switchboard")
+
+# The owner's web page. The box does not use web_ui (layers point down): it only
+# launches it, handing over the facade, `serve(service, "HOST:PORT") -> .stop()`.
+WEB_PAGE_MODULE = "web_ui.server"
 
 
 def _board_name(args: argparse.Namespace) -> str:
@@ -82,7 +87,7 @@ async def _serve(box) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await box.start()
-    log.info("owner's web page: not part of this build yet; it will listen on %s", box.web)
+    web = await _start_web(box)
     notifier.ready(box.summary())
     print("switchboard: ready", flush=True)
     watchdog = asyncio.create_task(_watchdog(box, notifier))
@@ -92,8 +97,25 @@ async def _serve(box) -> int:
         notifier.stopping()
     finally:
         watchdog.cancel()
+        if web is not None:
+            await asyncio.to_thread(web.stop)
         await box.stop()
     return 0
+
+
+async def _start_web(box):
+    """Start the web page in its own threads; a page that cannot start is logged, and
+    the box goes on taking calls without it."""
+    if not box.web:
+        return None
+    try:
+        module = importlib.import_module(WEB_PAGE_MODULE)
+        web = await asyncio.to_thread(module.serve, box.service(), box.web)
+    except Exception as exc:
+        log.error("owner's web page not started: %s", exc)
+        return None
+    print(f"owner's web page: {web.url}", flush=True)
+    return web
 
 
 async def _watchdog(box, notifier: Notifier) -> None:

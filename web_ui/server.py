@@ -83,3 +83,16 @@ def _close_all(server: Any) -> None:
         if channel is not server.trigger and channel is not server:
             channel.close()
     server.close()
+
+
+def serve(service: Any, listen: str, **app_options: Any) -> WebServer:
+    """Build the web app for `service` and start serving it on `listen` ("HOST:PORT").
+
+    This is how the daemon starts the page (firmware/daemon.py): it hands over the
+    facade and gets back something it can `stop()`.
+    """
+    from web_ui.app import make_app
+
+    server = WebServer(make_app(service, **app_options), listen)
+    server.start()
+    return server

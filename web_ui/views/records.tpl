@@ -30,11 +30,11 @@
 % if query and found['total'] > query.limit:
 <nav class="pages">
   % if query.offset > 0:
-  <a href="/records?{{filters}}&offset={{max(0, query.offset - query.limit)}}">{{_('prev')}}</a>
+  <a href="/records?{{filters + "&" if filters else ""}}offset={{max(0, query.offset - query.limit)}}">{{_('prev')}}</a>
   % end
   <span>{{query.offset // query.limit + 1}} / {{(found['total'] + query.limit - 1) // query.limit}}</span>
   % if query.offset + query.limit < found['total']:
-  <a href="/records?{{filters}}&offset={{query.offset + query.limit}}">{{_('next')}}</a>
+  <a href="/records?{{filters + "&" if filters else ""}}offset={{query.offset + query.limit}}">{{_('next')}}</a>
   % end
 </nav>
 % end
