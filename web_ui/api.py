@@ -40,7 +40,7 @@ def install(app: bottle.Bottle, web: Web) -> None:
 
     @app.get("/api/config")
     def get_config() -> Any:
-        return _json(service.config())
+        return _guarded(service.config)
 
     @app.put("/api/config")
     def put_config() -> Any:
@@ -52,11 +52,11 @@ def install(app: bottle.Bottle, web: Web) -> None:
 
     @app.get("/api/records")
     def records() -> Any:
-        return _guarded(lambda: service.records(queries.record_query(core.query(), tz())))
+        return _guarded(lambda: service.records(queries.record_query(core.query(), tz())), PAGED)
 
     @app.get("/api/records.csv")
     def records_csv() -> Any:
-        return _guarded(lambda: csv_response(web, core.query()))
+        return _guarded(lambda: csv_response(web, core.query()), queries.RECORD_FILTERS)
 
     @app.get("/api/records/<call_id>")
     def record(call_id: str) -> Any:
@@ -68,11 +68,23 @@ def install(app: bottle.Bottle, web: Web) -> None:
             since, until = queries.report_span(core.query(), tz(), service.now())
             return service.report(since, until)
 
-        return _guarded(run)
+        return _guarded(run, ("since", "until"))
 
     @app.get("/api/explain")
     def explain_call() -> Any:
-        return _guarded(lambda: explain(web, core.query()))
+        return _guarded(lambda: explain(web, core.query()), ("caller", "line", "at"))
+
+
+PAGED = (*queries.RECORD_FILTERS, "limit", "offset")
+
+
+def _known_params(known: tuple[str, ...]) -> None:
+    """Refuse a query parameter the route does not know (a typo like `resutl=answered`
+    must not silently widen a search)."""
+    for name in core.query():
+        if name not in known:
+            raise BadQuery(name or "(query)", "unknown parameter; known: "
+                                              f"{', '.join(known) or 'none'}")
 
 
 def dashboard(web: Web) -> dict[str, Any]:
@@ -144,9 +156,11 @@ def _json(value: Any, status: int = 200) -> bottle.HTTPResponse:
     return response
 
 
-def _guarded(fn: Any) -> Any:
-    """Run `fn`; turn the service's refusals into 400/404/422/503 JSON."""
+def _guarded(fn: Any, params: tuple[str, ...] = ()) -> Any:
+    """Run `fn` if the query has only `params`; turn the service's refusals into
+    400/404/422/503 JSON."""
     try:
+        _known_params(params)
         result = fn()
     except BadQuery as exc:
         return _json({"error": str(exc), "errors": [{"field": exc.field, "reason": exc.reason}]},

@@ -63,7 +63,8 @@ def test_api_records(records: Client) -> None:
     assert one["legs"][0]["agent"] == "王芳"
     assert records.api("GET", "/api/records/nope").status == 404
     for bad, field in (("limit=0", "limit"), ("limit=x", "limit"), ("offset=-1", "offset"),
-                       ("result=won", "result"), ("until=2024-13-01", "until")):
+                       ("result=won", "result"), ("until=2024-13-01", "until"),
+                       ("resutl=answered", "resutl")):
         reply = records.api("GET", f"/api/records?{bad}")
         assert reply.status == 400, bad
         assert reply.json()["errors"][0]["field"] == field
