@@ -87,7 +87,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "calls_now": ("Calls in progress", "进行中的通话"),
     "call": ("Call", "通话"),
     "legs": ("Legs", "通话段"),
-    "duration": ("Duration", "时长"),
     "no_calls": ("No calls right now.", "当前没有通话。"),
     "agents": ("Agents", "坐席"),
     "agent": ("Agent", "坐席"),

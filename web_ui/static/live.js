@@ -33,7 +33,7 @@
     Object.keys(s.ports).sort().forEach(function (n) { lines.push([n, s.ports[n], "-", "-", "-"]); });
     fill("lines", lines);
     fill("calls", s.calls.map(function (c) {
-      return [c.what, c.state, (c.legs || []).join(", "), c.duration_s === undefined ? "" : c.duration_s + " s"];
+      return [c.what, c.state, (c.legs || []).join(", ")];
     }));
     document.getElementById("no-calls").hidden = s.calls.length > 0;
     fill("agents", (s.agents || []).map(function (a) {
@@ -43,7 +43,8 @@
     while (leds.firstChild) { leds.removeChild(leds.firstChild); }
     Object.keys(s.leds).sort().forEach(function (n) {
       var li = document.createElement("li"), dot = document.createElement("span"), small = document.createElement("small");
-      dot.className = "led " + String(s.leds[n]).split(" ")[0];
+      var p = String(s.leds[n]);
+      dot.className = "led " + (p.indexOf("solid") === 0 ? "on" : p.indexOf("off") === 0 ? "off" : "blink");
       small.textContent = s.leds[n];
       li.appendChild(dot);
       li.appendChild(document.createTextNode(" " + n + " "));

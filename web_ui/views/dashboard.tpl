@@ -15,10 +15,10 @@
 </section>
 <section class="card">
   <h2>{{_('calls_now')}}</h2>
-  <table class="list"><thead><tr><th>{{_('call')}}</th><th>{{_('state')}}</th><th>{{_('legs')}}</th><th>{{_('duration')}}</th></tr></thead>
+  <table class="list"><thead><tr><th>{{_('call')}}</th><th>{{_('state')}}</th><th>{{_('legs')}}</th></tr></thead>
   <tbody id="calls">
   % for c in status['calls']:
-    <tr><td>{{c.get('what')}}</td><td>{{c.get('state')}}</td><td>{{', '.join(c.get('legs', []))}}</td><td>{{c.get('duration_s', '')}}</td></tr>
+    <tr><td>{{c.get('what')}}</td><td>{{c.get('state')}}</td><td>{{', '.join(c.get('legs', []))}}</td></tr>
   % end
   </tbody></table>
   <p class="empty" id="no-calls" {{'hidden' if status['calls'] else ''}}>{{_('no_calls')}}</p>
@@ -36,7 +36,7 @@
   <h2>{{_('leds')}}</h2>
   <ul class="leds" id="leds">
   % for name, pattern in sorted(status['leds'].items()):
-    <li><span class="led {{pattern.split()[0]}}"></span> {{name}} <small>{{pattern}}</small></li>
+    <li><span class="led {{'on' if pattern.startswith('solid') else 'off' if pattern.startswith('off') else 'blink'}}"></span> {{name}} <small>{{pattern}}</small></li>
   % end
   </ul>
 </section>
