@@ -24,6 +24,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +47,8 @@ log = logging.getLogger(__name__)
 
 LOOP_TIMEOUT_S = 3.0
 MAX_PAGE = 500
+REPORT_CACHE_S = 15.0  # a report may be this old; a year of calls takes a second to sum
+REPORT_WORKERS = 1  # reports computed at once; the others wait and take the cached one
 
 __all__ = [
     "ALL_RESULTS", "WEEKDAYS", "BadQuery", "BoxService", "ConfigError", "RecordQuery",
@@ -108,6 +112,8 @@ class BoxService:
         self._loop = loop
         self._status = status
         self._clock = clock
+        self._reports: dict[tuple, tuple[float, Any, dict]] = {}
+        self._report_lock = threading.BoundedSemaphore(REPORT_WORKERS)
 
     # --- the box's own data dir, for the web page's users and tokens -------------
 
@@ -222,10 +228,19 @@ class BoxService:
             raise BadQuery("since", "needs a time zone offset")
         if until <= since:
             raise BadQuery("until", "must be after since")
-        with self._records() as store:
+        key = (since.timestamp(), until.timestamp())
+        with self._report_lock, self._records() as store:
             if store is None:
                 return reports.report_of_nothing(since, until)
-            return reports.report(store, since, until)
+            latest = store.latest_change()
+            cached = self._reports.get(key)
+            if cached and cached[1] == latest and time.monotonic() - cached[0] < REPORT_CACHE_S:
+                return cached[2]
+            result = reports.report(store, since, until)
+            if len(self._reports) > 32:
+                self._reports.clear()
+            self._reports[key] = (time.monotonic(), latest, result)
+            return result
 
     # --- routing -------------------------------------------------------------------
 

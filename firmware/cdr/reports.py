@@ -14,7 +14,7 @@ saving time is off by an hour on the days it changes, which a report can bear).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from firmware.cdr.store import CdrStore
@@ -27,24 +27,41 @@ _COUNTED = ("answered", "missed", "busy", "abandoned", "blocked")
 
 def report(store: CdrStore, since: datetime, until: datetime) -> dict[str, Any]:
     """The report for calls started in [since, until) (aware datetimes)."""
-    where = "started_ts >= ? AND started_ts < ?"
-    span = [since.timestamp(), until.timestamp()]
-    offset = int(since.astimezone(store.tz).utcoffset().total_seconds())
     if store.is_empty:
         return report_of_nothing(since, until)
+    span = [since.timestamp(), until.timestamp()]
+    offset = int(since.astimezone(store.tz).utcoffset().total_seconds())
+    db = store.connection
+    # One pass over the calls by local hour (at most 24 x 400 groups); days, hours of the
+    # day and the total are sums of those, done here rather than in three more scans.
+    by_hour_of_span = db.execute(
+        f"SELECT CAST((started_ts + {offset}) / 3600 AS INTEGER) AS k, {_CALL_SUMS} "
+        f"FROM calls WHERE {_WHERE} GROUP BY k", span).fetchall()
+    hours: dict[str, dict[str, float]] = {}
+    days: dict[str, dict[str, float]] = {}
+    total: dict[str, float] = {}
+    for row in by_hour_of_span:
+        local = datetime.fromtimestamp(row["k"] * 3600, UTC)
+        day = days.setdefault(f"{local:%Y-%m-%d}", {})
+        for bucket in (hours.setdefault(f"{local:%H}", {}), day, total):
+            for column in _SUMMED:
+                bucket[column] = bucket.get(column, 0) + (row[column] or 0)
+    regions = db.execute(
+        f"SELECT COALESCE(NULLIF(province, ''), region) AS k, {_CALL_SUMS} FROM calls "
+        f"WHERE {_WHERE} GROUP BY k ORDER BY calls DESC", span).fetchall()
+    agents, groups = _by_leg(db, span)
     return {
         "since": since.isoformat(), "until": until.isoformat(),
-        "total": _one(store, f"SELECT {_CALL_SUMS} FROM calls WHERE {where}", span),
-        "by_hour": _grouped(store, _by_time("%H", offset, where), span),
-        "by_day": _grouped(store, _by_time("%Y-%m-%d", offset, where), span),
-        "by_region": _grouped(store, f"SELECT COALESCE(NULLIF(province, ''), region) AS k, "
-                              f"{_CALL_SUMS} FROM calls WHERE {where} GROUP BY k ORDER BY calls"
-                              " DESC", span),
-        "by_agent": _grouped(store, _by_leg("agent", where), span),
-        "by_group": _grouped(store, _by_leg("ring_group", where), span),
+        "total": _row(total),
+        "by_hour": [{"key": k, **_row(v)} for k, v in sorted(hours.items())],
+        "by_day": [{"key": k, **_row(v)} for k, v in sorted(days.items())],
+        "by_region": [{"key": r["k"] or "", **_row(r)} for r in regions],
+        "by_agent": agents, "by_group": groups,
     }
 
 
+_WHERE = "started_ts >= ? AND started_ts < ?"
+_SUMMED = ("calls", *_COUNTED, "other", "talk_s")
 _CALL_SUMS = ", ".join(
     ["COUNT(*) AS calls"]
     + [f"SUM(result = '{w}') AS {w}" for w in _COUNTED]
@@ -52,35 +69,37 @@ _CALL_SUMS = ", ".join(
        "COALESCE(SUM(talk_s), 0) AS talk_s"])
 
 
-def _by_time(fmt: str, offset: int, where: str) -> str:
-    return (f"SELECT strftime('{fmt}', started_ts + {offset}, 'unixepoch') AS k, {_CALL_SUMS} "
-            f"FROM calls WHERE {where} GROUP BY k ORDER BY k")
+def _by_leg(db: Any, span: list[float]) -> tuple[list[dict], list[dict]]:
+    """Per agent and per ring group, from one pass over the legs: times rung ("calls"),
+    answered, not answered ("missed"), busy, and talk time."""
+    rows = db.execute(
+        "SELECT agent, ring_group, COUNT(*) AS calls, SUM(outcome = 'answered') AS answered,"
+        " SUM(outcome = 'no_answer') AS missed, SUM(outcome = 'busy') AS busy,"
+        " COALESCE(SUM(talk_s), 0) AS talk_s FROM legs"
+        " WHERE started_ts >= ? AND started_ts < ? AND (agent != '' OR ring_group != '')"
+        " GROUP BY agent, ring_group", span).fetchall()
+    agents: dict[str, dict[str, float]] = {}
+    groups: dict[str, dict[str, float]] = {}
+    for row in rows:
+        for key, table in ((row["agent"], agents), (row["ring_group"], groups)):
+            if key:
+                bucket = table.setdefault(key, {})
+                for column in ("calls", "answered", "missed", "busy", "talk_s"):
+                    bucket[column] = bucket.get(column, 0) + (row[column] or 0)
 
+    def ranked(table: dict[str, dict[str, float]]) -> list[dict]:
+        out = [{"key": k, **_row(v)} for k, v in table.items()]
+        return sorted(out, key=lambda r: (-r["calls"], r["key"]))
 
-def _by_leg(column: str, where: str) -> str:
-    """Per agent or group: calls it was rung for, answered, missed legs, talk time."""
-    return (f"SELECT l.{column} AS k, COUNT(DISTINCT l.call_id) AS calls, "
-            "COUNT(DISTINCT CASE WHEN l.outcome = 'answered' THEN l.call_id END) AS answered, "
-            "SUM(l.outcome = 'no_answer') AS missed, SUM(l.outcome = 'busy') AS busy, "
-            "0 AS abandoned, 0 AS blocked, 0 AS other, COALESCE(SUM(l.talk_s), 0) AS talk_s "
-            f"FROM legs l WHERE l.{column} != '' AND l.started_ts >= ? AND l.started_ts < ? "
-            "GROUP BY k ORDER BY calls DESC")
+    return ranked(agents), ranked(groups)
 
 
 def _row(row: Any) -> dict[str, Any]:
-    out = {c: (row[c] or 0) for c in COLUMNS if c != "avg_talk_s"}
+    get = row.get if isinstance(row, dict) else (lambda c, _d=0: row[c])
+    out = {c: (get(c, 0) or 0) for c in COLUMNS if c != "avg_talk_s"}
     out["talk_s"] = round(float(out["talk_s"]), 1)
     out["avg_talk_s"] = round(out["talk_s"] / out["answered"], 1) if out["answered"] else 0.0
     return out
-
-
-def _one(store: CdrStore, sql: str, params: list[Any]) -> dict[str, Any]:
-    return _row(store.connection.execute(sql, params).fetchone())
-
-
-def _grouped(store: CdrStore, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    return [{"key": row["k"] or "", **_row(row)}
-            for row in store.connection.execute(sql, params).fetchall()]
 
 
 def report_of_nothing(since: datetime, until: datetime) -> dict[str, Any]:
