@@ -236,12 +236,6 @@ class Box:
             "leds": {name: _pattern_words(p) for name, p in self.leds.patterns().items()},
         }
 
-    def service(self):
-        """The facade the web page talks to; box-side calls run on this loop."""
-        from firmware.service import BoxService
-
-        return BoxService(self.data_dir, store=self.store, loop=self._loop, status=self.status)
-
     def summary(self) -> str:
         parts = [f"{name} {line.status.state.replace('_', ' ')}"
                  for name, line in sorted(self.gsm.items())]

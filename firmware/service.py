@@ -1,28 +1,31 @@
 """The facade: everything the web page (and scripts behind its API) may ask of the box.
 
 `web_ui` imports this module and nothing else of the firmware (DESIGN.md "Layers").
-`BoxService` is built by the box (`Box.service()`) with the box's event loop, or
-on its own (`BoxService(data_dir)`) for tests and for a page served while no box
-runs; then the live status says "offline" and everything else still works.
+Two ways to build it:
 
-Threads: the web server calls these methods from its worker threads. What lives
-on the event loop (line and call state) is reached with
-`asyncio.run_coroutine_threadsafe` and a timeout, so a slow page never blocks a
-call and a stuck loop never hangs a page forever. The config store is
-thread-safe (it has its own lock) and its `replace()` fsyncs, so it runs on the
-calling thread, off the loop; the box applies a new config from the next call on
-(W1). Call records are read through a read-only SQLite connection opened for each
-request, beside the box's writer (WAL).
+- `BoxService.of_running_box(data_dir)`: the page in its own process (how the daemon
+  runs it). Status and config go through the box's control socket (ops "status",
+  "config.export", "config.import"), so the box validates and stores a config on its
+  own store and applies it from the next call on (W1). The page's threads never share
+  the box's interpreter lock with its audio threads (docs/web.md, docs/benchmarks.md).
+- `BoxService(data_dir, store=, loop=, status=)`: in the box's process (tests, or a
+  page in a thread): the store is thread-safe, and what lives on the event loop is
+  reached with `asyncio.run_coroutine_threadsafe` and a timeout. With neither loop
+  nor socket (a page served while no box runs) the live status says "offline".
+
+Call records are read in both cases through a read-only SQLite connection opened for
+each request, beside the box's writer (WAL); reports are cached for a few seconds.
 
 Errors: a refused config raises `ConfigError` with its (field, reason) list and
-changes nothing; a bad query value raises `BadQuery(field, reason)`; an unknown
-call id raises `UnknownCall`.
+changes nothing; a bad query value raises `BadQuery(field, reason)`; an unknown call
+id raises `UnknownCall`; a box that does not answer raises `ServiceError`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import threading
 import time
@@ -32,6 +35,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from firmware import paths
 from firmware.cdr import reports
 from firmware.cdr.records import ALL_RESULTS, UnknownCall
 from firmware.cdr.region import describe
@@ -40,12 +44,15 @@ from firmware.clock import SystemClock
 from firmware.config.schema import WEEKDAYS, Config, summary, to_dict
 from firmware.config.storage import write_atomically
 from firmware.config.store import ConfigStore
-from firmware.errors import ConfigError, SwitchboardError
+from firmware.config.validate import check_config
+from firmware.control import control_request
+from firmware.errors import ConfigError, ControlError, SwitchboardError
 from firmware.routing import duty_at, explain, office_hours, plan_inbound
 
 log = logging.getLogger(__name__)
 
 LOOP_TIMEOUT_S = 3.0
+IMPORT_TIMEOUT_S = 30.0  # validation plus an fsync on a slow SD card
 MAX_PAGE = 500
 REPORT_CACHE_S = 15.0  # a report may be this old; a year of calls takes a second to sum
 REPORT_WORKERS = 1  # reports computed at once; the others wait and take the cached one
@@ -101,19 +108,31 @@ class RecordQuery:
 
 
 class BoxService:
-    """What the box can do for its web page. See the module docstring."""
+    """What the box can do for its web page. See the module docstring.
+
+    Two ways to reach the box: in its own process (`store`, and `loop` + `status` of
+    a running box), or from another process through its control socket
+    (`BoxService.of_running_box(data_dir)`), which is how the daemon runs the page.
+    """
 
     def __init__(self, data_dir: str | Path, *, store: ConfigStore | None = None,
                  loop: asyncio.AbstractEventLoop | None = None,
                  status: Callable[[], dict] | None = None,
-                 clock: Any = None):
+                 clock: Any = None, control: Path | None = None):
         self.data_dir = Path(data_dir)
-        self.store = store or ConfigStore(self.data_dir)
+        self._control = control
+        self.store = None if control else (store or ConfigStore(self.data_dir))
         self._loop = loop
         self._status = status
         self._clock = clock
         self._reports: dict[tuple, tuple[float, Any, dict]] = {}
         self._report_lock = threading.BoundedSemaphore(REPORT_WORKERS)
+        self._parsed: tuple[str, Config] | None = None
+
+    @classmethod
+    def of_running_box(cls, data_dir: str | Path) -> BoxService:
+        """The facade of the box running on `data_dir`, reached through its control socket."""
+        return cls(data_dir, control=paths.control_socket(Path(data_dir)))
 
     # --- the box's own data dir, for the web page's users and tokens -------------
 
@@ -124,13 +143,15 @@ class BoxService:
 
     def now(self) -> datetime:
         """The box's time, aware, in its timezone."""
-        clock = self._clock or SystemClock(self.store.load().settings.timezone)
+        clock = self._clock or SystemClock(self.config_object().settings.timezone)
         return clock.now()
 
     # --- status --------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:
         """Lines, calls in progress, LEDs, as the box's loop sees them now."""
+        if self._control is not None:
+            return self._ask("status")
         if self._status is None or self._loop is None:
             return {"system": "offline", "gsm": {}, "ports": {}, "calls": [], "leds": {},
                     "forwarding": {}}
@@ -151,28 +172,47 @@ class BoxService:
             future.cancel()
             raise ServiceError(f"the box did not answer within {timeout:g} s") from None
 
+    def _ask(self, op: str, args: dict | None = None, timeout: float = LOOP_TIMEOUT_S) -> Any:
+        """One request to the running box; ConfigError passes through (its refusals)."""
+        assert self._control is not None
+        try:
+            return control_request(self._control, op, args or {}, timeout=timeout)
+        except ControlError as exc:
+            raise ServiceError(str(exc)) from exc
+
     # --- config --------------------------------------------------------------------
 
     def config(self) -> dict[str, Any]:
         """The whole config in its JSON form (what `config export` prints)."""
+        if self._control is not None:
+            return self._ask("config.export")
         return self.store.as_dict()
 
     def config_object(self) -> Config:
-        return self.store.load()
+        if self._control is None:
+            return self.store.load()
+        raw = self.config()
+        key = json.dumps(raw, sort_keys=True)
+        if self._parsed is None or self._parsed[0] != key:
+            self._parsed = (key, check_config(raw))
+        return self._parsed[1]
 
     def check_config(self, raw: Any) -> dict[str, int]:
         """Validate without storing: counts of what it holds, or ConfigError."""
-        return summary(self.store.check(raw))
+        return summary(check_config(raw))
 
     def replace_config(self, raw: Any) -> dict[str, int]:
         """Validate and store the whole config; it applies from the next call on."""
-        config = self.store.replace(raw)
-        log.info("config replaced from the web page: %s", summary(config))
-        return summary(config)
+        if self._control is not None:
+            counts = self._ask("config.import", {"config": raw}, timeout=IMPORT_TIMEOUT_S)
+        else:
+            counts = summary(self.store.replace(raw))
+        log.info("config replaced from the web page: %s", counts)
+        return counts
 
     def factory_reset(self) -> None:
         """The empty default config (the web page forgets its owner separately)."""
-        self.store.replace(to_dict(Config()))
+        self.replace_config(to_dict(Config()))
         log.warning("factory reset from the web page")
 
     # --- call records --------------------------------------------------------------
@@ -247,7 +287,7 @@ class BoxService:
     def explain_call(self, caller: str | None, line: str, at: datetime,
                      outside_lines: int | None = None) -> dict[str, Any]:
         """What the box would do with a call from `caller` on `line` at `at`, and why."""
-        config = self.store.load()
+        config = self.config_object()
         if at.utcoffset() is None:
             raise BadQuery("at", "needs a time zone offset")
         if outside_lines is None:

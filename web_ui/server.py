@@ -1,13 +1,15 @@
-"""The web page's HTTP server: waitress in its own thread, never wsgiref.
+"""The web page's HTTP server: waitress in threads, never wsgiref; and the page's process.
 
 waitress reads and buffers each request in its I/O loop before a worker thread
 runs the application, so a client that sends slowly (or not at all) holds no
 worker; idle connections are dropped after `channel_timeout`. Workers reach the
-box only through `firmware.service`, which hands loop work to the event loop
-with `run_coroutine_threadsafe`: the event loop never waits for the web server.
+box only through `firmware.service`.
 
-`WebServer(app, "127.0.0.1:8080").start()` listens and serves in a daemon thread;
-`stop()` closes the listener and every connection and joins the thread.
+`WebServer(app, "127.0.0.1:8080").start()` listens and serves in daemon threads;
+`stop()` closes the listener and every connection and joins the thread. `main()`
+runs the page as its own process beside the box, which is how the daemon starts it:
+the box's audio threads then never wait for the web threads' interpreter lock, and
+the kernel schedules the page (niced) after the box.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import threading
 from typing import Any
 
@@ -22,11 +25,10 @@ from waitress.server import create_server
 
 log = logging.getLogger("switchboard.web")
 
-# Python runs one thread at a time, and the box's audio callbacks (every 20 ms) need
-# that same lock: each busy web thread is one more in the queue before them. Two
-# workers keep the page responsive (SQLite releases the lock while it queries).
+# Python runs one thread at a time per process: more workers only queue for the lock.
+# Two keep the page responsive (SQLite releases the lock while it queries).
 THREADS = 2
-WEB_NICE = 10  # web threads yield the CPU to the event loop, the media and the lines
+WEB_NICE = 10  # the page yields the CPU to the box: its event loop, media and lines
 CHANNEL_TIMEOUT_S = 30  # an idle or stalled connection is closed after this
 CONNECTION_LIMIT = 200
 
@@ -117,13 +119,47 @@ def _close_all(server: Any) -> None:
 
 
 def serve(service: Any, listen: str, **app_options: Any) -> WebServer:
-    """Build the web app for `service` and start serving it on `listen` ("HOST:PORT").
-
-    This is how the daemon starts the page (firmware/daemon.py): it hands over the
-    facade and gets back something it can `stop()`.
-    """
+    """Build the web app for `service` and start serving it on `listen` ("HOST:PORT")."""
     from web_ui.app import make_app
 
     server = WebServer(make_app(service, **app_options), listen)
     server.start()
     return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m web_ui.server --data DIR --listen HOST:PORT`: the page as its own process.
+
+    The daemon starts it beside the box (firmware/daemon.py). It prints
+    "owner's web page: URL" once it listens and stops on SIGTERM, or when the box
+    that started it is gone (the kernel sends SIGTERM then: PR_SET_PDEATHSIG).
+    """
+    import argparse
+    import signal
+
+    from firmware.service import BoxService
+
+    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--listen", required=True, metavar="HOST:PORT")
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    os.nice(WEB_NICE)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        server = serve(BoxService.of_running_box(args.data), args.listen)
+    except WebError as exc:
+        log.error("%s", exc)
+        return 2
+    print(f"owner's web page: {server.url}", flush=True)
+    stop.wait()
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
