@@ -219,10 +219,22 @@ def run(records: int, clients: int, seconds: float) -> dict:
         box = start_box(data, "sim")
         try:
             wait_gsm_state(box, "ready", "gsm0")
+            _world_first(data)
             return _measure(box, data, token, login(box.web_url, password), clients, seconds,
                             records, fill_s)
         finally:
             box.stop()
+
+
+def _world_first(data: Path) -> None:
+    """The emulator plays the telco and the phones, which have CPUs of their own: give it
+    the first claim on this machine's (root only), so what it hears is what the box sent."""
+    info = json.loads((data / "run" / "pstn" / "emulator.json").read_text())
+    try:  # a Linux thread's nice value is its own: every thread of the process
+        for task in Path(f"/proc/{int(info['pid'])}/task").iterdir():
+            os.setpriority(os.PRIO_PROCESS, int(task.name), -10)
+    except PermissionError:
+        print("bench: cannot raise the emulator's priority (not root)", file=sys.stderr)
 
 
 def _measure(box, data: Path, token: str, cookie: str, clients: int, seconds: float,
@@ -237,6 +249,27 @@ def _measure(box, data: Path, token: str, cookie: str, clients: int, seconds: fl
     for paths in plan.values():  # warm up: first-use imports and caches
         for path in paths:
             client.get(path)
+    # The same tone and the same pings first without the load, then with it.
+    quiet = _with_tone(emu, call, data, seconds, lambda: time.sleep(seconds))
+    result: dict = {}
+
+    def under_load() -> None:
+        result.update(load(client, plan, clients, seconds))
+
+    loaded = _with_tone(emu, call, data, seconds, under_load)
+    emu.hangup(call["id"])
+    return {
+        "when": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": _machine(),
+        "records": records, "fill_s": round(fill_s, 1), "clients": clients,
+        "seconds": seconds, "requests": {k: stats(v) for k, v in result["times"].items()},
+        "errors": result["errors"][:5], "error_count": len(result["errors"]),
+        "quiet": quiet, "loaded": loaded,
+    }
+
+
+def _with_tone(emu, call: dict, data: Path, seconds: float, during) -> dict:
+    """Run `during()` while the caller plays one tone and the loop is pinged; what the
+    desk phone heard of the tone, the ping times, and the machine's load average."""
     tone_ms = int((seconds + 4) * 1000)
     t_tone = emu.send_to_call(call["id"], tone_hz=1000, ms=tone_ms)
     pings: list[float] = []
@@ -244,27 +277,18 @@ def _measure(box, data: Path, token: str, cookie: str, clients: int, seconds: fl
     pinger = threading.Thread(target=ping_loop, args=(data, stop, pings))
     time.sleep(1.0)
     pinger.start()
-    # The clients are phones and laptops on the LAN, not processes on the box: here they
-    # share its 2 cores, so they run at the lowest priority to leave the box and the
-    # emulator (the outside world) the CPU they would have.
-    os.nice(19)
-    result = load(client, plan, clients, seconds)
+    during()
     stop.set()
     pinger.join()
+    loadavg = Path("/proc/loadavg").read_text().split()[0]
     wait_for(lambda: time.monotonic() > t_tone + tone_ms / 1000 + 1.0, tone_ms / 1000 + 10,
              interval=0.2, what="the tone to end")
     heard = [t for t in emu.phone_heard("fxs0")["tones"]
              if heard_tone({"tones": [t]}, 1000, t_tone - 0.01)]
-    emu.hangup(call["id"])
-    return {
-        "when": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": _machine(),
-        "records": records, "fill_s": round(fill_s, 1), "clients": clients,
-        "seconds": seconds, "requests": {k: stats(v) for k, v in result["times"].items()},
-        "errors": result["errors"][:5], "error_count": len(result["errors"]),
-        "loop_ping": stats(pings),
-        "tone": {"sent_ms": tone_ms, "pieces": len(heard),
-                 "heard_ms": [round((t["t_end"] - t["t_start"]) * 1000) for t in heard]},
-    }
+    time.sleep(0.5)
+    return {"loop_ping": stats(pings), "loadavg": loadavg, "tone_ms": tone_ms,
+            "pieces": len(heard),
+            "heard_ms": [round((t["t_end"] - t["t_start"]) * 1000) for t in heard]}
 
 
 def _machine() -> str:
@@ -274,7 +298,14 @@ def _machine() -> str:
 def markdown(r: dict) -> str:
     rows = [f"| {kind} | {s['n']} | {s['p50_ms']} ms | {s['p95_ms']} ms | {s['max_ms']} ms |"
             for kind, s in r["requests"].items()]
-    p, tone = r["loop_ping"], r["tone"]
+
+    def call_row(label: str, m: dict) -> str:
+        p = m["loop_ping"]
+        longest = max(m["heard_ms"], default=0)
+        return (f"| {label} | {m['loadavg']} | p50 {p['p50_ms']} ms, p95 {p['p95_ms']} ms, "
+                f"max {p['max_ms']} ms | {m['pieces']} (longest {longest} of "
+                f"{m['tone_ms']} ms) |")
+
     return "\n".join([
         BEGIN,
         "## The web page under load during a call (`bench/web.py`)",
@@ -284,7 +315,10 @@ def markdown(r: dict) -> str:
         f"Measured {r['when']} on {r['machine']}; the box on the `sim` board with "
         f"{r['records']:,} call records (a year; bulk-loaded in {r['fill_s']} s), one call "
         f"up (GSM caller <-> desk phone fxs0), {r['clients']} client threads for "
-        f"{r['seconds']:g} s, each request timed from send to last byte.",
+        f"{r['seconds']:g} s, each request timed from send to last byte. The page runs as "
+        "its own process (nice 10); the clients run at nice 19 (they stand for phones and "
+        "laptops on the LAN); the emulator at nice -10 (it stands for the telco and the "
+        "phones, which have their own CPUs).",
         "",
         "| requests | n | p50 | p95 | max |",
         "|---|---|---|---|---|",
@@ -292,22 +326,18 @@ def markdown(r: dict) -> str:
         "",
         "Dashboard: the page and `/api/status`; records search: by caller over 90 days, and "
         "the records page at offset 5000; reports: the API over 30 days and the page over a "
-        f"year. Errors: {r['error_count']}.",
+        f"year (cached 15 s). Errors: {r['error_count']}.",
         "",
-        "| the call during the load | result |",
-        "|---|---|",
-        f"| event loop: control-socket ping round trip (every 50 ms) | n {p['n']}, p50 "
-        f"{p['p50_ms']} ms, p95 {p['p95_ms']} ms, max {p['max_ms']} ms |",
-        f"| caller's unbroken {tone['sent_ms']} ms tone, heard at the desk phone | "
-        f"{tone['pieces']} piece(s): {', '.join(f'{ms} ms' for ms in tone['heard_ms'])} |",
+        "| the call | load average | event loop: control-socket ping every 50 ms "
+        "| caller's unbroken tone, heard at the desk phone in pieces |",
+        "|---|---|---|---|",
+        call_row("quiet (no web load)", r["quiet"]),
+        call_row(f"{r['clients']} web clients", r["loaded"]),
         "",
-        "The emulator's analyser ends a tone when no audio frame arrives for 50 ms, so one "
-        "piece as long as the tone sent means the box delivered a frame every 20 ms (never "
-        "2.5 frames late) for the whole load. The web server runs in its own threads "
-        "(waitress); requests reach the event loop only for the live status, a "
-        "microsecond function run through `run_coroutine_threadsafe`, and SQLite queries "
-        "run on the web threads. With 2 cores shared by the box, the emulator and the "
-        "load generator, latencies here are an upper bound for a quiet Pi 4.",
+        "The emulator's analyser ends a tone when no audio frame arrives for 50 ms (2.5 "
+        "frames), so one piece as long as the tone means a frame at least every 50 ms all "
+        "along; each extra piece is one gap. The event loop's ping shows whether the web "
+        "page holds up the loop.",
         END,
     ])
 

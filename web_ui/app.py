@@ -35,7 +35,7 @@ from typing import Any
 
 import bottle
 
-from firmware.service import BoxService
+from firmware.service import BoxService, ServiceError
 from web_ui import i18n, security
 from web_ui.owner import OWNER, Owner
 
@@ -175,6 +175,9 @@ class Guard:
                 return callback(*args, **kwargs)
             except Refused as exc:
                 return self._refusal(exc)
+            except ServiceError as exc:
+                log.warning("%s %s: %s", bottle.request.method, bottle.request.path, exc)
+                return self._refusal(Refused(503, "err_box"))
 
         return guarded
 

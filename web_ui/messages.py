@@ -58,6 +58,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "已拒绝：请求不是来自本机的页面。"),
     "err_csrf": ("Refused: the form has expired. Reload the page and try again.",
                  "已拒绝：表单已过期，请刷新页面后重试。"),
+    "err_box": ("The box is not answering right now; try again in a moment.",
+                "主机暂时没有响应，请稍后再试。"),
     # common
     "save": ("Save", "保存"),
     "saved": ("Saved. It applies from the next call; calls in progress go on.",

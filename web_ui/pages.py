@@ -42,7 +42,7 @@ def render(name: str, web: Web, **values: Any) -> str:
 def _company(web: Web) -> str:
     try:
         return web.service.config_object().settings.company_name
-    except ConfigError:
+    except (ConfigError, ServiceError):
         return ""
 
 
