@@ -11,6 +11,7 @@ reasons, and nothing is changed. A saved config applies from the next call on.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -294,8 +295,9 @@ def _install_records(app: bottle.Bottle, web: Web) -> None:
             bottle.response.status = 400
             return render("reports", web, report=None, errors=[(exc.field, exc.reason)],
                           params=params)
+        last_day = (until - timedelta(microseconds=1)).date().isoformat()
         return render("reports", web, report=web.service.report(since, until), errors=[],
-                      params=params)
+                      params=params, first_day=since.date().isoformat(), last_day=last_day)
 
 
 # --- system: backup, restore, reset, password, tokens, raw sections -------------------------

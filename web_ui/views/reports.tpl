@@ -10,7 +10,7 @@
 % if report:
 % t = report['total']
 <section class="card">
-  <h2>{{_('totals')}} <small>{{report['since'][:10]}} – {{report['until'][:10]}}</small></h2>
+  <h2>{{_('totals')}} <small>{{first_day}} – {{last_day}}</small></h2>
   <dl class="totals">
   % for key in ('calls', 'answered', 'missed', 'busy', 'abandoned', 'blocked'):
     <div><dt>{{_('col_' + key)}}</dt><dd>{{t[key]}}</dd></div>
