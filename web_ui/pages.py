@@ -180,7 +180,11 @@ def _install_staff(app: bottle.Bottle, web: Web) -> None:
         index = next((i for i, g in enumerate(web.service.config()["ring_groups"])
                       if g["name"] == original), len(groups))
         groups.insert(index, group)
-        return _save(web, "ring_groups", groups, "/staff",
+        change: dict[str, Any] = {"ring_groups": groups}
+        inbound = web.service.config()["inbound"]
+        if original and group["name"] != original and inbound.get("ring_group") == original:
+            change["inbound"] = {**inbound, "ring_group": group["name"]}  # a rename follows
+        return _save(web, change, None, "/staff",
                      lambda e: _staff_page(web, errors=e, editing=original, draft=group))
 
     @app.post("/staff/people")

@@ -68,6 +68,14 @@ def test_a_new_group_and_deleting_it(box: Client, service) -> None:
     assert [g["name"] for g in service.config()["ring_groups"]] == ["sales"]
 
 
+def test_renaming_the_inbound_group_keeps_the_inbound_route(box: Client, service) -> None:
+    reply = box.post("/staff/group", {"original": "sales", "name": "销售组",
+                                      "strategy": "sequential", "members": "801\n802"})
+    assert reply.status == 303, reply.text
+    assert service.config()["inbound"]["ring_group"] == "销售组"
+    assert 'data-group="销售组"' in box.get("/staff").text
+
+
 def test_a_group_naming_nobody_known_is_refused(box: Client, service) -> None:
     before = service.config()
     reply = box.post("/staff/group", {"original": "sales", "name": "sales",
