@@ -125,3 +125,25 @@ def test_a_caller_id_with_html_is_escaped_on_every_page(box):
     assert "&lt;img src=x onerror=alert(1)&gt;" in records
     found = json.loads(web.get("/api/records?number=" + urllib.parse.quote(HOSTILE))[1])
     assert found["calls"][0]["caller"] == HOSTILE
+
+
+def _page_answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/setup", timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+
+
+def test_the_page_stops_with_the_box(box):
+    assert _page_answers(box.web_url)
+    assert box.stop() == 0
+    assert not _page_answers(box.web_url)
+
+
+def test_the_page_goes_when_the_box_is_killed(box):
+    assert _page_answers(box.web_url)
+    box.kill()  # kill -9: the kernel tells the page's process (PR_SET_PDEATHSIG)
+    wait_for(lambda: not _page_answers(box.web_url), 10, what="the page's process gone")
