@@ -109,7 +109,7 @@ def test_owner_walks_the_page(box, browser):
     assert not _ringing(emu, "fxs0")
     wait_for(lambda: emu.call(call["id"])["state"] == "active", 15, what="caller connected")
     page.click("nav >> text=Dashboard")
-    page.wait_for_function("document.querySelector('#calls').textContent.includes('gsm0')")
+    page.wait_for_function("document.querySelector('#calls').textContent.includes('802 Desk 2')")
     _shot(page, "05-dashboard-call")
     emu.hangup(call["id"])
     wait_record(box, caller=CALLER)

@@ -95,9 +95,13 @@ def test_live_status_and_a_ring_group_edited_on_the_page(box):
     wait_for(lambda: _ringing(emu, "fxs1"), 10, what="fxs1 rings first after the edit")
     assert not _ringing(emu, "fxs0")
     wait_for(lambda: emu.call(call["id"])["state"] == "active", 15, what="caller connected")
-    live = wait_for(lambda: json.loads(web.get("/api/status")[1])["calls"] or None, 10,
-                    what="the call on the dashboard")
+    def talking() -> list | None:
+        calls = json.loads(web.get("/api/status")[1])["calls"]
+        return calls if calls and "802 Desk 2" in calls[0]["parties"] else None
+
+    live = wait_for(talking, 10, what="the call with desk 802 on the dashboard")
     assert "gsm0" in live[0]["legs"]
+    assert "802 Desk 2" in web.get("/")[1]
     emu.hangup(call["id"])
     rec = wait_record(box, caller=CALLER)
     assert rec["answered_by"] == "802"

@@ -106,6 +106,9 @@ def dashboard(web: Web) -> dict[str, Any]:
     for bound in config.bound_numbers:
         agents.append(_agent(bound.name, bound.name, "mobile", per_agent))
     status["agents"] = agents
+    names = {ext.port: f"{ext.number} {ext.name}" for ext in config.extensions}
+    status["calls"] = [{**call, "parties": [names.get(leg, leg) for leg in call.get("legs", [])]}
+                       for call in status.get("calls", [])]
     return status
 
 

@@ -33,7 +33,7 @@
     Object.keys(s.ports).sort().forEach(function (n) { lines.push([n, s.ports[n], "-", "-", "-"]); });
     fill("lines", lines);
     fill("calls", s.calls.map(function (c) {
-      return [c.what, c.state, (c.legs || []).join(", ")];
+      return [c.what, c.state, (c.parties || c.legs || []).join(", ")];
     }));
     document.getElementById("no-calls").hidden = s.calls.length > 0;
     fill("agents", (s.agents || []).map(function (a) {

@@ -18,7 +18,7 @@
   <table class="list"><thead><tr><th>{{_('call')}}</th><th>{{_('state')}}</th><th>{{_('legs')}}</th></tr></thead>
   <tbody id="calls">
   % for c in status['calls']:
-    <tr><td>{{c.get('what')}}</td><td>{{c.get('state')}}</td><td>{{', '.join(c.get('legs', []))}}</td></tr>
+    <tr><td>{{c.get('what')}}</td><td>{{c.get('state')}}</td><td>{{', '.join(c.get('parties', c.get('legs', [])))}}</td></tr>
   % end
   </tbody></table>
   <p class="empty" id="no-calls" {{'hidden' if status['calls'] else ''}}>{{_('no_calls')}}</p>
