@@ -28,7 +28,7 @@ log = logging.getLogger("switchboard.web")
 # Python runs one thread at a time per process: more workers only queue for the lock.
 # Two keep the page responsive (SQLite releases the lock while it queries).
 THREADS = 2
-WEB_NICE = 10  # the page yields the CPU to the box: its event loop, media and lines
+WEB_NICE = 19  # the page yields the CPU to the box: its event loop, media and lines
 CHANNEL_TIMEOUT_S = 30  # an idle or stalled connection is closed after this
 CONNECTION_LIMIT = 200
 
@@ -84,6 +84,15 @@ class WebServer:
             self._thread.join(timeout)
         server.task_dispatcher.shutdown(timeout=timeout)
         log.info("owner's web page stopped")
+
+
+def _yield_to_the_box() -> None:
+    """The page's process gives way to the box: the lowest nice value, as a batch task
+    (it never preempts a woken audio thread). Not SCHED_IDLE: a box busy at 100 % must
+    still show its owner the page. Threads made after this inherit it."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+    os.nice(WEB_NICE)
 
 
 def _nice_this_thread() -> None:
@@ -146,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    os.nice(WEB_NICE)
+    _yield_to_the_box()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
