@@ -186,6 +186,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col_talk_s": ("Talk time", "通话总时长"),
     "col_avg_talk_s": ("Average talk", "平均通话时长"),
     "by_day": ("By day", "按日期"),
+    "by_week": ("By week", "按周"),
     "by_hour": ("By hour of day", "按时段"),
     "by_agent": ("By agent", "按坐席"),
     "by_group": ("By ring group", "按振铃组"),

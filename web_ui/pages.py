@@ -301,7 +301,8 @@ def _install_records(app: bottle.Bottle, web: Web) -> None:
                           params=params)
         last_day = (until - timedelta(microseconds=1)).date().isoformat()
         return render("reports", web, report=web.service.report(since, until), errors=[],
-                      params=params, first_day=since.date().isoformat(), last_day=last_day)
+                      params=params, first_day=since.date().isoformat(), last_day=last_day,
+                      weekly=until - since > timedelta(days=62))
 
 
 # --- system: backup, restore, reset, password, tokens, raw sections -------------------------

@@ -6,6 +6,7 @@ talk time, and the same figures per agent, per ring group, per region, per hour 
 the day and per day. A 100,000-call year is a few indexed aggregate queries, not a
 Python loop over rows, so the web page can show it while the box takes calls.
 
+Days and ISO weeks (`by_week`, "2024-W18") both; a page over months shows weeks.
 Per agent and per group come from the legs (who was rung for which group, who
 answered and talked); the rest from the calls. Hours and days are local to the
 box's timezone at `since` (China keeps one offset all year; a zone with daylight
@@ -39,11 +40,14 @@ def report(store: CdrStore, since: datetime, until: datetime) -> dict[str, Any]:
         f"FROM calls WHERE {_WHERE} GROUP BY k", span).fetchall()
     hours: dict[str, dict[str, float]] = {}
     days: dict[str, dict[str, float]] = {}
+    weeks: dict[str, dict[str, float]] = {}
     total: dict[str, float] = {}
     for row in by_hour_of_span:
         local = datetime.fromtimestamp(row["k"] * 3600, UTC)
         day = days.setdefault(f"{local:%Y-%m-%d}", {})
-        for bucket in (hours.setdefault(f"{local:%H}", {}), day, total):
+        year, week, _ = local.isocalendar()
+        in_week = weeks.setdefault(f"{year}-W{week:02d}", {})
+        for bucket in (hours.setdefault(f"{local:%H}", {}), day, in_week, total):
             for column in _SUMMED:
                 bucket[column] = bucket.get(column, 0) + (row[column] or 0)
     regions = db.execute(
@@ -55,6 +59,7 @@ def report(store: CdrStore, since: datetime, until: datetime) -> dict[str, Any]:
         "total": _row(total),
         "by_hour": [{"key": k, **_row(v)} for k, v in sorted(hours.items())],
         "by_day": [{"key": k, **_row(v)} for k, v in sorted(days.items())],
+        "by_week": [{"key": k, **_row(v)} for k, v in sorted(weeks.items())],
         "by_region": [{"key": r["k"] or "", **_row(r)} for r in regions],
         "by_agent": agents, "by_group": groups,
     }
@@ -105,4 +110,5 @@ def _row(row: Any) -> dict[str, Any]:
 def report_of_nothing(since: datetime, until: datetime) -> dict[str, Any]:
     zero = {c: 0 for c in COLUMNS}
     return {"since": since.isoformat(), "until": until.isoformat(), "total": zero,
-            "by_hour": [], "by_day": [], "by_region": [], "by_agent": [], "by_group": []}
+            "by_hour": [], "by_day": [], "by_week": [], "by_region": [], "by_agent": [],
+            "by_group": []}

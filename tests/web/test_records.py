@@ -100,10 +100,13 @@ def test_reports(records: Client) -> None:
     assert hours["09"] == 6 and sum(hours.values()) == 120
     assert report["by_agent"][0]["key"] == "王芳" and report["by_agent"][0]["answered"] == 60
     assert report["by_group"][0]["key"] == "sales"
+    assert [(w["key"], w["calls"]) for w in report["by_week"]] == [("2024-W18", 120)]
     page = records.get("/reports?since=2024-05-01&until=2024-05-02").text
     assert page.count("<svg") == 5
     assert "王芳" in page
     assert records.api("GET", "/api/reports?since=2024-05-02&until=2024-05-01").status == 400
+    months = records.get("/reports?since=2024-03-01&until=2024-06-30").text
+    assert "按周" in months and "按日期" not in months  # a long span shows weeks
 
 
 def test_an_empty_box_has_empty_records_and_reports(owner: Client) -> None:

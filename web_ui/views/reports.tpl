@@ -19,7 +19,7 @@
     <div><dt>{{_('col_avg_talk_s')}}</dt><dd>{{'%.0f' % t['avg_talk_s']}} s</dd></div>
   </dl>
 </section>
-% for part in ('by_day', 'by_hour', 'by_agent', 'by_group', 'by_region'):
+% for part in ('by_week' if weekly else 'by_day', 'by_hour', 'by_agent', 'by_group', 'by_region'):
 <section class="card">
   <h2>{{_(part)}}</h2>
   % if report[part]:
