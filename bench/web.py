@@ -327,8 +327,8 @@ def markdown(r: dict) -> str:
         f"{r['seconds']:g} s, each request timed from send to last byte. The page runs as "
         "its own process (SCHED_BATCH, nice 19, as on the box); the clients under "
         "SCHED_IDLE (they stand for phones and laptops on the LAN); the emulator at "
-        "nice -10 (it stands for the telco and the phones, which have their own CPUs). Other developers' test runs "
-        "share this machine: see the load average.",
+        "nice -10 (it stands for the telco and the phones, which have their own CPUs). "
+        "Other developers' test runs share this machine: see the load average.",
         "",
         "| requests | n | p50 | p95 | max |",
         "|---|---|---|---|---|",
