@@ -23,8 +23,13 @@ from web_ui import app as core
 from web_ui.app import Web
 
 VIEW_LOOKUP = [str(core.VIEWS)]
-EDITABLE_SECTIONS = ("settings", "lines", "extensions", "bound_numbers", "ring_groups",
-                     "schedule", "duty_roster", "forward_chain", "inbound")
+
+
+def editable_sections(web: Web) -> list[str]:
+    """Every top-level section of the config, so one the schema gains later is editable
+    at once; `schema_version` is the store's, not the owner's."""
+    return [name for name in web.service.config() if name != "schema_version"]
+
 
 
 def render(name: str, web: Web, **values: Any) -> str:
@@ -381,7 +386,7 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
 
     @app.post("/config/<section>")
     def save_section(section: str) -> Any:
-        if section not in EDITABLE_SECTIONS:
+        if section not in editable_sections(web):
             bottle.abort(404)
         text = core.form().get("value", "")
         try:
@@ -396,12 +401,12 @@ def _system_page(web: Web, errors: list | None = None, new_token: tuple | None =
     if errors:
         bottle.response.status = 422
     return render("system", web, errors=errors or [], tokens=web.owner.tokens(),
-                  new_token=new_token, status=_status(web), sections=EDITABLE_SECTIONS)
+                  new_token=new_token, status=_status(web), sections=editable_sections(web))
 
 
 def _section_page(web: Web, section: str, text: str | None = None,
                   errors: list | None = None) -> str:
-    if section not in EDITABLE_SECTIONS:
+    if section not in editable_sections(web):
         bottle.abort(404)
     if errors:
         bottle.response.status = 422

@@ -122,6 +122,7 @@ def test_a_section_as_text(box: Client, service) -> None:
     bad = box.post("/config/forward_chain", {"value": '["zhang"'})
     assert bad.status == 422 and "not JSON" in bad.text
     assert box.get("/config/passwords").status == 404
+    assert box.get("/config/schema_version").status == 404
 
 
 def test_backup_and_restore(box: Client, service) -> None:
