@@ -156,16 +156,21 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _yield_to_the_box()
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+    # SIGTERM (from the daemon, or from the kernel when the box dies) is taken with
+    # sigwait in this thread: no Python signal handler, so nothing can run between a
+    # lock's steps. Blocked before any thread starts, so every thread inherits it.
+    stop_signals = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
     try:
         server = serve(BoxService.of_running_box(args.data), args.listen)
     except WebError as exc:
         log.error("%s", exc)
         return 2
     print(f"owner's web page: {server.url}", flush=True)
-    stop.wait()
+    signal.sigwait(stop_signals)
+    last_resort = threading.Timer(15.0, os._exit, args=(1,))  # a stop that hangs must not
+    last_resort.daemon = True  # leave an orphan holding the port
+    last_resort.start()
     server.stop()
     return 0
 
