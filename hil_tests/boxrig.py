@@ -37,6 +37,7 @@ class BoxProcess:
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self.emulator: EmulatorClient | None = None
+        self.web_url: str | None = None  # the owner's web page, once ready
 
     def _read(self) -> None:
         for raw in self.proc.stdout:
@@ -96,6 +97,8 @@ def start_box(data: Path, board: str = "sim", *extra: str, env: dict | None = No
     """Start `switchboard run --board BOARD --data DATA` and wait until it is ready."""
     cmd = [sys.executable, "-u", "-m", "firmware.cli", "run", "--board", board,
            "--data", str(data), "--log-level", "INFO", *extra]
+    if "--web" not in extra:  # any free port: boxes of parallel tests must not collide
+        cmd += ["--web", "127.0.0.1:0"]
     if emulator_rundir is not None:
         cmd += ["--emulator-rundir", str(emulator_rundir)]
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
@@ -109,6 +112,8 @@ def start_box(data: Path, board: str = "sim", *extra: str, env: dict | None = No
             box.emulator = EmulatorClient(url)
         if wait_ready:
             box.wait_output(re.escape(READY_LINE), START_TIMEOUT_S)
+            web = re.search(r"owner's web page: (http://\S+)", box.output())
+            box.web_url = web[1] if web else None
     except BaseException:
         box.kill()
         raise

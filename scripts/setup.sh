@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(python3 python3-venv python3-dev gcc make)
+APT_PACKAGES=(python3 python3-venv python3-dev gcc make chromium fonts-wqy-microhei)
+# chromium and a CJK font: the web page's browser test and its screenshots
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -296,6 +296,27 @@ class CdrStore:
 
     # --- reading ---------------------------------------------------------------
 
+    @property
+    def is_empty(self) -> bool:
+        """A reader opened before the writer committed the schema: nothing to read yet."""
+        return self._empty
+
+    def latest_change(self) -> tuple[int, int]:
+        """(newest call serial, calls in progress): changes when a call begins or ends,
+        so a cached report knows it is stale."""
+        if self._empty:
+            return (0, 0)
+        row = self._db.execute("SELECT MAX(serial), (SELECT COUNT(*) FROM calls WHERE result"
+                               " = ?) FROM calls", (IN_PROGRESS,)).fetchone()
+        return (int(row[0] or 0), int(row[1] or 0))
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open database, for the report queries (firmware/cdr/reports.py)."""
+        if self._db is None:
+            raise RecordError(f"{self.path} is closed")
+        return self._db
+
     def call(self, call_id: str) -> CallRecord:
         """One call with its legs; UnknownCall if there is none with this id."""
         row = None if self._empty else self._db.execute(

@@ -103,6 +103,7 @@ class Call:
         self.t_answer: float | None = None
         self.t_end: float | None = None
         self.cli = "valid"
+        self.clip_text: str | None = None  # sent in +CLIP instead of the number (hostile tests)
         self.far: Subscriber | None = None
         self.caller: Subscriber | None = None
         self.peer: Call | None = None

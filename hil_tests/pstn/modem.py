@@ -387,6 +387,8 @@ class Modem:
         if self.settings.clip:
             validity = CLI_VALIDITY[call.cli]
             num, kind = ("", 128) if validity else (call.frm, 145 if call.frm[:1] == "+" else 129)
+            if call.clip_text is not None and not validity:
+                num = call.clip_text  # what a rogue network or a broken trunk might send
             self.urc(f'+CLIP: "{num}",{kind},,,,{validity}')
         self.net.after(call, self.config.ring_period_s, self._ring, call)
 

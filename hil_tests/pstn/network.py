@@ -129,8 +129,13 @@ class Network:
             raise ValueError("abandon_after_s: must be a number >= 0")
         if self.modem_by_number(to) is None:
             raise KeyError(f"to: {to} is not a box SIM number")
+        clip_text = body.get("clip_text")
+        if clip_text is not None and (not isinstance(clip_text, str) or len(clip_text) > 60
+                                      or '"' in clip_text or not clip_text.isprintable()):
+            raise ValueError("clip_text: printable text without quotes, at most 60 characters")
         call = self._new_call("to_box", frm, to)
         call.cli, call.caller = cli, self.subscribers.get(key(frm))
+        call.clip_text = clip_text
         call.modem = self.modem_by_number(to)
         self._route(call, to)
         if abandon is not None and call.live:

@@ -1,0 +1,180 @@
+"""The JSON API under /api/ (FEATURES A8), described by /api/openapi.json.
+
+The pages call the same functions through `firmware.service`, so what a script
+sees is what the owner sees. Authentication: `Authorization: Bearer <token>` (the
+owner makes tokens on the System page) or the page's own session with its CSRF
+token (the dashboard's live updates use that).
+
+Errors are JSON: `{"error": "why", "errors": [{"field": "...", "reason": "..."}]}`.
+400: a bad query value or a body that is not JSON; 422: a config refused by
+validation (every field and reason, nothing changed); 401/403: see web_ui/app.py.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import bottle
+
+from firmware.service import BadQuery, ConfigError, ServiceError, UnknownCall
+from web_ui import app as core
+from web_ui import openapi, queries
+from web_ui.app import Web
+
+
+def install(app: bottle.Bottle, web: Web) -> None:
+    service = web.service
+
+    def tz() -> Any:
+        return service.now().tzinfo
+
+    @app.get("/api/openapi.json", auth=False, first_run=True)
+    def openapi_doc() -> Any:
+        return _json(openapi.document())
+
+    @app.get("/api/status")
+    def status() -> Any:
+        return _guarded(lambda: dashboard(web))
+
+    @app.get("/api/config")
+    def get_config() -> Any:
+        return _guarded(service.config)
+
+    @app.put("/api/config")
+    def put_config() -> Any:
+        return _guarded(lambda: {"stored": service.replace_config(_body())})
+
+    @app.post("/api/config/check")
+    def check_config() -> Any:
+        return _guarded(lambda: {"valid": service.check_config(_body())})
+
+    @app.get("/api/records")
+    def records() -> Any:
+        return _guarded(lambda: service.records(queries.record_query(core.query(), tz())), PAGED)
+
+    @app.get("/api/records.csv")
+    def records_csv() -> Any:
+        return _guarded(lambda: csv_response(web, core.query()), queries.RECORD_FILTERS)
+
+    @app.get("/api/records/<call_id>")
+    def record(call_id: str) -> Any:
+        return _guarded(lambda: service.record(call_id))
+
+    @app.get("/api/reports")
+    def report() -> Any:
+        def run() -> Any:
+            since, until = queries.report_span(core.query(), tz(), service.now())
+            return service.report(since, until)
+
+        return _guarded(run, ("since", "until"))
+
+    @app.get("/api/explain")
+    def explain_call() -> Any:
+        return _guarded(lambda: explain(web, core.query()), ("caller", "line", "at"))
+
+
+PAGED = (*queries.RECORD_FILTERS, "limit", "offset")
+
+
+def _known_params(known: tuple[str, ...]) -> None:
+    """Refuse a query parameter the route does not know (a typo like `resutl=answered`
+    must not silently widen a search)."""
+    for name in core.query():
+        if name not in known:
+            raise BadQuery(name or "(query)", "unknown parameter; known: "
+                                              f"{', '.join(known) or 'none'}")
+
+
+def dashboard(web: Web) -> dict[str, Any]:
+    """The box's live status, plus the agents: state now, answered and missed today (A4)."""
+    service = web.service
+    status = dict(service.status())
+    config = service.config_object()
+    now = service.now()
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    per_agent = {row["key"]: row for row in
+                 service.report(today, today + timedelta(days=1))["by_agent"]}
+    busy = {leg for call in status.get("calls", []) for leg in call.get("legs", [])}
+    agents = []
+    for ext in config.extensions:
+        port_state = status.get("ports", {}).get(ext.port)
+        state = "in_call" if ext.port in busy or port_state in ("in_use", "ringing") else \
+            "unavailable" if port_state == "fault" else "idle"
+        agents.append(_agent(f"{ext.number} {ext.name}", ext.name, state, per_agent))
+    for bound in config.bound_numbers:
+        agents.append(_agent(bound.name, bound.name, "mobile", per_agent))
+    status["agents"] = agents
+    names = {ext.port: f"{ext.number} {ext.name}" for ext in config.extensions}
+    status["calls"] = [{**call, "parties": [names.get(leg, leg) for leg in call.get("legs", [])]}
+                       for call in status.get("calls", [])]
+    return status
+
+
+def _agent(label: str, name: str, state: str, per_agent: dict[str, Any]) -> dict[str, Any]:
+    row = per_agent.get(name, {})
+    return {"name": label, "state": state, "answered": row.get("answered", 0),
+            "missed": row.get("missed", 0)}
+
+
+def explain(web: Web, params: Any) -> dict[str, Any]:
+    """The routing explanation for a caller, line and time (the "test a call" form)."""
+    service = web.service
+    line = (params.get("line") or "").strip() or _first_line(service)
+    at_text = (params.get("at") or "").strip()
+    at = queries.parse_time("at", at_text, service.now().tzinfo) if at_text else service.now()
+    caller = (params.get("caller") or "").strip() or None
+    if caller and len(caller) > 40:
+        raise BadQuery("caller", "at most 40 characters")
+    return service.explain_call(caller, line, at)
+
+
+def _first_line(service: Any) -> str:
+    gsm = service.config_object().lines.gsm
+    return gsm[0].name if gsm else "gsm0"
+
+
+def csv_response(web: Web, params: Any) -> bottle.HTTPResponse:
+    query = queries.record_query(params, web.service.now().tzinfo)
+    rows = queries.csv_rows(web.service.iter_records(query))
+    response = bottle.HTTPResponse(rows)
+    response.content_type = "text/csv; charset=utf-8"
+    stamp = web.service.now().strftime("%Y%m%d-%H%M")
+    response.set_header("Content-Disposition", f'attachment; filename="records-{stamp}.csv"')
+    return response
+
+
+def _body() -> Any:
+    raw = bottle.request.body.read()
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadQuery("(body)", f"not JSON: {exc}") from None
+
+
+def _json(value: Any, status: int = 200) -> bottle.HTTPResponse:
+    response = bottle.HTTPResponse(json.dumps(value, ensure_ascii=False), status)
+    response.content_type = "application/json"
+    return response
+
+
+def _guarded(fn: Any, params: tuple[str, ...] = ()) -> Any:
+    """Run `fn` if the query has only `params`; turn the service's refusals into
+    400/404/422/503 JSON."""
+    try:
+        _known_params(params)
+        result = fn()
+    except BadQuery as exc:
+        return _json({"error": str(exc), "errors": [{"field": exc.field, "reason": exc.reason}]},
+                     400)
+    except ConfigError as exc:
+        return _json({"error": "the config was refused; nothing was changed",
+                      "errors": [{"field": f, "reason": r} for f, r in exc.errors]}, 422)
+    except UnknownCall as exc:
+        return _json({"error": str(exc)}, 404)
+    except ServiceError as exc:
+        return _json({"error": str(exc)}, 503)
+    if isinstance(result, bottle.HTTPResponse):
+        return result
+    return _json(result)

@@ -1,0 +1,104 @@
+"""Form fields -> the config's JSON form, and back, for the structured editors.
+
+Only shape is checked here (a number where a number goes, a line with three
+parts); everything else (phone numbers, references, the percentage total) is the
+config validator's job, so the page and the API refuse the same things with the
+same words. A shape problem raises `BadQuery(field, reason)`.
+
+Text forms, one entry a line, so they are easy to type on a phone:
+- extensions: `801, 前台, fxs0`
+- bound numbers: `zhang, 张伟, 13912345678`
+- ring group members: `801` or, for the percentage strategy, `801 40`
+- a day's hours: `09:00-12:00, 13:30-18:00`
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from firmware.service import WEEKDAYS, BadQuery
+
+STRATEGIES = ("sequential", "random", "rotating", "ring_all", "percentage", "longest_idle",
+              "fewest_answered")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.replace("\r", "").split("\n") if line.strip()]
+
+
+def _parts(field: str, line: str, n: int, i: int) -> list[str]:
+    parts = [p.strip() for p in line.replace("，", ",").split(",")]
+    if len(parts) != n:
+        raise BadQuery(f"{field}[{i}]", f'"{line}": expected {n} parts separated by commas')
+    return parts
+
+
+def extensions(text: str) -> list[dict[str, str]]:
+    rows = [_parts("extensions", line, 3, i) for i, line in enumerate(_lines(text))]
+    return [{"number": n, "name": name, "port": port} for n, name, port in rows]
+
+
+def extensions_text(items: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{e['number']}, {e['name']}, {e['port']}" for e in items)
+
+
+def bound_numbers(text: str) -> list[dict[str, str]]:
+    rows = [_parts("bound_numbers", line, 3, i) for i, line in enumerate(_lines(text))]
+    return [{"id": ident, "name": name, "number": number} for ident, name, number in rows]
+
+
+def bound_text(items: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{b['id']}, {b['name']}, {b['number']}" for b in items)
+
+
+def _whole(form: Mapping[str, str], name: str, default: int) -> int:
+    text = (form.get(name) or "").strip()
+    if not text:
+        return default
+    if not text.isdigit():
+        raise BadQuery(name, f'"{text}" is not a whole number of seconds')
+    return int(text)
+
+
+def ring_group(form: Mapping[str, str]) -> dict[str, Any]:
+    """A ring group from the editor's fields (name, strategy, times, members)."""
+    strategy = (form.get("strategy") or "sequential").strip()
+    if strategy not in STRATEGIES:
+        raise BadQuery("strategy", f"{strategy!r} is not one of {', '.join(STRATEGIES)}")
+    return {"name": (form.get("name") or "").strip(), "strategy": strategy,
+            "ring_time": _whole(form, "ring_time", 20),
+            "total_ring_time": _whole(form, "total_ring_time", 60),
+            "members": members(form.get("members") or "", strategy == "percentage")}
+
+
+def members(text: str, with_shares: bool) -> list[Any]:
+    out: list[Any] = []
+    for i, line in enumerate(_lines(text)):
+        words = line.replace(",", " ").replace("%", " ").split()
+        if len(words) == 1 and not with_shares:
+            out.append(words[0])
+        elif len(words) == 2 and with_shares and words[1].isdigit():
+            out.append({"target": words[0], "share": int(words[1])})
+        elif with_shares:
+            raise BadQuery(f"members[{i}]", f'"{line}": a member and its share, like "801 40"')
+        else:
+            raise BadQuery(f"members[{i}]", f'"{line}": one extension or bound-number id a line')
+    return out
+
+
+def members_text(group: dict[str, Any]) -> str:
+    lines = []
+    for m in group.get("members", []):
+        if isinstance(m, dict):
+            lines.append(f"{m['target']} {m['share']}" if m.get("share") is not None
+                         else m["target"])
+        else:
+            lines.append(str(m))
+    return "\n".join(lines)
+
+
+def schedule(form: Mapping[str, str]) -> dict[str, list[str]]:
+    """The weekly hours: one field per day, ranges separated by commas."""
+    return {day: [r.strip() for r in (form.get(day) or "").replace("，", ",").split(",")
+                  if r.strip()] for day in WEEKDAYS}

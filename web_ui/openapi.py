@@ -1,0 +1,126 @@
+"""The OpenAPI 3 document served at /api/openapi.json (kept beside the routes in api.py).
+
+Schemathesis reads it in tests/web/test_api_fuzz.py and checks that no request it
+can build makes the server fail (5xx) and that answers match what is said here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_RECORD_FILTERS = [
+    ("since", "calls that started at or after this ISO time (no offset: the box's zone)"),
+    ("until", "calls that started before this ISO time; a bare date includes that day"),
+    ("number", "caller or callee, any format (021 6123 4567 finds +862161234567)"),
+    ("line", "the line the call used (gsm0)"),
+    ("agent", "who answered"),
+    ("result", "one or more results, comma-separated (answered,missed)"),
+    ("region", "the caller's province (浙江省, 上海市)"),
+]
+
+
+def _query(name: str, text: str, kind: str = "string") -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": text,
+            "schema": {"type": kind}}
+
+
+def _answers(ok: str, ok_schema: dict[str, Any], *codes: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"200": {"description": ok,
+                                   "content": {"application/json": {"schema": ok_schema}}}}
+    words = {400: "a query value or body was refused (the field is named)",
+             401: "no valid token or session", 403: "first run, CSRF or Origin refused",
+             404: "not found", 422: "the config was refused by validation; nothing changed",
+             503: "the box did not answer in time"}
+    for code in (401, 403, *codes):
+        out[str(code)] = {"description": words[code],
+                          "content": {"application/json": {"schema": _ERROR}}}
+    return out
+
+
+_OBJECT = {"type": "object"}
+
+
+def document() -> dict[str, Any]:
+    filters = [_query(n, t) for n, t in _RECORD_FILTERS]
+    paging = [_query("limit", "calls per page, 1-500 (default 50)", "integer"),
+              _query("offset", "calls to skip", "integer")]
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Switchboard box API", "version": "1",
+                 "description": "The owner's API of a Switchboard PBX box (docs/web.md)."},
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {
+                    "error": {"type": "string"},
+                    "errors": {"type": "array", "items": {
+                        "type": "object", "required": ["field", "reason"],
+                        "properties": {"field": {"type": "string"},
+                                       "reason": {"type": "string"}}}}}},
+                "Records": {"type": "object", "required": ["total", "calls"], "properties": {
+                    "total": {"type": "integer"},
+                    "calls": {"type": "array", "items": _OBJECT}}},
+                "Explanation": {"type": "object", "required": ["steps", "explanation"],
+                                "properties": {"steps": {"type": "array",
+                                                         "items": {"type": "string"}},
+                                               "explanation": {"type": "string"},
+                                               "open": {"type": "boolean"}}},
+            },
+        },
+        "paths": {
+            "/api/status": {"get": {
+                "summary": "lines, calls in progress, agents, LEDs",
+                "responses": _answers("the box's live state", _OBJECT, 503)}},
+            "/api/config": {
+                "get": {"summary": "the whole config (what a backup holds)",
+                        "responses": _answers("the config", _OBJECT)},
+                "put": {"summary": "replace the whole config; validated first",
+                        "requestBody": {"required": True, "content": {
+                            "application/json": {"schema": _OBJECT}}},
+                        "responses": _answers("stored; counts of what it holds", _OBJECT,
+                                              400, 422)}},
+            "/api/config/check": {"post": {
+                "summary": "validate a config without storing it",
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": _OBJECT}}},
+                "responses": _answers("valid; counts of what it holds", _OBJECT, 400, 422)}},
+            "/api/records": {"get": {
+                "summary": "search call records, newest first",
+                "parameters": filters + paging,
+                "responses": _answers("one page of calls",
+                                      {"$ref": "#/components/schemas/Records"}, 400)}},
+            "/api/records.csv": {"get": {
+                "summary": "every matching call as CSV (UTF-8 with BOM)",
+                "parameters": filters,
+                "responses": {
+                    "200": {"description": "CSV", "content": {"text/csv": {
+                        "schema": {"type": "string"}}}},
+                    "400": {"description": "a filter was refused",
+                            "content": {"application/json": {"schema": _ERROR}}},
+                    "401": {"description": "no valid token",
+                            "content": {"application/json": {"schema": _ERROR}}},
+                    "403": {"description": "first run",
+                            "content": {"application/json": {"schema": _ERROR}}}}}},
+            "/api/records/{call_id}": {"get": {
+                "summary": "one call with its legs",
+                "parameters": [{"name": "call_id", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": _answers("the call", _OBJECT, 404)}},
+            "/api/reports": {"get": {
+                "summary": "call analysis: counts and talk time, by agent, group, region, "
+                           "hour and day",
+                "parameters": [_query("since", "start (ISO time; default 7 days ago)"),
+                               _query("until", "end (ISO time; a bare date includes it)")],
+                "responses": _answers("the report", _OBJECT, 400)}},
+            "/api/explain": {"get": {
+                "summary": "what the box would do with a call, and why",
+                "parameters": [_query("caller", "the caller's number (empty: withheld)"),
+                               _query("line", "the line it arrives on (default: the first)"),
+                               _query("at", "when (ISO time; default now)")],
+                "responses": _answers("the routing explanation",
+                                      {"$ref": "#/components/schemas/Explanation"}, 400)}},
+        },
+    }

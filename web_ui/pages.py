@@ -1,0 +1,415 @@
+"""The owner's pages: first run, login, dashboard, staff, schedules, rules, records,
+reports, system. Server-rendered HTML (templates in web_ui/views/, auto-escaped),
+a little vanilla JS for live updates (web_ui/static/).
+
+A page that saves builds a whole new config from the current one with one part
+replaced (`_save`), and hands it to the box through the service: validation names
+every field that is wrong, the form comes back with what the owner typed and the
+reasons, and nothing is changed. A saved config applies from the next call on.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import bottle
+
+from firmware.service import WEEKDAYS, BadQuery, ConfigError, ServiceError
+from web_ui import api, forms, i18n, queries, security
+from web_ui import app as core
+from web_ui.app import Web
+
+VIEW_LOOKUP = [str(core.VIEWS)]
+
+
+def editable_sections(web: Web) -> list[str]:
+    """Every top-level section of the config, so one the schema gains later is editable
+    at once; `schema_version` is the store's, not the owner's."""
+    return [name for name in web.service.config() if name != "schema_version"]
+
+
+
+def render(name: str, web: Web, **values: Any) -> str:
+    """Render template `name` with what every page needs (language, CSRF token, flash)."""
+    lang = core.current_lang()
+    session = core.who().session
+    flash = list(session.flash) if session else []
+    if session:
+        session.flash.clear()
+    return bottle.template(name, template_lookup=VIEW_LOOKUP, _=i18n.translator(lang), lang=lang,
+                           csrf=session.csrf if session else "", flash=flash,
+                           logged_in=core.who().user is not None,
+                           company=_company(web), path=bottle.request.path, **values)
+
+
+def _company(web: Web) -> str:
+    try:
+        return web.service.config_object().settings.company_name
+    except (ConfigError, ServiceError):
+        return ""
+
+
+def flash(kind: str, key: str) -> None:
+    session = core.who().session
+    if session is not None:
+        session.flash.append((kind, key))
+
+
+def install(app: bottle.Bottle, web: Web) -> None:
+    _install_entry(app, web)
+    _install_staff(app, web)
+    _install_records(app, web)
+    _install_system(app, web)
+
+
+# --- first run, login, language ------------------------------------------------------
+
+
+def _install_entry(app: bottle.Bottle, web: Web) -> None:
+    @app.get("/setup", auth=False, first_run=True)
+    def setup_form() -> Any:
+        if web.owner.has_password:
+            bottle.redirect("/login")
+        core.ensure_session(web)
+        return render("setup", web, error=None)
+
+    @app.post("/setup", auth=False, first_run=True)
+    def setup() -> Any:
+        if web.owner.has_password:
+            bottle.redirect("/login")
+        password, again = core.form().get("password", ""), \
+            core.form().get("again", "")
+        error = _password_error(web, password, again)
+        if error:
+            bottle.response.status = 422
+            return render("setup", web, error=error)
+        web.owner.set_password(password)
+        core.start_session(web)
+        flash("ok", "setup_done")
+        bottle.redirect("/")
+
+    @app.get("/login", auth=False)
+    def login_form() -> Any:
+        core.ensure_session(web)
+        return render("login", web, error=None, wait=0)
+
+    @app.post("/login", auth=False)
+    def login() -> Any:
+        address = core.client_address()
+        wait = web.throttle.wait_s(address)
+        if wait > 0:
+            bottle.response.status = 429
+            bottle.response.set_header("Retry-After", str(int(wait) + 1))
+            return render("login", web, error="login_wait", wait=int(wait) + 1)
+        if not web.owner.check_password(core.form().get("password", "")):
+            web.throttle.failed(address)
+            bottle.response.status = 401
+            return render("login", web, error="login_wrong", wait=0)
+        web.throttle.succeeded(address)
+        core.start_session(web)
+        bottle.redirect("/")
+
+    @app.post("/logout")
+    def logout() -> Any:
+        core.end_session(web)
+        bottle.redirect("/login")
+
+    @app.get("/lang/<code>", auth=False, first_run=True)
+    def switch_language(code: str) -> Any:
+        if code in i18n.LANGS:
+            bottle.response.set_cookie(core.LANG_COOKIE, code, path="/", samesite="strict",
+                                       max_age=365 * 86400)
+        bottle.redirect(_back_here())
+
+    @app.get("/")
+    def dashboard() -> Any:
+        return render("dashboard", web, status=_dashboard(web), words=_live_words())
+
+
+def _back_here() -> str:
+    """Where the language switch returns to: a path on this box, never another site."""
+    back = core.query().get("back", "/") or "/"
+    return back if back.startswith("/") and not back.startswith("//") else "/"
+
+
+def _password_error(web: Web, password: str, again: str) -> str | None:
+    if password != again:
+        return "pw_mismatch"
+    company = _company(web)
+    return security.password_problem(password, avoid=tuple(company.split()) if company else ())
+
+
+def _dashboard(web: Web) -> dict[str, Any]:
+    try:
+        return api.dashboard(web)
+    except ServiceError:
+        return {**_status(web), "agents": []}
+
+
+def _live_words() -> str:
+    """The words live.js needs, as JSON safe inside a <script> element."""
+    _ = i18n.translator(core.current_lang())
+    keys = [k for k in i18n.MESSAGES if k.startswith(("sys_", "agent_"))]
+    return json.dumps({k: _(k) for k in keys}, ensure_ascii=False).replace("<", "\\u003c")
+
+
+def _status(web: Web) -> dict[str, Any]:
+    try:
+        return web.service.status()
+    except ServiceError:
+        return {"system": "not_answering", "gsm": {}, "ports": {}, "calls": [], "leds": {}}
+
+
+# --- staff, schedules, rules -----------------------------------------------------------
+
+
+def _install_staff(app: bottle.Bottle, web: Web) -> None:
+    @app.get("/staff")
+    def staff() -> Any:
+        return _staff_page(web)
+
+    @app.post("/staff/group")
+    def save_group() -> Any:
+        form = core.form()
+        original = form.get("original", "")
+        try:
+            group = forms.ring_group(form)
+        except BadQuery as exc:
+            return _staff_page(web, errors=[(exc.field, exc.reason)], editing=original)
+        groups = [g for g in web.service.config()["ring_groups"] if g["name"] != original]
+        if form.get("delete"):
+            return _save(web, "ring_groups", groups, "/staff", lambda e: _staff_page(web, errors=e))
+        index = next((i for i, g in enumerate(web.service.config()["ring_groups"])
+                      if g["name"] == original), len(groups))
+        groups.insert(index, group)
+        change: dict[str, Any] = {"ring_groups": groups}
+        inbound = web.service.config()["inbound"]
+        if original and group["name"] != original and inbound.get("ring_group") == original:
+            change["inbound"] = {**inbound, "ring_group": group["name"]}  # a rename follows
+        return _save(web, change, None, "/staff",
+                     lambda e: _staff_page(web, errors=e, editing=original, draft=group))
+
+    @app.post("/staff/people")
+    def save_people() -> Any:
+        form = core.form()
+        try:
+            extensions = forms.extensions(form.get("extensions", ""))
+            bound = forms.bound_numbers(form.get("bound_numbers", ""))
+        except BadQuery as exc:
+            return _staff_page(web, errors=[(exc.field, exc.reason)])
+        return _save(web, {"extensions": extensions, "bound_numbers": bound}, None, "/staff",
+                     lambda e: _staff_page(web, errors=e))
+
+    @app.get("/schedule")
+    def schedule() -> Any:
+        return _schedule_page(web)
+
+    @app.post("/schedule")
+    def save_schedule() -> Any:
+        try:
+            week = forms.schedule(core.form())
+        except BadQuery as exc:
+            return _schedule_page(web, errors=[(exc.field, exc.reason)])
+        return _save(web, "schedule", week, "/schedule", lambda e: _schedule_page(web, errors=e))
+
+    @app.get("/rules")
+    def rules() -> Any:
+        params = core.query()
+        result, errors = None, []
+        if "caller" in params:
+            try:
+                result = api.explain(web, params)
+            except BadQuery as exc:
+                errors = [(exc.field, exc.reason)]
+        return render("rules", web, config=web.service.config(), result=result, errors=errors,
+                      params=params)
+
+
+def _staff_page(web: Web, errors: list | None = None, editing: str | None = None,
+                draft: dict | None = None) -> str:
+    config = web.service.config()
+    if errors:
+        bottle.response.status = 422
+    return render("staff", web, config=config, errors=errors or [], editing=editing,
+                  draft=draft, strategies=forms.STRATEGIES,
+                  extensions_text=forms.extensions_text(config["extensions"]),
+                  bound_text=forms.bound_text(config["bound_numbers"]))
+
+
+def _schedule_page(web: Web, errors: list | None = None) -> str:
+    if errors:
+        bottle.response.status = 422
+    params = core.query()
+    preview, preview_errors = None, []
+    if params.get("at"):
+        try:
+            preview = api.explain(web, {"at": params.get("at"), "caller": ""})
+        except BadQuery as exc:
+            preview_errors = [(exc.field, exc.reason)]
+    return render("schedule", web, config=web.service.config(), errors=errors or [],
+                  weekdays=WEEKDAYS, preview=preview, preview_errors=preview_errors,
+                  at=params.get("at", ""))
+
+
+def _save(web: Web, section: str | dict, value: Any, done: str, again: Any) -> Any:
+    """Replace one section (or several: a dict) of the config; redirect to `done` or
+    re-render with the validation errors through `again(errors)`."""
+    new = web.service.config()
+    new.update(section if isinstance(section, dict) else {section: value})
+    try:
+        web.service.replace_config(new)
+    except ConfigError as exc:
+        return again(exc.errors)
+    flash("ok", "saved")
+    bottle.redirect(done)
+
+
+# --- call records and reports ------------------------------------------------------------
+
+
+def _install_records(app: bottle.Bottle, web: Web) -> None:
+    @app.get("/records")
+    def records() -> Any:
+        params = core.query()
+        tz = web.service.now().tzinfo
+        try:
+            query = queries.record_query(params, tz, page_size=50)
+            found = web.service.records(query)
+        except BadQuery as exc:
+            bottle.response.status = 400
+            return render("records", web, found={"total": 0, "calls": []}, query=None,
+                          params=params, errors=[(exc.field, exc.reason)], filters="")
+        filters = urlencode({k: params.get(k) for k in queries.RECORD_FILTERS if params.get(k)})
+        return render("records", web, found=found, query=query, params=params, errors=[],
+                      filters=filters)
+
+    @app.get("/records.csv")
+    def records_csv() -> Any:
+        try:
+            return api.csv_response(web, core.query())
+        except BadQuery as exc:
+            bottle.response.status = 400
+            return f"{exc.field}: {exc.reason}"
+
+    @app.get("/reports")
+    def reports() -> Any:
+        params = core.query()
+        tz = web.service.now().tzinfo
+        try:
+            since, until = queries.report_span(params, tz, web.service.now())
+        except BadQuery as exc:
+            bottle.response.status = 400
+            return render("reports", web, report=None, errors=[(exc.field, exc.reason)],
+                          params=params)
+        last_day = (until - timedelta(microseconds=1)).date().isoformat()
+        return render("reports", web, report=web.service.report(since, until), errors=[],
+                      params=params, first_day=since.date().isoformat(), last_day=last_day,
+                      weekly=until - since > timedelta(days=62))
+
+
+# --- system: backup, restore, reset, password, tokens, raw sections -------------------------
+
+
+def _install_system(app: bottle.Bottle, web: Web) -> None:
+    @app.get("/system")
+    def system() -> Any:
+        return _system_page(web)
+
+    @app.get("/system/backup")
+    def backup() -> Any:
+        body = json.dumps(web.service.config(), ensure_ascii=False, indent=2)
+        response = bottle.HTTPResponse(body.encode("utf-8"))
+        response.content_type = "application/json; charset=utf-8"
+        stamp = web.service.now().strftime("%Y%m%d-%H%M")
+        response.set_header("Content-Disposition",
+                            f'attachment; filename="switchboard-config-{stamp}.json"')
+        return response
+
+    @app.post("/system/restore")
+    def restore() -> Any:
+        upload = bottle.request.files.get("file")
+        raw = upload.file.read() if upload else b""
+        try:
+            config = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            return _system_page(web, errors=[("file", f"not a JSON config: {exc}")])
+        try:
+            web.service.replace_config(config)
+        except ConfigError as exc:
+            return _system_page(web, errors=exc.errors)
+        flash("ok", "restored")
+        bottle.redirect("/system")
+
+    @app.post("/system/password")
+    def change_password() -> Any:
+        form = core.form()
+        if not web.owner.check_password(form.get("current", "")):
+            return _system_page(web, errors=[("current", i18n.text("en", "login_wrong"))])
+        new = form.get("password", "")
+        problem = _password_error(web, new, form.get("again", ""))
+        if problem:
+            return _system_page(web, errors=[("password", i18n.text(core.current_lang(),
+                                                                   problem))])
+        web.owner.set_password(new)
+        web.sessions.drop_all()
+        core.start_session(web)
+        flash("ok", "password_changed")
+        bottle.redirect("/system")
+
+    @app.post("/system/tokens")
+    def tokens() -> Any:
+        form = core.form()
+        name = form.get("name", "").strip()
+        if form.get("remove"):
+            web.owner.remove_token(name)
+            bottle.redirect("/system")
+        if not name or len(name) > 40:
+            return _system_page(web, errors=[("name", "1 to 40 characters")])
+        return _system_page(web, new_token=(name, web.owner.add_token(name)))
+
+    @app.post("/system/reset")
+    def factory_reset() -> Any:
+        if core.form().get("confirm", "").strip().upper() != "RESET":
+            return _system_page(web, errors=[("confirm", 'type RESET to confirm')])
+        web.service.factory_reset()
+        web.owner.forget()
+        web.sessions.drop_all()
+        core.end_session(web)
+        bottle.redirect("/setup")
+
+    @app.get("/config/<section>")
+    def section_form(section: str) -> Any:
+        return _section_page(web, section)
+
+    @app.post("/config/<section>")
+    def save_section(section: str) -> Any:
+        if section not in editable_sections(web):
+            bottle.abort(404)
+        text = core.form().get("value", "")
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            return _section_page(web, section, text, [(section, f"not JSON: {exc}")])
+        return _save(web, section, value, f"/config/{section}",
+                     lambda e: _section_page(web, section, text, e))
+
+
+def _system_page(web: Web, errors: list | None = None, new_token: tuple | None = None) -> str:
+    if errors:
+        bottle.response.status = 422
+    return render("system", web, errors=errors or [], tokens=web.owner.tokens(),
+                  new_token=new_token, status=_status(web), sections=editable_sections(web))
+
+
+def _section_page(web: Web, section: str, text: str | None = None,
+                  errors: list | None = None) -> str:
+    if section not in editable_sections(web):
+        bottle.abort(404)
+    if errors:
+        bottle.response.status = 422
+    if text is None:
+        text = json.dumps(web.service.config()[section], ensure_ascii=False, indent=2)
+    return render("section", web, section=section, text=text, errors=errors or [])

@@ -1,0 +1,114 @@
+"""Reading the query string of a search, the same way for the pages and the API.
+
+Times: ISO-8601 ("2024-05-01", "2024-05-01T09:30", "2024-05-01T09:30:00+08:00");
+without an offset the box's timezone is meant. A bare date as `until` means the
+end of that day, so "since=2024-05-01&until=2024-05-01" is the whole of May 1st.
+A bad value raises `BadQuery(field, reason)`; the API answers 400 naming the field.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime, time, timedelta, tzinfo
+
+from firmware.service import ALL_RESULTS, MAX_PAGE, BadQuery, RecordQuery
+
+RECORD_FILTERS = ("since", "until", "number", "line", "agent", "result", "region")
+CSV_COLUMNS = ("id", "started_at", "ended_at", "direction", "line", "caller", "callee",
+               "region", "carrier", "route", "result", "answered_by", "ring_s", "talk_s",
+               "cause")
+
+
+def parse_time(field: str, text: str, tz: tzinfo, *, end_of_day: bool = False) -> datetime:
+    text = text.strip()
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadQuery(field, f"{text!r} is not an ISO time like 2024-05-01 or "
+                              "2024-05-01T09:30") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    if end_of_day and len(text) == 10:  # a bare date: up to the end of that day
+        value = datetime.combine(value.date(), time(0), tz) + timedelta(days=1)
+    return value
+
+
+def _int(field: str, text: str | None, default: int, low: int, high: int) -> int:
+    if text is None or text.strip() == "":
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise BadQuery(field, f"{text!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise BadQuery(field, f"must be {low} to {high}")
+    return value
+
+
+def record_query(params: Mapping[str, str], tz: tzinfo, *, page_size: int = 50) -> RecordQuery:
+    """A RecordQuery from query parameters; empty values are no filter."""
+    def value(name: str) -> str | None:
+        text = params.get(name)
+        return text.strip() if text and text.strip() else None
+
+    since, until = value("since"), value("until")
+    results = tuple(r.strip() for r in (value("result") or "").split(",") if r.strip())
+    bad = [r for r in results if r not in ALL_RESULTS]
+    if bad:
+        raise BadQuery("result", f"{', '.join(bad)} is not one of {', '.join(ALL_RESULTS)}")
+    query = RecordQuery(
+        since=parse_time("since", since, tz) if since else None,
+        until=parse_time("until", until, tz, end_of_day=True) if until else None,
+        number=value("number"), line=value("line"), agent=value("agent"),
+        province=value("region"), result=results,
+        limit=_int("limit", params.get("limit"), page_size, 1, MAX_PAGE),
+        offset=_int("offset", params.get("offset"), 0, 0, 10**9))
+    query.check()
+    return query
+
+
+def report_span(params: Mapping[str, str], tz: tzinfo, now: datetime) -> tuple[datetime, datetime]:
+    """[since, until) for a report; default: the last 7 days up to the end of today."""
+    today = datetime.combine(now.astimezone(tz).date(), time(0), tz)
+    since_text, until_text = params.get("since", "").strip(), params.get("until", "").strip()
+    until = parse_time("until", until_text, tz, end_of_day=True) if until_text \
+        else today + timedelta(days=1)
+    since = parse_time("since", since_text, tz) if since_text else until - timedelta(days=7)
+    if until <= since:
+        raise BadQuery("until", "must be after since")
+    if until - since > timedelta(days=400):
+        raise BadQuery("since", "a report covers at most 400 days")
+    return since, until
+
+
+def csv_rows(calls: Iterable[dict]) -> Iterator[bytes]:
+    """The records as CSV, UTF-8 with a BOM first so Excel reads Chinese text right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff".encode()
+    writer.writerow(CSV_COLUMNS)
+    for call in calls:
+        writer.writerow([_cell(call.get(c)) for c in CSV_COLUMNS])
+        if buffer.tell() > 32768:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting like a formula would run in Excel (CSV injection): make it text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _number(text) \
+        else text
+
+
+def _number(text: str) -> bool:
+    """"+8613588888888" and "-1.5" are data, not formulas."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,45 @@
+% rebase('base.tpl', title=_('nav_dashboard'))
+<h1>{{_('nav_dashboard')}} <small id="system" class="state">{{_('sys_' + status['system'])}}</small></h1>
+<div class="grid" id="dashboard" data-live="/api/status">
+<section class="card">
+  <h2>{{_('lines')}}</h2>
+  <table class="list"><thead><tr><th>{{_('line')}}</th><th>{{_('state')}}</th><th>{{_('signal')}}</th><th>{{_('registration')}}</th><th>{{_('sim')}}</th></tr></thead>
+  <tbody id="lines">
+  % for name, g in sorted(status['gsm'].items()):
+    <tr><td>{{name}}</td><td>{{g.get('state')}}</td><td>{{g.get('csq') if g.get('csq') is not None else '-'}}</td><td>{{g.get('operator') or g.get('registration') or '-'}}</td><td>{{g.get('sim') or '-'}}</td></tr>
+  % end
+  % for name, state in sorted(status['ports'].items()):
+    <tr><td>{{name}}</td><td>{{state}}</td><td>-</td><td>-</td><td>-</td></tr>
+  % end
+  </tbody></table>
+</section>
+<section class="card">
+  <h2>{{_('calls_now')}}</h2>
+  <table class="list"><thead><tr><th>{{_('call')}}</th><th>{{_('state')}}</th><th>{{_('legs')}}</th></tr></thead>
+  <tbody id="calls">
+  % for c in status['calls']:
+    <tr><td>{{c.get('what')}}</td><td>{{c.get('state')}}</td><td>{{', '.join(c.get('parties', c.get('legs', [])))}}</td></tr>
+  % end
+  </tbody></table>
+  <p class="empty" id="no-calls" {{'hidden' if status['calls'] else ''}}>{{_('no_calls')}}</p>
+</section>
+<section class="card">
+  <h2>{{_('agents')}}</h2>
+  <table class="list"><thead><tr><th>{{_('agent')}}</th><th>{{_('state')}}</th><th>{{_('answered_today')}}</th><th>{{_('missed_today')}}</th></tr></thead>
+  <tbody id="agents">
+  % for a in status.get('agents', []):
+    <tr><td>{{a['name']}}</td><td>{{_('agent_' + a['state'])}}</td><td>{{a['answered']}}</td><td>{{a['missed']}}</td></tr>
+  % end
+  </tbody></table>
+</section>
+<section class="card">
+  <h2>{{_('leds')}}</h2>
+  <ul class="leds" id="leds">
+  % for name, pattern in sorted(status['leds'].items()):
+    <li><span class="led {{'on' if pattern.startswith('solid') else 'off' if pattern.startswith('off') else 'blink'}}"></span> {{name}} <small>{{pattern}}</small></li>
+  % end
+  </ul>
+</section>
+</div>
+<script type="application/json" id="words">{{!words}}</script>
+<script src="/static/live.js"></script>

@@ -1,0 +1,46 @@
+% rebase('base.tpl', title=_('nav_reports'))
+% from web_ui.charts import bar_chart
+<h1>{{_('nav_reports')}}</h1>
+<form method="get" action="/reports" class="card filters">
+  <label>{{_('since')}} <input type="date" name="since" value="{{params.get('since', '')}}"></label>
+  <label>{{_('until')}} <input type="date" name="until" value="{{params.get('until', '')}}"></label>
+  <button>{{_('show')}}</button>
+</form>
+% include('errors.tpl')
+% if report:
+% t = report['total']
+<section class="card">
+  <h2>{{_('totals')}} <small>{{first_day}} – {{last_day}}</small></h2>
+  <dl class="totals">
+  % for key in ('calls', 'answered', 'missed', 'busy', 'abandoned', 'blocked'):
+    <div><dt>{{_('col_' + key)}}</dt><dd>{{t[key]}}</dd></div>
+  % end
+    <div><dt>{{_('col_talk_s')}}</dt><dd>{{'%.0f' % t['talk_s']}} s</dd></div>
+    <div><dt>{{_('col_avg_talk_s')}}</dt><dd>{{'%.0f' % t['avg_talk_s']}} s</dd></div>
+  </dl>
+</section>
+% for part in ('by_week' if weekly else 'by_day', 'by_hour', 'by_agent', 'by_group', 'by_region'):
+<section class="card">
+  <h2>{{_(part)}}</h2>
+  % if report[part]:
+  {{!bar_chart(report[part], _('col_calls'), _('col_answered'))}}
+  <div class="scroll"><table class="list">
+    <thead><tr><th></th>
+    % for key in ('calls', 'answered', 'missed', 'busy', 'abandoned', 'talk_s', 'avg_talk_s'):
+    <th>{{_('col_' + key)}}</th>
+    % end
+    </tr></thead><tbody>
+    % for row in report[part]:
+    <tr><td>{{row['key'] or '-'}}</td>
+    % for key in ('calls', 'answered', 'missed', 'busy', 'abandoned', 'talk_s', 'avg_talk_s'):
+    <td>{{row[key]}}</td>
+    % end
+    </tr>
+    % end
+  </tbody></table></div>
+  % else:
+  <p class="empty">{{_('no_data')}}</p>
+  % end
+</section>
+% end
+% end

@@ -1,0 +1,68 @@
+% rebase('base.tpl', title=_('nav_system'))
+<h1>{{_('nav_system')}}</h1>
+% include('errors.tpl')
+<section class="card">
+  <h2>{{_('health')}}</h2>
+  <table class="list"><thead><tr><th>{{_('line')}}</th><th>{{_('state')}}</th><th>{{_('signal')}}</th><th>{{_('registration')}}</th><th>{{_('sim')}}</th><th>{{_('reason')}}</th></tr></thead><tbody>
+  % for name, g in sorted(status['gsm'].items()):
+  <tr><td>{{name}}</td><td>{{g.get('state')}}</td><td>{{g.get('csq')}}</td><td>{{g.get('registration')}}</td><td>{{g.get('sim')}}</td><td>{{g.get('reason')}}</td></tr>
+  % end
+  % for name, state in sorted(status['ports'].items()):
+  <tr><td>{{name}}</td><td>{{state}}</td><td></td><td></td><td></td><td></td></tr>
+  % end
+  </tbody></table>
+</section>
+<section class="card">
+  <h2>{{_('backup')}}</h2>
+  <p><a class="button" href="/system/backup">{{_('download_backup')}}</a></p>
+  <form method="post" action="/system/restore" enctype="multipart/form-data">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label>{{_('restore')}} <input type="file" name="file" accept="application/json,.json" required></label>
+    <p class="hint">{{_('restore_hint')}}</p>
+    <button>{{_('restore_button')}}</button>
+  </form>
+</section>
+<section class="card">
+  <h2>{{_('change_password')}}</h2>
+  <form method="post" action="/system/password" class="narrow">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label>{{_('current_password')}} <input type="password" name="current" autocomplete="current-password" required></label>
+    <label>{{_('password')}} <input type="password" name="password" autocomplete="new-password" required></label>
+    <label>{{_('password_again')}} <input type="password" name="again" autocomplete="new-password" required></label>
+    <button>{{_('save')}}</button>
+  </form>
+</section>
+<section class="card">
+  <h2>{{_('api_tokens')}}</h2>
+  % if new_token:
+  <p class="flash ok">{{_('token_once', name=new_token[0])}} <code id="new-token">{{new_token[1]}}</code></p>
+  % end
+  <ul>
+  % for t in tokens:
+    <li>{{t['name']}} <form method="post" action="/system/tokens" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="name" value="{{t['name']}}"><button name="remove" value="1" class="link danger">{{_('delete')}}</button></form></li>
+  % end
+  </ul>
+  <form method="post" action="/system/tokens">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label>{{_('token_name')}} <input name="name" required maxlength="40"></label>
+    <button>{{_('make_token')}}</button>
+  </form>
+  <p class="hint">{{_('api_hint')}} <a href="/api/openapi.json">/api/openapi.json</a></p>
+</section>
+<section class="card">
+  <h2>{{_('advanced')}}</h2>
+  <p>
+  % for s in sections:
+  <a href="/config/{{s}}">{{s}}</a>
+  % end
+  </p>
+</section>
+<section class="card danger-zone">
+  <h2>{{_('factory_reset')}}</h2>
+  <p>{{_('reset_hint')}}</p>
+  <form method="post" action="/system/reset">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label>{{_('type_reset')}} <input name="confirm" autocomplete="off"></label>
+    <button class="danger">{{_('factory_reset')}}</button>
+  </form>
+</section>
