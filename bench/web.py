@@ -39,6 +39,7 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.report import write_section
 from firmware.cdr.region import describe
 from firmware.cdr.store import CdrStore, records_path
 from firmware.config.store import ConfigStore
@@ -49,7 +50,6 @@ from hil_tests.calls_rig import CALLER, SIM, heard_tone, office
 from hil_tests.pstn.testing import wait_for
 from web_ui.owner import Owner
 
-BEGIN, END = "<!-- bench.web begin -->", "<!-- bench.web end -->"
 CALLERS = ["+8613588888888", "+862161234567", "+8601062345678", "+8613912345678",
            "+8618611112222", "+8602087654321", "+8613700001111", "+8615900002222"]
 AGENTS = [("801", "Desk 1"), ("802", "Desk 2")]
@@ -316,7 +316,6 @@ def markdown(r: dict) -> str:
                 f"{m['tone_ms']} ms) |")
 
     return "\n".join([
-        BEGIN,
         "## The web page under load during a call (`bench/web.py`)",
         "",
         f"Command: `.venv/bin/python -m bench.web --records {r['records']} --clients "
@@ -348,18 +347,7 @@ def markdown(r: dict) -> str:
         "frames), so one piece as long as the tone means a frame at least every 50 ms all "
         "along; each extra piece is one gap. The event loop's ping shows whether the web "
         "page holds up the loop.",
-        END,
     ])
-
-
-def write(path: Path, section: str) -> None:
-    text = path.read_text("utf-8") if path.exists() else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, "utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -372,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     result = run(args.records, args.clients, args.seconds)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     if args.write:
-        write(args.write, markdown(result))
+        write_section(args.write, "web", markdown(result))
     return 0
 
 
