@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import bottle
 
-from firmware.service import WEEKDAYS, BadQuery, ConfigError, ServiceError
+from firmware.service import WEEKDAYS, BadQuery, ConfigError, ServiceError, rename_ring_group
 from web_ui import api, forms, i18n, queries, security
 from web_ui import app as core
 from web_ui.app import Web
@@ -179,16 +179,19 @@ def _install_staff(app: bottle.Bottle, web: Web) -> None:
             group = forms.ring_group(form)
         except BadQuery as exc:
             return _staff_page(web, errors=[(exc.field, exc.reason)], editing=original)
-        groups = [g for g in web.service.config()["ring_groups"] if g["name"] != original]
+        config = web.service.config()
+        groups = [g for g in config["ring_groups"] if g["name"] != original]
         if form.get("delete"):
             return _save(web, "ring_groups", groups, "/staff", lambda e: _staff_page(web, errors=e))
-        index = next((i for i, g in enumerate(web.service.config()["ring_groups"])
-                      if g["name"] == original), len(groups))
+        index = next((i for i, g in enumerate(config["ring_groups"]) if g["name"] == original),
+                     len(groups))
+        # a rename: the inbound group, routes, plan steps and nested members follow
+        renamed = rename_ring_group(config, original, group["name"]) if original else config
+        groups = [g for g in renamed["ring_groups"] if g["name"] != original]
         groups.insert(index, group)
         change: dict[str, Any] = {"ring_groups": groups}
-        inbound = web.service.config()["inbound"]
-        if original and group["name"] != original and inbound.get("ring_group") == original:
-            change["inbound"] = {**inbound, "ring_group": group["name"]}  # a rename follows
+        change.update({section: renamed[section] for section in ("inbound", "routes", "plans")
+                       if renamed.get(section) != config.get(section)})
         return _save(web, change, None, "/staff",
                      lambda e: _staff_page(web, errors=e, editing=original, draft=group))
 

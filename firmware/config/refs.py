@@ -1,0 +1,41 @@
+"""Following a rename through the config: every place that names a ring group by name.
+
+A ring group is referred to by its name from `inbound.ring_group`, a route's `to`
+("ring_group:NAME"), a plan step's `do`, and another group's nested member
+(`{"group": NAME}`). Renaming a group on the web page must carry all of them along,
+or the box rightly refuses the config as naming a group that no longer exists.
+Works on the JSON form (what `config export` prints), returning a new document.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+
+def rename_ring_group(doc: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    """`doc` with ring group `old` called `new` everywhere it is named (not the group's
+    own entry in `ring_groups`: the caller writes that)."""
+    out = copy.deepcopy(doc)
+    if old == new:
+        return out
+    ref_old, ref_new = f"ring_group:{old}", f"ring_group:{new}"
+    inbound = out.get("inbound")
+    if isinstance(inbound, dict) and inbound.get("ring_group") == old:
+        inbound["ring_group"] = new
+    for route in _dicts(out.get("routes")):
+        if route.get("to") == ref_old:
+            route["to"] = ref_new
+    for plan in _dicts(out.get("plans")):
+        for step in _dicts(plan.get("steps")):
+            if step.get("do") == ref_old:
+                step["do"] = ref_new
+    for group in _dicts(out.get("ring_groups")):
+        for member in _dicts(group.get("members")):
+            if member.get("group") == old:
+                member["group"] = new
+    return out
+
+
+def _dicts(items: Any) -> list[dict]:
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []

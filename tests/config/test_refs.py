@@ -1,0 +1,28 @@
+"""Renaming a ring group carries every reference along (firmware/config/refs.py)."""
+
+from __future__ import annotations
+
+from firmware.config.refs import rename_ring_group
+from firmware.config.validate import check_config
+from tests.routing.helpers import example_dict
+
+
+def test_every_reference_to_a_renamed_group_follows_and_the_config_stays_valid():
+    doc = example_dict()
+    doc["ring_groups"].append({"name": "all", "members": [{"group": "sales"}, "803"]})
+    doc["routes"].append({"name": "to sales", "to": "ring_group:sales"})
+    renamed = rename_ring_group(doc, "sales", "销售组")
+    assert renamed["inbound"]["ring_group"] == "销售组"
+    assert renamed["routes"][-1]["to"] == "ring_group:销售组"
+    assert renamed["plans"][0]["steps"][0]["do"] == "ring_group:销售组"
+    assert renamed["ring_groups"][-1]["members"][0] == {"group": "销售组"}
+    assert doc["inbound"]["ring_group"] == "sales"  # the original is untouched
+    renamed["ring_groups"][0]["name"] = "销售组"  # the group's own entry: the caller's part
+    check_config(renamed)
+
+
+def test_other_groups_and_plain_members_are_left_alone():
+    doc = example_dict()
+    before = [g["members"] for g in doc["ring_groups"]]
+    renamed = rename_ring_group(doc, "nobody", "someone")
+    assert renamed == doc and [g["members"] for g in renamed["ring_groups"]] == before
