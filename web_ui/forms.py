@@ -73,28 +73,44 @@ def ring_group(form: Mapping[str, str]) -> dict[str, Any]:
 
 
 def members(text: str, with_shares: bool) -> list[Any]:
+    """One member a line: an extension or bound-number id, or `group:NAME` (a nested
+    group); then its share with the percentage split (`801 40`) and, optionally, its
+    own ring time (`801 ring=15`)."""
     out: list[Any] = []
     for i, line in enumerate(_lines(text)):
         words = line.replace(",", " ").replace("%", " ").split()
-        if len(words) == 1 and not with_shares:
-            out.append(words[0])
-        elif len(words) == 2 and with_shares and words[1].isdigit():
-            out.append({"target": words[0], "share": int(words[1])})
-        elif with_shares:
+        ring = [w for w in words[1:] if w.startswith("ring=")]
+        rest = [w for w in words[1:] if not w.startswith("ring=")]
+        if with_shares and not (len(rest) == 1 and rest[0].isdigit()):
             raise BadQuery(f"members[{i}]", f'"{line}": a member and its share, like "801 40"')
-        else:
-            raise BadQuery(f"members[{i}]", f'"{line}": one extension or bound-number id a line')
+        if not with_shares and rest:
+            raise BadQuery(f"members[{i}]", f'"{line}": one extension, bound-number id or '
+                           'group:NAME a line')
+        if len(ring) > 1 or (ring and not ring[0][5:].isdigit()):
+            raise BadQuery(f"members[{i}]", f'"{line}": a ring time is written like ring=15')
+        member: dict[str, Any] = ({"group": words[0][6:]} if words[0].startswith("group:")
+                                  else {"target": words[0]})
+        if with_shares:
+            member["share"] = int(rest[0])
+        if ring:
+            member["ring_time"] = int(ring[0][5:])
+        out.append(member["target"] if list(member) == ["target"] else member)
     return out
 
 
 def members_text(group: dict[str, Any]) -> str:
+    """The editor's text for a group's members (what `members` reads back)."""
     lines = []
     for m in group.get("members", []):
-        if isinstance(m, dict):
-            lines.append(f"{m['target']} {m['share']}" if m.get("share") is not None
-                         else m["target"])
-        else:
+        if not isinstance(m, dict):
             lines.append(str(m))
+            continue
+        words = [f"group:{m['group']}" if m.get("group") else str(m.get("target", ""))]
+        if m.get("share") is not None:
+            words.append(str(m["share"]))
+        if m.get("ring_time") is not None:
+            words.append(f"ring={m['ring_time']}")
+        lines.append(" ".join(words))
     return "\n".join(lines)
 
 

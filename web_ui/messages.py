@@ -120,9 +120,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ring_time": ("Ring time each (s)", "每人振铃时间（秒）"),
     "total_ring_time": ("Total ring time (s)", "总振铃时间（秒）"),
     "members": ("Members", "成员"),
-    "members_hint": ("one a line: an extension (801) or a bound-number id; with the percentage "
-                     "split add the share: 801 40", "每行一个：分机号（801）或绑定号码 ID；"
-                     "按比例分配时加上比例：801 40"),
+    "members_hint": ("one a line: an extension (801), a bound-number id or another group "
+                     "(group:sales); with the percentage split add the share: 801 40; its own "
+                     "ring time: 801 ring=15",
+                     "每行一个：分机号（801）、绑定号码 ID 或另一个振铃组（group:sales）；"
+                     "按比例分配时加上比例：801 40；单独的振铃时间：801 ring=15"),
     "people": ("Extensions and bound numbers", "分机与绑定号码"),
     "extensions": ("Extensions", "分机"),
     "extensions_hint": ("one a line: number, name, port (801, 前台, fxs0)",

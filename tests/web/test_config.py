@@ -212,3 +212,21 @@ def test_explain_a_call(box: Client) -> None:
     assert api["steps"][0] == "ring_group"
     bad = box.api("GET", "/api/explain?at=tomorrow")
     assert bad.status == 400 and bad.json()["errors"][0]["field"] == "at"
+
+
+def test_nested_groups_and_own_ring_times_survive_the_editor(box: Client, service) -> None:
+    raw = service.config()
+    raw["ring_groups"].append({"name": "all", "members": [
+        {"group": "sales"}, {"target": "803", "ring_time": 15}]})
+    service.replace_config(raw)
+    page = box.get("/staff")
+    assert page.status == 200 and "group:sales\n803 ring=15" in page.text
+    reply = box.post("/staff/group", {"original": "all", "name": "all",
+                                      "strategy": "sequential",
+                                      "members": "group:sales\n803 ring=15\n804"})
+    assert reply.status == 303, reply.text
+    assert service.config()["ring_groups"][-1]["members"] == [
+        {"group": "sales"}, {"target": "803", "ring_time": 15}, "804"]
+    bad = box.post("/staff/group", {"original": "all", "name": "all", "strategy": "sequential",
+                                    "members": "803 ring=soon"})
+    assert bad.status == 422 and "ring=15" in bad.text
