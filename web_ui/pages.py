@@ -59,8 +59,11 @@ def flash(kind: str, key: str) -> None:
 
 
 def install(app: bottle.Bottle, web: Web) -> None:
+    from web_ui import rule_pages  # it renders and saves with this module's helpers
+
     _install_entry(app, web)
     _install_staff(app, web)
+    rule_pages.install(app, web)
     _install_records(app, web)
     _install_system(app, web)
 
@@ -215,17 +218,6 @@ def _install_staff(app: bottle.Bottle, web: Web) -> None:
             return _schedule_page(web, errors=[(exc.field, exc.reason)])
         return _save(web, "schedule", week, "/schedule", lambda e: _schedule_page(web, errors=e))
 
-    @app.get("/rules")
-    def rules() -> Any:
-        params = core.query()
-        result, errors = None, []
-        if "caller" in params:
-            try:
-                result = api.explain(web, params)
-            except BadQuery as exc:
-                errors = [(exc.field, exc.reason)]
-        return render("rules", web, config=web.service.config(), result=result, errors=errors,
-                      params=params)
 
 
 def _staff_page(web: Web, errors: list | None = None, editing: str | None = None,
@@ -249,9 +241,16 @@ def _schedule_page(web: Web, errors: list | None = None) -> str:
             preview = api.explain(web, {"at": params.get("at"), "caller": ""})
         except BadQuery as exc:
             preview_errors = [(exc.field, exc.reason)]
+    day_text = (params.get("day") or "").strip()
+    try:
+        day = queries.parse_date("day", day_text) if day_text else web.service.now().date()
+    except BadQuery as exc:
+        preview_errors.append((exc.field, exc.reason))
+        day = web.service.now().date()
     return render("schedule", web, config=web.service.config(), errors=errors or [],
                   weekdays=WEEKDAYS, preview=preview, preview_errors=preview_errors,
-                  at=params.get("at", ""))
+                  at=params.get("at", ""), day=day_text or day.isoformat(),
+                  calendar=web.service.calendar_year(day))
 
 
 def _save(web: Web, section: str | dict, value: Any, done: str, again: Any) -> Any:
