@@ -237,7 +237,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "每行一个：主叫号码, 坐席（0571 8888 8888, 804）"),
     "rules_returning_days": ("Returning callers (days)", "回头客（天）"),
     "rules_returning_hint": ("a caller answered within this many days rings the same agent "
-                             "first; 0: off", "在此天数内接听过的来电先呼叫上次接听的坐席；0 表示关闭"),
+                             "first; 0: off",
+                             "在此天数内接听过的来电先呼叫上次接听的坐席；0 表示关闭"),
     "rules_blocking": ("Block lists", "黑白名单与地区限制"),
     "rules_blocking_hint": ("Checked in this order: whitelist, blacklist, withheld numbers, "
                             "denied regions, allowed regions.",
@@ -309,6 +310,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "日历没有 {year} 年的数据：每天按星期计算。"),
     "cal_none": ("No holidays: settings.holiday_calendar is \"none\".",
                  "不使用节假日：settings.holiday_calendar 为 \"none\"。"),
+    "cal_length": ("Days", "天数"),
+    "cal_n_days": ("{n} d", "{n} 天"),
     "cal_around": ("Year of", "所在年份的日期"),
     "tr_title": ("Time rules", "时间规则"),
     "tr_hint": ("Named hours a route's \"when\" or \"unless\" can name.",

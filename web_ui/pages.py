@@ -11,7 +11,7 @@ reasons, and nothing is changed. A saved config applies from the next call on.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -189,9 +189,8 @@ def _install_staff(app: bottle.Bottle, web: Web) -> None:
                       if g["name"] == original), len(groups))
         groups.insert(index, group)
         change: dict[str, Any] = {"ring_groups": groups}
-        inbound = web.service.config()["inbound"]
-        if original and group["name"] != original and inbound.get("ring_group") == original:
-            change["inbound"] = {**inbound, "ring_group": group["name"]}  # a rename follows
+        if original and group["name"] != original:
+            change.update(_renamed_group(web.service.config(), original, group["name"]))
         return _save(web, change, None, "/staff",
                      lambda e: _staff_page(web, errors=e, editing=original, draft=group))
 
@@ -218,6 +217,21 @@ def _install_staff(app: bottle.Bottle, web: Web) -> None:
             return _schedule_page(web, errors=[(exc.field, exc.reason)])
         return _save(web, "schedule", week, "/schedule", lambda e: _schedule_page(web, errors=e))
 
+
+
+def _renamed_group(config: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    """The sections that name ring group `old`, naming `new` instead (a rename follows
+    into the inbound route, routes' `to` and plans' steps)."""
+    change: dict[str, Any] = {}
+    if config["inbound"].get("ring_group") == old:
+        change["inbound"] = {**config["inbound"], "ring_group": new}
+    was, now = f"ring_group:{old}", f"ring_group:{new}"
+    if any(r["to"] == was for r in config["routes"]):
+        change["routes"] = [{**r, "to": now} if r["to"] == was else r for r in config["routes"]]
+    if any(s["do"] == was for p in config["plans"] for s in p["steps"]):
+        change["plans"] = [{**p, "steps": [{**s, "do": now} if s["do"] == was else s
+                                           for s in p["steps"]]} for p in config["plans"]]
+    return change
 
 
 def _staff_page(web: Web, errors: list | None = None, editing: str | None = None,
@@ -247,10 +261,28 @@ def _schedule_page(web: Web, errors: list | None = None) -> str:
     except BadQuery as exc:
         preview_errors.append((exc.field, exc.reason))
         day = web.service.now().date()
+    calendar = web.service.calendar_year(day)
     return render("schedule", web, config=web.service.config(), errors=errors or [],
                   weekdays=WEEKDAYS, preview=preview, preview_errors=preview_errors,
-                  at=params.get("at", ""), day=day_text or day.isoformat(),
-                  calendar=web.service.calendar_year(day))
+                  at=params.get("at", ""), cal_day=day_text or day.isoformat(),
+                  calendar=calendar, spans=calendar_spans(calendar["days"]))
+
+
+def calendar_spans(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Consecutive days off for one holiday (or adjusted working days) as one row:
+    {"first", "last", "days", "holiday", "adjusted_workday"}."""
+    spans: list[dict[str, Any]] = []
+    for d in days:
+        on = date.fromisoformat(d["date"])
+        last = spans[-1] if spans else None
+        if (last and date.fromisoformat(last["last"]) + timedelta(days=1) == on
+                and last["holiday"] == d["holiday"]
+                and last["adjusted_workday"] == d["adjusted_workday"]):
+            last.update(last=d["date"], days=last["days"] + 1)
+        else:
+            spans.append({"first": d["date"], "last": d["date"], "days": 1,
+                          "holiday": d["holiday"], "adjusted_workday": d["adjusted_workday"]})
+    return spans
 
 
 def _save(web: Web, section: str | dict, value: Any, done: str, again: Any) -> Any:

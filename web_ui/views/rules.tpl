@@ -34,7 +34,7 @@
       <textarea name="blacklist" rows="3">{{fields['blacklist']}}</textarea></label>
     <label class="wide">{{_('rules_whitelist')}} <small>{{_('rules_list_hint')}}</small>
       <textarea name="whitelist" rows="3">{{fields['whitelist']}}</textarea></label>
-    <label><input type="checkbox" name="block_withheld" value="1" {{'checked' if fields['block_withheld'] == '1' else ''}}> {{_('rules_block_withheld')}}</label>
+    <label class="check"><input type="checkbox" name="block_withheld" value="1" {{'checked' if fields['block_withheld'] == '1' else ''}}> {{_('rules_block_withheld')}}</label>
     % for kind in ('deny_regions', 'allow_regions'):
     <fieldset>
       <legend>{{_('rules_' + kind)}}</legend>

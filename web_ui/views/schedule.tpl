@@ -39,7 +39,7 @@
   <h2>{{_('cal_title')}} {{calendar['year']}}</h2>
   <p class="hint">{{_('cal_hint')}}</p>
   <form method="get" action="/schedule#calendar">
-    <label>{{_('cal_around')}} <input type="date" name="day" value="{{day}}"></label>
+    <label>{{_('cal_around')}} <input type="date" name="day" value="{{cal_day}}"></label>
     <button>{{_('show')}}</button>
   </form>
   % if calendar['calendar'] == 'none':
@@ -47,11 +47,11 @@
   % elif not calendar['known']:
   <p>{{_('cal_unknown', year=calendar['year'])}}</p>
   % end
-  % if calendar['days']:
-  <table class="list" id="holidays"><thead><tr><th>{{_('cal_date')}}</th><th>{{_('days')}}</th><th>{{_('reason')}}</th></tr></thead><tbody>
-  % from datetime import date as _date
-  % for d in calendar['days']:
-    <tr class="{{'workday' if d['adjusted_workday'] else 'holiday'}}"><td>{{d['date']}}</td><td>{{_('day_' + ('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun')[_date.fromisoformat(d['date']).weekday()])}}</td>
+  % if spans:
+  <table class="list" id="holidays"><thead><tr><th>{{_('cal_date')}}</th><th>{{_('cal_length')}}</th><th>{{_('reason')}}</th></tr></thead><tbody>
+  % for d in spans:
+    <tr class="{{'workday' if d['adjusted_workday'] else 'holiday'}}"><td>{{d['first']}}{{(' – ' + d['last']) if d['last'] != d['first'] else ''}}</td>
+      <td>{{_('cal_n_days', n=d['days'])}}</td>
       <td>{{(_('cal_holiday') + ': ' + d['holiday']) if d['holiday'] else _('cal_workday')}}</td></tr>
   % end
   </tbody></table>
