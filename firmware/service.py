@@ -31,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,8 @@ from firmware.config.store import ConfigStore
 from firmware.config.validate import check_config
 from firmware.control import control_request
 from firmware.errors import ConfigError, ControlError, SwitchboardError
-from firmware.routing import duty_at, explain, office_hours, plan_inbound
+from firmware.routing import LineUsage, Usage, duty_at, explain, office_hours, route_answer
+from firmware.routing.calendar import day_info
 
 log = logging.getLogger(__name__)
 
@@ -287,21 +288,71 @@ class BoxService:
 
     def explain_call(self, caller: str | None, line: str, at: datetime,
                      outside_lines: int | None = None) -> dict[str, Any]:
-        """What the box would do with a call from `caller` on `line` at `at`, and why."""
+        """What the box would do with a call from `caller` on `line` at `at`, and why:
+        `routing.route_answer` with this month's usage (the answer `switchboard route
+        explain --json` gives), plus the region, office hours and who is on duty."""
         config = self.config_object()
         if at.utcoffset() is None:
             raise BadQuery("at", "needs a time zone offset")
         if outside_lines is None:
             outside_lines = max(len(config.lines.gsm), 1)
         region = describe(caller or "", config.settings.country)
-        plan = plan_inbound(config, line, region.e164 or caller or None, at, outside_lines)
+        # no records yet: nothing used this month (the caps count from zero)
+        answer = route_answer(config, line, region.e164 or caller or None, at, outside_lines,
+                              usage=_as_usage(self.month_usage(at)))
+        plan = answer.plan
         hours = office_hours(config, at)
         duty = duty_at(config, at)
+        doc = answer.to_json()
+        doc.pop("steps")  # "steps" stays the list of step kinds the API always gave
         return {"caller": caller or "", "line": line, "at": at.isoformat(),
                 "region": region.region_text, "open": hours.open,
                 "on_duty": duty.person.id if duty.person else None,
-                "steps": [step.kind for step in plan], "explanation": explain(plan)}
+                "steps": [step.kind for step in plan], "explanation": explain(plan),
+                **doc, "answer": answer.text()}
 
+    # --- caps and the holiday calendar (read-only) --------------------------------
+
+    def month_usage(self, now: datetime | None = None) -> dict[str, Any]:
+        """What each line used this month by the call records (the caps' counters):
+        {"month": "2026-12", "since": ISO, "lines": {"gsm0": {"inbound_calls": 3,
+        "inbound_minutes": 2.5, "outbound_minutes": 0.0}}}; no records: no lines."""
+        now = now or self.now()
+        found = self._usage(now)
+        if found is None:
+            start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+            return {"month": f"{start:%Y-%m}", "since": start.isoformat(), "lines": {}}
+        return found
+
+    def _usage(self, now: datetime) -> dict[str, Any] | None:
+        with self._records() as store:
+            if store is None:
+                return None
+            start = store.month_start(now)
+            return {"month": f"{start:%Y-%m}", "since": start.isoformat(),
+                    "lines": store.usage_since(start)}
+
+    def calendar_year(self, day: date) -> dict[str, Any]:
+        """The public holidays and adjusted working days of `day`'s year, by the
+        holiday calendar the routing uses (`settings.holiday_calendar`):
+        {"year": 2026, "known": bool, "days": [{"date", "holiday", "adjusted_workday"}]}."""
+        calendar = self.config_object().settings.holiday_calendar
+        first = date(day.year, 1, 1)
+        days, known = [], True
+        current = first
+        while current.year == day.year:
+            info = day_info(current, calendar)
+            known = known and info.known
+            if info.holiday or info.adjusted_workday:
+                days.append({"date": current.isoformat(), "holiday": info.holiday,
+                             "adjusted_workday": info.adjusted_workday})
+            current += timedelta(days=1)
+        return {"year": day.year, "calendar": calendar, "known": known, "days": days}
+
+
+def _as_usage(found: dict[str, Any]) -> Usage:
+    return Usage(found["month"], {line: LineUsage(**values)
+                                  for line, values in found["lines"].items()})
 
 def write_private_file(path: Path, payload: bytes) -> None:
     """Write a file only the box's user reads, atomically (temp file, fsync, rename)."""

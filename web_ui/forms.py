@@ -118,3 +118,63 @@ def schedule(form: Mapping[str, str]) -> dict[str, list[str]]:
     """The weekly hours: one field per day, ranges separated by commas."""
     return {day: [r.strip() for r in (form.get(day) or "").replace("，", ",").split(",")
                   if r.strip()] for day in WEEKDAYS}
+
+
+# --- rules: VIP callers, designated agents, block lists ------------------------------
+
+
+def items(text: str) -> list[str]:
+    """A list typed one item a line or separated by commas (either comma)."""
+    return [p.strip() for line in _lines(text) for p in line.replace("，", ",").split(",")
+            if p.strip()]
+
+
+def items_text(values: list[Any]) -> str:
+    return "\n".join(str(v) for v in values)
+
+
+def vip(form: Mapping[str, str]) -> dict[str, Any]:
+    """The VIP section (numbers, prefixes, dedicated targets, ring time)."""
+    return {"numbers": items(form.get("vip_numbers") or ""),
+            "prefixes": items(form.get("vip_prefixes") or ""),
+            "targets": items(form.get("vip_targets") or ""),
+            "ring_time": _whole(form, "vip_ring_time", 20)}
+
+
+def designated(text: str) -> list[dict[str, str]]:
+    """One a line: `caller, agent`."""
+    rows = [_parts("designated", line, 2, i) for i, line in enumerate(_lines(text))]
+    return [{"caller": caller, "agent": agent} for caller, agent in rows]
+
+
+def designated_text(entries: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{d['caller']}, {d['agent']}" for d in entries)
+
+
+def days(form: Mapping[str, str], name: str) -> int:
+    text = (form.get(name) or "").strip() or "0"
+    if not text.isdigit():
+        raise BadQuery(name, f'"{text}" is not a whole number of days')
+    return int(text)
+
+
+TREATMENTS = ("busy", "announcement", "hangup")
+REGION_FIELDS = ("numbers", "provinces", "cities", "area_codes", "carriers")
+
+
+def blocking(form: Mapping[str, str], old: Mapping[str, Any]) -> dict[str, Any]:
+    """The block lists; a region list's `withheld` (set only as text) is kept as it was."""
+    treatment = (form.get("treatment") or "busy").strip()
+    if treatment not in TREATMENTS:
+        raise BadQuery("treatment", f"{treatment!r} is not one of {', '.join(TREATMENTS)}")
+    out: dict[str, Any] = {"blacklist": items(form.get("blacklist") or ""),
+                           "whitelist": items(form.get("whitelist") or ""),
+                           "block_withheld": form.get("block_withheld") == "1",
+                           "treatment": treatment}
+    for kind in ("deny_regions", "allow_regions"):
+        match = {f: items(form.get(f"{kind}.{f}") or "") for f in REGION_FIELDS}
+        match = {f: v for f, v in match.items() if v}
+        if old.get(kind, {}).get("withheld") is not None:
+            match["withheld"] = old[kind]["withheld"]
+        out[kind] = match
+    return out

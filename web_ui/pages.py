@@ -11,7 +11,7 @@ reasons, and nothing is changed. A saved config applies from the next call on.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -59,8 +59,11 @@ def flash(kind: str, key: str) -> None:
 
 
 def install(app: bottle.Bottle, web: Web) -> None:
+    from web_ui import rule_pages  # it renders and saves with this module's helpers
+
     _install_entry(app, web)
     _install_staff(app, web)
+    rule_pages.install(app, web)
     _install_records(app, web)
     _install_system(app, web)
 
@@ -218,18 +221,6 @@ def _install_staff(app: bottle.Bottle, web: Web) -> None:
             return _schedule_page(web, errors=[(exc.field, exc.reason)])
         return _save(web, "schedule", week, "/schedule", lambda e: _schedule_page(web, errors=e))
 
-    @app.get("/rules")
-    def rules() -> Any:
-        params = core.query()
-        result, errors = None, []
-        if "caller" in params:
-            try:
-                result = api.explain(web, params)
-            except BadQuery as exc:
-                errors = [(exc.field, exc.reason)]
-        return render("rules", web, config=web.service.config(), result=result, errors=errors,
-                      params=params)
-
 
 def _staff_page(web: Web, errors: list | None = None, editing: str | None = None,
                 draft: dict | None = None) -> str:
@@ -252,9 +243,34 @@ def _schedule_page(web: Web, errors: list | None = None) -> str:
             preview = api.explain(web, {"at": params.get("at"), "caller": ""})
         except BadQuery as exc:
             preview_errors = [(exc.field, exc.reason)]
+    day_text = (params.get("day") or "").strip()
+    try:
+        day = queries.parse_date("day", day_text) if day_text else web.service.now().date()
+    except BadQuery as exc:
+        preview_errors.append((exc.field, exc.reason))
+        day = web.service.now().date()
+    calendar = web.service.calendar_year(day)
     return render("schedule", web, config=web.service.config(), errors=errors or [],
                   weekdays=WEEKDAYS, preview=preview, preview_errors=preview_errors,
-                  at=params.get("at", ""))
+                  at=params.get("at", ""), cal_day=day_text or day.isoformat(),
+                  calendar=calendar, spans=calendar_spans(calendar["days"]))
+
+
+def calendar_spans(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Consecutive days off for one holiday (or adjusted working days) as one row:
+    {"first", "last", "days", "holiday", "adjusted_workday"}."""
+    spans: list[dict[str, Any]] = []
+    for d in days:
+        on = date.fromisoformat(d["date"])
+        last = spans[-1] if spans else None
+        if (last and date.fromisoformat(last["last"]) + timedelta(days=1) == on
+                and last["holiday"] == d["holiday"]
+                and last["adjusted_workday"] == d["adjusted_workday"]):
+            last.update(last=d["date"], days=last["days"] + 1)
+        else:
+            spans.append({"first": d["date"], "last": d["date"], "days": 1,
+                          "holiday": d["holiday"], "adjusted_workday": d["adjusted_workday"]})
+    return spans
 
 
 def _save(web: Web, section: str | dict, value: Any, done: str, again: Any) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from firmware.service import ALL_RESULTS, MAX_PAGE, BadQuery, RecordQuery
 
@@ -33,6 +33,14 @@ def parse_time(field: str, text: str, tz: tzinfo, *, end_of_day: bool = False) -
     if end_of_day and len(text) == 10:  # a bare date: up to the end of that day
         value = datetime.combine(value.date(), time(0), tz) + timedelta(days=1)
     return value
+
+
+def parse_date(field: str, text: str) -> date:
+    """A date typed as YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadQuery(field, f"{text!r} is not a date like 2026-10-01") from None
 
 
 def _int(field: str, text: str | None, default: int, low: int, high: int) -> int:

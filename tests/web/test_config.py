@@ -73,6 +73,8 @@ def test_renaming_the_inbound_group_keeps_the_inbound_route(box: Client, service
                                       "strategy": "sequential", "members": "801\n802"})
     assert reply.status == 303, reply.text
     assert service.config()["inbound"]["ring_group"] == "销售组"
+    steps = [s["do"] for p in service.config()["plans"] for s in p["steps"]]
+    assert "ring_group:销售组" in steps and "ring_group:sales" not in steps  # plans follow
     assert 'data-group="销售组"' in box.get("/staff").text
 
 

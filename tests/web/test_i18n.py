@@ -21,7 +21,13 @@ PREFIXES = {"agent_": ("idle", "in_call", "unavailable", "mobile"),
             "strategy_": ("sequential", "random", "rotating", "ring_all", "percentage",
                           "longest_idle", "fewest_answered"),
             "result_": ("answered", "missed", "abandoned", "busy", "failed", "blocked",
-                        "forwarded", "voicemail", "in_progress", "interrupted")}
+                        "forwarded", "voicemail", "in_progress", "interrupted"),
+            "treatment_": ("busy", "announcement", "hangup"),
+            "counter_": ("inbound_calls", "inbound_minutes", "outbound_minutes"),
+            "cap_action_": ("reject", "voicemail", "no_mobiles"),
+            "rules_match_": ("numbers", "provinces", "cities", "area_codes", "carriers"),
+            "rules_": ("deny_regions", "allow_regions"),
+            "tr_holidays_": ("closed", "weekly")}
 
 
 def _used_keys() -> set[str]:

@@ -35,3 +35,43 @@
   <pre class="explain">{{preview['explanation']}}</pre>
   % end
 </section>
+<section class="card" id="calendar">
+  <h2>{{_('cal_title')}} {{calendar['year']}}</h2>
+  <p class="hint">{{_('cal_hint')}}</p>
+  <form method="get" action="/schedule#calendar">
+    <label>{{_('cal_around')}} <input type="date" name="day" value="{{cal_day}}"></label>
+    <button>{{_('show')}}</button>
+  </form>
+  % if calendar['calendar'] == 'none':
+  <p>{{_('cal_none')}}</p>
+  % elif not calendar['known']:
+  <p>{{_('cal_unknown', year=calendar['year'])}}</p>
+  % end
+  % if spans:
+  <table class="list" id="holidays"><thead><tr><th>{{_('cal_date')}}</th><th>{{_('cal_length')}}</th><th>{{_('reason')}}</th></tr></thead><tbody>
+  % for d in spans:
+    <tr class="{{'workday' if d['adjusted_workday'] else 'holiday'}}"><td>{{d['first']}}{{(' – ' + d['last']) if d['last'] != d['first'] else ''}}</td>
+      <td>{{_('cal_n_days', n=d['days'])}}</td>
+      <td>{{(_('cal_holiday') + ': ' + d['holiday']) if d['holiday'] else _('cal_workday')}}</td></tr>
+  % end
+  </tbody></table>
+  % end
+</section>
+<section class="card" id="time_rules">
+  <h2>{{_('tr_title')}}</h2>
+  <p class="hint">{{_('tr_hint')}}</p>
+  % if config['time_rules']:
+  <table class="list"><thead><tr><th>{{_('tr_name')}}</th><th>{{_('tr_weekly')}}</th><th>{{_('tr_dates')}}</th><th>{{_('tr_holidays')}}</th><th>{{_('tr_adjusted')}}</th></tr></thead><tbody>
+  % for r in config['time_rules']:
+    <tr><td>{{r['name']}}</td>
+      <td>{{'; '.join(_('day_' + d) + ' ' + ', '.join(r['weekly'].get(d, [])) for d in weekdays if r['weekly'].get(d))}}</td>
+      <td>{{'; '.join(x['date'] + ' ' + (', '.join(x['hours']) or _('closed')) for x in r['dates']) or '-'}}</td>
+      <td>{{_('tr_holidays_' + r['holidays'])}}</td>
+      <td>{{_('day_' + r['adjusted_workday_hours']) if r['adjusted_workday_hours'] else _('tr_adjusted_own')}}</td></tr>
+  % end
+  </tbody></table>
+  % else:
+  <p>{{_('tr_none')}}</p>
+  % end
+  <p><a href="/config/time_rules">{{_('edit')}}</a> · <a href="/config/settings">{{_('edit_raw')}} (settings.holiday_calendar)</a></p>
+</section>
