@@ -86,3 +86,8 @@ def heard_tone(heard: dict, hz: float, after: float = 0.0) -> dict | None:
         if abs(tone["hz"] - hz) <= hz * 0.03 and tone["t_start"] >= after:
             return tone
     return None
+
+
+def ringing(emu, port: str) -> bool:
+    """Is the emulator's desk phone on `port` ringing now?"""
+    return any(p["port"] == port and p["ringing"] for p in emu.phones())

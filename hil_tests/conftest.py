@@ -1,4 +1,4 @@
-"""Fixtures for tests that run the PSTN emulator as a separate process.
+"""Fixtures for tests that run the PSTN emulator or the whole box as separate processes.
 
 `emulator`: a fresh emulator (shape "sim": one Huawei modem, four FXS phones)
 in a temporary RUNDIR, stopped after the test. `emulator_factory(shape="sim",
@@ -37,3 +37,12 @@ def emulator_factory(tmp_path: Path) -> Iterator[Callable[..., EmulatorProcess]]
 def emulator(emulator_factory: Callable[..., EmulatorProcess]) -> EmulatorProcess:
     return emulator_factory("sim")
 
+
+
+@pytest.fixture
+def boxes() -> Iterator[list]:
+    """Boxes a test started (append them): killed at the end, passed or failed."""
+    started: list = []
+    yield started
+    for box in started:
+        box.kill()

@@ -2,22 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
-from hil_tests.calls_rig import MOBILES, box_with, heard_tone, office, wait_record
+from hil_tests.calls_rig import MOBILES, box_with, heard_tone, office, ringing, wait_record
 from hil_tests.pstn.testing import wait_for
-
-
-@pytest.fixture
-def boxes():
-    started = []
-    yield started
-    for box in started:
-        box.kill()
-
-
-def _ringing(emu, port: str) -> bool:
-    return any(p["port"] == port and p["ringing"] for p in emu.phones())
 
 
 def _lift_and_wait_dial_tone(emu, port: str) -> float:
@@ -35,11 +21,11 @@ def test_internal_call_rings_the_extension_with_caller_id_and_talks(tmp_path, bo
     emu.phone_dial("fxs0", "803")
     for digit in "803":
         box.wait_output(rf"fxs0: DTMF {digit}")  # the box hears the digits in-band
-    wait_for(lambda: _ringing(emu, "fxs2"), 10, what="extension 803 rings")
+    wait_for(lambda: ringing(emu, "fxs2"), 10, what="extension 803 rings")
     cid = wait_for(lambda: emu.get("/phones/fxs2").get("caller_id"), 10, what="caller ID")
     assert cid["number"] == "801"
     t = emu.phone_hook("fxs2", "off").get("t") or 0.0
-    wait_for(lambda: not _ringing(emu, "fxs2"), 5, what="ringing stops on answer")
+    wait_for(lambda: not ringing(emu, "fxs2"), 5, what="ringing stops on answer")
 
     t = emu.phone_send("fxs0", tone_hz=1000, ms=400)
     wait_for(lambda: heard_tone(emu.phone_heard("fxs2"), 1000, t), 10, what="803 hears 801")

@@ -5,22 +5,17 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from hil_tests.calls_rig import CALLER, MOBILES, SIM, box_with, heard_tone, office, wait_record
+from hil_tests.calls_rig import (
+    CALLER,
+    MOBILES,
+    SIM,
+    box_with,
+    heard_tone,
+    office,
+    ringing,
+    wait_record,
+)
 from hil_tests.pstn.testing import wait_for
-
-
-@pytest.fixture
-def boxes():
-    started = []
-    yield started
-    for box in started:
-        box.kill()
-
-
-def _ringing(emu, port: str) -> bool:
-    return any(p["port"] == port and p["ringing"] for p in emu.phones())
 
 
 def test_second_phone_answers_after_the_first_rings_out(tmp_path, boxes):
@@ -30,12 +25,12 @@ def test_second_phone_answers_after_the_first_rings_out(tmp_path, boxes):
     emu.phone_auto_answer("fxs1", 0.5)
 
     call = emu.place_call(CALLER, SIM[0])
-    wait_for(lambda: _ringing(emu, "fxs0"), 10, what="fxs0 rings")
+    wait_for(lambda: ringing(emu, "fxs0"), 10, what="fxs0 rings")
     phone0 = wait_for(lambda: emu.get("/phones/fxs0").get("caller_id"), 10,
                       what="caller ID on fxs0")
     assert phone0["number"] == CALLER.removeprefix("+86") or phone0["number"] == CALLER
-    wait_for(lambda: _ringing(emu, "fxs1"), 15, what="fxs1 rings after fxs0 rang out")
-    assert not _ringing(emu, "fxs0")
+    wait_for(lambda: ringing(emu, "fxs1"), 15, what="fxs1 rings after fxs0 rang out")
+    assert not ringing(emu, "fxs0")
     wait_for(lambda: emu.call(call["id"])["state"] == "active", 15, what="caller connected")
 
     # audio both ways: caller -> desk phone, desk phone -> caller
@@ -100,14 +95,14 @@ def test_caller_who_gives_up_stops_the_ringing_at_once(tmp_path, boxes):
     boxes.append(box)
     emu = box.emulator
     call = emu.place_call(CALLER, SIM[0])
-    wait_for(lambda: _ringing(emu, "fxs0"), 10, what="fxs0 rings")
+    wait_for(lambda: ringing(emu, "fxs0"), 10, what="fxs0 rings")
     emu.hangup(call["id"])
     wait_for(lambda: emu.call(call["id"])["state"] == "ended", 5, what="call ended")
     t_end = emu.call(call["id"])["t_end"]
     heard = wait_for(lambda: [r for r in emu.phone_heard("fxs0")["ringer"] if not r["on"]
                               and r["t"] >= t_end - 0.5], 10, what="ringer off")
     assert heard[0]["t"] - t_end < 2.0  # the next ring never starts
-    wait_for(lambda: not _ringing(emu, "fxs0"), 5, what="fxs0 quiet")
+    wait_for(lambda: not ringing(emu, "fxs0"), 5, what="fxs0 quiet")
     rec = wait_record(box, caller=CALLER)
     assert rec["result"] == "abandoned" and rec["answered_by"] == ""
     assert rec["legs"][0]["target"] == "801" and rec["legs"][0]["outcome"] == "cancelled"
@@ -180,7 +175,7 @@ def test_a_config_change_keeps_the_call_up_and_applies_to_the_next_call(tmp_path
         return [status[name] for name in names]
 
     call = emu.place_call(CALLER, SIM[0])
-    wait_for(lambda: _ringing(emu, "fxs0"), 10, what="fxs0 rings")
+    wait_for(lambda: ringing(emu, "fxs0"), 10, what="fxs0 rings")
     wait_for(lambda: leds("LINE-gsm0", "LINE-fxs0") == ["blink 200/200 ms"] * 2, 10,
              what="both lines blink while ringing")
     emu.phone_hook("fxs0", "off")
@@ -202,8 +197,8 @@ def test_a_config_change_keeps_the_call_up_and_applies_to_the_next_call(tmp_path
     wait_for(lambda: leds("LINE-gsm0", "LINE-fxs0") == ["off"] * 2, 10, what="lines dark")
 
     second = emu.place_call(CALLER, SIM[0])
-    wait_for(lambda: _ringing(emu, "fxs1"), 10, what="the next call rings 802 on fxs1")
-    assert not _ringing(emu, "fxs0")
+    wait_for(lambda: ringing(emu, "fxs1"), 10, what="the next call rings 802 on fxs1")
+    assert not ringing(emu, "fxs0")
     emu.hangup(second["id"])
     first = wait_record(box, caller=CALLER, result="answered")
     assert first["answered_by"] == "801" and first["talk_s"] > 0

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from hil_tests.calls_rig import (
     CALLER,
     MOBILES,
@@ -20,14 +18,6 @@ from hil_tests.calls_rig import (
 from hil_tests.pstn.testing import wait_for
 
 OTHER_CALLER = "+8613800000000"  # 北京, China Mobile
-
-
-@pytest.fixture
-def boxes():
-    started = []
-    yield started
-    for box in started:
-        box.kill()
 
 
 def _rang(emu, port: str) -> bool:

@@ -4,22 +4,12 @@ for a phone to ring out; each call is short (the desk phone hangs up once connec
 
 from __future__ import annotations
 
-import pytest
-
 from hil_tests.boxrig import start_box, wait_gsm_state
 from hil_tests.calls_rig import CALLER, SIM, box_with, heard_tone, office, records, wait_record
 from hil_tests.pstn.testing import wait_for
 
 OTHER = "+8613677777777"
 VIP = "+8613966666666"
-
-
-@pytest.fixture
-def boxes():
-    started = []
-    yield started
-    for box in started:
-        box.kill()
 
 
 def _auto_answer(emu, ports=("fxs0", "fxs1", "fxs2", "fxs3"), after_s: float = 0.3) -> None:

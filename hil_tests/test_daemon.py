@@ -32,14 +32,6 @@ def notify_socket(tmp_path):
     sock.close()
 
 
-@pytest.fixture
-def boxes():
-    started = []
-    yield started
-    for box in started:
-        box.kill()
-
-
 def _datagrams(sock: socket.socket, seen: list[str]) -> list[str]:
     try:
         while True:
