@@ -225,7 +225,9 @@ class Box:
     def _handlers(self) -> dict:
         from firmware.config.cli import control_handlers
 
-        return {"status": lambda args: self.status(), **control_handlers(self.store)}
+        return {"status": lambda args: self.status(),
+                "agents.set_available": lambda args: self.calls.availability_op(args),
+                **control_handlers(self.store)}
 
     def status(self) -> dict:
         return {

@@ -31,3 +31,11 @@ class LineOutOfService(SwitchboardError, ConnectionError):
 
 class ControlError(SwitchboardError, ConnectionError):
     """The running box could not be reached or refused a control request."""
+
+
+class UnknownAgent(SwitchboardError, LookupError):
+    """No extension or bound number of the config has this number or id."""
+
+    def __init__(self, agent: str):
+        self.agent = agent
+        super().__init__(f"no extension or bound number {agent!r}")

@@ -16,9 +16,15 @@ Two ways to build it:
 Call records are read in both cases through a read-only SQLite connection opened for
 each request, beside the box's writer (WAL); reports are cached for a few seconds.
 
+Agents set themselves available or not (R12) with `set_available(agent, available)`:
+over the socket the op "agents.set_available", in the box's process the
+`set_available` callable given (the call core's `CallController.set_available`),
+run on the loop. The box keeps it across restarts (firmware/calls/agents.py).
+
 Errors: a refused config raises `ConfigError` with its (field, reason) list and
 changes nothing; a bad query value raises `BadQuery(field, reason)`; an unknown call
-id raises `UnknownCall`; a box that does not answer raises `ServiceError`.
+id raises `UnknownCall`, an unknown agent `UnknownAgent`; a box that does not answer
+raises `ServiceError`.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ from firmware.config.storage import write_atomically
 from firmware.config.store import ConfigStore
 from firmware.config.validate import check_config
 from firmware.control import control_request
-from firmware.errors import ConfigError, ControlError, SwitchboardError
+from firmware.errors import ConfigError, ControlError, SwitchboardError, UnknownAgent
 from firmware.routing import LineUsage, Usage, duty_at, explain, office_hours, route_answer
 from firmware.routing.calendar import day_info
 
@@ -61,7 +67,7 @@ REPORT_WORKERS = 1  # reports computed at once; the others wait and take the cac
 
 __all__ = [
     "ALL_RESULTS", "WEEKDAYS", "BadQuery", "BoxService", "ConfigError", "RecordQuery",
-    "ServiceError", "UnknownCall", "rename_ring_group", "write_private_file",
+    "ServiceError", "UnknownAgent", "UnknownCall", "rename_ring_group", "write_private_file",
 ]
 
 
@@ -120,12 +126,14 @@ class BoxService:
     def __init__(self, data_dir: str | Path, *, store: ConfigStore | None = None,
                  loop: asyncio.AbstractEventLoop | None = None,
                  status: Callable[[], dict] | None = None,
+                 set_available: Callable[[str, bool], None] | None = None,
                  clock: Any = None, control: Path | None = None):
         self.data_dir = Path(data_dir)
         self._control = control
         self.store = None if control else (store or ConfigStore(self.data_dir))
         self._loop = loop
         self._status = status
+        self._set_available = set_available
         self._clock = clock
         self._reports: dict[tuple, tuple[float, Any, dict]] = {}
         self._report_lock = threading.BoundedSemaphore(REPORT_WORKERS)
@@ -158,6 +166,29 @@ class BoxService:
             return {"system": "offline", "gsm": {}, "ports": {}, "calls": [], "leds": {},
                     "forwarding": {}}
         return self.on_loop(self._status)
+
+    # --- agents (R12) ----------------------------------------------------------------
+
+    def agent_ids(self) -> list[str]:
+        """Every agent of the config: extension numbers, then bound-number ids."""
+        config = self.config_object()
+        return [e.number for e in config.extensions] + [b.id for b in config.bound_numbers]
+
+    def set_available(self, agent: str, available: bool) -> dict[str, Any]:
+        """`agent` takes ring-group calls from the next call on, or is passed over;
+        UnknownAgent when the config has no such agent (nothing changes)."""
+        if agent not in self.agent_ids():
+            raise UnknownAgent(agent)
+        if self._control is not None:
+            self._ask("agents.set_available", {"agent": agent, "available": available})
+        elif self._set_available is None or self._loop is None:
+            raise ServiceError("the box is not running")
+        else:
+            setter = self._set_available
+            self.on_loop(lambda: setter(agent, available))
+        log.info("agent %s set %s from the web page", agent,
+                 "available" if available else "unavailable")
+        return {"agent": agent, "available": available}
 
     def on_loop(self, fn: Callable[[], Any], timeout: float = LOOP_TIMEOUT_S) -> Any:
         """Run `fn()` on the box's event loop and return its result (from another thread)."""

@@ -111,6 +111,13 @@ def test_owner_walks_the_page(box, browser):
     page.click("nav >> text=Dashboard")
     page.wait_for_function("document.querySelector('#calls').textContent.includes('802 Desk 2')")
     _shot(page, "05-dashboard-call")
+    counted = page.text_content("#calls td.duration")
+    page.wait_for_function("t => document.querySelector('#calls td.duration').textContent !== t",
+                           arg=counted)  # the duration counts on
+    page.click("#agents tr:has-text('803') button")  # R12: the switch on 803's row
+    page.wait_for_selector(".flash")
+    assert "passed over" in page.text_content(".flash")
+    assert "set available" in page.text_content("#agents tr:has-text('803')")
     emu.hangup(call["id"])
     wait_record(box, caller=CALLER)
 

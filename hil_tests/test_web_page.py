@@ -1,5 +1,7 @@
 """The owner's web page on a running box: first run over real HTTP, the live status
-from the box's loop, a ring group edited on the page that the next call follows, and a
+from the box's loop (a ringing call's caller, region and who rings), a ring group edited
+on the page that the next call follows, an agent switched unavailable on the page whom
+the next call skips, and a
 hostile caller ID from the emulator shown as text on every page that shows it."""
 
 from __future__ import annotations
@@ -77,6 +79,11 @@ def _ringing(emu, port: str) -> bool:
     return any(p["port"] == port and p["ringing"] for p in emu.phones())
 
 
+def _live_call(web: Browser, state: str) -> dict | None:
+    calls = json.loads(web.get("/api/status")[1])["calls"]
+    return calls[0] if calls and calls[0]["state"] == state else None
+
+
 def test_live_status_and_a_ring_group_edited_on_the_page(box):
     web = _owner(box)
     status = json.loads(web.get("/api/status")[1])
@@ -90,23 +97,50 @@ def test_live_status_and_a_ring_group_edited_on_the_page(box):
                                            "total_ring_time": "60", "members": "802\n801"})
     assert code == 303, text
     emu = box.emulator
-    emu.phone_auto_answer("fxs1", 0.5)
+    emu.phone_auto_answer("fxs1", 2.5)
     call = emu.place_call(CALLER, SIM[0])
     wait_for(lambda: _ringing(emu, "fxs1"), 10, what="fxs1 rings first after the edit")
     assert not _ringing(emu, "fxs0")
+    ringing = wait_for(lambda: _live_call(web, "ringing"), 5, what="the ringing call")
+    assert ringing["ringing"] == ["802 Desk 2"] and ringing["caller"] == CALLER
+    assert "浙江" in ringing["region"] and ringing["line"] == "gsm0"
+    assert ringing["direction"] == "in" and ringing["duration_s"] >= 0
+    page = web.get("/")[1]
+    assert ringing["region"] in page and "802 Desk 2" in page and "振铃中" in page
     wait_for(lambda: emu.call(call["id"])["state"] == "active", 15, what="caller connected")
     def talking() -> list | None:
         calls = json.loads(web.get("/api/status")[1])["calls"]
-        return calls if calls and "802 Desk 2" in calls[0]["parties"] else None
+        return calls if calls and calls[0]["state"] == "talking" else None
 
     live = wait_for(talking, 10, what="the call with desk 802 on the dashboard")
-    assert "gsm0" in live[0]["legs"]
+    assert live[0]["legs"] == ["gsm0", "fxs1"] and "802 Desk 2" in live[0]["parties"]
+    assert live[0]["talking_with"] == "802 Desk 2"
     assert "802 Desk 2" in web.get("/")[1]
     emu.hangup(call["id"])
     rec = wait_record(box, caller=CALLER)
     assert rec["answered_by"] == "802"
+    assert rec["region"] == ringing["region"]  # the one lookup, shown live and recorded
     page = web.get("/records")[1]
     assert "+8613588888888" in page or "13588888888" in page
+
+    # R12: 802 switches itself unavailable on the dashboard; the next call skips it
+    wait_for(lambda: not json.loads(web.get("/api/status")[1])["calls"], 10,
+             what="the first call gone from the dashboard")
+    emu.phone_auto_answer("fxs1", None)
+    web.get("/")
+    code, _ = web.post("/agents/availability", {"agent": "802", "available": "0"})
+    assert code == 303
+    agents = {a["id"]: a for a in json.loads(web.get("/api/status")[1])["agents"]}
+    assert agents["802"]["available"] is False and agents["801"]["available"] is True
+    second = emu.place_call(CALLER, SIM[0])
+    wait_for(lambda: _ringing(emu, "fxs0"), 10, what="fxs0 rings: 802 is passed over")
+    assert not _ringing(emu, "fxs1")
+    now = wait_for(lambda: _live_call(web, "ringing"), 5, what="the second call ringing")
+    assert now["ringing"] == ["801 Desk 1"]
+    emu.hangup(second["id"])
+    rec = wait_record(box, caller=CALLER, result="abandoned")
+    legs = json.loads(web.get(f"/api/records/{rec['id']}")[1])["legs"]
+    assert [leg["target"] for leg in legs] == ["801"]
 
 
 def test_a_caller_id_with_html_is_escaped_on_every_page(box):

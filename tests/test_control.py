@@ -231,3 +231,26 @@ def test_deep_socket_path_beyond_sun_path_limit(tmp_path: Path) -> None:
         assert box_is_running(deep)
         assert control_request(deep, "echo", {"a": 1}) == {"a": 1}
     assert not deep.exists()
+
+
+def test_the_call_cores_availability_op_over_the_socket(sock_path: Path, tmp_path: Path) -> None:
+    """The box's op "agents.set_available" (firmware/box.py): the call core keeps the
+    choice in its state file; an unknown agent or a bad body is refused, nothing kept."""
+    from firmware.calls.agents import STATE_FILE, AgentBook
+    from firmware.calls.controller import CallController
+    from tests.routing.helpers import example
+
+    config = example()
+    core = CallController(None, None, {}, {}, lambda: config, None, None,  # type: ignore[arg-type]
+                          agents=AgentBook(tmp_path / STATE_FILE))
+    with running_server(sock_path, {"agents.set_available": core.availability_op}):
+        assert control_request(sock_path, "agents.set_available",
+                               {"agent": "802", "available": False}) == {
+            "agent": "802", "available": False}
+        with pytest.raises(ControlError, match="no extension or bound number '999'"):
+            control_request(sock_path, "agents.set_available", {"agent": "999",
+                                                                "available": False})
+        with pytest.raises(ControlError, match="needs"):
+            control_request(sock_path, "agents.set_available", {"agent": "801"})
+    assert core.availability()["802"] is False and core.availability()["801"] is True
+    assert AgentBook(tmp_path / STATE_FILE).is_available("802") is False  # survives a restart

@@ -18,7 +18,7 @@ from typing import Any
 
 import bottle
 
-from firmware.service import BadQuery, ConfigError, ServiceError, UnknownCall
+from firmware.service import BadQuery, ConfigError, ServiceError, UnknownAgent, UnknownCall
 from web_ui import app as core
 from web_ui import openapi, queries
 from web_ui.app import Web
@@ -70,6 +70,10 @@ def install(app: bottle.Bottle, web: Web) -> None:
 
         return _guarded(run, ("since", "until"))
 
+    @app.post("/api/agents/<agent>/availability")
+    def agent_availability(agent: str) -> Any:
+        return _guarded(lambda: service.set_available(agent, availability_body(_body())))
+
     @app.get("/api/explain")
     def explain_call() -> Any:
         return _guarded(lambda: explain(web, core.query()), ("caller", "line", "at"))
@@ -87,10 +91,21 @@ def _known_params(known: tuple[str, ...]) -> None:
                                               f"{', '.join(known) or 'none'}")
 
 
+def availability_body(body: Any) -> bool:
+    """{"available": true|false}, the body of POST /api/agents/{agent}/availability."""
+    if not isinstance(body, dict) or not isinstance(body.get("available"), bool) \
+            or set(body) != {"available"}:
+        raise BadQuery("available", 'the body must be {"available": true} or '
+                                    '{"available": false}')
+    return body["available"]
+
+
 def dashboard(web: Web) -> dict[str, Any]:
-    """The box's live status, plus the agents: state now, answered and missed today (A4)."""
+    """The box's live status, plus the agents: state now, whether they take ring-group
+    calls (R12), answered and missed today (A4)."""
     service = web.service
     status = dict(service.status())
+    available = status.get("agents") if isinstance(status.get("agents"), dict) else {}
     config = service.config_object()
     now = service.now()
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -102,9 +117,10 @@ def dashboard(web: Web) -> dict[str, Any]:
         port_state = status.get("ports", {}).get(ext.port)
         state = "in_call" if ext.port in busy or port_state in ("in_use", "ringing") else \
             "unavailable" if port_state == "fault" else "idle"
-        agents.append(_agent(f"{ext.number} {ext.name}", ext.name, state, per_agent))
+        agents.append(_agent(ext.number, f"{ext.number} {ext.name}", ext.name, state,
+                             per_agent, available))
     for bound in config.bound_numbers:
-        agents.append(_agent(bound.name, bound.name, "mobile", per_agent))
+        agents.append(_agent(bound.id, bound.name, bound.name, "mobile", per_agent, available))
     status["agents"] = agents
     names = {ext.port: f"{ext.number} {ext.name}" for ext in config.extensions}
     status["calls"] = [{**call, "parties": [names.get(leg, leg) for leg in call.get("legs", [])]}
@@ -112,10 +128,12 @@ def dashboard(web: Web) -> dict[str, Any]:
     return status
 
 
-def _agent(label: str, name: str, state: str, per_agent: dict[str, Any]) -> dict[str, Any]:
+def _agent(agent: str, label: str, name: str, state: str, per_agent: dict[str, Any],
+           available: dict[str, bool]) -> dict[str, Any]:
     row = per_agent.get(name, {})
-    return {"name": label, "state": state, "answered": row.get("answered", 0),
-            "missed": row.get("missed", 0)}
+    return {"id": agent, "name": label, "state": state,
+            "available": bool(available.get(agent, True)),
+            "answered": row.get("answered", 0), "missed": row.get("missed", 0)}
 
 
 def explain(web: Web, params: Any) -> dict[str, Any]:
@@ -171,7 +189,7 @@ def _guarded(fn: Any, params: tuple[str, ...] = ()) -> Any:
     except ConfigError as exc:
         return _json({"error": "the config was refused; nothing was changed",
                       "errors": [{"field": f, "reason": r} for f, r in exc.errors]}, 422)
-    except UnknownCall as exc:
+    except (UnknownCall, UnknownAgent) as exc:
         return _json({"error": str(exc)}, 404)
     except ServiceError as exc:
         return _json({"error": str(exc)}, 503)

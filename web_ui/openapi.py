@@ -63,6 +63,9 @@ def document() -> dict[str, Any]:
                 "Records": {"type": "object", "required": ["total", "calls"], "properties": {
                     "total": {"type": "integer"},
                     "calls": {"type": "array", "items": _OBJECT}}},
+                "Availability": {"type": "object", "required": ["available"],
+                                 "additionalProperties": False,
+                                 "properties": {"available": {"type": "boolean"}}},
                 "Explanation": {"type": "object", "required": ["steps", "explanation"],
                                 "properties": {"steps": {"type": "array",
                                                          "items": {"type": "string"}},
@@ -127,6 +130,21 @@ def document() -> dict[str, Any]:
                 "parameters": [_query("since", "start (ISO time; default 7 days ago)"),
                                _query("until", "end (ISO time; a bare date includes it)")],
                 "responses": _answers("the report", _OBJECT, 400)}},
+            "/api/agents/{agent}/availability": {"post": {
+                "summary": "an agent takes ring-group calls or is passed over (R12); "
+                           "kept across restarts",
+                "parameters": [{"name": "agent", "in": "path", "required": True,
+                                "description": "an extension number (801) or a "
+                                               "bound-number id",
+                                "schema": {"type": "string"}}],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Availability"}}}},
+                "responses": _answers("set", {"type": "object",
+                                              "required": ["agent", "available"],
+                                              "properties": {
+                                                  "agent": {"type": "string"},
+                                                  "available": {"type": "boolean"}}},
+                                      400, 404, 503)}},
             "/api/explain": {"get": {
                 "summary": "what the box would do with a call, and why",
                 "parameters": [_query("caller", "the caller's number (empty: withheld)"),

@@ -17,7 +17,14 @@ from urllib.parse import urlencode
 
 import bottle
 
-from firmware.service import WEEKDAYS, BadQuery, ConfigError, ServiceError, rename_ring_group
+from firmware.service import (
+    WEEKDAYS,
+    BadQuery,
+    ConfigError,
+    ServiceError,
+    UnknownAgent,
+    rename_ring_group,
+)
 from web_ui import api, forms, i18n, queries, security
 from web_ui import app as core
 from web_ui.app import Web
@@ -129,7 +136,23 @@ def _install_entry(app: bottle.Bottle, web: Web) -> None:
 
     @app.get("/")
     def dashboard() -> Any:
-        return render("dashboard", web, status=_dashboard(web), words=_live_words())
+        _ = i18n.translator(core.current_lang())
+        return render("dashboard", web, status=_dashboard(web), words=_live_words(),
+                      word=lambda kind, value: live_word(_, kind, value), clock=duration_text)
+
+    @app.post("/agents/availability")
+    def set_availability() -> Any:
+        """The switch on each agent's row (R12): from the next call on."""
+        form = core.form()
+        available = form.get("available", "")
+        if available not in ("0", "1"):
+            bottle.abort(400, "available must be 0 or 1")
+        try:
+            web.service.set_available(form.get("agent", ""), available == "1")
+        except UnknownAgent:
+            bottle.abort(404, "no such agent")
+        flash("ok", "agent_set_available" if available == "1" else "agent_set_unavailable")
+        bottle.redirect("/")
 
 
 def _back_here() -> str:
@@ -152,10 +175,28 @@ def _dashboard(web: Web) -> dict[str, Any]:
         return {**_status(web), "agents": []}
 
 
+def live_word(_: Any, kind: str, value: Any) -> str:
+    """A state word of the status in the page's language: `live_line_ready`, `live_sim_pin`,
+    `live_reg_5`, `live_call_ringing`; a word the catalogue lacks is shown as it is."""
+    if value is None or value == "":
+        return "-"
+    key = f"live_{kind}_{value}"
+    return _(key) if key in i18n.MESSAGES else str(value)
+
+
+def duration_text(seconds: float | None) -> str:
+    """How long a call has lasted: "0:07", "12:30", "1:02:03" (live.js counts on)."""
+    if seconds is None:
+        return "-"
+    s = int(seconds)
+    h, m = divmod(s // 60, 60)
+    return f"{h}:{m:02d}:{s % 60:02d}" if h else f"{m}:{s % 60:02d}"
+
+
 def _live_words() -> str:
     """The words live.js needs, as JSON safe inside a <script> element."""
     _ = i18n.translator(core.current_lang())
-    keys = [k for k in i18n.MESSAGES if k.startswith(("sys_", "agent_"))]
+    keys = [k for k in i18n.MESSAGES if k.startswith(("sys_", "agent_", "live_"))]
     return json.dumps({k: _(k) for k in keys}, ensure_ascii=False).replace("<", "\\u003c")
 
 

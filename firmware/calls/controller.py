@@ -24,21 +24,73 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Collection
 from contextvars import ContextVar
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from firmware.calls.agents import AgentBook
 from firmware.calls.bridge import Audio
 from firmware.calls.legs import FxsLeg, GsmLeg, Leg
 from firmware.calls.record import CallLog
 from firmware.config.schema import Config, Extension
+from firmware.errors import SwitchboardError, UnknownAgent
 from firmware.events import EventBus
 from firmware.lines.fxs import FxsOffHook, FxsOnHook
 from firmware.lines.gsm import GsmLine
 from firmware.lines.gsm_events import GsmIncomingCall
 
+if TYPE_CHECKING:
+    from firmware.region import Region
+
 log = logging.getLogger("switchboard.calls")
 
 _call_legs: ContextVar[list[Leg] | None] = ContextVar("call_legs", default=None)
+_live_call: ContextVar[LiveCall | None] = ContextVar("live_call", default=None)
+
+
+@dataclass
+class LiveCall:
+    """A call in progress, as `status` reports it (the dashboard, A4).
+
+    The caller and region come from the call's record (`CallLog`, which looked the
+    region up once); `ringing` holds the legs ringing now with who they are (an
+    extension as "801 Desk 1", a bound number by its name, an outside number as
+    dialled), `talking_with` who answered.
+    """
+
+    id: int
+    what: str
+    legs: list[str]
+    started_mono: float | None
+    direction: str = ""
+    line: str = ""
+    caller: str | None = None
+    region: str = ""
+    started_at: datetime | None = None
+    ringing: dict[Leg, str] = field(default_factory=dict)
+    talking_with: str = ""
+    talking: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.talking:
+            return "talking"
+        return "ringing" if self.ringing else "setup"
+
+    def as_status(self, mono: float | None) -> dict[str, Any]:
+        """Small and JSON: `duration_s` is how long the call has lasted at this status
+        (the page counts on from there); `started_at` the wall time it began."""
+        ringing = list(self.ringing.values())
+        legs = list(self.legs)
+        legs += [leg.name for leg in self.ringing if leg.name not in legs]
+        duration = None
+        if mono is not None and self.started_mono is not None:
+            duration = round(max(0.0, mono - self.started_mono), 1)
+        return {"id": self.id, "what": self.what, "direction": self.direction,
+                "line": self.line, "caller": self.caller, "region": self.region,
+                "state": self.state, "ringing": ringing, "talking_with": self.talking_with,
+                "legs": legs, "duration_s": duration,
+                "started_at": self.started_at.isoformat() if self.started_at else None}
 
 
 class CallController:
@@ -50,7 +102,7 @@ class CallController:
         self.agents = agents if agents is not None else AgentBook()
         self.rng = rng if rng is not None else random.Random()  # seeded from the OS
         self.owners: dict[str, Leg] = {}  # line or port name -> the leg holding it
-        self.calls: dict[int, dict] = {}  # live calls for status, by task number
+        self.calls: dict[int, LiveCall] = {}  # live calls for status, by task number
         self._digits: dict[str, asyncio.Queue] = {}
         self._tasks: set[asyncio.Task] = set()
         self._ids = itertools.count(1)
@@ -76,14 +128,41 @@ class CallController:
                 await task
 
     def status(self) -> list[dict]:
-        return [dict(info) for info in self.calls.values()]
+        """The calls in progress, oldest first (LiveCall.as_status)."""
+        mono = self._monotonic()
+        return [call.as_status(mono) for call in self.calls.values()]
 
-    # --- agents (R12): feature codes now, the web page later ---------------------------
+    def _monotonic(self) -> float | None:
+        return self.clock.monotonic() if self.clock is not None else None
+
+    def note_call(self, direction: str, line: str, caller: str | None, region: Region,
+                  started_mono: float, started_at: datetime) -> None:
+        """The call's record began (CallLog): what the status shows of its caller."""
+        call = _live_call.get()
+        if call is None:
+            return
+        call.direction, call.line, call.caller = direction, line, caller
+        call.region = region.region_text
+        call.started_mono, call.started_at = started_mono, started_at
+
+    # --- agents (R12): feature codes *61/*62 and the web page ----------------------------
 
     def set_available(self, agent: str, available: bool) -> None:
         """`agent` (an extension number or bound-number id) takes ring-group calls, or
-        is passed over by them; kept across restarts."""
+        is passed over by them; kept across restarts. UnknownAgent if the config has
+        no such agent."""
+        if agent not in self.availability():
+            raise UnknownAgent(agent)
         self.agents.set_available(agent, available)
+
+    def availability_op(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The control op "agents.set_available" {"agent": "801", "available": false}."""
+        agent, available = args.get("agent"), args.get("available")
+        if not isinstance(agent, str) or not isinstance(available, bool):
+            raise SwitchboardError('agents.set_available needs {"agent": "<number or id>", '
+                                   '"available": true or false}')
+        self.set_available(agent, available)
+        return {"agent": agent, "available": available}
 
     def availability(self) -> dict[str, bool]:
         """Every agent the config names (extensions, bound numbers): available or not."""
@@ -142,6 +221,7 @@ class CallController:
             self._digits[leg.name] = asyncio.Queue()  # digits of a former owner are gone
 
     def _free(self, leg: Leg) -> None:
+        self._not_ringing(leg)
         self.audio.detach(leg)
         if self.owners.get(leg.name) is leg:
             del self.owners[leg.name]
@@ -248,8 +328,9 @@ class CallController:
 
     def spawn(self, what: str, coro: Awaitable[None], first: Leg) -> None:
         number = next(self._ids)
-        self.calls[number] = {"id": number, "what": what, "state": "setup", "legs": [first.name]}
-        task = asyncio.ensure_future(self._supervise(number, what, coro, first))
+        call = LiveCall(number, what, [first.name], self._monotonic(), line=first.name)
+        self.calls[number] = call
+        task = asyncio.ensure_future(self._supervise(call, coro, first))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -258,9 +339,11 @@ class CallController:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _supervise(self, number: int, what: str, coro: Awaitable[None], first: Leg) -> None:
+    async def _supervise(self, call: LiveCall, coro: Awaitable[None], first: Leg) -> None:
+        number, what = call.id, call.what
         legs = [first]
         _call_legs.set(legs)
+        _live_call.set(call)
         try:
             await coro
         except asyncio.CancelledError:
@@ -284,16 +367,24 @@ class CallController:
             elif self.owners.get(leg.name) is leg and not getattr(leg, "offhook", False):
                 self._free(leg)
 
-    def note_ringing(self, caller: Leg, target: Leg) -> None:
-        for info in self.calls.values():
-            if caller.name in info["legs"]:
-                info["state"] = f"ringing {target.name}"
+    def note_ringing(self, caller: Leg, target: Leg, who: str = "") -> None:
+        """`target` rings for `caller`'s call; `who` names it on the dashboard
+        ("801 Desk 1", a bound number's name); it stops counting when released."""
+        for call in self.calls.values():
+            if caller.name in call.legs:
+                call.ringing[target] = who or target.name
+
+    def _not_ringing(self, leg: Leg) -> None:
+        for call in self.calls.values():
+            call.ringing.pop(leg, None)
 
     def _note(self, a: Leg, b: Leg) -> None:
-        for info in self.calls.values():
-            if a.name in info["legs"] or b.name in info["legs"]:
-                info["state"] = "talking"
-                info["legs"] = [a.name, b.name]
+        for call in self.calls.values():
+            if a.name in call.legs or b.name in call.legs:
+                call.talking_with = call.ringing.get(b) or call.ringing.get(a) or b.name
+                call.talking = True
+                call.ringing.clear()
+                call.legs = [a.name, b.name]
 
 
 def _takeable(owner: FxsLeg, fxs: Any) -> bool:

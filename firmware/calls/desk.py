@@ -114,6 +114,7 @@ async def _internal(core: CallController, caller: FxsLeg, extension: Extension) 
         return
     me = core.extension_of(caller.name)
     target.ring(me.number if me else None, me.name if me else None)
+    core.note_ringing(caller, target, f"{extension.number} {extension.name}")
     core.audio.tone(caller, "ringback")
     outcome = await core.ring_until(target, caller, INTERNAL_RING_S)
     record.tried(extension.number, "extension", extension.port, outcome, t0=target.t_start,
@@ -148,6 +149,7 @@ async def _outside(core: CallController, caller: FxsLeg, number: str) -> None:
         return
     core.audio.tone(caller, "ringback")
     target = await core.dial(line, number)
+    core.note_ringing(caller, target, number)
     outcome = await core.ring_until(target, caller, OUTSIDE_RING_S)
     record.tried(number, "number", line.name, outcome, t0=target.t_start, leg=target)
     if outcome != "answered":

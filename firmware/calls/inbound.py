@@ -75,7 +75,8 @@ async def inbound_call(core: CallController, caller: GsmLeg) -> None:
     usage = month_usage(core.cdr, now)  # before this call's own record exists
     record = CallLog(core, "in", caller.name, caller.number, sim or caller.name)
     plan = plan_inbound(config, caller.name, caller.number, now, core.outside_lines(),
-                        rng=core.rng, stats=core.agents.snapshot(now), usage=usage)
+                        rng=core.rng, stats=core.agents.snapshot(now), usage=usage,
+                        region=record.region)
     core.agents.count(plan.turns)
     log.info("%s: call from %s: %s", caller.name, caller.number or "a withheld number",
              "; ".join(plan.reasons))
@@ -177,7 +178,7 @@ async def _ring_all(core: CallController, step: RingGroup, caller: GsmLeg, recor
             _refused(record, target, refused, step.name, caller)
             outcomes.append(refused)
             continue
-        core.note_ringing(caller, leg)
+        core.note_ringing(caller, leg, _label(target))
         ring_s = target.ring_time_s if limit is None else min(target.ring_time_s, limit)
         ringing[leg] = (target, t0 + ring_s)
     winner: tuple[Leg, Target] | None = None
@@ -251,7 +252,7 @@ async def _ring_target(core: CallController, target: Target, ring_s: float, call
     if leg is None:
         _refused(record, target, refused, group, caller)
         return refused, None
-    core.note_ringing(caller, leg)
+    core.note_ringing(caller, leg, _label(target))
     outcome = await core.ring_until(leg, caller, ring_s)
     if outcome == "answered" and not await caller.answer():
         outcome = ABANDONED  # the caller left just as the phone was picked up
@@ -283,6 +284,14 @@ async def _start(core: CallController, target: Target, caller: GsmLeg, plan: Pla
     except Exception as exc:
         log.warning("%s: cannot dial %s: %s", line.name, target.number, exc)
         return None, "unavailable"
+
+
+def _label(target: Target) -> str:
+    """Who rings, as the dashboard names them: "801 Desk 1", a bound number's name,
+    or the number dialled."""
+    if target.kind is TargetKind.EXTENSION:
+        return f"{target.id} {target.name}".strip()
+    return target.name or target.number or target.id
 
 
 def _who(target: Target) -> str:

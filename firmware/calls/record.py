@@ -1,6 +1,7 @@
 """One call's record, written as the call goes: the call core's side of `cdr`.
 
-`CallLog` begins the call record when the call starts, adds a leg row as each
+`CallLog` begins the call record when the call starts (looking the outside party's
+region up once: the record, routing and the live status all use `region`), adds a leg row as each
 target rung or line dialled ends (`tried`), notes the route, and ends it with
 the final result, who answered, ring time and talk time (`finish`). The store
 commits every write before returning, so a call that ended survives a crash.
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from firmware.cdr.records import CallEnd, CallStart, LegRecord
+from firmware.region import EXTENSION, WITHHELD, Region, describe
 
 if TYPE_CHECKING:
     from firmware.calls.controller import CallController
@@ -35,8 +37,12 @@ class CallLog:
         self.route = ""
         self.id: str | None = None
         self._answered_leg: tuple | None = None
+        self.region = region_of(direction, caller, callee, core.config().settings.country)
+        started_at = self.clock.now()
+        core.note_call(direction, line, caller, self.region, self.started_mono, started_at)
         self._write("begin_call", CallStart(direction=direction, line=line, caller=caller,
-                                            callee=callee, started_at=self.clock.now()))
+                                            callee=callee, started_at=started_at,
+                                            region=self.region))
 
     def _write(self, op: str, *args: Any) -> Any:
         store = self.core.cdr
@@ -95,6 +101,15 @@ class CallLog:
         self._write("end_call", CallEnd(ended_at=self.clock.now(), result=result,
                                         answered_by=self.answered_by, ring_s=round(ring_s, 3),
                                         talk_s=round(talk_s, 3), cause=cause))
+
+
+def region_of(direction: str, caller: str | None, callee: str, country: str) -> Region:
+    """The outside party's region: the caller of an inbound call, the number an
+    outbound call dials; an internal call has none."""
+    if direction == "internal":
+        return EXTENSION
+    party = caller if direction == "in" else callee
+    return describe(party, country) if party else WITHHELD
 
 
 def _wall(now: datetime, mono: float, t: float) -> datetime:

@@ -13,7 +13,7 @@ import pytest
 from firmware import paths
 from firmware.config.cli import control_handlers
 from firmware.config.store import ConfigStore
-from firmware.service import BoxService, ServiceError
+from firmware.service import BoxService, ServiceError, UnknownAgent
 from tests.config.helpers import LoopThread, example, running_server
 from tests.web.client import Client
 from tests.web.conftest import set_up_owner
@@ -38,7 +38,12 @@ def running_box(short_data: Path):
         return {"system": "ready", "gsm": {"gsm0": {"state": "ready", "csq": 20}},
                 "ports": {"fxs0": "idle"}, "calls": [], "leds": {"PWR": "solid"}}
 
-    handlers = {"status": status, **control_handlers(store)}
+    def set_available(args):
+        on_loop.append(("agents.set_available", args))
+        return args
+
+    handlers = {"status": status, "agents.set_available": set_available,
+                **control_handlers(store)}
     with running_server(paths.control_socket(short_data), handlers):
         yield store, on_loop
 
@@ -75,6 +80,17 @@ def test_the_pages_work_over_the_socket(short_data: Path, running_box) -> None:
                                          "strategy": "percentage", "members": "801 50"})
     assert reply.status == 422 and "not 100" in reply.text
     assert running_box[0].load().ring_groups[0].strategy.value == "sequential"
+
+
+def test_availability_goes_to_the_box_over_the_socket(short_data: Path, running_box) -> None:
+    _, on_loop = running_box
+    service = BoxService.of_running_box(short_data)
+    assert service.set_available("zhang", False) == {"agent": "zhang", "available": False}
+    assert ("agents.set_available", {"agent": "zhang", "available": False}) in on_loop
+    with pytest.raises(UnknownAgent):  # the facade checks the config first: nothing sent
+        service.set_available("nobody", True)
+    assert [e for e in on_loop if isinstance(e, tuple)] == [
+        ("agents.set_available", {"agent": "zhang", "available": False})]
 
 
 def test_no_box_is_a_clear_error(short_data: Path) -> None:

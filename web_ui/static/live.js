@@ -1,10 +1,68 @@
-// Dashboard live updates: ask /api/status every 2 s and redraw the tables.
-// Text goes in with textContent only, so a caller ID is never read as HTML.
+// Dashboard live updates: ask /api/status every 2 s and redraw the tables; the
+// calls' durations count on every second between refreshes. State words come from
+// the page's language (the "words" block). Text goes in with textContent only, so a
+// caller ID is never read as HTML.
 (function () {
   "use strict";
   var root = document.getElementById("dashboard");
   if (!root) { return; }
   var words = JSON.parse(document.getElementById("words").textContent);
+  var csrf = root.getAttribute("data-csrf") || "";
+  var lastAgents = null;
+
+  function word(kind, value) {
+    if (value === null || value === undefined || value === "") { return "-"; }
+    return words["live_" + kind + "_" + value] || String(value);
+  }
+
+  function now() { return Date.now() / 1000; }
+
+  function clock(seconds) {
+    var s = Math.max(0, Math.floor(seconds)), m = Math.floor(s / 60), h = Math.floor(m / 60);
+    var ss = ("0" + (s % 60)).slice(-2);
+    return h ? h + ":" + ("0" + (m % 60)).slice(-2) + ":" + ss : m + ":" + ss;
+  }
+
+  // A duration cell remembers when its call began on this page's clock.
+  function startDurations(scope) {
+    Array.prototype.forEach.call(scope.querySelectorAll("td.duration"), function (td) {
+      var d = td.getAttribute("data-duration");
+      if (d !== null && d !== "") { td.setAttribute("data-since", String(now() - Number(d))); }
+    });
+  }
+
+  function tickDurations() {
+    Array.prototype.forEach.call(root.querySelectorAll("td.duration[data-since]"), function (td) {
+      td.textContent = clock(now() - Number(td.getAttribute("data-since")));
+    });
+  }
+
+  function hidden(form, name, value) {
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    form.appendChild(input);
+  }
+
+  // The available/unavailable switch of an agent's row: a POST with the CSRF token.
+  function availabilitySwitch(a) {
+    var td = document.createElement("td"), form = document.createElement("form");
+    var button = document.createElement("button");
+    form.className = "inline";
+    form.method = "post";
+    form.action = "/agents/availability";
+    hidden(form, "csrf", csrf);
+    hidden(form, "agent", a.id);
+    hidden(form, "available", a.available ? "0" : "1");
+    form.appendChild(document.createTextNode((a.available ? words.live_yes : words.live_no) + " "));
+    button.type = "submit";
+    button.className = "link";
+    button.textContent = a.available ? words.live_set_unavailable : words.live_set_available;
+    form.appendChild(button);
+    td.appendChild(form);
+    return td;
+  }
 
   function cell(row, text) {
     var td = document.createElement("td");
@@ -12,33 +70,59 @@
     row.appendChild(td);
   }
 
+  // Cells are text, or a finished <td> element (a duration, a switch).
   function fill(id, rows) {
     var body = document.getElementById(id);
     var fresh = document.createElement("tbody");
     fresh.id = id;
     rows.forEach(function (cells) {
       var tr = document.createElement("tr");
-      cells.forEach(function (c) { cell(tr, c); });
+      cells.forEach(function (c) {
+        if (c instanceof HTMLElement) { tr.appendChild(c); } else { cell(tr, c); }
+      });
       fresh.appendChild(tr);
     });
     body.parentNode.replaceChild(fresh, body);
+    return fresh;
+  }
+
+  function durationCell(seconds) {
+    var td = document.createElement("td");
+    td.className = "duration";
+    if (seconds === null || seconds === undefined) {
+      td.textContent = "-";
+    } else {
+      td.setAttribute("data-since", String(now() - seconds));
+      td.textContent = clock(seconds);
+    }
+    return td;
   }
 
   function draw(s) {
     document.getElementById("system").textContent = words["sys_" + s.system] || s.system;
     var lines = Object.keys(s.gsm).sort().map(function (n) {
       var g = s.gsm[n];
-      return [n, g.state, g.csq, g.operator || g.registration, g.sim];
+      return [n, word("line", g.state), g.csq, g.operator || word("reg", g.registration),
+              word("sim", g.sim)];
     });
-    Object.keys(s.ports).sort().forEach(function (n) { lines.push([n, s.ports[n], "-", "-", "-"]); });
+    Object.keys(s.ports).sort().forEach(function (n) {
+      lines.push([n, word("port", s.ports[n]), "-", "-", "-"]);
+    });
     fill("lines", lines);
     fill("calls", s.calls.map(function (c) {
-      return [c.what, c.state, (c.parties || c.legs || []).join(", ")];
+      return [c.caller || words.live_withheld, c.region || "-", c.line || "-",
+              word("call", c.state), c.talking_with || (c.ringing || []).join(", ") || "-",
+              durationCell(c.duration_s)];
     }));
     document.getElementById("no-calls").hidden = s.calls.length > 0;
-    fill("agents", (s.agents || []).map(function (a) {
-      return [a.name, words["agent_" + a.state] || a.state, a.answered, a.missed];
-    }));
+    var agentsNow = JSON.stringify(s.agents || []);
+    if (agentsNow !== lastAgents) {  // redrawn only when changed, so a tap is not lost
+      lastAgents = agentsNow;
+      fill("agents", (s.agents || []).map(function (a) {
+        return [a.name, words["agent_" + a.state] || a.state, availabilitySwitch(a),
+                a.answered, a.missed];
+      }));
+    }
     var leds = document.getElementById("leds");
     while (leds.firstChild) { leds.removeChild(leds.firstChild); }
     Object.keys(s.leds).sort().forEach(function (n) {
@@ -60,5 +144,7 @@
       .catch(function () {})
       .then(function () { setTimeout(tick, 2000); });
   }
+  startDurations(root);
+  setInterval(tickDurations, 1000);
   setTimeout(tick, 2000);
 })();

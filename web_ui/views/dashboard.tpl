@@ -1,34 +1,36 @@
 % rebase('base.tpl', title=_('nav_dashboard'))
 <h1>{{_('nav_dashboard')}} <small id="system" class="state">{{_('sys_' + status['system'])}}</small></h1>
-<div class="grid" id="dashboard" data-live="/api/status">
+<div class="grid" id="dashboard" data-live="/api/status" data-csrf="{{csrf}}">
 <section class="card">
   <h2>{{_('lines')}}</h2>
   <table class="list"><thead><tr><th>{{_('line')}}</th><th>{{_('state')}}</th><th>{{_('signal')}}</th><th>{{_('registration')}}</th><th>{{_('sim')}}</th></tr></thead>
   <tbody id="lines">
   % for name, g in sorted(status['gsm'].items()):
-    <tr><td>{{name}}</td><td>{{g.get('state')}}</td><td>{{g.get('csq') if g.get('csq') is not None else '-'}}</td><td>{{g.get('operator') or g.get('registration') or '-'}}</td><td>{{g.get('sim') or '-'}}</td></tr>
+    <tr><td>{{name}}</td><td>{{word('line', g.get('state'))}}</td><td>{{g.get('csq') if g.get('csq') is not None else '-'}}</td><td>{{g.get('operator') or word('reg', g.get('registration'))}}</td><td>{{word('sim', g.get('sim'))}}</td></tr>
   % end
   % for name, state in sorted(status['ports'].items()):
-    <tr><td>{{name}}</td><td>{{state}}</td><td>-</td><td>-</td><td>-</td></tr>
+    <tr><td>{{name}}</td><td>{{word('port', state)}}</td><td>-</td><td>-</td><td>-</td></tr>
   % end
   </tbody></table>
 </section>
 <section class="card">
   <h2>{{_('calls_now')}}</h2>
-  <table class="list"><thead><tr><th>{{_('call')}}</th><th>{{_('state')}}</th><th>{{_('legs')}}</th></tr></thead>
+  <table class="list"><thead><tr><th>{{_('live_caller')}}</th><th>{{_('live_region')}}</th><th>{{_('line')}}</th><th>{{_('state')}}</th><th>{{_('live_who')}}</th><th>{{_('live_duration')}}</th></tr></thead>
   <tbody id="calls">
   % for c in status['calls']:
-    <tr><td>{{c.get('what')}}</td><td>{{c.get('state')}}</td><td>{{', '.join(c.get('parties', c.get('legs', [])))}}</td></tr>
+    <tr><td>{{c.get('caller') or _('live_withheld')}}</td><td>{{c.get('region') or '-'}}</td><td>{{c.get('line') or '-'}}</td><td>{{word('call', c.get('state'))}}</td><td>{{c.get('talking_with') or ', '.join(c.get('ringing') or []) or '-'}}</td><td class="duration" data-duration="{{c.get('duration_s') if c.get('duration_s') is not None else ''}}">{{clock(c.get('duration_s'))}}</td></tr>
   % end
   </tbody></table>
   <p class="empty" id="no-calls" {{'hidden' if status['calls'] else ''}}>{{_('no_calls')}}</p>
 </section>
 <section class="card">
   <h2>{{_('agents')}}</h2>
-  <table class="list"><thead><tr><th>{{_('agent')}}</th><th>{{_('state')}}</th><th>{{_('answered_today')}}</th><th>{{_('missed_today')}}</th></tr></thead>
+  <table class="list"><thead><tr><th>{{_('agent')}}</th><th>{{_('state')}}</th><th>{{_('live_takes_calls')}}</th><th>{{_('answered_today')}}</th><th>{{_('missed_today')}}</th></tr></thead>
   <tbody id="agents">
   % for a in status.get('agents', []):
-    <tr><td>{{a['name']}}</td><td>{{_('agent_' + a['state'])}}</td><td>{{a['answered']}}</td><td>{{a['missed']}}</td></tr>
+    <tr><td>{{a['name']}}</td><td>{{_('agent_' + a['state'])}}</td><td>
+      <form class="inline" method="post" action="/agents/availability"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="agent" value="{{a['id']}}"><input type="hidden" name="available" value="{{'0' if a['available'] else '1'}}">{{_('live_yes') if a['available'] else _('live_no')}} <button class="link" type="submit">{{_('live_set_unavailable') if a['available'] else _('live_set_available')}}</button></form>
+    </td><td>{{a['answered']}}</td><td>{{a['missed']}}</td></tr>
   % end
   </tbody></table>
 </section>
