@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from hil_tests.boxrig import REPO
-from hil_tests.calls_rig import CALLER, SIM, box_with, office, wait_record
+from hil_tests.calls_rig import CALLER, SIM, box_with, office, ringing, wait_record
 from hil_tests.pstn.testing import wait_for
 
 pytestmark = pytest.mark.hil
@@ -47,10 +47,6 @@ def browser():
 
 def _shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def _ringing(emu, port: str) -> bool:
-    return any(p["port"] == port and p["ringing"] for p in emu.phones())
 
 
 def test_owner_walks_the_page(box, browser):
@@ -105,8 +101,8 @@ def test_owner_walks_the_page(box, browser):
     emu = box.emulator
     emu.phone_auto_answer("fxs1", 0.5)
     call = emu.place_call(CALLER, SIM[0])
-    wait_for(lambda: _ringing(emu, "fxs1"), 10, what="fxs1 (802) rings first")
-    assert not _ringing(emu, "fxs0")
+    wait_for(lambda: ringing(emu, "fxs1"), 10, what="fxs1 (802) rings first")
+    assert not ringing(emu, "fxs0")
     wait_for(lambda: emu.call(call["id"])["state"] == "active", 15, what="caller connected")
     page.click("nav >> text=Dashboard")
     page.wait_for_function("document.querySelector('#calls').textContent.includes('802 Desk 2')")

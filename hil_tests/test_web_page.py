@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from hil_tests.calls_rig import CALLER, SIM, box_with, office, wait_record
+from hil_tests.calls_rig import CALLER, SIM, box_with, office, ringing, wait_record
 from hil_tests.pstn.testing import wait_for
 
 pytestmark = pytest.mark.hil
@@ -75,10 +75,6 @@ def _owner(box) -> Browser:
     return web
 
 
-def _ringing(emu, port: str) -> bool:
-    return any(p["port"] == port and p["ringing"] for p in emu.phones())
-
-
 def _live_call(web: Browser, state: str) -> dict | None:
     calls = json.loads(web.get("/api/status")[1])["calls"]
     return calls[0] if calls and calls[0]["state"] == state else None
@@ -99,14 +95,14 @@ def test_live_status_and_a_ring_group_edited_on_the_page(box):
     emu = box.emulator
     emu.phone_auto_answer("fxs1", 2.5)
     call = emu.place_call(CALLER, SIM[0])
-    wait_for(lambda: _ringing(emu, "fxs1"), 10, what="fxs1 rings first after the edit")
-    assert not _ringing(emu, "fxs0")
-    ringing = wait_for(lambda: _live_call(web, "ringing"), 5, what="the ringing call")
-    assert ringing["ringing"] == ["802 Desk 2"] and ringing["caller"] == CALLER
-    assert "浙江" in ringing["region"] and ringing["line"] == "gsm0"
-    assert ringing["direction"] == "in" and ringing["duration_s"] >= 0
+    wait_for(lambda: ringing(emu, "fxs1"), 10, what="fxs1 rings first after the edit")
+    assert not ringing(emu, "fxs0")
+    rang = wait_for(lambda: _live_call(web, "ringing"), 5, what="the ringing call")
+    assert rang["ringing"] == ["802 Desk 2"] and rang["caller"] == CALLER
+    assert "浙江" in rang["region"] and rang["line"] == "gsm0"
+    assert rang["direction"] == "in" and rang["duration_s"] >= 0
     page = web.get("/")[1]
-    assert ringing["region"] in page and "802 Desk 2" in page and "振铃中" in page
+    assert rang["region"] in page and "802 Desk 2" in page and "振铃中" in page
     wait_for(lambda: emu.call(call["id"])["state"] == "active", 15, what="caller connected")
     def talking() -> list | None:
         calls = json.loads(web.get("/api/status")[1])["calls"]
@@ -119,7 +115,7 @@ def test_live_status_and_a_ring_group_edited_on_the_page(box):
     emu.hangup(call["id"])
     rec = wait_record(box, caller=CALLER)
     assert rec["answered_by"] == "802"
-    assert rec["region"] == ringing["region"]  # the one lookup, shown live and recorded
+    assert rec["region"] == rang["region"]  # the one lookup, shown live and recorded
     page = web.get("/records")[1]
     assert "+8613588888888" in page or "13588888888" in page
 
@@ -133,8 +129,8 @@ def test_live_status_and_a_ring_group_edited_on_the_page(box):
     agents = {a["id"]: a for a in json.loads(web.get("/api/status")[1])["agents"]}
     assert agents["802"]["available"] is False and agents["801"]["available"] is True
     second = emu.place_call(CALLER, SIM[0])
-    wait_for(lambda: _ringing(emu, "fxs0"), 10, what="fxs0 rings: 802 is passed over")
-    assert not _ringing(emu, "fxs1")
+    wait_for(lambda: ringing(emu, "fxs0"), 10, what="fxs0 rings: 802 is passed over")
+    assert not ringing(emu, "fxs1")
     now = wait_for(lambda: _live_call(web, "ringing"), 5, what="the second call ringing")
     assert now["ringing"] == ["801 Desk 1"]
     emu.hangup(second["id"])
