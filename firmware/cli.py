@@ -14,18 +14,12 @@ from pathlib import Path
 from firmware import paths
 
 
-def _add_data(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=None,
-                        help="data directory (default: ./var in a checkout, "
-                             "/var/lib/switchboard on the box)")
-
-
 def _register_run(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="start the box")
     p.add_argument("--board", help="board name (sim, sim-2gsm, pi-fxo-fxs-hat, pi-gsm)")
     p.add_argument("--board-file", type=Path,
                    help="file holding the board name (the box: /etc/switchboard/board)")
-    _add_data(p)
+    paths.add_data_option(p)
     p.add_argument("--emulator-port", type=int, default=0,
                    help="control port of the PSTN emulator started for a sim board (0: any free)")
     p.add_argument("--emulator-rundir", type=Path,
@@ -44,7 +38,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _register_status(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("status", help="what the running box says about its lines")
-    _add_data(p)
+    paths.add_data_option(p)
     p.set_defaults(func=_status)
 
 

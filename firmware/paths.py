@@ -23,3 +23,10 @@ def default_data_dir() -> Path:
 def control_socket(data_dir: Path) -> Path:
     """The running box's local control socket (config import, status)."""
     return Path(data_dir) / "run" / "control.sock"
+
+
+def add_data_option(parser) -> None:
+    """The `--data DIR` option every `switchboard` command takes (argparse parser)."""
+    parser.add_argument("--data", type=Path, default=None,
+                        help="data directory (default: ./var in a checkout, "
+                             "/var/lib/switchboard on the box)")

@@ -42,9 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--lines", type=int, default=None, metavar="N",
                    help="usable outside lines (default: the GSM lines in the config)")
     p.add_argument("--json", action="store_true", help="the answer as JSON")
-    p.add_argument("--data", type=Path, default=None,
-                   help="data directory (default: ./var in a checkout, "
-                        "/var/lib/switchboard on the box)")
+    paths.add_data_option(p)
     p.set_defaults(func=cmd_explain)
 
 

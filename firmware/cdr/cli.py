@@ -76,9 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--line", help="calls on this line")
     p.add_argument("--result", type=_results, metavar="WORD[,WORD]",
                    help="calls with one of these results")
-    p.add_argument("--data", type=Path, default=None,
-                   help="data directory (default: ./var in a checkout, "
-                        "/var/lib/switchboard on the box)")
+    paths.add_data_option(p)
     p.set_defaults(func=cmd_records)
 
 

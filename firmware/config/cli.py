@@ -91,9 +91,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         p = sub.add_parser(name, help=text, description=text)
         if name != "export":
             p.add_argument("file", metavar="FILE", help='a JSON config file ("-": stdin)')
-        p.add_argument("--data", type=Path, default=None,
-                       help="data directory (default: ./var in a checkout, "
-                            "/var/lib/switchboard on the box)")
+        paths.add_data_option(p)
         p.set_defaults(func=func)
 
 
