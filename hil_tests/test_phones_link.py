@@ -132,8 +132,14 @@ def test_a_tone_the_phone_sends_arrives_at_the_board(world):
                               if x["hz"] == 1234 and x["t_end"] - x["t_start"] > 0.35])
     assert tones[0]["t_start"] == pytest.approx(t, abs=0.15)
     assert tones[0]["t_end"] - tones[0]["t_start"] == pytest.approx(0.4, abs=0.06)
-    loud = [f for _, f in pump.frames_in if max(map(abs, array("h", f))) > 7000]
-    assert 18 <= len(loud) <= 22  # 400 ms of tone = 20 frames
+
+    def loud_flags() -> list[bool] | None:
+        """Loud or not, frame by frame, once a quiet frame has come after the tone."""
+        flags = [max(map(abs, array("h", f))) > 7000 for _, f in pump.frames_in]
+        return flags if True in flags and not flags[-1] else None
+
+    flags = wait_for(loud_flags, 5)  # until the tone's last frame reached the board
+    assert 18 <= sum(flags) <= 22  # 400 ms of tone = 20 frames
     sends, _ = log.since(0, kind="phone_send")
     assert sends[0]["tone_hz"] == 1234 and sends[0]["t_start"] == t
 
