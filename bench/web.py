@@ -26,6 +26,7 @@ drops) are read before and after.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -294,10 +295,18 @@ def _with_tone(emu, call: dict, data: Path, seconds: float, during) -> dict:
              interval=0.2, what="the tone to end")
     heard = [t for t in emu.phone_heard("fxs0")["tones"]
              if heard_tone({"tones": [t]}, 1000, t_tone - 0.01)]
+    t_end = t_tone + tone_ms / 1000
+    health = control_request(control_socket(data), "media", {}, timeout=10)
+    stalls = [s for s in health["stalls"] if t_tone <= s["t"] <= t_end + 0.1]
+    gaps = [{"t": round(a["t_end"] - t_tone, 3), "ms": round((b["t_start"] - a["t_end"]) * 1000)}
+            for a, b in itertools.pairwise(heard)]
     time.sleep(0.5)
     return {"loop_ping": stats(pings), "loadavg": loadavg, "tone_ms": tone_ms,
             "pieces": len(heard),
-            "heard_ms": [round((t["t_end"] - t["t_start"]) * 1000) for t in heard]}
+            "heard_ms": [round((t["t_end"] - t["t_start"]) * 1000) for t in heard],
+            "gaps": gaps,
+            "box_stalls": [{"t": round(s["t"] - t_tone, 3), "slot": s["slot"],
+                            "kind": s["kind"], "ms": s["ms"]} for s in stalls]}
 
 
 def _machine() -> str:

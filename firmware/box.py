@@ -227,6 +227,7 @@ class Box:
 
         return {"status": lambda args: self.status(),
                 "agents.set_available": lambda args: self.calls.availability_op(args),
+                "media": lambda args: self.media.audio_health(stalls=True),
                 **control_handlers(self.store)}
 
     def status(self) -> dict:
@@ -239,6 +240,7 @@ class Box:
             "agents": self.calls.availability(),
             "forwarding": {k.line.name: k.state() for k in self.forwarding},
             "leds": {name: _pattern_words(p) for name, p in self.leds.patterns().items()},
+            "audio": self.media.audio_health(),
         }
 
     def summary(self) -> str:

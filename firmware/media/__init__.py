@@ -48,7 +48,10 @@ API (firmware.media.engine.MediaEngine):
   return an asyncio.Future[bool]: True when a non-looping prompt played out, False
   when it was stopped, replaced, detached or the engine stopped. A prompt mixes
   with whatever else the slot hears (a call-waiting tone over a call).
-- `Slot.counters` (frames_in, frames_out, underruns, dropped, unheard, errors),
+- `Slot.counters` (frames_in, frames_out, underruns, dropped, unheard, errors,
+  cushions, late_ticks, max_tick_gap_ms: ports.SlotCounters),
+  `audio_health(stalls=False)`: every slot's counters, the detached ones summed,
+  and the last stalls (late ticks, underruns) with their monotonic times;
   `Slot.playing`, `Slot.attached`; `MediaEngine.settings()` lists the bridge setup.
 - Errors: MediaError and its subclasses in firmware.media.errors (a SwitchboardError
   and a RuntimeError); ValueError for a bad tone name, digits or PCM.

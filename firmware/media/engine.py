@@ -48,7 +48,9 @@ import logging
 import threading
 import time
 import weakref
+from collections import deque
 from collections.abc import Callable
+from dataclasses import asdict, fields
 
 import pjsua2 as pj
 
@@ -62,7 +64,15 @@ from firmware.media.errors import (
     SlotGone,
     WrongThread,
 )
-from firmware.media.ports import FrameTap, LinePort, PcmSource, audio_format
+from firmware.media.ports import (
+    STALLS_KEPT,
+    FrameTap,
+    LinePort,
+    PcmSource,
+    SlotCounters,
+    Stall,
+    audio_format,
+)
 from firmware.media.slots import Playback, PlaybackKind, Slot
 
 log = logging.getLogger(__name__)
@@ -119,6 +129,8 @@ class MediaEngine:
         self._made: weakref.WeakSet = weakref.WeakSet()  # every bridge port object made
         self._max_ports = 0
         self._pump_errors = 0
+        self._ended = SlotCounters()  # the counters of every slot detached so far, summed
+        self._ended_stalls: deque[tuple[str, Stall]] = deque(maxlen=STALLS_KEPT)
 
     # --- life cycle -----------------------------------------------------------
 
@@ -362,12 +374,35 @@ class MediaEngine:
                 self._retire(media)
         slot._tone = slot._pcm = None
         del self._slots[slot.name]
+        self._add_ended(slot.name, port)
         if port.counters.errors:
             log.warning("media engine %s: %s had %d port errors", self.name, slot.name,
                         port.counters.errors)
 
     def slots(self) -> list[Slot]:
         return list(self._slots.values())
+
+    def _add_ended(self, name: str, port: LinePort) -> None:
+        done = port.counters.snapshot()
+        for f in fields(SlotCounters):
+            mine, theirs = getattr(self._ended, f.name), getattr(done, f.name)
+            combined = max(mine, theirs) if f.name.startswith("max_") else mine + theirs
+            setattr(self._ended, f.name, combined)
+        self._ended_stalls.extend((name, stall) for stall in list(port.stalls))
+
+    def audio_health(self, stalls: bool = False) -> dict:
+        """How the audio kept its pace: each attached slot's counters, and those of
+        every slot detached since the engine started, summed ("ended"). With
+        `stalls`, the last stalls too: {"t", "slot", "kind", "ms"}, oldest first."""
+        now = {slot.name: asdict(slot.counters) for slot in self._slots.values()}
+        out: dict = {"slots": now, "ended": asdict(self._ended)}
+        if stalls:
+            recent = list(self._ended_stalls) + [
+                (slot.name, stall) for slot in self._slots.values()
+                if slot._port is not None for stall in list(slot._port.stalls)]
+            out["stalls"] = [{"slot": name, **asdict(stall)}
+                             for name, stall in sorted(recent, key=lambda e: e[1].t)]
+        return out
 
     def _port_of(self, slot: Slot) -> LinePort:
         self._check()

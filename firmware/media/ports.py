@@ -28,6 +28,16 @@ stale audio waits in the device queue for the next connection). While the slot
 is a source, one frame goes to the bridge per tick and the rest wait in a small
 backlog; a backlog that never emptied during a whole second is standing
 delay (drift, or a burst that never drained), and is dropped (`dropped`).
+
+Jitter: with no backlog a frame waits 0-20 ms for its tick, depending on the
+phase between the two clocks, and a device frame that comes a few ms late
+(a USB transfer, a busy CPU) misses its tick: the bridge gets silence (an
+underrun, a click in the call) and the late frame then waits for the next
+tick, so the stream runs one frame later from there on. A port that never
+had an underrun keeps no cushion (the lowest delay); after an underrun in the
+middle of a stream the port keeps that one frame of backlog as a cushion (the
+trim leaves it), so jitter up to 20 ms no longer breaks the audio. A cushion
+not touched for CUSHION_DECAY_S is given back (one frame dropped).
 """
 
 from __future__ import annotations
@@ -48,9 +58,14 @@ from firmware.media._pj import NONE, FrameBuffers
 log = logging.getLogger(__name__)
 
 SILENCE = bytes(FRAME_BYTES)
+TICK_S = 0.02  # the bridge's clock
 TRIM_WINDOW_TICKS = 50  # 1 s: a backlog that never emptied this long is dropped
 MAX_BACKLOG = 10  # 200 ms: hard cap on uplink frames waiting for the bridge
 MAX_PULL = 50  # frames read from a device in one tick (guards a runaway device)
+MAX_CUSHION = 1  # frames kept against jitter after an underrun (20 ms more delay)
+CUSHION_DECAY_S = 60  # a cushion the device never needed this long is given back
+LATE_S = 0.05  # 2.5 frames between ticks: a frame came too late for the device to play
+STALLS_KEPT = 50  # the last stalls of each port, for `status` and the benchmarks
 
 FrameTap = Callable[[bytes, float], None]
 
@@ -65,9 +80,24 @@ class SlotCounters:
     dropped: int = 0  # uplink frames dropped to cut a standing backlog
     unheard: int = 0  # uplink frames read while nothing listened to the slot
     errors: int = 0  # device, tap or callback failures (the first of each kind is logged)
+    cushions: int = 0  # times an underrun mid-stream made the port keep a frame of cushion
+    late_ticks: int = 0  # bridge ticks more than LATE_S after the one before: audio stalled
+    max_tick_gap_ms: float = 0.0  # the longest time between two bridge ticks to this port
 
     def snapshot(self) -> SlotCounters:
         return replace(self)
+
+
+@dataclass(frozen=True)
+class Stall:
+    """Audio this port's device missed: the bridge's clock ticked late (`late`: no
+    frame for `ms`), or the slot was a source and its device had no frame for
+    `ms` of consecutive ticks (`underrun`: silence went into the call instead).
+    `t` is time.monotonic() when it ended (one clock for every process here)."""
+
+    t: float
+    kind: str
+    ms: float
 
 
 def audio_format(clock_rate: int, ptime_ms: int) -> pj.MediaFormatAudio:
@@ -113,6 +143,12 @@ class LinePort(pj.AudioMediaPort, _Guarded):
         self._requested = False
         self._window_ticks = 0
         self._window_min = MAX_BACKLOG
+        self._last_tick: float | None = None
+        self._underrun_since: float | None = None
+        self._flowing = False  # the last tick had a device frame for the bridge
+        self.cushion = 0  # frames of backlog the trim keeps (see the module docstring)
+        self._cushion_idle = 0  # whole trim windows in which the cushion was not needed
+        self.stalls: deque[Stall] = deque(maxlen=STALLS_KEPT)
 
     # --- bridge callbacks (clock thread) ----------------------------------
 
@@ -131,6 +167,7 @@ class LinePort(pj.AudioMediaPort, _Guarded):
         try:
             if self.closed:
                 return
+            self._clock(time.monotonic())
             if frame.type != NONE and frame.size == FRAME_BYTES:
                 self._write(self._buffers.read(frame))
             if not self._requested:
@@ -139,14 +176,39 @@ class LinePort(pj.AudioMediaPort, _Guarded):
         except BaseException:  # never into C
             self._fault("downlink")
 
+    def _clock(self, now: float) -> None:
+        """Every tick reaches every port: a long wait between two is a stall of the
+        bridge's clock thread (it is late, or waits for the GIL)."""
+        last, self._last_tick = self._last_tick, now
+        if last is None:
+            return
+        gap = now - last
+        if gap > self.counters.max_tick_gap_ms / 1000:
+            self.counters.max_tick_gap_ms = round(gap * 1000, 1)
+        if gap > LATE_S:
+            self.counters.late_ticks += 1
+            self.stalls.append(Stall(now, "late", round(gap * 1000, 1)))
+
     # --- uplink: device -> bridge -------------------------------------------
 
     def _uplink(self) -> bytes:
         self._pull()
+        now = time.monotonic()
         if self._backlog:
             pcm = self._backlog.popleft()
+            self._flowing = True
+            if self._underrun_since is not None:
+                ms = round((now - self._underrun_since) * 1000, 1)
+                self.stalls.append(Stall(now, "underrun", ms))
+                self._underrun_since = None
         else:
             self.counters.underruns += 1
+            if self._flowing and self.cushion < MAX_CUSHION:
+                self.cushion += 1
+                self.counters.cushions += 1
+            self._flowing = False
+            if self._underrun_since is None:
+                self._underrun_since = now
             pcm = SILENCE
         self._trim()
         return pcm
@@ -185,12 +247,22 @@ class LinePort(pj.AudioMediaPort, _Guarded):
         self._window_ticks += 1
         if self._window_ticks < TRIM_WINDOW_TICKS:
             return
-        for _ in range(self._window_min):
+        excess = self._window_min - self.cushion
+        if self.cushion and self._window_min >= self.cushion:
+            self._cushion_idle += 1
+            if self._cushion_idle * TRIM_WINDOW_TICKS * TICK_S >= CUSHION_DECAY_S:
+                self.cushion, self._cushion_idle = self.cushion - 1, 0
+                excess += 1
+        else:
+            self._cushion_idle = 0
+        for _ in range(min(max(excess, 0), len(self._backlog))):
             self._backlog.popleft()
             self.counters.dropped += 1
         self._window_ticks, self._window_min = 0, MAX_BACKLOG
 
     def _drain(self) -> None:
+        self._underrun_since = None  # nobody listened: nothing was missed
+        self._flowing = False
         self._pull()
         self.counters.unheard += len(self._backlog)
         self._backlog.clear()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import struct
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from board.base import FRAME_BYTES
 from firmware.media import SlotGone
-from firmware.media.testing import PacedDevice, tone_frame, tone_share
+from firmware.media.testing import PacedDevice, Stamp, tone_frame, tone_share
 
 from .helpers import heard, running, wait_until
 
@@ -170,3 +171,76 @@ async def test_detached_slot_is_gone():
         assert (len(dev_b.written), dev_a.reads, len(dev_a.written)) == (count, reads, writes)
         again, _ = rig.line("a")  # the name is free again
         assert again.attached and rig.engine.slots() == [b, again]
+
+
+class LateFrames(PacedDevice):
+    """Numbered frames, one per tick, except that the frames of the ticks in `late`
+    come one tick late, together with the next one (as a busy USB host delivers)."""
+
+    def __init__(self, name: str, late: set[int]):
+        super().__init__(name, numbered)
+        self.late = late
+        self._held: bytes | None = None
+
+    def _tick(self) -> None:
+        n = self._ticks
+        self._ticks += 1
+        frame = numbered(n)
+        if n in self.late:
+            self._held = frame
+            return
+        now = time.monotonic()
+        for f in ([self._held] if self._held else []) + [frame]:
+            self.produced.append(Stamp(now, f))
+            self._uplink.append(f)
+        self._held = None
+
+
+def sequence_at(device: PacedDevice) -> list[int | None]:
+    """The frame numbers written to `device` in order (None: a silent frame)."""
+    return [None if s.frame == bytes(FRAME_BYTES) else struct.unpack_from("<I", s.frame)[0]
+            for s in list(device.written)]
+
+
+async def test_one_late_frame_gives_a_cushion_that_absorbs_the_next():
+    async with running() as rig:
+        late = LateFrames("a", late={100, 200, 300}).start()
+        rig.devices.append(late)
+        a = rig.engine.attach("a", late)
+        b, dev_b = rig.line("b")
+        rig.engine.connect_one_way(a, b)
+        await wait_until(lambda: 60 in sequence_at(dev_b), what="the stream flowing")
+        before = a.counters.underruns  # the start may miss a tick or two: not mid-stream
+        await wait_until(lambda: 350 in sequence_at(dev_b), timeout=20, what="frame 350")
+        got = sequence_at(dev_b)
+        numbers = [n for n in got[got.index(60):got.index(350) + 1] if n is not None]
+        assert numbers == list(range(60, 351))  # nothing lost, nothing reordered
+        # frame 100 missed its tick once (one silent frame); 200 and 300 were just as
+        # late but the frame of cushion it left was kept and took the jitter
+        assert a.counters.underruns - before == 1
+        assert a.counters.cushions == 1 and a.counters.dropped == 0
+        silent_between = got[got.index(60):got.index(350)].count(None)
+        assert silent_between == 1
+        health = rig.engine.audio_health(stalls=True)
+        assert health["slots"]["a"]["cushions"] == 1
+        mid = [s for s in health["stalls"] if s["slot"] == "a" and s["kind"] == "underrun"]
+        assert mid and 0 < mid[-1]["ms"] < 40  # one tick of silence
+        assert health["slots"]["b"]["late_ticks"] == 0
+
+
+async def test_a_cushion_never_needed_is_given_back(monkeypatch):
+    monkeypatch.setattr("firmware.media.ports.CUSHION_DECAY_S", 2)
+    async with running() as rig:
+        late = LateFrames("a", late={60}).start()
+        rig.devices.append(late)
+        a = rig.engine.attach("a", late)
+        b, dev_b = rig.line("b")
+        rig.engine.connect_one_way(a, b)
+        await wait_until(lambda: a.counters.cushions == 1, timeout=15, what="a cushion")
+        await wait_until(lambda: a.counters.dropped == 1, timeout=15, what="given back")
+        last = len(dev_b.written)
+        await wait_until(lambda: len(dev_b.written) > last + 5, what="the stream after it")
+        got = sequence_at(dev_b)
+        numbers = [n for n in got if n is not None]
+        gone = sorted(set(range(numbers[0], numbers[-1])) - set(numbers))
+        assert len(gone) == 1 and gone[0] > 60  # the one frame of delay, after the cushion
