@@ -4,17 +4,36 @@ Messages name the object they are about (the line, the field, the port), so a lo
 line or a web form error can be read without the code beside it.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from firmware.config.reasons import Reason, plain
+
 
 class SwitchboardError(Exception):
     """Root of every error the firmware raises on purpose."""
 
 
 class ConfigError(SwitchboardError, ValueError):
-    """A configuration was refused. `errors` lists (field, reason) pairs."""
+    """A configuration was refused.
 
-    def __init__(self, errors: list[tuple[str, str]]):
-        self.errors = list(errors)
+    `errors` lists (field, reason) pairs in English (what the CLI, the logs and the
+    tests read); `issues` the same fields with each `Reason` (firmware/config/
+    reasons.py: its code and parameters, for the web page to say it in Chinese).
+    Built from (field, Reason) pairs; a plain text reason becomes code "text".
+    """
+
+    def __init__(self, errors: Iterable[tuple[str, Reason | str]]):
+        self.issues: list[tuple[str, Reason]] = [
+            (str(f), r if isinstance(r, Reason) else plain(str(r))) for f, r in errors]
+        self.errors: list[tuple[str, str]] = [(f, r.text) for f, r in self.issues]
         super().__init__("; ".join(f"{field}: {reason}" for field, reason in self.errors))
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Each issue as JSON: {"field", "reason", "code", "params"}."""
+        return [{"field": f, "reason": r.text, **r.as_dict()} for f, r in self.issues]
 
 
 class LineInUse(SwitchboardError, RuntimeError):
