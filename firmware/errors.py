@@ -17,23 +17,22 @@ class SwitchboardError(Exception):
 
 
 class ConfigError(SwitchboardError, ValueError):
-    """A configuration was refused.
+    """A configuration was refused. `errors` lists (field, reason) pairs.
 
-    `errors` lists (field, reason) pairs in English (what the CLI, the logs and the
-    tests read); `issues` the same fields with each `Reason` (firmware/config/
-    reasons.py: its code and parameters, for the web page to say it in Chinese).
-    Built from (field, Reason) pairs; a plain text reason becomes code "text".
+    Each reason is a `Reason` (firmware/config/reasons.py): its English text, a str,
+    which the CLI, the logs and the tests read, with its catalogue code and
+    parameters, which the web page says in the owner's language. A plain text
+    reason given here becomes one of code "text".
     """
 
     def __init__(self, errors: Iterable[tuple[str, Reason | str]]):
-        self.issues: list[tuple[str, Reason]] = [
+        self.errors: list[tuple[str, Reason]] = [
             (str(f), r if isinstance(r, Reason) else plain(str(r))) for f, r in errors]
-        self.errors: list[tuple[str, str]] = [(f, r.text) for f, r in self.issues]
         super().__init__("; ".join(f"{field}: {reason}" for field, reason in self.errors))
 
     def entries(self) -> list[dict[str, Any]]:
-        """Each issue as JSON: {"field", "reason", "code", "params"}."""
-        return [{"field": f, "reason": r.text, **r.as_dict()} for f, r in self.issues]
+        """Each error as JSON: {"field", "reason", "code", "params"}."""
+        return [{"field": f, "reason": r.text, **r.as_dict()} for f, r in self.errors]
 
 
 class LineInUse(SwitchboardError, RuntimeError):

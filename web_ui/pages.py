@@ -28,6 +28,7 @@ from firmware.service import (
 from web_ui import api, forms, i18n, queries, security
 from web_ui import app as core
 from web_ui.app import Web
+from web_ui.messages_reasons import form_reason
 
 VIEW_LOOKUP = [str(core.VIEWS)]
 
@@ -352,7 +353,7 @@ def _install_records(app: bottle.Bottle, web: Web) -> None:
             return api.csv_response(web, core.query())
         except BadQuery as exc:
             bottle.response.status = 400
-            return f"{exc.field}: {exc.reason}"
+            return f"{exc.field}: {i18n.reason_text(core.current_lang(), exc.reason)}"
 
     @app.get("/reports")
     def reports() -> Any:
@@ -395,7 +396,8 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
         try:
             config = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
-            return _system_page(web, errors=[("file", f"not a JSON config: {exc}")])
+            return _system_page(web, errors=[("file", form_reason("not_json_config",
+                                                                  error=str(exc)))])
         try:
             web.service.replace_config(config)
         except ConfigError as exc:
@@ -407,7 +409,8 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
     def change_password() -> Any:
         form = core.form()
         if not web.owner.check_password(form.get("current", "")):
-            return _system_page(web, errors=[("current", i18n.text("en", "login_wrong"))])
+            return _system_page(web, errors=[("current", i18n.text(core.current_lang(),
+                                                                   "login_wrong"))])
         new = form.get("password", "")
         problem = _password_error(web, new, form.get("again", ""))
         if problem:
@@ -427,13 +430,13 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
             web.owner.remove_token(name)
             bottle.redirect("/system")
         if not name or len(name) > 40:
-            return _system_page(web, errors=[("name", "1 to 40 characters")])
+            return _system_page(web, errors=[("name", form_reason("token_name_length"))])
         return _system_page(web, new_token=(name, web.owner.add_token(name)))
 
     @app.post("/system/reset")
     def factory_reset() -> Any:
         if core.form().get("confirm", "").strip().upper() != "RESET":
-            return _system_page(web, errors=[("confirm", 'type RESET to confirm')])
+            return _system_page(web, errors=[("confirm", form_reason("type_reset"))])
         web.service.factory_reset()
         web.owner.forget()
         web.sessions.drop_all()
@@ -452,7 +455,8 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
         try:
             value = json.loads(text)
         except ValueError as exc:
-            return _section_page(web, section, text, [(section, f"not JSON: {exc}")])
+            return _section_page(web, section, text,
+                                 [(section, form_reason("not_json", error=str(exc)))])
         return _save(web, section, value, f"/config/{section}",
                      lambda e: _section_page(web, section, text, e))
 

@@ -7,11 +7,12 @@ numbers) and everything else that refuses a config build a reason with
 template's placeholders, raise at once (UnknownReason, TypeError), so no check can
 slip in with a free text the page cannot translate.
 
-A `Reason` carries its code, its parameters (JSON: strings, whole numbers, lists of
-strings) and its English text. `ConfigError` (firmware/errors.py) keeps both: the
-(field, English text) pairs the CLI, the control socket, the logs and the tests read,
-and the (field, Reason) pairs the web page translates (web_ui/messages_reasons.py has
-a Chinese template for every code here; tests/config/test_reasons.py checks it).
+A `Reason` is its English text, a `str`, so everything that reads reasons as text
+(the CLI, the logs, the tests, `ConfigError.errors` as (field, reason) pairs) still
+does, and it carries its `code` and `params` (JSON: strings, whole numbers, lists of
+strings) for whoever says it in another language: the web page translates any
+reason that reaches its error list (web_ui/messages_reasons.py has a Chinese
+template for every code here; tests/config/test_reasons.py checks it).
 
 Parameters are what the owner typed (shown as typed), names from the config, or a
 few words (a weekday key, a kind of item, a JSON type) the page may translate. A
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 Param = str | int | list[str]
@@ -127,7 +127,7 @@ REASONS: dict[str, str] = {
                          "it is",
     "file_document_not_object": "the config document is not an object; the file was left "
                                 "as it is",
-    "no_config_sent": 'no config: send {"config": {...}}',
+    "no_config_sent": 'no config: send {{"config": {{...}}}}',  # braces doubled
 }
 
 
@@ -135,16 +135,27 @@ class UnknownReason(LookupError):
     """A reason was built with a code its catalogue does not have."""
 
 
-@dataclass(frozen=True, eq=True)
-class Reason:
-    """One reason: `code` (a catalogue key), `params`, and `text`, its English."""
+class Reason(str):
+    """One reason: the English text (this string), its `code` (a catalogue key) and
+    its `params`. Equal to its text, as any string is."""
 
     code: str
-    params: dict[str, Param] = field(default_factory=dict, hash=False)
-    text: str = ""
+    params: dict[str, Param]
 
-    def __str__(self) -> str:
-        return self.text
+    def __new__(cls, code: str, params: Mapping[str, Param], text: str) -> Reason:
+        self = super().__new__(cls, text)
+        self.code, self.params = code, dict(params)
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Reason, (self.code, self.params, str(self)))
+
+    def __repr__(self) -> str:
+        return f"Reason({self.code!r}, {self.params!r}, {str(self)!r})"
+
+    @property
+    def text(self) -> str:
+        return str(self)
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "params": {k: _json(v) for k, v in self.params.items()}}

@@ -148,7 +148,7 @@ class ConfigStore:
         except ConfigFileCorrupt:
             raise
         except ConfigError as exc:
-            raise ConfigError([(f"{self.path}: {f}", r) for f, r in exc.issues]) from exc
+            raise ConfigError([(f"{self.path}: {f}", r) for f, r in exc.errors]) from exc
 
     def _write_locked(self, doc: dict[str, Any]) -> None:
         try:
