@@ -39,6 +39,8 @@ def _answers(ok: str, ok_schema: dict[str, Any], *codes: int) -> dict[str, Any]:
 
 
 _OBJECT = {"type": "object"}
+_PARAM = {"oneOf": [{"type": "string"}, {"type": "integer"},
+                    {"type": "array", "items": {"type": "string"}}]}
 
 
 def document() -> dict[str, Any]:
@@ -57,9 +59,22 @@ def document() -> dict[str, Any]:
                 "Error": {"type": "object", "required": ["error"], "properties": {
                     "error": {"type": "string"},
                     "errors": {"type": "array", "items": {
-                        "type": "object", "required": ["field", "reason"],
-                        "properties": {"field": {"type": "string"},
-                                       "reason": {"type": "string"}}}}}},
+                        "type": "object",
+                        "required": ["field", "reason", "code", "params", "message"],
+                        "properties": {
+                            "field": {"type": "string",
+                                      "description": "the field path, like routes[2].to"},
+                            "reason": {"type": "string", "description": "why, in English"},
+                            "code": {"type": "string",
+                                     "description": "the reason's stable code "
+                                                    "(docs/web.md, Errors)"},
+                            "params": {"type": "object",
+                                       "description": "the values the reason names",
+                                       "additionalProperties": _PARAM},
+                            "message": {"type": "string",
+                                        "description": "the reason in the language "
+                                                       "Accept-Language asks for (zh or "
+                                                       "en; else English)"}}}}}},
                 "Records": {"type": "object", "required": ["total", "calls"], "properties": {
                     "total": {"type": "integer"},
                     "calls": {"type": "array", "items": _OBJECT}}},

@@ -52,10 +52,12 @@ INVALID: Any = _Invalid()
 
 class _Bad(Exception):
     """A field check failed: `code` and `params` name a reason of the catalogue
-    (reasons.py; an unknown code raises here); `sub` extends the path (e.g. "[2]")."""
+    (reasons.py; an unknown code raises here), or `code` is a Reason already (a
+    parser's); `sub` extends the path (e.g. "[2]")."""
 
-    def __init__(self, code: str, sub: str = "", **params: Any):
-        self.reason, self.sub = reason(code, **params), sub
+    def __init__(self, code: str | Reason, sub: str = "", **params: Any):
+        self.reason = code if isinstance(code, Reason) else reason(code, **params)
+        self.sub = sub
         super().__init__(self.reason.text)
 
 
@@ -307,7 +309,7 @@ def _phone(value: str, ctx: _Ctx) -> str:
     try:
         return phone_number(value, ctx.country)
     except BadValue as exc:
-        raise _Bad(exc.reason.code, **exc.reason.params) from None
+        raise _Bad(exc.reason) from None
 
 
 def _chain_entry(value: str, ctx: _Ctx) -> str:

@@ -53,7 +53,7 @@ def _number_item(value: str, ctx: v._Ctx) -> str:
     try:
         return number_or_prefix(value, ctx.country)
     except BadValue as exc:
-        raise v._Bad(exc.reason.code, **exc.reason.params) from None
+        raise v._Bad(exc.reason) from None
 
 
 def _province(value: str, ctx: v._Ctx) -> str:
