@@ -111,12 +111,19 @@ def availability_body(body: Any) -> bool:
     return body["available"]
 
 
-def dashboard(web: Web) -> dict[str, Any]:
+def dashboard(web: Web, status: dict[str, Any] | None = None) -> dict[str, Any]:
     """The box's live status, plus the agents: state now, whether they take ring-group
-    calls (R12), answered and missed today (A4)."""
+    calls (R12) and since when not, answered and missed today (A4).
+
+    An agent's state: "in_call" (its desk phone is on a call or ringing), else
+    "out_of_service" (its port is faulty), else "unavailable" (by choice: *62 or the
+    switch), else "idle" (a desk phone) or "mobile" (a bound number). `status`: the
+    box's status if the caller has it already."""
     service = web.service
-    status = dict(service.status())
+    status = dict(service.status() if status is None else status)
     available = status.get("agents") if isinstance(status.get("agents"), dict) else {}
+    since = status.get("unavailable_since")
+    since = since if isinstance(since, dict) else {}
     config = service.config_object()
     now = service.now()
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -127,11 +134,12 @@ def dashboard(web: Web) -> dict[str, Any]:
     for ext in config.extensions:
         port_state = status.get("ports", {}).get(ext.port)
         state = "in_call" if ext.port in busy or port_state in ("in_use", "ringing") else \
-            "unavailable" if port_state == "fault" else "idle"
+            "out_of_service" if port_state == "fault" else "idle"
         agents.append(_agent(ext.number, f"{ext.number} {ext.name}", ext.name, state,
-                             per_agent, available))
+                             per_agent, available, since))
     for bound in config.bound_numbers:
-        agents.append(_agent(bound.id, bound.name, bound.name, "mobile", per_agent, available))
+        agents.append(_agent(bound.id, bound.name, bound.name, "mobile", per_agent, available,
+                             since))
     status["agents"] = agents
     names = {ext.port: f"{ext.number} {ext.name}" for ext in config.extensions}
     status["calls"] = [{**call, "parties": [names.get(leg, leg) for leg in call.get("legs", [])]}
@@ -140,10 +148,13 @@ def dashboard(web: Web) -> dict[str, Any]:
 
 
 def _agent(agent: str, label: str, name: str, state: str, per_agent: dict[str, Any],
-           available: dict[str, bool]) -> dict[str, Any]:
+           available: dict[str, bool], since: dict[str, Any]) -> dict[str, Any]:
     row = per_agent.get(name, {})
-    return {"id": agent, "name": label, "state": state,
-            "available": bool(available.get(agent, True)),
+    takes_calls = bool(available.get(agent, True))
+    if not takes_calls and state in ("idle", "mobile"):
+        state = "unavailable"
+    return {"id": agent, "name": label, "state": state, "available": takes_calls,
+            "unavailable_since": None if takes_calls else since.get(agent),
             "answered": row.get("answered", 0), "missed": row.get("missed", 0)}
 
 

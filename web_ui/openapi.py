@@ -78,6 +78,25 @@ def document() -> dict[str, Any]:
                 "Records": {"type": "object", "required": ["total", "calls"], "properties": {
                     "total": {"type": "integer"},
                     "calls": {"type": "array", "items": _OBJECT}}},
+                "Status": {"type": "object", "properties": {"agents": {
+                    "type": "array", "items": {"$ref": "#/components/schemas/Agent"}}}},
+                "Agent": {"type": "object",
+                          "required": ["id", "name", "state", "available",
+                                       "unavailable_since", "answered", "missed"],
+                          "properties": {
+                              "id": {"type": "string"}, "name": {"type": "string"},
+                              "state": {"type": "string",
+                                        "enum": ["idle", "in_call", "out_of_service",
+                                                 "unavailable", "mobile"],
+                                        "description": "unavailable: by choice (*62, the "
+                                                       "switch)"},
+                              "available": {"type": "boolean"},
+                              "unavailable_since": {"type": "string", "nullable": True,
+                                                    "description": "when it set itself "
+                                                                   "unavailable (ISO), "
+                                                                   "if known"},
+                              "answered": {"type": "integer"},
+                              "missed": {"type": "integer"}}},
                 "Availability": {"type": "object", "required": ["available"],
                                  "additionalProperties": False,
                                  "properties": {"available": {"type": "boolean"}}},
@@ -103,7 +122,8 @@ def document() -> dict[str, Any]:
         "paths": {
             "/api/status": {"get": {
                 "summary": "lines, calls in progress, agents, LEDs",
-                "responses": _answers("the box's live state", _OBJECT, 503)}},
+                "responses": _answers("the box's live state",
+                                      {"$ref": "#/components/schemas/Status"}, 503)}},
             "/api/config": {
                 "get": {"summary": "the whole config (what a backup holds)",
                         "responses": _answers("the config", _OBJECT)},

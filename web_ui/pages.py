@@ -139,11 +139,13 @@ def _install_entry(app: bottle.Bottle, web: Web) -> None:
     def dashboard() -> Any:
         _ = i18n.translator(core.current_lang())
         return render("dashboard", web, status=_dashboard(web), words=_live_words(),
-                      word=lambda kind, value: live_word(_, kind, value), clock=duration_text)
+                      word=lambda kind, value: live_word(_, kind, value), clock=duration_text,
+                      agent_state=_agent_state(web), back="/")
 
     @app.post("/agents/availability")
     def set_availability() -> Any:
-        """The switch on each agent's row (R12): from the next call on."""
+        """The switch on each agent's row (R12), on the dashboard and the Staff page
+        (`back`: where to return): from the next call on."""
         form = core.form()
         available = form.get("available", "")
         if available not in ("0", "1"):
@@ -153,7 +155,7 @@ def _install_entry(app: bottle.Bottle, web: Web) -> None:
         except UnknownAgent:
             bottle.abort(404, "no such agent")
         flash("ok", "agent_set_available" if available == "1" else "agent_set_unavailable")
-        bottle.redirect("/")
+        bottle.redirect("/staff" if form.get("back") == "/staff" else "/")
 
 
 def _back_here() -> str:
@@ -183,6 +185,24 @@ def live_word(_: Any, kind: str, value: Any) -> str:
         return "-"
     key = f"live_{kind}_{value}"
     return _(key) if key in i18n.MESSAGES else str(value)
+
+
+def agent_state(_: Any, agent: dict[str, Any], today: str) -> str:
+    """An agent's state in the page's language; unavailable by choice with its time
+    ("10:05" today, else "2026-12-01 10:05") when the box knows it."""
+    since = agent.get("unavailable_since")
+    if agent.get("state") == "unavailable" and isinstance(since, str) and "T" in since:
+        day, _t, rest = since.partition("T")
+        return _("agent_unavailable_since", time=rest[:5] if day == today else
+                 f"{day} {rest[:5]}")
+    key = f"agent_{agent.get('state')}"
+    return _(key) if key in i18n.MESSAGES else str(agent.get("state"))
+
+
+def _agent_state(web: Web) -> Any:
+    _ = i18n.translator(core.current_lang())
+    today = web.service.now().date().isoformat()
+    return lambda agent: agent_state(_, agent, today)
 
 
 def duration_text(seconds: float | None) -> str:
@@ -270,9 +290,21 @@ def _staff_page(web: Web, errors: list | None = None, editing: str | None = None
     if errors:
         bottle.response.status = 422
     return render("staff", web, config=config, errors=errors or [], editing=editing,
-                  draft=draft, strategies=forms.STRATEGIES,
+                  draft=draft, strategies=forms.STRATEGIES, agents=_staff_agents(web),
+                  agent_state=_agent_state(web), back="/staff",
                   extensions_text=forms.extensions_text(config["extensions"]),
                   bound_text=forms.bound_text(config["bound_numbers"]))
+
+
+def _staff_agents(web: Web) -> list[dict[str, Any]] | None:
+    """Each agent's availability for the Staff page; None when the box cannot say."""
+    try:
+        status = web.service.status()
+        if not isinstance(status.get("agents"), dict):  # no box running
+            return None
+        return api.dashboard(web, status)["agents"]
+    except (ServiceError, ConfigError):
+        return None
 
 
 def _schedule_page(web: Web, errors: list | None = None) -> str:
