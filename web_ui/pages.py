@@ -201,7 +201,10 @@ def agent_state(_: Any, agent: dict[str, Any], today: str) -> str:
 
 def _agent_state(web: Web) -> Any:
     _ = i18n.translator(core.current_lang())
-    today = web.service.now().date().isoformat()
+    try:
+        today = web.service.now().date().isoformat()
+    except (ServiceError, ConfigError):  # a box not answering: every date in full
+        today = ""
     return lambda agent: agent_state(_, agent, today)
 
 
