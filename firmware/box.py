@@ -238,6 +238,7 @@ class Box:
             "ports": dict(self.port_state),
             "calls": self.calls.status(),
             "agents": self.calls.availability(),
+            "unavailable_since": self.calls.unavailable_since(),
             "forwarding": {k.line.name: k.state() for k in self.forwarding},
             "leds": {name: _pattern_words(p) for name, p in self.leds.patterns().items()},
             "audio": self.media.audio_health(),

@@ -7,9 +7,13 @@ connection if the client likes:
 
     -> {"op": "config.import", "args": {"config": {...}}}
     <- {"ok": true, "result": ...}
-    <- {"ok": false, "error": "why", "errors": [["field", "reason"], ...]}
+    <- {"ok": false, "error": "why", "errors": [["field", "reason"], ...],
+        "issues": [{"field": "...", "reason": "...", "code": "...", "params": {...}}, ...]}
 
-`errors` is present only when the handler refused a config (`ConfigError`).
+`errors` and `issues` are present only when the handler refused a config
+(`ConfigError`): `errors` the English (field, reason) pairs, `issues` the same with
+each reason's catalogue code and parameters (firmware/config/reasons.py), so the
+web page in its own process can say them in the owner's language.
 Handlers are plain or async callables taking the `args` dict; plain ones run on
 the loop, so wrap one that blocks (file writes with fsync) in `in_thread()`.
 A malformed request gets an error reply; nothing a client sends stops the
@@ -17,7 +21,7 @@ server. The built-in op "ping" answers "pong".
 
 `control_request()` is the synchronous client (CLI, tests): it raises
 `ControlError` when no box answers or a request is refused, and re-raises
-`ConfigError` (with its list) when the box refused a config.
+`ConfigError` (with its list, codes and parameters) when the box refused a config.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from firmware.config.reasons import Reason
 from firmware.errors import ConfigError, ControlError, SwitchboardError
 
 log = logging.getLogger(__name__)
@@ -185,7 +190,8 @@ class ControlServer:
                 result = await result
             json.dumps(result)
         except ConfigError as exc:
-            return {"ok": False, "error": str(exc), "errors": [list(e) for e in exc.errors]}
+            return {"ok": False, "error": str(exc), "errors": [list(e) for e in exc.errors],
+                    "issues": exc.entries()}
         except SwitchboardError as exc:
             return _failure(str(exc))
         except Exception as exc:
@@ -311,9 +317,27 @@ def _result(op: str, line: bytes) -> Any:
         return reply.get("result")
     errors = reply.get("errors")
     if isinstance(errors, list) and errors:
-        raise ConfigError([(str(e[0]), str(e[1])) if isinstance(e, list) and len(e) == 2
-                           else ("(reply)", str(e)) for e in errors])
+        pairs = [(str(e[0]), str(e[1])) if isinstance(e, list) and len(e) == 2
+                 else ("(reply)", str(e)) for e in errors]
+        issues = reply.get("issues")
+        if isinstance(issues, list) and len(issues) == len(pairs):
+            pairs = [(field, _reason(issue, text))
+                     for (field, text), issue in zip(pairs, issues, strict=True)]
+        raise ConfigError(pairs)
     raise ControlError(f"the box refused {op}: {reply.get('error', 'no reason given')}")
+
+
+def _reason(issue: Any, text: str) -> Reason | str:
+    """The Reason an issue of a reply carries (its English `text` as the box said it);
+    the text alone when the issue is malformed."""
+    if not isinstance(issue, dict):
+        return text
+    code, params = issue.get("code"), issue.get("params")
+    if not isinstance(code, str) or not isinstance(params, dict):
+        return text
+    return Reason(code, {str(k): v if isinstance(v, (str, int)) and not isinstance(v, bool)
+                         else [str(i) for i in v] if isinstance(v, list) else str(v)
+                         for k, v in params.items()}, text)
 
 
 @contextlib.contextmanager

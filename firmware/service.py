@@ -24,7 +24,9 @@ run on the loop. The box keeps it across restarts (firmware/calls/agents.py).
 Errors: a refused config raises `ConfigError` with its (field, reason) list and
 changes nothing; a bad query value raises `BadQuery(field, reason)`; an unknown call
 id raises `UnknownCall`, an unknown agent `UnknownAgent`; a box that does not answer
-raises `ServiceError`.
+raises `ServiceError`. Reasons are `Reason`s (firmware/config/reasons.py): English
+text with a code and parameters, which the page says in the owner's language; the
+facade's own query reasons are in `QUERY_REASONS`.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from firmware.cdr.records import ALL_RESULTS, UnknownCall
 from firmware.cdr.region import describe
 from firmware.cdr.store import CdrStore, NoRecords, records_path
 from firmware.clock import SystemClock
+from firmware.config.reasons import Catalogue, Reason, fill, plain
 from firmware.config.refs import rename_ring_group
 from firmware.config.schema import WEEKDAYS, Config, summary, to_dict
 from firmware.config.storage import write_atomically
@@ -66,9 +69,21 @@ REPORT_CACHE_S = 15.0  # a report may be this old; a year of calls takes a secon
 REPORT_WORKERS = 1  # reports computed at once; the others wait and take the cached one
 
 __all__ = [
-    "ALL_RESULTS", "WEEKDAYS", "BadQuery", "BoxService", "ConfigError", "RecordQuery",
-    "ServiceError", "UnknownAgent", "UnknownCall", "rename_ring_group", "write_private_file",
+    "ALL_RESULTS", "QUERY_REASONS", "WEEKDAYS", "BadQuery", "BoxService", "Catalogue",
+    "ConfigError", "Reason", "RecordQuery", "ServiceError", "UnknownAgent", "UnknownCall",
+    "fill", "plain", "query_reason", "rename_ring_group", "write_private_file",
 ]
+
+# Why a query value was refused: code -> English template (the page says them in
+# Chinese too: web_ui/messages_reasons.py).
+QUERY_REASONS: dict[str, str] = {
+    "needs_offset": "needs a time zone offset",
+    "results_unknown": "{results} is not one of {choices}",
+    "between": "must be {low} to {high}",
+    "not_negative": "must be 0 or more",
+    "until_before_since": "must be after since",
+}
+query_reason = Catalogue(QUERY_REASONS)
 
 
 class ServiceError(SwitchboardError, RuntimeError):
@@ -76,10 +91,12 @@ class ServiceError(SwitchboardError, RuntimeError):
 
 
 class BadQuery(SwitchboardError, ValueError):
-    """A query value was refused; `field` names it, `reason` says why."""
+    """A query value was refused; `field` names it, `reason` (a `Reason`: English, with
+    its code and parameters; plain text becomes code "text") says why."""
 
-    def __init__(self, field: str, reason: str):
-        self.field, self.reason = field, reason
+    def __init__(self, field: str, reason: Reason | str):
+        self.field = field
+        self.reason = reason if isinstance(reason, Reason) else plain(str(reason))
         super().__init__(f"{field}: {reason}")
 
 
@@ -101,14 +118,15 @@ class RecordQuery:
         for name in ("since", "until"):
             value = getattr(self, name)
             if value is not None and value.utcoffset() is None:
-                raise BadQuery(name, "needs a time zone offset")
+                raise BadQuery(name, query_reason("needs_offset"))
         bad = [r for r in self.result if r not in ALL_RESULTS]
         if bad:
-            raise BadQuery("result", f"{', '.join(bad)} is not one of {', '.join(ALL_RESULTS)}")
+            raise BadQuery("result", query_reason("results_unknown", results=bad,
+                                                  choices=list(ALL_RESULTS)))
         if not 1 <= self.limit <= MAX_PAGE:
-            raise BadQuery("limit", f"must be 1 to {MAX_PAGE}")
+            raise BadQuery("limit", query_reason("between", low=1, high=MAX_PAGE))
         if self.offset < 0:
-            raise BadQuery("offset", "must be 0 or more")
+            raise BadQuery("offset", query_reason("not_negative"))
 
     def filters(self) -> dict[str, Any]:
         return {"number": self.number, "line": self.line, "answered_by": self.agent,
@@ -298,9 +316,9 @@ class BoxService:
     def report(self, since: datetime, until: datetime) -> dict[str, Any]:
         """The call analysis report (A3) for calls started in [since, until)."""
         if since.utcoffset() is None or until.utcoffset() is None:
-            raise BadQuery("since", "needs a time zone offset")
+            raise BadQuery("since", query_reason("needs_offset"))
         if until <= since:
-            raise BadQuery("until", "must be after since")
+            raise BadQuery("until", query_reason("until_before_since"))
         key = (since.timestamp(), until.timestamp())
         with self._report_lock, self._records() as store:
             if store is None:
@@ -324,7 +342,7 @@ class BoxService:
         explain --json` gives), plus the region, office hours and who is on duty."""
         config = self.config_object()
         if at.utcoffset() is None:
-            raise BadQuery("at", "needs a time zone offset")
+            raise BadQuery("at", query_reason("needs_offset"))
         if outside_lines is None:
             outside_lines = max(len(config.lines.gsm), 1)
         region = describe(caller or "", config.settings.country)

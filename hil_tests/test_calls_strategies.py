@@ -4,6 +4,9 @@ for a phone to ring out; each call is short (the desk phone hangs up once connec
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
+
 from hil_tests.boxrig import start_box, wait_gsm_state
 from hil_tests.calls_rig import CALLER, SIM, box_with, heard_tone, office, records, wait_record
 from hil_tests.pstn.testing import wait_for
@@ -207,15 +210,21 @@ def test_feature_codes_set_a_desk_unavailable_and_available_again(tmp_path, boxe
         wait_for(lambda: box.status()["ports"]["fxs0"] == "idle", 10, what="fxs0 idle")
 
     dial_code("*62")
-    assert box.status()["agents"]["801"] is False
+    status = box.status()
+    assert status["agents"]["801"] is False
+    since = status["unavailable_since"]["801"]  # "unavailable by choice" since now
+    assert abs(datetime.fromisoformat(since).timestamp() - time.time()) < 60
+    assert "802" not in status["unavailable_since"]
     _auto_answer(emu)
     rec = _call(box)
     assert rec["answered_by"] == "802" and [leg["target"] for leg in rec["legs"]] == ["802"]
-    box = _restart(box, boxes)  # availability survives a restart
+    box = _restart(box, boxes)  # availability survives a restart, and its time
     assert box.status()["agents"]["801"] is False
+    assert box.status()["unavailable_since"] == {"801": since}
     emu = box.emulator
     dial_code("*61")
     assert box.status()["agents"]["801"] is True
+    assert box.status()["unavailable_since"] == {}
     _auto_answer(emu)
     assert _call(box)["answered_by"] == "801"
     assert box.stop() == 0

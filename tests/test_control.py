@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from firmware import control
+from firmware.config.reasons import reason
 from firmware.control import ControlServer, box_is_running, control_request, in_thread
 from firmware.errors import ConfigError, ControlError
 from tests.config.helpers import LoopThread, running_server
@@ -120,6 +121,27 @@ def test_refused_config_comes_back_as_config_error(sock_path: Path) -> None:
             control_request(sock_path, "refuse")
         assert refused.value.errors == [("extensions[0].port", 'no FXS port "fxs9"'),
                                         ("forward_chain", "short")]
+
+
+def test_a_refusal_keeps_its_codes_across_the_socket(sock_path: Path) -> None:
+    def refuse(args: dict[str, Any]) -> None:
+        raise ConfigError([("extensions[0].port", reason("no_fxs_port", port="fxs9",
+                                                          known=["fxs0", "fxs1"])),
+                           ("forward_chain", "short")])
+
+    with running_server(sock_path, {"refuse": refuse}):
+        reply = _raw_exchange(sock_path, b'{"op": "refuse"}\n')
+        assert reply["issues"][0] == {
+            "field": "extensions[0].port", "code": "no_fxs_port",
+            "reason": 'no FXS port "fxs9" (lines.fxs has: fxs0, fxs1)',
+            "params": {"port": "fxs9", "known": ["fxs0", "fxs1"]}}
+        with pytest.raises(ConfigError) as refused:
+            control_request(sock_path, "refuse")
+    (field, why), (_, plain_text) = refused.value.errors
+    assert field == "extensions[0].port"
+    assert why == 'no FXS port "fxs9" (lines.fxs has: fxs0, fxs1)'
+    assert why.code == "no_fxs_port" and why.params == {"port": "fxs9", "known": ["fxs0", "fxs1"]}
+    assert plain_text.code == "text" and plain_text.params == {"text": "short"}
 
 
 def test_other_failures_come_back_as_control_error(sock_path: Path) -> None:

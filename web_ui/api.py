@@ -5,9 +5,13 @@ sees is what the owner sees. Authentication: `Authorization: Bearer <token>` (th
 owner makes tokens on the System page) or the page's own session with its CSRF
 token (the dashboard's live updates use that).
 
-Errors are JSON: `{"error": "why", "errors": [{"field": "...", "reason": "..."}]}`.
-400: a bad query value or a body that is not JSON; 422: a config refused by
-validation (every field and reason, nothing changed); 401/403: see web_ui/app.py.
+Errors are JSON: `{"error": "why", "errors": [{"field", "reason", "code", "params",
+"message"}]}`: `reason` in English (scripts match it), `code` and `params` its stable
+catalogue entry (firmware/config/reasons.py, web_ui/messages_reasons.py), `message`
+the reason in the language the request's Accept-Language asks for (zh or en;
+English otherwise). 400: a bad query value or a body that is not JSON; 422: a config
+refused by validation (every field and reason, nothing changed); 401/403: see
+web_ui/app.py.
 """
 
 from __future__ import annotations
@@ -18,10 +22,19 @@ from typing import Any
 
 import bottle
 
-from firmware.service import BadQuery, ConfigError, ServiceError, UnknownAgent, UnknownCall
+from firmware.service import (
+    BadQuery,
+    ConfigError,
+    Reason,
+    ServiceError,
+    UnknownAgent,
+    UnknownCall,
+    plain,
+)
 from web_ui import app as core
-from web_ui import openapi, queries
+from web_ui import i18n, openapi, queries
 from web_ui.app import Web
+from web_ui.messages_reasons import form_reason
 
 
 def install(app: bottle.Bottle, web: Web) -> None:
@@ -87,25 +100,30 @@ def _known_params(known: tuple[str, ...]) -> None:
     must not silently widen a search)."""
     for name in core.query():
         if name not in known:
-            raise BadQuery(name or "(query)", "unknown parameter; known: "
-                                              f"{', '.join(known) or 'none'}")
+            raise BadQuery(name or "(query)", form_reason("unknown_parameter", known=list(known)))
 
 
 def availability_body(body: Any) -> bool:
     """{"available": true|false}, the body of POST /api/agents/{agent}/availability."""
     if not isinstance(body, dict) or not isinstance(body.get("available"), bool) \
             or set(body) != {"available"}:
-        raise BadQuery("available", 'the body must be {"available": true} or '
-                                    '{"available": false}')
+        raise BadQuery("available", form_reason("availability_body"))
     return body["available"]
 
 
-def dashboard(web: Web) -> dict[str, Any]:
+def dashboard(web: Web, status: dict[str, Any] | None = None) -> dict[str, Any]:
     """The box's live status, plus the agents: state now, whether they take ring-group
-    calls (R12), answered and missed today (A4)."""
+    calls (R12) and since when not, answered and missed today (A4).
+
+    An agent's state: "in_call" (its desk phone is on a call or ringing), else
+    "out_of_service" (its port is faulty), else "unavailable" (by choice: *62 or the
+    switch), else "idle" (a desk phone) or "mobile" (a bound number). `status`: the
+    box's status if the caller has it already."""
     service = web.service
-    status = dict(service.status())
+    status = dict(service.status() if status is None else status)
     available = status.get("agents") if isinstance(status.get("agents"), dict) else {}
+    since = status.get("unavailable_since")
+    since = since if isinstance(since, dict) else {}
     config = service.config_object()
     now = service.now()
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -116,11 +134,12 @@ def dashboard(web: Web) -> dict[str, Any]:
     for ext in config.extensions:
         port_state = status.get("ports", {}).get(ext.port)
         state = "in_call" if ext.port in busy or port_state in ("in_use", "ringing") else \
-            "unavailable" if port_state == "fault" else "idle"
+            "out_of_service" if port_state == "fault" else "idle"
         agents.append(_agent(ext.number, f"{ext.number} {ext.name}", ext.name, state,
-                             per_agent, available))
+                             per_agent, available, since))
     for bound in config.bound_numbers:
-        agents.append(_agent(bound.id, bound.name, bound.name, "mobile", per_agent, available))
+        agents.append(_agent(bound.id, bound.name, bound.name, "mobile", per_agent, available,
+                             since))
     status["agents"] = agents
     names = {ext.port: f"{ext.number} {ext.name}" for ext in config.extensions}
     status["calls"] = [{**call, "parties": [names.get(leg, leg) for leg in call.get("legs", [])]}
@@ -129,10 +148,13 @@ def dashboard(web: Web) -> dict[str, Any]:
 
 
 def _agent(agent: str, label: str, name: str, state: str, per_agent: dict[str, Any],
-           available: dict[str, bool]) -> dict[str, Any]:
+           available: dict[str, bool], since: dict[str, Any]) -> dict[str, Any]:
     row = per_agent.get(name, {})
-    return {"id": agent, "name": label, "state": state,
-            "available": bool(available.get(agent, True)),
+    takes_calls = bool(available.get(agent, True))
+    if not takes_calls and state in ("idle", "mobile"):
+        state = "unavailable"
+    return {"id": agent, "name": label, "state": state, "available": takes_calls,
+            "unavailable_since": None if takes_calls else since.get(agent),
             "answered": row.get("answered", 0), "missed": row.get("missed", 0)}
 
 
@@ -144,7 +166,7 @@ def explain(web: Web, params: Any) -> dict[str, Any]:
     at = queries.parse_time("at", at_text, service.now().tzinfo) if at_text else service.now()
     caller = (params.get("caller") or "").strip() or None
     if caller and len(caller) > 40:
-        raise BadQuery("caller", "at most 40 characters")
+        raise BadQuery("caller", form_reason("at_most_chars", max=40))
     return service.explain_call(caller, line, at)
 
 
@@ -168,13 +190,25 @@ def _body() -> Any:
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise BadQuery("(body)", f"not JSON: {exc}") from None
+        raise BadQuery("(body)", form_reason("not_json", error=str(exc))) from None
 
 
 def _json(value: Any, status: int = 200) -> bottle.HTTPResponse:
     response = bottle.HTTPResponse(json.dumps(value, ensure_ascii=False), status)
     response.content_type = "application/json"
     return response
+
+
+def error_entries(errors: list[tuple[str, Any]]) -> list[dict[str, Any]]:
+    """(field, reason) pairs as the API's error entries: {"field", "reason" (English),
+    "code", "params", "message" (in the language the request asks for)}."""
+    lang = i18n.choose(None, bottle.request.get_header("Accept-Language"), default="en")
+    out = []
+    for field, reason in errors:
+        coded = reason if isinstance(reason, Reason) else plain(str(reason))
+        out.append({"field": field, "reason": coded.text, **coded.as_dict(),
+                    "message": i18n.reason_text(lang, coded)})
+    return out
 
 
 def _guarded(fn: Any, params: tuple[str, ...] = ()) -> Any:
@@ -184,11 +218,11 @@ def _guarded(fn: Any, params: tuple[str, ...] = ()) -> Any:
         _known_params(params)
         result = fn()
     except BadQuery as exc:
-        return _json({"error": str(exc), "errors": [{"field": exc.field, "reason": exc.reason}]},
+        return _json({"error": str(exc), "errors": error_entries([(exc.field, exc.reason)])},
                      400)
     except ConfigError as exc:
         return _json({"error": "the config was refused; nothing was changed",
-                      "errors": [{"field": f, "reason": r} for f, r in exc.errors]}, 422)
+                      "errors": error_entries(exc.errors)}, 422)
     except (UnknownCall, UnknownAgent) as exc:
         return _json({"error": str(exc)}, 404)
     except ServiceError as exc:

@@ -222,7 +222,9 @@ class Guard:
         if is_api():
             body: dict[str, Any] = {"error": _(exc.key)}
             if exc.field:
-                body["errors"] = [{"field": exc.field, "reason": _(exc.key)}]
+                lang = i18n.choose(None, bottle.request.get_header("Accept-Language"), "en")
+                body["errors"] = [{"field": exc.field, "reason": _(exc.key), "code": exc.key,
+                                   "params": {}, "message": i18n.text(lang, exc.key)}]
             response = bottle.HTTPResponse(json.dumps(body, ensure_ascii=False), exc.status)
             response.content_type = "application/json"
             if exc.status == 401:

@@ -3,7 +3,8 @@
 Only shape is checked here (a number where a number goes, a line with three
 parts); everything else (phone numbers, references, the percentage total) is the
 config validator's job, so the page and the API refuse the same things with the
-same words. A shape problem raises `BadQuery(field, reason)`.
+same words. A shape problem raises `BadQuery(field, reason)`, the reason one of the
+page's own (web_ui/messages_reasons.py `FORM_REASONS`, in both languages).
 
 Text forms, one entry a line, so they are easy to type on a phone:
 - extensions: `801, 前台, fxs0`
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from firmware.service import WEEKDAYS, BadQuery
+from web_ui.messages_reasons import form_reason
 
 STRATEGIES = ("sequential", "random", "rotating", "ring_all", "percentage", "longest_idle",
               "fewest_answered")
@@ -30,7 +32,7 @@ def _lines(text: str) -> list[str]:
 def _parts(field: str, line: str, n: int, i: int) -> list[str]:
     parts = [p.strip() for p in line.replace("，", ",").split(",")]
     if len(parts) != n:
-        raise BadQuery(f"{field}[{i}]", f'"{line}": expected {n} parts separated by commas')
+        raise BadQuery(f"{field}[{i}]", form_reason("parts", line=line, n=n))
     return parts
 
 
@@ -57,7 +59,7 @@ def _whole(form: Mapping[str, str], name: str, default: int) -> int:
     if not text:
         return default
     if not text.isdigit():
-        raise BadQuery(name, f'"{text}" is not a whole number of seconds')
+        raise BadQuery(name, form_reason("not_seconds", value=text))
     return int(text)
 
 
@@ -65,7 +67,8 @@ def ring_group(form: Mapping[str, str]) -> dict[str, Any]:
     """A ring group from the editor's fields (name, strategy, times, members)."""
     strategy = (form.get("strategy") or "sequential").strip()
     if strategy not in STRATEGIES:
-        raise BadQuery("strategy", f"{strategy!r} is not one of {', '.join(STRATEGIES)}")
+        raise BadQuery("strategy", form_reason("not_choice", value=repr(strategy),
+                                               choices=list(STRATEGIES)))
     return {"name": (form.get("name") or "").strip(), "strategy": strategy,
             "ring_time": _whole(form, "ring_time", 20),
             "total_ring_time": _whole(form, "total_ring_time", 60),
@@ -82,12 +85,11 @@ def members(text: str, with_shares: bool) -> list[Any]:
         ring = [w for w in words[1:] if w.startswith("ring=")]
         rest = [w for w in words[1:] if not w.startswith("ring=")]
         if with_shares and not (len(rest) == 1 and rest[0].isdigit()):
-            raise BadQuery(f"members[{i}]", f'"{line}": a member and its share, like "801 40"')
+            raise BadQuery(f"members[{i}]", form_reason("member_share", line=line))
         if not with_shares and rest:
-            raise BadQuery(f"members[{i}]", f'"{line}": one extension, bound-number id or '
-                           'group:NAME a line')
+            raise BadQuery(f"members[{i}]", form_reason("member_one", line=line))
         if len(ring) > 1 or (ring and not ring[0][5:].isdigit()):
-            raise BadQuery(f"members[{i}]", f'"{line}": a ring time is written like ring=15')
+            raise BadQuery(f"members[{i}]", form_reason("member_ring", line=line))
         member: dict[str, Any] = ({"group": words[0][6:]} if words[0].startswith("group:")
                                   else {"target": words[0]})
         if with_shares:
@@ -154,7 +156,7 @@ def designated_text(entries: list[dict[str, Any]]) -> str:
 def days(form: Mapping[str, str], name: str) -> int:
     text = (form.get(name) or "").strip() or "0"
     if not text.isdigit():
-        raise BadQuery(name, f'"{text}" is not a whole number of days')
+        raise BadQuery(name, form_reason("not_days", value=text))
     return int(text)
 
 
@@ -166,7 +168,8 @@ def blocking(form: Mapping[str, str], old: Mapping[str, Any]) -> dict[str, Any]:
     """The block lists; a region list's `withheld` (set only as text) is kept as it was."""
     treatment = (form.get("treatment") or "busy").strip()
     if treatment not in TREATMENTS:
-        raise BadQuery("treatment", f"{treatment!r} is not one of {', '.join(TREATMENTS)}")
+        raise BadQuery("treatment", form_reason("not_choice", value=repr(treatment),
+                                                choices=list(TREATMENTS)))
     out: dict[str, Any] = {"blacklist": items(form.get("blacklist") or ""),
                            "whitelist": items(form.get("whitelist") or ""),
                            "block_withheld": form.get("block_withheld") == "1",

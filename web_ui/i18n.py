@@ -6,20 +6,29 @@ switch at the top of every page, kept in a cookie) first, else the browser's
 gives the `_()` the templates call: `_("records")`, `_("n_calls", n=3)`.
 A key missing from the catalogue is a bug the tests catch (tests/web/test_i18n.py),
 so `_()` shows the key itself rather than failing a page.
+
+Why a value was refused: `reason_text(lang, reason)` says a `Reason` (the box's, with
+its code and parameters, or the page's own) in `lang` from web_ui/messages_reasons.py;
+the error list of every page (views/errors.tpl) shows its reasons so. A reason
+without a known code is shown as it came.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from firmware.service import Reason, fill
 from web_ui.messages import MESSAGES
+from web_ui.messages_reasons import FORM_REASONS, PARAM_WORDS, REASONS_ZH
 
 LANGS = ("zh-CN", "en")
 DEFAULT = "zh-CN"
 
 
-def choose(explicit: str | None, accept_language: str | None) -> str:
-    """The page's language: `explicit` if it is one we speak, else the browser's best."""
+def choose(explicit: str | None, accept_language: str | None, default: str = DEFAULT) -> str:
+    """The page's language: `explicit` if it is one we speak, else the browser's best,
+    else `default`."""
     if explicit in LANGS:
         return explicit
     for tag, _q in _ranked(accept_language or ""):
@@ -27,7 +36,7 @@ def choose(explicit: str | None, accept_language: str | None) -> str:
             return "zh-CN"
         if tag.startswith("en"):
             return "en"
-    return DEFAULT
+    return default
 
 
 def _ranked(header: str) -> list[tuple[str, float]]:
@@ -60,3 +69,27 @@ def translator(lang: str) -> Callable[..., str]:
         return text(lang, key, **values)
 
     return _
+
+
+def reason_text(lang: str, reason: Any) -> str:
+    """`reason` in `lang`: the Chinese template of its code with its parameters (words
+    among them in Chinese, lists joined with "、"); English, or anything that is not
+    a Reason with a known code, as it is."""
+    if lang == "en" or not isinstance(reason, Reason):
+        return str(reason)
+    template = REASONS_ZH.get(reason.code) or FORM_REASONS.get(reason.code, ("", ""))[1]
+    if not template:
+        return str(reason)
+    try:
+        return fill(template, reason.params, sep="、", none="无", word=_zh_word)
+    except (KeyError, IndexError, ValueError):  # params from another firmware version
+        return str(reason)
+
+
+def _zh_word(name: str, value: str) -> str:
+    return PARAM_WORDS.get(name, {}).get(value, value)
+
+
+def field_errors(lang: str, errors: list[tuple[str, Any]]) -> list[tuple[str, str]]:
+    """(field, reason) pairs with each reason in `lang`."""
+    return [(field, reason_text(lang, reason)) for field, reason in errors]

@@ -101,7 +101,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sys_not_answering": ("box not answering", "主机无响应"),
     "agent_idle": ("free", "空闲"),
     "agent_in_call": ("on a call", "通话中"),
-    "agent_unavailable": ("out of service", "不可用"),
+    "agent_out_of_service": ("out of service", "不可用"),
     "agent_mobile": ("mobile", "手机"),
     # staff
     "ring_groups": ("Ring groups", "振铃组"),
@@ -369,3 +369,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "live_reg_5": ("roaming", "漫游"),
     # --- end of the live dashboard block ---
 }
+
+from web_ui.messages_agents import AGENT_MESSAGES  # noqa: E402  (availability words)
+
+MESSAGES.update(AGENT_MESSAGES)

@@ -39,6 +39,8 @@ def _answers(ok: str, ok_schema: dict[str, Any], *codes: int) -> dict[str, Any]:
 
 
 _OBJECT = {"type": "object"}
+_PARAM = {"oneOf": [{"type": "string"}, {"type": "integer"},
+                    {"type": "array", "items": {"type": "string"}}]}
 
 
 def document() -> dict[str, Any]:
@@ -57,12 +59,44 @@ def document() -> dict[str, Any]:
                 "Error": {"type": "object", "required": ["error"], "properties": {
                     "error": {"type": "string"},
                     "errors": {"type": "array", "items": {
-                        "type": "object", "required": ["field", "reason"],
-                        "properties": {"field": {"type": "string"},
-                                       "reason": {"type": "string"}}}}}},
+                        "type": "object",
+                        "required": ["field", "reason", "code", "params", "message"],
+                        "properties": {
+                            "field": {"type": "string",
+                                      "description": "the field path, like routes[2].to"},
+                            "reason": {"type": "string", "description": "why, in English"},
+                            "code": {"type": "string",
+                                     "description": "the reason's stable code "
+                                                    "(docs/web.md, Errors)"},
+                            "params": {"type": "object",
+                                       "description": "the values the reason names",
+                                       "additionalProperties": _PARAM},
+                            "message": {"type": "string",
+                                        "description": "the reason in the language "
+                                                       "Accept-Language asks for (zh or "
+                                                       "en; else English)"}}}}}},
                 "Records": {"type": "object", "required": ["total", "calls"], "properties": {
                     "total": {"type": "integer"},
                     "calls": {"type": "array", "items": _OBJECT}}},
+                "Status": {"type": "object", "properties": {"agents": {
+                    "type": "array", "items": {"$ref": "#/components/schemas/Agent"}}}},
+                "Agent": {"type": "object",
+                          "required": ["id", "name", "state", "available",
+                                       "unavailable_since", "answered", "missed"],
+                          "properties": {
+                              "id": {"type": "string"}, "name": {"type": "string"},
+                              "state": {"type": "string",
+                                        "enum": ["idle", "in_call", "out_of_service",
+                                                 "unavailable", "mobile"],
+                                        "description": "unavailable: by choice (*62, the "
+                                                       "switch)"},
+                              "available": {"type": "boolean"},
+                              "unavailable_since": {"type": "string", "nullable": True,
+                                                    "description": "when it set itself "
+                                                                   "unavailable (ISO), "
+                                                                   "if known"},
+                              "answered": {"type": "integer"},
+                              "missed": {"type": "integer"}}},
                 "Availability": {"type": "object", "required": ["available"],
                                  "additionalProperties": False,
                                  "properties": {"available": {"type": "boolean"}}},
@@ -88,7 +122,8 @@ def document() -> dict[str, Any]:
         "paths": {
             "/api/status": {"get": {
                 "summary": "lines, calls in progress, agents, LEDs",
-                "responses": _answers("the box's live state", _OBJECT, 503)}},
+                "responses": _answers("the box's live state",
+                                      {"$ref": "#/components/schemas/Status"}, 503)}},
             "/api/config": {
                 "get": {"summary": "the whole config (what a backup holds)",
                         "responses": _answers("the config", _OBJECT)},

@@ -28,6 +28,7 @@ from firmware.service import (
 from web_ui import api, forms, i18n, queries, security
 from web_ui import app as core
 from web_ui.app import Web
+from web_ui.messages_reasons import form_reason
 
 VIEW_LOOKUP = [str(core.VIEWS)]
 
@@ -138,11 +139,13 @@ def _install_entry(app: bottle.Bottle, web: Web) -> None:
     def dashboard() -> Any:
         _ = i18n.translator(core.current_lang())
         return render("dashboard", web, status=_dashboard(web), words=_live_words(),
-                      word=lambda kind, value: live_word(_, kind, value), clock=duration_text)
+                      word=lambda kind, value: live_word(_, kind, value), clock=duration_text,
+                      agent_state=_agent_state(web), back="/")
 
     @app.post("/agents/availability")
     def set_availability() -> Any:
-        """The switch on each agent's row (R12): from the next call on."""
+        """The switch on each agent's row (R12), on the dashboard and the Staff page
+        (`back`: where to return): from the next call on."""
         form = core.form()
         available = form.get("available", "")
         if available not in ("0", "1"):
@@ -152,7 +155,7 @@ def _install_entry(app: bottle.Bottle, web: Web) -> None:
         except UnknownAgent:
             bottle.abort(404, "no such agent")
         flash("ok", "agent_set_available" if available == "1" else "agent_set_unavailable")
-        bottle.redirect("/")
+        bottle.redirect("/staff" if form.get("back") == "/staff" else "/")
 
 
 def _back_here() -> str:
@@ -182,6 +185,27 @@ def live_word(_: Any, kind: str, value: Any) -> str:
         return "-"
     key = f"live_{kind}_{value}"
     return _(key) if key in i18n.MESSAGES else str(value)
+
+
+def agent_state(_: Any, agent: dict[str, Any], today: str) -> str:
+    """An agent's state in the page's language; unavailable by choice with its time
+    ("10:05" today, else "2026-12-01 10:05") when the box knows it."""
+    since = agent.get("unavailable_since")
+    if agent.get("state") == "unavailable" and isinstance(since, str) and "T" in since:
+        day, _t, rest = since.partition("T")
+        return _("agent_unavailable_since", time=rest[:5] if day == today else
+                 f"{day} {rest[:5]}")
+    key = f"agent_{agent.get('state')}"
+    return _(key) if key in i18n.MESSAGES else str(agent.get("state"))
+
+
+def _agent_state(web: Web) -> Any:
+    _ = i18n.translator(core.current_lang())
+    try:
+        today = web.service.now().date().isoformat()
+    except (ServiceError, ConfigError):  # a box not answering: every date in full
+        today = ""
+    return lambda agent: agent_state(_, agent, today)
 
 
 def duration_text(seconds: float | None) -> str:
@@ -269,9 +293,21 @@ def _staff_page(web: Web, errors: list | None = None, editing: str | None = None
     if errors:
         bottle.response.status = 422
     return render("staff", web, config=config, errors=errors or [], editing=editing,
-                  draft=draft, strategies=forms.STRATEGIES,
+                  draft=draft, strategies=forms.STRATEGIES, agents=_staff_agents(web),
+                  agent_state=_agent_state(web), back="/staff",
                   extensions_text=forms.extensions_text(config["extensions"]),
                   bound_text=forms.bound_text(config["bound_numbers"]))
+
+
+def _staff_agents(web: Web) -> list[dict[str, Any]] | None:
+    """Each agent's availability for the Staff page; None when the box cannot say."""
+    try:
+        status = web.service.status()
+        if not isinstance(status.get("agents"), dict):  # no box running
+            return None
+        return api.dashboard(web, status)["agents"]
+    except (ServiceError, ConfigError):
+        return None
 
 
 def _schedule_page(web: Web, errors: list | None = None) -> str:
@@ -352,7 +388,7 @@ def _install_records(app: bottle.Bottle, web: Web) -> None:
             return api.csv_response(web, core.query())
         except BadQuery as exc:
             bottle.response.status = 400
-            return f"{exc.field}: {exc.reason}"
+            return f"{exc.field}: {i18n.reason_text(core.current_lang(), exc.reason)}"
 
     @app.get("/reports")
     def reports() -> Any:
@@ -395,7 +431,8 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
         try:
             config = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
-            return _system_page(web, errors=[("file", f"not a JSON config: {exc}")])
+            return _system_page(web, errors=[("file", form_reason("not_json_config",
+                                                                  error=str(exc)))])
         try:
             web.service.replace_config(config)
         except ConfigError as exc:
@@ -407,7 +444,8 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
     def change_password() -> Any:
         form = core.form()
         if not web.owner.check_password(form.get("current", "")):
-            return _system_page(web, errors=[("current", i18n.text("en", "login_wrong"))])
+            return _system_page(web, errors=[("current", i18n.text(core.current_lang(),
+                                                                   "login_wrong"))])
         new = form.get("password", "")
         problem = _password_error(web, new, form.get("again", ""))
         if problem:
@@ -427,13 +465,13 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
             web.owner.remove_token(name)
             bottle.redirect("/system")
         if not name or len(name) > 40:
-            return _system_page(web, errors=[("name", "1 to 40 characters")])
+            return _system_page(web, errors=[("name", form_reason("token_name_length"))])
         return _system_page(web, new_token=(name, web.owner.add_token(name)))
 
     @app.post("/system/reset")
     def factory_reset() -> Any:
         if core.form().get("confirm", "").strip().upper() != "RESET":
-            return _system_page(web, errors=[("confirm", 'type RESET to confirm')])
+            return _system_page(web, errors=[("confirm", form_reason("type_reset"))])
         web.service.factory_reset()
         web.owner.forget()
         web.sessions.drop_all()
@@ -452,7 +490,8 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
         try:
             value = json.loads(text)
         except ValueError as exc:
-            return _section_page(web, section, text, [(section, f"not JSON: {exc}")])
+            return _section_page(web, section, text,
+                                 [(section, form_reason("not_json", error=str(exc)))])
         return _save(web, section, value, f"/config/{section}",
                      lambda e: _section_page(web, section, text, e))
 

@@ -3,7 +3,8 @@
 Times: ISO-8601 ("2024-05-01", "2024-05-01T09:30", "2024-05-01T09:30:00+08:00");
 without an offset the box's timezone is meant. A bare date as `until` means the
 end of that day, so "since=2024-05-01&until=2024-05-01" is the whole of May 1st.
-A bad value raises `BadQuery(field, reason)`; the API answers 400 naming the field.
+A bad value raises `BadQuery(field, reason)` (the page's own reasons, in both
+languages: web_ui/messages_reasons.py); the API answers 400 naming the field.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import io
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from firmware.service import ALL_RESULTS, MAX_PAGE, BadQuery, RecordQuery
+from firmware.service import ALL_RESULTS, MAX_PAGE, BadQuery, RecordQuery, query_reason
+from web_ui.messages_reasons import form_reason
 
+MAX_REPORT_DAYS = 400
 RECORD_FILTERS = ("since", "until", "number", "line", "agent", "result", "region")
 CSV_COLUMNS = ("id", "started_at", "ended_at", "direction", "line", "caller", "callee",
                "region", "carrier", "route", "result", "answered_by", "ring_s", "talk_s",
@@ -26,8 +29,7 @@ def parse_time(field: str, text: str, tz: tzinfo, *, end_of_day: bool = False) -
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise BadQuery(field, f"{text!r} is not an ISO time like 2024-05-01 or "
-                              "2024-05-01T09:30") from None
+        raise BadQuery(field, form_reason("not_iso_time", value=repr(text))) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
     if end_of_day and len(text) == 10:  # a bare date: up to the end of that day
@@ -40,7 +42,7 @@ def parse_date(field: str, text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise BadQuery(field, f"{text!r} is not a date like 2026-10-01") from None
+        raise BadQuery(field, form_reason("not_iso_date", value=repr(text))) from None
 
 
 def _int(field: str, text: str | None, default: int, low: int, high: int) -> int:
@@ -49,9 +51,9 @@ def _int(field: str, text: str | None, default: int, low: int, high: int) -> int
     try:
         value = int(text)
     except ValueError:
-        raise BadQuery(field, f"{text!r} is not a whole number") from None
+        raise BadQuery(field, form_reason("not_whole_number", value=repr(text))) from None
     if not low <= value <= high:
-        raise BadQuery(field, f"must be {low} to {high}")
+        raise BadQuery(field, query_reason("between", low=low, high=high))
     return value
 
 
@@ -65,7 +67,8 @@ def record_query(params: Mapping[str, str], tz: tzinfo, *, page_size: int = 50) 
     results = tuple(r.strip() for r in (value("result") or "").split(",") if r.strip())
     bad = [r for r in results if r not in ALL_RESULTS]
     if bad:
-        raise BadQuery("result", f"{', '.join(bad)} is not one of {', '.join(ALL_RESULTS)}")
+        raise BadQuery("result", query_reason("results_unknown", results=bad,
+                                              choices=list(ALL_RESULTS)))
     query = RecordQuery(
         since=parse_time("since", since, tz) if since else None,
         until=parse_time("until", until, tz, end_of_day=True) if until else None,
@@ -85,9 +88,9 @@ def report_span(params: Mapping[str, str], tz: tzinfo, now: datetime) -> tuple[d
         else today + timedelta(days=1)
     since = parse_time("since", since_text, tz) if since_text else until - timedelta(days=7)
     if until <= since:
-        raise BadQuery("until", "must be after since")
-    if until - since > timedelta(days=400):
-        raise BadQuery("since", "a report covers at most 400 days")
+        raise BadQuery("until", query_reason("until_before_since"))
+    if until - since > timedelta(days=MAX_REPORT_DAYS):
+        raise BadQuery("since", form_reason("report_too_long", days=MAX_REPORT_DAYS))
     return since, until
 
 

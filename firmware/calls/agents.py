@@ -8,8 +8,8 @@ names: an extension number ("801") or a bound-number id ("zhang").
 Kept durably, in one small JSON state file in the data dir (`routing-state.json`,
 written atomically: temp file, fsync, rename, fsync the directory), because a restart
 must not reset them: the rotation position and the percentage counts per group, and
-which agents set themselves unavailable (a feature code on a desk phone now, the web
-page later: `set_available`).
+which agents set themselves unavailable, and since when (a feature code on a desk
+phone, the web page: `set_available`; "unavailable by choice" on the dashboard).
 
 Rebuilt from the call records at start (`rebuild`), then kept up as calls go
 (`answered`, `hung_up`): calls answered today per agent (midnight in the box's
@@ -45,6 +45,7 @@ class AgentBook:
         self.rotation: dict[str, int] = {}
         self.split: dict[str, SplitCounts] = {}
         self.unavailable: set[str] = set()
+        self.unavailable_since: dict[str, datetime] = {}  # when each set it (if known)
         self.idle_since: dict[str, datetime] = {}
         self.answered_on: dict[str, tuple[date, int]] = {}
         self.last_answered: dict[str, LastAnswer] = {}
@@ -77,17 +78,25 @@ class AgentBook:
 
     # --- availability (R12) ----------------------------------------------------------
 
-    def set_available(self, agent: str, available: bool) -> None:
-        """`agent` takes ring-group calls (True) or is passed over (False); kept durably."""
+    def set_available(self, agent: str, available: bool, at: datetime | None = None) -> None:
+        """`agent` takes ring-group calls (True) or is passed over (False) from `at` on;
+        kept durably. Setting an unavailable agent unavailable again keeps its time."""
         if available:
             self.unavailable.discard(agent)
+            self.unavailable_since.pop(agent, None)
         else:
+            if agent not in self.unavailable and at is not None:
+                self.unavailable_since[agent] = at
             self.unavailable.add(agent)
         log.info("agent %s is now %s", agent, "available" if available else "unavailable")
         self._save()
 
     def is_available(self, agent: str) -> bool:
         return agent not in self.unavailable
+
+    def since(self, agent: str) -> datetime | None:
+        """When an unavailable `agent` set itself so (None: available, or not known)."""
+        return self.unavailable_since.get(agent) if agent in self.unavailable else None
 
     # --- calls as they go ------------------------------------------------------------------
 
@@ -140,12 +149,16 @@ class AgentBook:
                                               tuple(int(c) for c in v["counts"]))
                           for g, v in data.get("split", {}).items()}
             self.unavailable = {str(a) for a in data.get("unavailable", [])}
+            self.unavailable_since = {str(a): datetime.fromisoformat(t) for a, t in
+                                      data.get("unavailable_since", {}).items()
+                                      if str(a) in self.unavailable}
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             bad = path.with_name(path.name + ".bad")
             log.error("routing state %s is unreadable (%s); moved to %s, starting fresh",
                       path, exc, bad)
             path.replace(bad)
             self.rotation, self.split, self.unavailable = {}, {}, set()
+            self.unavailable_since = {}
 
     def _save(self) -> None:
         if self.path is None:
@@ -155,6 +168,8 @@ class AgentBook:
             "split": {g: {"shares": [list(s) for s in v.shares], "counts": list(v.counts)}
                       for g, v in self.split.items()},
             "unavailable": sorted(self.unavailable),
+            "unavailable_since": {a: t.isoformat() for a, t in
+                                  sorted(self.unavailable_since.items())},
         }
         try:
             write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=1)

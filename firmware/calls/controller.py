@@ -153,7 +153,8 @@ class CallController:
         no such agent."""
         if agent not in self.availability():
             raise UnknownAgent(agent)
-        self.agents.set_available(agent, available)
+        self.agents.set_available(agent, available,
+                                  self.clock.now() if self.clock is not None else None)
 
     def availability_op(self, args: dict[str, Any]) -> dict[str, Any]:
         """The control op "agents.set_available" {"agent": "801", "available": false}."""
@@ -169,6 +170,12 @@ class CallController:
         config = self.config()
         agents = [e.number for e in config.extensions] + [b.id for b in config.bound_numbers]
         return {a: self.agents.is_available(a) for a in agents}
+
+    def unavailable_since(self) -> dict[str, str]:
+        """When each agent that is unavailable by choice set itself so (ISO, the box's
+        zone); an agent whose time is not known (an older state file) is left out."""
+        return {a: since.isoformat() for a in self.availability()
+                if (since := self.agents.since(a)) is not None}
 
     # --- events ---------------------------------------------------------------
 

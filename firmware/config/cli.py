@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from firmware import paths
+from firmware.config.reasons import reason
 from firmware.config.schema import summary
 from firmware.config.store import ConfigStore
 from firmware.config.validate import check_config
@@ -70,7 +71,7 @@ def control_handlers(store: ConfigStore) -> dict[str, Handler]:
 
 def _config_arg(args: dict[str, Any]) -> Any:
     if "config" not in args:
-        raise ConfigError([("(request)", 'no config: send {"config": {...}}')])
+        raise ConfigError([("(request)", reason("no_config_sent"))])
     return args["config"]
 
 
@@ -195,8 +196,8 @@ def _describe(counts: dict[str, int]) -> str:
 
 
 def _print_errors(exc: ConfigError, stream: Any) -> None:
-    for field, reason in exc.errors:
-        _write_utf8(stream, f"{field}: {reason}\n")
+    for field, why in exc.errors:
+        _write_utf8(stream, f"{field}: {why}\n")
 
 
 def _fail(message: str, code: int) -> int:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from firmware.config import schema
+from firmware.config.reasons import reason
 from firmware.errors import ConfigError
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -62,7 +63,7 @@ def migrate(
     while version < target:
         step = table.get(version)
         if step is None:
-            raise ConfigError([("schema_version", f"no migration from version {version}")])
+            raise ConfigError([("schema_version", reason("no_migration", version=version))])
         data = step(data)
         version += 1
         data["schema_version"] = version
@@ -71,14 +72,12 @@ def migrate(
 
 def _version_of(raw: dict[str, Any], target: int) -> int:
     if "schema_version" not in raw:
-        raise ConfigError([("schema_version", f"missing (this firmware writes {target})")])
+        raise ConfigError([("schema_version", reason("version_missing", target=target))])
     version = raw["schema_version"]
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ConfigError([("schema_version", f"expected a whole number >= 1, got {version!r}")])
+        raise ConfigError([("schema_version",
+                            reason("version_not_number", value=repr(version)))])
     if version > target:
-        raise ConfigError([(
-            "schema_version",
-            f"this config is from newer firmware (version {version}); this firmware "
-            f"reads versions up to {target}: upgrade the firmware first",
-        )])
+        raise ConfigError([("schema_version",
+                            reason("version_too_new", version=version, target=target))])
     return version

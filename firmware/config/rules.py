@@ -23,6 +23,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from firmware.config.reasons import BadValue
 from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS, hhmm, minutes_of
 
 
@@ -42,12 +43,12 @@ class ClockRange:
     def from_str(cls, text: str) -> ClockRange:
         parts = text.split("-")
         if len(parts) != 2:
-            raise ValueError(f'"{text}" is not a time range like "09:00-18:00"')
+            raise BadValue("not_time_range", value=text, example="09:00-18:00")
         start, end = (minutes_of(p, text) for p in parts)
         if start == DAY_MINUTES:
-            raise ValueError(f'"{text}": a range cannot start at 24:00')
+            raise BadValue("range_starts_at_24", value=text)
         if start == end:
-            raise ValueError(f'"{text}": the range is empty (write 00:00-24:00 for all day)')
+            raise BadValue("range_empty", value=text)
         return cls(start, end)
 
     @property

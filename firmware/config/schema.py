@@ -19,6 +19,7 @@ import enum
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, ClassVar
 
+from firmware.config.reasons import BadValue
 from firmware.config.rules import (
     Blocking,
     LineCaps,
@@ -57,12 +58,12 @@ class TimeRange:
         """Parse "09:00-12:00" ("24:00" is allowed as an end); ValueError says why not."""
         parts = text.split("-")
         if len(parts) != 2:
-            raise ValueError(f'"{text}" is not a time range like "09:00-12:00"')
+            raise BadValue("not_time_range", value=text, example="09:00-12:00")
         start, end = (_minutes(p, text) for p in parts)
         if start == DAY_MINUTES:
-            raise ValueError(f'"{text}": a range cannot start at 24:00')
+            raise BadValue("range_starts_at_24", value=text)
         if end <= start:
-            raise ValueError(f'"{text}": the range ends before it starts')
+            raise BadValue("range_ends_before_start", value=text)
         return cls(start, end)
 
     def contains(self, minute: int) -> bool:

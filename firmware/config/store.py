@@ -31,6 +31,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
+from firmware.config.reasons import Reason, reason
 from firmware.config.schema import Config, to_dict
 from firmware.config.storage import AtomicJSONStorage
 from firmware.config.validate import check_config
@@ -48,9 +49,9 @@ ChangeCallback = Callable[[Config], None]
 class ConfigFileCorrupt(ConfigError):
     """The config file exists but cannot be read as a database; it was left as it is."""
 
-    def __init__(self, path: Path, reason: str):
+    def __init__(self, path: Path, why: Reason):
         self.path = path
-        super().__init__([(str(path), f"{reason}; the file was left as it is")])
+        super().__init__([(str(path), why)])
 
 
 class ConfigStore:
@@ -125,17 +126,17 @@ class ConfigStore:
         try:
             data = self._storage.read()
         except json.JSONDecodeError as exc:
-            raise ConfigFileCorrupt(self.path, f"not valid JSON: {exc}") from exc
+            raise ConfigFileCorrupt(self.path, reason("file_not_json", error=str(exc))) from exc
         except UnicodeDecodeError as exc:
-            raise ConfigFileCorrupt(self.path, f"not UTF-8 text: {exc}") from exc
+            raise ConfigFileCorrupt(self.path, reason("file_not_utf8", error=str(exc))) from exc
         if data is None:
             return None
         table = data.get(TABLE) if isinstance(data, dict) else None
         if not isinstance(data, dict) or not isinstance(table, dict | None):
-            raise ConfigFileCorrupt(self.path, "not a TinyDB database (expected an object)")
+            raise ConfigFileCorrupt(self.path, reason("file_not_database"))
         doc = (table or {}).get(str(DOC_ID))
         if doc is not None and not isinstance(doc, dict):
-            raise ConfigFileCorrupt(self.path, "the config document is not an object")
+            raise ConfigFileCorrupt(self.path, reason("file_document_not_object"))
         return doc
 
     def _load_locked(self) -> Config:

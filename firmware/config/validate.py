@@ -36,6 +36,7 @@ import phonenumbers
 
 from firmware.config import schema as s
 from firmware.config.migrations import migrate
+from firmware.config.reasons import BadValue, Reason, plain, reason
 from firmware.errors import ConfigError
 
 ROOT = "(config)"
@@ -50,25 +51,30 @@ INVALID: Any = _Invalid()
 
 
 class _Bad(Exception):
-    """A field check failed; `sub` extends the path (e.g. "[2]")."""
+    """A field check failed: `code` and `params` name a reason of the catalogue
+    (reasons.py; an unknown code raises here), or `code` is a Reason already (a
+    parser's); `sub` extends the path (e.g. "[2]")."""
 
-    def __init__(self, reason: str, sub: str = ""):
-        super().__init__(reason)
-        self.reason, self.sub = reason, sub
+    def __init__(self, code: str | Reason, sub: str = "", **params: Any):
+        self.reason = code if isinstance(code, Reason) else reason(code, **params)
+        self.sub = sub
+        super().__init__(self.reason.text)
 
 
 @dataclass
 class _Ctx:
-    errors: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str, Reason]] = field(default_factory=list)
     country: str = "CN"  # set by the settings.country check, read by phone checks
     path: str = ""  # the field a check is looking at (set by _run_check)
 
-    def add(self, path: str, reason: str) -> None:
-        self.errors.append((path or ROOT, reason))
+    def add(self, path: str, why: Reason) -> None:
+        if not isinstance(why, Reason):
+            raise TypeError(f"a validation error needs a catalogue Reason, got {why!r}")
+        self.errors.append((path or ROOT, why))
 
-    def flag(self, sub: str, reason: str) -> None:
+    def flag(self, sub: str, why: Reason) -> None:
         """A check reports a problem below its field and carries on (e.g. "[2]")."""
-        self.add(self.path + sub, reason)
+        self.add(self.path + sub, why)
 
 
 def check_config(raw: Any) -> s.Config:
@@ -102,7 +108,7 @@ def _build(tp: Any, value: Any, path: str, ctx: _Ctx) -> Any:
     if tp is bool:
         if isinstance(value, bool):
             return value
-        ctx.add(path, f"expected true or false, got {_json_type(value)}")
+        ctx.add(path, reason("wrong_type", wanted="true or false", got=_json_type(value)))
         return INVALID
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return _enum(tp, value, path, ctx)
@@ -125,20 +131,22 @@ def _build_short_form(tp: Any, key: str, value: str, path: str, ctx: _Ctx) -> An
 
 def _from_str(tp: Any, value: Any, path: str, ctx: _Ctx) -> Any:
     if not isinstance(value, str):
-        ctx.add(path, f"expected a string, got {_json_type(value)}")
+        ctx.add(path, reason("wrong_type", wanted="a string", got=_json_type(value)))
         return INVALID
     try:
         return tp.from_str(value)
-    except ValueError as exc:
-        ctx.add(path, str(exc))
-        return INVALID
+    except BadValue as exc:
+        ctx.add(path, exc.reason)
+    except ValueError as exc:  # a parser that forgot its code: still refused, as text
+        ctx.add(path, plain(str(exc)))
+    return INVALID
 
 
 def _scalar(tp: type, value: Any, path: str, ctx: _Ctx) -> Any:
     if isinstance(value, tp) and not isinstance(value, bool):
         return value
     wanted = "a string" if tp is str else "a whole number"
-    ctx.add(path, f"expected {wanted}, got {_json_type(value)}")
+    ctx.add(path, reason("wrong_type", wanted=wanted, got=_json_type(value)))
     return INVALID
 
 
@@ -147,20 +155,20 @@ def _enum(tp: type[enum.Enum], value: Any, path: str, ctx: _Ctx) -> Any:
         return tp(value)
     except ValueError:
         choices = ", ".join(m.value for m in tp)
-        ctx.add(path, f"{value!r} is not one of: {choices}")
+        ctx.add(path, reason("not_one_of", value=repr(value), choices=choices))
         return INVALID
 
 
 def _build_list(item_tp: Any, value: Any, path: str, ctx: _Ctx) -> Any:
     if not isinstance(value, list):
-        ctx.add(path, f"expected a list, got {_json_type(value)}")
+        ctx.add(path, reason("wrong_type", wanted="a list", got=_json_type(value)))
         return INVALID
     return tuple(_build(item_tp, item, f"{path}[{i}]", ctx) for i, item in enumerate(value))
 
 
 def _build_dataclass(tp: type, value: Any, path: str, ctx: _Ctx) -> Any:
     if not isinstance(value, dict):
-        ctx.add(path, f"expected an object, got {_json_type(value)}")
+        ctx.add(path, reason("wrong_type", wanted="an object", got=_json_type(value)))
         return INVALID
     hints = _hints(tp)
     for key in value:
@@ -177,7 +185,7 @@ def _build_dataclass(tp: type, value: Any, path: str, ctx: _Ctx) -> Any:
 def _field(tp: type, f: Any, value: dict, path: str, ctx: _Ctx) -> Any:
     if f.name not in value:
         if f.default is MISSING:
-            ctx.add(path, "missing")
+            ctx.add(path, reason("missing"))
             return INVALID
         return f.default
     built = _build(_hints(tp)[f.name], value[f.name], path, ctx)
@@ -208,9 +216,10 @@ def _hints(tp: type) -> dict[str, Any]:
     return {k: v for k, v in typing.get_type_hints(tp).items() if k in names}
 
 
-def _unknown_field(key: str, hints: dict[str, Any]) -> str:
+def _unknown_field(key: str, hints: dict[str, Any]) -> Reason:
     close = difflib.get_close_matches(key, hints, n=1)
-    return f'unknown field (did you mean "{close[0]}"?)' if close else "unknown field"
+    return reason("unknown_field_suggest", suggestion=close[0]) if close \
+        else reason("unknown_field")
 
 
 def _join(path: str, name: str) -> str:
@@ -229,10 +238,13 @@ ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,31}")
 EXTENSION_RE = re.compile(r"\d{2,6}")
 
 
-def _matches(pattern: re.Pattern[str] | str, what: str) -> Callable[[str, _Ctx], str]:
+def _matches(pattern: re.Pattern[str] | str, code: str) -> Callable[[str, _Ctx], str]:
+    """A check that `value` matches `pattern`, else the reason `code` (with `value`)."""
+    reason(code, value="")  # an unknown code fails when the table is built, not later
+
     def check(value: str, ctx: _Ctx) -> str:
         if not re.fullmatch(pattern, value):
-            raise _Bad(f'"{value}" is not {what}')
+            raise _Bad(code, value=value)
         return value
 
     return check
@@ -242,9 +254,9 @@ def _text(max_len: int) -> Callable[[str, _Ctx], str]:
     def check(value: str, ctx: _Ctx) -> str:
         value = value.strip()
         if not value:
-            raise _Bad("must not be empty")
+            raise _Bad("empty")
         if len(value) > max_len:
-            raise _Bad(f"longer than {max_len} characters")
+            raise _Bad("too_long", max=max_len)
         return value
 
     return check
@@ -253,7 +265,7 @@ def _text(max_len: int) -> Callable[[str, _Ctx], str]:
 def _within(low: int, high: int) -> Callable[[int, _Ctx], int]:
     def check(value: int, ctx: _Ctx) -> int:
         if not low <= value <= high:
-            raise _Bad(f"{value} is outside {low}..{high}")
+            raise _Bad("out_of_range", value=value, low=low, high=high)
         return value
 
     return check
@@ -262,7 +274,7 @@ def _within(low: int, high: int) -> Callable[[int, _Ctx], int]:
 def _country(value: str, ctx: _Ctx) -> str:
     region = value.upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
-        raise _Bad(f'"{value}" is not a country code phonenumbers knows (like "CN")')
+        raise _Bad("not_country", value=value)
     ctx.country = region
     return region
 
@@ -271,32 +283,33 @@ def _timezone(value: str, ctx: _Ctx) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise _Bad(f'"{value}" is not a known timezone (like "Asia/Shanghai")') from None
+        raise _Bad("not_timezone", value=value) from None
     return value
 
 
 def _company_name(value: str, ctx: _Ctx) -> str:
     if len(value) > 100:
-        raise _Bad("longer than 100 characters")
+        raise _Bad("too_long", max=100)
     return value.strip()
 
 
 def phone_number(value: str, country: str) -> str:
-    """`value` as E.164, read as a local number of `country`; ValueError says why not."""
+    """`value` as E.164, read as a local number of `country`; BadValue (a ValueError)
+    says why not."""
     try:
         parsed = phonenumbers.parse(value, country)
     except phonenumbers.NumberParseException:
-        raise ValueError(f'"{value}" is not a phone number') from None
+        raise BadValue("not_phone", value=value) from None
     if not phonenumbers.is_valid_number(parsed):
-        raise ValueError(f'"{value}" is not a valid phone number (country {country})')
+        raise BadValue("not_valid_phone", value=value, country=country)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _phone(value: str, ctx: _Ctx) -> str:
     try:
         return phone_number(value, ctx.country)
-    except ValueError as exc:
-        raise _Bad(str(exc)) from None
+    except BadValue as exc:
+        raise _Bad(exc.reason) from None
 
 
 def _chain_entry(value: str, ctx: _Ctx) -> str:
@@ -306,7 +319,7 @@ def _chain_entry(value: str, ctx: _Ctx) -> str:
 def _member_target(value: str, ctx: _Ctx) -> str:
     if EXTENSION_RE.fullmatch(value) or ID_RE.fullmatch(value):
         return value
-    raise _Bad(f'"{value}" is neither an extension number nor a bound-number id')
+    raise _Bad("not_member_target", value=value)
 
 
 def _unique(key: Callable[[Any], Any], what: str) -> Callable[[tuple, _Ctx], tuple]:
@@ -320,7 +333,7 @@ def _unique(key: Callable[[Any], Any], what: str) -> Callable[[tuple, _Ctx], tup
             if k is INVALID or k is None:
                 continue
             if k in seen:
-                ctx.flag(f"[{i}]", f'{what} "{k}" repeats item [{seen[k]}]')
+                ctx.flag(f"[{i}]", reason("repeats", what=what, key=str(k), first=seen[k]))
                 out[i] = INVALID
             else:
                 seen[k] = i
@@ -352,7 +365,7 @@ def _no_overlap(ranges: tuple, ctx: _Ctx) -> tuple:
     latest: tuple[s.TimeRange, int] | None = None
     for r, i in valid:
         if latest is not None and latest[0].overlaps(r):
-            ctx.flag(f"[{i}]", f'"{r}" overlaps "{latest[0]}"')
+            ctx.flag(f"[{i}]", reason("overlaps", range=str(r), other=str(latest[0])))
         if latest is None or r.end > latest[0].end:
             latest = (r, i)
     return ranges
@@ -360,25 +373,25 @@ def _no_overlap(ranges: tuple, ctx: _Ctx) -> tuple:
 
 def _weekday(day: str, ctx: _Ctx) -> str:
     if day not in s.WEEKDAYS:
-        raise _Bad(f'"{day}" is not a weekday ({", ".join(s.WEEKDAYS)})')
+        raise _Bad("not_weekday", value=day, days=list(s.WEEKDAYS))
     return day
 
 
 def _days(days: tuple, ctx: _Ctx) -> tuple:
     if not days:
-        raise _Bad("name at least one weekday")
+        raise _Bad("no_weekday")
     return _unique(lambda d: d, "weekday")(days, ctx)
 
 
 def _forward_chain(chain: tuple, ctx: _Ctx) -> tuple:
     if chain and not 4 <= len(chain) <= 10:
-        raise _Bad(f"needs 4 to 10 numbers (or none to switch forwarding off), got {len(chain)}")
+        raise _Bad("forward_chain_length", count=len(chain))
     return _unique(lambda n: n, "number")(chain, ctx)
 
 
 def _members(members: tuple, ctx: _Ctx) -> tuple:
     if not members:
-        raise _Bad("a ring group needs at least one member")
+        raise _Bad("no_members")
     return _unique(lambda m: m.key, "member")(members, ctx)
 
 
@@ -388,7 +401,7 @@ def _prefixes(prefixes: tuple, ctx: _Ctx) -> tuple:
 
 def _version(value: int, ctx: _Ctx) -> int:
     if value != s.SCHEMA_VERSION:
-        raise _Bad(f"this firmware reads version {s.SCHEMA_VERSION}, got {value}")
+        raise _Bad("wrong_version", reads=s.SCHEMA_VERSION, got=value)
     return value
 
 
@@ -397,21 +410,21 @@ _FIELD_CHECKS: dict[tuple[type, str], Callable[[Any, _Ctx], Any]] = {
     (s.Settings, "company_name"): _company_name,
     (s.Settings, "country"): _country,
     (s.Settings, "timezone"): _timezone,
-    (s.Settings, "outside_line_prefix"): _matches(r"\d{0,3}", "empty or up to 3 digits"),
-    (s.GsmLineConfig, "name"): _matches(r"gsm\d{1,2}", 'a GSM line name like "gsm0"'),
+    (s.Settings, "outside_line_prefix"): _matches(r"\d{0,3}", "not_outside_prefix"),
+    (s.GsmLineConfig, "name"): _matches(r"gsm\d{1,2}", "not_gsm_name"),
     (s.GsmLineConfig, "modem"): _text(64),
     (s.GsmLineConfig, "number"): _phone,
-    (s.GsmLineConfig, "sim_pin"): _matches(r"\d{4,8}", "a SIM PIN (4 to 8 digits)"),
-    (s.FxsPortConfig, "name"): _matches(r"fxs\d{1,2}", 'an FXS port name like "fxs0"'),
+    (s.GsmLineConfig, "sim_pin"): _matches(r"\d{4,8}", "not_sim_pin"),
+    (s.FxsPortConfig, "name"): _matches(r"fxs\d{1,2}", "not_fxs_name"),
     (s.Lines, "gsm"): _unique(lambda g: g.name, "line"),
     (s.Lines, "fxs"): _unique(lambda p: p.name, "port"),
-    (s.Extension, "number"): _matches(EXTENSION_RE, "an extension number (2 to 6 digits)"),
+    (s.Extension, "number"): _matches(EXTENSION_RE, "not_extension_number"),
     (s.Extension, "name"): _text(64),
     (s.Extension, "port"): _text(32),
     (s.Config, "extensions"): _unique(lambda e: e.number, "extension"),
     (s.Config, "bound_numbers"): _all(_unique(lambda b: b.id, "id"),
                                       _unique(lambda b: b.number, "number")),
-    (s.BoundNumber, "id"): _matches(ID_RE, "an id (a letter, then letters, digits, _ . -)"),
+    (s.BoundNumber, "id"): _matches(ID_RE, "not_id"),
     (s.BoundNumber, "name"): _text(64),
     (s.BoundNumber, "number"): _phone,
     (s.GroupMember, "target"): _member_target,
@@ -425,8 +438,8 @@ _FIELD_CHECKS: dict[tuple[type, str], Callable[[Any, _Ctx], Any]] = {
     (s.Config, "ring_groups"): _unique(lambda g: g.name, "ring group"),
     **{(s.Schedule, day): _no_overlap for day in s.WEEKDAYS},
     (s.DutyEntry, "days"): _days,
-    (s.DutyEntry, "person"): _matches(ID_RE, "a bound-number id"),
-    (s.DutyRoster, "default"): _matches(ID_RE, "a bound-number id"),
+    (s.DutyEntry, "person"): _matches(ID_RE, "not_bound_id"),
+    (s.DutyRoster, "default"): _matches(ID_RE, "not_bound_id"),
     (s.Config, "forward_chain"): _forward_chain,
     (s.Inbound, "ring_group"): _text(64),
     (s.Vip, "numbers"): _unique(lambda n: n, "number"),
@@ -443,7 +456,7 @@ _ITEM_CHECKS: dict[tuple[type, str], Callable[[Any, _Ctx], Any]] = {
     (s.DutyEntry, "days"): _weekday,
     (s.Config, "forward_chain"): _chain_entry,
     (s.Vip, "numbers"): _phone,
-    (s.Vip, "prefixes"): _matches(r"\+\d{1,14}", 'a number prefix like "+86138"'),
+    (s.Vip, "prefixes"): _matches(r"\+\d{1,14}", "not_vip_prefix"),
     (s.Vip, "targets"): _member_target,
 }
 
@@ -455,19 +468,19 @@ def _ring_group(group: s.RingGroup, path: str, ctx: _Ctx) -> None:
     shares = [m.share for m in group.members if m is not INVALID]
     if group.strategy is s.Strategy.PERCENTAGE:
         if any(share is None for share in shares):
-            ctx.add(_join(path, "members"), "the percentage strategy needs a share per member")
+            ctx.add(_join(path, "members"), reason("shares_needed"))
         elif sum(shares) != 100:
-            ctx.add(_join(path, "members"), f"shares add up to {sum(shares)}, not 100")
+            ctx.add(_join(path, "members"), reason("shares_total", total=sum(shares)))
     elif any(share is not None for share in shares):
-        ctx.add(_join(path, "members"), "shares are only used by the percentage strategy")
+        ctx.add(_join(path, "members"), reason("shares_unused"))
     if group.total_ring_time < group.ring_time:
         ctx.add(_join(path, "total_ring_time"),
-                f"shorter than the ring time per member ({group.ring_time} s)")
+                reason("total_ring_time_short", ring_time=group.ring_time))
 
 
 def _group_member(member: s.GroupMember, path: str, ctx: _Ctx) -> None:
     if (member.group is None) == (not member.target):
-        ctx.add(path, "name either a target (an extension or bound-number id) or a group")
+        ctx.add(path, reason("target_or_group"))
 
 
 def _duty_roster(roster: s.DutyRoster, path: str, ctx: _Ctx) -> None:
@@ -479,7 +492,7 @@ def _duty_roster(roster: s.DutyRoster, path: str, ctx: _Ctx) -> None:
             clash = next((j for r, j in seen[day] if r.overlaps(entry.hours)), None)
             if clash is not None:
                 ctx.add(f"{_join(path, 'entries')}[{i}]",
-                        f"{day} {entry.hours} overlaps entries[{clash}]")
+                        reason("duty_overlap", day=day, hours=str(entry.hours), other=clash))
                 break
             seen[day].append((entry.hours, i))
 
@@ -517,7 +530,7 @@ def _cross_check(config: s.Config, ctx: _Ctx) -> None:
             if member.group is None:
                 refs.member(member.target, path, ctx)
             elif refs.groups is not None and member.group not in refs.groups:
-                ctx.add(f"{path}.group", f'unknown ring group "{member.group}"')
+                ctx.add(f"{path}.group", reason("unknown_ring_group", name=member.group))
     _check_group_cycles(config, ctx)
     for i, target in _valid(_part(config, "vip", "targets")):
         refs.member(target, f"vip.targets[{i}]", ctx)
@@ -533,7 +546,7 @@ def _cross_check(config: s.Config, ctx: _Ctx) -> None:
             refs.bound(entry, f"forward_chain[{i}]", ctx)
     wanted = _part(config, "inbound", "ring_group")
     if wanted not in (None, INVALID) and wanted not in (refs.groups or {wanted}):
-        ctx.add("inbound.ring_group", f'unknown ring group "{wanted}"')
+        ctx.add("inbound.ring_group", reason("unknown_ring_group", name=wanted))
     validate_rules.cross_check(config, refs, ctx)
 
 
@@ -546,8 +559,8 @@ def _check_group_cycles(config: s.Config, ctx: _Ctx) -> None:
     for i, group in _valid(config.ring_groups, "name", "members"):
         path = _group_path(group.name, inner, (group.name,))
         if path is not None:
-            ctx.add(f"ring_groups[{i}].members", "the group contains itself: "
-                    + " > ".join(path))
+            ctx.add(f"ring_groups[{i}].members",
+                    reason("group_contains_itself", path=" > ".join(path)))
 
 
 def _group_path(start: str, inner: dict[str, list[str]], path: tuple[str, ...]
@@ -570,14 +583,13 @@ def _check_extensions(config: s.Config, ctx: _Ctx) -> None:
     for i, ext in _valid(config.extensions, "number", "port"):
         path = f"extensions[{i}]"
         if ext.port not in ports:
-            known = ", ".join(sorted(ports)) or "none"
-            ctx.add(f"{path}.port", f'no FXS port "{ext.port}" (lines.fxs has: {known})')
+            ctx.add(f"{path}.port", reason("no_fxs_port", port=ext.port, known=sorted(ports)))
         elif ext.port in used:
-            ctx.add(f"{path}.port", f"{ext.port} already rings extension {used[ext.port]}")
+            ctx.add(f"{path}.port",
+                    reason("port_taken", port=ext.port, extension=used[ext.port]))
         used.setdefault(ext.port, ext.number)
         if prefix not in ("", INVALID) and ext.number.startswith(prefix):
-            ctx.add(f"{path}.number",
-                    f'starts with the outside-line prefix "{prefix}" (settings)')
+            ctx.add(f"{path}.number", reason("starts_with_outside_prefix", prefix=prefix))
 
 
 class _References:
@@ -594,13 +606,13 @@ class _References:
 
     def bound(self, ident: str, path: str, ctx: _Ctx) -> None:
         if self.bound_ids is not None and ident not in self.bound_ids:
-            ctx.add(path, f'unknown bound number "{ident}"')
+            ctx.add(path, reason("unknown_bound_number", name=ident))
 
     def member(self, target: str, path: str, ctx: _Ctx) -> None:
         if not target.isdigit():
             self.bound(target, path, ctx)
         elif self.extensions is not None and target not in self.extensions:
-            ctx.add(path, f'unknown extension "{target}"')
+            ctx.add(path, reason("unknown_extension", name=target))
 
 
 def _names(items: Any, attr: str) -> set[str] | None:

@@ -21,6 +21,7 @@ from firmware.config import graph
 from firmware.config import rules as r
 from firmware.config import schema as s
 from firmware.config import validate as v
+from firmware.config.reasons import BadValue, reason
 from firmware.region import province_name
 
 PREFIX_RE = re.compile(r"\+?\d{1,15}\*")
@@ -28,17 +29,18 @@ PREFIX_RE = re.compile(r"\+?\d{1,15}\*")
 
 def _holiday_calendar(value: str, ctx: v._Ctx) -> str:
     if value not in ("CN", "none"):
-        raise v._Bad(f'"{value}" is not a holiday calendar (CN or none)')
+        raise v._Bad("not_holiday_calendar", value=value)
     return value
 
 
 def number_or_prefix(value: str, country: str) -> str:
-    """An E.164 number, or an E.164 prefix ending in "*"; ValueError says why not."""
+    """An E.164 number, or an E.164 prefix ending in "*"; BadValue (a ValueError) says
+    why not."""
     text = re.sub(r"[\s-]", "", value)
     if not text.endswith("*"):
         return v.phone_number(value, country)
     if not PREFIX_RE.fullmatch(text):
-        raise ValueError(f'"{value}" is not a number prefix like "+86135*" or "0571*"')
+        raise BadValue("not_number_prefix", value=value)
     if text.startswith("+"):
         return text
     code = phonenumbers.country_code_for_region(country)
@@ -50,20 +52,20 @@ def number_or_prefix(value: str, country: str) -> str:
 def _number_item(value: str, ctx: v._Ctx) -> str:
     try:
         return number_or_prefix(value, ctx.country)
-    except ValueError as exc:
-        raise v._Bad(str(exc)) from None
+    except BadValue as exc:
+        raise v._Bad(exc.reason) from None
 
 
 def _province(value: str, ctx: v._Ctx) -> str:
     full = province_name(value)
     if full is None:
-        raise v._Bad(f'"{value}" is not a province of China (like "浙江省" or "浙江")')
+        raise v._Bad("not_province", value=value)
     return full
 
 
 def _area_code(value: str, ctx: v._Ctx) -> str:
     if not re.fullmatch(r"0?\d{2,4}", value.strip()):
-        raise v._Bad(f'"{value}" is not an area code (2 to 4 digits, like "571" or "0571")')
+        raise v._Bad("not_area_code", value=value)
     return value.strip().removeprefix("0")
 
 
@@ -71,38 +73,37 @@ def _date(value: str, ctx: v._Ctx) -> str:
     try:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
-        raise v._Bad(f'"{value}" is not a date like "2026-10-01"') from None
+        raise v._Bad("not_date", value=value) from None
 
 
 def _destination(value: str, ctx: v._Ctx) -> str:
     if value in r.SIMPLE_DESTINATIONS or re.fullmatch(r"(ring_group|plan):.+", value):
         return value
-    raise v._Bad(f'"{value}" is not a destination ({", ".join(r.SIMPLE_DESTINATIONS)}, '
-                 '"ring_group:NAME" or "plan:NAME")')
+    raise v._Bad("not_destination", value=value, choices=list(r.SIMPLE_DESTINATIONS))
 
 
 def _step_action(value: str, ctx: v._Ctx) -> str:
     if value in r.STEP_ACTIONS or value.startswith("ring_group:"):
         return value
-    raise v._Bad(f'"{value}" is not a step ({", ".join(r.STEP_ACTIONS)} or "ring_group:NAME")')
+    raise v._Bad("not_step", value=value, choices=list(r.STEP_ACTIONS))
 
 
 def _steps(steps: tuple, ctx: v._Ctx) -> tuple:
     if not steps:
-        raise v._Bad("a plan needs at least one step")
+        raise v._Bad("no_steps")
     return v._unique(lambda step: step.id, "step id")(steps, ctx)
 
 
 def _limits(limits: tuple, ctx: v._Ctx) -> tuple:
     if not limits:
-        raise v._Bad("name at least one limit")
+        raise v._Bad("no_limits")
     return v._unique(lambda limit: limit.counter, "counter")(limits, ctx)
 
 
 def _time_rule_name(value: str, ctx: v._Ctx) -> str:
-    value = v._matches(v.ID_RE, "a name (a letter, then letters, digits, _ . -)")(value, ctx)
+    value = v._matches(v.ID_RE, "not_name")(value, ctx)
     if value == r.BUILTIN_TIME:
-        raise v._Bad(f'"{r.BUILTIN_TIME}" is the weekly schedule\'s own name')
+        raise v._Bad("builtin_time_name", name=r.BUILTIN_TIME)
     return value
 
 
@@ -114,7 +115,8 @@ def _no_overlap(ranges: tuple, ctx: v._Ctx) -> tuple:
     latest: tuple[int, int] | None = None  # (end, index) of the range reaching furthest
     for start, end, i in spans:
         if latest is not None and start < latest[0]:
-            ctx.flag(f"[{i}]", f'"{ranges[i]}" overlaps "{ranges[latest[1]]}"')
+            ctx.flag(f"[{i}]", reason("overlaps", range=str(ranges[i]),
+                                      other=str(ranges[latest[1]])))
         if latest is None or end > latest[0]:
             latest = (end, i)
     return ranges
@@ -124,7 +126,7 @@ def _caller_match(match: r.CallerMatch, path: str, ctx: v._Ctx) -> None:
     if match.withheld is True and not match.empty and (match.numbers or match.provinces or
                                                        match.cities or match.area_codes or
                                                        match.carriers):
-        ctx.add(path, "a withheld caller has no number, province, city, area code or carrier")
+        ctx.add(path, reason("withheld_and_number"))
 
 
 def _plan(plan: r.PlanConfig, path: str, ctx: v._Ctx) -> None:
@@ -135,10 +137,11 @@ def _plan(plan: r.PlanConfig, path: str, ctx: v._Ctx) -> None:
             continue
         named = {e: getattr(step.on, e) for e in ("busy", "no_answer", "unavailable")}
         if _terminal(step) and any(named.values()):
-            ctx.add(f"{path}.steps[{i}].on", f"step {step.do} ends the call: it has no exits")
+            ctx.add(f"{path}.steps[{i}].on", reason("step_has_no_exits", action=step.do))
         for exit, target in named.items():
             if target is not None and target not in ids:
-                ctx.add(f"{path}.steps[{i}].on.{exit}", f'no step "{target}" in plan {plan.name}')
+                ctx.add(f"{path}.steps[{i}].on.{exit}",
+                        reason("no_such_step", step=target, plan=plan.name))
     if len(steps) != len(plan.steps) or any(step.on is v.INVALID for step in steps):
         return
     edges = plan_edges(plan)
@@ -147,18 +150,15 @@ def _plan(plan: r.PlanConfig, path: str, ctx: v._Ctx) -> None:
     unreachable = [step.id for step in steps if step.id not in graph.reachable(steps[0].id,
                                                                                every)]
     if unreachable:
-        ctx.add(f"{path}.steps", f"no exit leads to step(s) {', '.join(unreachable)}: "
-                "they can never run")
+        ctx.add(f"{path}.steps", reason("steps_unreachable", steps=unreachable))
     stuck = graph.exitless_loop(edges)
     if stuck:
-        ctx.add(f"{path}.steps", f"steps {', '.join(stuck)} loop with no exit: if nobody "
-                "answers the call goes round forever")
+        ctx.add(f"{path}.steps", reason("steps_loop", steps=stuck))
         return
     cycle = graph.find_cycle({n: [t for e, t in _exits(plan, n) if e == "unavailable"]
                               for n in edges})
     if cycle:
-        ctx.add(f"{path}.steps", f"the unavailable exits loop ({' -> '.join(cycle)}): once "
-                "everyone has rung the call would go round forever")
+        ctx.add(f"{path}.steps", reason("unavailable_loop", cycle=" -> ".join(cycle)))
 
 
 def _terminal(step: r.PlanStep) -> bool:
@@ -188,7 +188,7 @@ def _line_caps(caps: r.LineCaps, path: str, ctx: v._Ctx) -> None:
     if not caps.notify:
         return
     if len(set(caps.notify)) != len(caps.notify):
-        ctx.add(f"{path}.notify", "a number is listed twice")
+        ctx.add(f"{path}.notify", reason("listed_twice"))
 
 
 def _notify_item(value: str, ctx: v._Ctx) -> str:
@@ -206,9 +206,9 @@ FIELD_CHECKS: dict[tuple[type, str], Any] = {
     (r.CallerMatch, "carriers"): v._unique(lambda c: c, "carrier"),
     (r.Route, "name"): v._text(64),
     (r.Route, "to"): _destination,
-    (r.PlanConfig, "name"): v._matches(v.ID_RE, "a name (a letter, then letters, digits, _ . -)"),
+    (r.PlanConfig, "name"): v._matches(v.ID_RE, "not_name"),
     (r.PlanConfig, "steps"): _steps,
-    (r.PlanStep, "id"): v._matches(v.ID_RE, "a step id (a letter, then letters, digits, _ . -)"),
+    (r.PlanStep, "id"): v._matches(v.ID_RE, "not_step_id"),
     (r.PlanStep, "do"): _step_action,
     (r.LineCaps, "limits"): _limits,
     (r.CapLimit, "max"): v._within(1, 1_000_000),
@@ -249,20 +249,19 @@ def cross_check(config: s.Config, refs: Any, ctx: v._Ctx) -> None:
         _destination_ref(route.to, f"{path}.to", refs, plans, ctx)
         for j, line in v._valid(route.lines):
             if line not in lines:
-                ctx.add(f"{path}.lines[{j}]", f'no line "{line}" (lines has: '
-                        f'{", ".join(sorted(lines)) or "none"})')
+                ctx.add(f"{path}.lines[{j}]", reason("no_line", line=line, known=sorted(lines)))
         for key in ("when", "unless"):
             name = getattr(route, key)
             if name not in (None, v.INVALID) and name not in rule_names:
-                ctx.add(f"{path}.{key}", f'no time rule "{name}" (time_rules, or '
-                        f'"{r.BUILTIN_TIME}")')
+                ctx.add(f"{path}.{key}",
+                        reason("no_time_rule", name=name, builtin=r.BUILTIN_TIME))
     for i, plan in v._valid(config.plans, "steps"):
         for j, step in v._valid(plan.steps, "do"):
             _destination_ref(step.do, f"plans[{i}].steps[{j}].do", refs, plans, ctx)
     gsm = {g.name for _, g in v._valid(v._part(config, "lines", "gsm"), "name")}
     for i, caps in v._valid(config.caps, "line"):
         if caps.line not in gsm:
-            ctx.add(f"caps[{i}].line", f'no GSM line "{caps.line}"')
+            ctx.add(f"caps[{i}].line", reason("no_gsm_line", line=caps.line))
         for j, who in v._valid(caps.notify if caps.notify is not v.INVALID else ()):
             if v.ID_RE.fullmatch(who):
                 refs.bound(who, f"caps[{i}].notify[{j}]", ctx)
@@ -271,6 +270,6 @@ def cross_check(config: s.Config, refs: Any, ctx: v._Ctx) -> None:
 def _destination_ref(value: str, path: str, refs: Any, plans: set[str], ctx: v._Ctx) -> None:
     kind, _, name = value.partition(":")
     if kind == "ring_group" and refs.groups is not None and name not in refs.groups:
-        ctx.add(path, f'unknown ring group "{name}"')
+        ctx.add(path, reason("unknown_ring_group", name=name))
     elif kind == "plan" and name not in plans:
-        ctx.add(path, f'unknown plan "{name}"')
+        ctx.add(path, reason("unknown_plan", name=name))

@@ -27,6 +27,7 @@ import serial
 
 from board.base import ModemPorts
 from firmware.clock import Clock, SystemClock
+from firmware.config.reasons import reason
 from firmware.errors import ConfigError, LineOutOfService
 from firmware.events import EventBus
 from firmware.lines.at import (
@@ -137,7 +138,7 @@ class GsmLine:
     def set_sim_pin(self, pin: str | None) -> None:
         """A new SIM PIN from the owner: tried once at the next SIM check."""
         if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 8):
-            raise ConfigError([(f"{self.name}.sim_pin", "must be 4 to 8 digits")])
+            raise ConfigError([(f"{self.name}.sim_pin", reason("sim_pin_digits"))])
         self.sim_pin, self.pin_refused = pin, False
         self.wake()
 

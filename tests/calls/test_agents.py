@@ -90,3 +90,38 @@ def test_controller_api_for_availability() -> None:
     core.set_available("804", False)
     available = core.availability()
     assert available["804"] is False and available["801"] is True and available["zhang"]
+
+
+def test_unavailable_by_choice_keeps_since_when_across_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / STATE_FILE
+    book = AgentBook(path)
+    book.set_available("802", False, sh(2, 10))
+    book.set_available("802", False, sh(2, 11))  # again: still since 10:00
+    assert AgentBook(path).since("802") == sh(2, 10)
+    assert AgentBook(path).since("801") is None
+    book.set_available("802", True, sh(2, 12))
+    again = AgentBook(path)
+    assert again.since("802") is None and again.is_available("802")
+    book.set_available("803", False)  # no time known (a caller without a clock)
+    assert AgentBook(path).since("803") is None and not AgentBook(path).is_available("803")
+
+
+def test_an_older_state_file_without_times_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / STATE_FILE
+    path.write_text('{"rotation": {}, "split": {}, "unavailable": ["804"]}', "utf-8")
+    book = AgentBook(path)
+    assert not book.is_available("804") and book.since("804") is None
+
+
+def test_the_controller_says_since_when_an_agent_is_unavailable() -> None:
+    config = example()
+
+    class Clock:
+        def now(self):
+            return sh(2, 9)
+
+    core = CallController(None, None, {}, {}, lambda: config, None, Clock())  # type: ignore[arg-type]
+    core.set_available("804", False)
+    assert core.unavailable_since() == {"804": sh(2, 9).isoformat()}
+    core.set_available("804", True)
+    assert core.unavailable_since() == {}

@@ -47,7 +47,7 @@ def test_a_percentage_split_must_total_100(box: Client, service) -> None:
                                       "strategy": "percentage", "members": "801 40\n802 50"})
     assert reply.status == 422
     assert "ring_groups[0].members" in reply.text
-    assert "shares add up to 90, not 100" in reply.text
+    assert "比例合计为 90，不是 100" in reply.text  # the page is in Chinese
     assert service.config() == before
     # what the owner typed comes back
     assert "801 40\n802 50" in reply.text
@@ -122,7 +122,7 @@ def test_a_section_as_text(box: Client, service) -> None:
     assert box.post("/config/forward_chain", {"value": '["zhang", "wang", "david", "13700000000"]'}
                     ).status == 303
     bad = box.post("/config/forward_chain", {"value": '["zhang"'})
-    assert bad.status == 422 and "not JSON" in bad.text
+    assert bad.status == 422 and "不是 JSON" in bad.text
     assert box.get("/config/passwords").status == 404
     assert box.get("/config/schema_version").status == 404
 

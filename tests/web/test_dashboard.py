@@ -5,7 +5,9 @@ setter) on an event loop in a thread, as in the box's own process."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -30,12 +32,15 @@ class FakeBox:
         self.available = {"801": True, "802": True, "803": True, "804": True,
                           "zhang": True, "wang": True, "david": True}
         self.calls = [RINGING]
+        self.since: dict[str, str] = {}
+        self.ports = {"fxs0": "idle", "fxs1": "ringing"}
 
     def status(self) -> dict:
         return {"system": "ready", "gsm": {"gsm0": {"state": "ready", "sim": "ready",
                                                     "registration": 5, "csq": 20}},
-                "ports": {"fxs0": "idle", "fxs1": "ringing"}, "calls": self.calls,
-                "leds": {"PWR": "solid"}, "forwarding": {}, "agents": dict(self.available)}
+                "ports": dict(self.ports), "calls": self.calls,
+                "leds": {"PWR": "solid"}, "forwarding": {}, "agents": dict(self.available),
+                "unavailable_since": dict(self.since)}
 
     def set_available(self, agent: str, available: bool) -> None:
         self.available[agent] = available
@@ -158,3 +163,71 @@ def test_without_a_box_availability_is_a_503(tmp_path: Path):
     reply = client.api("POST", "/api/agents/801/availability", {"available": False},
                        token=token)
     assert reply.status == 503
+
+
+def _today_at(hhmm: str) -> str:
+    hour, minute = (int(n) for n in hhmm.split(":"))
+    now = datetime.now(ZoneInfo(example()["settings"]["timezone"]))
+    return now.replace(hour=hour, minute=minute, second=0, microsecond=0).isoformat()
+
+
+def test_unavailable_by_choice_is_a_state_of_its_own_in_both_languages(box):
+    fake, client, _ = box
+    fake.available.update({"803": False, "802": False, "zhang": False, "804": False})
+    fake.since.update({"803": _today_at("09:15"), "804": "2020-01-01T08:00:00+08:00"})
+    fake.ports["fxs2"] = "idle"
+    fake.ports["fxs0"] = "fault"
+    agents = {a["id"]: a for a in client.get("/api/status").json()["agents"]}
+    assert agents["803"]["state"] == "unavailable"
+    assert agents["803"]["unavailable_since"] == _today_at("09:15")
+    assert agents["zhang"]["state"] == "unavailable"
+    assert agents["zhang"]["unavailable_since"] is None
+    assert agents["802"]["state"] == "in_call"  # ringing now, though passed over next time
+    assert agents["801"]["state"] == "out_of_service" and agents["801"]["available"] is True
+    assert agents["wang"]["state"] == "mobile" and agents["wang"]["unavailable_since"] is None
+    zh = client.get("/").text
+    assert "09:15 起暂停接听" in zh and "2020-01-01 08:00 起暂停接听" in zh
+    assert '<td class="state-unavailable">已暂停接听</td>' in zh  # zhang: since unknown
+    assert '<td class="state-out_of_service">不可用</td>' in zh
+    client.get("/lang/en")
+    en = client.get("/").text
+    assert "unavailable by choice since 09:15" in en and ">out of service<" in en
+    assert '<td class="state-unavailable">unavailable by choice</td>' in en
+    words = json.loads(pages._live_words())
+    assert "{time}" in words["agent_unavailable_since"] and "agent_out_of_service" in words
+
+
+def test_the_staff_page_shows_who_takes_calls_with_the_same_switch(box):
+    fake, client, _ = box
+    fake.available["803"] = False
+    fake.since["803"] = _today_at("14:05")
+    client.get("/lang/en")
+    page = client.get("/staff").text
+    section = page[page.index('id="availability"'):page.index("</table>",
+                                                              page.index('id="availability"'))]
+    assert "Who takes calls" in section and "*62" in section
+    assert 'data-agent="803"' in section and "unavailable by choice since 14:05" in section
+    assert 'data-agent="zhang"' in section and "张伟" in section
+    assert section.count('action="/agents/availability"') == 7
+    assert section.count('name="back" value="/staff"') == 7
+    reply = client.post("/agents/availability", {"agent": "803", "available": "1",
+                                                  "back": "/staff"})
+    assert reply.status == 303 and reply.location.endswith("/staff")
+    assert fake.available["803"] is True
+    assert "takes calls again from the next call" in client.get("/staff").text
+    reply = client.post("/agents/availability", {"agent": "804", "available": "0",
+                                                  "back": "//evil.example/"})
+    assert reply.status == 303 and reply.location.endswith("/") and "evil" not in reply.location
+    assert fake.available["804"] is False
+    zh = client.get("/staff", headers={"Accept-Language": "zh-CN"})
+    assert "Who takes calls" in zh.text  # the language switch (a cookie) still says English
+    client.get("/lang/zh-CN")
+    assert "接听状态" in client.get("/staff").text
+
+
+def test_the_staff_page_without_a_box_says_it_cannot_show_availability(owner):
+    owner.get("/lang/en")
+    page = owner.get("/staff")
+    assert page.status == 200
+    assert "The box is not running: who takes calls cannot be shown" in page.text
+    assert 'action="/agents/availability"' not in page.text

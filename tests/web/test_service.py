@@ -78,7 +78,7 @@ def test_the_pages_work_over_the_socket(short_data: Path, running_box) -> None:
     assert "gsm0" in client.get("/").text
     reply = client.post("/staff/group", {"original": "sales", "name": "sales",
                                          "strategy": "percentage", "members": "801 50"})
-    assert reply.status == 422 and "not 100" in reply.text
+    assert reply.status == 422 and "比例合计为 50，不是 100" in reply.text  # codes came along
     assert running_box[0].load().ring_groups[0].strategy.value == "sequential"
 
 

@@ -55,12 +55,35 @@
     hidden(form, "csrf", csrf);
     hidden(form, "agent", a.id);
     hidden(form, "available", a.available ? "0" : "1");
+    hidden(form, "back", "/");
     form.appendChild(document.createTextNode((a.available ? words.live_yes : words.live_no) + " "));
     button.type = "submit";
     button.className = "link";
     button.textContent = a.available ? words.live_set_unavailable : words.live_set_available;
     form.appendChild(button);
     td.appendChild(form);
+    return td;
+  }
+
+  // YYYY-MM-DD of this browser's day, to say "since 10:05" of today without the date.
+  function today() {
+    var d = new Date();
+    return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" +
+      ("0" + d.getDate()).slice(-2);
+  }
+
+  // An agent's state cell: "unavailable by choice since 10:05" set apart (as the page
+  // draws it: pages.agent_state), else the state's word.
+  function agentState(a) {
+    var td = document.createElement("td"), since = a.unavailable_since, text;
+    td.className = "state-" + a.state;
+    if (a.state === "unavailable" && typeof since === "string" && since.indexOf("T") > 0) {
+      var day = since.slice(0, 10), hhmm = since.slice(11, 16);
+      text = words.agent_unavailable_since.replace("{time}", day === today() ? hhmm : day + " " + hhmm);
+    } else {
+      text = words["agent_" + a.state] || a.state;
+    }
+    td.textContent = text;
     return td;
   }
 
@@ -119,8 +142,7 @@
     if (agentsNow !== lastAgents) {  // redrawn only when changed, so a tap is not lost
       lastAgents = agentsNow;
       fill("agents", (s.agents || []).map(function (a) {
-        return [a.name, words["agent_" + a.state] || a.state, availabilitySwitch(a),
-                a.answered, a.missed];
+        return [a.name, agentState(a), availabilitySwitch(a), a.answered, a.missed];
       }));
     }
     var leds = document.getElementById("leds");

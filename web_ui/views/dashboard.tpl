@@ -28,8 +28,8 @@
   <table class="list"><thead><tr><th>{{_('agent')}}</th><th>{{_('state')}}</th><th>{{_('live_takes_calls')}}</th><th>{{_('answered_today')}}</th><th>{{_('missed_today')}}</th></tr></thead>
   <tbody id="agents">
   % for a in status.get('agents', []):
-    <tr><td>{{a['name']}}</td><td>{{_('agent_' + a['state'])}}</td><td>
-      <form class="inline" method="post" action="/agents/availability"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="agent" value="{{a['id']}}"><input type="hidden" name="available" value="{{'0' if a['available'] else '1'}}">{{_('live_yes') if a['available'] else _('live_no')}} <button class="link" type="submit">{{_('live_set_unavailable') if a['available'] else _('live_set_available')}}</button></form>
+    <tr><td>{{a['name']}}</td><td class="state-{{a['state']}}">{{agent_state(a)}}</td><td>
+      % include('availability.tpl')
     </td><td>{{a['answered']}}</td><td>{{a['missed']}}</td></tr>
   % end
   </tbody></table>

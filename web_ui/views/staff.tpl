@@ -31,6 +31,22 @@
   </form>
   % end
 </section>
+<section class="card" id="availability">
+  <h2>{{_('staff_availability')}}</h2>
+  <p class="hint">{{_('staff_availability_hint')}}</p>
+  % if agents is None:
+  <p class="empty">{{_('staff_box_offline')}}</p>
+  % else:
+  <table class="list"><thead><tr><th>{{_('agent')}}</th><th>{{_('state')}}</th><th>{{_('live_takes_calls')}}</th></tr></thead>
+  <tbody>
+  % for a in agents:
+    <tr data-agent="{{a['id']}}"><td>{{a['name']}}</td><td class="state-{{a['state']}}">{{agent_state(a)}}</td><td>
+      % include('availability.tpl')
+    </td></tr>
+  % end
+  </tbody></table>
+  % end
+</section>
 <section class="card">
   <h2>{{_('people')}}</h2>
   <form method="post" action="/staff/people">

@@ -1,0 +1,2 @@
+% # The available/unavailable switch of agent `a` (R12); `back`: the page to return to.
+<form class="inline" method="post" action="/agents/availability"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="agent" value="{{a['id']}}"><input type="hidden" name="available" value="{{'0' if a['available'] else '1'}}"><input type="hidden" name="back" value="{{back}}">{{_('live_yes') if a['available'] else _('live_no')}} <button class="link" type="submit">{{_('live_set_unavailable') if a['available'] else _('live_set_available')}}</button></form>
