@@ -47,7 +47,7 @@ from firmware.cdr.records import ALL_RESULTS, UnknownCall
 from firmware.cdr.region import describe
 from firmware.cdr.store import CdrStore, NoRecords, records_path
 from firmware.clock import SystemClock
-from firmware.config.refs import rename_ring_group
+from firmware.config.refs import rename_ring_group, rename_time_rule, time_rule_users
 from firmware.config.schema import WEEKDAYS, Config, summary, to_dict
 from firmware.config.storage import write_atomically
 from firmware.config.store import ConfigStore
@@ -67,7 +67,8 @@ REPORT_WORKERS = 1  # reports computed at once; the others wait and take the cac
 
 __all__ = [
     "ALL_RESULTS", "WEEKDAYS", "BadQuery", "BoxService", "ConfigError", "RecordQuery",
-    "ServiceError", "UnknownAgent", "UnknownCall", "rename_ring_group", "write_private_file",
+    "ServiceError", "UnknownAgent", "UnknownCall", "rename_ring_group", "rename_time_rule",
+    "time_rule_users", "write_private_file",
 ]
 
 
@@ -364,21 +365,26 @@ class BoxService:
                     "lines": store.usage_since(start)}
 
     def calendar_year(self, day: date) -> dict[str, Any]:
-        """The public holidays and adjusted working days of `day`'s year, by the
-        holiday calendar the routing uses (`settings.holiday_calendar`):
-        {"year": 2026, "known": bool, "days": [{"date", "holiday", "adjusted_workday"}]}."""
-        calendar = self.config_object().settings.holiday_calendar
-        first = date(day.year, 1, 1)
-        days, known = [], True
-        current = first
+        """The holidays and adjusted working days of `day`'s year as the routing sees
+        them: the company's own days (`calendar`) over the holiday calendar
+        (`settings.holiday_calendar`): {"year": 2026, "calendar": "CN", "known": bool
+        (the package has the year), "company_days": n, "days": [{"date", "holiday",
+        "adjusted_workday", "source": "package" or "company"}]}."""
+        config = self.config_object()
+        calendar = config.settings.holiday_calendar
+        days, known, company = [], True, 0
+        current = date(day.year, 1, 1)
         while current.year == day.year:
-            info = day_info(current, calendar)
+            info = day_info(current, calendar, config.calendar)
             known = known and info.known
             if info.holiday or info.adjusted_workday:
+                company += info.source == "company"
                 days.append({"date": current.isoformat(), "holiday": info.holiday,
-                             "adjusted_workday": info.adjusted_workday})
+                             "adjusted_workday": info.adjusted_workday,
+                             "source": info.source})
             current += timedelta(days=1)
-        return {"year": day.year, "calendar": calendar, "known": known, "days": days}
+        return {"year": day.year, "calendar": calendar, "known": known,
+                "company_days": company, "days": days}
 
 
 def _as_usage(found: dict[str, Any]) -> Usage:
