@@ -369,7 +369,8 @@ class BoxService:
         them: the company's own days (`calendar`) over the holiday calendar
         (`settings.holiday_calendar`): {"year": 2026, "calendar": "CN", "known": bool
         (the package has the year), "company_days": n, "days": [{"date", "holiday",
-        "adjusted_workday", "source": "package" or "company"}]}."""
+        "adjusted_workday", "source": "package" or "company", "name": the company's name
+        for its day or the public holiday's}]}."""
         config = self.config_object()
         calendar = config.settings.holiday_calendar
         days, known, company = [], True, 0
@@ -381,7 +382,7 @@ class BoxService:
                 company += info.source == "company"
                 days.append({"date": current.isoformat(), "holiday": info.holiday,
                              "adjusted_workday": info.adjusted_workday,
-                             "source": info.source})
+                             "source": info.source, "name": info.name})
             current += timedelta(days=1)
         return {"year": day.year, "calendar": calendar, "known": known,
                 "company_days": company, "days": days}

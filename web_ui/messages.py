@@ -369,3 +369,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "live_reg_5": ("roaming", "漫游"),
     # --- end of the live dashboard block ---
 }
+
+from web_ui.messages_schedule import SCHEDULE_MESSAGES  # noqa: E402
+
+MESSAGES.update(SCHEDULE_MESSAGES)

@@ -53,7 +53,8 @@ class DayInfo:
     adjusted_workday: a Saturday or Sunday that is a working day, or a company working day;
     known: the package has data for the year (or is not used: "none");
     source: PACKAGE or COMPANY for a holiday or adjusted working day ("" otherwise);
-    company_year: the package has no data for the year but the company has days in it.
+    company_year: the package has no data for the year but the company has days in it;
+    name: the name the company gave its day ("" if none), or the public holiday's.
     """
 
     date: dt.date
@@ -62,13 +63,15 @@ class DayInfo:
     known: bool = True
     source: str = ""
     company_year: bool = False
+    name: str = ""
 
     @property
     def reason(self) -> str:
         if self.source == COMPANY:
             if self.holiday:
                 return f"{self.date} is a company holiday ({self.holiday})"
-            return f"{self.date} is an adjusted working day (a company working day)"
+            named = f": {self.name}" if self.name else ""
+            return f"{self.date} is an adjusted working day (a company working day{named})"
         if not self.known:
             text = f"{self.date}: the holiday calendar has no data for {self.date.year}"
             if self.company_year:
@@ -91,10 +94,12 @@ def day_info(date: dt.date, calendar: str = "CN", own: CompanyCalendar | None = 
         return base
     iso = date.isoformat()
     if iso in company.holidays:
-        return DayInfo(date, holiday=company.holidays[iso] or COMPANY_HOLIDAY,
-                       known=base.known, source=COMPANY)
+        name = company.holidays[iso]
+        return DayInfo(date, holiday=name or COMPANY_HOLIDAY, known=base.known,
+                       source=COMPANY, name=name)
     if iso in company.workdays:
-        return DayInfo(date, adjusted_workday=True, known=base.known, source=COMPANY)
+        return DayInfo(date, adjusted_workday=True, known=base.known, source=COMPANY,
+                       name=company.workdays[iso])
     if not base.known and date.year in company.years:
         return replace(base, company_year=True)
     return base
@@ -123,7 +128,8 @@ def _china(date: dt.date) -> DayInfo:
         return DayInfo(date, known=False)
     weekend = date.weekday() >= 5
     if on_holiday and name is not None:
-        return DayInfo(date, holiday=_NAMES.get(name, name), source=PACKAGE)
+        shown = _NAMES.get(name, name)
+        return DayInfo(date, holiday=shown, source=PACKAGE, name=shown)
     worked = weekend and not on_holiday
     return DayInfo(date, adjusted_workday=worked, source=PACKAGE if worked else "")
 

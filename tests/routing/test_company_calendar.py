@@ -67,6 +67,8 @@ def test_company_days_override_the_package() -> None:
     assert day_info(date(2026, 10, 1)).holiday  # National Day by the package ...
     worked = day_info(date(2026, 10, 1), "CN", cfg.calendar)
     assert worked.adjusted_workday and worked.holiday is None and worked.source == COMPANY
+    assert worked.reason == "2026-10-01 is an adjusted working day (a company working day: " \
+                            "国庆值班)"
     assert _at("2026-10-01T10:00", cfg)[0]  # ... a working day for this company
     assert day_info(date(2026, 10, 10)).adjusted_workday  # a Saturday China works ...
     off = day_info(date(2026, 10, 10), "CN", cfg.calendar)
@@ -123,6 +125,7 @@ def test_route_explain_names_the_company_days(capsys: pytest.CaptureFixture[str]
            "2027-01-04 is a company holiday (盘点 stock-taking)" in off
     worked = _explain(capsys, data, "2027-01-09T10:00")
     assert "route: zhejiang customers" in worked
-    assert "2027-01-09 is an adjusted working day (a company working day): mon hours" in worked
+    assert "2027-01-09 is an adjusted working day (a company working day: 盘点补班 make-up " \
+           "day): mon hours" in worked
     plain = _explain(capsys, data, "2027-01-11T10:00")
     assert "only the company's own days of 2027 count" in plain
