@@ -60,7 +60,8 @@ SCHEDULE_MESSAGES: dict[str, tuple[str, str]] = {
     "tr_unused": ("no route", "没有路由引用"),
     "tr_in_use": ("Time rule {name} is used by the route(s) {routes}: change or delete "
                   "those routes on the Rules page first.",
-                  "时间规则 {name} 正被路由 {routes} 使用：请先在“规则”页面修改或删除这些路由。"),
+                  "时间规则 {name} 正被路由 {routes}使用：请先在“规则”页面修改或删除这些路由。"),
+    "tr_route_use": ("{route} ({use})", "{route}（{use}）"),
     "tr_save": ("Save the time rule", "保存时间规则"),
     # holidays and adjusted working days
     "cal2_nav": ("Holidays", "节假日"),

@@ -103,7 +103,8 @@ def _time_rule(web: Web, form: Any) -> Any:
     if form.get("delete") and index is not None:
         users = time_rule_users(config, original)
         if users:
-            routes = ", ".join(f"{name} ({_('rules_' + key)})" for name, key in users)
+            routes = ", ".join(_("tr_route_use", route=name, use=_("rules_" + key))
+                               for name, key in users)
             return schedule_page(web, [(f"time_rules[{index}]", _("tr_in_use", name=original,
                                                                   routes=routes))],
                                  "rule", draft)
@@ -166,11 +167,12 @@ def schedule_page(web: Web, errors: list | None = None, where: str = "",
     calendar = web.service.calendar_year(day)
     closed_word = _("tr_closed_word")
     return pages.render(
-        "schedule", web, config=config, errors=errors or [], where=where,
+        "schedule", web, config=config, errors=errors or [],
         weekdays=WEEKDAYS, preview=preview, preview_errors=preview_errors,
         at=params.get("at", ""), cal_day=day_text or day.isoformat(), calendar=calendar,
         spans=calendar_spans(calendar["days"]),
         hours=draft if where == "hours" else sf.week_fields(config["schedule"]),
+        where=_form_shown(config, where),
         roster=_roster_rows(config, where, draft),
         roster_default=draft.get("default", "") if where == "default"
         else config["duty_roster"]["default"] or "",
@@ -179,6 +181,15 @@ def schedule_page(web: Web, errors: list | None = None, where: str = "",
         own_days=sf.day_spans(config["calendar"]),
         own_form=draft if where == "calendar" else {"kind": "holiday"},
         closed_word=closed_word)
+
+
+def _form_shown(config: dict[str, Any], where: str) -> str:
+    """The form refused errors are shown beside: an entry that is gone is the new one."""
+    kind, _sep, index = where.partition(":")
+    if kind == "roster" and index != "new" and not (
+            index.isdigit() and int(index) < len(config["duty_roster"]["entries"])):
+        return "roster:new"
+    return where
 
 
 def _preview(web: Web, params: Any) -> tuple[dict | None, list]:
@@ -194,6 +205,7 @@ def _roster_rows(config: dict[str, Any], where: str, draft: dict[str, Any]
                  ) -> list[dict[str, Any]]:
     """Every entry's editor values, then an empty one for a new entry; the refused
     form shows what the owner sent."""
+    where = _form_shown(config, where)
     rows = [{"index": str(i), **sf.roster_fields(e)}
             for i, e in enumerate(config["duty_roster"]["entries"])]
     rows.append({"index": "", "days": [], "person": "", "hours": ""})
