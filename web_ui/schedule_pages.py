@@ -67,7 +67,8 @@ def install(app: bottle.Bottle, web: Web) -> None:
             draft = {}
         else:
             changed = sf.add_days(calendar, kind, dates, name)
-        return _save(web, {"calendar": changed}, "calendar", draft)
+        # back to the year of the days changed, where the table shows them
+        return _save(web, {"calendar": changed}, "calendar", draft, f"?day={dates[0]}")
 
 
 def _roster_entry(web: Web, form: Any) -> Any:
@@ -135,9 +136,10 @@ def _refusal(exc: BadQuery) -> list[tuple[str, str]]:
     return [(exc.field, _(key, **exc.values) if key else exc.reason)]
 
 
-def _save(web: Web, change: dict[str, Any], where: str, draft: dict[str, Any]) -> Any:
+def _save(web: Web, change: dict[str, Any], where: str, draft: dict[str, Any],
+          query: str = "") -> Any:
     anchor = where.partition(":")[0]
-    return pages._save(web, change, None, f"{HERE}#{_ANCHORS[anchor]}",
+    return pages._save(web, change, None, f"{HERE}{query}#{_ANCHORS[anchor]}",
                        lambda errors: schedule_page(web, errors, where, draft))
 
 

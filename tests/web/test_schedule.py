@@ -224,7 +224,8 @@ def test_company_days_are_added_shown_and_removed(box) -> None:
     client, service = box
     reply = client.post("/schedule/calendar", {"kind": "holiday", "first": "2027-02-06",
                                                "last": "2027-02-08", "name": "春节 Spring"})
-    assert reply.status == 303 and reply.location.endswith("/schedule#calendar"), reply.text
+    assert reply.status == 303, reply.text
+    assert reply.location.endswith("/schedule?day=2027-02-06#calendar")  # that year shown
     assert client.post("/schedule/calendar", {"kind": "workday", "first": "2027-02-13",
                                               "name": ""}).status == 303
     calendar = service.config()["calendar"]
