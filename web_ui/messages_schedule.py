@@ -31,10 +31,11 @@ SCHEDULE_MESSAGES: dict[str, tuple[str, str]] = {
                     "closed.", "还没有值班安排：非营业时间一律由默认值班人接听。"),
     "roster_no_people": ("No bound numbers yet: add the staff's mobiles on the Staff page "
                          "first.", "还没有绑定号码：请先在“员工与号码”页面添加员工的手机号码。"),
-    "roster_default_hint": ("On duty when no entry matches (nobody: the call goes on to the "
-                            "forward chain, if there is one).",
-                            "没有任何安排符合时的值班人（选“无人”时，来电转到转接号码链，"
-                            "如果已设置）。"),
+    "roster_default_hint": ("On duty when no entry matches, and rung after the entry's "
+                            "person when that is someone else. Nobody: the call goes on to the "
+                            "forward chain, if there is one.",
+                            "没有安排符合时由此人值班；有安排时，值班人未接听再呼叫此人。"
+                            "选“无人”时，来电转到转接号码链（如果已设置）。"),
     # time rules
     "tr_new": ("New time rule", "新建时间规则"),
     "tr_edit_title": ("Edit time rule {name}", "编辑时间规则 {name}"),
