@@ -50,7 +50,7 @@ from firmware.cdr.region import describe
 from firmware.cdr.store import CdrStore, NoRecords, records_path
 from firmware.clock import SystemClock
 from firmware.config.reasons import Catalogue, Reason, fill, plain
-from firmware.config.refs import rename_ring_group
+from firmware.config.refs import rename_ring_group, rename_time_rule, time_rule_users
 from firmware.config.schema import WEEKDAYS, Config, summary, to_dict
 from firmware.config.storage import write_atomically
 from firmware.config.store import ConfigStore
@@ -71,7 +71,8 @@ REPORT_WORKERS = 1  # reports computed at once; the others wait and take the cac
 __all__ = [
     "ALL_RESULTS", "QUERY_REASONS", "WEEKDAYS", "BadQuery", "BoxService", "Catalogue",
     "ConfigError", "Reason", "RecordQuery", "ServiceError", "UnknownAgent", "UnknownCall",
-    "fill", "plain", "query_reason", "rename_ring_group", "write_private_file",
+    "fill", "plain", "query_reason", "rename_ring_group", "rename_time_rule",
+    "time_rule_users", "write_private_file",
 ]
 
 # Why a query value was refused: code -> English template (the page says them in
@@ -382,21 +383,27 @@ class BoxService:
                     "lines": store.usage_since(start)}
 
     def calendar_year(self, day: date) -> dict[str, Any]:
-        """The public holidays and adjusted working days of `day`'s year, by the
-        holiday calendar the routing uses (`settings.holiday_calendar`):
-        {"year": 2026, "known": bool, "days": [{"date", "holiday", "adjusted_workday"}]}."""
-        calendar = self.config_object().settings.holiday_calendar
-        first = date(day.year, 1, 1)
-        days, known = [], True
-        current = first
+        """The holidays and adjusted working days of `day`'s year as the routing sees
+        them: the company's own days (`calendar`) over the holiday calendar
+        (`settings.holiday_calendar`): {"year": 2026, "calendar": "CN", "known": bool
+        (the package has the year), "company_days": n, "days": [{"date", "holiday",
+        "adjusted_workday", "source": "package" or "company", "name": the company's name
+        for its day or the public holiday's}]}."""
+        config = self.config_object()
+        calendar = config.settings.holiday_calendar
+        days, known, company = [], True, 0
+        current = date(day.year, 1, 1)
         while current.year == day.year:
-            info = day_info(current, calendar)
+            info = day_info(current, calendar, config.calendar)
             known = known and info.known
             if info.holiday or info.adjusted_workday:
+                company += info.source == "company"
                 days.append({"date": current.isoformat(), "holiday": info.holiday,
-                             "adjusted_workday": info.adjusted_workday})
+                             "adjusted_workday": info.adjusted_workday,
+                             "source": info.source, "name": info.name})
             current += timedelta(days=1)
-        return {"year": day.year, "calendar": calendar, "known": known, "days": days}
+        return {"year": day.year, "calendar": calendar, "known": known,
+                "company_days": company, "days": days}
 
 
 def _as_usage(found: dict[str, Any]) -> Usage:

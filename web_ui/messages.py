@@ -373,3 +373,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 from web_ui.messages_agents import AGENT_MESSAGES  # noqa: E402  (availability words)
 
 MESSAGES.update(AGENT_MESSAGES)
+
+from web_ui.messages_schedule import SCHEDULE_MESSAGES  # noqa: E402
+
+MESSAGES.update(SCHEDULE_MESSAGES)

@@ -34,6 +34,9 @@ REASONS_ZH: dict[str, str] = {
                        "请先升级固件",
     "empty": "不能为空",
     "too_long": "超过 {max} 个字符",
+    "too_many_days": "{what}有 {n} 个：最多 {max} 个",
+    "holiday_and_workday": "“{date}”同时是节假日（holidays[{index}]）：一天只能是节假日或上班日，"
+                           "不能两者都是",
     "out_of_range": "{value} 不在 {low}..{high} 范围内",
     "not_country": "“{value}”不是可识别的国家代码（例如 “CN”）",
     "not_timezone": "“{value}”不是已知的时区（例如 “Asia/Shanghai”）",
@@ -153,7 +156,7 @@ PARAM_WORDS: dict[str, dict[str, str]] = {
              "member": "成员", "ring group": "振铃组", "weekday": "星期", "prefix": "前缀",
              "target": "目标", "caller": "主叫号码", "time rule": "时间规则", "route": "路由",
              "plan": "处理方案", "step id": "步骤 ID", "counter": "计数项", "date": "日期",
-             "carrier": "运营商"},
+             "carrier": "运营商", "holidays": "节假日", "working days": "上班日"},
     "day": _WEEKDAYS,
     "action": {"busy": "忙音", "announcement": "提示音", "hangup": "挂断"},
 }

@@ -11,14 +11,13 @@ reasons, and nothing is changed. A saved config applies from the next call on.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 import bottle
 
 from firmware.service import (
-    WEEKDAYS,
     BadQuery,
     ConfigError,
     ServiceError,
@@ -67,10 +66,11 @@ def flash(kind: str, key: str) -> None:
 
 
 def install(app: bottle.Bottle, web: Web) -> None:
-    from web_ui import rule_pages  # it renders and saves with this module's helpers
+    from web_ui import rule_pages, schedule_pages  # they render and save with these helpers
 
     _install_entry(app, web)
     _install_staff(app, web)
+    schedule_pages.install(app, web)
     rule_pages.install(app, web)
     _install_records(app, web)
     _install_system(app, web)
@@ -231,7 +231,7 @@ def _status(web: Web) -> dict[str, Any]:
         return {"system": "not_answering", "gsm": {}, "ports": {}, "calls": [], "leds": {}}
 
 
-# --- staff, schedules, rules -----------------------------------------------------------
+# --- staff (schedules: schedule_pages.py; rules: rule_pages.py) ------------------------
 
 
 def _install_staff(app: bottle.Bottle, web: Web) -> None:
@@ -274,18 +274,6 @@ def _install_staff(app: bottle.Bottle, web: Web) -> None:
         return _save(web, {"extensions": extensions, "bound_numbers": bound}, None, "/staff",
                      lambda e: _staff_page(web, errors=e))
 
-    @app.get("/schedule")
-    def schedule() -> Any:
-        return _schedule_page(web)
-
-    @app.post("/schedule")
-    def save_schedule() -> Any:
-        try:
-            week = forms.schedule(core.form())
-        except BadQuery as exc:
-            return _schedule_page(web, errors=[(exc.field, exc.reason)])
-        return _save(web, "schedule", week, "/schedule", lambda e: _schedule_page(web, errors=e))
-
 
 def _staff_page(web: Web, errors: list | None = None, editing: str | None = None,
                 draft: dict | None = None) -> str:
@@ -309,45 +297,6 @@ def _staff_agents(web: Web) -> list[dict[str, Any]] | None:
     except (ServiceError, ConfigError):
         return None
 
-
-def _schedule_page(web: Web, errors: list | None = None) -> str:
-    if errors:
-        bottle.response.status = 422
-    params = core.query()
-    preview, preview_errors = None, []
-    if params.get("at"):
-        try:
-            preview = api.explain(web, {"at": params.get("at"), "caller": ""})
-        except BadQuery as exc:
-            preview_errors = [(exc.field, exc.reason)]
-    day_text = (params.get("day") or "").strip()
-    try:
-        day = queries.parse_date("day", day_text) if day_text else web.service.now().date()
-    except BadQuery as exc:
-        preview_errors.append((exc.field, exc.reason))
-        day = web.service.now().date()
-    calendar = web.service.calendar_year(day)
-    return render("schedule", web, config=web.service.config(), errors=errors or [],
-                  weekdays=WEEKDAYS, preview=preview, preview_errors=preview_errors,
-                  at=params.get("at", ""), cal_day=day_text or day.isoformat(),
-                  calendar=calendar, spans=calendar_spans(calendar["days"]))
-
-
-def calendar_spans(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Consecutive days off for one holiday (or adjusted working days) as one row:
-    {"first", "last", "days", "holiday", "adjusted_workday"}."""
-    spans: list[dict[str, Any]] = []
-    for d in days:
-        on = date.fromisoformat(d["date"])
-        last = spans[-1] if spans else None
-        if (last and date.fromisoformat(last["last"]) + timedelta(days=1) == on
-                and last["holiday"] == d["holiday"]
-                and last["adjusted_workday"] == d["adjusted_workday"]):
-            last.update(last=d["date"], days=last["days"] + 1)
-        else:
-            spans.append({"first": d["date"], "last": d["date"], "days": 1,
-                          "holiday": d["holiday"], "adjusted_workday": d["adjusted_workday"]})
-    return spans
 
 
 def _save(web: Web, section: str | dict, value: Any, done: str, again: Any) -> Any:

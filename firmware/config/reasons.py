@@ -77,6 +77,9 @@ REASONS: dict[str, str] = {
     "overlaps": '"{range}" overlaps "{other}"',
     "not_weekday": '"{value}" is not a weekday ({days})',
     "no_weekday": "name at least one weekday",
+    "too_many_days": "{n} {what}: at most {max}",
+    "holiday_and_workday": '"{date}" is also a holiday (holidays[{index}]): a day is a holiday '
+                           "or a working day, not both",
     "not_date": '"{value}" is not a date like "2026-10-01"',
     "not_holiday_calendar": '"{value}" is not a holiday calendar (CN or none)',
     "builtin_time_name": '"{name}" is the weekly schedule\'s own name',

@@ -1,9 +1,12 @@
-"""Following a rename through the config: every place that names a ring group by name.
+"""Following a rename through the config: every place that names a ring group or a
+time rule by name.
 
 A ring group is referred to by its name from `inbound.ring_group`, a route's `to`
 ("ring_group:NAME"), a plan step's `do`, and another group's nested member
-(`{"group": NAME}`). Renaming a group on the web page must carry all of them along,
-or the box rightly refuses the config as naming a group that no longer exists.
+(`{"group": NAME}`). A time rule is referred to by a route's `when` and `unless`.
+Renaming one on the web page must carry all of them along, or the box rightly refuses
+the config as naming a group or rule that no longer exists. `time_rule_users` lists
+the routes that name a time rule, so a page can say why it will not delete it.
 Works on the JSON form (what `config export` prints), returning a new document.
 """
 
@@ -35,6 +38,25 @@ def rename_ring_group(doc: dict[str, Any], old: str, new: str) -> dict[str, Any]
             if member.get("group") == old:
                 member["group"] = new
     return out
+
+
+def rename_time_rule(doc: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    """`doc` with time rule `old` called `new` in every route's `when` and `unless` (not
+    the rule's own entry in `time_rules`: the caller writes that)."""
+    out = copy.deepcopy(doc)
+    if old == new:
+        return out
+    for route in _dicts(out.get("routes")):
+        for key in ("when", "unless"):
+            if route.get(key) == old:
+                route[key] = new
+    return out
+
+
+def time_rule_users(doc: dict[str, Any], name: str) -> list[tuple[str, str]]:
+    """(route name, "when" or "unless") of every route that names time rule `name`."""
+    return [(str(route.get("name", "")), key) for route in _dicts(doc.get("routes"))
+            for key in ("when", "unless") if route.get(key) == name]
 
 
 def _dicts(items: Any) -> list[dict]:

@@ -254,6 +254,31 @@ class Designated:
 
 
 @dataclass(frozen=True)
+class CompanyDay:
+    """One of the company's own days (`calendar`): "2027-02-06", with a name the page
+    and the explanation show ("盘点 stock-taking"). JSON: {"date": ..., "name": ...},
+    or just the date."""
+
+    date: str
+    name: str = ""
+
+    SHORT_FORM: ClassVar[str] = "date"
+
+    def to_json(self) -> str | dict[str, str]:
+        return {"date": self.date, "name": self.name} if self.name else self.date
+
+
+@dataclass(frozen=True)
+class CompanyCalendar:
+    """The owner's own holidays and adjusted working days. Each overrides the holiday
+    calendar (`settings.holiday_calendar`) for its date: years the package has no data
+    for yet, and days a company closes or works on its own (anniversary, stock-taking)."""
+
+    holidays: tuple[CompanyDay, ...] = ()
+    workdays: tuple[CompanyDay, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     schema_version: int = SCHEMA_VERSION
     settings: Settings = Settings()
@@ -277,6 +302,8 @@ class Config:
     plans: tuple[PlanConfig, ...] = ()
     blocking: Blocking = Blocking()  # noqa: RUF009 (frozen)
     caps: tuple[LineCaps, ...] = ()
+    # The company's own holidays and working days (a default: older files load unchanged).
+    calendar: CompanyCalendar = CompanyCalendar()
 
     def extension(self, number: str) -> Extension | None:
         return next((e for e in self.extensions if e.number == number), None)
@@ -323,7 +350,8 @@ def summary(config: Config) -> dict[str, int]:
 
 
 __all__ = [
-    "DAY_MINUTES", "SCHEMA_VERSION", "WEEKDAYS", "BoundNumber", "Config", "Designated",
+    "DAY_MINUTES", "SCHEMA_VERSION", "WEEKDAYS", "BoundNumber", "CompanyCalendar", "CompanyDay",
+    "Config", "Designated",
     "DutyEntry", "DutyRoster", "Extension", "FxsPortConfig", "GroupMember", "GsmLineConfig",
     "Inbound", "Lines", "RingGroup", "Schedule", "Settings", "Strategy", "TimeRange", "Vip",
     "summary", "to_dict",

@@ -627,3 +627,9 @@ from firmware.config import validate_rules  # noqa: E402
 _FIELD_CHECKS.update(validate_rules.FIELD_CHECKS)
 _ITEM_CHECKS.update(validate_rules.ITEM_CHECKS)
 _OBJECT_CHECKS.update(validate_rules.OBJECT_CHECKS)
+
+# The company's own calendar (schema.CompanyCalendar) has its checks beside it too.
+from firmware.config import validate_calendar  # noqa: E402
+
+_FIELD_CHECKS.update(validate_calendar.FIELD_CHECKS)
+_OBJECT_CHECKS.update(validate_calendar.OBJECT_CHECKS)

@@ -3,10 +3,12 @@
 A `TimeRule` (config/rules.py) gives, for each date, the ranges that start on it:
 
 1. a `dates` override for that date ([] closes the day);
-2. a public holiday by the box's calendar (`settings.holiday_calendar`): closed,
-   unless the rule says `holidays: weekly`;
-3. an adjusted working day (a Saturday or Sunday China works, like 2026-02-14):
-   the hours of the weekday `adjusted_workday_hours` names (default Monday's);
+2. a public holiday by the box's calendar (`settings.holiday_calendar`), or a holiday
+   of the company's own (`calendar.holidays`): closed, unless the rule says
+   `holidays: weekly`;
+3. an adjusted working day (a Saturday or Sunday China works, like 2026-02-14, or a
+   company working day, `calendar.workdays`): the hours of the weekday
+   `adjusted_workday_hours` names (default Monday's);
 4. the weekly hours of its weekday.
 
 A range may cross midnight ("22:00-02:00" on Friday runs until Saturday 02:00), so
@@ -40,17 +42,19 @@ def day_ranges(config: Config, rule: TimeRule, day: date) -> tuple[tuple[ClockRa
     weekday = WEEKDAYS[day.weekday()]
     if override is not None:
         return override.hours, f"date override {day}"
-    info = day_info(day, config.settings.holiday_calendar)
+    info = day_info(day, config.settings.holiday_calendar, config.calendar)
     if info.holiday and rule.holidays is HolidayHours.CLOSED:
         return (), info.reason
     if info.adjusted_workday and rule.adjusted_workday_hours is not None:
         day = rule.adjusted_workday_hours
         return rule.weekly.day(day), f"{info.reason}: {day} hours"
     why = f"{weekday} hours"
-    if not info.known:
-        why += f" ({info.reason})"
-    elif info.holiday:
+    if info.holiday:
         why += f" ({info.reason}, rule keeps weekly hours)"
+    elif info.adjusted_workday:
+        why += f" ({info.reason}, rule keeps the day's own hours)"
+    elif not info.known:
+        why += f" ({info.reason})"
     return rule.weekly.day(weekday), why
 
 

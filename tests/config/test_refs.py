@@ -1,8 +1,9 @@
-"""Renaming a ring group carries every reference along (firmware/config/refs.py)."""
+"""Renaming a ring group or a time rule carries every reference along
+(firmware/config/refs.py)."""
 
 from __future__ import annotations
 
-from firmware.config.refs import rename_ring_group
+from firmware.config.refs import rename_ring_group, rename_time_rule, time_rule_users
 from firmware.config.validate import check_config
 from tests.routing.helpers import example_dict
 
@@ -26,3 +27,17 @@ def test_other_groups_and_plain_members_are_left_alone():
     before = [g["members"] for g in doc["ring_groups"]]
     renamed = rename_ring_group(doc, "nobody", "someone")
     assert renamed == doc and [g["members"] for g in renamed["ring_groups"]] == before
+
+
+def test_a_renamed_time_rule_follows_in_when_and_unless():
+    doc = example_dict()
+    doc["routes"].append({"name": "after work", "unless": "workdays", "to": "duty"})
+    assert time_rule_users(doc, "workdays") == [("zhejiang customers", "when"),
+                                                ("after work", "unless")]
+    renamed = rename_time_rule(doc, "workdays", "weekdays")
+    assert [(r.get("when"), r.get("unless")) for r in renamed["routes"]] == [
+        ("weekdays", None), ("night", None), (None, "weekdays")]
+    assert doc["routes"][0]["when"] == "workdays"  # the original is untouched
+    assert time_rule_users(renamed, "workdays") == []
+    renamed["time_rules"][0]["name"] = "weekdays"  # the rule's own entry: the caller's part
+    check_config(renamed)

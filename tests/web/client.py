@@ -87,7 +87,7 @@ class Client:
     def get(self, path: str, **kw: Any) -> Reply:
         return self.request("GET", path, **kw)
 
-    def post(self, path: str, data: dict[str, str] | None = None, *, csrf: bool = True,
+    def post(self, path: str, data: dict[str, Any] | None = None, *, csrf: bool = True,
              origin: str | None = ORIGIN, headers: dict | None = None, **kw: Any) -> Reply:
         fields = dict(data or {})
         if csrf and self.csrf:
@@ -95,7 +95,8 @@ class Client:
         hdrs = dict(headers or {})
         if origin:
             hdrs.setdefault("Origin", origin)
-        return self.request("POST", path, body=urlencode(fields).encode(), headers=hdrs,
+        body = urlencode(fields, doseq=True).encode()  # a list: the field repeated
+        return self.request("POST", path, body=body, headers=hdrs,
                             content_type="application/x-www-form-urlencoded", **kw)
 
     def api(self, method: str, path: str, value: Any = None, *, token: str | None = None,

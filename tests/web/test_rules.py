@@ -203,7 +203,7 @@ def test_the_holiday_calendar_of_the_year(box) -> None:
     page = client.get("/schedule?day=2026-03-01").text
     assert 'id="holidays"' in page
     assert "2026-02-15 – 2026-02-23" in page and "春节" in page
-    assert "2026-02-14" in page and "调休工作日" in page
+    assert "2026-02-14" in page and "调休上班日" in page
     assert "2026-10-01 – 2026-10-07" in page
     bad = client.get("/schedule?day=someday")
     assert "<code>day" in bad.text
