@@ -72,7 +72,8 @@ class SimFxsPort(PortBase):
         self._decoder = FrameDecoder()
         self._ready = threading.Event()
         self._ever_ready = False
-        self.link = SimLink(socket_path, name, self._on_data, self._on_up, self._on_down, backoff)
+        self.link = SimLink(socket_path, name, self._on_data, self._on_up, self._on_down, backoff,
+                            realtime=True)  # it stands for the DAHDI driver
         self.audio = SimAudio(name, self.link)
 
     def start(self) -> None:

@@ -28,6 +28,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from board.realtime import audio_thread
+
 log = logging.getLogger(__name__)
 
 AUDIO, EVENT, COMMAND, STATUS = "A", "E", "C", "S"
@@ -95,10 +97,12 @@ class SimLink:
     def __init__(self, path: Path, label: str, on_data: Callable[[bytes], None],
                  on_up: Callable[[], None] = lambda: None,
                  on_down: Callable[[str], None] = lambda reason: None,
-                 backoff: tuple[float, float] = (0.05, 2.0), max_audio: int = 25):
+                 backoff: tuple[float, float] = (0.05, 2.0), max_audio: int = 25,
+                 realtime: bool = False):
         self.path, self.label = Path(path), label
         self._on_data, self._on_up, self._on_down = on_data, on_up, on_down
         self._backoff = backoff
+        self._realtime = realtime  # carries audio: its threads are audio threads
         self._cond = threading.Condition()
         self._control: deque[bytes] = deque()
         self._audio: deque[bytes] = deque(maxlen=max_audio)
@@ -148,6 +152,8 @@ class SimLink:
     # --- reader: connect, read, reconnect ----------------------------------
 
     def _run(self) -> None:
+        if self._realtime:
+            audio_thread(f"{self.label} link reader")
         delay = self._backoff[0]
         while not self._stop.is_set():
             sock = self._connect()
@@ -206,6 +212,8 @@ class SimLink:
     # --- writer ------------------------------------------------------------
 
     def _send_loop(self) -> None:
+        if self._realtime:
+            audio_thread(f"{self.label} link writer")
         while not self._stop.is_set():
             with self._cond:
                 while not self._stop.is_set() and not (

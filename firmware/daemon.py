@@ -70,8 +70,10 @@ def main(args: argparse.Namespace) -> int:
         world = _prepare_world(args, name, data)
         if world is not None:
             print(f"PSTN emulator control: {world.control_url}", flush=True)
+        from board.realtime import short_switch_interval
         from firmware.box import Box
 
+        short_switch_interval()  # audio threads (board/realtime.py) wait less for the GIL
         box = Box.create(board_name=name, data_dir=data,
                          board_options={"rundir": world.rundir} if world else {},
                          web=args.web)

@@ -27,6 +27,7 @@ from collections.abc import Callable
 import serial
 
 from board.base import FRAME_BYTES
+from board.realtime import audio_thread
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,7 @@ class SerialLink(_Port):
         self._shutdown()
 
     def _read_loop(self) -> None:
+        audio_thread(f"{self.name} audio reader")
         fd = self._fileno()
         try:
             while not self._stop.is_set():
@@ -206,6 +208,7 @@ class SerialAudio(_Port):
         self._outgoing.append(bytes(frame))
 
     def _read_loop(self) -> None:
+        audio_thread(f"{self.name} audio reader")
         fd = self._fileno()
         pending = bytearray()
         try:
@@ -219,6 +222,7 @@ class SerialAudio(_Port):
             self._fail(e)
 
     def _pace_loop(self) -> None:
+        audio_thread(f"{self.name} audio pacer")
         due = time.monotonic()
         try:
             while not self._stop.is_set():

@@ -53,6 +53,7 @@ from dataclasses import dataclass, replace
 import pjsua2 as pj
 
 from board.base import FRAME_BYTES, AudioPort
+from board.realtime import audio_thread
 from firmware.media._pj import NONE, FrameBuffers
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,7 @@ class LinePort(pj.AudioMediaPort, _Guarded):
 
     def onFrameRequested(self, frame: pj.MediaFrame) -> None:
         try:
+            audio_thread("the bridge's clock")  # once per thread; then a set lookup
             self._requested = True
             self._buffers.fill(frame, SILENCE if self.closed else self._uplink())
         except BaseException:  # never into C: see the module docstring

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import struct
 import threading
 import time
@@ -244,3 +245,15 @@ async def test_a_cushion_never_needed_is_given_back(monkeypatch):
         numbers = [n for n in got if n is not None]
         gone = sorted(set(range(numbers[0], numbers[-1])) - set(numbers))
         assert len(gone) == 1 and gone[0] > 60  # the one frame of delay, after the cushion
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="SCHED_FIFO needs root or an RLIMIT_RTPRIO")
+async def test_the_bridge_clock_thread_is_real_time():
+    policies: set[int] = set()
+    async with running() as rig:
+        a, _ = rig.line("a", tone(1000), on_frame=lambda f, t: policies.add(
+            os.sched_getscheduler(0)))
+        b, _ = rig.line("b")
+        rig.engine.connect(a, b)
+        await wait_until(lambda: policies, what="frames on the clock thread")
+    assert policies == {os.SCHED_FIFO}
