@@ -377,3 +377,22 @@ MESSAGES.update(AGENT_MESSAGES)
 from web_ui.messages_schedule import SCHEDULE_MESSAGES  # noqa: E402
 
 MESSAGES.update(SCHEDULE_MESSAGES)
+
+MESSAGES.update({
+    "audio_health": ("Call audio", "通话音频"),
+    "audio_health_hint": (
+        "Since the box started. Each line's audio moves in 20 ms frames; a frame a line "
+        "delivered too late for its tick, or a tick of the box's own clock that came late, "
+        "is a short click in a call. A few a day are normal; many mean the box is overloaded "
+        "or a modem's USB link is unsteady.",
+        "自本机启动以来。每条线路的音频以 20 毫秒为一帧传送；线路送来的帧赶不上节拍，或本机时钟"
+        "的节拍迟到，通话中就会有一声短促的咔嗒声。每天少量属正常；数量很多说明本机负载过重或"
+        "调制解调器的 USB 连接不稳定。"),
+    "audio_frames": ("Frames sent to lines", "发往线路的音频帧"),
+    "audio_underruns": ("Frames a line delivered too late", "线路送达过晚的帧"),
+    "audio_late": ("Late ticks of the box's clock (over 50 ms)",
+                   "本机时钟迟到的节拍（超过 50 毫秒）"),
+    "audio_longest": ("Longest gap between two ticks", "两次节拍的最长间隔"),
+    "audio_cushions": ("Times a line took a 20 ms cushion against jitter",
+                       "线路为抗抖动增加 20 毫秒缓冲的次数"),
+})

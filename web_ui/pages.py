@@ -448,8 +448,22 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
 def _system_page(web: Web, errors: list | None = None, new_token: tuple | None = None) -> str:
     if errors:
         bottle.response.status = 422
+    status = _status(web)
     return render("system", web, errors=errors or [], tokens=web.owner.tokens(),
-                  new_token=new_token, status=_status(web), sections=editable_sections(web))
+                  new_token=new_token, status=status, sections=editable_sections(web),
+                  audio_health=audio_totals(status.get("audio")))
+
+
+def audio_totals(audio: Any) -> dict[str, Any] | None:
+    """The box's audio counters since it started (ended calls and the ones up now)."""
+    if not isinstance(audio, dict) or not isinstance(audio.get("ended"), dict):
+        return None
+    slots = [audio["ended"], *(s for s in (audio.get("slots") or {}).values()
+                               if isinstance(s, dict))]
+    keys = ("frames_out", "underruns", "late_ticks", "cushions")
+    out: dict[str, Any] = {k: sum(int(s.get(k, 0)) for s in slots) for k in keys}
+    out["max_tick_gap_ms"] = max(float(s.get("max_tick_gap_ms", 0)) for s in slots)
+    return out
 
 
 def _section_page(web: Web, section: str, text: str | None = None,

@@ -34,13 +34,15 @@ class FakeBox:
         self.calls = [RINGING]
         self.since: dict[str, str] = {}
         self.ports = {"fxs0": "idle", "fxs1": "ringing"}
+        self.audio: dict | None = None
 
     def status(self) -> dict:
         return {"system": "ready", "gsm": {"gsm0": {"state": "ready", "sim": "ready",
                                                     "registration": 5, "csq": 20}},
                 "ports": dict(self.ports), "calls": self.calls,
                 "leds": {"PWR": "solid"}, "forwarding": {}, "agents": dict(self.available),
-                "unavailable_since": dict(self.since)}
+                "unavailable_since": dict(self.since),
+                **({"audio": self.audio} if self.audio else {})}
 
     def set_available(self, agent: str, available: bool) -> None:
         self.available[agent] = available
@@ -231,3 +233,18 @@ def test_the_staff_page_without_a_box_says_it_cannot_show_availability(owner):
     assert page.status == 200
     assert "The box is not running: who takes calls cannot be shown" in page.text
     assert 'action="/agents/availability"' not in page.text
+
+
+def test_the_system_page_shows_the_call_audio_health(box):
+    fake, client, _ = box
+    assert 'id="audio"' not in client.get("/system").text  # a box that does not say
+    counters = {"frames_out": 5000, "underruns": 3, "late_ticks": 1, "cushions": 1,
+                "max_tick_gap_ms": 61.5}
+    now = dict(counters, frames_out=200, underruns=1, late_ticks=0, max_tick_gap_ms=21.0)
+    fake.audio = {"ended": counters, "slots": {"gsm0": now}}
+    page = client.get("/system").text
+    card = page[page.index('id="audio"'):page.index("</section>", page.index('id="audio"'))]
+    assert "通话音频" in card
+    assert ">5200<" in card and ">4<" in card and ">1<" in card and "61.5 ms" in card
+    client.get("/lang/en")
+    assert "Frames a line delivered too late" in client.get("/system").text

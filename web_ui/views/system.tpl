@@ -12,6 +12,20 @@
   % end
   </tbody></table>
 </section>
+% audio = audio_health
+% if audio:
+<section class="card" id="audio">
+  <h2>{{_('audio_health')}}</h2>
+  <p class="hint">{{_('audio_health_hint')}}</p>
+  <table class="list"><tbody>
+    <tr><th>{{_('audio_frames')}}</th><td>{{audio['frames_out']}}</td></tr>
+    <tr><th>{{_('audio_underruns')}}</th><td>{{audio['underruns']}}</td></tr>
+    <tr><th>{{_('audio_late')}}</th><td>{{audio['late_ticks']}}</td></tr>
+    <tr><th>{{_('audio_longest')}}</th><td>{{audio['max_tick_gap_ms']}} ms</td></tr>
+    <tr><th>{{_('audio_cushions')}}</th><td>{{audio['cushions']}}</td></tr>
+  </tbody></table>
+</section>
+% end
 <section class="card">
   <h2>{{_('backup')}}</h2>
   <p><a class="button" href="/system/backup">{{_('download_backup')}}</a></p>
