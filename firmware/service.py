@@ -47,7 +47,7 @@ from firmware.cdr.records import ALL_RESULTS, UnknownCall
 from firmware.cdr.region import describe
 from firmware.cdr.store import CdrStore, NoRecords, records_path
 from firmware.clock import SystemClock
-from firmware.config.refs import rename_ring_group
+from firmware.config.refs import rename_plan, rename_ring_group, routes_using_plan
 from firmware.config.schema import WEEKDAYS, Config, summary, to_dict
 from firmware.config.storage import write_atomically
 from firmware.config.store import ConfigStore
@@ -67,7 +67,8 @@ REPORT_WORKERS = 1  # reports computed at once; the others wait and take the cac
 
 __all__ = [
     "ALL_RESULTS", "WEEKDAYS", "BadQuery", "BoxService", "ConfigError", "RecordQuery",
-    "ServiceError", "UnknownAgent", "UnknownCall", "rename_ring_group", "write_private_file",
+    "ServiceError", "UnknownAgent", "UnknownCall", "rename_plan", "rename_ring_group",
+    "routes_using_plan", "write_private_file",
 ]
 
 

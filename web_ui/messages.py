@@ -369,3 +369,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "live_reg_5": ("roaming", "漫游"),
     # --- end of the live dashboard block ---
 }
+
+from web_ui.messages_rules import RULES_MESSAGES  # noqa: E402
+
+MESSAGES.update(RULES_MESSAGES)

@@ -1,10 +1,14 @@
-"""Following a rename through the config: every place that names a ring group by name.
+"""Following a rename through the config: every place that names a ring group or a
+plan by name.
 
 A ring group is referred to by its name from `inbound.ring_group`, a route's `to`
 ("ring_group:NAME"), a plan step's `do`, and another group's nested member
-(`{"group": NAME}`). Renaming a group on the web page must carry all of them along,
-or the box rightly refuses the config as naming a group that no longer exists.
-Works on the JSON form (what `config export` prints), returning a new document.
+(`{"group": NAME}`). A plan is referred to only by a route's `to` ("plan:NAME"; a
+plan step cannot name a plan). Renaming either on the web page must carry all of
+them along, or the box rightly refuses the config as naming one that no longer
+exists. Routes themselves are named by nothing (a call record keeps the name of the
+route it took, as history). Works on the JSON form (what `config export` prints),
+returning a new document.
 """
 
 from __future__ import annotations
@@ -35,6 +39,24 @@ def rename_ring_group(doc: dict[str, Any], old: str, new: str) -> dict[str, Any]
             if member.get("group") == old:
                 member["group"] = new
     return out
+
+
+def rename_plan(doc: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    """`doc` with plan `old` called `new` in every route's `to` (not the plan's own entry
+    in `plans`: the caller writes that)."""
+    out = copy.deepcopy(doc)
+    if old == new:
+        return out
+    for route in _dicts(out.get("routes")):
+        if route.get("to") == f"plan:{old}":
+            route["to"] = f"plan:{new}"
+    return out
+
+
+def routes_using_plan(doc: dict[str, Any], name: str) -> list[str]:
+    """The names of the routes whose destination is plan `name`, in order."""
+    return [str(route.get("name")) for route in _dicts(doc.get("routes"))
+            if route.get("to") == f"plan:{name}"]
 
 
 def _dicts(items: Any) -> list[dict]:
