@@ -349,12 +349,13 @@ def _plan_summary(config: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any
 
 
 def _with_usage(draft: dict[str, Any], usage: dict[str, Any]) -> dict[str, Any]:
-    """A cap form with each limit's counter this month beside it."""
+    """A cap form with each limit's counter this month beside it (minutes to a tenth)."""
     used_by_line = usage["lines"].get(draft["line"], {})
     limits = []
     for limit in draft["limits"]:
         used = used_by_line.get(limit["counter"], 0)
         top = int(limit["max"]) if limit["max"].isdigit() else None
-        limits.append({**limit, "used": round(used, 1),
+        shown = round(used, 1)
+        limits.append({**limit, "used": int(shown) if shown == int(shown) else shown,
                        "reached": top is not None and used >= top})
     return {**draft, "limits": limits}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from firmware.config.refs import rename_ring_group
+from firmware.config.refs import rename_plan, rename_ring_group, routes_using_plan
 from firmware.config.validate import check_config
 from tests.routing.helpers import example_dict
 
@@ -26,3 +26,19 @@ def test_other_groups_and_plain_members_are_left_alone():
     before = [g["members"] for g in doc["ring_groups"]]
     renamed = rename_ring_group(doc, "nobody", "someone")
     assert renamed == doc and [g["members"] for g in renamed["ring_groups"]] == before
+
+
+def test_renaming_a_plan_renames_the_routes_that_go_to_it():
+    doc = example_dict()
+    doc["plans"].append({"name": "other", "steps": [{"id": "d", "do": "duty"}]})
+    doc["routes"].append({"name": "others", "to": "plan:other"})
+    doc["routes"].append({"name": "again", "to": "plan:zhejiang"})
+    assert routes_using_plan(doc, "zhejiang") == ["zhejiang customers", "again"]
+    renamed = rename_plan(doc, "zhejiang", "east")
+    assert [r["to"] for r in renamed["routes"]] == ["plan:east", "announcement", "plan:other",
+                                                   "plan:east"]
+    assert routes_using_plan(renamed, "zhejiang") == []
+    assert doc["routes"][0]["to"] == "plan:zhejiang"  # the original is untouched
+    renamed["plans"][0]["name"] = "east"  # the plan's own entry: the caller's part
+    check_config(renamed)
+    assert rename_plan(doc, "nobody", "someone") == doc
