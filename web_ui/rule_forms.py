@@ -37,6 +37,12 @@ COUNTERS = ("inbound_calls", "inbound_minutes", "outbound_minutes")
 CAP_ACTIONS = ("reject", "voicemail", "no_mobiles")
 MAX_ROWS = 40  # steps of a plan, limits of a cap: far more than anyone needs
 _SEPARATORS = re.compile(r"[,，、;；\n]")
+_DIGITS = re.compile(r"[0-9]{1,12}")  # str.isdigit() also takes "²", which int() refuses
+
+
+def whole(text: str) -> int | None:
+    """`text` as a whole number (ASCII digits), else None."""
+    return int(text) if _DIGITS.fullmatch(text) else None
 
 
 class FormProblem(BadQuery):
@@ -55,12 +61,12 @@ def items(text: str) -> list[str]:
     return [p.strip() for p in _SEPARATORS.split(text.replace("\r", "")) if p.strip()]
 
 
-def _get(form: Mapping[str, Any], name: str) -> str:
+def get_text(form: Mapping[str, Any], name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
 
 
-def _get_all(form: Mapping[str, Any], name: str) -> list[str]:
+def get_all(form: Mapping[str, Any], name: str) -> list[str]:
     values = form.getall(name) if hasattr(form, "getall") else form.get(name) or []
     values = [values] if isinstance(values, str) else values
     return [v.strip() for v in values if isinstance(v, str) and v.strip()]
@@ -81,12 +87,13 @@ def _rows(form: Mapping[str, Any], list_name: str, first_field: str) -> list[str
 def operation(form: Mapping[str, Any], rows: int = 0) -> tuple[str, int | None]:
     """The form's `op`: ("save" | "delete" | "add" | "up" | "down", None) or
     ("remove" | "up" | "down", row) for a row's button (`remove:2`)."""
-    text = _get(form, "op") or "save"
+    text = get_text(form, "op") or "save"
     name, _, row = text.partition(":")
     if name in ("save", "delete", "add", "up", "down") and not row:
         return name, None
-    if name in ("remove", "up", "down") and row.isdigit() and int(row) < rows:
-        return name, int(row)
+    number = whole(row)
+    if name in ("remove", "up", "down") and number is not None and number < rows:
+        return name, number
     raise FormProblem("op", "rf_bad_button")
 
 
@@ -126,11 +133,11 @@ def route_draft(route: Mapping[str, Any] | None = None) -> dict[str, Any]:
 
 
 def route_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
-    draft: dict[str, Any] = {k: _get(form, k) for k in ("original", "name", "when", "unless",
+    draft: dict[str, Any] = {k: get_text(form, k) for k in ("original", "name", "when", "unless",
                                                         "to", "callers.withheld")}
-    draft["lines"] = _get_all(form, "lines")
+    draft["lines"] = get_all(form, "lines")
     for f in MATCH_FIELDS:
-        draft[f"callers.{f}"] = _get(form, f"callers.{f}")
+        draft[f"callers.{f}"] = get_text(form, f"callers.{f}")
     return draft
 
 
@@ -180,14 +187,14 @@ def plan_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
     row_of = {n: str(i) for i, n in enumerate(numbers)}
     steps = []
     for i, n in enumerate(numbers):
-        step = {"id": _get(form, f"steps[{n}].id"), "do": _get(form, f"steps[{n}].do")}
+        step = {"id": get_text(form, f"steps[{n}].id"), "do": get_text(form, f"steps[{n}].do")}
         for e in EXITS:
-            target = _get(form, f"steps[{n}].on.{e}")
+            target = get_text(form, f"steps[{n}].on.{e}")
             if target and target not in row_of:
                 raise FormProblem(f"steps[{i}].on.{e}", "rf_bad_choice", value=target)
             step[e] = row_of.get(target, "")
         steps.append(step)
-    return {"original": _get(form, "original"), "name": _get(form, "name"), "steps": steps}
+    return {"original": get_text(form, "original"), "name": get_text(form, "name"), "steps": steps}
 
 
 def plan_edit(draft: dict[str, Any], op: str, row: int | None) -> None:
@@ -241,10 +248,10 @@ def caps_draft(line: str, caps: Mapping[str, Any] | None, bound_ids: set[str]
 
 
 def caps_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
-    limits = [{f: _get(form, f"limits[{n}].{f}") for f in ("counter", "max", "action")}
+    limits = [{f: get_text(form, f"limits[{n}].{f}") for f in ("counter", "max", "action")}
               for n in _rows(form, "limits", "counter")]
-    return {"line": _get(form, "line"), "limits": limits, "notify": _get_all(form, "notify"),
-            "notify_extra": _get(form, "notify_extra")}
+    return {"line": get_text(form, "line"), "limits": limits, "notify": get_all(form, "notify"),
+            "notify_extra": get_text(form, "notify_extra")}
 
 
 def caps_edit(draft: dict[str, Any], op: str, row: int | None) -> None:
@@ -268,9 +275,10 @@ def caps(draft: Mapping[str, Any]) -> dict[str, Any] | None:
             raise FormProblem(f"limits[{i}].counter", "rf_bad_choice", value=row["counter"])
         if row["action"] not in CAP_ACTIONS:
             raise FormProblem(f"limits[{i}].action", "rf_bad_choice", value=row["action"])
-        if not row["max"].isdigit():
+        top = whole(row["max"])
+        if top is None:
             raise FormProblem(f"limits[{i}].max", "rf_whole_number", value=row["max"])
-        limits.append({"counter": row["counter"], "max": int(row["max"]),
+        limits.append({"counter": row["counter"], "max": top,
                        "action": row["action"]})
     if not limits:
         return None

@@ -131,7 +131,7 @@ def _plan_post(web: Web, form: Any) -> Any:
         draft = rule_forms.plan_from_form(form)
     except BadQuery as exc:  # rows in the wrong shape: show the plan as it is stored
         return rules_page(web, errors=_problem(exc), errors_for="plans",
-                          plan=_stored_plan(web, rule_forms._get(form, "original")))
+                          plan=_stored_plan(web, rule_forms.get_text(form, "original")))
     original = draft["original"]
 
     def again(errors: list, prefix: str = "") -> str:
@@ -182,7 +182,7 @@ def _stored_plan(web: Web, name: str) -> dict[str, Any]:
 def _caps_post(web: Web, form: Any) -> Any:
     config = web.service.config()
     gsm = [g["name"] for g in config["lines"]["gsm"]]
-    line = rule_forms._get(form, "line")
+    line = rule_forms.get_text(form, "line")
     if line not in gsm:
         problem = FormProblem("line", "rf_no_line", name=line)
         return rules_page(web, errors=_problem(problem), errors_for="caps")
@@ -354,7 +354,7 @@ def _with_usage(draft: dict[str, Any], usage: dict[str, Any]) -> dict[str, Any]:
     limits = []
     for limit in draft["limits"]:
         used = used_by_line.get(limit["counter"], 0)
-        top = int(limit["max"]) if limit["max"].isdigit() else None
+        top = rule_forms.whole(limit["max"])
         shown = round(used, 1)
         limits.append({**limit, "used": int(shown) if shown == int(shown) else shown,
                        "reached": top is not None and used >= top})

@@ -468,3 +468,26 @@ def test_names_from_the_config_are_escaped_in_the_editors(box) -> None:
     page = client.get("/rules?route=%3Cb%20onclick%3D%22x%22%3Enight%3C%2Fb%3E").text
     assert '<b onclick' not in page
     assert fields(page, "route-form")["name"] == '<b onclick="x">night</b>'
+
+
+@pytest.mark.parametrize(("path", "junk"), [
+    ("/rules/route", {"original": "zhejiang customers", "op": "remove:²"}),
+    ("/rules/route", {"name": "x", "lines": "gsm0", "to": "plan:", "when": "²"}),
+    ("/rules/plan", {"name": "p", "steps[0].id": "a", "steps[0].on.busy": "²"}),
+    ("/rules/plan", {"name": "p", "steps[0].id": "a", "op": "down:²"}),
+    ("/rules/plan", {"name": "p", **{f"steps[{i}].id": f"s{i}" for i in range(41)}}),
+    ("/rules/plan", {"original": "gone", "name": "p", "steps[0].id": "a", "op": "add"}),
+    ("/rules/caps", {"line": "gsm0", "limits[0].counter": "inbound_calls",
+                     "limits[0].max": "²", "limits[0].action": "reject"}),
+    ("/rules/caps", {"line": "gsm0", "limits[0].counter": "inbound_calls",
+                     "limits[0].max": "99999999999999999999", "limits[0].action": "reject"}),
+    ("/rules/caps", {"line": "", "op": "add"}),
+])
+def test_junk_gets_a_field_named_refusal_never_a_500(box, path, junk) -> None:
+    client, service = box
+    before = service.config()
+    client.get("/rules")
+    reply = client.post(path, junk)
+    assert reply.status == 422, reply.text
+    assert re.search(r"<li><code>[^<]+</code>: ", reply.text)
+    assert service.config() == before
