@@ -50,7 +50,13 @@ from firmware.cdr.region import describe
 from firmware.cdr.store import CdrStore, NoRecords, records_path
 from firmware.clock import SystemClock
 from firmware.config.reasons import Catalogue, Reason, fill, plain
-from firmware.config.refs import rename_ring_group, rename_time_rule, time_rule_users
+from firmware.config.refs import (
+    rename_plan,
+    rename_ring_group,
+    rename_time_rule,
+    routes_using_plan,
+    time_rule_users,
+)
 from firmware.config.schema import WEEKDAYS, Config, summary, to_dict
 from firmware.config.storage import write_atomically
 from firmware.config.store import ConfigStore
@@ -71,8 +77,8 @@ REPORT_WORKERS = 1  # reports computed at once; the others wait and take the cac
 __all__ = [
     "ALL_RESULTS", "QUERY_REASONS", "WEEKDAYS", "BadQuery", "BoxService", "Catalogue",
     "ConfigError", "Reason", "RecordQuery", "ServiceError", "UnknownAgent", "UnknownCall",
-    "fill", "plain", "query_reason", "rename_ring_group", "rename_time_rule",
-    "time_rule_users", "write_private_file",
+    "fill", "plain", "query_reason", "rename_plan", "rename_ring_group", "rename_time_rule",
+    "routes_using_plan", "time_rule_users", "write_private_file",
 ]
 
 # Why a query value was refused: code -> English template (the page says them in

@@ -396,3 +396,7 @@ MESSAGES.update({
     "audio_cushions": ("Times a line took a 20 ms cushion against jitter",
                        "线路为抗抖动增加 20 毫秒缓冲的次数"),
 })
+
+from web_ui.messages_rules import RULES_MESSAGES  # noqa: E402
+
+MESSAGES.update(RULES_MESSAGES)

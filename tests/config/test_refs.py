@@ -3,7 +3,13 @@
 
 from __future__ import annotations
 
-from firmware.config.refs import rename_ring_group, rename_time_rule, time_rule_users
+from firmware.config.refs import (
+    rename_plan,
+    rename_ring_group,
+    rename_time_rule,
+    routes_using_plan,
+    time_rule_users,
+)
 from firmware.config.validate import check_config
 from tests.routing.helpers import example_dict
 
@@ -41,3 +47,19 @@ def test_a_renamed_time_rule_follows_in_when_and_unless():
     assert time_rule_users(renamed, "workdays") == []
     renamed["time_rules"][0]["name"] = "weekdays"  # the rule's own entry: the caller's part
     check_config(renamed)
+
+
+def test_renaming_a_plan_renames_the_routes_that_go_to_it():
+    doc = example_dict()
+    doc["plans"].append({"name": "other", "steps": [{"id": "d", "do": "duty"}]})
+    doc["routes"].append({"name": "others", "to": "plan:other"})
+    doc["routes"].append({"name": "again", "to": "plan:zhejiang"})
+    assert routes_using_plan(doc, "zhejiang") == ["zhejiang customers", "again"]
+    renamed = rename_plan(doc, "zhejiang", "east")
+    assert [r["to"] for r in renamed["routes"]] == ["plan:east", "announcement", "plan:other",
+                                                   "plan:east"]
+    assert routes_using_plan(renamed, "zhejiang") == []
+    assert doc["routes"][0]["to"] == "plan:zhejiang"  # the original is untouched
+    renamed["plans"][0]["name"] = "east"  # the plan's own entry: the caller's part
+    check_config(renamed)
+    assert rename_plan(doc, "nobody", "someone") == doc

@@ -27,7 +27,12 @@ PREFIXES = {"agent_": ("idle", "in_call", "unavailable", "out_of_service", "mobi
             "cap_action_": ("reject", "voicemail", "no_mobiles"),
             "rules_match_": ("numbers", "provinces", "cities", "area_codes", "carriers"),
             "rules_": ("deny_regions", "allow_regions"),
-            "tr_holidays_": ("closed", "weekly")}
+            "tr_holidays_": ("closed", "weekly"),
+            "rf_to_": ("default", "ring_group", "plan", "duty", "forward_chain", "busy",
+                       "announcement", "hangup"),
+            "rf_exit_": ("busy", "no_answer", "unavailable"),
+            "rf_withheld_": ("any", "only", "never"),
+            "rf_m_": ("numbers", "provinces", "cities", "area_codes", "carriers")}
 
 
 def _used_keys() -> set[str]:
@@ -35,7 +40,7 @@ def _used_keys() -> set[str]:
     for tpl in (WEB / "views").glob("*.tpl"):
         keys |= set(re.findall(r"_\('([a-z_]+)'[,)]", tpl.read_text("utf-8")))
     for py in WEB.glob("*.py"):
-        keys |= set(re.findall(r'"((?:err|pw|login|setup)_[a-z_]+)"', py.read_text("utf-8")))
+        keys |= set(re.findall(r'"((?:err|pw|login|setup|rf)_[a-z_]+)"', py.read_text("utf-8")))
     keys |= {"saved", "restored", "password_changed", "error_page", "nav_dashboard"}
     keys |= {p + s for p, suffixes in PREFIXES.items() for s in suffixes}
     return keys

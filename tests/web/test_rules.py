@@ -129,7 +129,7 @@ def test_the_routes_are_listed_in_order(box) -> None:
     page = client.get("/rules").text
     first, second = page.index("zhejiang customers"), page.index("hangzhou landlines at night")
     assert first < second
-    assert "provinces: 浙江省" in page and "plan:zhejiang" in page
+    assert "省份 浙江省" in page and "呼叫方案 zhejiang" in page
     assert 'href="/config/routes"' in page
 
 
@@ -179,8 +179,8 @@ def test_caps_show_this_months_counters(counted) -> None:
     assert usage["month"] == "2026-06"
     assert usage["lines"]["gsm0"]["inbound_calls"] == 2
     page = client.get("/rules").text
-    assert "2 / 2" in page and 'class="reached"' in page
-    assert "0 / 1000" in page
+    assert "<b>2 / 2</b>" in page and 'class="limit reached' in page
+    assert "<b>0 / 1000</b>" in page
     client.get("/lang/en?back=/rules")
     english = client.get("/rules").text
     assert "inbound calls" in english and "reached" in english

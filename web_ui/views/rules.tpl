@@ -1,6 +1,9 @@
 % rebase('base.tpl', title=_('nav_rules'))
+% from urllib.parse import quote
 <h1>{{_('nav_rules')}}</h1>
+% if errors_for is None:
 % include('errors.tpl')
+% end
 <section class="card">
   <h2>{{_('inbound_route')}}</h2>
   <p>{{_('inbound_group')}}: <b>{{config['inbound']['ring_group'] or '-'}}</b> · {{_('forward_chain')}}: {{', '.join(config['forward_chain']) or '-'}}</p>
@@ -52,34 +55,213 @@
   </form>
 </section>
 <section class="card" id="routes">
-  <h2>{{_('rules_routes')}}</h2>
+  <h2>{{_('rf_routes')}}</h2>
   <p class="hint">{{_('rules_routes_hint')}}</p>
-  % if routes:
-  <table class="list"><thead><tr><th>#</th><th>{{_('rules_route')}}</th><th>{{_('rules_lines')}}</th><th>{{_('rules_callers')}}</th><th>{{_('rules_when')}}</th><th>{{_('rules_to')}}</th></tr></thead><tbody>
-  % for i, r in enumerate(routes, 1):
-    <tr><td>{{i}}</td><td>{{r['name']}}</td><td>{{r['lines'] or _('any')}}</td><td>{{r['callers'] or _('any')}}</td>
-      <td>{{r['when']}}{{(' ' + _('rules_unless') + ' ' + r['unless']) if r['unless'] else ''}}</td><td>{{r['to']}}</td></tr>
+  % if errors_for == 'routes':
+  % include('errors.tpl')
   % end
-  </tbody></table>
+  % if routes:
+  <ol class="rows">
+  % for i, r in enumerate(routes):
+    <li class="{{'here' if r['name'] == route['original'] else ''}}">
+      <div><b>{{i + 1}}. {{r['name']}}</b> → {{dest(r['to'])}}<br>
+        % said = [_('rf_m_' + f) + ' ' + values for f, values in r['callers']]
+        % said += [_('rf_withheld_' + r['withheld'])] if r['withheld'] else []
+        <small>{{_('rules_lines')}}: {{r['lines'] or _('any')}} · {{_('rules_callers')}}: {{'; '.join(said) or _('any')}}
+        % if r['when']:
+        · {{_('rules_when')}}: {{when_text(r['when'])}}
+        % end
+        % if r['unless']:
+        · {{_('rules_unless')}} {{when_text(r['unless'])}}
+        % end
+        </small></div>
+      <form method="post" action="/rules/route#routes" class="row-tools">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="original" value="{{r['name']}}">
+        <a class="button small" href="/rules?route={{quote(r['name'])}}#route-form">{{_('edit')}}</a>
+        <button name="op" value="up" class="small" title="{{_('rf_up')}}" aria-label="{{_('rf_up')}}" {{'disabled' if i == 0 else ''}}>↑</button>
+        <button name="op" value="down" class="small" title="{{_('rf_down')}}" aria-label="{{_('rf_down')}}" {{'disabled' if i == len(routes) - 1 else ''}}>↓</button>
+      </form>
+    </li>
+  % end
+  </ol>
   % else:
   <p>{{_('rules_no_routes')}}</p>
   % end
-  <p><a href="/config/routes">{{_('rules_edit_routes')}}</a> · <a href="/config/plans">{{_('rules_edit_plans')}}</a> · <a href="/config/time_rules">{{_('rules_edit_time_rules')}}</a></p>
+  <form method="post" action="/rules/route#route-form" id="route-form" class="editor">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <input type="hidden" name="original" value="{{route['original']}}">
+    <h3>{{_('rf_route_edit', name=route['original']) if route['original'] else _('rf_route_new')}}</h3>
+    <label class="wide {{bad('name')}}">{{_('rf_name')}} <input name="name" value="{{route['name']}}" maxlength="64" required></label>
+    <fieldset class="{{bad('lines')}}">
+      <legend>{{_('rules_lines')}}</legend>
+      <p class="hint"><small>{{_('rf_lines_hint')}}</small></p>
+      % for name in route_lines:
+      <label class="check"><input type="checkbox" name="lines" value="{{name}}" {{'checked' if name in route['lines'] else ''}}> {{name}}</label>
+      % end
+      % if not route_lines:
+      <p class="hint">{{_('rf_no_lines')}}</p>
+      % end
+    </fieldset>
+    <fieldset class="{{bad('callers')}}">
+      <legend>{{_('rules_callers')}}</legend>
+      <p class="hint"><small>{{_('rf_callers_hint')}}</small></p>
+      % for f in match_fields:
+      <label class="{{bad('callers.' + f)}}">{{_('rules_match_' + f)}} <input name="callers.{{f}}" value="{{route['callers.' + f]}}"{{!' inputmode="tel"' if f in ('numbers', 'area_codes') else ''}}></label>
+      % end
+      <label class="{{bad('callers.withheld')}}">{{_('rf_withheld')}} <select name="callers.withheld">
+        % for w in ('', 'only', 'never'):
+        <option value="{{w}}" {{'selected' if route['callers.withheld'] == w else ''}}>{{_('rf_withheld_' + (w or 'any'))}}</option>
+        % end
+      </select></label>
+    </fieldset>
+    % for key, none_key in (('when', 'rf_any_time'), ('unless', 'rf_no_exception')):
+    % choices = time_rules + ([route[key]] if route[key] and route[key] not in time_rules else [])
+    <label class="{{bad(key)}}">{{_('rf_' + key)}} <select name="{{key}}">
+      <option value="">{{_(none_key)}}</option>
+      % for t in choices:
+      <option value="{{t}}" {{'selected' if route[key] == t else ''}}>{{when_text(t)}}</option>
+      % end
+    </select></label>
+    % end
+    % choices = destinations + ([route['to']] if route['to'] not in destinations else [])
+    <label class="{{bad('to')}}">{{_('rules_to')}} <select name="to">
+      % for d in choices:
+      <option value="{{d}}" {{'selected' if route['to'] == d else ''}}>{{dest(d)}}</option>
+      % end
+    </select></label>
+    <div class="buttons">
+      <button name="op" value="save">{{_('save')}}</button>
+      % if route['original']:
+      <button name="op" value="delete" class="danger">{{_('delete')}}</button>
+      <a href="/rules#route-form">{{_('rf_new_route_link')}}</a>
+      % end
+    </div>
+  </form>
+  <p class="hint">{{_('rf_as_json')}}: <a href="/config/routes">{{_('rf_routes_json')}}</a> · <a href="/config/time_rules">{{_('rf_time_rules_json')}}</a></p>
+</section>
+<section class="card" id="plans">
+  <h2>{{_('rf_plans')}}</h2>
+  <p class="hint">{{_('rf_plans_hint')}}</p>
+  % if errors_for == 'plans':
+  % include('errors.tpl')
+  % end
+  % if plans:
+  <ol class="rows">
+  % for p in plans:
+    <li class="{{'here' if p['name'] == plan['original'] else ''}}">
+      <div><b>{{p['name']}}</b>: {{' → '.join(p['steps'])}}<br>
+        <small>{{_('rf_used_by', routes=', '.join(p['used_by'])) if p['used_by'] else _('rf_unused')}}</small></div>
+      <span class="row-tools"><a class="button small" href="/rules?plan={{quote(p['name'])}}#plan-form">{{_('edit')}}</a></span>
+    </li>
+  % end
+  </ol>
+  % else:
+  <p>{{_('rf_no_plans')}}</p>
+  % end
+  <form method="post" action="/rules/plan#plan-form" id="plan-form" class="editor" data-endings="{{' '.join(endings)}}">
+    <button name="op" value="save" class="default-submit" tabindex="-1" aria-hidden="true">{{_('save')}}</button>
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <input type="hidden" name="original" value="{{plan['original']}}">
+    <h3>{{_('rf_plan_edit', name=plan['original']) if plan['original'] else _('rf_plan_new')}}</h3>
+    <label class="wide {{bad('name')}}">{{_('rf_name')}} <small>{{_('rf_id_hint')}}</small> <input name="name" value="{{plan['name']}}" maxlength="32" required></label>
+    <p class="hint">{{_('rf_exits_hint')}}</p>
+    <div class="{{bad('steps')}}">
+    % for i, s in enumerate(plan['steps']):
+    % here = 'steps[%d]' % i
+    <fieldset class="step {{bad(here)}}">
+      <legend>{{_('rf_step_n', n=i + 1)}}</legend>
+      <label class="{{bad(here + '.id')}}">{{_('rf_step_id')}} <input name="{{here}}.id" value="{{s['id']}}" class="step-id" maxlength="32"></label>
+      % choices = step_actions + ([s['do']] if s['do'] and s['do'] not in step_actions else [])
+      <label class="{{bad(here + '.do')}}">{{_('rf_step_do')}} <select name="{{here}}.do" class="step-do">
+        % for a in choices:
+        <option value="{{a}}" {{'selected' if s['do'] == a else ''}}>{{dest(a)}}</option>
+        % end
+      </select></label>
+      <div class="exits {{bad(here + '.on')}}">
+      % for e in exits:
+      <label class="{{bad(here + '.on.' + e)}}">{{_('rf_exit_' + e)}} <select name="{{here}}.on.{{e}}" class="step-exit">
+        <option value="">{{_('rf_next_step')}}</option>
+        % for j, t in enumerate(plan['steps']):
+        <option value="{{j}}" {{'selected' if s[e] == str(j) else ''}}>{{j + 1}}. {{t['id'] or '?'}}</option>
+        % end
+      </select></label>
+      % end
+      </div>
+      <div class="row-tools">
+        <button name="op" value="up:{{i}}" class="small secondary" title="{{_('rf_up')}}" aria-label="{{_('rf_up')}}" {{'disabled' if i == 0 else ''}}>↑</button>
+        <button name="op" value="down:{{i}}" class="small secondary" title="{{_('rf_down')}}" aria-label="{{_('rf_down')}}" {{'disabled' if i == len(plan['steps']) - 1 else ''}}>↓</button>
+        <button name="op" value="remove:{{i}}" class="small danger">{{_('rf_remove')}}</button>
+      </div>
+    </fieldset>
+    % end
+    </div>
+    <p><button name="op" value="add" class="secondary">{{_('rf_add_step')}}</button></p>
+    <div class="buttons">
+      <button name="op" value="save">{{_('save')}}</button>
+      % if plan['original']:
+      <button name="op" value="delete" class="danger">{{_('delete')}}</button>
+      <a href="/rules#plan-form">{{_('rf_new_plan_link')}}</a>
+      % end
+    </div>
+  </form>
+  <p class="hint">{{_('rf_as_json')}}: <a href="/config/plans">{{_('rf_plans')}}</a></p>
 </section>
 <section class="card" id="caps">
-  <h2>{{_('rules_caps')}}</h2>
-  <p class="hint">{{_('rules_caps_hint')}}</p>
-  % if caps:
-  <table class="list"><thead><tr><th>{{_('line')}}</th><th>{{_('rules_counter')}}</th><th>{{_('rules_used')}}</th><th>{{_('rules_action')}}</th><th>{{_('rules_notify')}}</th></tr></thead><tbody>
-  % for c in caps:
-    <tr class="{{'reached' if c['reached'] else ''}}"><td>{{c['line']}}</td><td>{{_('counter_' + c['counter'])}}</td>
-      <td>{{c['used']}} / {{c['max']}}{{(' · ' + _('rules_reached')) if c['reached'] else ''}}</td><td>{{_('cap_action_' + c['action'])}}</td><td>{{c['notify'] or '-'}}</td></tr>
+  <h2>{{_('rf_caps')}}</h2>
+  <p class="hint">{{_('rules_caps_hint')}} {{_('rf_caps_hint')}}</p>
+  % if errors_for == 'caps':
+  % include('errors.tpl')
   % end
-  </tbody></table>
-  % else:
-  <p>{{_('rules_no_caps')}}</p>
+  % if not cap_forms:
+  <p>{{_('rf_no_gsm')}}</p>
   % end
-  <p><a href="/config/caps">{{_('rules_edit_caps')}}</a></p>
+  % for c in cap_forms:
+  <form method="post" action="/rules/caps#caps-{{c['line']}}" id="caps-{{c['line']}}" class="editor">
+    <button name="op" value="save" class="default-submit" tabindex="-1" aria-hidden="true">{{_('save')}}</button>
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <input type="hidden" name="line" value="{{c['line']}}">
+    <h3>{{_('rf_line', name=c['line'])}}</h3>
+    % if errors_for == 'caps-' + c['line']:
+    % include('errors.tpl')
+    % end
+    % if not c['limits']:
+    <p class="hint">{{_('rf_no_limits')}}</p>
+    % end
+    % for i, l in enumerate(c['limits']):
+    % here = 'limits[%d]' % i
+    <fieldset class="limit {{'reached' if l['reached'] else ''}} {{bad(here)}}">
+      <legend>{{_('rf_limit_n', n=i + 1)}}</legend>
+      <label class="{{bad(here + '.counter')}}">{{_('rules_counter')}} <select name="{{here}}.counter">
+        % for k in counters:
+        <option value="{{k}}" {{'selected' if l['counter'] == k else ''}}>{{_('counter_' + k)}}</option>
+        % end
+      </select></label>
+      <label class="{{bad(here + '.max')}}">{{_('rf_max')}} <input name="{{here}}.max" value="{{l['max']}}" inputmode="numeric" size="8"></label>
+      <label class="{{bad(here + '.action')}}">{{_('rules_action')}} <select name="{{here}}.action">
+        % for a in cap_actions:
+        <option value="{{a}}" {{'selected' if l['action'] == a else ''}}>{{_('cap_action_' + a)}}</option>
+        % end
+      </select></label>
+      <p class="used">{{_('rules_used')}}: <b>{{l['used']}} / {{l['max'] or '-'}}</b>{{(' · ' + _('rules_reached')) if l['reached'] else ''}}</p>
+      <div class="row-tools"><button name="op" value="remove:{{i}}" class="small danger">{{_('rf_remove')}}</button></div>
+    </fieldset>
+    % end
+    % if len(c['limits']) < len(counters):
+    <p><button name="op" value="add" class="secondary">{{_('rf_add_limit')}}</button></p>
+    % end
+    <fieldset class="{{bad('notify')}}">
+      <legend>{{_('rules_notify')}}</legend>
+      % for b in config['bound_numbers']:
+      <label class="check"><input type="checkbox" name="notify" value="{{b['id']}}" {{'checked' if b['id'] in c['notify'] else ''}}> {{b['name']}} ({{b['id']}})</label>
+      % end
+      <label class="wide">{{_('rf_notify_extra')}} <small>{{_('rf_notify_hint')}}</small>
+        <input name="notify_extra" value="{{c['notify_extra']}}" inputmode="tel"></label>
+    </fieldset>
+    <div class="buttons"><button name="op" value="save">{{_('save')}}</button></div>
+  </form>
+  % end
+  <p class="hint">{{_('rf_as_json')}}: <a href="/config/caps">{{_('rf_caps')}}</a></p>
 </section>
 <section class="card" id="test">
   <h2>{{_('test_call')}}</h2>
@@ -115,3 +297,4 @@
   <pre class="explain" id="explanation">{{result['answer']}}</pre>
   % end
 </section>
+<script src="/static/rules.js"></script>
