@@ -188,7 +188,9 @@ def markdown(args, transit: list[float], device: list[float], totals: dict, lost
         f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "
         f"load average {os.getloadavg()[0]:.2f}. Two paced fake devices (each its own 20 ms "
         "clock, at a random phase against the bridge's) in the real pjsua2 bridge, "
-        "8 kHz, 20 ms frames, no jitter buffer, no rx/tx buffering on the ports.",
+        "8 kHz, 20 ms frames, no jitter buffer, no rx/tx buffering on the ports (a port "
+        "takes one frame of cushion only after its device missed a tick: these devices "
+        "are punctual).",
         "",
         "| measure | n | p50 | p90 | p99 | max |",
         "|---|---|---|---|---|---|",

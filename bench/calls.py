@@ -134,7 +134,10 @@ def markdown(results: dict) -> str:
         "",
         "Audio path and its buffers: 20 ms frames (320 bytes, 8 kHz s16le) everywhere; "
         "no jitter buffer on GSM or analog legs (pjsua2's jitter buffer applies to SIP "
-        "only). The audio latency includes the emulator's own device model on both sides "
+        "only); a port whose device once delivered a frame too late for its tick keeps one "
+        "frame (20 ms) of cushion from then on, given back after 60 s unused "
+        "(firmware/media/ports.py). The audio latency includes the emulator's own device "
+        "model on both sides "
         "(the modem's 20 ms audio tick, the desk phone's earpiece playout) and the "
         "analysers' 20 ms frame resolution, so it is an upper bound of what the box adds. "
         f"The limit the issue sets is one 20 ms frame: at p50 these end-to-end figures are "
