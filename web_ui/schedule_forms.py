@@ -113,7 +113,7 @@ def entry_index(form: Mapping[str, str], count: int) -> int | None:
     text = (form.get("index") or "").strip()
     if not text:
         return None
-    if not text.isdigit() or int(text) >= count:
+    if not (text.isascii() and text.isdigit()) or int(text) >= count:
         raise FormError("index", "form_gone", "that entry is no longer there: reload the page")
     return int(text)
 

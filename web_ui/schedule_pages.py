@@ -189,7 +189,8 @@ def _form_shown(config: dict[str, Any], where: str) -> str:
     """The form refused errors are shown beside: an entry that is gone is the new one."""
     kind, _sep, index = where.partition(":")
     if kind == "roster" and index != "new" and not (
-            index.isdigit() and int(index) < len(config["duty_roster"]["entries"])):
+            index.isascii() and index.isdigit()
+            and int(index) < len(config["duty_roster"]["entries"])):
         return "roster:new"
     return where
 

@@ -247,7 +247,7 @@ def _host_name(host_header: str) -> str | None:
         end = host.find("]")
         return host[1:end] if end > 0 else None
     name, _, port = host.partition(":")
-    if port and not port.isdigit():
+    if port and not (port.isascii() and port.isdigit()):
         return None
     return name.rstrip(".") or None
 

@@ -41,7 +41,8 @@ def parse_listen(text: str) -> tuple[str, int]:
     """"HOST:PORT" ("[::1]:8080" for IPv6); WebError says what is wrong."""
     host, sep, port = text.strip().rpartition(":")
     host = host.strip("[]")
-    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+    if (not sep or not host or not (port.isascii() and port.isdigit())
+            or not 0 <= int(port) <= 65535):
         raise WebError(f"--web {text!r}: expected HOST:PORT, like 127.0.0.1:8080")
     return host, int(port)
 

@@ -72,6 +72,8 @@ def test_saving_the_vip_list(box) -> None:
     ({"vip_targets": "803, nobody"}, "vip.targets[1]"),
     ({"vip_ring_time": "2"}, "vip.ring_time"),
     ({"vip_ring_time": "soon"}, "vip_ring_time"),
+    ({"vip_ring_time": "²"}, "vip_ring_time"),  # str.isdigit() says yes, int() says no
+    ({"returning_caller_days": "٣"}, "returning_caller_days"),  # an Arabic-Indic three
     ({"designated": "0571 8888 8888"}, "designated[0]"),
     ({"returning_caller_days": "-1"}, "returning_caller_days"),
 ])
