@@ -3,11 +3,15 @@ and an owner who has already set their password and logged in."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from firmware.clock import FakeClock
 from firmware.service import BoxService
 from tests.web.client import Client
 from web_ui import security
@@ -54,3 +58,19 @@ def set_up_owner(client: Client, password: str = PASSWORD) -> None:
 def owner(client: Client) -> Iterator[Client]:
     set_up_owner(client)
     yield client
+
+
+EXAMPLE = json.loads((Path(__file__).resolve().parents[2] / "docs/example-config.json")
+                     .read_text("utf-8"))
+NOW = datetime(2026, 6, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday, 10:00
+
+
+def example_office(data: Path, now: datetime = NOW) -> tuple[Client, BoxService]:
+    """The example office's config on a service whose clock says `now`, and a client
+    logged in to its page."""
+    service = BoxService(data, clock=FakeClock(now))
+    service.replace_config(EXAMPLE)
+    _, app = build(data, service=service)
+    client = Client(app)
+    set_up_owner(client)
+    return client, service

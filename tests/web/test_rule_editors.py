@@ -10,36 +10,24 @@ owner would change, and post it back."""
 from __future__ import annotations
 
 import copy
-import json
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from firmware.cdr.store import CdrStore, records_path
-from firmware.clock import FakeClock
 from firmware.service import BoxService
 from tests.cdr.helpers import end, start
 from tests.web.client import Client
-from tests.web.conftest import build, set_up_owner
-
-EXAMPLE = json.loads((Path(__file__).resolve().parents[2] / "docs/example-config.json")
-                     .read_text("utf-8"))
-NOW = datetime(2026, 6, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+from tests.web.conftest import EXAMPLE, NOW, example_office
 
 
 @pytest.fixture
 def box(data: Path) -> tuple[Client, BoxService]:
-    service = BoxService(data, clock=FakeClock(NOW))
-    service.replace_config(EXAMPLE)
-    _, app = build(data, service=service)
-    client = Client(app)
-    set_up_owner(client)
-    return client, service
+    return example_office(data)
 
 
 class _Form(HTMLParser):

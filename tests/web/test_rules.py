@@ -6,7 +6,6 @@ listed in order, the monthly caps with this month's counters from the call recor
 from __future__ import annotations
 
 import copy
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,28 +13,19 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from firmware.cdr.store import CdrStore, records_path
-from firmware.clock import FakeClock
 from firmware.routing import Usage, route_answer
 from firmware.service import BoxService
 from tests.cdr.helpers import end, start
 from tests.web.client import Client
-from tests.web.conftest import build, set_up_owner
+from tests.web.conftest import EXAMPLE, NOW, example_office
 
-EXAMPLE = json.loads((Path(__file__).resolve().parents[2] / "docs/example-config.json")
-                     .read_text("utf-8"))
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 6, 15, 10, 0, tzinfo=SHANGHAI)
 HOSTILE = '<script>alert("x")</script>'
 
 
 @pytest.fixture
 def box(data: Path) -> tuple[Client, BoxService]:
-    service = BoxService(data, clock=FakeClock(NOW))
-    service.replace_config(EXAMPLE)
-    _, app = build(data, service=service)
-    client = Client(app)
-    set_up_owner(client)
-    return client, service
+    return example_office(data)
 
 
 def _vip_form(**change: str) -> dict[str, str]:

@@ -11,29 +11,18 @@ from __future__ import annotations
 import html
 import json
 import re
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from firmware.clock import FakeClock
 from firmware.service import BoxService
 from tests.web.client import Client
-from tests.web.conftest import build, set_up_owner
-
-EXAMPLE = json.loads((Path(__file__).resolve().parents[2] / "docs/example-config.json")
-                     .read_text("utf-8"))
-NOW = datetime(2026, 6, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+from tests.web.conftest import EXAMPLE, example_office
 
 
 @pytest.fixture
 def box(data: Path) -> tuple[Client, BoxService]:
-    service = BoxService(data, clock=FakeClock(NOW))
-    service.replace_config(EXAMPLE)
-    _, app = build(data, service=service)
-    client = Client(app)
-    set_up_owner(client)
+    client, service = example_office(data)
     client.get("/schedule")
     return client, service
 
