@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from firmware.service import WEEKDAYS, BadQuery
+from firmware.service import BadQuery
 from web_ui.messages_reasons import form_reason
 
 STRATEGIES = ("sequential", "random", "rotating", "ring_all", "percentage", "longest_idle",
@@ -114,12 +114,6 @@ def members_text(group: dict[str, Any]) -> str:
             words.append(f"ring={m['ring_time']}")
         lines.append(" ".join(words))
     return "\n".join(lines)
-
-
-def schedule(form: Mapping[str, str]) -> dict[str, list[str]]:
-    """The weekly hours: one field per day, ranges separated by commas."""
-    return {day: [r.strip() for r in (form.get(day) or "").replace("，", ",").split(",")
-                  if r.strip()] for day in WEEKDAYS}
 
 
 # --- rules: VIP callers, designated agents, block lists ------------------------------
