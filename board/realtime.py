@@ -7,8 +7,8 @@ have 20 ms to move a frame. At normal priority they share the cores with everyth
 else on the box (the web page, a backup, a burst of logging) and with the box's own
 event loop, so a busy moment delays a frame past its tick and the caller hears a
 click (docs/benchmarks.md, bench.web). Such a thread calls `audio_thread(what)` once,
-first thing: it asks for SCHED_FIFO at AUDIO_PRIORITY, as PBXes do (Asterisk `-p`,
-FreeSWITCH `-rp`).
+first thing (the bridge's clock thread: once per port): it asks for SCHED_FIFO at
+AUDIO_PRIORITY, as PBXes do (Asterisk `-p`, FreeSWITCH `-rp`).
 
 Allowed when the process runs as root or with an RLIMIT_RTPRIO of at least that
 priority (systemd `LimitRTPRIO=` in systemd/switchboard.service). Refused, the thread
@@ -36,8 +36,6 @@ SWITCH_INTERVAL_S = 0.001
 
 _lock = threading.Lock()
 _refused_logged = False
-_granted: set[int] = set()  # native thread ids already real-time
-_refused: set[int] = set()  # and those that asked and were refused (they do not ask again)
 
 
 def enabled() -> bool:
@@ -45,26 +43,22 @@ def enabled() -> bool:
 
 
 def audio_thread(what: str) -> bool:
-    """Make the calling thread a real-time audio thread; True if it is one now."""
+    """Make the calling thread a real-time audio thread; True if it is one now. A system
+    call each time: call it once per thread (or per port, on the bridge's clock thread,
+    whose Python thread state pjsua2 makes anew for every callback)."""
     global _refused_logged
-    tid = threading.get_native_id()
-    if tid in _granted:
-        return True
-    if tid in _refused or not enabled():
+    if not enabled():
         return False
     try:
         os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(AUDIO_PRIORITY))
     except OSError as exc:
         with _lock:
-            _refused.add(tid)
             first, _refused_logged = not _refused_logged, True
         if first:
             log.warning("audio threads run at normal priority (%s: SCHED_FIFO %d refused: %s); "
                         "under load a call may click. The box needs root or LimitRTPRIO=%d.",
                         what, AUDIO_PRIORITY, exc.strerror or exc, AUDIO_PRIORITY)
         return False
-    with _lock:
-        _granted.add(tid)
     log.debug("%s: real-time (SCHED_FIFO %d)", what, AUDIO_PRIORITY)
     return True
 

@@ -146,6 +146,7 @@ class LinePort(pj.AudioMediaPort, _Guarded):
         self._window_min = MAX_BACKLOG
         self._last_tick: float | None = None
         self._underrun_since: float | None = None
+        self._asked_realtime = False  # asked for the clock thread's real-time priority
         self._flowing = False  # the last tick had a device frame for the bridge
         self.cushion = 0  # frames of backlog the trim keeps (see the module docstring)
         self._cushion_idle = 0  # whole trim windows in which the cushion was not needed
@@ -155,7 +156,9 @@ class LinePort(pj.AudioMediaPort, _Guarded):
 
     def onFrameRequested(self, frame: pj.MediaFrame) -> None:
         try:
-            audio_thread("the bridge's clock")  # once per thread; then a set lookup
+            if not self._asked_realtime:
+                self._asked_realtime = True
+                audio_thread("the bridge's clock")
             self._requested = True
             self._buffers.fill(frame, SILENCE if self.closed else self._uplink())
         except BaseException:  # never into C: see the module docstring
