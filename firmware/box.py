@@ -20,7 +20,7 @@ from typing import Any
 
 import board as boards
 from board.base import LineStatus
-from firmware import paths
+from firmware import gcwatch, paths
 from firmware.clock import SystemClock
 from firmware.config.store import ConfigStore
 from firmware.events import EventBus
@@ -227,7 +227,8 @@ class Box:
 
         return {"status": lambda args: self.status(),
                 "agents.set_available": lambda args: self.calls.availability_op(args),
-                "media": lambda args: self.media.audio_health(stalls=True),
+                "media": lambda args: {**self.media.audio_health(stalls=True),
+                                       "gc": gcwatch.summary()},
                 **control_handlers(self.store)}
 
     def status(self) -> dict:

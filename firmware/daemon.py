@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from board.base import BoardError
-from firmware import paths
+from firmware import gcwatch, paths
 from firmware.errors import SwitchboardError
 from firmware.sdnotify import Notifier
 
@@ -94,6 +94,8 @@ async def _serve(box) -> int:
         loop.add_signal_handler(sig, stop.set)
     await box.start()
     web = await _start_web(box, box.data_dir)
+    gcwatch.watch()
+    gcwatch.settle()  # what start-up built is never walked again (firmware/gcwatch.py)
     notifier.ready(box.summary())
     print("switchboard: ready", flush=True)
     watchdog = asyncio.create_task(_watchdog(box, notifier))

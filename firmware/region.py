@@ -1,9 +1,10 @@
 """Where a phone number is from: region text, province, city, carrier, number kind.
 
 `describe(number, country)` reads a number as it arrives from a line (GSM +CLIP,
-FXO caller ID, SIP From) with phonenumbers' offline data (geocoder and carrier,
-Chinese locale), so nothing goes to the network. National formats are read in
-`country` (the box's `settings.country`): a leading trunk 0 ("02161234567") or
+FXO caller ID, SIP From) with phonenumbers' offline data (its parser, and its
+geocoder's and carrier's names through the compact copy in firmware/regiontable.py:
+the full geocoder is 100 MiB), so nothing goes to the network. National formats
+are read in `country` (the box's `settings.country`): a leading trunk 0 ("02161234567") or
 an 11-digit mobile ("13588888888").
 
 Call records store the result once per call (firmware/cdr/store.py); routing by
@@ -20,11 +21,11 @@ province-level divisions, because its data is not uniform ("浙江省杭州市" 
 Numbers of other countries keep the country name as region text (e.g. "美国")
 with empty province and city.
 
-Loading phonenumbers' geocoder takes ~0.4 s here (seconds on a Pi), and each
-country's data loads on its first lookup (~45 ms for China). `preload()` does
-that up front; the box calls it at start (a writable CdrStore does), so no call
-waits for it on the event loop. A process that never looks a number up (the
-`records` CLI) never pays for it.
+Loading phonenumbers and the table takes ~50 ms here (more on a Pi), and each
+country's metadata loads on its first lookup. `preload()` does that up front;
+the box calls it at start (a writable CdrStore does), so no call waits for it
+on the event loop. A process that never looks a number up (the `records` CLI)
+never pays for it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ import logging
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
+
+from firmware import regiontable
 
 if TYPE_CHECKING:
     from phonenumbers import PhoneNumber
@@ -120,12 +123,11 @@ EXTENSION = Region(kind="extension")  # an internal party: one of ours, nothing 
 
 @functools.cache
 def _phonenumbers() -> ModuleType:
-    """phonenumbers with its geocoder, carrier and short-number data (slow, so once)."""
+    """phonenumbers' core with its short-number data, and our place/carrier table."""
     import phonenumbers
-    import phonenumbers.carrier
-    import phonenumbers.geocoder
     import phonenumbers.shortnumberinfo  # used as attributes of phonenumbers
 
+    regiontable.table()
     return phonenumbers
 
 
@@ -169,7 +171,8 @@ def _describe_parsed(pn: ModuleType, parsed: PhoneNumber) -> Region:
     e164 = pn.format_number(parsed, pn.PhoneNumberFormat.E164)
     if not pn.is_valid_number(parsed):
         return Region(e164=e164, kind="unknown", country=country)
-    text = pn.geocoder.description_for_number(parsed, LOCALE)
+    ntype = pn.number_type(parsed)
+    text = regiontable.place_name(parsed, LOCALE, ntype)
     province, city = split_region(text) if country == "CN" else ("", "")
     national = pn.national_significant_number(parsed)
     area = pn.length_of_geographical_area_code(parsed)
@@ -178,11 +181,11 @@ def _describe_parsed(pn: ModuleType, parsed: PhoneNumber) -> Region:
         region_text=text,
         province=province,
         city=city,
-        carrier=pn.carrier.name_for_number(parsed, LOCALE),
-        kind=_kinds().get(pn.number_type(parsed), "unknown"),
+        carrier=regiontable.carrier_name(parsed, LOCALE, ntype),
+        kind=_kinds().get(ntype, "unknown"),
         country=country,
         area_code=national[:area] if area else "",
-        carrier_en=pn.carrier.name_for_number(parsed, "en"),
+        carrier_en=regiontable.carrier_name(parsed, "en", ntype),
     )
 
 
