@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("switchboard.calls")
 
+STOP_ROUNDS = 5  # stop(): rounds of cancelling the tasks that ending calls start
+
 _call_legs: ContextVar[list[Leg] | None] = ContextVar("call_legs", default=None)
 _live_call: ContextVar[LiveCall | None] = ContextVar("live_call", default=None)
 
@@ -121,11 +123,18 @@ class CallController:
     async def stop(self) -> None:
         for undo in self._unsubscribe:
             undo()
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        # a call cancelled here may start a task of its own as it ends (a desk phone
+        # left off hook is released in the background): end those too, before the
+        # media engine stops under them
+        for _round in range(STOP_ROUNDS):
+            tasks = list(self._tasks)
+            if not tasks:
+                break
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
 
     def status(self) -> list[dict]:
         """The calls in progress, oldest first (LiveCall.as_status)."""
