@@ -31,6 +31,7 @@ with silence to whole 320-byte frames.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import sys
@@ -107,29 +108,70 @@ def mdmf_message(when: datetime, number: str | None, name: str | None = None, *,
     return message + bytes([checksum(message)])
 
 
-def message_bits(message: bytes) -> list[int]:
-    """The bits on the line, in time order: seizure, marks, framed bytes, trailing marks."""
-    bits = [i % 2 for i in range(SEIZURE_BITS)]
-    bits += [1] * MARK_BITS
+_PREAMBLE_BITS = [i % 2 for i in range(SEIZURE_BITS)] + [1] * MARK_BITS
+
+
+def byte_bits(message: bytes) -> list[int]:
+    """The framed bytes of `message` and the trailing marks (what follows the preamble)."""
+    bits = []
     for byte in message:
         bits += [0, *((byte >> i) & 1 for i in range(8)), 1]
     return bits + [1] * TRAIL_MARK_BITS
+
+
+def message_bits(message: bytes) -> list[int]:
+    """The bits on the line, in time order: seizure, marks, framed bytes, trailing marks."""
+    return _PREAMBLE_BITS + byte_bits(message)
+
+
+# Both tones advance the phase by a whole number of 1/40ths of a cycle per sample
+# (1200 Hz: 6/40, 2200 Hz: 11/40, at 8 kHz), and 3 bits last exactly 20 samples
+# (7, 7, 6). So every bit is one of 3 x 40 x 2 pieces of wave, made once per
+# amplitude: a caller ID is a join of ~500 pieces, not 5,000 sines (it runs on the
+# way to a desk phone's first ring).
+_STEPS = 40
+_PHASE_STEP = {1: MARK_HZ * _STEPS // RATE, 0: SPACE_HZ * _STEPS // RATE}
+_BIT_SAMPLES = [((i + 1) * RATE + BAUD - 1) // BAUD - (i * RATE + BAUD - 1) // BAUD
+                for i in range(3)]
+
+
+@functools.cache
+def _pieces(amplitude: int) -> dict[tuple[int, int, int], tuple[bytes, int]]:
+    """(bit position mod 3, phase in 40ths, bit) -> (s16 samples, phase after)."""
+    wave = [round(amplitude * math.sin(2 * math.pi * k / _STEPS)) for k in range(_STEPS)]
+    pieces = {}
+    for slot, count in enumerate(_BIT_SAMPLES):
+        for phase in range(_STEPS):
+            for bit, step in _PHASE_STEP.items():
+                samples = array("h", (wave[(phase + j * step) % _STEPS] for j in range(count)))
+                if sys.byteorder == "big":
+                    samples.byteswap()
+                pieces[slot, phase, bit] = samples.tobytes(), (phase + count * step) % _STEPS
+    return pieces
 
 
 def modulate(bits: list[int], amplitude: int = AMPLITUDE) -> bytes:
     """Bell-202 FSK of `bits` at 8 kHz, phase-continuous, padded to whole frames."""
     if not 0 < amplitude <= 32767:
         raise ValueError(f"FSK amplitude must be 1..32767, not {amplitude}")
-    n_samples = math.ceil(len(bits) * RATE / BAUD)
-    step = {1: 2 * math.pi * MARK_HZ / RATE, 0: 2 * math.pi * SPACE_HZ / RATE}
-    out = array("h", bytes(2 * (n_samples + (-n_samples) % (FRAME_BYTES // 2))))
-    phase = 0.0
-    for n in range(n_samples):
-        out[n] = round(amplitude * math.sin(phase))
-        phase = (phase + step[bits[n * BAUD // RATE]]) % (2 * math.pi)
-    if sys.byteorder == "big":
-        out.byteswap()
-    return out.tobytes()
+    pcm, _phase = _modulate(bits, amplitude, 0)
+    return pcm + bytes(-len(pcm) % FRAME_BYTES)
+
+
+def _modulate(bits: list[int], amplitude: int, phase: int) -> tuple[bytes, int]:
+    """FSK of `bits` starting at a whole 3-bit boundary and `phase`; (pcm, phase after)."""
+    pieces = _pieces(amplitude)
+    out = []
+    for i, bit in enumerate(bits):
+        piece, phase = pieces[i % 3, phase, 1 if bit else 0]
+        out.append(piece)
+    return b"".join(out), phase
+
+
+@functools.cache
+def _preamble(amplitude: int) -> tuple[bytes, int]:
+    """The channel seizure and the marks: the same for every caller ID."""
+    return _modulate(_PREAMBLE_BITS, amplitude, 0)
 
 
 def caller_id_audio(when: datetime, number: str | None, name: str | None = None, *,
@@ -137,4 +179,9 @@ def caller_id_audio(when: datetime, number: str | None, name: str | None = None,
                     amplitude: int = AMPLITUDE) -> bytes:
     """The caller ID as s16le PCM frames to play between the first and second ring."""
     message = mdmf_message(when, number, name, withheld=withheld, encoding=encoding)
-    return modulate(message_bits(message), amplitude)
+    if not 0 < amplitude <= 32767:
+        raise ValueError(f"FSK amplitude must be 1..32767, not {amplitude}")
+    head, phase = _preamble(amplitude)  # 480 bits: the message starts on a 3-bit boundary
+    body, _phase = _modulate(byte_bits(message), amplitude, phase)
+    pcm = head + body
+    return pcm + bytes(-len(pcm) % FRAME_BYTES)

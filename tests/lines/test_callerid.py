@@ -171,3 +171,30 @@ def test_parse_sdmf_and_bad_messages():
     assert "error" in parse_caller_id(b"\x80\x09\x01\x08")
     assert "unknown message type" in parse_caller_id(b"\x99\x00\x67")["error"]
     assert NAME_MAX_BYTES == 50
+
+
+def reference_fsk(bits: list[int], amplitude: int) -> list[int]:
+    """Sample by sample, as the standard says: phase-continuous tones, 1200 baud."""
+    n = math.ceil(len(bits) * 8000 / 1200)
+    out, phase = [], 0.0
+    for i in range(n):
+        out.append(round(amplitude * math.sin(phase)))
+        phase += 2 * math.pi * (1200 if bits[i * 1200 // 8000] else 2200) / 8000
+    return out
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, 1), min_size=1, max_size=200), st.integers(1000, 20000))
+def test_the_precomputed_fsk_is_the_sample_by_sample_wave(bits, amplitude):
+    pcm = modulate(bits, amplitude)
+    samples = array("h", pcm)
+    want = reference_fsk(bits, amplitude)
+    assert all(abs(a - b) <= 1 for a, b in zip(samples, want, strict=False))
+    assert samples[len(want):].tobytes() == bytes(2 * (len(samples) - len(want)))
+
+
+def test_caller_id_audio_is_the_whole_message_modulated():
+    when = datetime(2026, 12, 3, 9, 30)
+    for number, name in (("13588888888", "张伟"), (None, None), ("+8657188888888", "")):
+        message = mdmf_message(when, number, name)
+        assert caller_id_audio(when, number, name) == modulate(message_bits(message))
