@@ -9,10 +9,15 @@ that) and the call controller calls, per call:
     store.add_leg(call_id, LegRecord(...))       # as each leg ends
     store.end_call(call_id, CallEnd(...))        # final result
 
-Each of these is one short transaction, committed with WAL and
-synchronous=FULL before it returns: once `end_call` returns, the call survives
-kill -9 and power loss. At open, calls a crash left "in_progress" become
-"interrupted" (ended_at unknown) and are logged.
+Each of these is one short transaction, committed before it returns. `end_call`
+(and every other write) commits with WAL and synchronous=FULL: once it returns,
+the call survives kill -9 and power loss. The writes on the way to a desk
+phone's first ring (`begin_call`, `set_route`, and `add_leg` while the call goes
+on) commit with synchronous=NORMAL: no fsync (tens of ms on a Pi's SD card) before
+the ring; they survive the box's crash (the kernel has them), and the fsync of
+the call's `end_call`, or of any later write, takes them to the disk with it. A
+power cut can only lose the start of a call still in progress. At open, calls a
+crash left "in_progress" become "interrupted" (ended_at unknown) and are logged.
 
 One process writes: the writable open takes an exclusive lock on
 `records.sqlite3.lock` (released by the kernel if the box dies), so a second
@@ -205,7 +210,7 @@ class CdrStore:
         r = start.region or self._region_of(start)
         iso, ts = _db_time(start.started_at)
         try:
-            with self._transaction():
+            with self._transaction(durable=False):
                 self._db.execute(
                     "INSERT INTO calls (id, direction, line, caller, callee, e164, region,"
                     " province, city, carrier, number_kind, country, started_at, started_ts,"
@@ -226,7 +231,7 @@ class CdrStore:
     def add_leg(self, call_id: str, leg: LegRecord) -> int:
         """Write one ended leg of call `call_id`; returns its number (1, 2, ...)."""
         self._writable()
-        with self._transaction():
+        with self._transaction(durable=False):
             self._known(call_id)
             seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM legs WHERE call_id = ?",
                                    (call_id,)).fetchone()[0]
@@ -245,7 +250,7 @@ class CdrStore:
     def set_route(self, call_id: str, route: str) -> None:
         """Record the route the call has taken so far (replaces the previous text)."""
         self._writable()
-        with self._transaction():
+        with self._transaction(durable=False):
             self._known(call_id)
             self._db.execute("UPDATE calls SET route = ? WHERE id = ?", (route, call_id))
 
@@ -276,9 +281,13 @@ class CdrStore:
             raise RecordError(f"{self.path} is closed")
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """One write: all of it is committed (and fsynced) or none of it."""
+    def _transaction(self, durable: bool = True) -> Iterator[None]:
+        """One write: all of it is committed or none of it; fsynced when `durable`
+        (not durable: it survives a crash of the box, and the next durable write
+        takes it to the disk)."""
         try:
+            if not durable:
+                self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield
@@ -287,6 +296,9 @@ class CdrStore:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise
+            finally:
+                if not durable:
+                    self._db.execute("PRAGMA synchronous = FULL")
         except sqlite3.OperationalError as exc:
             raise WriteFailed(f"call records {self.path}: {exc}") from exc
 

@@ -34,6 +34,24 @@ def test_opens_in_wal_with_full_sync_and_foreign_keys(store: CdrStore, db_path: 
             "calls_result", "calls_answered_by", "legs_agent"} <= names
 
 
+def test_only_the_end_of_a_call_waits_for_the_disk(store: CdrStore) -> None:
+    """begin, route and legs commit without fsync (the first ring must not wait for an
+    SD card); the end of the call commits with synchronous=FULL, and so the rest too."""
+    levels: list[tuple[str, int]] = []
+    store._db.set_trace_callback(lambda sql: levels.append(
+        (sql.split()[0], store._db.execute("PRAGMA synchronous").fetchone()[0]))
+        if sql.startswith(("INSERT", "UPDATE")) else None)
+    call = scripted_call(4, "sync-")
+    try:
+        write_scripted(store, call)
+    finally:
+        store._db.set_trace_callback(None)
+    assert levels[0] == ("INSERT", 1) and levels[1] == ("UPDATE", 1)  # begin, route: NORMAL
+    assert all(level == 1 for kind, level in levels[2:-1])  # the legs
+    assert levels[-1] == ("UPDATE", 2)  # end_call: FULL
+    assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 2
+
+
 @pytest.mark.parametrize(("where", "index"), [
     ("started_ts >= ?", "calls_started"),
     ("line = ? AND started_ts >= ?", "calls_line"),
