@@ -28,3 +28,26 @@ def write_section(path: Path, name: str, body: str) -> None:
     else:
         new = old.rstrip("\n") + "\n\n" + text + "\n"
     path.write_text(new)
+
+
+def add_load_options(parser) -> None:
+    """--max-load / --allow-loaded: every benchmark refuses a busy machine by default."""
+    parser.add_argument("--max-load", type=float, default=1.0,
+                        help="refuse to run when the 1-minute load average is above this "
+                             "(default 1.0 on this 2-core machine)")
+    parser.add_argument("--allow-loaded", action="store_true",
+                        help="run anyway; the figures are then marked as from a loaded machine")
+
+
+def load_note(args, when: str = "start") -> str:
+    """The load average now, as the figures' note; exits when the machine is busy and the
+    run was not allowed. Call at the start and again at the end of a run."""
+    import os
+    import sys
+
+    load = os.getloadavg()[0]
+    if load > args.max_load and not args.allow_loaded:
+        sys.exit(f"the machine is busy (load average {load:.2f} > {args.max_load}): "
+                 "figures would measure the other work; wait, or pass --allow-loaded")
+    mark = "" if load <= args.max_load else " (LOADED: not comparable with quiet runs)"
+    return f"load average {load:.2f} at the {when}{mark}"
