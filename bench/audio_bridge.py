@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.report import write_section
+from bench.report import add_load_options, load_note, write_section
 from firmware.media import MediaEngine
 from firmware.media import ports as media_ports
 from firmware.media.engine import PUMP_INTERVAL
@@ -134,7 +134,9 @@ async def main() -> None:
     parser.add_argument("--gap-ms", type=float, default=100.0, help="time between bursts")
     parser.add_argument("--verbose", action="store_true", help="print every round")
     parser.add_argument("--write", type=Path, help="markdown file to update (docs/benchmarks.md)")
+    add_load_options(parser)
     args = parser.parse_args()
+    load_note(args)  # refuses a busy machine unless --allow-loaded
     engine = MediaEngine(name="bench")
     await engine.start()
     transit, device, counters = [], [], []

@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.report import write_section
+from bench.report import add_load_options, load_note, write_section
 from firmware.control import control_request
 from firmware.paths import control_socket
 from hil_tests.boxrig import REPO, BoxProcess
@@ -120,8 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--settle", type=float, default=10.0)
     parser.add_argument("--top", type=int, default=12)
     parser.add_argument("--write", type=Path)
+    add_load_options(parser)
     args = parser.parse_args(argv)
-    load = os.getloadavg()[0]
+    start_note = load_note(args)
     with tempfile.TemporaryDirectory() as tmp:
         box = box_with(Path(tmp), office(lines=2, members=("801", "802")), board="sim-2gsm")
         try:
@@ -134,11 +135,12 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             box.stop()
     total_ms, tops = import_profile(args.top)
+    load = f"{start_note}, {load_note(args, 'end')}"
     lines = [
         "## Memory of the box's processes (`bench/memory.py`)", "",
         "Command: `.venv/bin/python -m bench.memory --write docs/benchmarks.md`  ",
         f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} "
-        f"cores, Python {platform.python_version()}, load average {load:.2f} at the start. "
+        f"cores, Python {platform.python_version()}, {load}. "
         "The box on the `sim-2gsm` board; RSS and PSS from /proc/PID/smaps_rollup after "
         f"{args.settle:.0f} s. The emulator is not on the Pi.", "",
         "| state | process | RSS | PSS |", "|---|---|---|---|",

@@ -34,7 +34,8 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.report import write_section
+from bench.report import add_load_options, load_note, write_section
+from firmware import gcwatch
 from firmware.config.validate import check_config
 from firmware.region import preload
 from firmware.routing import plan_inbound
@@ -110,6 +111,8 @@ def measure(raw: dict, calls: int, seed: int) -> dict:
     warm = random.Random(seed + 1)
     for c, t in zip(callers(warm, 1000), instants(warm, 1000), strict=True):
         plan_inbound(config, "gsm0", c, t, 2, usage=usage)
+    gcwatch.settle()  # as the box does once it is up (firmware/gcwatch.py)
+    gcwatch.watch()
     times, matched = [], 0
     t_all = time.perf_counter()
     for c, t in zip(who, when, strict=True):
@@ -139,8 +142,7 @@ def markdown(results: dict) -> str:
         "",
         f"Command: `.venv/bin/python bench/routing.py --calls {small['calls']} "
         "--write docs/benchmarks.md`  ",
-        f"Measured {results['when']} on {results['machine']}, one core, load average "
-        f"{results['load']} (a shared machine: the p99 is mostly other processes). "
+        f"Measured {results['when']} on {results['machine']}, one core, {results['load']}. "
         "One decision is "
         "`plan_inbound` for one inbound call: the caller's region (phonenumbers' offline "
         "data), blocking, caps against this month's usage, the routes in order, the plan "
@@ -162,13 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--calls", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=4)
     ap.add_argument("--write", type=Path, help="markdown file to update")
+    add_load_options(ap)
     args = ap.parse_args(argv)
+    start_note = load_note(args)
     preload("CN")
     example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     results = {"example": measure(example, args.calls, args.seed),
                "big": measure(big_config(random.Random(args.seed)), args.calls, args.seed),
                "when": time.strftime("%Y-%m-%d"),
-               "load": round(os.getloadavg()[0], 2),
+               "load": f"{start_note}, {load_note(args, 'end')}",
                "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
                           f"{platform.python_version()}"}
     print(json.dumps(results, indent=2, ensure_ascii=False))
