@@ -76,7 +76,7 @@ async def inbound_call(core: CallController, caller: GsmLeg) -> None:
     record = CallLog(core, "in", caller.name, caller.number, sim or caller.name)
     plan = plan_inbound(config, caller.name, caller.number, now, core.outside_lines(),
                         rng=core.rng, stats=core.agents.snapshot(now), usage=usage,
-                        region=record.region)
+                        region=record.region, explain=False)
     core.agents.count(plan.turns)
     log.info("%s: call from %s: %s", caller.name, caller.number or "a withheld number",
              "; ".join(plan.reasons))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from firmware.config.rules import Blocking
 from firmware.routing.callers import CallerInfo, match_caller, number_matches
+from firmware.routing.index import RoutingIndex
 
 
 @dataclass(frozen=True)
@@ -22,12 +23,16 @@ class BlockVerdict:
     reason: str
 
 
-def check_blocking(blocking: Blocking, info: CallerInfo) -> BlockVerdict:
-    """Whether `info`'s caller is blocked by `blocking`, with the deciding rule."""
-    hit = number_matches(blocking.whitelist, info.e164)
+def check_blocking(blocking: Blocking, info: CallerInfo,
+                   index: RoutingIndex | None = None) -> BlockVerdict:
+    """Whether `info`'s caller is blocked by `blocking`, with the deciding rule.
+    `index`: the config's number sets (routing/index.py), for long lists."""
+    hit = (index.whitelist.first_match(info.e164) if index is not None
+           else number_matches(blocking.whitelist, info.e164))
     if hit:
         return BlockVerdict(False, f"whitelisted ({hit})")
-    hit = number_matches(blocking.blacklist, info.e164)
+    hit = (index.blacklist.first_match(info.e164) if index is not None
+           else number_matches(blocking.blacklist, info.e164))
     if hit:
         return BlockVerdict(True, f"blacklisted ({hit})")
     if info.withheld:

@@ -43,6 +43,7 @@ from firmware.routing.caps import Usage, check_caps
 from firmware.routing.context import CallContext
 from firmware.routing.forwarding import network_forwarding
 from firmware.routing.hours import describe_time, duty_at, office_hours
+from firmware.routing.index import index_for
 from firmware.routing.plan import (
     Duty,
     ForwardChain,
@@ -68,7 +69,7 @@ TREATMENTS = {ConfigTreatment.BUSY: Treatment.BUSY,
 def plan_inbound(config: Config, line: str, caller: str | None, at: datetime,
                  outside_lines: int, *, rng: random.Random | None = None,
                  stats: AgentStats | None = None, region: Region | None = None,
-                 usage: Usage | None = None) -> Plan:
+                 usage: Usage | None = None, explain: bool = True) -> Plan:
     """The plan for a call from `caller` (None: withheld) arriving on `line` at `at`
     (aware), when the box has `outside_lines` usable outside lines, the caller's included.
     `rng` drives the random strategy; `stats` is the call core's snapshot of agents and
@@ -76,6 +77,8 @@ def plan_inbound(config: Config, line: str, caller: str | None, at: datetime,
 
     `region`: the caller's region if already looked up (else routing does);
     `usage`: this month's usage per line, for the caps (None: caps are not checked).
+    `explain`: note every route tried and why it missed, for `route explain` (the call
+    core passes False: it tries only the routes that can match, routing/index.py).
 
     >>> plan = plan_inbound(config, "gsm0", "+8613800000000", monday_10am, outside_lines=2)
     >>> [step.kind for step in plan]
@@ -90,7 +93,7 @@ def plan_inbound(config: Config, line: str, caller: str | None, at: datetime,
     info = caller_info(config, caller, region)
     if caller:
         builder.note(f"caller: {info.describe()}")
-    verdict = check_blocking(config.blocking, info)
+    verdict = check_blocking(config.blocking, info, index_for(config))
     builder.trial("blocking", "blocking", verdict.blocked, verdict.reason)
     if verdict.blocked:
         builder.note(f"blocked: {verdict.reason}")
@@ -113,7 +116,7 @@ def plan_inbound(config: Config, line: str, caller: str | None, at: datetime,
         ctx = replace(ctx, no_bridge=f"{caps.no_mobiles}: no calls to mobiles")
     from firmware.routing.routes import follow_route  # routes builds on this module
 
-    plan = follow_route(ctx, builder, info)
+    plan = follow_route(ctx, builder, info, explain)
     return replace(plan, **extra)
 
 

@@ -30,6 +30,7 @@ from firmware.routing.inbound import (
     preferred_step,
     ring_group_step,
 )
+from firmware.routing.index import candidate_routes
 from firmware.routing.plan import (
     DONE,
     Exit,
@@ -73,11 +74,16 @@ def match_route(route: Route, ctx: CallContext, info: CallerInfo) -> tuple[bool,
     return True, "; ".join(said) or "matches every call"
 
 
-def follow_route(ctx: CallContext, builder: PlanBuilder, info: CallerInfo) -> Plan:
-    """Try the routes in order; build the first match's plan (none: the default)."""
-    for route in ctx.config.routes:
+def follow_route(ctx: CallContext, builder: PlanBuilder, info: CallerInfo,
+                 explain: bool = True) -> Plan:
+    """Try the routes in order; build the first match's plan (none: the default).
+    `explain`: try every route and note why each one missed (`route explain`);
+    otherwise only the routes that can match this caller (routing/index.py)."""
+    routes = ctx.config.routes if explain else candidate_routes(ctx.config, info.region)
+    for route in routes:
         ok, why = match_route(route, ctx, info)
-        builder.trial("route", route.name, ok, why)  # explain prints every one tried
+        if explain:
+            builder.trial("route", route.name, ok, why)  # explain prints every one tried
         if ok:
             builder.note(f"route {route.name} matched: {why}")
             return replace(destination(ctx, builder, route.to), route=route.name)
