@@ -162,7 +162,8 @@ class BoxService:
         self._clock = clock
         self._reports: dict[tuple, tuple[float, Any, dict]] = {}
         self._report_lock = threading.BoundedSemaphore(REPORT_WORKERS)
-        self._parsed: tuple[str, Config] | None = None
+        self._config_cache: tuple[str, str, Config] | None = None  # version, JSON, parsed
+        self._config_lock = threading.Lock()
 
     @classmethod
     def of_running_box(cls, data_dir: str | Path) -> BoxService:
@@ -241,19 +242,30 @@ class BoxService:
     # --- config --------------------------------------------------------------------
 
     def config(self) -> dict[str, Any]:
-        """The whole config in its JSON form (what `config export` prints)."""
+        """The whole config in its JSON form (what `config export` prints); a fresh
+        copy the caller may change."""
         if self._control is not None:
-            return self._ask("config.export")
+            return json.loads(self._cached()[1])
         return self.store.as_dict()
 
     def config_object(self) -> Config:
         if self._control is None:
             return self.store.load()
-        raw = self.config()
-        key = json.dumps(raw, sort_keys=True)
-        if self._parsed is None or self._parsed[0] != key:
-            self._parsed = (key, check_config(raw))
-        return self._parsed[1]
+        return self._cached()[2]
+
+    def _cached(self) -> tuple[str, str, Config]:
+        """(version, JSON text, parsed) of the box's config. The box is asked only which
+        version it holds; the config itself crosses the socket (and is parsed here)
+        only when that changed (DESIGN.md: a page costs the box no work proportional
+        to the config's size)."""
+        with self._config_lock:
+            known = self._config_cache[0] if self._config_cache else None
+            got = self._ask("config.get", {"known": known} if known else {})
+            if "config" in got or self._config_cache is None:
+                raw = got.get("config") or self._ask("config.get", {})["config"]
+                self._config_cache = (got["version"], json.dumps(raw, ensure_ascii=False),
+                                      check_config(raw))
+            return self._config_cache
 
     def check_config(self, raw: Any) -> dict[str, int]:
         """Validate without storing: counts of what it holds, or ConfigError."""

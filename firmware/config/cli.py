@@ -55,6 +55,20 @@ def handle_export(store: ConfigStore, args: dict[str, Any]) -> dict[str, Any]:
     return store.as_dict()
 
 
+def handle_version(store: ConfigStore, args: dict[str, Any]) -> dict[str, str]:
+    """"config.version": which config the box holds (changes with every write)."""
+    return {"version": store.version}
+
+
+def handle_get(store: ConfigStore, args: dict[str, Any]) -> dict[str, Any]:
+    """"config.get": the config with its version; only the version when the reader's
+    `known` version is still the current one (no work proportional to the config)."""
+    version = store.version  # first: the config read next is this one or newer
+    if args.get("known") == version:
+        return {"version": version}
+    return {"version": version, "config": store.as_dict()}
+
+
 def handle_check(store: ConfigStore, args: dict[str, Any]) -> dict[str, int]:
     """"config.check": validate `args["config"]` without storing it."""
     return summary(store.check(_config_arg(args)))
@@ -65,6 +79,8 @@ def control_handlers(store: ConfigStore) -> dict[str, Handler]:
     return {
         "config.import": in_thread(functools.partial(handle_import, store)),
         "config.export": functools.partial(handle_export, store),
+        "config.version": functools.partial(handle_version, store),
+        "config.get": functools.partial(handle_get, store),
         "config.check": functools.partial(handle_check, store),
     }
 

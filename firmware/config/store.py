@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -73,6 +74,11 @@ class ConfigStore:
         self._current: Config | None = None
         self._subscribers: list[ChangeCallback] = []
         self.last_moved_aside: Path | None = None
+        # which config this is, for readers that cache it (the web page's process):
+        # this store's own token (a restarted box is another store) and a counter
+        # bumped by every write
+        self._instance = secrets.token_hex(4)
+        self._generation = 0
 
     def load(self) -> Config:
         """The current config (validated). Raises ConfigFileCorrupt or ConfigError."""
@@ -80,6 +86,12 @@ class ConfigStore:
             if self._current is None:
                 self._current = self._load_locked()
             return self._current
+
+    @property
+    def version(self) -> str:
+        """Changes with every write (and differs between two runs of the box)."""
+        with self._lock:
+            return f"{self._instance}.{self._generation}"
 
     def as_dict(self) -> dict[str, Any]:
         """The current config in its JSON form (numbers normalised, defaults filled)."""
@@ -99,6 +111,7 @@ class ConfigStore:
         with self._lock:
             self._write_locked(to_dict(config))
             self._current = config
+            self._generation += 1
             subscribers = list(self._subscribers)
         for callback in subscribers:
             _notify(callback, config)

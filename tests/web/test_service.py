@@ -59,6 +59,39 @@ def test_remote_status_and_config(short_data: Path, running_box) -> None:
     assert store.load().forward_chain == ()
 
 
+def test_pages_ask_only_which_config_the_box_holds(short_data: Path, running_box) -> None:
+    """A page view costs the box no work proportional to the config: the web process
+    keeps the parsed config and asks again only when the version changed."""
+    store, _ = running_box
+    service = BoxService.of_running_box(short_data)
+    exports = []
+    real = store.as_dict
+    store.as_dict = lambda: exports.append(1) or real()  # type: ignore[method-assign]
+    first = service.config_object()
+    client = Client(make_app(service, kdf_n=2**4))
+    set_up_owner(client)
+    for page in ("/", "/staff", "/rules", "/schedule"):
+        assert client.get(page).status == 200, page
+    assert client.api("GET", "/api/status").status == 200
+    assert service.config_object() is first and len(exports) == 1
+    version = store.version
+    service.replace_config(dict(service.config(), forward_chain=[]))
+    assert store.version != version
+    assert service.config_object() is not first
+    assert service.config_object().forward_chain == () and len(exports) == 2
+    copy = service.config()
+    copy["forward_chain"] = ["changed"]
+    assert service.config()["forward_chain"] == []  # each caller gets its own copy
+
+
+def test_a_restarted_box_is_another_config_version(short_data: Path) -> None:
+    one, two = ConfigStore(short_data), ConfigStore(short_data)
+    assert one.version != two.version
+    before = one.version
+    one.replace(example())
+    assert one.version != before
+
+
 def test_remote_refusal_names_the_field_and_changes_nothing(short_data: Path,
                                                             running_box) -> None:
     store, _ = running_box
