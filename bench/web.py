@@ -1,13 +1,17 @@
 """The web page under load while a call is up: page and API latency, and the call's audio.
 
     .venv/bin/python -m bench.web [--records 100000] [--clients 20] [--seconds 30]
-                                  [--write docs/benchmarks.md]
+                                  [--think 1.0] [--routes 1000] [--write docs/benchmarks.md]
 
 Builds a data dir with `--records` call records (a year of calls, bulk-inserted)
-and a one-group office, starts the real box (`switchboard run --board sim`, with
+and a one-group office (with `--routes` routes and a 1,000-entry blacklist in front,
+as bench/calls.py), starts the real box (`switchboard run --board sim`, with
 the PSTN emulator) with its web page, connects one call (caller on gsm0 <-> desk
 phone fxs0), and while the caller plays one unbroken 1 kHz tone, `--clients`
-threads request, round-robin, for `--seconds`:
+threads request, round-robin, for `--seconds`, each waiting `--think` seconds between
+its requests (a browser polling its dashboard about once a second: the latency a
+person sees); then the same clients with no think time (the throughput ceiling:
+requests per second, and what that does to the call):
 
 - dashboard: the page `/` and the live `/api/status` it polls;
 - records search: `/api/records` by caller number over 90 days, and the records
@@ -40,7 +44,8 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.report import write_section
+from bench.calls import with_routes
+from bench.report import add_load_options, load_note, write_section
 from firmware.cdr.region import describe
 from firmware.cdr.store import CdrStore, records_path
 from firmware.config.store import ConfigStore
@@ -153,7 +158,8 @@ def requests_for(now: datetime) -> dict[str, list[str]]:
     }
 
 
-def load(client: Client, plan: dict[str, list[str]], clients: int, seconds: float) -> dict:
+def load(client: Client, plan: dict[str, list[str]], clients: int, seconds: float,
+         think: float = 0.0) -> dict:
     times: dict[str, list[float]] = {kind: [] for kind in plan}
     errors: list[str] = []
     lock = threading.Lock()
@@ -173,6 +179,8 @@ def load(client: Client, plan: dict[str, list[str]], clients: int, seconds: floa
                 continue
             with lock:
                 times[kind].append(took)
+            if think:  # a person's browser: about one request per `think` seconds
+                time.sleep(think * random.uniform(0.8, 1.2))
 
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
     for t in threads:
@@ -181,7 +189,7 @@ def load(client: Client, plan: dict[str, list[str]], clients: int, seconds: floa
         t.join()
     while time.monotonic() < deadline:  # --clients 0: the call alone, for comparison
         time.sleep(0.1)
-    return {"times": times, "errors": errors}
+    return {"times": times, "errors": errors, "seconds": seconds}
 
 
 def ping_loop(data: Path, stop: threading.Event, out: list[float]) -> None:
@@ -201,14 +209,14 @@ def pct(values: list[float], q: float) -> float:
 def stats(values: list[float]) -> dict:
     ms = [v * 1000 for v in values] or [0.0]
     return {"n": len(values), "p50_ms": round(pct(ms, 50), 1), "p95_ms": round(pct(ms, 95), 1),
-            "max_ms": round(max(ms), 1)}
+            "p99_ms": round(pct(ms, 99), 1), "max_ms": round(max(ms), 1)}
 
 
-def run(records: int, clients: int, seconds: float) -> dict:
+def run(records: int, clients: int, seconds: float, think: float, routes: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="sb-bench-web-") as tmp:
         data = Path(tmp) / "data"
         data.mkdir()
-        ConfigStore(data).replace(office(members=("801",), ring_time=20))
+        ConfigStore(data).replace(with_routes(office(members=("801",), ring_time=20), routes))
         now = datetime.now(UTC)
         t0 = time.monotonic()
         fill_records(data, records, now)
@@ -222,7 +230,7 @@ def run(records: int, clients: int, seconds: float) -> dict:
             wait_gsm_state(box, "ready", "gsm0")
             _world_first(data)
             return _measure(box, data, token, login(box.web_url, password), clients, seconds,
-                            records, fill_s)
+                            records, fill_s, think) | {"routes": routes, "think": think}
         finally:
             box.stop()
 
@@ -242,7 +250,7 @@ def _world_first(data: Path) -> None:
 
 
 def _measure(box, data: Path, token: str, cookie: str, clients: int, seconds: float,
-             records: int, fill_s: float) -> dict:
+             records: int, fill_s: float, think: float) -> dict:
     emu = box.emulator
     emu.phone_auto_answer("fxs0", 0.2)
     call = emu.place_call(CALLER, SIM[0])
@@ -257,6 +265,19 @@ def _measure(box, data: Path, token: str, cookie: str, clients: int, seconds: fl
             client.get(path)
     # The same tone and the same pings first without the load, then with it.
     quiet = _with_tone(emu, call, data, seconds, lambda: time.sleep(seconds))
+    people, ceiling = _loaded(emu, call, data, client, plan, clients, seconds, think), \
+        _loaded(emu, call, data, client, plan, clients, seconds, 0.0)
+    emu.hangup(call["id"])
+    return {
+        "when": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": _machine(),
+        "records": records, "fill_s": round(fill_s, 1), "clients": clients,
+        "seconds": seconds, "quiet": quiet, "loaded": people, "ceiling": ceiling,
+    }
+
+
+def _loaded(emu, call: dict, data: Path, client: Client, plan: dict, clients: int,
+            seconds: float, think: float) -> dict:
+    """The tone and pings while `clients` load the page, each `think` s between requests."""
     result: dict = {}
 
     def under_load() -> None:
@@ -265,19 +286,15 @@ def _measure(box, data: Path, token: str, cookie: str, clients: int, seconds: fl
         # (SCHED_IDLE, inherited by the client threads made below).
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
         try:
-            result.update(load(client, plan, clients, seconds))
+            result.update(load(client, plan, clients, seconds, think))
         finally:
             os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
 
-    loaded = _with_tone(emu, call, data, seconds, under_load)
-    emu.hangup(call["id"])
-    return {
-        "when": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": _machine(),
-        "records": records, "fill_s": round(fill_s, 1), "clients": clients,
-        "seconds": seconds, "requests": {k: stats(v) for k, v in result["times"].items()},
-        "errors": result["errors"][:5], "error_count": len(result["errors"]),
-        "quiet": quiet, "loaded": loaded,
-    }
+    heard = _with_tone(emu, call, data, seconds, under_load)
+    count = sum(len(v) for v in result["times"].values())
+    return {**heard, "requests": {k: stats(v) for k, v in result["times"].items()},
+            "per_second": round(count / seconds, 1), "errors": result["errors"][:5],
+            "error_count": len(result["errors"])}
 
 
 def _with_tone(emu, call: dict, data: Path, seconds: float, during) -> dict:
@@ -341,42 +358,56 @@ def _machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def markdown(r: dict) -> str:
-    rows = [f"| {kind} | {s['n']} | {s['p50_ms']} ms | {s['p95_ms']} ms | {s['max_ms']} ms |"
-            for kind, s in r["requests"].items()]
+def markdown(r: dict, load: str) -> str:
+    def rows(m: dict) -> list[str]:
+        return [f"| {kind} | {s['n']} | {s['p50_ms']} ms | {s['p95_ms']} ms | {s['p99_ms']} ms "
+                f"| {s['max_ms']} ms |" for kind, s in m["requests"].items()]
 
     def call_row(label: str, m: dict) -> str:
         p = m["loop_ping"]
         longest = max(m["heard_ms"], default=0)
         late = f" (longest gap {m['longest_late_ms']} ms)" if m["late_ticks"] else ""
         return (f"| {label} | {m['loadavg']} | p50 {p['p50_ms']} ms, p95 {p['p95_ms']} ms, "
-                f"max {p['max_ms']} ms | {m['ticks'].get('fxs0', 0)} frames, "
-                f"{m['late_ticks']} late{late} | "
+                f"p99 {p['p99_ms']} ms, max {p['max_ms']} ms | "
+                f"{m['ticks'].get('fxs0', 0)} frames, {m['late_ticks']} late{late} | "
                 f"{m['gsm_missed']} | {m['pieces']} (longest {longest} of "
                 f"{m['tone_ms']} ms) |")
 
+    people, ceiling = r["loaded"], r["ceiling"]
     return "\n".join([
         "## The web page under load during a call (`bench/web.py`)",
         "",
         f"Command: `.venv/bin/python -m bench.web --records {r['records']} --clients "
-        f"{r['clients']} --seconds {r['seconds']:g} --write docs/benchmarks.md`  ",
-        f"Measured {r['when']} on {r['machine']}; the box on the `sim` board with "
-        f"{r['records']:,} call records (a year; bulk-loaded in {r['fill_s']} s), one call "
+        f"{r['clients']} --seconds {r['seconds']:g} --think {r['think']:g} --routes "
+        f"{r['routes']} --write docs/benchmarks.md`  ",
+        f"Measured {r['when']} on {r['machine']}, {load}; the box on the `sim` board with "
+        f"{r['records']:,} call records (a year; bulk-loaded in {r['fill_s']} s) and "
+        f"{r['routes']:,} routes with a 1,000-entry blacklist in its config, one call "
         f"up (GSM caller <-> desk phone fxs0), {r['clients']} client threads for "
         f"{r['seconds']:g} s, each request timed from send to last byte. The page runs as "
         "its own process (SCHED_BATCH, nice 19, as on the box); the clients under "
         "SCHED_IDLE (they stand for phones and laptops on the LAN); the box's audio threads "
         "SCHED_FIFO 10 (board/realtime.py, as on the box); the emulator at nice -10 (it "
-        "stands for the telco and the phones, which have their own CPUs). "
-        "Other developers' test runs share this machine: see the load average.",
+        "stands for the telco and the phones, which have their own CPUs).",
         "",
-        "| requests | n | p50 | p95 | max |",
-        "|---|---|---|---|---|",
-        *rows,
+        f"People: each client waits about {r['think']:g} s between its requests (a browser "
+        f"polling the dashboard): {people['per_second']} requests/s, errors "
+        f"{people['error_count']}.",
+        "",
+        "| requests | n | p50 | p95 | p99 | max |",
+        "|---|---|---|---|---|---|",
+        *rows(people),
+        "",
+        f"Throughput ceiling: the same clients with no think time: {ceiling['per_second']} "
+        f"requests/s, errors {ceiling['error_count']}.",
+        "",
+        "| requests | n | p50 | p95 | p99 | max |",
+        "|---|---|---|---|---|---|",
+        *rows(ceiling),
         "",
         "Dashboard: the page and `/api/status`; records search: by caller over 90 days, and "
         "the records page at offset 5000; reports: the API over 30 days and the page over a "
-        f"year (cached 15 s). Errors: {r['error_count']}.",
+        "year (cached 15 s).",
         "",
         "| the call | load average | event loop: control-socket ping every 50 ms "
         "| the bridge's clock: frames to the desk phone, ticks over 50 ms late "
@@ -384,7 +415,8 @@ def markdown(r: dict) -> str:
         "phone in pieces |",
         "|---|---|---|---|---|---|",
         call_row("quiet (no web load)", r["quiet"]),
-        call_row(f"{r['clients']} web clients", r["loaded"]),
+        call_row(f"{r['clients']} people ({r['think']:g} s think time)", people),
+        call_row(f"{r['clients']} clients, no think time", ceiling),
         "",
         "The emulator's analyser ends a tone when no audio frame arrives for 50 ms (2.5 "
         "frames) or a frame is silent, so one piece as long as the tone means the desk phone "
@@ -393,7 +425,8 @@ def markdown(r: dict) -> str:
         "stalled: the web page or the loop held it up), or the GSM modem's frame arriving "
         "after the bridge's tick (device jitter: that tick carries silence; the port then "
         "keeps one frame of cushion, firmware/media/ports.py). "
-        f"Breaks heard: quiet {_breaks(r['quiet'])}; loaded {_breaks(r['loaded'])}.",
+        f"Breaks heard: quiet {_breaks(r['quiet'])}; people {_breaks(people)}; "
+        f"no think time {_breaks(ceiling)}.",
     ])
 
 
@@ -415,12 +448,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="seconds each client waits between its requests")
+    parser.add_argument("--routes", type=int, default=1000)
     parser.add_argument("--write", type=Path)
+    add_load_options(parser)
     args = parser.parse_args(argv)
-    result = run(args.records, args.clients, args.seconds)
+    start_note = load_note(args)
+    result = run(args.records, args.clients, args.seconds, args.think, args.routes)
+    load = f"{start_note}, {load_note(args, 'end')}"
     print(json.dumps(result, indent=2, ensure_ascii=False))
     if args.write:
-        write_section(args.write, "web", markdown(result))
+        write_section(args.write, "web", markdown(result, load))
     return 0
 
 
