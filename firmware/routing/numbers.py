@@ -16,6 +16,7 @@ China) is recognised at once while a city number that may be 7 or 8 digits long 
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -32,6 +33,7 @@ _NUMBER_TYPES = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_co
 _DIGITS = "0123456789"
 
 
+@functools.lru_cache(maxsize=4096)  # routing resolves the config's numbers on every call
 def normalise(number: str, country: str) -> str:
     """`number` as E.164, read as a number of `country`; ValueError says why not.
 

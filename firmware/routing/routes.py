@@ -43,14 +43,16 @@ from firmware.routing.plan import (
     Step,
     Treatment,
 )
-from firmware.routing.timerules import time_active
+from firmware.routing.timerules import TimeAnswer, time_active
 
 ENDINGS = {"busy": Treatment.BUSY, "announcement": Treatment.ANNOUNCEMENT,
            "hangup": Treatment.HANGUP}
 
 
-def match_route(route: Route, ctx: CallContext, info: CallerInfo) -> tuple[bool, str]:
-    """(matches, why): the first part that fails, or every part that matched."""
+def match_route(route: Route, ctx: CallContext, info: CallerInfo,
+                times: dict[str, TimeAnswer] | None = None) -> tuple[bool, str]:
+    """(matches, why): the first part that fails, or every part that matched.
+    `times`: the time rules already asked in this decision (many routes share one)."""
     said: list[str] = []
     if route.lines:
         if ctx.line not in route.lines:
@@ -62,16 +64,25 @@ def match_route(route: Route, ctx: CallContext, info: CallerInfo) -> tuple[bool,
             return False, why
         said.append(why)
     if route.when is not None:
-        answer = time_active(ctx.config, route.when, ctx.at)
+        answer = _time(ctx, route.when, times)
         if not answer.active:
             return False, f"when {route.when}: {answer.reason}"
         said.append(f"when {route.when}: {answer.reason}")
     if route.unless is not None:
-        answer = time_active(ctx.config, route.unless, ctx.at)
+        answer = _time(ctx, route.unless, times)
         if answer.active:
             return False, f"unless {route.unless}: {answer.reason}"
         said.append(f"unless {route.unless}: {answer.reason}")
     return True, "; ".join(said) or "matches every call"
+
+
+def _time(ctx: CallContext, name: str, times: dict[str, TimeAnswer] | None) -> TimeAnswer:
+    if times is None:
+        return time_active(ctx.config, name, ctx.at)
+    answer = times.get(name)
+    if answer is None:
+        answer = times[name] = time_active(ctx.config, name, ctx.at)
+    return answer
 
 
 def follow_route(ctx: CallContext, builder: PlanBuilder, info: CallerInfo,
@@ -80,8 +91,9 @@ def follow_route(ctx: CallContext, builder: PlanBuilder, info: CallerInfo,
     `explain`: try every route and note why each one missed (`route explain`);
     otherwise only the routes that can match this caller (routing/index.py)."""
     routes = ctx.config.routes if explain else candidate_routes(ctx.config, info.region)
+    times: dict[str, TimeAnswer] = {}
     for route in routes:
-        ok, why = match_route(route, ctx, info)
+        ok, why = match_route(route, ctx, info, times)
         if explain:
             builder.trial("route", route.name, ok, why)  # explain prints every one tried
         if ok:
