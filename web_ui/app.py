@@ -112,7 +112,8 @@ def make_app(service: BoxService, *, allowed_hosts: tuple[str, ...] = (),
     bottle.BaseRequest.MEMFILE_MAX = MAX_BODY  # bottle spools a larger body to a file
     names = {h.lower() for h in allowed_hosts} | _own_names()
     web = Web(service, Owner(service.web_dir, kdf_n=kdf_n),
-              sessions or security.Sessions(), throttle or security.LoginThrottle(),
+              security.Sessions() if sessions is None else sessions,
+              security.LoginThrottle() if throttle is None else throttle,
               frozenset(names))
     if token_throttle is not None:
         web.token_throttle = token_throttle
