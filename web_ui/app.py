@@ -258,6 +258,7 @@ class Guard:
     def _token(self, auth: str) -> str:
         """The name of the Bearer token in `auth`; wrong ones are throttled per address."""
         address, throttle = client_address(), self.web.token_throttle
+        take_unlock(self.web)
         wait = throttle.wait_s(address)
         if wait > 0:
             raise Refused(429, "err_token_wait", retry_after=wait)
@@ -266,6 +267,7 @@ class Guard:
         if name is None:
             throttle.failed(address)
             raise Refused(401, "err_token")
+        throttle.succeeded(address)
         return name
 
     def _check_csrf(self, who: Who) -> None:
@@ -367,10 +369,16 @@ def csrf_token(web: Web) -> str:
 def login_wait(web: Web, address: str) -> float:
     """Seconds `address` must wait before it may try a password (0: now). An unlock
     asked on the box's console (`switchboard web unlock`) is taken here."""
+    take_unlock(web)
+    return web.throttle.wait_s(address)
+
+
+def take_unlock(web: Web) -> None:
+    """Forget every wrong-password and wrong-token count if the owner asked for it on
+    the box's console since the last look (one stat)."""
     if web.owner.take_unlock():
         web.throttle.unlock()
         web.token_throttle.unlock()
-    return web.throttle.wait_s(address)
 
 
 def start_session(web: Web) -> security.Session:
