@@ -34,6 +34,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -316,8 +317,8 @@ def _retry_after(response: bottle.HTTPResponse, wait: float | None) -> None:
 
 
 def retry_seconds(wait: float) -> int:
-    """A wait as the whole seconds Retry-After and the page say (never 0)."""
-    return int(wait) + 1
+    """A wait as the whole seconds Retry-After and the page say (rounded up, never 0)."""
+    return max(1, math.ceil(wait))
 
 
 def _form_csrf() -> str | None:

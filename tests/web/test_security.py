@@ -82,14 +82,14 @@ def test_an_address_waits_longer_after_each_wrong_try(box, clock: Clock) -> None
         waits.append(int(reply.headers["retry-after"]))
         clock.now += waits[-1]
         assert guesser.post("/login", {"password": WRONG}).status == 401
-    assert waits == [3, 5, 9, 17]  # 2, 4, 8, 16 s, rounded up
+    assert waits == [2, 4, 8, 16]
     # the neighbour never guessed: it logs in at once
     assert _visitor(box, "192.168.1.67").post("/login", {"password": PASSWORD}).status == 303
     clock.now += 3600  # an hour without a wrong try: forgotten
     assert guesser.post("/login", {"password": PASSWORD}).status == 303
 
 
-def test_a_flood_from_a_thousand_addresses(box, clock: Clock) -> None:
+def test_a_flood_from_a_thousand_addresses(clock: Clock) -> None:
     throttle = LoginThrottle(clock=clock, max_addresses=500)
     for n in range(1000):
         throttle.failed(f"10.1.{n // 250}.{n % 250}")
@@ -101,8 +101,8 @@ def test_a_flood_from_a_thousand_addresses(box, clock: Clock) -> None:
     assert throttle.wait_s("10.9.9.9") > 0  # one wrong try under attack, then it waits
     # an address that logged in before keeps its free tries
     throttle.succeeded("192.168.1.2")
-    for _ in range(5):
-        throttle.failed(f"10.2.0.{_}")
+    for n in range(5):
+        throttle.failed(f"10.2.0.{n}")
         throttle.failed("192.168.1.2")
     assert throttle.wait_s("192.168.1.2") == 0
     clock.now += 3600
