@@ -18,7 +18,7 @@ WEB_CONSOLE_MODULE = "web_ui.console"
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("web", help="the owner's web page: unlock it, or set a new password")
-    actions = p.add_subparsers(dest="web_action", required=True)
+    actions = p.add_subparsers(dest="web_action", metavar="unlock|password", required=True)
     unlock = actions.add_parser(
         "unlock", help="forget every wrong-password count: every address may log in at once")
     paths.add_data_option(unlock)
