@@ -151,28 +151,27 @@ def _limit_body() -> None:
     MAX_BODY bytes of it. Bottle would spool a larger one to a temporary file."""
     environ = bottle.request.environ
     length = environ.get("CONTENT_LENGTH", "") or "0"
-    too_large = refusal(Refused(413, "err_too_large", "(body)"))
     if not (length.isascii() and length.isdigit()):
         raise refusal(Refused(400, "err_bad_length", "(body)"))
     if int(length) > MAX_BODY:
-        raise too_large
+        raise refusal(Refused(413, "err_too_large", "(body)"))
     if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-        environ["wsgi.input"] = _Capped(environ["wsgi.input"], MAX_BODY, too_large)
+        environ["wsgi.input"] = _Capped(environ["wsgi.input"], MAX_BODY)
         bottle.request.body  # noqa: B018  (read now, through the cap)
 
 
 class _Capped:
-    """A WSGI input that refuses to give more than `limit` bytes."""
+    """A WSGI input that gives at most `limit` bytes; past that, the request is 413."""
 
-    def __init__(self, stream: Any, limit: int, refusal: bottle.HTTPResponse):
-        self._stream, self._left, self._refusal = stream, limit, refusal
+    def __init__(self, stream: Any, limit: int):
+        self._stream, self._left = stream, limit
 
     def read(self, size: int = -1) -> bytes:
         want = self._left + 1 if size is None or size < 0 else min(size, self._left + 1)
         data = self._stream.read(want)
         self._left -= len(data)
         if self._left < 0:
-            raise self._refusal
+            raise refusal(Refused(413, "err_too_large", "(body)"))
         return data
 
 
