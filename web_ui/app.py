@@ -5,15 +5,22 @@ plugin, which in this order:
 
 1. refuses a Host header that is not an IP literal, localhost or an allowed name
    (DNS rebinding) with 400;
-2. finds who is asking: an API token (`Authorization: Bearer`, /api/ only) or
-   the session cookie;
+2. finds who is asking: an API token (`Authorization: Bearer`, /api/ only;
+   wrong tokens are throttled per address like passwords, 429 while waiting) or
+   the session cookie (a session made with a password since changed is void);
 3. on the first run (no owner password yet) lets through only the setup page,
    static files and the language switch; pages redirect to /setup, the API says 403;
 4. sends a visitor who is not logged in to /login (pages) or answers 401 (API);
 5. for a request that changes something (POST, PUT, PATCH, DELETE) made with the
    session cookie: the Origin (else Referer) must be this box and the CSRF token
    (form field `csrf` or header `X-CSRF-Token`) must be the session's; else 403.
+   A visitor who is not logged in (login, setup) has no session: the form's token
+   must match the nonce in the `sb_pre` cookie (`security.LoginForms`).
    A token-authenticated API call carries no ambient credential, so needs neither.
+
+Before any of this, a request whose body is larger than `MAX_BODY` is answered
+413 before its body is read (`_limit_body`; waitress refuses it even earlier,
+web_ui/server.py).
 
 Routes say what they need with route options: `auth=False` (login, setup),
 `first_run=True` (reachable before a password exists).
@@ -27,6 +34,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,8 +53,9 @@ HERE = Path(__file__).resolve().parent
 VIEWS = HERE / "views"
 STATIC = HERE / "static"
 SESSION_COOKIE = "sb_sid"
+PRE_LOGIN_COOKIE = "sb_pre"  # the nonce of a visitor's login/setup form (no session)
 LANG_COOKIE = "sb_lang"
-MAX_BODY = 4 * 1024 * 1024  # a config backup is far smaller
+MAX_BODY = 2 * 1024 * 1024  # a config backup is far smaller (1,000 routes: ~0.3 MiB)
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
@@ -67,6 +76,9 @@ class Web:
     sessions: security.Sessions = field(default_factory=security.Sessions)
     throttle: security.LoginThrottle = field(default_factory=security.LoginThrottle)
     allowed_hosts: frozenset[str] = frozenset()
+    token_throttle: security.LoginThrottle = field(
+        default_factory=lambda: security.LoginThrottle(what="API token"))
+    login_forms: security.LoginForms = field(default_factory=security.LoginForms)
 
 
 @dataclass
@@ -86,22 +98,29 @@ class Who:
 class Refused(Exception):
     """A request refused by the guard or a route: status, message key, optional field."""
 
-    def __init__(self, status: int, key: str, field: str | None = None):
+    def __init__(self, status: int, key: str, field: str | None = None,
+                 retry_after: float | None = None):
         super().__init__(key)
         self.status, self.key, self.field = status, key, field
+        self.retry_after = retry_after
 
 
 def make_app(service: BoxService, *, allowed_hosts: tuple[str, ...] = (),
              kdf_n: int = security.SCRYPT_N, sessions: security.Sessions | None = None,
-             throttle: security.LoginThrottle | None = None) -> bottle.Bottle:
+             throttle: security.LoginThrottle | None = None,
+             token_throttle: security.LoginThrottle | None = None) -> bottle.Bottle:
     """The whole web application for `service`'s box."""
-    bottle.BaseRequest.MEMFILE_MAX = MAX_BODY
+    bottle.BaseRequest.MEMFILE_MAX = MAX_BODY  # bottle spools a larger body to a file
     names = {h.lower() for h in allowed_hosts} | _own_names()
     web = Web(service, Owner(service.web_dir, kdf_n=kdf_n),
-              sessions or security.Sessions(), throttle or security.LoginThrottle(),
+              security.Sessions() if sessions is None else sessions,
+              security.LoginThrottle() if throttle is None else throttle,
               frozenset(names))
+    if token_throttle is not None:
+        web.token_throttle = token_throttle
     app = bottle.Bottle(catchall=True)
     app.config["switchboard.web"] = web
+    app.add_hook("before_request", _limit_body)
     app.install(Guard(web))
     app.add_hook("after_request", _security_headers)
     from web_ui import api, pages
@@ -124,6 +143,36 @@ def _own_names() -> set[str]:
     """The box's host names, which a browser on the LAN may use (mDNS: NAME.local)."""
     name = socket.gethostname().lower()
     return {name, f"{name}.local"} if name else set()
+
+
+def _limit_body() -> None:
+    """413 for a body larger than MAX_BODY, before a byte of it is read: by its
+    Content-Length, or (chunked, when the server passes it on) by reading at most
+    MAX_BODY bytes of it. Bottle would spool a larger one to a temporary file."""
+    environ = bottle.request.environ
+    length = environ.get("CONTENT_LENGTH", "") or "0"
+    if not (length.isascii() and length.isdigit()):
+        raise refusal(Refused(400, "err_bad_length", "(body)"))
+    if int(length) > MAX_BODY:
+        raise refusal(Refused(413, "err_too_large", "(body)"))
+    if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        environ["wsgi.input"] = _Capped(environ["wsgi.input"], MAX_BODY)
+        bottle.request.body  # noqa: B018  (read now, through the cap)
+
+
+class _Capped:
+    """A WSGI input that gives at most `limit` bytes; past that, the request is 413."""
+
+    def __init__(self, stream: Any, limit: int):
+        self._stream, self._left = stream, limit
+
+    def read(self, size: int = -1) -> bytes:
+        want = self._left + 1 if size is None or size < 0 else min(size, self._left + 1)
+        data = self._stream.read(want)
+        self._left -= len(data)
+        if self._left < 0:
+            raise refusal(Refused(413, "err_too_large", "(body)"))
+        return data
 
 
 def _security_headers() -> None:
@@ -174,10 +223,10 @@ class Guard:
                 bottle.request.environ["switchboard.who"] = who
                 return callback(*args, **kwargs)
             except Refused as exc:
-                return self._refusal(exc)
+                return refusal(exc)
             except ServiceError as exc:
                 log.warning("%s %s: %s", bottle.request.method, bottle.request.path, exc)
-                return self._refusal(Refused(503, "err_box"))
+                return refusal(Refused(503, "err_box"))
 
         return guarded
 
@@ -185,6 +234,7 @@ class Guard:
         request = bottle.request
         if not security.host_allowed(request.headers.get("Host"), self.web.allowed_hosts):
             raise Refused(400, "err_host")
+        self.web.owner.refresh()  # a password set on the box's console
         who = self._who()
         if not first_run_ok and not self.web.owner.has_password:
             raise Refused(403, "err_first_run")
@@ -198,13 +248,27 @@ class Guard:
         request = bottle.request
         auth = request.headers.get("Authorization", "")
         if is_api() and auth:
-            kind, _, token = auth.partition(" ")
-            name = self.web.owner.token_name(token.strip()) if kind.lower() == "bearer" else None
-            if name is None:
-                raise Refused(401, "err_token")
-            return Who(token=name)
+            return Who(token=self._token(auth))
         session = self.web.sessions.get(request.get_cookie(SESSION_COOKIE))
+        if session is not None and session.password_tag != self.web.owner.password_tag:
+            self.web.sessions.drop(session.sid)  # logged in with a password since changed
+            session = None
         return Who(session=session)
+
+    def _token(self, auth: str) -> str:
+        """The name of the Bearer token in `auth`; wrong ones are throttled per address."""
+        address, throttle = client_address(), self.web.token_throttle
+        take_unlock(self.web)
+        wait = throttle.wait_s(address)
+        if wait > 0:
+            raise Refused(429, "err_token_wait", retry_after=wait)
+        kind, _, token = auth.partition(" ")
+        name = self.web.owner.token_name(token.strip()) if kind.lower() == "bearer" else None
+        if name is None:
+            throttle.failed(address)
+            raise Refused(401, "err_token")
+        throttle.succeeded(address)
+        return name
 
     def _check_csrf(self, who: Who) -> None:
         request = bottle.request
@@ -214,29 +278,46 @@ class Guard:
                                        request.urlparts.scheme, host):
             raise Refused(403, "err_origin")
         sent = request.headers.get("X-CSRF-Token") or _form_csrf()
-        if not security.csrf_ok(who.session, sent):
+        if who.session is None:  # a visitor's login or setup form: no session, a nonce
+            if not self.web.login_forms.ok(request.get_cookie(PRE_LOGIN_COOKIE), sent):
+                raise Refused(403, "err_csrf")
+        elif not security.csrf_ok(who.session, sent):
             raise Refused(403, "err_csrf")
 
-    def _refusal(self, exc: Refused) -> Any:
-        _ = i18n.translator("en" if is_api() else current_lang())
-        if is_api():
-            body: dict[str, Any] = {"error": _(exc.key)}
-            if exc.field:
-                lang = i18n.choose(None, bottle.request.get_header("Accept-Language"), "en")
-                body["errors"] = [{"field": exc.field, "reason": _(exc.key), "code": exc.key,
-                                   "params": {}, "message": i18n.text(lang, exc.key)}]
-            response = bottle.HTTPResponse(json.dumps(body, ensure_ascii=False), exc.status)
-            response.content_type = "application/json"
-            if exc.status == 401:
-                response.set_header("WWW-Authenticate", 'Bearer realm="switchboard"')
-            return response
-        if exc.key == "err_first_run":
-            return bottle.HTTPResponse(status=303, headers={"Location": "/setup"})
-        if exc.key == "err_login":
-            return bottle.HTTPResponse(status=303, headers={"Location": "/login"})
-        response = bottle.HTTPResponse(f"<!doctype html><p>{_(exc.key)}</p>", exc.status)
-        response.content_type = "text/html; charset=utf-8"
+
+def refusal(exc: Refused) -> bottle.HTTPResponse:
+    """The answer to a refused request: JSON for the API, a page or redirect else."""
+    _ = i18n.translator("en" if is_api() else current_lang())
+    if is_api():
+        body: dict[str, Any] = {"error": _(exc.key)}
+        if exc.field:
+            lang = i18n.choose(None, bottle.request.get_header("Accept-Language"), "en")
+            body["errors"] = [{"field": exc.field, "reason": _(exc.key), "code": exc.key,
+                               "params": {}, "message": i18n.text(lang, exc.key)}]
+        response = bottle.HTTPResponse(json.dumps(body, ensure_ascii=False), exc.status)
+        response.content_type = "application/json"
+        if exc.status == 401:
+            response.set_header("WWW-Authenticate", 'Bearer realm="switchboard"')
+        _retry_after(response, exc.retry_after)
         return response
+    if exc.key == "err_first_run":
+        return bottle.HTTPResponse(status=303, headers={"Location": "/setup"})
+    if exc.key == "err_login":
+        return bottle.HTTPResponse(status=303, headers={"Location": "/login"})
+    response = bottle.HTTPResponse(f"<!doctype html><p>{_(exc.key)}</p>", exc.status)
+    response.content_type = "text/html; charset=utf-8"
+    _retry_after(response, exc.retry_after)
+    return response
+
+
+def _retry_after(response: bottle.HTTPResponse, wait: float | None) -> None:
+    if wait:
+        response.set_header("Retry-After", str(retry_seconds(wait)))
+
+
+def retry_seconds(wait: float) -> int:
+    """A wait as the whole seconds Retry-After and the page say (rounded up, never 0)."""
+    return max(1, math.ceil(wait))
 
 
 def _form_csrf() -> str | None:
@@ -261,20 +342,50 @@ def who() -> Who:
     return bottle.request.environ.get("switchboard.who") or Who()
 
 
-def ensure_session(web: Web) -> security.Session:
-    """The visitor's session, made now if they have none (the login page needs a CSRF token)."""
-    current = who()
-    if current.session is None:
-        current.session = web.sessions.new()
-        bottle.request.environ["switchboard.who"] = current
-        _set_session_cookie(current.session)
-    return current.session
+def ensure_session(web: Web) -> str:
+    """The CSRF token for this visitor's forms. A logged-in owner's is the session's;
+    a visitor who is not logged in (the login and setup pages) gets no session, only
+    a nonce cookie whose signed token the form carries (`security.LoginForms`)."""
+    return csrf_token(web)
+
+
+def csrf_token(web: Web) -> str:
+    """What a page puts in its forms' `csrf` field (see `ensure_session`)."""
+    session = who().session
+    if session is not None:
+        return session.csrf
+    nonce = bottle.request.environ.get("switchboard.pre_login")
+    if nonce is None:
+        nonce = bottle.request.get_cookie(PRE_LOGIN_COOKIE)
+        if not web.login_forms.nonce_ok(nonce):
+            nonce = web.login_forms.new_nonce()
+            bottle.response.set_cookie(PRE_LOGIN_COOKIE, nonce, path="/", httponly=True,
+                                       samesite="strict",
+                                       secure=bottle.request.urlparts.scheme == "https")
+        bottle.request.environ["switchboard.pre_login"] = nonce
+    return web.login_forms.token(nonce)
+
+
+def login_wait(web: Web, address: str) -> float:
+    """Seconds `address` must wait before it may try a password (0: now). An unlock
+    asked on the box's console (`switchboard web unlock`) is taken here."""
+    take_unlock(web)
+    return web.throttle.wait_s(address)
+
+
+def take_unlock(web: Web) -> None:
+    """Forget every wrong-password and wrong-token count if the owner asked for it on
+    the box's console since the last look (one stat)."""
+    if web.owner.take_unlock():
+        web.throttle.unlock()
+        web.token_throttle.unlock()
 
 
 def start_session(web: Web) -> security.Session:
     """A successful login or first-run setup: a new session id for the owner."""
     current = who()
-    current.session = web.sessions.rotate(current.session, OWNER)
+    current.session = web.sessions.rotate(current.session, OWNER,
+                                          password_tag=web.owner.password_tag)
     bottle.request.environ["switchboard.who"] = current
     _set_session_cookie(current.session)
     return current.session

@@ -387,3 +387,7 @@ MESSAGES.update({
 from web_ui.messages_rules import RULES_MESSAGES  # noqa: E402
 
 MESSAGES.update(RULES_MESSAGES)
+
+from web_ui.messages_security import SECURITY_MESSAGES  # noqa: E402  (the page's defences)
+
+MESSAGES.update(SECURITY_MESSAGES)

@@ -31,8 +31,10 @@ def _answers(ok: str, ok_schema: dict[str, Any], *codes: int) -> dict[str, Any]:
     words = {400: "a query value or body was refused (the field is named)",
              401: "no valid token or session", 403: "first run, CSRF or Origin refused",
              404: "not found", 422: "the config was refused by validation; nothing changed",
-             503: "the box did not answer in time"}
-    for code in (401, 403, *codes):
+             503: "the box did not answer in time",
+             413: "the body is larger than 2 MiB (refused before it is read)",
+             429: "too many wrong tokens from this address: wait Retry-After seconds"}
+    for code in (401, 403, 429, *codes):
         out[str(code)] = {"description": words[code],
                           "content": {"application/json": {"schema": _ERROR}}}
     return out
@@ -131,12 +133,13 @@ def document() -> dict[str, Any]:
                         "requestBody": {"required": True, "content": {
                             "application/json": {"schema": _OBJECT}}},
                         "responses": _answers("stored; counts of what it holds", _OBJECT,
-                                              400, 422)}},
+                                              400, 413, 422)}},
             "/api/config/check": {"post": {
                 "summary": "validate a config without storing it",
                 "requestBody": {"required": True, "content": {
                     "application/json": {"schema": _OBJECT}}},
-                "responses": _answers("valid; counts of what it holds", _OBJECT, 400, 422)}},
+                "responses": _answers("valid; counts of what it holds", _OBJECT,
+                                      400, 413, 422)}},
             "/api/records": {"get": {
                 "summary": "search call records, newest first",
                 "parameters": filters + paging,
@@ -153,6 +156,8 @@ def document() -> dict[str, Any]:
                     "401": {"description": "no valid token",
                             "content": {"application/json": {"schema": _ERROR}}},
                     "403": {"description": "first run",
+                            "content": {"application/json": {"schema": _ERROR}}},
+                    "429": {"description": "too many wrong tokens from this address",
                             "content": {"application/json": {"schema": _ERROR}}}}}},
             "/api/records/{call_id}": {"get": {
                 "summary": "one call with its legs",
@@ -179,7 +184,7 @@ def document() -> dict[str, Any]:
                                               "properties": {
                                                   "agent": {"type": "string"},
                                                   "available": {"type": "boolean"}}},
-                                      400, 404, 503)}},
+                                      400, 404, 413, 503)}},
             "/api/explain": {"get": {
                 "summary": "what the box would do with a call, and why",
                 "parameters": [_query("caller", "the caller's number (empty: withheld)"),

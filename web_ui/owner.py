@@ -8,11 +8,19 @@ nothing else works until then.
 
 Tokens are stored as SHA-256 digests with a name; the token itself is shown once
 when it is made.
+
+The owner's way in from the box's console (web_ui/console.py, `switchboard web
+password` and `switchboard web unlock`) writes the same directory: a new password
+into this file, which the page's process reads again when it changes on disk
+(`refresh()`, once a request: one stat), and an unlock request (`UNLOCK_FILE`),
+which the page takes at the next login try (`take_unlock()`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -23,6 +31,7 @@ from web_ui import security
 
 OWNER = "owner"
 FILE_NAME = "owner.json"
+UNLOCK_FILE = "unlock-request"
 
 
 class Owner:
@@ -32,7 +41,29 @@ class Owner:
         self.path = Path(web_dir) / FILE_NAME
         self.kdf_n = kdf_n
         self._lock = threading.Lock()
+        self._stamp = self._disk_stamp()
         self._data = self._read()
+
+    def _disk_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
+    def refresh(self) -> bool:
+        """Read the file again if it changed on disk (a password set on the box's
+        console); True if it did. A file that cannot be read keeps what was read."""
+        stamp = self._disk_stamp()
+        with self._lock:
+            if stamp == self._stamp:
+                return False
+            try:
+                data = self._read()
+            except (OSError, ValueError):
+                return False
+            self._data, self._stamp = data, stamp
+            return True
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -46,6 +77,7 @@ class Owner:
     def _write_locked(self) -> None:
         payload = json.dumps(self._data, ensure_ascii=False, indent=2).encode("utf-8")
         write_private_file(self.path, payload)
+        self._stamp = self._disk_stamp()
 
     # --- password --------------------------------------------------------------
 
@@ -60,6 +92,12 @@ class Owner:
             self._data["password"] = stored
             self._data["password_set_at"] = int(time.time())
             self._write_locked()
+
+    @property
+    def password_tag(self) -> str:
+        """Which password is set (a short tag of its hash; "" for none)."""
+        with self._lock:
+            return security.password_tag(self._data.get("password"))
 
     def check_password(self, password: str) -> bool:
         with self._lock:
@@ -103,6 +141,19 @@ class Owner:
                 if security.hmac.compare_digest(t["digest"], digest):
                     return str(t["name"])
         return None
+
+    # --- the console's unlock ---------------------------------------------------
+
+    def request_unlock(self) -> None:
+        """Ask the page to forget every wrong-password count (from the box's console)."""
+        write_private_file(self.path.with_name(UNLOCK_FILE), b"unlock\n")
+
+    def take_unlock(self) -> bool:
+        """Was an unlock asked for since the last look? (It is taken: asked once.)"""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path.with_name(UNLOCK_FILE))
+            return True
+        return False
 
     # --- reset -----------------------------------------------------------------
 

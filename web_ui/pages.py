@@ -47,7 +47,7 @@ def render(name: str, web: Web, **values: Any) -> str:
     if session:
         session.flash.clear()
     return bottle.template(name, template_lookup=VIEW_LOOKUP, _=i18n.translator(lang), lang=lang,
-                           csrf=session.csrf if session else "", flash=flash,
+                           csrf=core.csrf_token(web), flash=flash,
                            logged_in=core.who().user is not None,
                            company=_company(web), path=bottle.request.path, **values)
 
@@ -110,11 +110,11 @@ def _install_entry(app: bottle.Bottle, web: Web) -> None:
     @app.post("/login", auth=False)
     def login() -> Any:
         address = core.client_address()
-        wait = web.throttle.wait_s(address)
+        wait = core.login_wait(web, address)
         if wait > 0:
             bottle.response.status = 429
-            bottle.response.set_header("Retry-After", str(int(wait) + 1))
-            return render("login", web, error="login_wait", wait=int(wait) + 1)
+            bottle.response.set_header("Retry-After", str(core.retry_seconds(wait)))
+            return render("login", web, error="login_wait", wait=core.retry_seconds(wait))
         if not web.owner.check_password(core.form().get("password", "")):
             web.throttle.failed(address)
             bottle.response.status = 401
@@ -391,10 +391,20 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
 
     @app.post("/system/password")
     def change_password() -> Any:
+        """Throttled like the login (the same count per address): a stolen session
+        must not let its holder guess the current password fast."""
         form = core.form()
+        address = core.client_address()
+        wait = core.login_wait(web, address)
+        if wait > 0:
+            bottle.response.set_header("Retry-After", str(core.retry_seconds(wait)))
+            text = i18n.text(core.current_lang(), "login_wait", s=core.retry_seconds(wait))
+            return _system_page(web, errors=[("current", text)], status=429)
         if not web.owner.check_password(form.get("current", "")):
+            web.throttle.failed(address)
             return _system_page(web, errors=[("current", i18n.text(core.current_lang(),
                                                                    "login_wrong"))])
+        web.throttle.succeeded(address)
         new = form.get("password", "")
         problem = _password_error(web, new, form.get("again", ""))
         if problem:
@@ -445,9 +455,10 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
                      lambda e: _section_page(web, section, text, e))
 
 
-def _system_page(web: Web, errors: list | None = None, new_token: tuple | None = None) -> str:
+def _system_page(web: Web, errors: list | None = None, new_token: tuple | None = None,
+                 status: int = 422) -> str:
     if errors:
-        bottle.response.status = 422
+        bottle.response.status = status
     status = _status(web)
     return render("system", web, errors=errors or [], tokens=web.owner.tokens(),
                   new_token=new_token, status=status, sections=editable_sections(web),

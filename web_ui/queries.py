@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -109,17 +110,20 @@ def csv_rows(calls: Iterable[dict]) -> Iterator[bytes]:
     yield buffer.getvalue().encode("utf-8")
 
 
+# A cell a spreadsheet would read as a formula starts with one of these (OWASP "CSV
+# Injection"; ASVS 1.2.10), full-width forms included (an IME types them; some
+# spreadsheets take them as the ASCII ones), maybe after spaces some spreadsheets skip.
+FORMULA_STARTS = frozenset("=+-@\t\r\n\0＝＋－＠")
+LEADING_SPACE = " \u00a0\u3000"
+PHONE_NUMBER = re.compile(r"\+?[0-9]{1,20}")
+
+
 def _cell(value: object) -> str:
+    """The value as CSV text; one that could start a formula (CSV injection) is made
+    text with a leading "'". Only a plain phone number ("+8613588888888") is left as
+    it is: nothing else starting with = + - @ passes, not "-inf" nor "+1_000"."""
     text = "" if value is None else str(value)
-    # A cell starting like a formula would run in Excel (CSV injection): make it text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _number(text) \
-        else text
-
-
-def _number(text: str) -> bool:
-    """"+8613588888888" and "-1.5" are data, not formulas."""
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    first = text.lstrip(LEADING_SPACE)[:1]
+    if first in FORMULA_STARTS and first and not PHONE_NUMBER.fullmatch(text):
+        return "'" + text
+    return text

@@ -7,12 +7,11 @@ and tested on its own (tests/web/test_security.py):
   tenth of a second on a Pi per guess), a random salt each, compared in constant
   time. `password_problem()` refuses weak ones with a reason the page translates.
 - Sessions: server-side, in memory (a restart logs everyone out, which is the
-  safe thing for a box that restarts rarely). The cookie holds only a random id;
-  nothing is pickled or signed into it. A login gets a new id (no fixation).
-  Each session carries its CSRF token.
-- Login throttling: after 10 failures in a row from one address, each further try
-  waits longer (2, 4, 8 ... 300 s); at most 100 failed logins an hour box-wide,
-  so a LAN full of addresses cannot guess faster.
+  safe thing for a box that restarts rarely), made only by a right password. The
+  cookie holds only a random id; nothing is pickled or signed into it. A login
+  gets a new id (no fixation). Each session carries its CSRF token; a visitor who
+  is not logged in gets a signed double-submit token instead (`LoginForms`).
+- Login throttling: per source address, never a lockout (web_ui/throttle.py).
 - Host header: only IP literals, "localhost" and the names the owner allows, so a
   DNS-rebinding page on another site cannot talk to the box by a name it controls.
 
@@ -28,9 +27,10 @@ import itertools
 import secrets
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from web_ui import throttle
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD = 10
@@ -109,23 +109,33 @@ def token_digest(token: str) -> str:
 
 @dataclass
 class Session:
+    """A logged-in owner's session (only a right password makes one)."""
+
     sid: str
     csrf: str
-    user: str | None  # None: not logged in (a visitor on the login or setup page)
+    user: str
     created: float
     seen: float
+    password_tag: str = ""  # which password it logged in with: another one ends it
     lang: str | None = None
     flash: list[tuple[str, str]] = field(default_factory=list)
 
 
 class Sessions:
-    """Server-side sessions by random id; idle ones expire after `idle_s`."""
+    """Server-side sessions of logged-in owners by random id; idle ones expire after
+    `idle_s`. Visitors who are not logged in have none (their forms carry a
+    `LoginForms` token), so a flood of visits cannot push the owner's session out;
+    past `limit` logins the one idle longest is forgotten."""
 
-    def __init__(self, *, idle_s: float = 12 * 3600, limit: int = 1000,
+    def __init__(self, *, idle_s: float = 12 * 3600, limit: int = 100,
                  clock: Callable[[], float] = time.monotonic):
         self.idle_s, self.limit, self.clock = idle_s, limit, clock
         self._by_id: dict[str, Session] = {}
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._by_id)
 
     def get(self, sid: str | None) -> Session | None:
         if not sid:
@@ -141,20 +151,21 @@ class Sessions:
             session.seen = now
             return session
 
-    def new(self, user: str | None = None, lang: str | None = None) -> Session:
+    def new(self, user: str, lang: str | None = None, *, password_tag: str = "") -> Session:
+        """A login: a session for `user` with a fresh id and CSRF token."""
         now = self.clock()
         session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), user, now, now,
-                          lang)
+                          password_tag, lang)
         with self._lock:
             self._expire_locked(now)
             self._by_id[session.sid] = session
         return session
 
-    def rotate(self, old: Session | None, user: str) -> Session:
+    def rotate(self, old: Session | None, user: str, *, password_tag: str = "") -> Session:
         """A login: a fresh id and CSRF token for `user`; the old id stops working."""
         if old is not None:
             self.drop(old.sid)
-        return self.new(user, old.lang if old else None)
+        return self.new(user, old.lang if old else None, password_tag=password_tag)
 
     def drop(self, sid: str) -> None:
         with self._lock:
@@ -169,7 +180,7 @@ class Sessions:
         stale = [sid for sid, s in self._by_id.items() if now - s.seen > self.idle_s]
         for sid in stale:
             del self._by_id[sid]
-        while len(self._by_id) >= self.limit:  # a flood of visitors: forget the oldest
+        while len(self._by_id) >= self.limit:  # logins only: forget the one idle longest
             oldest = min(self._by_id.values(), key=lambda s: s.seen)
             del self._by_id[oldest.sid]
 
@@ -178,48 +189,45 @@ def csrf_ok(session: Session | None, sent: str | None) -> bool:
     return bool(session and sent and hmac.compare_digest(session.csrf, sent))
 
 
-# --- login throttling -----------------------------------------------------------
+class LoginForms:
+    """CSRF tokens for the forms of visitors who are not logged in (login, first-run
+    setup), with nothing stored: a signed double-submit. The browser holds a random
+    nonce in a cookie; the form carries HMAC(key, nonce); a post must bring both.
+    The key is made at start, so a restart only asks an open login form to reload."""
+
+    def __init__(self, key: bytes | None = None):
+        self._key = key or secrets.token_bytes(32)
+
+    @staticmethod
+    def new_nonce() -> str:
+        return secrets.token_urlsafe(24)
+
+    @staticmethod
+    def nonce_ok(nonce: str | None) -> bool:
+        return bool(nonce) and 16 <= len(nonce) <= 64 and nonce.isascii() and \
+            all(c.isalnum() or c in "-_" for c in nonce)
+
+    def token(self, nonce: str) -> str:
+        mac = hmac.new(self._key, b"login-form:" + nonce.encode("ascii"), hashlib.sha256)
+        return mac.hexdigest()
+
+    def ok(self, nonce: str | None, sent: str | None) -> bool:
+        if not sent or not self.nonce_ok(nonce):
+            return False
+        return hmac.compare_digest(self.token(nonce), sent)
 
 
-class LoginThrottle:
-    """Back-off after `free` failures in a row per address; `per_hour` failures box-wide."""
+def password_tag(stored_hash: str | None) -> str:
+    """A short tag of the stored password hash: a session made with another password
+    (changed on the page or on the box's console) is void."""
+    if not stored_hash:
+        return ""
+    return hashlib.sha256(stored_hash.encode("utf-8")).hexdigest()[:16]
 
-    def __init__(self, *, free: int = 10, per_hour: int = 100, max_wait_s: float = 300.0,
-                 clock: Callable[[], float] = time.monotonic):
-        self.free, self.per_hour, self.max_wait_s, self.clock = free, per_hour, max_wait_s, clock
-        self._fails: dict[str, tuple[int, float]] = {}  # address -> (in a row, last at)
-        self._hour: deque[float] = deque()
-        self._lock = threading.Lock()
 
-    def wait_s(self, address: str) -> float:
-        """Seconds `address` must wait before it may try again (0: try now)."""
-        now = self.clock()
-        with self._lock:
-            self._trim(now)
-            if len(self._hour) >= self.per_hour:
-                return max(1.0, self._hour[0] + 3600 - now)
-            count, last = self._fails.get(address, (0, 0.0))
-            if count < self.free:
-                return 0.0
-            backoff = min(self.max_wait_s, 2.0 ** (count - self.free + 1))
-            return max(0.0, last + backoff - now)
+# --- login throttling: web_ui/throttle.py ---------------------------------------
 
-    def failed(self, address: str) -> None:
-        now = self.clock()
-        with self._lock:
-            count, _ = self._fails.get(address, (0, 0.0))
-            self._fails[address] = (count + 1, now)
-            self._hour.append(now)
-            if len(self._fails) > 10000:  # bounded memory under a flood
-                self._fails.pop(next(iter(self._fails)))
-
-    def succeeded(self, address: str) -> None:
-        with self._lock:
-            self._fails.pop(address, None)
-
-    def _trim(self, now: float) -> None:
-        while self._hour and now - self._hour[0] >= 3600:
-            self._hour.popleft()
+LoginThrottle = throttle.LoginThrottle
 
 
 # --- Host and Origin --------------------------------------------------------------

@@ -5,6 +5,13 @@ runs the application, so a client that sends slowly (or not at all) holds no
 worker; idle connections are dropped after `channel_timeout`. Workers reach the
 box only through `firmware.service`.
 
+Nothing a client sends reaches the disk: a request body larger than the page takes
+(`MAX_BODY`) is answered 413 as soon as its Content-Length is read, a chunked one is
+cut off at that size, and what waitress buffers (requests up to that size, answers
+up to the high-water mark, at which a worker waits for the client to read) stays in
+memory, where waitress would otherwise spill it to a temporary file (the SD card).
+At most `CONNECTION_LIMIT` connections at once bound that memory.
+
 `WebServer(app, "127.0.0.1:8080").start()` listens and serves in daemon threads;
 `stop()` closes the listener and every connection and joins the thread. `main()`
 runs the page as its own process beside the box, which is how the daemon starts it:
@@ -23,6 +30,8 @@ from typing import Any
 
 from waitress.server import create_server
 
+from web_ui.app import MAX_BODY
+
 log = logging.getLogger("switchboard.web")
 
 # Python runs one thread at a time per process: more workers only queue for the lock.
@@ -30,7 +39,21 @@ log = logging.getLogger("switchboard.web")
 THREADS = 2
 WEB_NICE = 19  # the page yields the CPU to the box: its event loop, media and lines
 CHANNEL_TIMEOUT_S = 30  # an idle or stalled connection is closed after this
-CONNECTION_LIMIT = 200
+CONNECTION_LIMIT = 100  # a few browsers and scripts; each may buffer up to MAX_BODY
+OUTBUF_HIGH_WATERMARK = 1024 * 1024  # a worker waits while a client has this much unread
+# Kept in memory (waitress spills larger buffers to temporary files): a body up to
+# MAX_BODY, an answer up to the high-water mark plus its largest single write
+# (a config backup, at most MAX_BODY).
+INBUF_OVERFLOW = MAX_BODY + 64 * 1024
+OUTBUF_OVERFLOW = OUTBUF_HIGH_WATERMARK + MAX_BODY + 64 * 1024
+
+
+BUFFERS = {
+    "max_request_body_size": MAX_BODY + 1,  # waitress refuses a body of this size or more
+    "inbuf_overflow": INBUF_OVERFLOW,
+    "outbuf_overflow": OUTBUF_OVERFLOW,
+    "outbuf_high_watermark": OUTBUF_HIGH_WATERMARK,
+}
 
 
 class WebError(Exception):
@@ -66,7 +89,7 @@ class WebServer:
                 _niced(self._app), host=self.host, port=self.port, threads=self._threads,
                 channel_timeout=self._timeout, connection_limit=CONNECTION_LIMIT,
                 cleanup_interval=5, ident="switchboard", clear_untrusted_proxy_headers=True,
-                expose_tracebacks=False)
+                expose_tracebacks=False, **BUFFERS)
         except OSError as exc:
             raise WebError(f"the web page cannot listen on {self.host}:{self.port}: "
                            f"{exc.strerror or exc}") from exc

@@ -24,6 +24,10 @@ One process writes: the writable open takes an exclusive lock on
 writer cannot mark a live box's calls interrupted. Readers (`readonly=True`:
 the CLI, later the web page) open with `mode=ro` and read alongside the box
 through WAL; they see committed calls only.
+
+The records (callers' numbers) are readable by the box's user only: the writer
+creates the database 0600 (SQLite gives its -wal and -shm files the database's
+mode) and tightens an existing one, its -wal, -shm and lock file at open.
 """
 
 from __future__ import annotations
@@ -117,6 +121,7 @@ class CdrStore:
     def _open_writer(self, migrations: dict[int, Migration] | None) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock_fd = _take_lock(self.path.with_name(self.path.name + ".lock"))
+        _make_private(self.path)
         db = None
         try:
             db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
@@ -455,8 +460,23 @@ class CdrStore:
 # --- helpers ---------------------------------------------------------------------
 
 
+PRIVATE_SUFFIXES = ("", "-wal", "-shm", "-journal", ".lock")
+
+
+def _make_private(path: Path) -> None:
+    """Create the database 0600 if it is new (before SQLite creates it with 0644 less
+    the umask); make it and its companions 0600 if they are not."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for suffix in PRIVATE_SUFFIXES:
+        companion = path.with_name(path.name + suffix)
+        with contextlib.suppress(FileNotFoundError):
+            if companion.stat().st_mode & 0o077:
+                os.chmod(companion, 0o600)
+                log.info("call records: %s made readable by the box's user only", companion)
+
+
 def _take_lock(lock_path: Path) -> int:
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

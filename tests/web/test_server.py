@@ -62,7 +62,11 @@ def test_stop_ends_every_connection(data) -> None:
     done = threading.Event()
     threading.Thread(target=lambda: (web.stop(), done.set()), daemon=True).start()
     assert done.wait(10)
-    assert idle.recv(1) == b""  # the server closed it
+    try:
+        closed = idle.recv(1) == b""  # the server closed it
+    except ConnectionResetError:  # closed before it read what the kernel queued
+        closed = True
+    assert closed
     idle.close()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", web.port), timeout=2)

@@ -2,6 +2,9 @@
 <h1>{{_('login_title')}}</h1>
 % if error:
 <p class="errors" role="alert">{{_(error, s=wait)}}</p>
+% if error == 'login_wait':
+<p class="hint">{{_('login_unlock_hint')}}</p>
+% end
 % end
 <form method="post" action="/login" class="card narrow">
   <input type="hidden" name="csrf" value="{{csrf}}">
