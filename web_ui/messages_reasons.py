@@ -84,6 +84,7 @@ REASONS_ZH: dict[str, str] = {
     "port_taken": "{port} 已用于分机 {extension}",
     "starts_with_outside_prefix": "以外线前缀“{prefix}”开头（见 settings）",
     "no_line": "没有线路“{line}”（lines 中有：{known}）",
+    "not_on_board": "本机主板“{board}”没有线路“{line}”（它有：{known}）",
     "no_gsm_line": "没有 GSM 线路“{line}”",
     "no_time_rule": "没有时间规则“{name}”（应为 time_rules 中的名称或 “{builtin}”）",
     "not_province": "“{value}”不是中国的省份（例如 “浙江省” 或 “浙江”）",
