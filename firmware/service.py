@@ -192,6 +192,14 @@ class BoxService:
                     "forwarding": {}}
         return self.on_loop(self._status)
 
+    def hardware(self) -> dict[str, Any] | None:
+        """The lines the box's board has: {"board": name, "lines": {kind: [names], or
+        null for modems found at run time}}; None when no box says (firmware/config/hardware.py)."""
+        if self.store is not None and self.store.hardware is not None:
+            return self.store.hardware.as_dict()
+        found = self.status().get("hardware")
+        return found if isinstance(found, dict) else None
+
     # --- agents (R12) ----------------------------------------------------------------
 
     def agent_ids(self) -> list[str]:

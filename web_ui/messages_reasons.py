@@ -140,6 +140,7 @@ FORM_REASONS: dict[str, tuple[str, str]] = {
     "not_json_config": ("not a JSON config: {error}", "不是 JSON 格式的配置：{error}"),
     "token_name_length": ("1 to 40 characters", "1 到 40 个字符"),
     "type_reset": ("type RESET to confirm", "请输入 RESET 以确认"),
+    "pin_digits": ("a SIM PIN is 4 to 8 digits", "SIM 卡 PIN 码应为 4 到 8 位数字"),
 }
 
 form_reason = Catalogue({code: en for code, (en, _zh) in FORM_REASONS.items()})

@@ -185,3 +185,9 @@ def keep_pins(new: Any, current: dict[str, Any]) -> Any:
         if isinstance(line, dict) and line.get("sim_pin") == PIN_MASK:
             line["sim_pin"] = pins.get(line.get("name"))
     return out
+
+
+def hide_pins(errors: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """Refusals with a PIN's reason said without the PIN (the validator's names the value)."""
+    return [(field, form_reason("pin_digits") if field.endswith(".sim_pin") else why)
+            for field, why in errors]

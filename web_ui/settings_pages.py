@@ -32,7 +32,7 @@ def board_lines(web: Web, config: dict[str, Any] | None = None) -> dict[str, lis
     """The lines the box's board has, by kind (`{"gsm": [...], "fxs": [...]}`); without a
     box to ask, the lines the config names."""
     try:
-        hardware = web.service.status().get("hardware")
+        hardware = web.service.hardware()
     except (ServiceError, ConfigError):
         hardware = None
     config = config if config is not None else web.service.config()
@@ -46,7 +46,7 @@ def board_lines(web: Web, config: dict[str, Any] | None = None) -> dict[str, lis
 
 def board_name(web: Web) -> str:
     try:
-        return str(web.service.status().get("board") or "")
+        return str((web.service.hardware() or {}).get("board") or "")
     except (ServiceError, ConfigError):
         return ""
 
@@ -108,7 +108,7 @@ def _lines_draft(form: Any, lines: dict[str, Any]) -> dict[str, Any]:
 
 def _save(web: Web, change: dict[str, Any], where: str, draft: dict[str, Any]) -> Any:
     return pages._save(web, change, None, f"{HERE}#{where}",
-                       lambda errors: page(web, errors, where, draft))
+                       lambda errors: page(web, sfm.hide_pins(errors), where, draft))
 
 
 def page(web: Web, errors: list | None = None, where: str = "",
@@ -165,7 +165,10 @@ def _put(web: Web, section: str, value: Any) -> Any:
     if section == "lines":
         value = sfm.keep_pins(value, config["lines"])
     config[section] = value
-    web.service.replace_config(config)
+    try:
+        web.service.replace_config(config)
+    except ConfigError as exc:
+        raise ConfigError(sfm.hide_pins(exc.errors)) from None
     return _shown(section, web.service.config()[section])
 
 

@@ -100,7 +100,7 @@ def _apply(web: Web, step: str, form: Any) -> list | None:
     except BadQuery as exc:
         return [(exc.field, exc.reason)]
     except ConfigError as exc:
-        return exc.errors
+        return sfm.hide_pins(exc.errors)
     return None
 
 
