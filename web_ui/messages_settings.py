@@ -42,10 +42,16 @@ SETTINGS_MESSAGES: dict[str, tuple[str, str]] = {
     "set_pin_clear": ("Remove the PIN", "清除 PIN 码"),
     "set_fxs_ports": ("FXS ports in use (desk phones)", "使用中的 FXS 端口（座机）"),
     "set_inbound": ("Who answers the company line", "公司来电由谁接听"),
-    "set_inbound_hint": ("In office hours this ring group rings; when the office is closed, "
-                         "the person on duty.",
-                         "营业时间内由此振铃组接听；非营业时间由值班人接听。"),
+    "set_inbound_hint": ("In office hours a ring group rings, or a plan takes the call; when "
+                         "the office is closed, the person on duty. Routes on the Rules page "
+                         "come first.",
+                         "营业时间内由振铃组接听，或按处理方案处理；非营业时间由值班人接听。"
+                         "“规则”页面中的路由优先。"),
     "set_nobody": ("nobody", "无人"),
+    "set_answers": ("In open hours, calls go to", "营业时间来电转给"),
+    "set_ring_groups": ("Ring groups", "振铃组"),
+    "set_plans": ("Plans (a route \"inbound plan\" in office hours)",
+                  "处理方案（营业时间内的路由“inbound plan”）"),
     "set_inbound_plan": ("Ring groups are made on the Staff page; calls that need a plan "
                          "(menus of steps, by caller or time) are routed on the Rules page.",
                          "振铃组在“员工与号码”页面中设置；需要处理方案（按来电号码或时间分步骤处理）的来电"

@@ -73,13 +73,37 @@ def fxs_ports(form: Any, board_ports: list[str]) -> list[dict[str, str]]:
     return [{"name": port} for port in order if port in ticked]
 
 
-def inbound(form: Mapping[str, Any], groups: list[str]) -> dict[str, Any]:
-    """`{"ring_group": NAME or None}` from the `ring_group` choice."""
-    chosen = _text(form, "ring_group")
-    if chosen and chosen not in groups:
-        raise BadQuery("inbound.ring_group",
-                       form_reason("not_choice", value=chosen, choices=groups))
-    return {"ring_group": chosen or None}
+INBOUND_PLAN_ROUTE = "inbound plan"  # the route a plan chosen on the Settings page takes
+
+
+def inbound_answer(config: dict[str, Any]) -> str:
+    """Who answers in open hours as the form's choice: "plan:NAME" (the route
+    INBOUND_PLAN_ROUTE), "group:NAME" (inbound.ring_group) or "" (nobody)."""
+    route = next((r for r in config["routes"] if r["name"] == INBOUND_PLAN_ROUTE), None)
+    if route is not None and str(route.get("to", "")).startswith("plan:"):
+        return route["to"]
+    group = config["inbound"].get("ring_group")
+    return f"group:{group}" if group else ""
+
+
+def inbound_sections(form: Mapping[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+    """The sections the `answer` choice changes: a ring group is `inbound.ring_group`; a
+    plan is a last route INBOUND_PLAN_ROUTE to it in office hours (after hours, duty as
+    always); nobody clears both. A form with only `ring_group` sets that group."""
+    groups = [g["name"] for g in config["ring_groups"]]
+    plans = [p["name"] for p in config["plans"]]
+    choice = _text(form, "answer") if "answer" in form else (
+        f"group:{_text(form, 'ring_group')}" if _text(form, "ring_group") else "")
+    offered = [f"group:{g}" for g in groups] + [f"plan:{p}" for p in plans]
+    if choice and choice not in offered:
+        field = "inbound.ring_group" if choice.startswith("group:") else "answer"
+        raise BadQuery(field, form_reason("not_choice", value=choice, choices=offered))
+    routes = [r for r in config["routes"] if r["name"] != INBOUND_PLAN_ROUTE]
+    group = choice.removeprefix("group:") if choice.startswith("group:") else None
+    if choice.startswith("plan:"):
+        routes.append({"name": INBOUND_PLAN_ROUTE, "to": choice, "when": "office_hours"})
+        group = config["inbound"].get("ring_group")
+    return {"inbound": {**config["inbound"], "ring_group": group}, "routes": routes}
 
 
 def forward_chain(form: Mapping[str, Any]) -> list[str]:

@@ -72,10 +72,11 @@ def install(app: bottle.Bottle, web: Web) -> None:
         form = core.form()
         config = web.service.config()
         try:
-            value = sfm.inbound(form, [g["name"] for g in config["ring_groups"]])
+            change = sfm.inbound_sections(form, config)
         except BadQuery as exc:
             return page(web, [(exc.field, exc.reason)], "inbound")
-        return _save(web, {"inbound": value}, "inbound", {"inbound": value})
+        return _save(web, change, "inbound", {"answer": sfm.inbound_answer({**config,
+                                                                            **change})})
 
     @app.post("/settings/forward")
     def save_forward() -> Any:
@@ -115,9 +116,10 @@ def page(web: Web, errors: list | None = None, where: str = "",
          draft: dict[str, Any] | None = None) -> str:
     """The Settings page; `errors` go in the card `where`, showing `draft` there."""
     config = web.service.config()
-    shown = {**config, **(draft or {})}
+    shown = {**config, **{k: v for k, v in (draft or {}).items() if k in config}}
     if errors:
         bottle.response.status = 422
+    answer = (draft or {}).get("answer", sfm.inbound_answer(config))
     chain_text = (draft or {}).get("chain")
     if chain_text is None:
         chain_text = "\n".join(config["forward_chain"])
@@ -127,7 +129,8 @@ def page(web: Web, errors: list | None = None, where: str = "",
                         board=board_lines(web, config), board_name=board_name(web),
                         timezones=sfm.TIMEZONES, calendars=sfm.HOLIDAY_CALENDARS,
                         chain_text=chain_text, pin_mask=sfm.PIN_MASK,
-                        groups=[g["name"] for g in config["ring_groups"]])
+                        groups=[g["name"] for g in config["ring_groups"]], answer=answer,
+                        plans=[p["name"] for p in config["plans"]])
 
 
 # --- API ---------------------------------------------------------------------------

@@ -216,3 +216,28 @@ def test_the_api_reads_and_writes_each_section(box) -> None:
                          content_type="application/json")
     assert bad.status == 400
     assert service.config()["settings"]["company_name"] == "茶"
+
+
+def test_a_plan_answers_in_open_hours_through_a_route(data: Path) -> None:
+    client, service = fresh_box(data)
+    service.replace_config({**service.config(),
+                            "extensions": [{"number": "801", "name": "Desk", "port": "fxs0"}],
+                            "ring_groups": [{"name": "front", "members": ["801"]}],
+                            "plans": [{"name": "day", "steps": [
+                                {"id": "first", "do": "ring_group:front"},
+                                {"id": "end", "do": "busy"}]}]})
+    page = client.get("/settings").text
+    assert 'value="plan:day"' in page and 'value="group:front"' in page
+    assert client.post("/settings/inbound", {"answer": "plan:day"}).status == 303
+    config = service.config()
+    route = config["routes"][-1]
+    assert (route["name"], route["to"], route["when"]) == ("inbound plan", "plan:day",
+                                                          "office_hours")
+    assert 'value="plan:day" selected' in client.get("/settings").text
+    assert client.post("/settings/inbound", {"answer": "group:front"}).status == 303
+    config = service.config()
+    assert config["routes"] == [] and config["inbound"]["ring_group"] == "front"
+    refused = client.post("/settings/inbound", {"answer": "plan:night"})
+    assert refused.status == 422 and "plan:night" in _card(refused.text, "inbound")
+    assert client.post("/settings/inbound", {"answer": ""}).status == 303
+    assert service.config()["inbound"]["ring_group"] is None

@@ -69,11 +69,22 @@
   % include('errors.tpl', errors=errors if where == 'inbound' else [])
   <form method="post" action="/settings/inbound">
     <input type="hidden" name="csrf" value="{{csrf}}">
-    <label>{{_('inbound_group')}}
-      <select name="ring_group" class="{{cls('inbound.ring_group')}}">
+    <label>{{_('set_answers')}}
+      <select name="answer" class="{{cls('inbound.ring_group') or cls('answer')}}">
         <option value="">{{_('set_nobody')}}</option>
+        % if groups:
+        <optgroup label="{{_('set_ring_groups')}}">
         % for name in groups:
-        <option value="{{name}}" {{'selected' if name == shown['inbound']['ring_group'] else ''}}>{{name}}</option>
+        <option value="group:{{name}}" {{'selected' if answer == 'group:' + name else ''}}>{{name}}</option>
+        % end
+        </optgroup>
+        % end
+        % if plans:
+        <optgroup label="{{_('set_plans')}}">
+        % for name in plans:
+        <option value="plan:{{name}}" {{'selected' if answer == 'plan:' + name else ''}}>{{name}}</option>
+        % end
+        </optgroup>
         % end
       </select></label>
     <p class="hint">{{_('set_inbound_plan')}} <a href="/rules">{{_('nav_rules')}}</a> · <a href="/staff">{{_('nav_staff')}}</a></p>
