@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from firmware.config.reasons import Reason, reason
-from firmware.config.schema import Config
+from firmware.config.schema import Config, to_dict
 from firmware.config.validate import check_config
 from firmware.errors import ConfigError
 
@@ -101,17 +101,21 @@ class Hardware:
             return raw
         return {**raw, "lines": filled}
 
-    def problems(self, config: Config) -> list[tuple[str, Reason]]:
-        """Each line `config` names that the board lacks, as (field, reason)."""
+    def problems(self, config: Config | dict[str, Any]) -> list[tuple[str, Reason]]:
+        """Each line `config` (a Config, or one in its JSON form, not validated yet)
+        names that the board lacks, as (field, reason)."""
+        lines = to_dict(config)["lines"] if isinstance(config, Config) else config.get("lines")
         found: list[tuple[str, Reason]] = []
         for kind in _NEW_LINE:
             known = self.lines.get(kind, ())
-            if known is None:
+            named = lines.get(kind) if isinstance(lines, dict) else None
+            if known is None or not isinstance(named, list):
                 continue
-            for i, line in enumerate(getattr(config.lines, kind)):
-                if line.name not in known:
+            for i, line in enumerate(named):
+                name = line.get("name") if isinstance(line, dict) else None
+                if isinstance(name, str) and name not in known:
                     found.append((f"lines.{kind}[{i}]",
-                                  reason("not_on_board", board=self.board, line=line.name,
+                                  reason("not_on_board", board=self.board, line=name,
                                          known=list(known))))
         return found
 
@@ -126,8 +130,12 @@ def check_on_board(raw: Any, hardware: Hardware | None) -> Config:
     when it names a line the board lacks; without hardware, validated as written."""
     if hardware is None:
         return check_config(raw)
-    config = check_config(hardware.fill(raw))
-    problems = hardware.problems(config)
+    filled = hardware.fill(raw)
+    problems = hardware.problems(filled) if isinstance(filled, dict) else []
+    try:
+        config = check_config(filled)
+    except ConfigError as exc:
+        raise ConfigError(problems + list(exc.errors)) from None
     if problems:
         raise ConfigError(problems)
     return config

@@ -106,7 +106,7 @@ def test_a_bad_setting_is_refused_beside_its_field(box, field, value, code) -> N
     reply = client.post("/settings/company", form)
     assert reply.status == 422
     card = _card(reply.text, "company")
-    assert code in card and f'value="{value}"' in card or value in card
+    assert (code in card and f'value="{value}"' in card) or value in card
     assert service.config() == before
 
 
