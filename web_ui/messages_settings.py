@@ -63,6 +63,8 @@ SETTINGS_MESSAGES: dict[str, tuple[str, str]] = {
     "set_forward_entries": ("Numbers in order", "按顺序的号码"),
     "set_forward_ids": ("Bound numbers:", "绑定号码："),
     "set_json": ("Edit as JSON:", "以 JSON 编辑："),
+    "staff_ports": ("The box's desk-phone ports: {ports}; free: {free}.",
+                    "本机的座机端口：{ports}；空闲：{free}。"),
     # the first-run setup
     "wz_title": ("Set up the box", "设置本机"),
     "wz_steps": ("Setup steps", "设置步骤"),

@@ -241,3 +241,12 @@ def test_a_plan_answers_in_open_hours_through_a_route(data: Path) -> None:
     assert refused.status == 422 and "plan:night" in _card(refused.text, "inbound")
     assert client.post("/settings/inbound", {"answer": ""}).status == 303
     assert service.config()["inbound"]["ring_group"] is None
+
+
+def test_the_staff_page_offers_the_boards_ports(box) -> None:
+    client, service = box
+    service.replace_config({**service.config(),
+                            "extensions": [{"number": "801", "name": "Desk", "port": "fxs0"}]})
+    client.get("/lang/en")
+    hint = re.search(r'<p class="hint" id="fxs-ports">(.*?)</p>', client.get("/staff").text)
+    assert hint and "fxs0, fxs1, fxs2, fxs3; free: fxs1, fxs2, fxs3" in hint.group(1)
