@@ -108,3 +108,8 @@ def _walk(page: Page, base: str) -> None:
     _shot(page, "23-welcome-done")
     page.click("text=前往总览")
     page.wait_for_url(base + "/")
+    page.click("nav >> text=设置")  # the Settings page: the board's ports, the SIM's number
+    page.wait_for_url(base + "/settings")
+    assert page.locator("#lines input[name=fxs]:checked").count() == 4
+    assert page.input_value("input[name=gsm0_number]") == "+8613900000001"
+    _shot(page, "24-settings")

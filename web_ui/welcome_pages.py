@@ -24,11 +24,13 @@ from web_ui import i18n, pages
 from web_ui import schedule_forms as sf
 from web_ui import settings_forms as sfm
 from web_ui.app import Web
+from web_ui.messages_reasons import form_reason
 from web_ui.settings_pages import board_lines
 
 STEPS = ("company", "line", "hours", "phones", "after_hours", "done")
 STATE_FILE = "welcome.json"
 OFFICE_DAY = ["09:00-18:00"]
+ACTIONS = ("next", "skip", "later")
 
 
 def needs_setup(web: Web) -> bool:
@@ -72,6 +74,9 @@ def install(app: bottle.Bottle, web: Web) -> None:
         _known(step)
         form = core.form()
         action = form.get("action") or "next"
+        if action not in ACTIONS:
+            why = form_reason("not_choice", value=action, choices=list(ACTIONS))
+            return screen(web, step, [("action", why)], dict(form))
         if action == "later":
             pages.flash("ok", "wz_later")
             bottle.redirect("/")
