@@ -264,8 +264,11 @@ class BoxService:
         return self._parsed[1]
 
     def check_config(self, raw: Any) -> dict[str, int]:
-        """Validate without storing: counts of what it holds, or ConfigError."""
-        return summary(check_config(raw))
+        """Validate without storing, as the box would store it (its missing lines the
+        board's, a line the board lacks refused): counts of what it holds, or ConfigError."""
+        if self._control is not None:
+            return self._ask("config.check", {"config": raw}, timeout=IMPORT_TIMEOUT_S)
+        return summary(self.store.check(raw))
 
     def replace_config(self, raw: Any) -> dict[str, int]:
         """Validate and store the whole config; it applies from the next call on."""

@@ -250,3 +250,16 @@ def test_the_staff_page_offers_the_boards_ports(box) -> None:
     client.get("/lang/en")
     hint = re.search(r'<p class="hint" id="fxs-ports">(.*?)</p>', client.get("/staff").text)
     assert hint and "fxs0, fxs1, fxs2, fxs3; free: fxs1, fxs2, fxs3" in hint.group(1)
+
+
+def test_the_api_check_judges_lines_as_the_store_does(box) -> None:
+    client, _ = box
+    headers = {"X-CSRF-Token": client.csrf, "Origin": "http://127.0.0.1:8080"}
+    desk = {"schema_version": 2,
+            "extensions": [{"number": "801", "name": "Desk", "port": "fxs0"}]}
+    reply = client.api("POST", "/api/config/check", desk, headers=headers)
+    assert reply.status == 200 and reply.json()["valid"]["fxs_ports"] == 4
+    reply = client.api("POST", "/api/config/check",
+                       {**desk, "lines": {"fxs": [{"name": "fxs0"}, {"name": "fxs8"}]}},
+                       headers=headers)
+    assert reply.status == 422 and reply.json()["errors"][0]["code"] == "not_on_board"
