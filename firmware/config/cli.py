@@ -173,6 +173,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         config = check_on_board(raw, hardware)
     except ConfigError as exc:
         _print_errors(exc, sys.stdout)
+        if hardware is None and any(".port" in field for field, _ in exc.errors):
+            _write_utf8(sys.stderr, "switchboard: no board given: lines the file leaves out "
+                                    "are not known; on a box they are the board's "
+                                    "(--board NAME checks as the box on that board would)\n")
         return REFUSED
     print(f"OK ({_describe(summary(config))})")
     return OK

@@ -126,7 +126,8 @@ def test_config_check_with_a_board(tmp_path: Path, capsys) -> None:
     path = tmp_path / "office.json"
     path.write_text(json.dumps(DESK, ensure_ascii=False), encoding="utf-8")
     assert run("config", "check", str(path)) == 1
-    assert "extensions[0].port" in capsys.readouterr().out
+    said = capsys.readouterr()
+    assert "extensions[0].port" in said.out and "--board NAME" in said.err
     assert run("config", "check", "--board", "sim", str(path)) == 0
     assert "4 FXS ports" in capsys.readouterr().out
     path.write_text(json.dumps({**DESK, "lines": {"fxs": [{"name": "fxs7"}]}}), "utf-8")
