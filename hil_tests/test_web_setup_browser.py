@@ -46,9 +46,11 @@ def _next(page: Page, base: str, step: str) -> None:
 def test_a_fresh_box_is_set_up_on_the_page_and_answers_a_call(box):
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run scripts/setup.sh"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    status = box.status()
-    assert [p for p in status["ports"] if p.startswith("fxs")] == ["fxs0", "fxs1", "fxs2",
-                                                                   "fxs3"]
+    status = box.status()  # the box knows its board's lines before any config
+    assert status["hardware"] == {"board": "sim", "lines": {
+        "fxs": ["fxs0", "fxs1", "fxs2", "fxs3"], "gsm": ["gsm0"]}}
+    exported = box.switchboard("config", "export")
+    assert '"fxs3"' in exported.stdout and '"gsm0"' in exported.stdout
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                      args=["--no-sandbox"])
@@ -60,8 +62,7 @@ def test_a_fresh_box_is_set_up_on_the_page_and_answers_a_call(box):
         finally:
             chromium.close()
 
-    config = box.status()  # the box itself took the config the page wrote
-    assert config["system"] == "ready"
+    assert box.status()["system"] == "ready"
     emu = box.emulator
     emu.phone_auto_answer("fxs0", 0.5)
     call = emu.place_call(CALLER, SIM[0])
