@@ -23,6 +23,7 @@ from board.base import LineStatus
 from firmware import paths
 from firmware.clock import SystemClock
 from firmware.config.hardware import Hardware
+from firmware.config.schema import summary, to_dict
 from firmware.config.store import ConfigStore
 from firmware.events import EventBus
 from firmware.lines.fxs import FxsLine, FxsStateChanged
@@ -62,6 +63,10 @@ class Box:
         hardware = Hardware.of_board(board.info)  # the lines a config may use: the board's
         store = ConfigStore(data_dir, hardware=hardware)
         config = store.load()  # refuses a corrupt or invalid file before any hardware moves
+        if not store.path.exists():  # a fresh box: its defaults with the board's lines, on
+            config = store.replace(to_dict(config))  # disk for every reader (route explain)
+            log.info("no config yet: the defaults with the board's lines (%s)",
+                     summary(config))
         for field_name, why in hardware.problems(config):
             log.warning("config %s: %s; that line is not used", field_name, why)
         return cls(board=board, store=store, data_dir=data_dir, web=web,

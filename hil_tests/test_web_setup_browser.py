@@ -51,6 +51,8 @@ def test_a_fresh_box_is_set_up_on_the_page_and_answers_a_call(box):
         "fxs": ["fxs0", "fxs1", "fxs2", "fxs3"], "gsm": ["gsm0"]}}
     exported = box.switchboard("config", "export")
     assert '"fxs3"' in exported.stdout and '"gsm0"' in exported.stdout
+    explained = box.switchboard("route", "explain", "--line", "gsm0", "--caller", CALLER)
+    assert explained.returncode == 0, explained.stderr  # the stored config has the lines
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                      args=["--no-sandbox"])
