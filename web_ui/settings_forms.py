@@ -134,6 +134,8 @@ def with_desk_phones(config: dict[str, Any], phones: list[dict[str, str]],
     numbers = [p["number"] for p in phones]
     wanted = new["inbound"].get("ring_group")
     group = next((g for g in new["ring_groups"] if g["name"] == wanted), None)
+    if group is None and not phones:
+        return new  # no desk phone: no group to make
     if group is None:
         group = {"name": group_name, "members": [], "strategy": "ring_all",
                  "ring_time": 20, "total_ring_time": 60}

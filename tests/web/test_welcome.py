@@ -148,3 +148,13 @@ def test_the_setup_needs_the_csrf_token_and_a_login(data: Path) -> None:
     assert reply.status == 403 and service.config() == before
     stranger = Client(client.app)
     assert stranger.get("/welcome/company").location.endswith("/login")
+
+
+def test_no_desk_phone_makes_no_ring_group(data: Path) -> None:
+    client, service = _fresh(data)
+    _password(client)
+    reply = _step(client, "phones", {"ext_fxs0": "", "name_fxs0": ""})
+    assert reply.status == 303 and reply.location.endswith("/welcome/after_hours")
+    config = service.config()
+    assert config["extensions"] == [] and config["ring_groups"] == []
+    assert config["inbound"]["ring_group"] is None
