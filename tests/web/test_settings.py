@@ -263,3 +263,24 @@ def test_the_api_check_judges_lines_as_the_store_does(box) -> None:
                        {**desk, "lines": {"fxs": [{"name": "fxs0"}, {"name": "fxs8"}]}},
                        headers=headers)
     assert reply.status == 422 and reply.json()["errors"][0]["code"] == "not_on_board"
+
+
+ODD = {"company_name": "x" * 500, "country": "²", "timezone": "../../etc/passwd",
+       "outside_line_prefix": "٣", "holiday_calendar": "", "gsm0_number": "+",
+       "gsm0_pin": "١٢٣٤", "gsm7_number": "1", "fxs": ["", "fxs0"], "ring_group": "\x00",
+       "answer": "group:", "chain": "\n,\n、", "action": "next", "who": "new", "name": "",
+       "number": "", "ext_fxs0": "８０１", "name_fxs0": "<b>", "mon": "25:00-26:00"}
+
+
+@pytest.mark.parametrize("path", ["/settings/company", "/settings/lines", "/settings/inbound",
+                                  "/settings/forward", "/welcome/company", "/welcome/line",
+                                  "/welcome/hours", "/welcome/phones", "/welcome/after_hours"])
+def test_odd_input_is_refused_by_field_never_a_server_error(box, path) -> None:
+    client, service = box
+    before = service.config()
+    client.get("/settings" if path.startswith("/settings") else path)
+    reply = client.post(path, ODD)
+    assert reply.status in (303, 422), reply.text
+    if reply.status == 422:
+        assert '<div class="errors"' in reply.text and service.config() == before
+    assert "<b>" not in reply.text
