@@ -158,3 +158,17 @@ def test_no_desk_phone_makes_no_ring_group(data: Path) -> None:
     config = service.config()
     assert config["extensions"] == [] and config["ring_groups"] == []
     assert config["inbound"]["ring_group"] is None
+
+
+def test_after_a_factory_reset_the_board_lines_stay_and_the_setup_comes_again(data) -> None:
+    client, service = _fresh(data)
+    service.replace_config(EXAMPLE)
+    assert _password(client).endswith("/")
+    client.get("/system")
+    reply = client.post("/system/reset", {"confirm": "RESET"})
+    assert reply.status == 303 and reply.location.endswith("/setup")
+    lines = service.config()["lines"]
+    assert [p["name"] for p in lines["fxs"]] == ["fxs0", "fxs1", "fxs2", "fxs3"]
+    assert [g["name"] for g in lines["gsm"]] == ["gsm0"]
+    assert _password(client).endswith("/welcome")
+    assert client.get("/welcome").location.endswith("/welcome/company")
