@@ -22,6 +22,8 @@ import board as boards
 from board.base import LineStatus
 from firmware import gcwatch, paths
 from firmware.clock import SystemClock
+from firmware.config.hardware import Hardware
+from firmware.config.schema import summary, to_dict
 from firmware.config.store import ConfigStore
 from firmware.events import EventBus
 from firmware.lines.fxs import FxsLine, FxsStateChanged
@@ -57,9 +59,16 @@ class Box:
 
     @classmethod
     def create(cls, board_name: str, data_dir: Path, board_options: dict, web: str = "") -> Box:
-        store = ConfigStore(data_dir)
+        board = boards.load_board(board_name, **board_options)  # reads its file; opens nothing
+        hardware = Hardware.of_board(board.info)  # the lines a config may use: the board's
+        store = ConfigStore(data_dir, hardware=hardware)
         config = store.load()  # refuses a corrupt or invalid file before any hardware moves
-        board = boards.load_board(board_name, **board_options)
+        if not store.path.exists():  # a fresh box: its defaults with the board's lines, on
+            config = store.replace(to_dict(config))  # disk for every reader (route explain)
+            log.info("no config yet: the defaults with the board's lines (%s)",
+                     summary(config))
+        for field_name, why in hardware.problems(config):
+            log.warning("config %s: %s; that line is not used", field_name, why)
         return cls(board=board, store=store, data_dir=data_dir, web=web,
                    clock=SystemClock(config.settings.timezone))
 
@@ -234,6 +243,7 @@ class Box:
     def status(self) -> dict:
         return {
             "board": self.board.info.name,
+            "hardware": self.store.hardware.as_dict() if self.store.hardware else None,
             "system": self.system,
             "gsm": {name: asdict(line.status) for name, line in self.gsm.items()},
             "ports": dict(self.port_state),

@@ -193,6 +193,14 @@ class BoxService:
                     "forwarding": {}}
         return self.on_loop(self._status)
 
+    def hardware(self) -> dict[str, Any] | None:
+        """The lines the box's board has: {"board": name, "lines": {kind: [names], or
+        null for modems found at run time}}; None when no box says (firmware/config/hardware.py)."""
+        if self.store is not None and self.store.hardware is not None:
+            return self.store.hardware.as_dict()
+        found = self.status().get("hardware")
+        return found if isinstance(found, dict) else None
+
     # --- agents (R12) ----------------------------------------------------------------
 
     def agent_ids(self) -> list[str]:
@@ -268,8 +276,11 @@ class BoxService:
             return self._config_cache
 
     def check_config(self, raw: Any) -> dict[str, int]:
-        """Validate without storing: counts of what it holds, or ConfigError."""
-        return summary(check_config(raw))
+        """Validate without storing, as the box would store it (its missing lines the
+        board's, a line the board lacks refused): counts of what it holds, or ConfigError."""
+        if self._control is not None:
+            return self._ask("config.check", {"config": raw}, timeout=IMPORT_TIMEOUT_S)
+        return summary(self.store.check(raw))
 
     def replace_config(self, raw: Any) -> dict[str, int]:
         """Validate and store the whole config; it applies from the next call on."""

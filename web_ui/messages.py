@@ -391,3 +391,6 @@ MESSAGES.update(RULES_MESSAGES)
 from web_ui.messages_security import SECURITY_MESSAGES  # noqa: E402  (the page's defences)
 
 MESSAGES.update(SECURITY_MESSAGES)
+from web_ui.messages_settings import SETTINGS_MESSAGES  # noqa: E402
+
+MESSAGES.update(SETTINGS_MESSAGES)

@@ -84,6 +84,7 @@ REASONS_ZH: dict[str, str] = {
     "port_taken": "{port} 已用于分机 {extension}",
     "starts_with_outside_prefix": "以外线前缀“{prefix}”开头（见 settings）",
     "no_line": "没有线路“{line}”（lines 中有：{known}）",
+    "not_on_board": "本机主板“{board}”没有线路“{line}”（它有：{known}）",
     "no_gsm_line": "没有 GSM 线路“{line}”",
     "no_time_rule": "没有时间规则“{name}”（应为 time_rules 中的名称或 “{builtin}”）",
     "not_province": "“{value}”不是中国的省份（例如 “浙江省” 或 “浙江”）",
@@ -139,6 +140,7 @@ FORM_REASONS: dict[str, tuple[str, str]] = {
     "not_json_config": ("not a JSON config: {error}", "不是 JSON 格式的配置：{error}"),
     "token_name_length": ("1 to 40 characters", "1 到 40 个字符"),
     "type_reset": ("type RESET to confirm", "请输入 RESET 以确认"),
+    "pin_digits": ("a SIM PIN is 4 to 8 digits", "SIM 卡 PIN 码应为 4 到 8 位数字"),
 }
 
 form_reason = Catalogue({code: en for code, (en, _zh) in FORM_REASONS.items()})

@@ -49,7 +49,7 @@ def document() -> dict[str, Any]:
     filters = [_query(n, t) for n, t in _RECORD_FILTERS]
     paging = [_query("limit", "calls per page, 1-500 (default 50)", "integer"),
               _query("offset", "calls to skip", "integer")]
-    return {
+    doc = {
         "openapi": "3.0.3",
         "info": {"title": "Switchboard box API", "version": "1",
                  "description": "The owner's API of a Switchboard PBX box (docs/web.md)."},
@@ -194,3 +194,36 @@ def document() -> dict[str, Any]:
                                       {"$ref": "#/components/schemas/Explanation"}, 400)}},
         },
     }
+    doc["paths"].update(_section_paths())  # type: ignore[union-attr]
+    return doc
+
+
+# The sections the Settings page edits, one at a time (web_ui/settings_pages.py).
+_SECTIONS = {
+    "settings": ("the company and the box: company_name, country, timezone, "
+                 "outside_line_prefix, holiday_calendar", _OBJECT),
+    "lines": ("the lines: gsm (name, modem, number, sim_pin) and fxs (name); a set PIN "
+              "reads \"********\", and sent back so it keeps the line's PIN", _OBJECT),
+    "inbound": ("who answers the company line in open hours: {\"ring_group\": NAME or null}",
+                _OBJECT),
+    "forward_chain": ("busy/no-answer forwarding: 4 to 10 numbers or bound-number ids, "
+                      "or [] (off)", {"type": "array", "items": {"type": "string"}}),
+}
+
+
+def _section_paths() -> dict[str, Any]:
+    paths: dict[str, Any] = {"/api/board": {"get": {
+        "summary": "the lines the box's board has, by kind (gsm, fxs)",
+        "responses": _answers("the board's lines", {"type": "object", "properties": {
+            "board": {"type": "string"}, "lines": _OBJECT}}, 503)}}}
+    for name, (text, schema) in _SECTIONS.items():
+        paths[f"/api/{name}"] = {
+            "get": {"summary": f"one config section: {text}",
+                    "responses": _answers("the section", schema, 503)},
+            "put": {"summary": f"replace the section {name}; validated first (the rest of "
+                               "the config is kept)",
+                    "requestBody": {"required": True, "content": {
+                        "application/json": {"schema": schema}}},
+                    "responses": _answers("stored; the section as the box keeps it", schema,
+                                          400, 422, 503)}}
+    return paths

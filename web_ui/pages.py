@@ -24,7 +24,7 @@ from firmware.service import (
     UnknownAgent,
     rename_ring_group,
 )
-from web_ui import api, forms, i18n, queries, security
+from web_ui import api, forms, i18n, queries, security, settings_forms
 from web_ui import app as core
 from web_ui.app import Web
 from web_ui.messages_reasons import form_reason
@@ -66,9 +66,16 @@ def flash(kind: str, key: str) -> None:
 
 
 def install(app: bottle.Bottle, web: Web) -> None:
-    from web_ui import rule_pages, schedule_pages  # they render and save with these helpers
+    from web_ui import (  # they render and save with these helpers
+        rule_pages,
+        schedule_pages,
+        settings_pages,
+        welcome_pages,
+    )
 
     _install_entry(app, web)
+    settings_pages.install(app, web)
+    welcome_pages.install(app, web)
     _install_staff(app, web)
     schedule_pages.install(app, web)
     rule_pages.install(app, web)
@@ -100,7 +107,7 @@ def _install_entry(app: bottle.Bottle, web: Web) -> None:
         web.owner.set_password(password)
         core.start_session(web)
         flash("ok", "setup_done")
-        bottle.redirect("/")
+        bottle.redirect(_after_password(web))
 
     @app.get("/login", auth=False)
     def login_form() -> Any:
@@ -156,6 +163,19 @@ def _install_entry(app: bottle.Bottle, web: Web) -> None:
             bottle.abort(404, "no such agent")
         flash("ok", "agent_set_available" if available == "1" else "agent_set_unavailable")
         bottle.redirect("/staff" if form.get("back") == "/staff" else "/")
+
+
+def _after_password(web: Web) -> str:
+    """A box with nobody to ring yet goes on to the first-run setup; else the dashboard."""
+    from web_ui import welcome_pages
+
+    try:
+        if welcome_pages.needs_setup(web):
+            welcome_pages.start(web)
+            return "/welcome"
+    except (ConfigError, ServiceError):
+        pass
+    return "/"
 
 
 def _back_here() -> str:
@@ -451,6 +471,8 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
         except ValueError as exc:
             return _section_page(web, section, text,
                                  [(section, form_reason("not_json", error=str(exc)))])
+        if section == "lines":  # a PIN shown masked and sent back so is kept
+            value = settings_forms.keep_pins(value, web.service.config()["lines"])
         return _save(web, section, value, f"/config/{section}",
                      lambda e: _section_page(web, section, text, e))
 
@@ -484,5 +506,8 @@ def _section_page(web: Web, section: str, text: str | None = None,
     if errors:
         bottle.response.status = 422
     if text is None:
-        text = json.dumps(web.service.config()[section], ensure_ascii=False, indent=2)
+        value = web.service.config()[section]
+        if section == "lines":  # the SIM PIN is a secret
+            value = settings_forms.mask_pins(value)
+        text = json.dumps(value, ensure_ascii=False, indent=2)
     return render("section", web, section=section, text=text, errors=errors or [])

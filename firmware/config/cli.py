@@ -12,6 +12,9 @@ import: when a box answers on the control socket it gets the config through
 "config.import" (so it applies it from the next call on); otherwise the file
 in the data dir is written directly. export: from the running box, else from
 the file. check: validation only, nothing is stored. FILE may be "-" (stdin).
+`--board NAME` (check, and import into the store): lines the file leaves out come
+from that board (its FXS ports, its modems' GSM lines), and a line the board lacks
+is refused, as the box running on that board does (firmware/config/hardware.py).
 
 `handle_import`, `handle_export` and `handle_check` are the box's handlers for
 those ops; `control_handlers(store)` gives them ready for `ControlServer`.
@@ -26,11 +29,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from board.base import BadBoard
 from firmware import paths
+from firmware.config.hardware import Hardware, check_on_board
 from firmware.config.reasons import reason
 from firmware.config.schema import summary
 from firmware.config.store import ConfigStore
-from firmware.config.validate import check_config
 from firmware.control import Handler, box_is_running, control_request, in_thread
 from firmware.errors import ConfigError, ControlError
 
@@ -108,6 +112,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         p = sub.add_parser(name, help=text, description=text)
         if name != "export":
             p.add_argument("file", metavar="FILE", help='a JSON config file ("-": stdin)')
+            p.add_argument("--board", metavar="NAME", default=None,
+                           help="check the lines against this board (sim, pi-gsm, ...); "
+                                "lines the file leaves out are the board's")
         paths.add_data_option(p)
         p.set_defaults(func=func)
 
@@ -115,7 +122,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     try:
         raw = read_config_file(args.file)
-    except UnreadableFile as exc:
+        hardware = _hardware(args)
+    except (UnreadableFile, BadBoard) as exc:
         return _fail(str(exc), UNREADABLE)
     data = _data_dir(args)
     socket_path = paths.control_socket(data)
@@ -125,7 +133,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                                      timeout=IMPORT_TIMEOUT)
             where = "the running box applies it from the next call on"
         else:
-            counts, where = _import_direct(data, raw)
+            counts, where = _import_direct(data, raw, hardware)
     except ConfigError as exc:
         _print_errors(exc, sys.stderr)
         return REFUSED
@@ -135,8 +143,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     return OK
 
 
-def _import_direct(data: Path, raw: Any) -> tuple[dict[str, int], str]:
-    store = ConfigStore(data)
+def _import_direct(data: Path, raw: Any, hardware: Hardware | None = None
+                   ) -> tuple[dict[str, int], str]:
+    store = ConfigStore(data, hardware=hardware)
     try:
         counts = summary(store.replace(raw))
     finally:
@@ -173,12 +182,26 @@ def cmd_check(args: argparse.Namespace) -> int:
     except UnreadableFile as exc:
         return _fail(str(exc), UNREADABLE)
     try:
-        config = check_config(raw)
+        hardware = _hardware(args)
+    except BadBoard as exc:
+        return _fail(str(exc), UNREADABLE)
+    try:
+        config = check_on_board(raw, hardware)
     except ConfigError as exc:
         _print_errors(exc, sys.stdout)
+        if hardware is None and any(".port" in field for field, _ in exc.errors):
+            _write_utf8(sys.stderr, "switchboard: no board given: lines the file leaves out "
+                                    "are not known; on a box they are the board's "
+                                    "(--board NAME checks as the box on that board would)\n")
         return REFUSED
     print(f"OK ({_describe(summary(config))})")
     return OK
+
+
+def _hardware(args: argparse.Namespace) -> Hardware | None:
+    """The board named by --board, or None; BadBoard for a name no board file has."""
+    name = getattr(args, "board", None)
+    return Hardware.of_board_name(name) if name else None
 
 
 def read_config_file(name: str | Path) -> Any:

@@ -104,6 +104,7 @@ REASONS: dict[str, str] = {
     "starts_with_outside_prefix": 'starts with the outside-line prefix "{prefix}" (settings)',
     "no_line": 'no line "{line}" (lines has: {known})',
     "no_gsm_line": 'no GSM line "{line}"',
+    "not_on_board": 'the board "{board}" has no line "{line}" (it has: {known})',
     "no_time_rule": 'no time rule "{name}" (time_rules, or "{builtin}")',
     # rules: callers, routes, plans, caps
     "not_province": '"{value}" is not a province of China (like "浙江省" or "浙江")',

@@ -10,6 +10,11 @@ Subscribers registered with `on_change()` are called with the new `Config`
 after each successful `replace()`, on the thread that called it, outside the
 lock; the box uses this to apply a new config from the next call on (W1).
 
+The board's lines: a store given the box's `Hardware` (firmware/config/hardware.py)
+fills a config's missing lines from the board on load, check and replace (a fresh or
+factory-reset box has its FXS ports and modem lines), and refuses to store a config
+that names a line the board lacks. Without it (tests, tools), a config is taken as written.
+
 File layout: {"config": {"1": {"schema_version": 1, "settings": {...}, ...}}}.
 A missing file is the empty default config. A file that does not parse, or
 does not hold a valid config, raises and is left alone; only an explicit
@@ -32,6 +37,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
+from firmware.config.hardware import Hardware, check_on_board
 from firmware.config.reasons import Reason, reason
 from firmware.config.schema import Config, to_dict
 from firmware.config.storage import AtomicJSONStorage
@@ -66,6 +72,7 @@ class ConfigStore:
         self,
         data_dir: str | os.PathLike[str],
         storage: Callable[[Path], Storage] | None = None,
+        hardware: Hardware | None = None,
     ):
         self.path = Path(data_dir) / FILE_NAME
         self._storage = (storage or AtomicJSONStorage)(self.path)
@@ -79,6 +86,7 @@ class ConfigStore:
         # bumped by every write
         self._instance = secrets.token_hex(4)
         self._generation = 0
+        self.hardware = hardware
 
     def load(self) -> Config:
         """The current config (validated). Raises ConfigFileCorrupt or ConfigError."""
@@ -98,8 +106,9 @@ class ConfigStore:
         return to_dict(self.load())
 
     def check(self, d: Any) -> Config:
-        """Validate `d` (migrating it from an older schema) without storing it."""
-        return check_config(d)
+        """Validate `d` (migrating it from an older schema, its missing lines filled from
+        the board) without storing it."""
+        return self._checked(d)
 
     def replace(self, new: Any) -> Config:
         """Validate `new`, then make it the stored config in one atomic write.
@@ -107,7 +116,7 @@ class ConfigStore:
         Raises ConfigError (nothing changed) when `new` is invalid. Subscribers
         are called with the new config afterwards.
         """
-        config = check_config(new)
+        config = self._checked(new)
         with self._lock:
             self._write_locked(to_dict(config))
             self._current = config
@@ -132,6 +141,11 @@ class ConfigStore:
     def close(self) -> None:
         self._db.close()
 
+    def _checked(self, raw: Any) -> Config:
+        """`raw` validated with the board's lines filled in, and refused if it names a
+        line the board lacks."""
+        return check_on_board(raw, self.hardware)
+
     # --- under the lock ---------------------------------------------------
 
     def _read_raw(self) -> dict[str, Any] | None:
@@ -155,13 +169,21 @@ class ConfigStore:
     def _load_locked(self) -> Config:
         doc = self._read_raw()
         if doc is None:
-            return Config()
+            return self._fresh()
+        if self.hardware is not None:
+            doc = self.hardware.fill(doc)
         try:
             return check_config(doc)
         except ConfigFileCorrupt:
             raise
         except ConfigError as exc:
             raise ConfigError([(f"{self.path}: {f}", r) for f, r in exc.errors]) from exc
+
+    def _fresh(self) -> Config:
+        """The config of a box never configured: the defaults, with the board's lines."""
+        if self.hardware is None:
+            return Config()
+        return check_config(self.hardware.fill(to_dict(Config())))
 
     def _write_locked(self, doc: dict[str, Any]) -> None:
         try:

@@ -545,7 +545,8 @@ def _cross_check(config: s.Config, ctx: _Ctx) -> None:
         if ID_RE.fullmatch(entry):
             refs.bound(entry, f"forward_chain[{i}]", ctx)
     wanted = _part(config, "inbound", "ring_group")
-    if wanted not in (None, INVALID) and wanted not in (refs.groups or {wanted}):
+    groups = {wanted} if refs.groups is None else refs.groups  # None: ring_groups refused
+    if wanted not in (None, INVALID) and wanted not in groups:
         ctx.add("inbound.ring_group", reason("unknown_ring_group", name=wanted))
     validate_rules.cross_check(config, refs, ctx)
 

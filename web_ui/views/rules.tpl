@@ -7,7 +7,7 @@
 <section class="card">
   <h2>{{_('inbound_route')}}</h2>
   <p>{{_('inbound_group')}}: <b>{{config['inbound']['ring_group'] or '-'}}</b> · {{_('forward_chain')}}: {{', '.join(config['forward_chain']) or '-'}}</p>
-  <p><a href="/config/inbound">{{_('edit')}}</a> · <a href="/config/forward_chain">{{_('edit_forward')}}</a></p>
+  <p><a href="/settings#inbound">{{_('edit')}}</a> · <a href="/settings#forward">{{_('edit_forward')}}</a></p>
 </section>
 <section class="card" id="vip">
   <h2>{{_('rules_vip')}}</h2>

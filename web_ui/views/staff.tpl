@@ -53,6 +53,9 @@
     <input type="hidden" name="csrf" value="{{csrf}}">
     <label class="wide">{{_('extensions')}} <small>{{_('extensions_hint')}}</small>
       <textarea name="extensions" rows="5">{{extensions_text}}</textarea></label>
+    % ports = [p['name'] for p in config['lines']['fxs']]
+    % taken = {e['port'] for e in config['extensions']}
+    <p class="hint" id="fxs-ports">{{_('staff_ports', ports=', '.join(ports) or '-', free=', '.join(p for p in ports if p not in taken) or '-')}} <a href="/settings#lines">{{_('nav_settings')}}</a></p>
     <label class="wide">{{_('bound_numbers')}} <small>{{_('bound_hint')}}</small>
       <textarea name="bound_numbers" rows="5">{{bound_text}}</textarea></label>
     <button>{{_('save')}}</button>
