@@ -387,3 +387,7 @@ MESSAGES.update({
 from web_ui.messages_rules import RULES_MESSAGES  # noqa: E402
 
 MESSAGES.update(RULES_MESSAGES)
+
+from web_ui.messages_records import RECORD_MESSAGES  # noqa: E402  (end reasons, forwarding)
+
+MESSAGES.update(RECORD_MESSAGES)
