@@ -40,6 +40,7 @@ INTER_DIGIT_S = 5.0
 INTERNAL_RING_S = 60.0
 OUTSIDE_RING_S = 60.0
 CONFIRM_S = 2.75  # one cycle of the confirmation tone
+REFUSAL_TONE_S = 30.0  # congestion tone for an outside call that cannot go out
 
 
 async def desk_call(core: CallController, leg: FxsLeg) -> None:
@@ -166,6 +167,7 @@ async def _outside(core: CallController, caller: FxsLeg, number: str) -> None:
             core.spawn_quiet(notify_caps(core, refused, caller))
         else:
             await record.finish("failed", cause="no free line")
+        await asyncio.wait({caller.ended}, timeout=REFUSAL_TONE_S)  # then busy tone
         return
     core.audio.tone(caller, "ringback")
     target = await core.dial(line, number)
