@@ -12,6 +12,7 @@ import pytest
 
 from firmware.cdr import schema
 from firmware.cdr.records import END_REASONS, RecordError
+from firmware.cdr.reports import report
 from firmware.cdr.schema import migrate, version_of
 from firmware.cdr.store import CdrStore
 from tests.cdr.helpers import T0, end, start
@@ -75,6 +76,14 @@ def test_forwarding_periods_are_not_counted_as_inbound_calls(store: CdrStore) ->
     call_id = store.begin_call(start())
     store.end_call(call_id, end(T0 + timedelta(minutes=2), talk_s=60.0))
     assert store.usage_since(T0 - timedelta(days=1))["gsm1"]["inbound_calls"] == 1
+
+
+def test_forwarding_periods_are_not_calls_in_the_report(store: CdrStore) -> None:
+    store.begin_call(start(caller=None), result="forwarded")
+    call_id = store.begin_call(start())
+    store.end_call(call_id, end(T0 + timedelta(minutes=2), talk_s=60.0))
+    total = report(store, T0 - timedelta(days=1), T0 + timedelta(days=1))["total"]
+    assert (total["calls"], total["answered"], total["other"]) == (1, 1, 0)
 
 
 def test_meta_values_are_kept_and_forgotten(db_path: Path) -> None:
