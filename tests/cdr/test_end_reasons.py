@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from firmware.cdr import schema
+from firmware.cdr.cli import table
 from firmware.cdr.records import END_REASONS, RecordError
 from firmware.cdr.reports import report
 from firmware.cdr.schema import migrate, version_of
@@ -111,3 +112,13 @@ def test_v1_records_migrate_to_v2(db_path: Path) -> None:
         old, crashed = s.call("v1-0"), s.call("v1-1")
         assert (old.result, old.end_reason, old.answered_at) == ("answered", "", None)
         assert (crashed.result, crashed.end_reason) == ("interrupted", "box_restart")
+
+
+def test_the_table_says_why_each_call_ended(store: CdrStore) -> None:
+    call_id = store.begin_call(start())
+    store.end_call(call_id, end(T0 + timedelta(minutes=1), end_reason="far_end"))
+    period = store.begin_call(start(caller=None), result="forwarded")
+    store.end_period(period, T0 + timedelta(hours=1), "office open")
+    header, answered, forwarded = table(store.calls(newest_first=False), store.tz).splitlines()[:3]
+    assert "ENDED" in header and "far end" in answered
+    assert "(withheld)" not in forwarded and "forwarded" in forwarded
