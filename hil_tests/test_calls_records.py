@@ -101,6 +101,23 @@ def test_a_modem_unplugged_mid_call_ends_the_record_modem_lost(tmp_path, boxes):
     assert box.stop() == 0
 
 
+def test_the_network_dropping_the_call_is_dropped_not_a_hang_up(tmp_path, boxes):
+    box = box_with(tmp_path, office(members=("801",)))
+    boxes.append(box)
+    emu = box.emulator
+    emu.phone_auto_answer("fxs0", 0.3)
+    call = _answered(box)
+    modem = emu.modems()[0]["id"]
+    emu.modem_registration(modem, 0)  # the network is gone: the call is cleared, cause 41
+    assert wait_for(lambda: emu.call(call["id"])["state"] == "ended", 10)
+    rec = wait_record(box, caller=CALLER)
+    assert (rec["result"], rec["end_reason"]) == ("answered", "dropped"), rec
+    assert "cause 41" in rec["cause"]
+    emu.phone_hook("fxs0", "on")
+    emu.modem_registration(modem, 1)
+    assert box.stop() == 0
+
+
 def test_a_box_killed_mid_call_keeps_who_answered_and_says_box_restart(tmp_path, boxes):
     box = box_with(tmp_path, office(members=("801", "802"), ring_time=5))
     boxes.append(box)
