@@ -1,11 +1,14 @@
 """One call's record, written as the call goes: the call core's side of `cdr`.
 
 `CallLog` begins the call record when the call starts (looking the outside party's
-region up once: the record, routing and the live status all use `region`), adds a leg row as each
-target rung or line dialled ends (`tried`), notes the route, and ends it with
-the final result, who answered, ring time and talk time (`finish`). The store
-commits every write before returning, so a call that ended survives a crash.
-A store error is logged and never breaks the call itself.
+region up once: the record, routing and the live status all use `region`), adds a leg
+row as each target rung or line dialled ends (`tried`), writes who answered and when
+the moment someone answers, notes the route, and ends it with the final result, who
+answered, ring time, talk time and why it ended (`finish`; `end_reason` tells the
+words apart from the legs that ended). A call the box stops during is ended by the
+controller's supervisor (`stopped`: "box_restart"). The store commits every write
+before returning, so a call that ended survives a crash. A store error is logged and
+never breaks the call itself.
 """
 
 from __future__ import annotations
