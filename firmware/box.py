@@ -140,8 +140,8 @@ class Box:
                                     agents=AgentBook(self.data_dir / STATE_FILE))
         self.calls.start()
         single = len(self.gsm) == 1
-        self.forwarding = [ForwardingKeeper(line, self.bus, self.store.load, self.clock, single)
-                           for line in self.gsm.values()]
+        self.forwarding = [ForwardingKeeper(line, self.bus, self.store.load, self.clock, single,
+                                            cdr=self.cdr) for line in self.gsm.values()]
         for keeper in self.forwarding:
             keeper.start()
 
@@ -245,7 +245,7 @@ class Box:
             "board": self.board.info.name,
             "hardware": self.store.hardware.as_dict() if self.store.hardware else None,
             "system": self.system,
-            "gsm": {name: asdict(line.status) for name, line in self.gsm.items()},
+            "gsm": {name: self._line_status(name, line) for name, line in self.gsm.items()},
             "ports": dict(self.port_state),
             "calls": self.calls.status(),
             "agents": self.calls.availability(),
@@ -254,6 +254,12 @@ class Box:
             "leds": {name: _pattern_words(p) for name, p in self.leds.patterns().items()},
             "audio": self.media.audio_health(),
         }
+
+    def _line_status(self, name: str, line: GsmLine) -> dict:
+        """A GSM line in status, with `forwarding`: {"to", "since", "reason"} while the
+        network forwards its calls, else None."""
+        keeper = next((k for k in getattr(self, "forwarding", []) if k.line is line), None)
+        return {**asdict(line.status), "forwarding": keeper.forwarding() if keeper else None}
 
     def summary(self) -> str:
         parts = [f"{name} {line.status.state.replace('_', ' ')}"

@@ -105,7 +105,7 @@ def test_a_reached_cap_refuses_the_next_call_and_tells_the_owner(tmp_path, boxes
     second = emu.place_call(OTHER_CALLER, SIM[0])
     wait_for(lambda: emu.call(second["id"])["state"] == "ended", 15, what="second call refused")
     rec = wait_record(box, caller=OTHER_CALLER)
-    assert rec["result"] == "missed" and rec["cause"] == "cap_reached" and rec["legs"] == []
+    assert rec["result"] == "blocked" and rec["cause"] == "cap_reached" and rec["legs"] == []
     modem = emu.modems()[0]["id"]
     sent = wait_for(lambda: emu.modem_sms(modem)["sent"], 20, what="the owner's SMS")
     (sms,) = sent  # one SMS: the notice is short ASCII

@@ -177,7 +177,8 @@ def _first_line(service: Any) -> str:
 
 def csv_response(web: Web, params: Any) -> bottle.HTTPResponse:
     query = queries.record_query(params, web.service.now().tzinfo)
-    rows = queries.csv_rows(web.service.iter_records(query))
+    rows = queries.csv_rows(web.service.iter_records(query),
+                            i18n.translator(core.current_lang()))
     response = bottle.HTTPResponse(rows)
     response.content_type = "text/csv; charset=utf-8"
     stamp = web.service.now().strftime("%Y%m%d-%H%M")

@@ -394,3 +394,6 @@ MESSAGES.update(SECURITY_MESSAGES)
 from web_ui.messages_settings import SETTINGS_MESSAGES  # noqa: E402
 
 MESSAGES.update(SETTINGS_MESSAGES)
+from web_ui.messages_records import RECORD_MESSAGES  # noqa: E402  (end reasons, forwarding)
+
+MESSAGES.update(RECORD_MESSAGES)

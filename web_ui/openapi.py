@@ -81,7 +81,19 @@ def document() -> dict[str, Any]:
                     "total": {"type": "integer"},
                     "calls": {"type": "array", "items": _OBJECT}}},
                 "Status": {"type": "object", "properties": {"agents": {
-                    "type": "array", "items": {"$ref": "#/components/schemas/Agent"}}}},
+                    "type": "array", "items": {"$ref": "#/components/schemas/Agent"}},
+                    "gsm": {"type": "object", "description": "each GSM line by name",
+                            "additionalProperties": {"$ref": "#/components/schemas/Line"}}}},
+                "Line": {"type": "object", "properties": {
+                    "state": {"type": "string"},
+                    "forwarding": {
+                        "type": "object", "nullable": True,
+                        "description": "while the network forwards the line's calls (a "
+                                       "one-line box after hours), else null",
+                        "required": ["to", "since", "reason"],
+                        "properties": {"to": {"type": "string"},
+                                       "since": {"type": "string", "description": "ISO"},
+                                       "reason": {"type": "string"}}}}},
                 "Agent": {"type": "object",
                           "required": ["id", "name", "state", "available",
                                        "unavailable_since", "answered", "missed"],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from firmware.service import ALL_RESULTS, MAX_PAGE, BadQuery, RecordQuery, query_reason
@@ -22,7 +22,7 @@ MAX_REPORT_DAYS = 400
 RECORD_FILTERS = ("since", "until", "number", "line", "agent", "result", "region")
 CSV_COLUMNS = ("id", "started_at", "ended_at", "direction", "line", "caller", "callee",
                "region", "carrier", "route", "result", "answered_by", "ring_s", "talk_s",
-               "cause")
+               "cause", "end_reason", "end_reason_text")
 
 
 def parse_time(field: str, text: str, tz: tzinfo, *, end_of_day: bool = False) -> datetime:
@@ -95,13 +95,18 @@ def report_span(params: Mapping[str, str], tz: tzinfo, now: datetime) -> tuple[d
     return since, until
 
 
-def csv_rows(calls: Iterable[dict]) -> Iterator[bytes]:
-    """The records as CSV, UTF-8 with a BOM first so Excel reads Chinese text right."""
+def csv_rows(calls: Iterable[dict], words: Callable[[str], str] | None = None
+             ) -> Iterator[bytes]:
+    """The records as CSV, UTF-8 with a BOM first so Excel reads Chinese text right.
+    `words(key)`: the page's language, for `end_reason_text` (the end reason in words)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff".encode()
     writer.writerow(CSV_COLUMNS)
     for call in calls:
+        reason = call.get("end_reason") or ""
+        text = words(f"end_reason_{reason}") if words and reason else reason
+        call = {**call, "end_reason_text": text}
         writer.writerow([_cell(call.get(c)) for c in CSV_COLUMNS])
         if buffer.tell() > 32768:
             yield buffer.getvalue().encode("utf-8")

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from firmware.calls.agents import AgentBook
 from firmware.calls.bridge import Audio
 from firmware.calls.legs import FxsLeg, GsmLeg, Leg
-from firmware.calls.record import CallLog
+from firmware.calls.record import CallLog, end_reason
 from firmware.config.schema import Config, Extension
 from firmware.errors import SwitchboardError, UnknownAgent
 from firmware.events import EventBus
@@ -72,6 +72,7 @@ class LiveCall:
     ringing: dict[Leg, str] = field(default_factory=dict)
     talking_with: str = ""
     talking: bool = False
+    record: CallLog | None = None  # ended by the supervisor if the call's task cannot
 
     @property
     def state(self) -> str:
@@ -145,11 +146,13 @@ class CallController:
         return self.clock.monotonic() if self.clock is not None else None
 
     def note_call(self, direction: str, line: str, caller: str | None, region: Region,
-                  started_mono: float, started_at: datetime) -> None:
+                  started_mono: float, started_at: datetime, record: CallLog | None = None
+                  ) -> None:
         """The call's record began (CallLog): what the status shows of its caller."""
         call = _live_call.get()
         if call is None:
             return
+        call.record = record
         call.direction, call.line, call.caller = direction, line, caller
         call.region = region.region_text
         call.started_mono, call.started_at = started_mono, started_at
@@ -321,7 +324,9 @@ class CallController:
         other = b if first is a else a
         log.info("%s hung up; releasing %s", first, other)
         self.audio.part(a, b)
-        await record.finish("answered")
+        far = a if record.direction == "in" else b  # the outside party (or extension called)
+        why, detail = end_reason([leg for leg in (a, b) if leg.ended in done], far)
+        await record.finish("answered", cause=detail, end_reason=why)
         await self.release(other, "normal")
         await self.release(first, "normal")
 
@@ -364,9 +369,13 @@ class CallController:
             await coro
         except asyncio.CancelledError:
             log.info("%s: stopped", what)
+            if call.record is not None:
+                call.record.stopped()
             raise
-        except Exception:
+        except Exception as exc:
             log.exception("%s: failed", what)
+            if call.record is not None:
+                call.record.stopped(f"the box failed during the call: {exc}", failed=True)
         finally:
             self.calls.pop(number, None)
             await self._release_all(legs)

@@ -6,10 +6,13 @@ box detects; the first stops the dial tone. After each digit the dial plan
 rings that phone (caller ID: the caller's extension and name) while the caller
 hears ringback; the outside prefix and a number go out on a free GSM line with
 ringback until the far end answers, busy tone on busy, congestion when no line
-is free or the call fails. Feature codes (`routing.FEATURE_CODES`: *61 available,
-*62 unavailable, R12) set this phone's extension available or not for ring-group
-calls and answer with the confirmation tone. Hanging up at any point releases
-everything.
+is free or the call fails. A line whose outbound-minutes cap is reached this month
+(G7) is not dialled out on: the next free line is used, and when every free line is
+over its cap the call is refused (congestion tone; the record says "blocked" and
+the owner is told by SMS, once a month, as for inbound calls). Feature codes
+(`routing.FEATURE_CODES`: *61 available, *62 unavailable, R12) set this phone's
+extension available or not for ring-group calls and answer with the confirmation tone.
+Hanging up at any point releases everything.
 """
 
 from __future__ import annotations
@@ -20,9 +23,12 @@ import logging
 from typing import TYPE_CHECKING
 
 from firmware.calls.legs import FxsLeg, GsmLeg, Leg
+from firmware.calls.notify import notify_caps
 from firmware.calls.record import CallLog
+from firmware.calls.usage import month_usage
 from firmware.config.schema import Extension
 from firmware.routing import Feature, classify_dialed
+from firmware.routing.caps import outbound_caps_reached
 
 if TYPE_CHECKING:
     from firmware.calls.controller import CallController
@@ -34,6 +40,7 @@ INTER_DIGIT_S = 5.0
 INTERNAL_RING_S = 60.0
 OUTSIDE_RING_S = 60.0
 CONFIRM_S = 2.75  # one cycle of the confirmation tone
+REFUSAL_TONE_S = 30.0  # congestion tone for an outside call that cannot go out
 
 
 async def desk_call(core: CallController, leg: FxsLeg) -> None:
@@ -127,6 +134,12 @@ async def _internal(core: CallController, caller: FxsLeg, extension: Extension) 
     await _talk(core, caller, target, record, (me.number if me else None, extension.number))
 
 
+def _usable(core: CallController, name: str) -> bool:
+    """Line `name` could take a call now (ready, free), whatever its cap says."""
+    line = core.gsm.get(name)
+    return line is not None and core.free_gsm_line(avoid=set(core.gsm) - {name}) is line
+
+
 async def _talk(core: CallController, a: Leg, b: Leg, record: CallLog,
                 extensions: tuple[str | None, ...]) -> None:
     """Bridge the call; the extensions on it are busy agents (longest idle) until it ends."""
@@ -141,11 +154,20 @@ async def _talk(core: CallController, a: Leg, b: Leg, record: CallLog,
 
 
 async def _outside(core: CallController, caller: FxsLeg, number: str) -> None:
+    capped = outbound_caps_reached(core.config(), month_usage(core.cdr, core.clock.now()))
     record = CallLog(core, "out", caller.name, caller.number, number)
-    line = core.free_gsm_line()
+    avoid = {hit.line for hit in capped}
+    line = core.free_gsm_line(avoid=avoid)
     if line is None:
         core.audio.tone(caller, "congestion")
-        await record.finish("failed", cause="no free line")
+        refused = [hit for hit in capped if _usable(core, hit.line)]
+        if refused:  # a line was free, but its outbound minutes are used up (G7)
+            log.info("%s: %s refused: %s", caller.name, number, refused[0].text)
+            await record.finish("blocked", cause=f"blocked: {refused[0].text}")
+            core.spawn_quiet(notify_caps(core, refused, caller))
+        else:
+            await record.finish("failed", cause="no free line")
+        await asyncio.wait({caller.ended}, timeout=REFUSAL_TONE_S)  # then busy tone
         return
     core.audio.tone(caller, "ringback")
     target = await core.dial(line, number)

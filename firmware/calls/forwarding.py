@@ -7,7 +7,9 @@ the office opens. `ForwardingKeeper` applies what `routing.network_forwarding`
 says for now, then sleeps until the answer next changes, the config changes, or
 the line comes back into service (a new SIM or a reset modem is checked again).
 A box with two or more lines bridges forwards itself and keeps network
-forwarding off. `state()` is what `switchboard status` shows.
+forwarding off. `state()` is what `switchboard status` shows; `forwarding()` the
+line's `{"to", "since", "reason"}` while the network forwards it. Each forwarding
+period is a call record, result "forwarded" (calls/forward_record.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from firmware.calls.forward_record import ForwardingRecord
 from firmware.config.schema import Config
 from firmware.events import EventBus
 from firmware.lines.gsm import GsmLine
@@ -32,9 +35,11 @@ RECHECK_S = 3600.0  # at least this often, whatever the schedule says
 
 class ForwardingKeeper:
     def __init__(self, line: GsmLine, bus: EventBus, config: Any, clock: Any,
-                 single_line: bool):
+                 single_line: bool, cdr: Any = None):
         self.line, self.bus, self.config, self.clock = line, bus, config, clock
         self.single_line = single_line
+        sim = next((g.number for g in config().lines.gsm if g.name == line.name), None)
+        self.record = ForwardingRecord(cdr, line.name, sim)  # the periods in the records
         self.wanted: str | None = None  # the number the network should forward to
         self.applied: str | bool | None = False  # False: not known yet
         self.reason = "not checked yet"
@@ -58,10 +63,18 @@ class ForwardingKeeper:
         self._wake.set()
 
     def state(self) -> dict:
+        period = self.record.open
         return {"line": self.line.name, "enabled": bool(self.applied),
                 "number": self.applied or None, "wanted": self.wanted, "reason": self.reason,
                 "in_step": self.applied is not False and self.applied == self.wanted,
-                "next_change": self.next_change.isoformat() if self.next_change else None}
+                "next_change": self.next_change.isoformat() if self.next_change else None,
+                "since": period.since.isoformat() if period else None}
+
+    def forwarding(self) -> dict | None:
+        """The line's `forwarding` in status: {"to", "since", "reason"} while the network
+        forwards its calls (as far as the box knows), else None."""
+        period = self.record.open
+        return period.as_status() if period is not None else None
 
     def _on_status(self, event: GsmStatusChanged) -> None:
         if event.line != self.line.name:
@@ -105,6 +118,7 @@ class ForwardingKeeper:
                         f"to {self.wanted}" if self.wanted else "off", exc)
             return False
         self.applied = self.wanted
+        self.record.switched(self.wanted, self.reason, self.clock.now())
         if self.wanted:
             log.info("%s: network forwarding on, to %s (%s)", self.line.name, self.wanted,
                      self.reason)

@@ -23,7 +23,8 @@ statistics (calls/agents.py) and a random source; the group state it leaves
 agent who answers is counted (answered today, idle from when the call ends).
 
 Before the plan: this month's usage of the lines is counted from the call records
-(calls/usage.py) for the caps. A blocked caller's call is recorded as "blocked"; a
+(calls/usage.py) for the caps. A blocked caller's call, and a call a cap refuses, is
+recorded as "blocked"; a call whose every target was busy as "busy"; a
 plan ending in a busy / announcement / hang-up treatment is carried out as such
 (busy and reject refuse the ringing call; an announcement answers, plays the
 information tone, and hangs up; hang up answers and hangs up at once). A cap reached
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING
 
 from firmware.calls.legs import GsmLeg, Leg
 from firmware.calls.notify import notify_caps
-from firmware.calls.record import CallLog
+from firmware.calls.record import CallLog, caller_gone
 from firmware.calls.usage import month_usage
 from firmware.routing import (
     DONE,
@@ -63,7 +64,8 @@ log = logging.getLogger("switchboard.calls")
 ABANDONED = "abandoned"  # not a plan exit: the caller hung up, the plan stops
 PREEMPTED = "preempted"  # a VIP's call took the desk phone (R7): on as after a no answer
 _RESULT = {HangupCause.NOBODY_ANSWERED: "missed", HangupCause.NO_ROUTE: "missed",
-           HangupCause.CLOSED: "missed", HangupCause.BLOCKED: "blocked"}
+           HangupCause.CLOSED: "missed", HangupCause.BLOCKED: "blocked",
+           HangupCause.CAP_REACHED: "blocked"}
 _CAUSE = {PREEMPTED: "taken by a VIP call"}
 ANNOUNCEMENT_S = 4.0  # how long the information tone plays before the box hangs up
 
@@ -102,8 +104,9 @@ async def _follow(core: CallController, caller: GsmLeg, record: CallLog, plan: P
         ring = _ring_all if isinstance(step, RingGroup) and step.together else _ring_step
         exit, answered, agent = await ring(core, step, caller, record, rung, plan)
         if exit == ABANDONED:
-            log.info("%s: the caller hung up while %s rang", caller.name, step.id)
-            await record.finish("abandoned", cause="caller hung up")
+            result, cause, why = caller_gone(caller)
+            log.info("%s: %s while %s rang", caller.name, cause, step.id)
+            await record.finish(result, cause=cause, end_reason=why)
             return
         if answered is not None:
             await _talk(core, caller, answered, agent, record)
@@ -133,7 +136,10 @@ async def _hang_up(core: CallController, caller: GsmLeg, record: CallLog, step: 
     else:
         await core.release(caller, "busy" if how is Treatment.BUSY else "rejected")
     why = str(cause) if cause is not HangupCause.BLOCKED else f"blocked: {step.reason}"
-    await record.finish(_RESULT.get(cause, "missed"), cause=why)
+    result = _RESULT.get(cause, "missed")
+    if result == "missed" and record.all_busy:
+        result = "busy"  # every target tried was busy
+    await record.finish(result, cause=why)
 
 
 async def _ring_step(core: CallController, step: RingStep, caller: GsmLeg, record: CallLog,

@@ -1,16 +1,20 @@
 """One call's record, written as the call goes: the call core's side of `cdr`.
 
 `CallLog` begins the call record when the call starts (looking the outside party's
-region up once: the record, routing and the live status all use `region`), adds a leg row as each
-target rung or line dialled ends (`tried`), notes the route, and ends it with
-the final result, who answered, ring time and talk time (`finish`). The store
-commits every write before returning, so a call that ended survives a crash.
-A store error is logged and never breaks the call itself.
+region up once: the record, routing and the live status all use `region`), adds a leg
+row as each target rung or line dialled ends (`tried`), writes who answered and when
+the moment someone answers, notes the route, and ends it with the final result, who
+answered, ring time, talk time and why it ended (`finish`; `end_reason` tells the
+words apart from the legs that ended). A call the box stops during is ended by the
+controller's supervisor (`stopped`: "box_restart"). The store commits every write
+before returning, so a call that ended survives a crash. A store error is logged and
+never breaks the call itself.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +27,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("switchboard.calls")
 
 # Leg outcomes the records know; the rest are kept as the cause.
-_OUTCOME = {"abandoned": "cancelled", "unreachable": "failed", "normal": "failed"}
+_OUTCOME = {"abandoned": "cancelled", "unreachable": "failed", "normal": "failed",
+            "unavailable": "failed"}
+NORMAL_CLEARING = (16, 31)  # Q.850 normal call clearing, normal unspecified
 
 
 class CallLog:
@@ -36,10 +42,14 @@ class CallLog:
         self.answered_by = ""
         self.route = ""
         self.id: str | None = None
+        self.direction = direction
+        self.finished = False
+        self.outcomes: list[str] = []  # every target tried, in order (for "busy")
         self._answered_leg: tuple | None = None
         self.region = region_of(direction, caller, callee, core.config().settings.country)
         started_at = self.clock.now()
-        core.note_call(direction, line, caller, self.region, self.started_mono, started_at)
+        core.note_call(direction, line, caller, self.region, self.started_mono, started_at,
+                       record=self)
         self._write("begin_call", CallStart(direction=direction, line=line, caller=caller,
                                             callee=callee, started_at=started_at,
                                             region=self.region))
@@ -66,13 +76,21 @@ class CallLog:
     def tried(self, target: str, kind: str, line: str, outcome: str, t0: float | None,
               leg: Any = None, cause: str = "", agent: str = "", group: str = "") -> None:
         """A target was tried (t0 None: refused before it rang). An answered leg's
-        row is written when the call finishes, with the time it ended."""
+        row is written when the call finishes, with the time it ended; who answered
+        and when is written at once (a call the box dies in keeps it)."""
+        self.outcomes.append(outcome)
         if outcome == "answered":
             self.answered_mono = self.clock.monotonic()
             self.answered_by = target
             self._answered_leg = (target, kind, line, t0, leg, agent, group)
+            self._write("set_answered", target, self.clock.now())
             return
         self._leg(target, kind, line, outcome, t0, leg, cause, agent, group)
+
+    @property
+    def all_busy(self) -> bool:
+        """Every target tried was busy (and there was one): the call's result is "busy"."""
+        return bool(self.outcomes) and all(o == "busy" for o in self.outcomes)
 
     def _leg(self, target: str, kind: str, line: str, outcome: str, t0: float | None,
              leg: Any, cause: str, agent: str = "", group: str = "") -> None:
@@ -87,7 +105,25 @@ class CallLog:
             outcome=word, answered_at=answered_at, line=line,
             cause=cause or (outcome if word != outcome else ""), agent=agent, group=group))
 
-    async def finish(self, result: str, cause: str = "") -> None:
+    async def finish(self, result: str, cause: str = "", end_reason: str = "normal") -> None:
+        """The call is over: its answered leg, then its end (once; later calls are no-ops)."""
+        self.close(result, cause, end_reason)
+
+    def stopped(self, why: str = "the box stopped during the call", *,
+                failed: bool = False) -> None:
+        """The box stops before the call finished (end reason "box_restart"), or the
+        call's task `failed`: end the record now rather than leave it for the next
+        start's recovery."""
+        answered = self.answered_mono is not None
+        if failed:
+            self.close("answered" if answered else "failed", why, "normal")
+        else:
+            self.close("answered" if answered else "interrupted", why, "box_restart")
+
+    def close(self, result: str, cause: str = "", end_reason: str = "normal") -> None:
+        if self.finished:
+            return
+        self.finished = True
         if self._answered_leg is not None:
             target, kind, line, t0, leg, agent, group = self._answered_leg
             self._answered_leg = None
@@ -100,7 +136,53 @@ class CallLog:
             ring_s, talk_s = mono - self.started_mono, 0.0
         self._write("end_call", CallEnd(ended_at=self.clock.now(), result=result,
                                         answered_by=self.answered_by, ring_s=round(ring_s, 3),
-                                        talk_s=round(talk_s, 3), cause=cause))
+                                        talk_s=round(talk_s, 3), cause=cause,
+                                        end_reason=end_reason))
+
+
+def end_reason(done: Collection[Any], far: Any) -> tuple[str, str]:
+    """Why a conversation ended, and a detail for the record's cause, from the legs that
+    ended (`done`) and which of the two is the outside party (`far`: the caller of an
+    inbound call, the number or extension a desk phone called): the modem carrying a
+    leg was lost, the network dropped it (a clearing cause that is not normal), the far
+    party hung up, or our side did."""
+    ended = [leg for leg in done if getattr(leg, "ended", None) is not None]
+    for leg in ended:
+        if _modem_lost(leg):
+            return "modem_lost", f"{leg.name}: modem lost"
+    for leg in ended:
+        if _dropped(leg):
+            return "dropped", f"{leg.name}: the network dropped the call (cause {leg.call.q850})"
+    return ("far_end", "") if far in ended else ("normal", "")
+
+
+def caller_gone(caller: Any) -> tuple[str, str, str]:
+    """(result, cause, end reason) of a call whose caller left before an answer: the
+    caller hung up, or the modem carrying the call was lost."""
+    call = _gsm_call(caller)
+    if call is not None and call.cause == "failed" and call.q850 is None:
+        return "failed", "modem lost", "modem_lost"
+    return "abandoned", "caller hung up", "far_end"
+
+
+def _gsm_call(leg: Any) -> Any:
+    return getattr(leg, "call", None) if getattr(leg, "kind", "") == "gsm" else None
+
+
+def _modem_lost(leg: Any) -> bool:
+    """An answered GSM call that ended "failed": the driver dropped it, the modem gone
+    (after an answer the network's own clearings read "normal")."""
+    call = _gsm_call(leg)
+    return call is not None and leg.answered and call.cause == "failed"
+
+
+def _dropped(leg: Any) -> bool:
+    """The network cleared an answered GSM call with a cause that is not a normal
+    clearing (16, 31): radio link or registration lost (41), network failure (38, 102)."""
+    call = _gsm_call(leg)
+    q850 = getattr(call, "q850", None)
+    return call is not None and leg.answered and q850 is not None \
+        and q850 not in NORMAL_CLEARING and call.releasing is None
 
 
 def region_of(direction: str, caller: str | None, callee: str, country: str) -> Region:

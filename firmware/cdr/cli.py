@@ -121,7 +121,8 @@ def _aware(value: datetime | None, tz: tzinfo) -> datetime | None:
 
 # --- the plain table --------------------------------------------------------------
 
-COLUMNS = ("STARTED", "DIR", "LINE", "CALLER", "REGION", "RESULT", "BY", "RING", "TALK", "LEGS")
+COLUMNS = ("STARTED", "DIR", "LINE", "CALLER", "REGION", "RESULT", "BY", "RING", "TALK",
+           "ENDED", "LEGS")
 
 
 def table(calls: list[CallRecord], tz: tzinfo) -> str:
@@ -137,11 +138,12 @@ def table(calls: list[CallRecord], tz: tzinfo) -> str:
 
 
 def _row(c: CallRecord, tz: tzinfo) -> tuple[str, ...]:
-    caller = c.caller or "(withheld)"
+    caller = c.caller or ("-" if c.result == "forwarded" else "(withheld)")
     region = c.region.region_text or ("" if c.direction == "internal" else "-")
     return (f"{c.started_at.astimezone(tz):%Y-%m-%d %H:%M:%S}", c.direction, c.line or "-",
             caller, region, c.result, c.answered_by or "-", _duration(c.ring_s),
-            _duration(c.talk_s), "; ".join(_leg_text(leg) for leg in c.legs) or "-")
+            _duration(c.talk_s), c.end_reason.replace("_", " ") or "-",
+            "; ".join(_leg_text(leg) for leg in c.legs) or "-")
 
 
 def _leg_text(leg: LegRecord) -> str:

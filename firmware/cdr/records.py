@@ -27,7 +27,13 @@ OUTCOMES = ("answered", "busy", "no_answer", "failed", "rejected", "cancelled", 
 RESULTS = ("answered", "missed", "abandoned", "busy", "failed", "blocked", "forwarded",
            "voicemail")
 IN_PROGRESS, INTERRUPTED = "in_progress", "interrupted"
+FORWARDED = "forwarded"
 ALL_RESULTS = (*RESULTS, IN_PROGRESS, INTERRUPTED)
+# Why a call ended (docs/records.md): the box's side hung up (staff, the desk phone that
+# dialled, the box by its plan), the outside party hung up, the network dropped the call,
+# the modem carrying it was lost, the box stopped or died during it. "" : not known
+# (records written before the word existed).
+END_REASONS = ("normal", "far_end", "dropped", "modem_lost", "box_restart")
 
 
 class RecordError(SwitchboardError, ValueError):
@@ -138,6 +144,8 @@ class LegRecord:
 @dataclass(frozen=True)
 class CallEnd:
     """A call is over. `answered_by`: the agent or target that took it ("" if nobody).
+    `end_reason`: why it ended (END_REASONS); result "interrupted" when the box stopped
+    during the call (end_reason "box_restart").
 
     ring_s: how long the caller waited before an answer (or before giving up);
     talk_s: how long the caller talked to staff. The controller measures both
@@ -150,9 +158,11 @@ class CallEnd:
     ring_s: float = 0.0
     talk_s: float = 0.0
     cause: str = ""
+    end_reason: str = "normal"
 
     def __post_init__(self) -> None:
-        _check_word("result", self.result, RESULTS)
+        _check_word("result", self.result, (*RESULTS, INTERRUPTED))
+        _check_word("end_reason", self.end_reason, END_REASONS)
         _check_time("ended_at", self.ended_at)
         _check_seconds("ring_s", self.ring_s)
         _check_seconds("talk_s", self.talk_s)
@@ -182,6 +192,8 @@ class CallRecord:
     talk_s: float | None
     cause: str
     legs: list[LegRecord] = field(default_factory=list)
+    end_reason: str = ""
+    answered_at: datetime | None = None
 
     def as_dict(self, tz: tzinfo) -> dict[str, Any]:
         """JSON-ready form (flat, so a CSV export can take the same keys)."""
@@ -193,8 +205,9 @@ class CallRecord:
             "carrier": r.carrier, "number_kind": r.kind, "country": r.country,
             "route": self.route, **_times("started_at", self.started_at, tz),
             **_times("ended_at", self.ended_at, tz), "result": self.result,
-            "answered_by": self.answered_by, "ring_s": self.ring_s, "talk_s": self.talk_s,
-            "cause": self.cause, "legs": [leg.as_dict(tz) for leg in self.legs],
+            "answered_by": self.answered_by, **_times("answered_at", self.answered_at, tz),
+            "ring_s": self.ring_s, "talk_s": self.talk_s, "cause": self.cause,
+            "end_reason": self.end_reason, "legs": [leg.as_dict(tz) for leg in self.legs],
         }
 
 

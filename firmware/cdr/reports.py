@@ -65,7 +65,8 @@ def report(store: CdrStore, since: datetime, until: datetime) -> dict[str, Any]:
     }
 
 
-_WHERE = "started_ts >= ? AND started_ts < ?"
+# A network forwarding period (result "forwarded", docs/records.md) is no call: not counted.
+_WHERE = "started_ts >= ? AND started_ts < ? AND result != 'forwarded'"
 _SUMMED = ("calls", *_COUNTED, "other", "talk_s")
 _CALL_SUMS = ", ".join(
     ["COUNT(*) AS calls"]

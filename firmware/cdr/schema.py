@@ -7,11 +7,12 @@ number, so a crash mid-migration leaves the old version intact. Version 0 is
 an empty file. A database from newer firmware is refused, never rewritten.
 
 To change the layout in a later issue: bump SCHEMA_VERSION and add a step,
-e.g. `def _v1_to_v2(db): db.execute("ALTER TABLE calls ADD COLUMN vip INTEGER
-NOT NULL DEFAULT 0")` with `MIGRATIONS[1] = _v1_to_v2`.
+e.g. `def _v2_to_v3(db): db.execute("ALTER TABLE calls ADD COLUMN vip INTEGER
+NOT NULL DEFAULT 0")` with `MIGRATIONS[2] = _v2_to_v3`.
 
-Layout (v1): `calls` one row per call, `legs` one row per leg (FK to calls, in
-the order written), `meta` key/value (the box's timezone for readers). Every
+Layout (v1; v2 adds `calls.end_reason`, `answered_at`, `answered_ts`): `calls` one
+row per call, `legs` one row per leg (FK to calls, in the order written), `meta`
+key/value (the box's timezone for readers, an open forwarding period). Every
 time is stored twice: ISO-8601 UTC text (`*_at`, for people and exports) and
 unix seconds (`*_ts`, for ranges and sorting). Indexes serve the web page's
 search and the reports: time range first, then caller, callee, number, line,
@@ -28,7 +29,7 @@ from collections.abc import Callable, Mapping
 
 from firmware.errors import SwitchboardError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -111,7 +112,18 @@ def _v0_to_v1(db: sqlite3.Connection) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1}
+def _v1_to_v2(db: sqlite3.Connection) -> None:
+    """Why a call ended (`end_reason`) and when it was answered (`answered_at`/`_ts`,
+    written at the answer, so a call the box dies in keeps who took it). Calls a crash
+    left interrupted ended with the box: "box_restart"; other v1 calls keep "" (not
+    known)."""
+    for column in ("end_reason TEXT NOT NULL DEFAULT ''", "answered_at TEXT",
+                   "answered_ts REAL"):
+        db.execute(f"ALTER TABLE calls ADD COLUMN {column}")
+    db.execute("UPDATE calls SET end_reason = 'box_restart' WHERE result = 'interrupted'")
+
+
+MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1, 1: _v1_to_v2}
 
 
 def version_of(db: sqlite3.Connection) -> int:

@@ -47,6 +47,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from firmware.cdr import region as regions
 from firmware.cdr.records import (
+    FORWARDED,
     IN_PROGRESS,
     INTERRUPTED,
     CallEnd,
@@ -182,10 +183,13 @@ class CdrStore:
             "SELECT id FROM calls WHERE result = ? ORDER BY serial", (IN_PROGRESS,))]
         if ids:
             with self._transaction():
-                self._db.execute("UPDATE calls SET result = ?, cause = ? WHERE result = ?",
-                                 (INTERRUPTED, INTERRUPTED_CAUSE, IN_PROGRESS))
+                self._db.execute(
+                    "UPDATE calls SET result = CASE WHEN answered_ts IS NULL THEN ? ELSE"
+                    " 'answered' END, ring_s = answered_ts - started_ts, cause = ?,"
+                    " end_reason = 'box_restart' WHERE result = ?",
+                    (INTERRUPTED, INTERRUPTED_CAUSE, IN_PROGRESS))
             log.warning("call records: %d call(s) were in progress when the box stopped; "
-                        "marked interrupted: %s", len(ids), ", ".join(ids))
+                        "marked interrupted (box_restart): %s", len(ids), ", ".join(ids))
         return ids
 
     def close(self) -> None:
@@ -208,9 +212,14 @@ class CdrStore:
 
     # --- writing ---------------------------------------------------------------
 
-    def begin_call(self, start: CallStart) -> str:
-        """Write a new call, result "in_progress"; returns its id (start.call_id or a new one)."""
+    def begin_call(self, start: CallStart, *, result: str = IN_PROGRESS) -> str:
+        """Write a new call, result "in_progress"; returns its id (start.call_id or a new one).
+
+        `result="forwarded"` begins a network forwarding period (docs/records.md): its
+        result is final from the start, its end is written by `end_period`."""
         self._writable()
+        if result not in (IN_PROGRESS, FORWARDED):
+            raise RecordError(f"a call begins {IN_PROGRESS} or {FORWARDED}, not {result!r}")
         call_id = start.call_id or _new_id(start.started_at.astimezone(self.tz))
         r = start.region or self._region_of(start)
         iso, ts = _db_time(start.started_at)
@@ -222,7 +231,7 @@ class CdrStore:
                     " result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (call_id, start.direction, start.line, start.caller or "", start.callee,
                      r.e164, r.region_text, r.province, r.city, r.carrier, r.kind, r.country,
-                     iso, ts, IN_PROGRESS))
+                     iso, ts, result))
         except sqlite3.IntegrityError as exc:
             raise RecordError(f"call id {call_id!r} is already recorded") from exc
         return call_id
@@ -269,9 +278,36 @@ class CdrStore:
                 raise RecordError(f"call {call_id!r} has already ended ({result})")
             self._db.execute(
                 "UPDATE calls SET ended_at = ?, ended_ts = ?, result = ?, answered_by = ?,"
-                " ring_s = ?, talk_s = ?, cause = ? WHERE id = ?",
+                " ring_s = ?, talk_s = ?, cause = ?, end_reason = ? WHERE id = ?",
                 (iso, ts, end.result, end.answered_by, float(end.ring_s), float(end.talk_s),
-                 end.cause, call_id))
+                 end.cause, end.end_reason, call_id))
+
+    def set_answered(self, call_id: str, answered_by: str, at: datetime) -> None:
+        """Who took the call and when, written at the answer: a call the box dies in
+        keeps them (its record ends "answered", end reason "box_restart")."""
+        self._writable()
+        _check_aware("answered at", at)
+        iso, ts = _db_time(at)
+        with self._transaction():
+            self._known(call_id)
+            self._db.execute("UPDATE calls SET answered_by = ?, answered_at = ?, answered_ts = ?"
+                             " WHERE id = ?", (answered_by, iso, ts, call_id))
+
+    def end_period(self, call_id: str, ended_at: datetime, cause: str) -> None:
+        """The end of a period begun with `begin_call(..., result="forwarded")`; once."""
+        self._writable()
+        _check_aware("ended at", ended_at)
+        iso, ts = _db_time(ended_at)
+        with self._transaction():
+            row = self._db.execute("SELECT result, ended_at, started_ts FROM calls WHERE id = ?",
+                                   (call_id,)).fetchone()
+            if row is None:
+                raise UnknownCall(call_id)
+            if row[0] != FORWARDED or row[1] is not None:
+                raise RecordError(f"call {call_id!r} is not an open forwarding period")
+            self._db.execute("UPDATE calls SET ended_at = ?, ended_ts = ?, ring_s = 0,"
+                             " talk_s = 0, cause = ?, end_reason = 'normal' WHERE id = ?",
+                             (iso, max(ts, row[2]), cause, call_id))
 
     def _known(self, call_id: str) -> str:
         row = self._db.execute("SELECT result FROM calls WHERE id = ?", (call_id,)).fetchone()
@@ -306,6 +342,20 @@ class CdrStore:
                     self._db.execute("PRAGMA synchronous = FULL")
         except sqlite3.OperationalError as exc:
             raise WriteFailed(f"call records {self.path}: {exc}") from exc
+
+    def meta(self, key: str) -> str | None:
+        """A value the box keeps beside its records (an open forwarding period)."""
+        return None if self._empty else self._meta(key)
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Keep `value` under `key` (None: forget it); committed before it returns."""
+        self._writable()
+        with self._transaction():
+            if value is None:
+                self._db.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                 (key, value))
 
     def _meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -409,9 +459,10 @@ class CdrStore:
 
     def usage_since(self, since: datetime) -> dict[str, dict[str, float]]:
         """Per line, what it used from `since` on: inbound calls (blocked ones not
-        counted: they cost nothing), inbound minutes (talk time of calls that came in
-        on it) and outbound minutes (talk time of the legs it dialled: forwarding to
-        mobiles, outside numbers, desk phones' outbound calls).
+        counted: they cost nothing; nor network forwarding periods, which are no call),
+        inbound minutes (talk time of calls that came in on it) and outbound minutes
+        (talk time of the legs it dialled: forwarding to mobiles, outside numbers, desk
+        phones' outbound calls).
 
         {"gsm0": {"inbound_calls": 12, "inbound_minutes": 30.5, "outbound_minutes": 8.0}}
         """
@@ -426,7 +477,8 @@ class CdrStore:
 
         for row in self._db.execute(
                 "SELECT line, COUNT(*), COALESCE(SUM(talk_s), 0) FROM calls WHERE direction ="
-                " 'in' AND started_ts >= ? AND result != 'blocked' GROUP BY line", (ts,)):
+                " 'in' AND started_ts >= ? AND result NOT IN ('blocked', 'forwarded')"
+                " GROUP BY line", (ts,)):
             line(row[0]).update(inbound_calls=int(row[1]), inbound_minutes=row[2] / 60)
         for row in self._db.execute(
                 "SELECT line, COALESCE(SUM(talk_s), 0) FROM legs WHERE started_ts >= ?"
@@ -498,9 +550,13 @@ def _db_time(value: datetime) -> tuple[str, float]:
     return value.astimezone(UTC).isoformat(), value.timestamp()
 
 
-def _query_time(name: str, value: datetime) -> float:
+def _check_aware(name: str, value: datetime) -> None:
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise RecordError(f"{name} must be an aware datetime, not {value!r}")
+
+
+def _query_time(name: str, value: datetime) -> float:
+    _check_aware(name, value)
     return value.timestamp()
 
 
@@ -523,4 +579,5 @@ def _call_from_row(c: sqlite3.Row, legs: list[LegRecord]) -> CallRecord:
                       callee=c["callee"], region=region, route=c["route"],
                       started_at=_time(c["started_at"]), ended_at=_time(c["ended_at"]),
                       result=c["result"], answered_by=c["answered_by"], ring_s=c["ring_s"],
-                      talk_s=c["talk_s"], cause=c["cause"], legs=legs)
+                      talk_s=c["talk_s"], cause=c["cause"], legs=legs,
+                      end_reason=c["end_reason"], answered_at=_time(c["answered_at"]))

@@ -11,6 +11,7 @@ L:
 - an outbound-minutes cap reached on a line means the box dials nothing out on it
   (`Plan.avoid_lines`); when no other line is left to dial out on, the call rings no
   mobiles; a `reject` or `voicemail` action on L's own outbound cap refuses the call.
+  Desk phones dialling out avoid those lines too (`outbound_caps_reached`).
 
 Every cap reached is in `Plan.cap_hits`: the calls layer tells the owner by SMS,
 once per line, counter and month.
@@ -22,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from firmware.config.rules import CapAction, Counter
+from firmware.config.schema import Config
 from firmware.routing.context import CallContext
 from firmware.routing.plan import CapHit
 from firmware.routing.targets import resolve
@@ -83,7 +85,7 @@ def check_caps(ctx: CallContext) -> CapVerdict:
                 checked.append((name, False, why))
                 continue
             hit = CapHit(caps.line, limit.counter.value, round(value, 1), limit.max,
-                         limit.action.value, _notify(ctx, caps.notify), ctx.usage.month)
+                         limit.action.value, _notify(config, caps.notify), ctx.usage.month)
             hits.append(hit)
             reasons.append(f"cap {hit.text}")
             checked.append((name, True, hit.text))
@@ -102,10 +104,26 @@ def check_caps(ctx: CallContext) -> CapVerdict:
                       tuple(checked))
 
 
-def _notify(ctx: CallContext, who: tuple[str, ...]) -> tuple[str, ...]:
+def outbound_caps_reached(config: Config, usage: Usage | None) -> tuple[CapHit, ...]:
+    """The lines whose outbound-minutes cap is reached this month: nothing is dialled
+    out on them, a desk phone's outside call included (None usage: not counted)."""
+    if usage is None:
+        return ()
+    hits = []
+    for caps in config.caps:
+        used = usage.line(caps.line).outbound_minutes
+        for limit in caps.limits:
+            if limit.counter is Counter.OUTBOUND_MINUTES and used >= limit.max:
+                hits.append(CapHit(caps.line, limit.counter.value, round(used, 1), limit.max,
+                                   limit.action.value, _notify(config, caps.notify),
+                                   usage.month))
+    return tuple(hits)
+
+
+def _notify(config: Config, who: tuple[str, ...]) -> tuple[str, ...]:
     numbers = []
     for name in who:
-        target, _why = resolve(ctx.config, name, 0)
+        target, _why = resolve(config, name, 0)
         if target is not None and target.number:
             numbers.append(target.number)
     return tuple(numbers)

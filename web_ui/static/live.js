@@ -121,7 +121,23 @@
     return td;
   }
 
+  // A line the network forwards (a one-line box after hours): to whom, since when.
+  function drawForwarding(s) {
+    var list = document.getElementById("forwarding");
+    if (!list) { return; }
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    Object.keys(s.gsm).sort().forEach(function (n) {
+      var f = s.gsm[n].forwarding;
+      if (!f) { return; }
+      var li = document.createElement("li");
+      li.textContent = (words.live_forwarded || "{line}: {to} {since}").replace("{line}", n)
+        .replace("{to}", f.to).replace("{since}", String(f.since || "").slice(0, 16).replace("T", " "));
+      list.appendChild(li);
+    });
+  }
+
   function draw(s) {
+    drawForwarding(s);
     document.getElementById("system").textContent = words["sys_" + s.system] || s.system;
     var lines = Object.keys(s.gsm).sort().map(function (n) {
       var g = s.gsm[n];

@@ -12,6 +12,14 @@
     <tr><td>{{name}}</td><td>{{word('port', state)}}</td><td>-</td><td>-</td><td>-</td></tr>
   % end
   </tbody></table>
+  <ul class="forwarding" id="forwarding">
+  % for name, g in sorted(status['gsm'].items()):
+  %   fwd = g.get('forwarding')
+  %   if fwd:
+    <li>{{_('live_forwarded', line=name, to=fwd['to'], since=(fwd['since'] or '')[:16].replace('T', ' '))}}</li>
+  %   end
+  % end
+  </ul>
 </section>
 <section class="card">
   <h2>{{_('calls_now')}}</h2>

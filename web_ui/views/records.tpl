@@ -20,10 +20,10 @@
 <p id="found">{{_('n_calls', n=found['total'])}}</p>
 <div class="scroll">
 <table class="list records">
-<thead><tr><th>{{_('started')}}</th><th>{{_('caller')}}</th><th>{{_('region')}}</th><th>{{_('line')}}</th><th>{{_('result')}}</th><th>{{_('answered_by')}}</th><th>{{_('talk')}}</th><th>{{_('route')}}</th></tr></thead>
+<thead><tr><th>{{_('started')}}</th><th>{{_('caller')}}</th><th>{{_('region')}}</th><th>{{_('line')}}</th><th>{{_('result')}}</th><th>{{_('answered_by')}}</th><th>{{_('talk')}}</th><th>{{_('end_reason')}}</th><th>{{_('route')}}</th></tr></thead>
 <tbody>
 % for c in found['calls']:
-<tr><td>{{(c['started_at'] or '')[:19].replace('T', ' ')}}</td><td>{{c['caller'] or _('withheld')}}</td><td>{{c['region']}}</td><td>{{c['line']}}</td><td>{{_('result_' + c['result'])}}</td><td>{{c['answered_by']}}</td><td>{{'%d s' % c['talk_s'] if c['talk_s'] else ''}}</td><td>{{c['route']}}</td></tr>
+<tr><td>{{(c['started_at'] or '')[:19].replace('T', ' ')}}</td><td>{{c['caller'] or ('-' if c['result'] == 'forwarded' else _('withheld'))}}</td><td>{{c['region']}}</td><td>{{c['line']}}</td><td>{{_('result_' + c['result'])}}</td><td>{{c['answered_by']}}</td><td>{{'%d s' % c['talk_s'] if c['talk_s'] else ''}}</td><td>{{_('end_reason_' + c['end_reason']) if c.get('end_reason') else ''}}</td><td>{{c['route']}}</td></tr>
 % end
 </tbody></table>
 </div>
