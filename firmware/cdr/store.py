@@ -11,13 +11,14 @@ that) and the call controller calls, per call:
 
 Each of these is one short transaction, committed before it returns. `end_call`
 (and every other write) commits with WAL and synchronous=FULL: once it returns,
-the call survives kill -9 and power loss. The writes on the way to a desk
-phone's first ring (`begin_call`, `set_route`, and `add_leg` while the call goes
-on) commit with synchronous=NORMAL: no fsync (tens of ms on a Pi's SD card) before
-the ring; they survive the box's crash (the kernel has them), and the fsync of
-the call's `end_call`, or of any later write, takes them to the disk with it. A
-power cut can only lose the start of a call still in progress. At open, calls a
-crash left "in_progress" become "interrupted" (ended_at unknown) and are logged.
+the call survives kill -9 and power loss. The writes on the way to a desk phone's
+first ring and through the call (`begin_call`, `set_route`, `set_answered`, and
+`add_leg` while the call goes on) commit with synchronous=NORMAL: no fsync (tens
+of ms on a Pi's SD card) on the event loop; they survive the box's crash (the
+kernel has them), and the fsync of the call's `end_call`, or of any later write,
+takes them to the disk with it. A power cut can only lose what a call still in
+progress wrote. At open, calls a crash left "in_progress" are closed and logged
+(docs/records.md: end reason `box_restart`).
 
 One process writes: the writable open takes an exclusive lock on
 `records.sqlite3.lock` (released by the kernel if the box dies), so a second
@@ -288,7 +289,7 @@ class CdrStore:
         self._writable()
         _check_aware("answered at", at)
         iso, ts = _db_time(at)
-        with self._transaction():
+        with self._transaction(durable=False):  # mid-call, as the legs: no fsync
             self._known(call_id)
             self._db.execute("UPDATE calls SET answered_by = ?, answered_at = ?, answered_ts = ?"
                              " WHERE id = ?", (answered_by, iso, ts, call_id))
