@@ -121,6 +121,7 @@ def dashboard(web: Web, status: dict[str, Any] | None = None) -> dict[str, Any]:
     box's status if the caller has it already."""
     service = web.service
     status = dict(service.status() if status is None else status)
+    status["diagnosis"] = service.diagnosis(status)
     available = status.get("agents") if isinstance(status.get("agents"), dict) else {}
     since = status.get("unavailable_since")
     since = since if isinstance(since, dict) else {}

@@ -108,6 +108,9 @@ def make_app(service: BoxService, *, allowed_hosts: tuple[str, ...] = (),
 
     api.install(app, web)
     pages.install(app, web)
+    from web_ui import diagnosis  # the dashboard's "calls now" card and /api/diagnosis
+
+    diagnosis.install(app, web)
 
     @app.get("/static/<name:path>", auth=False, first_run=True)
     def static(name: str) -> Any:

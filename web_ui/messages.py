@@ -387,3 +387,7 @@ MESSAGES.update({
 from web_ui.messages_rules import RULES_MESSAGES  # noqa: E402
 
 MESSAGES.update(RULES_MESSAGES)
+
+from web_ui.messages_diagnosis import DIAGNOSIS_MESSAGES  # noqa: E402  ("calls now", reset)
+
+MESSAGES.update(DIAGNOSIS_MESSAGES)

@@ -64,8 +64,9 @@ FINDINGS: dict[str, str] = {
                      "and no forward chain",
     "needs_second_line": "mobiles, duty and the forward chain need a second line: with one "
                          "outside line the box cannot ring mobiles ({mobiles}), the forward "
-                         "chain ({forward_chain}) or duty asked for by {duty}; after hours "
-                         "the network forwards calls to the duty person instead",
+                         "chain ({forward_chain}), or duty and the forward chain where routes "
+                         "({routes}) or plans ({plans}) ask for them; after hours the network "
+                         "forwards calls to the duty person instead",
     "network_forwarding": "forwarded by the network to {number} ({person}) while the office "
                           "is closed, until {until}",
     "forwarding_pending": "network forwarding of {line} to {number} is not confirmed by the "
@@ -105,6 +106,7 @@ class OfficeNow:
     """The office now: `state` "open", "closed" or "holiday" (closed on a holiday)."""
 
     state: str
+    date: str  # today in the box's zone, ISO
     open: bool
     holiday: str | None  # the holiday's name when today is one
     adjusted_workday: bool
@@ -112,7 +114,7 @@ class OfficeNow:
     until: datetime | None  # when open/closed next changes (aware; None: never)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"state": self.state, "open": self.open, "holiday": self.holiday,
+        return {"state": self.state, "date": self.date, "open": self.open, "holiday": self.holiday,
                 "adjusted_workday": self.adjusted_workday, "reason": self.reason,
                 "until": self.until.isoformat() if self.until else None}
 
@@ -151,8 +153,8 @@ def office_now(config: Config, at: datetime) -> OfficeNow:
     info = day_info(hours.local.date(), config.settings.holiday_calendar, config.calendar)
     state = "open" if hours.open else "holiday" if info.holiday else "closed"
     until = next_change(config, at, lambda t: office_hours(config, t).open)
-    return OfficeNow(state, hours.open, info.holiday, info.adjusted_workday, hours.reason,
-                     until and local_time(config, until))
+    return OfficeNow(state, hours.local.date().isoformat(), hours.open, info.holiday,
+                     info.adjusted_workday, hours.reason, until and local_time(config, until))
 
 
 def diagnose(config: Config, at: datetime, box: BoxState) -> Diagnosis:
@@ -332,14 +334,14 @@ def _second_line(config: Config, box: BoxState) -> list[Finding]:
                      | {d.agent for d in config.designated
                         if config.bound_number(d.agent) is not None})
     mobiles = [_name(config, a) for a in mobiles]
-    duty = [f"route {r.name}" for r in config.routes if r.to in ("duty", "forward_chain")]
-    duty += [f"plan {p.name}" for p in config.plans
+    routes = [r.name for r in config.routes if r.to in ("duty", "forward_chain")]
+    plans = [p.name for p in config.plans
              if any(s.do in ("duty", "forward_chain") for s in p.steps)]
     chain = [_name(config, t) for t in config.forward_chain]
-    if not (mobiles or duty or chain):
+    if not (mobiles or routes or plans or chain):
         return []
     return [Finding(WARNING, finding("needs_second_line", mobiles=mobiles, forward_chain=chain,
-                                     duty=duty))]
+                                     routes=routes, plans=plans))]
 
 
 def _forwarding(config: Config, at: datetime, box: BoxState) -> list[Finding]:
