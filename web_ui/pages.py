@@ -24,7 +24,7 @@ from firmware.service import (
     UnknownAgent,
     rename_ring_group,
 )
-from web_ui import api, diagnosis, forms, i18n, queries, security
+from web_ui import api, diagnosis, forms, i18n, queries, reset, security
 from web_ui import app as core
 from web_ui.app import Web
 from web_ui.messages_reasons import form_reason
@@ -422,11 +422,9 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
 
     @app.post("/system/reset")
     def factory_reset() -> Any:
-        if core.form().get("confirm", "").strip().upper() != "RESET":
+        if not reset.confirmed(core.form().get("confirm", "")):
             return _system_page(web, errors=[("confirm", form_reason("type_reset"))])
-        web.service.factory_reset()
-        web.owner.forget()
-        web.sessions.drop_all()
+        reset.reset_everything(web)
         core.end_session(web)
         bottle.redirect("/setup")
 
