@@ -291,8 +291,10 @@ def _anyone_on_duty(config: Config) -> bool:
 
 
 def _routes_pass_on(config: Config) -> bool:
-    """A route that connects calls somewhere (not the default, not a refusal)."""
-    return any(r.to not in (*REFUSING, "default") for r in config.routes)
+    """A route for every caller on every line (at some time, maybe) that connects calls
+    somewhere: not the default, not a refusal."""
+    return any(r.to not in (*REFUSING, "default") and not r.lines and r.callers.empty
+               for r in config.routes)
 
 
 def _first_gap(config: Config, at: datetime) -> tuple[datetime, datetime | None] | None:
