@@ -54,10 +54,10 @@ def remove_leftovers(data_dir: Path) -> list[str]:
 
 
 async def reset_running_box(box: Any) -> dict[str, Any]:
-    """The control op "box.factory_reset": fresh config (written off the loop), then the
-    records and the agents' state cleared on the loop, before the next call."""
+    """The control op "box.factory_reset": fresh config and the records cleared off the
+    loop (a worker thread: an fsync, a VACUUM), then the agents' state on the loop."""
     await asyncio.to_thread(box.store.replace, factory_config())
-    removed = box.cdr.clear() if box.cdr is not None else 0
+    removed = await asyncio.to_thread(box.cdr.clear) if box.cdr is not None else 0
     box.calls.agents.clear()
     files = remove_leftovers(box.data_dir)
     log.warning("factory reset: config, %d call records and the agents' state cleared", removed)

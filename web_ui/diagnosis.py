@@ -66,9 +66,11 @@ def office_text(_: Any, office: dict[str, Any]) -> str:
 def view(web: Web, lang: str, status: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """The card's content for the dashboard (None: the box cannot tell now); `status`:
     the dashboard's, with the diagnosis already in it when the box answered."""
-    found = (status or {}).get("diagnosis")
+    if status is not None and "diagnosis" in status:
+        found = status["diagnosis"]
+        return described(found, lang) if isinstance(found, dict) else None
     try:
-        return described(found if isinstance(found, dict) else web.service.diagnosis(), lang)
+        return described(web.service.diagnosis(), lang)
     except ServiceError:
         return None
 

@@ -67,8 +67,7 @@ FINDING_WORDS: dict[str, dict[str, str]] = {
     "cause": {"closed, and nobody takes calls after hours": "已下班，且下班后无人接听",
               "nobody to ring": "没有可振铃的人",
               "a monthly cap of the line is reached": "线路已达到本月限额",
-              "a route refuses it": "路由拒绝了来电",
-              "an ordinary caller is blocked": "普通来电被拦截"},
+              "a route refuses it": "路由拒绝了来电"},
     "start": {}, "end": {"-": "本周以后"}, "until": {"-": "无变化"},
 }
 _WEEKDAYS = {"mon": "周一", "tue": "周二", "wed": "周三", "thu": "周四", "fri": "周五",

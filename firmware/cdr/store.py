@@ -430,23 +430,11 @@ class CdrStore:
 
     def clear(self) -> int:
         """Factory reset: forget every ended call, its legs and the notices sent (the
-        caps' SMS); a call in progress keeps its row so its end is still written.
-        The freed pages are overwritten (VACUUM), so nothing of them stays in the file.
-        Returns the number of calls removed."""
+        caps' SMS); a call in progress keeps its row so its end is still written. Runs
+        on a connection of its own, so any thread may call it (the box: off its loop);
+        the freed pages are overwritten (VACUUM). Returns the number of calls removed."""
         self._writable()
-        with self._transaction():
-            self._db.execute("DELETE FROM legs WHERE call_id IN (SELECT id FROM calls "
-                             "WHERE result != ?)", (IN_PROGRESS,))
-            removed = self._db.execute("DELETE FROM calls WHERE result != ?",
-                                       (IN_PROGRESS,)).rowcount
-            self._db.execute("DELETE FROM meta WHERE key LIKE 'once:%'")
-        try:
-            self._db.execute("VACUUM")
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.OperationalError as exc:  # a reader holds the file: pages stay free
-            log.warning("call records %s: not compacted after the reset: %s", self.path, exc)
-        log.warning("call records %s: %d calls removed (factory reset)", self.path, removed)
-        return removed
+        return clear_records(self.path)
 
     def _with_legs(self, rows: list[sqlite3.Row]) -> list[CallRecord]:
         if not rows:
@@ -461,6 +449,35 @@ class CdrStore:
 
 
 # --- helpers ---------------------------------------------------------------------
+
+
+def clear_records(path: Path) -> int:
+    """`CdrStore.clear` on the records at `path`: DELETE in one transaction, then VACUUM
+    and a WAL checkpoint. The box's own connection waits (busy timeout) meanwhile."""
+    db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    try:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("DELETE FROM legs WHERE call_id IN (SELECT id FROM calls "
+                       "WHERE result != ?)", (IN_PROGRESS,))
+            removed = db.execute("DELETE FROM calls WHERE result != ?", (IN_PROGRESS,)).rowcount
+            db.execute("DELETE FROM meta WHERE key LIKE 'once:%'")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        try:
+            db.execute("VACUUM")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError as exc:  # a reader holds the file: pages stay free
+            log.warning("call records %s: not compacted after the reset: %s", path, exc)
+    except sqlite3.Error as exc:
+        raise WriteFailed(f"call records {path}: cannot clear: {exc}") from exc
+    finally:
+        db.close()
+    log.warning("call records %s: %d calls removed (factory reset)", path, removed)
+    return removed
 
 
 def _take_lock(lock_path: Path) -> int:

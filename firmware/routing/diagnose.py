@@ -82,7 +82,6 @@ CAUSE_WORDS = {
     "no_route": "nobody to ring",
     "cap_reached": "a monthly cap of the line is reached",
     "route": "a route refuses it",
-    "blocked": "an ordinary caller is blocked",
     "nobody_answered": "nobody to ring",
 }
 
@@ -200,9 +199,10 @@ def _answering(config: Config, box: BoxState) -> list[Finding]:
     before the default takes every call."""
     first = next((r for r in config.routes if catch_all(r)), None)
     if first is not None:
-        if first.to in REFUSING:
+        action = _refusal(config, first.to)
+        if action is not None:
             return [Finding(ERROR, finding("route_refuses_all", route=first.name,
-                                           action=first.to))]
+                                           action=action))]
         if first.to.startswith("ring_group:"):
             return _group(config, first.to.partition(":")[2], box)
         if first.to != "default":
@@ -213,6 +213,17 @@ def _answering(config: Config, box: BoxState) -> list[Finding]:
     if name is None:
         return [Finding(ERROR, finding("no_inbound_group"))]
     return _group(config, name, box)
+
+
+def _refusal(config: Config, to: str) -> str | None:
+    """"busy", "announcement" or "hangup" when destination `to` (a route's) connects
+    nobody: one of those, or a plan whose first step is one."""
+    if to in REFUSING:
+        return to
+    plan = config.plan(to.partition(":")[2]) if to.startswith("plan:") else None
+    if plan is not None and plan.steps and plan.steps[0].do in REFUSING:
+        return plan.steps[0].do
+    return None
 
 
 def _group(config: Config, name: str, box: BoxState) -> list[Finding]:
@@ -383,8 +394,8 @@ def _probe(config: Config, at: datetime, box: BoxState) -> list[Finding]:
     plan = plan_inbound(config, line, probe_caller(config.settings.country), at,
                         box.outside_lines, stats=AgentStats(unavailable=box.unavailable),
                         usage=box.usage)
-    if any(isinstance(step, RingStep) and step.targets for step in plan):
-        return []
+    if plan.blocked or any(isinstance(step, RingStep) and step.targets for step in plan):
+        return []  # (blocking is by caller: the owner's choice, not a fault)
     end = next((s for s in plan if isinstance(s, Hangup)), None)
     cause = end.cause.value if end is not None else "no_route"
     severity = ERROR if office_hours(config, at).open else WARNING

@@ -174,6 +174,19 @@ def test_a_route_that_refuses_every_call() -> None:
     assert found["severity"] == "error"
 
 
+def test_a_route_to_a_plan_that_starts_by_hanging_up() -> None:
+    raw = example_dict()
+    raw["plans"] = [{"name": "closed", "steps": [{"id": "bye", "do": "announcement"}]}]
+    raw["routes"] = [{"name": "everyone", "to": "plan:closed"}]
+    found = one(config_with(**raw), TUE_10, "route_refuses_all")
+    assert found["params"] == {"route": "everyone", "action": "announcement"}
+
+
+def test_a_blocked_ordinary_caller_is_the_owners_choice() -> None:
+    blocking = {"allow_regions": {"provinces": ["西藏"]}}
+    assert codes(config_with(blocking=blocking), TUE_10) == []
+
+
 def test_a_route_with_a_condition_is_not_every_call() -> None:
     routes = [{"name": "night", "to": "busy", "when": "office_hours"}]
     assert "route_refuses_all" not in codes(config_with(routes=routes), TUE_10)
