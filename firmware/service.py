@@ -67,7 +67,7 @@ from firmware.errors import ConfigError, ControlError, SwitchboardError, Unknown
 from firmware.reset import reset_data_dir
 from firmware.routing import LineUsage, Usage, duty_at, explain, office_hours, route_answer
 from firmware.routing.calendar import day_info
-from firmware.routing.diagnose import BoxState, diagnose
+from firmware.routing.diagnose import BoxState, diagnose, say
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ __all__ = [
     "ALL_RESULTS", "QUERY_REASONS", "WEEKDAYS", "BadQuery", "BoxService", "Catalogue",
     "ConfigError", "Reason", "RecordQuery", "ServiceError", "UnknownAgent", "UnknownCall",
     "fill", "plain", "query_reason", "rename_plan", "rename_ring_group", "rename_time_rule",
-    "routes_using_plan", "time_rule_users", "write_private_file",
+    "routes_using_plan", "say", "time_rule_users", "write_private_file",
 ]
 
 # Why a query value was refused: code -> English template (the page says them in

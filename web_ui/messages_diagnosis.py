@@ -4,15 +4,16 @@ Chinese.
 `DIAGNOSIS_MESSAGES`: page words, key -> (English, Chinese), merged into
 web_ui/messages.py `MESSAGES`. `FINDINGS_ZH`: the Chinese template of every finding
 code of firmware/routing/diagnose.py `FINDINGS` (same placeholders; a test checks),
-`FINDING_WORDS` the parameters that are words. `finding_text(lang, finding)` says a
-finding (its JSON form: code, params, text) in `lang`; `office_text` the office now.
+`PARTS_ZH` the parts of `{details}`, `FINDING_WORDS` the parameters that are words.
+`finding_text(lang, finding)` says a finding (its JSON form: code, params, text) in
+`lang`; web_ui/diagnosis.py `office_text` says the office now.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from firmware.service import fill
+from firmware.service import say
 
 DIAGNOSIS_MESSAGES: dict[str, tuple[str, str]] = {
     "diag_title": ("Calls now", "来电处理"),
@@ -45,18 +46,27 @@ FINDINGS_ZH: dict[str, str] = {
     "no_inbound_group": "没有分机接听来电：未设置来电振铃组",
     "inbound_group_missing": "没有分机接听来电：来电振铃组 {group} 不存在",
     "inbound_group_empty": "没有分机接听来电：振铃组 {group} 没有成员",
-    "inbound_group_nobody": "没有分机接听来电：振铃组 {group} 现在没有人能振铃"
-                            "（暂停接听：{unavailable}；故障：{out_of_service}；单线路无法呼叫的手机：{mobiles}）",
+    "inbound_group_nobody": "没有分机接听来电：振铃组 {group} 现在没有人能振铃（{details}）",
     "no_open_hours": "所有来电都被拒绝：没有营业时间，也没有值班人员",
     "never_open": "没有营业时间：所有来电都转给值班人员",
     "route_refuses_all": "所有来电都被拒绝：路由 {route} 接收所有来电（{action}）",
     "closed_nobody": "下班后 {start} 至 {end} 没有人接听：没有值班人员，也没有转接链",
-    "needs_second_line": "手机、值班和转接链需要第二条线路：只有一条外线时，本机无法呼叫"
-                         "手机（{mobiles}）、转接链（{forward_chain}），也无法执行路由（{routes}）或处理方案（{plans}）"
-                         "中的值班和转接链；下班后改由运营商把来电转给值班人员",
+    "needs_second_line": "手机、值班和转接链需要第二条线路：只有一条外线时，本机无法呼叫{details}；"
+                         "下班后改由运营商把来电转给值班人员",
     "network_forwarding": "下班期间由运营商转接到 {number}（{person}），至 {until}",
     "forwarding_pending": "线路 {line} 转接到 {number} 尚未得到运营商确认",
     "refused_now": "现在的来电没有人振铃：{cause}",
+}
+
+# `{details}`: the list parameters that are not empty, each with its part (as PARTS in
+# firmware/routing/diagnose.py), joined with "；".
+PARTS_ZH: dict[str, dict[str, str]] = {
+    "inbound_group_nobody": {"unavailable": "暂停接听：{items}",
+                             "out_of_service": "故障：{items}",
+                             "mobiles": "单线路无法呼叫的手机：{items}"},
+    "needs_second_line": {"mobiles": "手机（{items}）", "forward_chain": "转接链（{items}）",
+                          "routes": "路由（{items}）中的值班或转接链",
+                          "plans": "处理方案（{items}）中的值班或转接链"},
 }
 
 # Parameters that are words: placeholder -> {English: Chinese}.
@@ -77,12 +87,14 @@ _WEEKDAYS = {"mon": "周一", "tue": "周二", "wed": "周三", "thu": "周四",
 def finding_text(lang: str, found: dict[str, Any]) -> str:
     """A finding ({"code", "params", "text"}) in `lang`; English, or a code this page
     does not know, as the box wrote it."""
-    template = FINDINGS_ZH.get(str(found.get("code")))
+    code = str(found.get("code"))
+    template = FINDINGS_ZH.get(code)
     if lang == "en" or template is None:
         return str(found.get("text", ""))
     try:
-        return fill(template, found.get("params") or {}, sep="、", none="无", word=_zh_word)
-    except (KeyError, IndexError, ValueError):
+        return say(template, PARTS_ZH.get(code, {}), found.get("params") or {},
+                   part_sep="；", item_sep="、", word=_zh_word)
+    except (KeyError, IndexError, ValueError, AttributeError):  # another firmware's params
         return str(found.get("text", ""))
 
 

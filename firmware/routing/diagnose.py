@@ -30,7 +30,7 @@ from typing import Any
 
 import phonenumbers
 
-from firmware.config.reasons import Catalogue, Reason
+from firmware.config.reasons import Reason, placeholders
 from firmware.config.rules import Route
 from firmware.config.schema import WEEKDAYS, Config
 from firmware.routing.calendar import day_info
@@ -55,17 +55,14 @@ FINDINGS: dict[str, str] = {
                              "does not exist",
     "inbound_group_empty": "no extension answers calls: ring group {group} has no members",
     "inbound_group_nobody": "no extension answers calls: nobody in ring group {group} can "
-                            "ring now (unavailable: {unavailable}; out of service: "
-                            "{out_of_service}; mobiles a one-line box cannot ring: {mobiles})",
+                            "ring now ({details})",
     "no_open_hours": "every call is refused: no open hours, and nobody is on duty",
     "never_open": "no open hours: every call goes to the duty person",
     "route_refuses_all": "every call is refused: route {route} takes every call ({action})",
     "closed_nobody": "after hours nobody takes calls from {start} to {end}: no duty person "
                      "and no forward chain",
     "needs_second_line": "mobiles, duty and the forward chain need a second line: with one "
-                         "outside line the box cannot ring mobiles ({mobiles}), the forward "
-                         "chain ({forward_chain}), or duty and the forward chain where routes "
-                         "({routes}) or plans ({plans}) ask for them; after hours the network "
+                         "outside line the box cannot ring {details}; after hours the network "
                          "forwards calls to the duty person instead",
     "network_forwarding": "forwarded by the network to {number} ({person}) while the office "
                           "is closed, until {until}",
@@ -73,7 +70,56 @@ FINDINGS: dict[str, str] = {
                           "network yet",
     "refused_now": "a call now rings nobody: {cause}",
 }
-finding = Catalogue(FINDINGS)
+# `{details}` of a template: its list parameters that are not empty, each said with its
+# part template ({items}: the list), joined with "; " (PART_SEP); the page has the same
+# in Chinese (web_ui/messages_diagnosis.py).
+PARTS: dict[str, dict[str, str]] = {
+    "inbound_group_nobody": {"unavailable": "unavailable: {items}",
+                             "out_of_service": "out of service: {items}",
+                             "mobiles": "mobiles a one-line box cannot ring: {items}"},
+    "needs_second_line": {"mobiles": "mobiles ({items})",
+                          "forward_chain": "the forward chain ({items})",
+                          "routes": "duty or the forward chain for routes ({items})",
+                          "plans": "duty or the forward chain in plans ({items})"},
+}
+PART_SEP, ITEM_SEP = "; ", ", "
+
+
+def say(template: str, parts: Mapping[str, str], params: Mapping[str, Any], *,
+        part_sep: str = PART_SEP, item_sep: str = ITEM_SEP, word: Any = None) -> str:
+    """`template` with `params` in; `{details}` from `parts` (see PARTS). `word(name,
+    value)` may put a parameter's words into another language."""
+    def one(name: str, value: Any) -> str:
+        return word(name, str(value)) if word else str(value)
+
+    def text(name: str, value: Any) -> str:
+        if isinstance(value, (list, tuple)):
+            return item_sep.join(one(name, v) for v in value)
+        return one(name, value)
+
+    values = {k: text(k, v) for k, v in params.items() if k not in parts}
+    if parts:
+        values["details"] = part_sep.join(
+            part.format(items=text(name, params[name])) for name, part in parts.items()
+            if params.get(name))
+    return template.format(**values)
+
+
+def parameters(code: str) -> set[str]:
+    """The parameters finding `code` takes: its template's, its PARTS' for `details`."""
+    return (placeholders(FINDINGS[code]) - {"details"}) | set(PARTS.get(code, {}))
+
+
+def finding(code: str, **params: Any) -> Reason:
+    """A finding's reason: `code` with exactly its `parameters`, the English text said
+    with `say`."""
+    template, parts = FINDINGS[code], PARTS.get(code, {})
+    wanted = parameters(code)
+    if set(params) != wanted:
+        raise TypeError(f"finding {code!r} takes {sorted(wanted)}, got {sorted(params)}")
+    clean = {k: [str(v) for v in value] if isinstance(value, (list, tuple)) else value
+             for k, value in params.items()}
+    return Reason(code, clean, say(template, parts, clean))
 
 # A plan's hangup cause, as the `cause` parameter of "refused_now" (a word the page
 # translates).

@@ -7,7 +7,6 @@ from datetime import datetime
 
 import pytest
 
-from firmware.config.reasons import placeholders
 from firmware.config.schema import Config
 from firmware.routing.caps import LineUsage, Usage
 from firmware.routing.diagnose import (
@@ -16,6 +15,7 @@ from firmware.routing.diagnose import (
     diagnose,
     finding,
     office_now,
+    parameters,
     probe_caller,
 )
 from tests.routing.helpers import SHANGHAI, config_with, example, example_dict, sh
@@ -263,6 +263,15 @@ def test_the_probe_caller_is_an_ordinary_mobile() -> None:
 
 
 def test_every_finding_builds_from_its_template() -> None:
-    for code, template in FINDINGS.items():
-        params = {name: "x" for name in placeholders(template)}
+    for code in FINDINGS:
+        params = {name: "x" for name in parameters(code)}
         assert finding(code, **params).code == code
+        with pytest.raises(TypeError):
+            finding(code, **params, extra="x")
+
+
+def test_empty_lists_are_left_out_of_the_text() -> None:
+    box = BoxState(outside_lines=2, unavailable=frozenset({"801", "802", "804", "zhang"}))
+    text = one(example(), TUE_10, "inbound_group_nobody", box)["text"]
+    assert text == ("no extension answers calls: nobody in ring group sales can ring now "
+                    "(unavailable: 801, 802, 804, zhang)")

@@ -12,13 +12,13 @@ import pytest
 
 from firmware.clock import FakeClock
 from firmware.config.store import ConfigStore
-from firmware.routing.diagnose import FINDINGS
+from firmware.routing.diagnose import FINDINGS, PARTS
 from firmware.service import BoxService
 from tests.config.helpers import LoopThread, example
 from tests.web.client import Client
 from tests.web.conftest import FAST_KDF, set_up_owner
 from web_ui.app import make_app
-from web_ui.messages_diagnosis import FINDINGS_ZH, finding_text
+from web_ui.messages_diagnosis import FINDINGS_ZH, PARTS_ZH, finding_text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TUE_10 = datetime(2026, 6, 16, 10, 0, tzinfo=SHANGHAI)
@@ -167,6 +167,9 @@ def test_every_finding_has_its_chinese_with_the_same_placeholders(code: str) -> 
 
     assert code in FINDINGS_ZH
     assert names(FINDINGS[code]) == names(FINDINGS_ZH[code])
+    assert set(PARTS.get(code, {})) == set(PARTS_ZH.get(code, {}))
+    for part in PARTS_ZH.get(code, {}).values():
+        assert names(part) == {"items"}
 
 
 def test_no_stale_chinese_findings() -> None:
