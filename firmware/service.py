@@ -461,13 +461,14 @@ def _as_usage(found: dict[str, Any]) -> Usage:
 
 
 def _box_state(config: Config, status: dict[str, Any], usage: Usage) -> BoxState:
-    """What `diagnose` needs of the box's status; a box not running: the config's lines."""
+    """What `diagnose` needs of the box's status; a box not running: the config's GSM
+    lines (at least one: whether the board has a modem is not known then)."""
     gsm = status.get("gsm") if isinstance(status.get("gsm"), dict) else {}
     running = status.get("system") not in (None, "offline")
     agents = status.get("agents") if isinstance(status.get("agents"), dict) else {}
     forwarding = status.get("forwarding") if isinstance(status.get("forwarding"), dict) else {}
     return BoxState(
-        outside_lines=len(gsm) if running else len(config.lines.gsm),
+        outside_lines=len(gsm) if running else max(len(config.lines.gsm), 1),
         lines={n: str(g.get("state")) for n, g in gsm.items() if isinstance(g, dict)},
         ports=dict(status.get("ports") or {}) if running else {},
         unavailable=frozenset(a for a, ok in agents.items() if ok is False),

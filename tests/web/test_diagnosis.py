@@ -140,7 +140,7 @@ def test_a_factory_fresh_box_says_every_call_is_refused(tmp_path: Path) -> None:
     set_up_owner(client)
     card = _card(client.get("/").text)
     assert "所有来电都被拒绝：没有营业时间，也没有值班人员" in card
-    assert "已下班" in card
+    assert "已下班" in card and "没有外线" not in card  # the board is not known: no box
     client.get("/lang/en")
     assert "every call is refused: no open hours" in _card(client.get("/").text)
 
