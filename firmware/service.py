@@ -164,11 +164,11 @@ class BoxService:
         self._status = status
         self._set_available = set_available
         self._factory_reset = factory_reset  # in the box's process: reset_running_box
+        self._diagnosis: tuple[tuple, dict[str, Any]] | None = None  # (inputs, found)
         self._clock = clock
         self._reports: dict[tuple, tuple[float, Any, dict]] = {}
         self._report_lock = threading.BoundedSemaphore(REPORT_WORKERS)
         self._parsed: tuple[str, Config] | None = None
-        self._diagnosis: tuple[tuple, dict[str, Any]] | None = None
 
     @classmethod
     def of_running_box(cls, data_dir: str | Path) -> BoxService:
@@ -287,7 +287,6 @@ class BoxService:
         else:
             result = reset_data_dir(self.data_dir, self.store)
         self._reports.clear()
-        self._parsed = None
         self._diagnosis = None
         log.warning("factory reset from the web page: %s", result)
         return result

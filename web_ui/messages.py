@@ -359,6 +359,10 @@ from web_ui.messages_agents import AGENT_MESSAGES  # noqa: E402  (availability w
 
 MESSAGES.update(AGENT_MESSAGES)
 
+from web_ui.messages_diagnosis import DIAGNOSIS_MESSAGES  # noqa: E402  ("calls now", reset)
+
+MESSAGES.update(DIAGNOSIS_MESSAGES)
+
 from web_ui.messages_schedule import SCHEDULE_MESSAGES  # noqa: E402
 
 MESSAGES.update(SCHEDULE_MESSAGES)
@@ -385,7 +389,3 @@ MESSAGES.update({
 from web_ui.messages_rules import RULES_MESSAGES  # noqa: E402
 
 MESSAGES.update(RULES_MESSAGES)
-
-from web_ui.messages_diagnosis import DIAGNOSIS_MESSAGES  # noqa: E402  ("calls now", reset)
-
-MESSAGES.update(DIAGNOSIS_MESSAGES)
