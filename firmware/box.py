@@ -227,9 +227,9 @@ class Box:
         from firmware.reset import reset_running_box
 
         return {"status": lambda args: self.status(),
+                "box.factory_reset": lambda args: reset_running_box(self),
                 "agents.set_available": lambda args: self.calls.availability_op(args),
                 "media": lambda args: self.media.audio_health(stalls=True),
-                "box.factory_reset": lambda args: reset_running_box(self),
                 **control_handlers(self.store)}
 
     def status(self) -> dict:

@@ -24,7 +24,7 @@ from firmware.service import (
     UnknownAgent,
     rename_ring_group,
 )
-from web_ui import api, diagnosis, forms, i18n, queries, reset, security
+from web_ui import api, forms, i18n, queries, security
 from web_ui import app as core
 from web_ui.app import Web
 from web_ui.messages_reasons import form_reason
@@ -137,6 +137,8 @@ def _install_entry(app: bottle.Bottle, web: Web) -> None:
 
     @app.get("/")
     def dashboard() -> Any:
+        from web_ui import diagnosis  # the "calls now" card
+
         _ = i18n.translator(core.current_lang())
         status = _dashboard(web)
         return render("dashboard", web, status=status, words=_live_words(),
@@ -422,6 +424,8 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
 
     @app.post("/system/reset")
     def factory_reset() -> Any:
+        from web_ui import reset  # only the exact word; everything of the owner's goes
+
         if not reset.confirmed(core.form().get("confirm", "")):
             return _system_page(web, errors=[("confirm", form_reason("type_reset"))])
         reset.reset_everything(web)

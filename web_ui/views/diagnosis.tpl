@@ -1,4 +1,5 @@
 % # The dashboard's "calls now" card (web_ui/diagnosis.py); diagnosis.js refreshes it.
+<link rel="stylesheet" href="/static/diagnosis.css">
 <section class="card wide diagnosis" id="diagnosis" data-live="/api/diagnosis">
   <h2>{{_('diag_title')}}</h2>
   % if diagnosis is None:
