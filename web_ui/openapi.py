@@ -235,4 +235,3 @@ def document() -> dict[str, Any]:
             **_diagnosis_and_reset(),
         },
     }
-
