@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from firmware.calls.agents import STATE_FILE
+from firmware.cdr.clear import clear_records
 from firmware.cdr.store import records_path
 from firmware.config.schema import Config, to_dict
 from firmware.config.store import ConfigStore
@@ -57,7 +58,8 @@ async def reset_running_box(box: Any) -> dict[str, Any]:
     """The control op "box.factory_reset": fresh config and the records cleared off the
     loop (a worker thread: an fsync, a VACUUM), then the agents' state on the loop."""
     await asyncio.to_thread(box.store.replace, factory_config())
-    removed = await asyncio.to_thread(box.cdr.clear) if box.cdr is not None else 0
+    removed = (await asyncio.to_thread(clear_records, box.cdr.path)
+               if box.cdr is not None else 0)
     box.calls.agents.clear()
     files = remove_leftovers(box.data_dir)
     log.warning("factory reset: config, %d call records and the agents' state cleared", removed)

@@ -428,14 +428,6 @@ class CdrStore:
                              (f"once:{key}", _db_time(at)[0]))
         return True
 
-    def clear(self) -> int:
-        """Factory reset: forget every ended call, its legs and the notices sent (the
-        caps' SMS); a call in progress keeps its row so its end is still written. Runs
-        on a connection of its own, so any thread may call it (the box: off its loop);
-        the freed pages are overwritten (VACUUM). Returns the number of calls removed."""
-        self._writable()
-        return clear_records(self.path)
-
     def _with_legs(self, rows: list[sqlite3.Row]) -> list[CallRecord]:
         if not rows:
             return []
@@ -500,32 +492,3 @@ def _call_from_row(c: sqlite3.Row, legs: list[LegRecord]) -> CallRecord:
                       started_at=_time(c["started_at"]), ended_at=_time(c["ended_at"]),
                       result=c["result"], answered_by=c["answered_by"], ring_s=c["ring_s"],
                       talk_s=c["talk_s"], cause=c["cause"], legs=legs)
-
-
-def clear_records(path: Path) -> int:
-    """`CdrStore.clear` on the records at `path`: DELETE in one transaction, then VACUUM
-    and a WAL checkpoint. The box's own connection waits (busy timeout) meanwhile."""
-    db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
-    try:
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            db.execute("DELETE FROM legs WHERE call_id IN (SELECT id FROM calls "
-                       "WHERE result != ?)", (IN_PROGRESS,))
-            removed = db.execute("DELETE FROM calls WHERE result != ?", (IN_PROGRESS,)).rowcount
-            db.execute("DELETE FROM meta WHERE key LIKE 'once:%'")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        try:
-            db.execute("VACUUM")
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.OperationalError as exc:  # a reader holds the file: pages stay free
-            log.warning("call records %s: not compacted after the reset: %s", path, exc)
-    except sqlite3.Error as exc:
-        raise WriteFailed(f"call records {path}: cannot clear: {exc}") from exc
-    finally:
-        db.close()
-    log.warning("call records %s: %d calls removed (factory reset)", path, removed)
-    return removed
