@@ -233,8 +233,10 @@ class Box:
 
     def _handlers(self) -> dict:
         from firmware.config.cli import control_handlers
+        from firmware.reset import reset_running_box
 
         return {"status": lambda args: self.status(),
+                "box.factory_reset": lambda args: reset_running_box(self),
                 "agents.set_available": lambda args: self.calls.availability_op(args),
                 "media": lambda args: {**self.media.audio_health(stalls=True),
                                        "gc": gcwatch.summary()},

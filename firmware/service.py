@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import logging
 import threading
@@ -57,14 +58,16 @@ from firmware.config.refs import (
     routes_using_plan,
     time_rule_users,
 )
-from firmware.config.schema import WEEKDAYS, Config, summary, to_dict
+from firmware.config.schema import WEEKDAYS, Config, summary
 from firmware.config.storage import write_atomically
 from firmware.config.store import ConfigStore
 from firmware.config.validate import check_config
 from firmware.control import control_request
 from firmware.errors import ConfigError, ControlError, SwitchboardError, UnknownAgent
+from firmware.reset import reset_data_dir
 from firmware.routing import LineUsage, Usage, duty_at, explain, office_hours, route_answer
 from firmware.routing.calendar import day_info
+from firmware.routing.diagnose import BoxState, diagnose, say
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +81,7 @@ __all__ = [
     "ALL_RESULTS", "QUERY_REASONS", "WEEKDAYS", "BadQuery", "BoxService", "Catalogue",
     "ConfigError", "Reason", "RecordQuery", "ServiceError", "UnknownAgent", "UnknownCall",
     "fill", "plain", "query_reason", "rename_plan", "rename_ring_group", "rename_time_rule",
-    "routes_using_plan", "time_rule_users", "write_private_file",
+    "routes_using_plan", "say", "time_rule_users", "write_private_file",
 ]
 
 # Why a query value was refused: code -> English template (the page says them in
@@ -152,13 +155,16 @@ class BoxService:
                  loop: asyncio.AbstractEventLoop | None = None,
                  status: Callable[[], dict] | None = None,
                  set_available: Callable[[str, bool], None] | None = None,
-                 clock: Any = None, control: Path | None = None):
+                 clock: Any = None, control: Path | None = None,
+                 factory_reset: Callable[[], Any] | None = None):
         self.data_dir = Path(data_dir)
         self._control = control
         self.store = None if control else (store or ConfigStore(self.data_dir))
         self._loop = loop
         self._status = status
         self._set_available = set_available
+        self._factory_reset = factory_reset  # in the box's process: reset_running_box
+        self._diagnosis: tuple[tuple, dict[str, Any]] | None = None  # (inputs, found)
         self._clock = clock
         self._reports: dict[tuple, tuple[float, Any, dict]] = {}
         self._report_lock = threading.BoundedSemaphore(REPORT_WORKERS)
@@ -230,7 +236,8 @@ class BoxService:
             return fn()
 
         async def call() -> Any:
-            return fn()
+            result = fn()
+            return await result if inspect.isawaitable(result) else result
 
         future = asyncio.run_coroutine_threadsafe(call(), self._loop)
         try:
@@ -291,10 +298,21 @@ class BoxService:
         log.info("config replaced from the web page: %s", counts)
         return counts
 
-    def factory_reset(self) -> None:
-        """The empty default config (the web page forgets its owner separately)."""
-        self.replace_config(to_dict(Config()))
-        log.warning("factory reset from the web page")
+    def factory_reset(self) -> dict[str, Any]:
+        """Forget everything that is the owner's (firmware/reset.py): the config becomes
+        the factory one, call records, agents' availability and ring groups' positions go.
+        A running box does it on its loop and uses it from the next call on; with no box,
+        the files are reset. The web page forgets its owner (password, tokens) itself."""
+        if self._control is not None:
+            result = self._ask("box.factory_reset", timeout=IMPORT_TIMEOUT_S)
+        elif self._factory_reset is not None and self._loop is not None:
+            result = self.on_loop(self._factory_reset, timeout=IMPORT_TIMEOUT_S)
+        else:
+            result = reset_data_dir(self.data_dir, self.store)
+        self._reports.clear()
+        self._diagnosis = None
+        log.warning("factory reset from the web page: %s", result)
+        return result
 
     # --- call records --------------------------------------------------------------
 
@@ -434,10 +452,49 @@ class BoxService:
         return {"year": day.year, "calendar": calendar, "known": known,
                 "company_days": company, "days": days}
 
+    # --- can the box route calls as the owner expects? (the dashboard) ----------------
+
+    def diagnosis(self, status: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The office now (open, closed, holiday) and the findings of
+        `routing.diagnose.diagnose` for the config, the box's lines, ports and agents
+        (`status`, else asked now) and this month's usage: {"ok", "office", "findings":
+        [{"code", "severity", "params", "text"}], "outside_lines"}. Kept for a minute
+        while nothing it reads changes."""
+        config = self.config_object()
+        if status is None:
+            try:
+                status = self.status()
+            except ServiceError:
+                status = {}
+        now = self.now()
+        box = _box_state(config, status, _as_usage(self.month_usage(now)))
+        key = (id(config), f"{now:%Y%m%d%H%M}", repr(box))
+        cached = self._diagnosis
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        result = diagnose(config, now, box).as_dict()
+        self._diagnosis = (key, result)
+        return result
+
 
 def _as_usage(found: dict[str, Any]) -> Usage:
     return Usage(found["month"], {line: LineUsage(**values)
                                   for line, values in found["lines"].items()})
+
+
+def _box_state(config: Config, status: dict[str, Any], usage: Usage) -> BoxState:
+    """What `diagnose` needs of the box's status; a box not running: the config's GSM
+    lines (at least one: whether the board has a modem is not known then)."""
+    gsm = status.get("gsm") if isinstance(status.get("gsm"), dict) else {}
+    running = status.get("system") not in (None, "offline")
+    agents = status.get("agents") if isinstance(status.get("agents"), dict) else {}
+    forwarding = status.get("forwarding") if isinstance(status.get("forwarding"), dict) else {}
+    return BoxState(
+        outside_lines=len(gsm) if running else max(len(config.lines.gsm), 1),
+        lines={n: str(g.get("state")) for n, g in gsm.items() if isinstance(g, dict)},
+        ports=dict(status.get("ports") or {}) if running else {},
+        unavailable=frozenset(a for a, ok in agents.items() if ok is False),
+        forwarding={n: f for n, f in forwarding.items() if isinstance(f, dict)}, usage=usage)
 
 def write_private_file(path: Path, payload: bytes) -> None:
     """Write a file only the box's user reads, atomically (temp file, fsync, rename)."""

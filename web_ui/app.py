@@ -127,6 +127,12 @@ def make_app(service: BoxService, *, allowed_hosts: tuple[str, ...] = (),
 
     api.install(app, web)
     pages.install(app, web)
+    from web_ui import diagnosis  # the dashboard's "calls now" card and /api/diagnosis
+
+    diagnosis.install(app, web)
+    from web_ui import reset  # POST /api/factory-reset
+
+    reset.install(app, web)
 
     @app.get("/static/<name:path>", auth=False, first_run=True)
     def static(name: str) -> Any:

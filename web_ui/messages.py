@@ -216,8 +216,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "section_intro": ("The section as JSON; it is checked before it is saved.",
                       "以 JSON 表示的配置段；保存前会被检查。"),
     "factory_reset": ("Factory reset", "恢复出厂设置"),
-    "reset_hint": ("Erases the whole config, the password and the API tokens. Call records "
-                   "are kept.", "清除全部配置、密码和 API 令牌。通话记录会保留。"),
     "type_reset": ("Type RESET to confirm", "输入 RESET 以确认"),
     # --- rules and schedules pages (VIP, block lists, routes, caps, calendar) ---
     "yes": ("yes", "是"),
@@ -360,6 +358,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
 from web_ui.messages_agents import AGENT_MESSAGES  # noqa: E402  (availability words)
 
 MESSAGES.update(AGENT_MESSAGES)
+
+from web_ui.messages_diagnosis import DIAGNOSIS_MESSAGES  # noqa: E402  ("calls now", reset)
+
+MESSAGES.update(DIAGNOSIS_MESSAGES)
 
 from web_ui.messages_schedule import SCHEDULE_MESSAGES  # noqa: E402
 

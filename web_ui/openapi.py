@@ -45,6 +45,51 @@ _PARAM = {"oneOf": [{"type": "string"}, {"type": "integer"},
                     {"type": "array", "items": {"type": "string"}}]}
 
 
+_FINDING = {"type": "object", "required": ["code", "severity", "params", "text", "message"],
+            "properties": {"code": {"type": "string", "description": "stable (docs/web.md)"},
+                           "severity": {"type": "string",
+                                        "enum": ["error", "warning", "info"]},
+                           "params": {"type": "object", "additionalProperties": _PARAM},
+                           "text": {"type": "string", "description": "English"},
+                           "message": {"type": "string",
+                                       "description": "in the request's language"}}}
+_DIAGNOSIS = {"type": "object", "required": ["ok", "office", "findings", "outside_lines"],
+              "properties": {
+                  "ok": {"type": "boolean", "description": "no finding of severity error"},
+                  "outside_lines": {"type": "integer"},
+                  "office": {"type": "object",
+                             "required": ["state", "open", "holiday", "message"],
+                             "properties": {
+                                 "state": {"type": "string",
+                                           "enum": ["open", "closed", "holiday"]},
+                                 "date": {"type": "string"}, "open": {"type": "boolean"},
+                                 "holiday": {"type": "string", "nullable": True},
+                                 "adjusted_workday": {"type": "boolean"},
+                                 "reason": {"type": "string"},
+                                 "until": {"type": "string", "nullable": True},
+                                 "message": {"type": "string"}}},
+                  "findings": {"type": "array", "items": _FINDING}}}
+
+
+def _diagnosis_and_reset() -> dict[str, Any]:
+    return {
+        "/api/diagnosis": {"get": {
+            "summary": "is the office open, closed or on a holiday now, and can the box "
+                       "route calls as the owner expects (findings with stable codes)",
+            "responses": _answers("the diagnosis", _DIAGNOSIS, 503)}},
+        "/api/factory-reset": {"post": {
+            "summary": "forget the config, call records, agents' availability, routing "
+                       "state, the password and every token; the next visit is a first run",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["confirm"],
+                "properties": {"confirm": {"type": "string",
+                                           "description": "the word RESET, exactly"}}}}}},
+            "responses": _answers("reset", {"type": "object", "required": ["reset"],
+                                            "properties": {"reset": {"type": "boolean"}}},
+                                  400, 503)}},
+    }
+
+
 def document() -> dict[str, Any]:
     filters = [_query(n, t) for n, t in _RECORD_FILTERS]
     paging = [_query("limit", "calls per page, 1-500 (default 50)", "integer"),
@@ -204,6 +249,7 @@ def document() -> dict[str, Any]:
                                _query("at", "when (ISO time; default now)")],
                 "responses": _answers("the routing explanation",
                                       {"$ref": "#/components/schemas/Explanation"}, 400)}},
+            **_diagnosis_and_reset(),
         },
     }
     doc["paths"].update(_section_paths())  # type: ignore[union-attr]

@@ -144,10 +144,15 @@ def _install_entry(app: bottle.Bottle, web: Web) -> None:
 
     @app.get("/")
     def dashboard() -> Any:
+        from web_ui import diagnosis  # the "calls now" card
+
         _ = i18n.translator(core.current_lang())
-        return render("dashboard", web, status=_dashboard(web), words=_live_words(),
+        status = _dashboard(web)
+        return render("dashboard", web, status=status, words=_live_words(),
                       word=lambda kind, value: live_word(_, kind, value), clock=duration_text,
-                      agent_state=_agent_state(web), back="/")
+                      agent_state=_agent_state(web), back="/",
+                      diagnosis=diagnosis.view(web, core.current_lang(), status),
+                      diagnosis_words=diagnosis.words_json(core.current_lang()))
 
     @app.post("/agents/availability")
     def set_availability() -> Any:
@@ -449,11 +454,11 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
 
     @app.post("/system/reset")
     def factory_reset() -> Any:
-        if core.form().get("confirm", "").strip().upper() != "RESET":
+        from web_ui import reset  # only the exact word; everything of the owner's goes
+
+        if not reset.confirmed(core.form().get("confirm", "")):
             return _system_page(web, errors=[("confirm", form_reason("type_reset"))])
-        web.service.factory_reset()
-        web.owner.forget()
-        web.sessions.drop_all()
+        reset.reset_everything(web)
         core.end_session(web)
         bottle.redirect("/setup")
 

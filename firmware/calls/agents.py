@@ -91,6 +91,16 @@ class AgentBook:
         log.info("agent %s is now %s", agent, "available" if available else "unavailable")
         self._save()
 
+    def clear(self) -> None:
+        """Factory reset: every agent available, no rotation or percentage position, no
+        answered counts, idle times or returning callers; kept at once. Calls in progress
+        stay counted (`talking`) until they end."""
+        self.rotation, self.split = {}, {}
+        self.unavailable, self.unavailable_since = set(), {}
+        self.idle_since, self.answered_on, self.last_answered = {}, {}, {}
+        self._save()
+        log.warning("agents and ring groups: state cleared (factory reset)")
+
     def is_available(self, agent: str) -> bool:
         return agent not in self.unavailable
 

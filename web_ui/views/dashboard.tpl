@@ -1,6 +1,7 @@
 % rebase('base.tpl', title=_('nav_dashboard'))
 <h1>{{_('nav_dashboard')}} <small id="system" class="state">{{_('sys_' + status['system'])}}</small></h1>
 <div class="grid" id="dashboard" data-live="/api/status" data-csrf="{{csrf}}">
+% include('diagnosis.tpl')
 <section class="card">
   <h2>{{_('lines')}}</h2>
   <table class="list"><thead><tr><th>{{_('line')}}</th><th>{{_('state')}}</th><th>{{_('signal')}}</th><th>{{_('registration')}}</th><th>{{_('sim')}}</th></tr></thead>

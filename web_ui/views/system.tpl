@@ -73,10 +73,12 @@
 </section>
 <section class="card danger-zone">
   <h2>{{_('factory_reset')}}</h2>
-  <p>{{_('reset_hint')}}</p>
+  <p>{{_('reset_clears')}}</p>
+  <p id="reset-backup">{{_('reset_backup_first')}} <a class="button" href="/system/backup">{{_('download_backup')}}</a></p>
   <form method="post" action="/system/reset">
     <input type="hidden" name="csrf" value="{{csrf}}">
-    <label>{{_('type_reset')}} <input name="confirm" autocomplete="off"></label>
+    <label>{{_('type_reset')}} <input name="confirm" autocomplete="off" autocapitalize="characters" spellcheck="false"></label>
+    <p class="hint">{{_('reset_word_hint')}}</p>
     <button class="danger">{{_('factory_reset')}}</button>
   </form>
 </section>
