@@ -149,7 +149,7 @@ def dashboard(web: Web, status: dict[str, Any] | None = None) -> dict[str, Any]:
 
 def _agent(agent: str, label: str, name: str, state: str, per_agent: dict[str, Any],
            available: dict[str, bool], since: dict[str, Any]) -> dict[str, Any]:
-    row = per_agent.get(name, {})
+    row = per_agent.get(agent, {})  # by id: a rename keeps the counts, a namesake has its own
     takes_calls = bool(available.get(agent, True))
     if not takes_calls and state in ("idle", "mobile"):
         state = "unavailable"

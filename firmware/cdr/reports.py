@@ -8,7 +8,10 @@ Python loop over rows, so the web page can show it while the box takes calls.
 
 Days and ISO weeks (`by_week`, "2024-W18") both; a page over months shows weeks.
 Per agent and per group come from the legs (who was rung for which group, who
-answered and talked); the rest from the calls. Hours and days are local to the
+answered and talked), counted in calls: an agent by its id (`agent_id`: an extension
+number, a bound-number id), with the name it was last rung under as `name`; a group
+for every leg that rang for it, nested groups' legs for their own group too. The
+rest from the calls. Hours and days are local to the
 box's timezone at `since` (China keeps one offset all year; a zone with daylight
 saving time is off by an hour on the days it changes, which a report can bear).
 """
@@ -75,28 +78,44 @@ _CALL_SUMS = ", ".join(
 
 
 def _by_leg(db: Any, span: list[float]) -> tuple[list[dict], list[dict]]:
-    """Per agent and per ring group, from one pass over the legs: times rung ("calls"),
-    answered, not answered ("missed"), busy, and talk time."""
-    rows = db.execute(
-        "SELECT agent, ring_group, COUNT(*) AS calls, SUM(outcome = 'answered') AS answered,"
-        " SUM(outcome = 'no_answer') AS missed, SUM(outcome = 'busy') AS busy,"
-        " COALESCE(SUM(talk_s), 0) AS talk_s FROM legs"
-        " WHERE started_ts >= ? AND started_ts < ? AND (agent != '' OR ring_group != '')"
-        " GROUP BY agent, ring_group", span).fetchall()
-    agents: dict[str, dict[str, float]] = {}
-    groups: dict[str, dict[str, float]] = {}
-    for row in rows:
-        for key, table in ((row["agent"], agents), (row["ring_group"], groups)):
-            if key:
-                bucket = table.setdefault(key, {})
-                for column in ("calls", "answered", "missed", "busy", "talk_s"):
-                    bucket[column] = bucket.get(column, 0) + (row[column] or 0)
+    """Per agent (by id) and per ring group, counted in calls, not rings: "calls" the
+    calls that rang them, "answered" those they answered, "busy" those where they were
+    only busy, "missed" the others (an agent: rang out; a group: not answered by
+    it), and the talk time. A leg of a nested group counts for every group it rang
+    for (`ring_groups`). Records from before agent ids whose agent could not be
+    matched count under the name they were rung under."""
+    agents = _sums(db, span, "COALESCE(NULLIF(agent_id, ''), agent)", "legs",
+                   "(agent_id != '' OR agent != '')", named=True)
+    groups = _sums(db, span, "j.value", "legs, json_each(legs.ring_groups) AS j", "1")
+    return agents, groups
 
-    def ranked(table: dict[str, dict[str, float]]) -> list[dict]:
-        out = [{"key": k, **_row(v)} for k, v in table.items()]
-        return sorted(out, key=lambda r: (-r["calls"], r["key"]))
 
-    return ranked(agents), ranked(groups)
+# One row per (key, call), then per key: a call counts once however often it rang there.
+_PER_CALL = """
+SELECT k, COUNT(*) AS calls, SUM(ans) AS answered, SUM(NOT ans AND only_busy) AS busy,
+       SUM(NOT ans AND NOT only_busy AND {missed}) AS missed, SUM(talk) AS talk_s{name}
+FROM (SELECT {key} AS k, legs.call_id, MAX(outcome = 'answered') AS ans,
+             MIN(outcome = 'busy') AS only_busy, MAX(outcome = 'no_answer') AS rang_out,
+             COALESCE(SUM(talk_s), 0) AS talk{inner_name}
+      FROM {source} WHERE legs.started_ts >= ? AND legs.started_ts < ? AND {where}
+      GROUP BY k, legs.call_id)
+WHERE k != '' GROUP BY k
+"""
+
+
+def _sums(db: Any, span: list[float], key: str, source: str, where: str,
+          named: bool = False) -> list[dict]:
+    sql = _PER_CALL.format(
+        key=key, source=source, where=where, missed="rang_out" if named else "1",
+        name=", MAX(at) AS at, name" if named else "",
+        inner_name=", MAX(legs.started_ts) AS at, agent AS name" if named else "")
+    out = []
+    for row in db.execute(sql, span).fetchall():
+        entry = {"key": row["k"], **_row(dict(row))}
+        if named:
+            entry["name"] = row["name"] or row["k"]
+        out.append(entry)
+    return sorted(out, key=lambda r: (-r["calls"], r["key"]))
 
 
 def _row(row: Any) -> dict[str, Any]:

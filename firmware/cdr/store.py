@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import logging
 import os
 import secrets
@@ -235,11 +236,11 @@ class CdrStore:
             self._db.execute(
                 "INSERT INTO legs (call_id, seq, target, target_kind, agent, ring_group, line,"
                 " started_at, started_ts, answered_at, answered_ts, ended_at, ended_ts,"
-                " ring_s, talk_s, outcome, cause)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " ring_s, talk_s, outcome, cause, agent_id, ring_groups)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (call_id, seq, leg.target, leg.target_kind, leg.agent, leg.group, leg.line,
                  s_iso, s_ts, a_iso, a_ts, e_iso, e_ts, leg.ring_s, leg.talk_s, leg.outcome,
-                 leg.cause))
+                 leg.cause, leg.agent_id, json.dumps(list(leg.groups), ensure_ascii=False)))
         return int(seq)
 
     def set_route(self, call_id: str, route: str) -> None:
@@ -259,9 +260,9 @@ class CdrStore:
                 raise RecordError(f"call {call_id!r} has already ended ({result})")
             self._db.execute(
                 "UPDATE calls SET ended_at = ?, ended_ts = ?, result = ?, answered_by = ?,"
-                " ring_s = ?, talk_s = ?, cause = ? WHERE id = ?",
+                " ring_s = ?, talk_s = ?, cause = ?, agent_id = ? WHERE id = ?",
                 (iso, ts, end.result, end.answered_by, float(end.ring_s), float(end.talk_s),
-                 end.cause, call_id))
+                 end.cause, end.agent_id, call_id))
 
     def _known(self, call_id: str) -> str:
         row = self._db.execute("SELECT result FROM calls WHERE id = ?", (call_id,)).fetchone()
@@ -368,11 +369,14 @@ class CdrStore:
             if when is not None:
                 terms.append(f"started_ts {op} ?")
                 params.append(_query_time(name, when))
-        for column, value in (("line", line), ("answered_by", answered_by),
-                              ("direction", direction), ("province", province)):
+        for column, value in (("line", line), ("direction", direction),
+                              ("province", province)):
             if value is not None:
                 terms.append(f"{column} = ?")
                 params.append(value)
+        if answered_by is not None:  # the number that answered, or the agent's id
+            terms.append("(answered_by = ? OR agent_id = ?)")
+            params += [answered_by, answered_by]
         if result is not None:
             words = [result] if isinstance(result, str) else list(result)
             terms.append(f"result IN ({', '.join('?' * len(words))})")
@@ -480,7 +484,18 @@ def _leg_from_row(c: sqlite3.Row) -> LegRecord:
     return LegRecord(target=c["target"], target_kind=c["target_kind"],
                      started_at=_time(c["started_at"]), ended_at=_time(c["ended_at"]),
                      outcome=c["outcome"], answered_at=_time(c["answered_at"]),
-                     line=c["line"], cause=c["cause"], agent=c["agent"], group=c["ring_group"])
+                     line=c["line"], cause=c["cause"], agent=c["agent"], group=c["ring_group"],
+                     agent_id=c["agent_id"], groups=_groups(c["ring_groups"], c["ring_group"]))
+
+
+def _groups(text: str, group: str) -> tuple[str, ...]:
+    try:
+        found = json.loads(text)
+    except ValueError:
+        found = None
+    if isinstance(found, list) and all(isinstance(g, str) for g in found):
+        return tuple(found)
+    return (group,) if group else ()
 
 
 def _call_from_row(c: sqlite3.Row, legs: list[LegRecord]) -> CallRecord:
@@ -491,4 +506,4 @@ def _call_from_row(c: sqlite3.Row, legs: list[LegRecord]) -> CallRecord:
                       callee=c["callee"], region=region, route=c["route"],
                       started_at=_time(c["started_at"]), ended_at=_time(c["ended_at"]),
                       result=c["result"], answered_by=c["answered_by"], ring_s=c["ring_s"],
-                      talk_s=c["talk_s"], cause=c["cause"], legs=legs)
+                      talk_s=c["talk_s"], cause=c["cause"], legs=legs, agent_id=c["agent_id"])

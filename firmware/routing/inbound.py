@@ -90,6 +90,9 @@ def plan_inbound(config: Config, line: str, caller: str | None, at: datetime,
     info = caller_info(config, caller, region)
     if caller:
         builder.note(f"caller: {info.describe()}")
+    # VIP, designated and returning-caller matches compare the normalised number:
+    # networks often send the national form ("13911112222") of a "+86..." number.
+    ctx = replace(ctx, caller=info.key)
     verdict = check_blocking(config.blocking, info)
     builder.trial("blocking", "blocking", verdict.blocked, verdict.reason)
     if verdict.blocked:
@@ -182,6 +185,8 @@ def ring_group_step(ctx: CallContext, builder: PlanBuilder, name: str, why: str,
     builder.turns.extend(ordering.turns)
     targets = ringable(ctx, builder, f"ring group {group.name}",
                        [(p.agent, p.ring_time_s) for p in ordering.picks], group.ring_time)
+    paths = {p.agent: p.groups for p in ordering.picks}
+    targets = tuple(replace(t, groups=paths.get(t.id) or (group.name,)) for t in targets)
     if not targets:
         builder.note(f"ring group {group.name}: nobody left to ring")
         if not keep_empty:
