@@ -227,6 +227,7 @@ class Box:
 
         return {"status": lambda args: self.status(),
                 "agents.set_available": lambda args: self.calls.availability_op(args),
+                "agents.state": lambda args: self.calls.state_op(args),
                 "media": lambda args: self.media.audio_health(stalls=True),
                 **control_handlers(self.store)}
 

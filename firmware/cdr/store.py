@@ -394,8 +394,16 @@ class CdrStore:
         local = now.astimezone(self.tz)
         return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
-    def usage_since(self, since: datetime) -> dict[str, dict[str, float]]:
-        """Per line, what it used from `since` on: inbound calls (blocked ones not
+    def month_end(self, now: datetime) -> datetime:
+        """00:00 on the 1st of the month after `now`'s, in the box's timezone (aware)."""
+        start = self.month_start(now)
+        return start.replace(year=start.year + (start.month == 12),
+                             month=start.month % 12 + 1)
+
+    def usage_since(self, since: datetime, until: datetime | None = None
+                    ) -> dict[str, dict[str, float]]:
+        """Per line, what it used from `since` on (until `until`, if given: a month
+        asked about later counts only its own calls): inbound calls (blocked ones not
         counted: they cost nothing), inbound minutes (talk time of calls that came in
         on it) and outbound minutes (talk time of the legs it dialled: forwarding to
         mobiles, outside numbers, desk phones' outbound calls).
@@ -406,6 +414,7 @@ class CdrStore:
         if self._empty:
             return usage
         ts = _query_time("since", since)
+        end = float("inf") if until is None else _query_time("until", until)
 
         def line(name: str) -> dict[str, float]:
             return usage.setdefault(name, {"inbound_calls": 0, "inbound_minutes": 0.0,
@@ -413,11 +422,13 @@ class CdrStore:
 
         for row in self._db.execute(
                 "SELECT line, COUNT(*), COALESCE(SUM(talk_s), 0) FROM calls WHERE direction ="
-                " 'in' AND started_ts >= ? AND result != 'blocked' GROUP BY line", (ts,)):
+                " 'in' AND started_ts >= ? AND started_ts < ? AND result != 'blocked'"
+                " GROUP BY line", (ts, end)):
             line(row[0]).update(inbound_calls=int(row[1]), inbound_minutes=row[2] / 60)
         for row in self._db.execute(
                 "SELECT line, COALESCE(SUM(talk_s), 0) FROM legs WHERE started_ts >= ?"
-                " AND target_kind IN ('mobile', 'number') AND line != '' GROUP BY line", (ts,)):
+                " AND started_ts < ? AND target_kind IN ('mobile', 'number') AND line != ''"
+                " GROUP BY line", (ts, end)):
             line(row[0])["outbound_minutes"] = row[1] / 60
         return usage
 
