@@ -80,42 +80,55 @@ _CALL_SUMS = ", ".join(
 def _by_leg(db: Any, span: list[float]) -> tuple[list[dict], list[dict]]:
     """Per agent (by id) and per ring group, counted in calls, not rings: "calls" the
     calls that rang them, "answered" those they answered, "busy" those where they were
-    only busy, "missed" the others (an agent: rang out; a group: not answered by
-    it), and the talk time. A leg of a nested group counts for every group it rang
-    for (`ring_groups`). Records from before agent ids whose agent could not be
+    only busy, "missed" the others (an agent: it rang out; a group: nobody of it
+    answered), and the talk time. A leg of a nested group counts for every group it
+    rang for (`ring_groups`). Records from before agent ids whose agent could not be
     matched count under the name they were rung under."""
-    agents = _sums(db, span, "COALESCE(NULLIF(agent_id, ''), agent)", "legs",
-                   "(agent_id != '' OR agent != '')", named=True)
-    groups = _sums(db, span, "j.value", "legs, json_each(legs.ring_groups) AS j", "1")
-    return agents, groups
+    agents: dict[str, dict[str, Any]] = {}
+    for row in db.execute(_AGENTS, span):  # per (id, name): a renamed agent has two rows
+        key = row["agent_id"] or row["agent"]
+        bucket = agents.setdefault(key, {"key": key, "name": "", "newest": -1.0})
+        for column in ("calls", "answered", "missed", "busy", "talk_s"):
+            bucket[column] = bucket.get(column, 0) + (row[column] or 0)
+        if row["newest"] > bucket["newest"]:
+            bucket["name"], bucket["newest"] = row["agent"] or key, row["newest"]
+    groups = []
+    for row in db.execute(_GROUPS, span * 2):
+        busy = row["calls"] - row["not_busy"]
+        groups.append({"key": row["k"], **_row({
+            **dict(row), "busy": busy, "missed": row["calls"] - row["answered"] - busy})})
+    return _ranked([{"key": a["key"], **_row(a), "name": a["name"]}
+                    for a in agents.values()]), _ranked(groups)
 
 
-# One row per (key, call), then per key: a call counts once however often it rang there.
-_PER_CALL = """
-SELECT k, COUNT(*) AS calls, SUM(ans) AS answered, SUM(NOT ans AND only_busy) AS busy,
-       SUM(NOT ans AND NOT only_busy AND {missed}) AS missed, SUM(talk) AS talk_s{name}
-FROM (SELECT {key} AS k, legs.call_id, MAX(outcome = 'answered') AS ans,
-             MIN(outcome = 'busy') AS only_busy, MAX(outcome = 'no_answer') AS rang_out,
-             COALESCE(SUM(talk_s), 0) AS talk{inner_name}
-      FROM {source} WHERE legs.started_ts >= ? AND legs.started_ts < ? AND {where}
-      GROUP BY k, legs.call_id)
-WHERE k != '' GROUP BY k
+def _ranked(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: (-r["calls"], r["key"]))
+
+
+# A call rings an agent once (the call core never rings one target twice in a call), so
+# an agent's legs are its calls: one pass, per (id, name) as the old one was; merged by
+# id here (an older leg without an id by its name). `name`: the name of its newest leg.
+_AGENTS = """
+SELECT agent_id, agent, COUNT(*) AS calls,
+       SUM(outcome = 'answered') AS answered, SUM(outcome = 'no_answer') AS missed,
+       SUM(outcome = 'busy') AS busy, COALESCE(SUM(talk_s), 0) AS talk_s,
+       MAX(started_ts) AS newest
+FROM legs WHERE started_ts >= ? AND started_ts < ? AND (agent_id != '' OR agent != '')
+GROUP BY agent_id, agent
 """
-
-
-def _sums(db: Any, span: list[float], key: str, source: str, where: str,
-          named: bool = False) -> list[dict]:
-    sql = _PER_CALL.format(
-        key=key, source=source, where=where, missed="rang_out" if named else "1",
-        name=", MAX(at) AS at, name" if named else "",
-        inner_name=", MAX(legs.started_ts) AS at, agent AS name" if named else "")
-    out = []
-    for row in db.execute(sql, span).fetchall():
-        entry = {"key": row["k"], **_row(dict(row))}
-        if named:
-            entry["name"] = row["name"] or row["k"]
-        out.append(entry)
-    return sorted(out, key=lambda r: (-r["calls"], r["key"]))
+# A group rings several legs a call: distinct calls. Each leg's outer group, plus the
+# nested groups of the few legs that have them (`ring_groups` beyond its first).
+_GROUPS = """
+SELECT k, COUNT(DISTINCT call_id) AS calls, SUM(outcome = 'answered') AS answered,
+       COUNT(DISTINCT CASE WHEN outcome != 'busy' THEN call_id END) AS not_busy,
+       COALESCE(SUM(talk_s), 0) AS talk_s
+FROM (SELECT ring_group AS k, call_id, outcome, talk_s FROM legs
+      WHERE started_ts >= ? AND started_ts < ? AND ring_group != ''
+      UNION ALL
+      SELECT j.value, call_id, outcome, talk_s FROM legs, json_each(legs.ring_groups) AS j
+      WHERE started_ts >= ? AND started_ts < ? AND ring_groups LIKE '[%,%' AND j.key > 0)
+GROUP BY k
+"""
 
 
 def _row(row: Any) -> dict[str, Any]:
