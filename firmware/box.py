@@ -226,8 +226,8 @@ class Box:
         from firmware.config.cli import control_handlers
 
         return {"status": lambda args: self.status(),
-                "agents.set_available": lambda args: self.calls.availability_op(args),
                 "agents.state": lambda args: self.calls.state_op(args),
+                "agents.set_available": lambda args: self.calls.availability_op(args),
                 "media": lambda args: self.media.audio_health(stalls=True),
                 **control_handlers(self.store)}
 

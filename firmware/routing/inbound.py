@@ -90,9 +90,6 @@ def plan_inbound(config: Config, line: str, caller: str | None, at: datetime,
     info = caller_info(config, caller, region)
     if caller:
         builder.note(f"caller: {info.describe()}")
-    # VIP, designated and returning-caller matches compare the normalised number:
-    # networks often send the national form ("13911112222") of a "+86..." number.
-    ctx = replace(ctx, caller=info.key)
     verdict = check_blocking(config.blocking, info)
     builder.trial("blocking", "blocking", verdict.blocked, verdict.reason)
     if verdict.blocked:
@@ -100,6 +97,9 @@ def plan_inbound(config: Config, line: str, caller: str | None, at: datetime,
         hangup = Hangup(id="blocked", cause=HangupCause.BLOCKED,
                         treatment=TREATMENTS[config.blocking.treatment], reason=verdict.reason)
         return replace(builder.finish(hangup), blocked=True)
+    # VIP, designated and returning-caller matches compare the normalised number:
+    # networks often send the national form ("13911112222") of a "+86..." number.
+    ctx = replace(ctx, caller=info.key)
     caps = check_caps(ctx)
     for why in caps.reasons:
         builder.note(why)
