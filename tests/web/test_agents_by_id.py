@@ -81,6 +81,9 @@ def test_a_mobile_that_never_rang_shows_no_answer_and_a_rename_keeps_counts(page
     report = client.api("GET", "/api/reports?since=2026-06-02&until=2026-06-02").json()
     assert [(r["key"], r["name"], r["answered"]) for r in report["by_agent"]] == \
         [("802", "王芳", 1)]
+    found = client.api("GET", "/api/records?agent=802").json()
+    assert found["total"] == 1 and found["calls"][0]["agent_id"] == "802"
+    assert client.api("GET", "/api/records?agent=wang").json()["total"] == 0
 
 
 def test_test_a_call_reads_the_running_boxs_state(page) -> None:
