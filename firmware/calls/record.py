@@ -41,7 +41,6 @@ class Who:
             object.__setattr__(self, "groups", (self.group,))
 
 
-
 class CallLog:
     def __init__(self, core: CallController, direction: str, line: str, caller: str | None,
                  callee: str):

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from firmware.errors import SwitchboardError
+
 
 @dataclass(frozen=True)
 class LastAnswer:
@@ -97,7 +99,7 @@ def stats_to_json(stats: AgentStats) -> dict[str, Any]:
     }
 
 
-class BadStats(ValueError):
+class BadStats(SwitchboardError, ValueError):
     """A state document that is not what `stats_to_json` writes."""
 
 
