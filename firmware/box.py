@@ -237,6 +237,7 @@ class Box:
 
         return {"status": lambda args: self.status(),
                 "box.factory_reset": lambda args: reset_running_box(self),
+                "agents.state": lambda args: self.calls.state_op(args),
                 "agents.set_available": lambda args: self.calls.availability_op(args),
                 "media": lambda args: {**self.media.audio_health(stalls=True),
                                        "gc": gcwatch.summary()},

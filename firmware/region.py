@@ -162,6 +162,18 @@ def describe(number: str | None, country: str = "CN") -> Region:
         return UNKNOWN
 
 
+def caller_number(number: str | None, country: str = "CN") -> str | None:
+    """The one form every caller match uses (VIP, designated agent, returning caller,
+    blocking, routes): E.164 when the number reads as one in `country` ("13911112222",
+    "013911112222", "8613911112222" and "+86 139 1111 2222" are all "+8613911112222"),
+    else the number as the line gave it, stripped (a short number like 10086);
+    None when withheld."""
+    text = (number or "").strip()
+    if text.lower() in WITHHELD_WORDS:
+        return None
+    return describe(text, country).e164 or text
+
+
 def _describe_parsed(pn: ModuleType, parsed: PhoneNumber) -> Region:
     country = pn.region_code_for_number(parsed) or ""
     if pn.shortnumberinfo.is_valid_short_number(parsed):

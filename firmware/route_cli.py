@@ -4,8 +4,12 @@
     switchboard route explain --line gsm0 --caller +8613588888888 --json
 
 It reads the stored config (`<data>/config.json`) and, when there are call records,
-this month's usage for the caps (read-only, alongside a running box), then runs the
-same pure routing the box runs for a real call (`routing.answer.route_answer`). A
+the usage of the month of --at for the caps (read-only, alongside a running box; only
+that month's calls count), then runs the same pure routing the box runs for a real
+call (`routing.answer.route_answer`). When the box runs on that data dir, it asks it
+(control op "agents.state") for its agent state: who is unavailable (*62), where
+rotating and percentage groups stand, who answered today, returning callers; nothing
+is advanced. With no box it says it used a fresh state. A
 time without an offset is read in the box's timezone; no --at: now. --caller
 "withheld" (or none) asks about a withheld number.
 
@@ -25,6 +29,7 @@ from firmware import paths
 from firmware.errors import ConfigError
 
 OK, UNREADABLE, BAD_OPTION = 0, 1, 2
+STATE_TIMEOUT_S = 3.0  # a box that does not answer by then: explain with a fresh state
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -73,7 +78,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         return _bad(str(exc))
     caller = None if (args.caller or "").strip().lower() in ("", "withheld", "none") \
         else args.caller.strip()
-    answer = route_answer(config, args.line, caller, at, args.lines, usage=_usage(data, at))
+    answer = route_answer(config, args.line, caller, at, args.lines, usage=_usage(data, at),
+                          stats=_box_state(data, at))
     if args.json:
         doc = {"line": args.line, "caller": caller, "at": at.isoformat(), **answer.to_json()}
         print(json.dumps(doc, ensure_ascii=False, indent=2))
@@ -106,6 +112,21 @@ def _usage(data: Path, at: datetime):
         return month_usage(store, at)
     finally:
         store.close()
+
+
+def _box_state(data: Path, at: datetime):
+    """The running box's agent state (who is unavailable, rotation and percentage
+    positions, returning callers), read without changing it; None: no box answers."""
+    from firmware.control import control_request
+    from firmware.errors import ControlError
+    from firmware.routing.stats import BadStats, stats_from_json
+
+    try:
+        reply = control_request(paths.control_socket(Path(data)), "agents.state",
+                                {"at": at.isoformat()}, timeout=STATE_TIMEOUT_S)
+        return stats_from_json(reply["stats"])
+    except (ControlError, BadStats, KeyError, TypeError):
+        return None
 
 
 def _bad(message: str) -> int:

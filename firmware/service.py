@@ -68,6 +68,7 @@ from firmware.reset import reset_data_dir
 from firmware.routing import LineUsage, Usage, duty_at, explain, office_hours, route_answer
 from firmware.routing.calendar import day_info
 from firmware.routing.diagnose import BoxState, diagnose, say
+from firmware.routing.stats import AgentStats, BadStats, stats_from_json
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +157,8 @@ class BoxService:
                  status: Callable[[], dict] | None = None,
                  set_available: Callable[[str, bool], None] | None = None,
                  clock: Any = None, control: Path | None = None,
-                 factory_reset: Callable[[], Any] | None = None):
+                 factory_reset: Callable[[], Any] | None = None,
+                 agent_state: Callable[[dict], dict] | None = None):
         self.data_dir = Path(data_dir)
         self._control = control
         self.store = None if control else (store or ConfigStore(self.data_dir))
@@ -165,6 +167,7 @@ class BoxService:
         self._set_available = set_available
         self._factory_reset = factory_reset  # in the box's process: reset_running_box
         self._diagnosis: tuple[tuple, dict[str, Any]] | None = None  # (inputs, found)
+        self._agent_state = agent_state  # in the box's process: CallController.state_op
         self._clock = clock
         self._reports: dict[tuple, tuple[float, Any, dict]] = {}
         self._report_lock = threading.BoundedSemaphore(REPORT_WORKERS)
@@ -396,7 +399,8 @@ class BoxService:
         region = describe(caller or "", config.settings.country)
         # no records yet: nothing used this month (the caps count from zero)
         answer = route_answer(config, line, region.e164 or caller or None, at, outside_lines,
-                              usage=_as_usage(self.month_usage(at)))
+                              usage=_as_usage(self.month_usage(at)),
+                              stats=self.agent_stats(at))
         plan = answer.plan
         hours = office_hours(config, at)
         duty = duty_at(config, at)
@@ -407,6 +411,24 @@ class BoxService:
                 "on_duty": duty.person.id if duty.person else None,
                 "steps": [step.kind for step in plan], "explanation": explain(plan),
                 **doc, "answer": answer.text()}
+
+    def agent_stats(self, at: datetime) -> AgentStats | None:
+        """The running box's agent state for a call at `at` (availability, rotation and
+        percentage positions, answered today, returning callers), read without changing
+        it; None when no box answers (explain then says it used a fresh state)."""
+        args = {"at": at.isoformat()}
+        try:
+            if self._control is not None:
+                reply = self._ask("agents.state", args)
+            elif self._agent_state is not None and self._loop is not None:
+                state = self._agent_state
+                reply = self.on_loop(lambda: state(args))
+            else:
+                return None
+            return stats_from_json(reply["stats"])
+        except (ServiceError, BadStats, KeyError, TypeError) as exc:
+            log.warning("explain: no agent state from the box (%s); a fresh one is used", exc)
+            return None
 
     # --- caps and the holiday calendar (read-only) --------------------------------
 
@@ -427,7 +449,7 @@ class BoxService:
                 return None
             start = store.month_start(now)
             return {"month": f"{start:%Y-%m}", "since": start.isoformat(),
-                    "lines": store.usage_since(start)}
+                    "lines": store.usage_since(start, store.month_end(now))}
 
     def calendar_year(self, day: date) -> dict[str, Any]:
         """The holidays and adjusted working days of `day`'s year as the routing sees

@@ -164,7 +164,7 @@ def _diagnosis(service: Any, status: dict[str, Any]) -> dict[str, Any] | None:
 
 def _agent(agent: str, label: str, name: str, state: str, per_agent: dict[str, Any],
            available: dict[str, bool], since: dict[str, Any]) -> dict[str, Any]:
-    row = per_agent.get(name, {})
+    row = per_agent.get(agent, {})  # by id: a rename keeps the counts, a namesake has its own
     takes_calls = bool(available.get(agent, True))
     if not takes_calls and state in ("idle", "mobile"):
         state = "unavailable"

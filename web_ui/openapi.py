@@ -20,6 +20,17 @@ _RECORD_FILTERS = [
 ]
 
 
+
+# The agent state "test a call" used: the running box's ("box") or a fresh one.
+_AGENT_STATE = {"type": "object", "properties": {
+    "source": {"type": "string", "enum": ["box", "fresh"]},
+    "text": {"type": "string"},
+    "unavailable": {"type": "array", "items": {"type": "string"}},
+    "talking": {"type": "array", "items": {"type": "string"}},
+    "rotation": {"type": "object", "additionalProperties": {"type": "integer"}},
+    "split": {"type": "object"}, "answered_today": {"type": "object"},
+    "returning_callers": {"type": "integer"}}}
+
 def _query(name: str, text: str, kind: str = "string") -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "description": text,
             "schema": {"type": kind}}
@@ -175,6 +186,7 @@ def document() -> dict[str, Any]:
                                                            "items": {"type": "string"}},
                                                "caps_reached": {"type": "array",
                                                                 "items": {"type": "string"}},
+                                               "agent_state": _AGENT_STATE,
                                                "answer": {"type": "string"}}},
             },
         },

@@ -14,7 +14,10 @@ phone, the web page: `set_available`; "unavailable by choice" on the dashboard).
 Rebuilt from the call records at start (`rebuild`), then kept up as calls go
 (`answered`, `hung_up`): calls answered today per agent (midnight in the box's
 zone), when each agent's last call ended (longest idle), and who last answered each
-caller (returning caller). Agents on a call right now are `talking`.
+caller (returning caller). Agents on a call right now are `talking`. Everything is
+keyed by the agent's id (the records' `agent_id`), never by display name, so a
+rename keeps the counts and two agents with one name stay two; callers are keyed
+by their normalised number (firmware.region.caller_number), as routing matches them.
 
 A state file that cannot be read is logged and set aside (`.bad`), never fatal: the
 box must take calls with fresh state rather than not at all.
@@ -28,6 +31,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from firmware.cdr.agent_ids import agent_maps, backfill_agent_ids
 from firmware.config.schema import Config
 from firmware.config.storage import write_atomically
 from firmware.routing.stats import AgentStats, LastAnswer, SplitCounts, Turn
@@ -133,17 +137,21 @@ class AgentBook:
             return
         days = max(config.returning_caller_days, LOOKBACK_DAYS)
         try:
+            backfill_agent_ids(cdr, *agent_maps(config))
+        except Exception:
+            log.exception("call records: cannot give older records their agent ids")
+        try:
             calls = cdr.calls(since=now - timedelta(days=days), limit=None, newest_first=False,
                               direction="in", result="answered")
         except Exception:
             log.exception("agent statistics: cannot read the call records; starting empty")
             return
         for call in calls:
-            agent = agent_of(config, call.answered_by)
+            agent = getattr(call, "agent_id", "") or agent_of(config, call.answered_by)
             if not agent:
                 continue
             at = call.started_at.astimezone(now.tzinfo)
-            self.answered(agent, call.caller or None, at)
+            self.answered(agent, call.region.e164 or call.caller or None, at)
             self.hung_up(agent, (call.ended_at or call.started_at).astimezone(now.tzinfo))
         log.info("agent statistics: %d answered calls in the last %d days", len(calls), days)
 

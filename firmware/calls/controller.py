@@ -38,6 +38,7 @@ from firmware.events import EventBus
 from firmware.lines.fxs import FxsOffHook, FxsOnHook
 from firmware.lines.gsm import GsmLine
 from firmware.lines.gsm_events import GsmIncomingCall
+from firmware.routing.stats import stats_to_json
 
 if TYPE_CHECKING:
     from firmware.region import Region
@@ -176,6 +177,23 @@ class CallController:
                                    '"available": true or false}')
         self.set_available(agent, available)
         return {"agent": agent, "available": available}
+
+    def state_op(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The control op "agents.state" {"at": ISO time (optional)}: the agent state a
+        call at `at` would be routed with (availability, rotation and percentage
+        positions, answered today, returning callers), read without changing it, for
+        `route explain` and the web page's "test a call"."""
+        now = self.clock.now()
+        at = args.get("at")
+        if at is not None:
+            try:
+                at = datetime.fromisoformat(at) if isinstance(at, str) else None
+            except ValueError:
+                at = None
+            if at is None or at.utcoffset() is None:
+                raise SwitchboardError('agents.state: "at" must be an ISO time with an offset')
+        when = (at or now).astimezone(now.tzinfo)
+        return {"at": when.isoformat(), "stats": stats_to_json(self.agents.snapshot(when))}
 
     def availability(self) -> dict[str, bool]:
         """Every agent the config names (extensions, bound numbers): available or not."""

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 from firmware.calls.legs import GsmLeg, Leg
 from firmware.calls.notify import notify_caps
-from firmware.calls.record import CallLog, caller_gone
+from firmware.calls.record import CallLog, Who, caller_gone
 from firmware.calls.usage import month_usage
 from firmware.routing import (
     DONE,
@@ -117,7 +117,7 @@ async def _follow(core: CallController, caller: GsmLeg, record: CallLog, plan: P
 async def _talk(core: CallController, caller: GsmLeg, answered: Leg, agent: str,
                 record: CallLog) -> None:
     """Bridge the call; the agent's statistics (answered today, idle since) follow it."""
-    core.agents.answered(agent, caller.number, core.clock.now())
+    core.agents.answered(agent, record.caller_key, core.clock.now())
     try:
         await core.converse(caller, answered, record)
     finally:
@@ -221,7 +221,8 @@ async def _ring_all(core: CallController, step: RingGroup, caller: GsmLeg, recor
         return _exit_of(outcomes), None, ""
     leg, target = winner
     record.tried(_who(target), str(target.kind), leg.name, "answered", t0=leg.t_start, leg=leg,
-                 agent=target.name, group=step.name)
+                 agent=target.name, group=step.name,
+                 who=_who_of(target, step.name))
     log.info("%s: %s answered (ring all)", caller.name, target)
     return Exit.ANSWERED, leg, target.id
 
@@ -231,7 +232,8 @@ async def _stop(core: CallController, record: CallLog, leg: Leg, target: Target,
     cause = cause or _CAUSE.get(outcome, "")
     await core.release(leg, "cancelled")  # a preempted phone is left ringing for the VIP
     record.tried(_who(target), str(target.kind), leg.name, outcome, t0=leg.t_start, leg=leg,
-                 cause=cause, agent=target.name, group=group)
+                 cause=cause, agent=target.name, group=group,
+                 who=_who_of(target, group))
     log.info("%s: %s: %s", caller.name, target, (cause or outcome).replace("_", " "))
 
 
@@ -239,7 +241,7 @@ def _refused(record: CallLog, target: Target, refused: str, group: str, caller: 
              ) -> None:
     record.tried(_who(target), str(target.kind), target.port or "", refused, t0=None,
                  cause="line busy" if refused == "busy" else "no free line or port",
-                 agent=target.name, group=group)
+                 agent=target.name, group=group, who=_who_of(target, group))
     log.info("%s: %s is %s", caller.name, target, refused)
 
 
@@ -266,7 +268,7 @@ async def _ring_target(core: CallController, target: Target, ring_s: float, call
         await _stop(core, record, leg, target, outcome, group, caller)
         return outcome, None
     record.tried(_who(target), str(target.kind), leg.name, "answered", t0=leg.t_start, leg=leg,
-                 agent=target.name, group=group)
+                 agent=target.name, group=group, who=_who_of(target, group))
     log.info("%s: %s answered", caller.name, target)
     return "answered", leg
 
@@ -298,6 +300,12 @@ def _label(target: Target) -> str:
     if target.kind is TargetKind.EXTENSION:
         return f"{target.id} {target.name}".strip()
     return target.name or target.number or target.id
+
+
+def _who_of(target: Target, group: str) -> Who:
+    """The agent's id and the groups it rang for, as the records count them."""
+    return Who(agent_id=target.id, group=group, groups=target.groups or
+               ((group,) if group else ()))
 
 
 def _who(target: Target) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,20 @@ _OUTCOME = {"abandoned": "cancelled", "unreachable": "failed", "normal": "failed
 NORMAL_CLEARING = (16, 31)  # Q.850 normal call clearing, normal unspecified
 
 
+@dataclass(frozen=True)
+class Who:
+    """Whom a leg rang for: the agent's id (extension number, bound-number id, or the
+    outside number itself) and every ring group it rang for, outer first."""
+
+    agent_id: str = ""
+    group: str = ""
+    groups: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.group and not self.groups:
+            object.__setattr__(self, "groups", (self.group,))
+
+
 class CallLog:
     def __init__(self, core: CallController, direction: str, line: str, caller: str | None,
                  callee: str):
@@ -40,11 +55,13 @@ class CallLog:
         self.started_mono = self.clock.monotonic()
         self.answered_mono: float | None = None
         self.answered_by = ""
+        self.agent_id = ""  # the agent who answered, by id
         self.route = ""
         self.id: str | None = None
         self.direction = direction
         self.finished = False
         self.outcomes: list[str] = []  # every target tried, in order (for "busy")
+        self.caller = caller
         self._answered_leg: tuple | None = None
         self.region = region_of(direction, caller, callee, core.config().settings.country)
         started_at = self.clock.now()
@@ -53,6 +70,14 @@ class CallLog:
         self._write("begin_call", CallStart(direction=direction, line=line, caller=caller,
                                             callee=callee, started_at=started_at,
                                             region=self.region))
+
+    @property
+    def caller_key(self) -> str | None:
+        """The caller as routing matches them (firmware.region.caller_number): E.164
+        when the number reads as one, else as the line gave it; None when withheld."""
+        if self.region.kind == "withheld" or not self.caller:
+            return None
+        return self.region.e164 or self.caller.strip()
 
     def _write(self, op: str, *args: Any) -> Any:
         store = self.core.cdr
@@ -74,18 +99,23 @@ class CallLog:
         self._write("set_route", route)
 
     def tried(self, target: str, kind: str, line: str, outcome: str, t0: float | None,
-              leg: Any = None, cause: str = "", agent: str = "", group: str = "") -> None:
+              leg: Any = None, cause: str = "", agent: str = "", group: str = "",
+              who: Who | None = None) -> None:
         """A target was tried (t0 None: refused before it rang). An answered leg's
         row is written when the call finishes, with the time it ended; who answered
-        and when is written at once (a call the box dies in keeps it)."""
+        and when is written at once (a call the box dies in keeps it). `agent` and
+        `group`: the display name and ring group it rang under; `who`: the agent's
+        id and every group it rang for (routing's target), for the statistics."""
+        who = who or Who(group=group)
         self.outcomes.append(outcome)
         if outcome == "answered":
             self.answered_mono = self.clock.monotonic()
             self.answered_by = target
-            self._answered_leg = (target, kind, line, t0, leg, agent, group)
+            self.agent_id = who.agent_id
+            self._answered_leg = (target, kind, line, t0, leg, agent, group, who)
             self._write("set_answered", target, self.clock.now())
             return
-        self._leg(target, kind, line, outcome, t0, leg, cause, agent, group)
+        self._leg(target, kind, line, outcome, t0, leg, cause, agent, group, who)
 
     @property
     def all_busy(self) -> bool:
@@ -93,7 +123,9 @@ class CallLog:
         return bool(self.outcomes) and all(o == "busy" for o in self.outcomes)
 
     def _leg(self, target: str, kind: str, line: str, outcome: str, t0: float | None,
-             leg: Any, cause: str, agent: str = "", group: str = "") -> None:
+             leg: Any, cause: str, agent: str = "", group: str = "",
+             who: Who | None = None) -> None:
+        who = who or Who(group=group)
         now, mono = self.clock.now(), self.clock.monotonic()
         started = now if t0 is None else _wall(now, mono, t0)
         answered_at = None
@@ -103,7 +135,8 @@ class CallLog:
         self._write("add_leg", LegRecord(
             target=target or "-", target_kind=kind, started_at=started, ended_at=now,
             outcome=word, answered_at=answered_at, line=line,
-            cause=cause or (outcome if word != outcome else ""), agent=agent, group=group))
+            cause=cause or (outcome if word != outcome else ""), agent=agent, group=group,
+            agent_id=who.agent_id, groups=who.groups))
 
     async def finish(self, result: str, cause: str = "", end_reason: str = "normal") -> None:
         """The call is over: its answered leg, then its end (once; later calls are no-ops)."""
@@ -125,9 +158,9 @@ class CallLog:
             return
         self.finished = True
         if self._answered_leg is not None:
-            target, kind, line, t0, leg, agent, group = self._answered_leg
+            target, kind, line, t0, leg, agent, group, who = self._answered_leg
             self._answered_leg = None
-            self._leg(target, kind, line, "answered", t0, leg, "", agent, group)
+            self._leg(target, kind, line, "answered", t0, leg, "", agent, group, who)
         mono = self.clock.monotonic()
         if self.answered_mono is not None:
             ring_s = self.answered_mono - self.started_mono
@@ -137,7 +170,7 @@ class CallLog:
         self._write("end_call", CallEnd(ended_at=self.clock.now(), result=result,
                                         answered_by=self.answered_by, ring_s=round(ring_s, 3),
                                         talk_s=round(talk_s, 3), cause=cause,
-                                        end_reason=end_reason))
+                                        end_reason=end_reason, agent_id=self.agent_id))
 
 
 def end_reason(done: Collection[Any], far: Any) -> tuple[str, str]:

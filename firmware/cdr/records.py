@@ -96,8 +96,12 @@ class LegRecord:
     target: extension ("801"), mobile or outside number as dialled;
     target_kind: extension, mobile (a bound mobile of staff), number (any other);
     line: the line the leg used ("" for a desk phone on the LAN);
-    agent / group: the staff member and ring group it was rung for ("" if none),
-    which the reports on talk time per agent and per group count;
+    agent / group: the staff member's display name and the ring group it was rung
+    for ("" if none); agent_id: who that is by id (an extension number, a
+    bound-number id, an outside number as itself), which the reports and the
+    agent statistics count, so a rename keeps the history and two agents with one
+    name stay two; groups: every ring group it rang for, outer first (a nested
+    group's leg names its own group too), which the per-group counts use;
     answered_at: None when it was never answered; outcome: see OUTCOMES.
     """
 
@@ -111,8 +115,13 @@ class LegRecord:
     cause: str = ""
     agent: str = ""
     group: str = ""
+    agent_id: str = ""
+    groups: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.group and not self.groups:
+            object.__setattr__(self, "groups", (self.group,))
+        object.__setattr__(self, "groups", tuple(self.groups))
         _check_word("target_kind", self.target_kind, TARGET_KINDS)
         _check_word("outcome", self.outcome, OUTCOMES)
         _check_time("started_at", self.started_at)
@@ -133,7 +142,8 @@ class LegRecord:
         """JSON-ready form; times local in `tz` and UTC."""
         return {
             "target": self.target, "target_kind": self.target_kind, "agent": self.agent,
-            "group": self.group, "line": self.line, "outcome": self.outcome,
+            "agent_id": self.agent_id, "group": self.group, "groups": list(self.groups),
+            "line": self.line, "outcome": self.outcome,
             "cause": self.cause, **_times("started_at", self.started_at, tz),
             **_times("answered_at", self.answered_at, tz),
             **_times("ended_at", self.ended_at, tz),
@@ -143,7 +153,9 @@ class LegRecord:
 
 @dataclass(frozen=True)
 class CallEnd:
-    """A call is over. `answered_by`: the agent or target that took it ("" if nobody).
+    """A call is over. `answered_by`: the target that took it ("" if nobody): the
+    extension number or the number dialled; `agent_id`: that agent's id (an extension
+    number or a bound-number id; "" if nobody, or the number when no agent).
     `end_reason`: why it ended (END_REASONS); result "interrupted" when the box stopped
     during the call (end_reason "box_restart").
 
@@ -159,6 +171,7 @@ class CallEnd:
     talk_s: float = 0.0
     cause: str = ""
     end_reason: str = "normal"
+    agent_id: str = ""
 
     def __post_init__(self) -> None:
         _check_word("result", self.result, (*RESULTS, INTERRUPTED))
@@ -194,6 +207,7 @@ class CallRecord:
     legs: list[LegRecord] = field(default_factory=list)
     end_reason: str = ""
     answered_at: datetime | None = None
+    agent_id: str = ""  # who answered, by id (see CallEnd)
 
     def as_dict(self, tz: tzinfo) -> dict[str, Any]:
         """JSON-ready form (flat, so a CSV export can take the same keys)."""
@@ -205,7 +219,8 @@ class CallRecord:
             "carrier": r.carrier, "number_kind": r.kind, "country": r.country,
             "route": self.route, **_times("started_at", self.started_at, tz),
             **_times("ended_at", self.ended_at, tz), "result": self.result,
-            "answered_by": self.answered_by, **_times("answered_at", self.answered_at, tz),
+            "answered_by": self.answered_by, "agent_id": self.agent_id,
+            **_times("answered_at", self.answered_at, tz),
             "ring_s": self.ring_s, "talk_s": self.talk_s, "cause": self.cause,
             "end_reason": self.end_reason, "legs": [leg.as_dict(tz) for leg in self.legs],
         }

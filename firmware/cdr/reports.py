@@ -8,7 +8,10 @@ Python loop over rows, so the web page can show it while the box takes calls.
 
 Days and ISO weeks (`by_week`, "2024-W18") both; a page over months shows weeks.
 Per agent and per group come from the legs (who was rung for which group, who
-answered and talked); the rest from the calls. Hours and days are local to the
+answered and talked), counted in calls: an agent by its id (`agent_id`: an extension
+number, a bound-number id), with the name it was last rung under as `name`; a group
+for every leg that rang for it, nested groups' legs for their own group too. The
+rest from the calls. Hours and days are local to the
 box's timezone at `since` (China keeps one offset all year; a zone with daylight
 saving time is off by an hour on the days it changes, which a report can bear).
 """
@@ -76,28 +79,57 @@ _CALL_SUMS = ", ".join(
 
 
 def _by_leg(db: Any, span: list[float]) -> tuple[list[dict], list[dict]]:
-    """Per agent and per ring group, from one pass over the legs: times rung ("calls"),
-    answered, not answered ("missed"), busy, and talk time."""
-    rows = db.execute(
-        "SELECT agent, ring_group, COUNT(*) AS calls, SUM(outcome = 'answered') AS answered,"
-        " SUM(outcome = 'no_answer') AS missed, SUM(outcome = 'busy') AS busy,"
-        " COALESCE(SUM(talk_s), 0) AS talk_s FROM legs"
-        " WHERE started_ts >= ? AND started_ts < ? AND (agent != '' OR ring_group != '')"
-        " GROUP BY agent, ring_group", span).fetchall()
-    agents: dict[str, dict[str, float]] = {}
-    groups: dict[str, dict[str, float]] = {}
-    for row in rows:
-        for key, table in ((row["agent"], agents), (row["ring_group"], groups)):
-            if key:
-                bucket = table.setdefault(key, {})
-                for column in ("calls", "answered", "missed", "busy", "talk_s"):
-                    bucket[column] = bucket.get(column, 0) + (row[column] or 0)
+    """Per agent (by id) and per ring group, counted in calls, not rings: "calls" the
+    calls that rang them, "answered" those they answered, "busy" those where they were
+    only busy, "missed" the others (an agent: it rang out; a group: nobody of it
+    answered), and the talk time. A leg of a nested group counts for every group it
+    rang for (`ring_groups`). Records from before agent ids whose agent could not be
+    matched count under the name they were rung under."""
+    agents: dict[str, dict[str, Any]] = {}
+    for row in db.execute(_AGENTS, span):  # per (id, name): a renamed agent has two rows
+        key = row["agent_id"] or row["agent"]
+        bucket = agents.setdefault(key, {"key": key, "name": "", "newest": -1.0})
+        for column in ("calls", "answered", "missed", "busy", "talk_s"):
+            bucket[column] = bucket.get(column, 0) + (row[column] or 0)
+        if row["newest"] > bucket["newest"]:
+            bucket["name"], bucket["newest"] = row["agent"] or key, row["newest"]
+    groups = []
+    for row in db.execute(_GROUPS, span * 2):
+        busy = row["calls"] - row["not_busy"]
+        groups.append({"key": row["k"], **_row({
+            **dict(row), "busy": busy, "missed": row["calls"] - row["answered"] - busy})})
+    return _ranked([{"key": a["key"], **_row(a), "name": a["name"]}
+                    for a in agents.values()]), _ranked(groups)
 
-    def ranked(table: dict[str, dict[str, float]]) -> list[dict]:
-        out = [{"key": k, **_row(v)} for k, v in table.items()]
-        return sorted(out, key=lambda r: (-r["calls"], r["key"]))
 
-    return ranked(agents), ranked(groups)
+def _ranked(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: (-r["calls"], r["key"]))
+
+
+# A call rings an agent once (the call core never rings one target twice in a call), so
+# an agent's legs are its calls: one pass, per (id, name) as the old one was; merged by
+# id here (an older leg without an id by its name). `name`: the name of its newest leg.
+_AGENTS = """
+SELECT agent_id, agent, COUNT(*) AS calls,
+       SUM(outcome = 'answered') AS answered, SUM(outcome = 'no_answer') AS missed,
+       SUM(outcome = 'busy') AS busy, COALESCE(SUM(talk_s), 0) AS talk_s,
+       MAX(started_ts) AS newest
+FROM legs WHERE started_ts >= ? AND started_ts < ? AND (agent_id != '' OR agent != '')
+GROUP BY agent_id, agent
+"""
+# A group rings several legs a call: distinct calls. Each leg's outer group, plus the
+# nested groups of the few legs that have them (`ring_groups` beyond its first).
+_GROUPS = """
+SELECT k, COUNT(DISTINCT call_id) AS calls, SUM(outcome = 'answered') AS answered,
+       COUNT(DISTINCT CASE WHEN outcome != 'busy' THEN call_id END) AS not_busy,
+       COALESCE(SUM(talk_s), 0) AS talk_s
+FROM (SELECT ring_group AS k, call_id, outcome, talk_s FROM legs
+      WHERE started_ts >= ? AND started_ts < ? AND ring_group != ''
+      UNION ALL
+      SELECT j.value, call_id, outcome, talk_s FROM legs, json_each(legs.ring_groups) AS j
+      WHERE started_ts >= ? AND started_ts < ? AND ring_groups LIKE '[%,%' AND j.key > 0)
+GROUP BY k
+"""
 
 
 def _row(row: Any) -> dict[str, Any]:

@@ -7,8 +7,9 @@ number, so a crash mid-migration leaves the old version intact. Version 0 is
 an empty file. A database from newer firmware is refused, never rewritten.
 
 To change the layout in a later issue: bump SCHEMA_VERSION and add a step,
-e.g. `def _v2_to_v3(db): db.execute("ALTER TABLE calls ADD COLUMN vip INTEGER
-NOT NULL DEFAULT 0")` with `MIGRATIONS[2] = _v2_to_v3`.
+e.g. `def _v3_to_v4(db): db.execute("ALTER TABLE calls ADD COLUMN vip INTEGER
+NOT NULL DEFAULT 0")` with `MIGRATIONS[3] = _v3_to_v4`. A step that adds columns
+checks that they are missing first.
 
 Layout (v1; v2 adds `calls.end_reason`, `answered_at`, `answered_ts`): `calls` one
 row per call, `legs` one row per leg (FK to calls, in the order written), `meta`
@@ -19,6 +20,18 @@ search and the reports: time range first, then caller, callee, number, line,
 result, answered_by; legs by time, target and agent. Word lists are checked
 in Python (firmware/cdr/records.py), not in CHECK constraints, so a new word
 needs no table rebuild.
+
+v3 (agents are people with ids): `legs.agent_id` and `calls.agent_id` name the
+agent by id (an extension number, a bound-number id; a plain outside number as
+itself), `agent` keeps the display name the leg was rung under; `legs.ring_groups`
+is a JSON array of every ring group the leg rang for, outer first (a nested group's
+leg: ["sales", "sales-north"]); `ring_group` stays the outer one. Rows written
+before v3 get what the migration can tell for sure: a leg rung for an agent at an
+extension or a plain number has that as its id, `ring_groups` is [ring_group], and
+a call's id is that of its answered leg (internal and outbound legs rang for nobody:
+their id stays "", as their `agent` was).
+Older mobile legs are matched to a bound number by the box at start, when it has
+the config (`CdrStore.backfill_agent_ids`); see docs/records.md.
 """
 
 from __future__ import annotations
@@ -29,7 +42,7 @@ from collections.abc import Callable, Mapping
 
 from firmware.errors import SwitchboardError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -123,7 +136,31 @@ def _v1_to_v2(db: sqlite3.Connection) -> None:
     db.execute("UPDATE calls SET end_reason = 'box_restart' WHERE result = 'interrupted'")
 
 
-MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1, 1: _v1_to_v2}
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+
+
+def _v2_to_v3(db: sqlite3.Connection) -> None:
+    """Agent ids and every ring group of a leg (see the module docstring)."""
+    legs, calls = _columns(db, "legs"), _columns(db, "calls")
+    if "agent_id" not in legs:
+        db.execute("ALTER TABLE legs ADD COLUMN agent_id TEXT NOT NULL DEFAULT ''")
+        db.execute("UPDATE legs SET agent_id = target WHERE agent != ''"
+                   " AND target_kind IN ('extension', 'number')")
+    if "ring_groups" not in legs:
+        db.execute("ALTER TABLE legs ADD COLUMN ring_groups TEXT NOT NULL DEFAULT '[]'")
+        db.execute("UPDATE legs SET ring_groups = json_array(ring_group) WHERE ring_group != ''")
+    if "agent_id" not in calls:
+        db.execute("ALTER TABLE calls ADD COLUMN agent_id TEXT NOT NULL DEFAULT ''")
+        db.execute("UPDATE calls SET agent_id = COALESCE((SELECT legs.agent_id FROM legs"
+                   " WHERE legs.call_id = calls.id AND legs.outcome = 'answered'"
+                   " AND legs.agent_id != '' ORDER BY seq LIMIT 1), '')"
+                   " WHERE answered_by != ''")
+    db.execute("CREATE INDEX IF NOT EXISTS legs_agent_id ON legs (agent_id, started_ts)")
+    db.execute("CREATE INDEX IF NOT EXISTS calls_agent_id ON calls (agent_id, started_ts)")
+
+
+MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def version_of(db: sqlite3.Connection) -> int:

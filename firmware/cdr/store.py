@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import logging
 import os
 import secrets
@@ -255,11 +256,11 @@ class CdrStore:
             self._db.execute(
                 "INSERT INTO legs (call_id, seq, target, target_kind, agent, ring_group, line,"
                 " started_at, started_ts, answered_at, answered_ts, ended_at, ended_ts,"
-                " ring_s, talk_s, outcome, cause)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " ring_s, talk_s, outcome, cause, agent_id, ring_groups)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (call_id, seq, leg.target, leg.target_kind, leg.agent, leg.group, leg.line,
                  s_iso, s_ts, a_iso, a_ts, e_iso, e_ts, leg.ring_s, leg.talk_s, leg.outcome,
-                 leg.cause))
+                 leg.cause, leg.agent_id, json.dumps(list(leg.groups), ensure_ascii=False)))
         return int(seq)
 
     def set_route(self, call_id: str, route: str) -> None:
@@ -279,9 +280,9 @@ class CdrStore:
                 raise RecordError(f"call {call_id!r} has already ended ({result})")
             self._db.execute(
                 "UPDATE calls SET ended_at = ?, ended_ts = ?, result = ?, answered_by = ?,"
-                " ring_s = ?, talk_s = ?, cause = ?, end_reason = ? WHERE id = ?",
+                " ring_s = ?, talk_s = ?, cause = ?, end_reason = ?, agent_id = ? WHERE id = ?",
                 (iso, ts, end.result, end.answered_by, float(end.ring_s), float(end.talk_s),
-                 end.cause, end.end_reason, call_id))
+                 end.cause, end.end_reason, end.agent_id, call_id))
 
     def set_answered(self, call_id: str, answered_by: str, at: datetime) -> None:
         """Who took the call and when, written at the answer: a call the box dies in
@@ -436,11 +437,14 @@ class CdrStore:
             if when is not None:
                 terms.append(f"started_ts {op} ?")
                 params.append(_query_time(name, when))
-        for column, value in (("line", line), ("answered_by", answered_by),
-                              ("direction", direction), ("province", province)):
+        for column, value in (("line", line), ("direction", direction),
+                              ("province", province)):
             if value is not None:
                 terms.append(f"{column} = ?")
                 params.append(value)
+        if answered_by is not None:  # the number that answered, or the agent's id
+            terms.append("(answered_by = ? OR agent_id = ?)")
+            params += [answered_by, answered_by]
         if result is not None:
             words = [result] if isinstance(result, str) else list(result)
             terms.append(f"result IN ({', '.join('?' * len(words))})")
@@ -458,12 +462,20 @@ class CdrStore:
         local = now.astimezone(self.tz)
         return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
-    def usage_since(self, since: datetime) -> dict[str, dict[str, float]]:
-        """Per line, what it used from `since` on: inbound calls (blocked ones not
+    def month_end(self, now: datetime) -> datetime:
+        """00:00 on the 1st of the month after `now`'s, in the box's timezone (aware)."""
+        start = self.month_start(now)
+        return start.replace(year=start.year + (start.month == 12),
+                             month=start.month % 12 + 1)
+
+    def usage_since(self, since: datetime, until: datetime | None = None
+                    ) -> dict[str, dict[str, float]]:
+        """Per line, what it used from `since` on (until `until`, if given: a month
+        asked about later counts only its own calls): inbound calls (blocked ones not
         counted: they cost nothing; nor network forwarding periods, which are no call),
-        inbound minutes (talk time of calls that came in on it) and outbound minutes
-        (talk time of the legs it dialled: forwarding to mobiles, outside numbers, desk
-        phones' outbound calls).
+        inbound minutes (talk time of calls that came in
+        on it) and outbound minutes (talk time of the legs it dialled: forwarding to
+        mobiles, outside numbers, desk phones' outbound calls).
 
         {"gsm0": {"inbound_calls": 12, "inbound_minutes": 30.5, "outbound_minutes": 8.0}}
         """
@@ -471,6 +483,7 @@ class CdrStore:
         if self._empty:
             return usage
         ts = _query_time("since", since)
+        end = float("inf") if until is None else _query_time("until", until)
 
         def line(name: str) -> dict[str, float]:
             return usage.setdefault(name, {"inbound_calls": 0, "inbound_minutes": 0.0,
@@ -478,12 +491,13 @@ class CdrStore:
 
         for row in self._db.execute(
                 "SELECT line, COUNT(*), COALESCE(SUM(talk_s), 0) FROM calls WHERE direction ="
-                " 'in' AND started_ts >= ? AND result NOT IN ('blocked', 'forwarded')"
-                " GROUP BY line", (ts,)):
+                " 'in' AND started_ts >= ? AND started_ts < ? AND result NOT IN ('blocked',"
+                " 'forwarded') GROUP BY line", (ts, end)):
             line(row[0]).update(inbound_calls=int(row[1]), inbound_minutes=row[2] / 60)
         for row in self._db.execute(
                 "SELECT line, COALESCE(SUM(talk_s), 0) FROM legs WHERE started_ts >= ?"
-                " AND target_kind IN ('mobile', 'number') AND line != '' GROUP BY line", (ts,)):
+                " AND started_ts < ? AND target_kind IN ('mobile', 'number') AND line != ''"
+                " GROUP BY line", (ts, end)):
             line(row[0])["outbound_minutes"] = row[1] / 60
         return usage
 
@@ -569,7 +583,18 @@ def _leg_from_row(c: sqlite3.Row) -> LegRecord:
     return LegRecord(target=c["target"], target_kind=c["target_kind"],
                      started_at=_time(c["started_at"]), ended_at=_time(c["ended_at"]),
                      outcome=c["outcome"], answered_at=_time(c["answered_at"]),
-                     line=c["line"], cause=c["cause"], agent=c["agent"], group=c["ring_group"])
+                     line=c["line"], cause=c["cause"], agent=c["agent"], group=c["ring_group"],
+                     agent_id=c["agent_id"], groups=_groups(c["ring_groups"], c["ring_group"]))
+
+
+def _groups(text: str, group: str) -> tuple[str, ...]:
+    try:
+        found = json.loads(text)
+    except ValueError:
+        found = None
+    if isinstance(found, list) and all(isinstance(g, str) for g in found):
+        return tuple(found)
+    return (group,) if group else ()
 
 
 def _call_from_row(c: sqlite3.Row, legs: list[LegRecord]) -> CallRecord:
@@ -580,5 +605,5 @@ def _call_from_row(c: sqlite3.Row, legs: list[LegRecord]) -> CallRecord:
                       callee=c["callee"], region=region, route=c["route"],
                       started_at=_time(c["started_at"]), ended_at=_time(c["ended_at"]),
                       result=c["result"], answered_by=c["answered_by"], ring_s=c["ring_s"],
-                      talk_s=c["talk_s"], cause=c["cause"], legs=legs,
+                      talk_s=c["talk_s"], cause=c["cause"], legs=legs, agent_id=c["agent_id"],
                       end_reason=c["end_reason"], answered_at=_time(c["answered_at"]))

@@ -28,8 +28,14 @@ from firmware.routing.plan import (
     TargetKind,
     next_ring,
 )
+from firmware.routing.stats import NO_STATS, AgentStats
 
 MAX_WALK = 64  # steps: a plan graph that loops is walked until its loop is used up
+
+
+# Where the agent state an answer used came from.
+STATE_BOX = "box"  # the running box's, read without changing it
+STATE_FRESH = "fresh"  # no box answered: everyone available, every rotation at its start
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,8 @@ class RouteAnswer:
     plan: Plan
     targets: tuple[str, ...]
     ending: str  # how the call ends when nobody answers: "hangup (nobody_answered)"
+    stats: AgentStats = NO_STATS
+    state: str = STATE_FRESH  # STATE_BOX or STATE_FRESH
 
     @property
     def route(self) -> str:
@@ -59,24 +67,51 @@ class RouteAnswer:
             "steps": [{"id": s.id, "kind": s.kind, "exits": {str(e): t for e, t in
                                                             s.exits.items()}}
                       for s in self.plan],
+            "agent_state": self.state_json(),
         }
+
+    def state_json(self) -> dict[str, Any]:
+        """The agent state the plan was made with: where from, and what of it matters
+        to an owner (who is unavailable, where rotations and splits stand)."""
+        stats = self.stats
+        return {"source": self.state, "text": self.state_text(),
+                "unavailable": sorted(stats.unavailable), "talking": sorted(stats.talking),
+                "rotation": dict(stats.rotation),
+                "split": {g: dict(zip((k for k, _ in v.shares), v.counts, strict=True))
+                          for g, v in stats.split.items()},
+                "answered_today": dict(stats.answered_today),
+                "returning_callers": len(stats.last_answered)}
+
+    def state_text(self) -> str:
+        if self.state != STATE_BOX:
+            return ("agent state: fresh (the box is not running): everyone available, "
+                    "rotations at their first member, no returning callers")
+        away = ", ".join(sorted(self.stats.unavailable)) or "nobody"
+        return (f"agent state: the running box's, read without changing it "
+                f"(unavailable: {away})")
 
     def text(self) -> str:
         order = ", ".join(self.targets) or "nobody"
-        return f"{explain(self.plan)}\nring order: {order}\nif nobody answers: {self.ending}"
+        first = f"\nrings first: {self.targets[0]}" if self.targets else ""
+        return (f"{explain(self.plan)}\nring order: {order}{first}\n"
+                f"if nobody answers: {self.ending}\n{self.state_text()}")
 
 
 def route_answer(config: Config, line: str, caller: str | None, at: datetime,
                  outside_lines: int | None = None, *, usage: Usage | None = None,
-                 rng: random.Random | None = None) -> RouteAnswer:
+                 rng: random.Random | None = None, stats: AgentStats | None = None
+                 ) -> RouteAnswer:
     """What a call from `caller` on `line` at `at` would get (no I/O: pure routing).
 
-    `outside_lines` defaults to the GSM lines the config has."""
+    `outside_lines` defaults to the GSM lines the config has. `stats`: the running
+    box's agent state (None: a fresh one); nothing in it is advanced: the plan's
+    `turns` are left unkept."""
     lines = len(config.lines.gsm) if outside_lines is None else outside_lines
     plan = plan_inbound(config, line, caller, at, lines, usage=usage,
-                        rng=rng or random.Random(0))
+                        rng=rng or random.Random(0), stats=stats)
     targets, ending = ring_order(plan)
-    return RouteAnswer(plan, targets, ending)
+    return RouteAnswer(plan, targets, ending, stats or NO_STATS,
+                       STATE_FRESH if stats is None else STATE_BOX)
 
 
 def ring_order(plan: Plan) -> tuple[tuple[str, ...], str]:

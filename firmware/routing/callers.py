@@ -31,6 +31,14 @@ class CallerInfo:
     def e164(self) -> str:
         return self.region.e164
 
+    @property
+    def key(self) -> str | None:
+        """The caller as every match compares it (firmware.region.caller_number): E.164
+        when the number reads as one, else as the line gave it; None when withheld."""
+        if self.withheld or not self.number:
+            return None
+        return self.e164 or self.number.strip()
+
     def describe(self) -> str:
         if self.withheld:
             return "a withheld number"

@@ -100,6 +100,9 @@ def plan_inbound(config: Config, line: str, caller: str | None, at: datetime,
         hangup = Hangup(id="blocked", cause=HangupCause.BLOCKED,
                         treatment=TREATMENTS[config.blocking.treatment], reason=verdict.reason)
         return replace(builder.finish(hangup), blocked=True)
+    # VIP, designated and returning-caller matches compare the normalised number:
+    # networks often send the national form ("13911112222") of a "+86..." number.
+    ctx = replace(ctx, caller=info.key)
     caps = check_caps(ctx)
     for why in caps.reasons:
         builder.note(why)
@@ -185,6 +188,8 @@ def ring_group_step(ctx: CallContext, builder: PlanBuilder, name: str, why: str,
     builder.turns.extend(ordering.turns)
     targets = ringable(ctx, builder, f"ring group {group.name}",
                        [(p.agent, p.ring_time_s) for p in ordering.picks], group.ring_time)
+    paths = {p.agent: p.groups for p in ordering.picks}
+    targets = tuple(replace(t, groups=paths.get(t.id) or (group.name,)) for t in targets)
     if not targets:
         builder.note(f"ring group {group.name}: nobody left to ring")
         if not keep_empty:

@@ -87,6 +87,9 @@ class Target:
     ring_time_s: int
     port: str | None = None
     number: str | None = None
+    # The ring groups it rings for, outer first (a nested group's member: both);
+    # for the records' per-group counts, not part of what the target is.
+    groups: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> str:

@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+from firmware.errors import SwitchboardError
 
 
 @dataclass(frozen=True)
@@ -76,3 +79,50 @@ class AgentStats:
 
 
 NO_STATS = AgentStats()
+
+
+# --- the snapshot as JSON: the running box tells `route explain` its state ---------------
+
+
+def stats_to_json(stats: AgentStats) -> dict[str, Any]:
+    """`stats` as JSON (the control op "agents.state"; `stats_from_json` reads it back)."""
+    return {
+        "idle_since": {a: t.isoformat() for a, t in stats.idle_since.items()},
+        "answered_today": dict(stats.answered_today),
+        "last_answered": {c: {"agent": last.agent, "at": last.at.isoformat()}
+                          for c, last in stats.last_answered.items()},
+        "unavailable": sorted(stats.unavailable),
+        "talking": sorted(stats.talking),
+        "rotation": dict(stats.rotation),
+        "split": {g: {"shares": [list(s) for s in v.shares], "counts": list(v.counts)}
+                  for g, v in stats.split.items()},
+    }
+
+
+class BadStats(SwitchboardError, ValueError):
+    """A state document that is not what `stats_to_json` writes."""
+
+
+def stats_from_json(doc: Any) -> AgentStats:
+    """The AgentStats `stats_to_json` wrote; BadStats when `doc` is something else."""
+    try:
+        return AgentStats(
+            idle_since={str(a): _aware(t) for a, t in doc.get("idle_since", {}).items()},
+            answered_today={str(a): int(n) for a, n in doc.get("answered_today", {}).items()},
+            last_answered={str(c): LastAnswer(str(v["agent"]), _aware(v["at"]))
+                           for c, v in doc.get("last_answered", {}).items()},
+            unavailable=frozenset(str(a) for a in doc.get("unavailable", [])),
+            talking=frozenset(str(a) for a in doc.get("talking", [])),
+            rotation={str(g): int(n) for g, n in doc.get("rotation", {}).items()},
+            split={str(g): SplitCounts(tuple((str(k), int(s)) for k, s in v["shares"]),
+                                       tuple(int(c) for c in v["counts"]))
+                   for g, v in doc.get("split", {}).items()})
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise BadStats(f"not an agent state: {exc}") from None
+
+
+def _aware(text: Any) -> datetime:
+    at = datetime.fromisoformat(str(text))
+    if at.utcoffset() is None:
+        raise ValueError(f"{text!r} has no offset")
+    return at

@@ -36,6 +36,7 @@ class Pick:
     agent: str
     ring_time_s: int
     group: str  # the group it came from (a nested group's own name)
+    groups: tuple[str, ...] = ()  # every group it came through, outer first
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def _expand(group: RingGroup, ctx: CallContext, ring_time: int, path: tuple[str,
         elif any(p.agent == member.target for p in picks):
             continue  # in two nested groups: rings once, at its first place
         else:
-            picks.append(Pick(member.target, own, group.name))
+            picks.append(Pick(member.target, own, group.name, path))
 
 
 def _agents(group: RingGroup, ctx: CallContext, path: tuple[str, ...] = ()

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from firmware.calls.agents import STATE_FILE, AgentBook, agent_of
 from firmware.calls.controller import CallController
 from firmware.cdr.records import CallEnd, CallStart
 from firmware.cdr.store import CdrStore
+from firmware.errors import SwitchboardError
 from firmware.routing.stats import LastAnswer, SplitCounts, Turn
 from tests.routing.helpers import example, sh
 
@@ -125,3 +128,44 @@ def test_the_controller_says_since_when_an_agent_is_unavailable() -> None:
     assert core.unavailable_since() == {"804": sh(2, 9).isoformat()}
     core.set_available("804", True)
     assert core.unavailable_since() == {}
+
+
+def test_rebuilt_by_agent_id_and_normalised_caller(tmp_path: Path) -> None:
+    """A bound number whose number changed keeps its answered calls (the record names its
+    id); a caller recorded in national form is a returning caller in E.164."""
+    config = example()
+    with CdrStore(tmp_path / "records.sqlite3", preload_regions=False) as store:
+        for start, by, agent_id in ((sh(2, 8), "+8613000000000", "zhang"),
+                                    (sh(2, 9), "801", "801")):
+            call = store.begin_call(CallStart("in", "gsm0", "13588888888", "x", start))
+            store.end_call(call, CallEnd(start + timedelta(minutes=3), "answered", by,
+                                         agent_id=agent_id))
+        book = AgentBook()
+        book.rebuild(store, config, sh(2, 10))
+    stats = book.snapshot(sh(2, 10))
+    assert stats.answered_today == {"zhang": 1, "801": 1}
+    assert stats.last_answered["+8613588888888"].agent == "801"
+
+
+def test_the_state_op_reads_without_advancing() -> None:
+    config = example()
+
+    class Clock:
+        def now(self):
+            return sh(2, 9)
+
+    core = CallController(None, None, {}, {}, lambda: config, None, Clock())  # type: ignore[arg-type]
+    core.agents.count((Turn("sales", rotation=2),))
+    core.set_available("804", False)
+    core.agents.answered("801", "+8613588888888", sh(2, 8))
+    first = core.state_op({"at": sh(2, 9, 30).isoformat()})
+    again = core.state_op({})
+    assert first["stats"] == again["stats"]
+    assert first["stats"]["rotation"] == {"sales": 2}
+    assert first["stats"]["unavailable"] == ["804"]
+    assert first["stats"]["answered_today"] == {"801": 1}
+    assert core.state_op({"at": sh(3, 9).isoformat()})["stats"]["answered_today"] == {}
+    assert core.agents.rotation == {"sales": 2}
+    for bad in ({"at": "tomorrow"}, {"at": "2026-06-02T09:00"}, {"at": 5}):
+        with pytest.raises(SwitchboardError, match=r"agents\.state"):
+            core.state_op(bad)

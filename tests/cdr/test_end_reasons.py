@@ -97,7 +97,7 @@ def test_meta_values_are_kept_and_forgotten(db_path: Path) -> None:
         assert s.meta("forwarding:gsm0") is None
 
 
-def test_v1_records_migrate_to_v2(db_path: Path) -> None:
+def test_v1_records_migrate_to_the_current_version(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     db = sqlite3.connect(db_path, isolation_level=None)
     migrate(db, schema.MIGRATIONS, target=1)
@@ -108,7 +108,7 @@ def test_v1_records_migrate_to_v2(db_path: Path) -> None:
                    " '', ?, ?, ?)", (f"v1-{i}", T0.isoformat(), T0.timestamp(), result))
     db.close()
     with CdrStore(db_path) as s:
-        assert version_of(s.connection) == schema.SCHEMA_VERSION == 2
+        assert version_of(s.connection) == schema.SCHEMA_VERSION == 3
         old, crashed = s.call("v1-0"), s.call("v1-1")
         assert (old.result, old.end_reason, old.answered_at) == ("answered", "", None)
         assert (crashed.result, crashed.end_reason) == ("interrupted", "box_restart")

@@ -77,3 +77,19 @@ def test_the_owners_notice_says_which_cap_and_what_now() -> None:
     assert text == ("Switchboard gsm0: outbound minutes cap reached (1000.4 of 1000 minutes in "
                     "2026-11); the box dials nothing more out on it this month.")
     assert text.isascii() and len(text) <= 160  # one GSM 7-bit SMS
+
+
+def test_an_earlier_month_counts_only_its_own_usage(store: CdrStore) -> None:
+    """`route explain --at` a day in October: November's calls are not October's."""
+    call(store, datetime(2026, 10, 12, 9, 0, tzinfo=SHANGHAI), talk=60.0)
+    call(store, NOV, talk=120.0, out_leg=("gsm1", 90.0))
+    call(store, datetime(2026, 12, 1, 0, 30, tzinfo=SHANGHAI), talk=60.0)
+    october = month_usage(store, datetime(2026, 10, 20, 10, 0, tzinfo=SHANGHAI))
+    assert october.month == "2026-10"
+    assert (october.line("gsm0").inbound_calls, october.line("gsm0").inbound_minutes) == (1, 1.0)
+    assert october.line("gsm1").outbound_minutes == 0.0
+    november = month_usage(store, NOV)
+    assert november.line("gsm0").inbound_calls == 1
+    assert november.line("gsm1").outbound_minutes == 1.5
+    assert store.month_end(datetime(2026, 12, 31, 23, 0, tzinfo=SHANGHAI)) == \
+        datetime(2027, 1, 1, tzinfo=SHANGHAI)

@@ -92,3 +92,33 @@ def test_bad_options(capsys: pytest.CaptureFixture[str], data: Path, args: tuple
                      message: str) -> None:
     code, out = explain(capsys, data, *args)
     assert code == 2 and message in out
+
+
+def test_with_the_box_running_it_reads_the_boxs_agent_state(
+        capsys: pytest.CaptureFixture[str], data: Path) -> None:
+    """*62 on 801 in the running box: explain says 801 is not rung, and who rings first;
+    the box's rotation is read, never advanced; with no box it says it used a fresh one."""
+    from firmware import paths
+    from firmware.routing.stats import AgentStats, stats_to_json
+    from tests.config.helpers import running_server
+
+    asked: list[dict] = []
+
+    def state(args: dict) -> dict:
+        asked.append(args)
+        return {"at": args["at"], "stats": stats_to_json(
+            AgentStats(unavailable=frozenset({"801"})))}
+
+    ask = ("--line", "gsm0", "--caller", "13588888888", "--at", "2026-11-23T09:00")
+    with running_server(paths.control_socket(data), {"agents.state": state}):
+        code, out = explain(capsys, data, *ask)
+        code_json, out_json = explain(capsys, data, *ask, "--json")
+    assert code == code_json == 0
+    assert "801 is unavailable (R12), not rung" in out
+    assert "ring order: 802, 804," in out and "rings first: 802" in out
+    assert "agent state: the running box's, read without changing it (unavailable: 801)" in out
+    doc = json.loads(out_json)
+    assert doc["agent_state"]["source"] == "box" and doc["targets"][0] == "802"
+    assert asked == [{"at": "2026-11-23T09:00:00+08:00"}] * 2
+    code, out = explain(capsys, data, *ask)
+    assert "agent state: fresh (the box is not running)" in out and "rings first: 801" in out

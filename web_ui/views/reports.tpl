@@ -31,7 +31,7 @@
     % end
     </tr></thead><tbody>
     % for row in report[part]:
-    <tr><td>{{row['key'] or '-'}}</td>
+    <tr><td>{{row['key'] or '-'}}{{(' ' + row['name']) if row.get('name') and row['name'] != row['key'] else ''}}</td>
     % for key in ('calls', 'answered', 'missed', 'busy', 'abandoned', 'talk_s', 'avg_talk_s'):
     <td>{{row[key]}}</td>
     % end
