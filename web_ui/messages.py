@@ -387,3 +387,7 @@ MESSAGES.update({
 from web_ui.messages_rules import RULES_MESSAGES  # noqa: E402
 
 MESSAGES.update(RULES_MESSAGES)
+
+from web_ui.messages_i18n import I18N_MESSAGES  # noqa: E402  (issue 9 §8)
+
+MESSAGES.update(I18N_MESSAGES)

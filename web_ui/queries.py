@@ -18,7 +18,7 @@ from firmware.service import ALL_RESULTS, MAX_PAGE, BadQuery, RecordQuery, query
 from web_ui.messages_reasons import form_reason
 
 MAX_REPORT_DAYS = 400
-RECORD_FILTERS = ("since", "until", "number", "line", "agent", "result", "region")
+RECORD_FILTERS = ("since", "until", "number", "name", "line", "agent", "result", "region")
 CSV_COLUMNS = ("id", "started_at", "ended_at", "direction", "line", "caller", "callee",
                "region", "carrier", "route", "result", "answered_by", "ring_s", "talk_s",
                "cause")
@@ -73,7 +73,7 @@ def record_query(params: Mapping[str, str], tz: tzinfo, *, page_size: int = 50) 
         since=parse_time("since", since, tz) if since else None,
         until=parse_time("until", until, tz, end_of_day=True) if until else None,
         number=value("number"), line=value("line"), agent=value("agent"),
-        province=value("region"), result=results,
+        province=value("region"), name=value("name"), result=results,
         limit=_int("limit", params.get("limit"), page_size, 1, MAX_PAGE),
         offset=_int("offset", params.get("offset"), 0, 0, 10**9))
     query.check()

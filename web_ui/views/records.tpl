@@ -3,8 +3,8 @@
 <form method="get" action="/records" class="card filters">
   <label>{{_('since')}} <input type="date" name="since" value="{{params.get('since', '')}}"></label>
   <label>{{_('until')}} <input type="date" name="until" value="{{params.get('until', '')}}"></label>
-  <label>{{_('caller')}} <input name="number" value="{{params.get('number', '')}}" inputmode="tel"></label>
-  <label>{{_('region')}} <input name="region" value="{{params.get('region', '')}}" placeholder="浙江省"></label>
+  <label>{{_('rec_number_or_name')}} <input name="number" value="{{params.get('number', '')}}" placeholder="{{_('rec_number_hint')}}"></label>
+  <label>{{_('region')}} <input name="region" value="{{params.get('region', '')}}" placeholder="{{_('rec_region_hint')}}"></label>
   <label>{{_('line')}} <input name="line" value="{{params.get('line', '')}}" size="6"></label>
   <label>{{_('agent')}} <input name="agent" value="{{params.get('agent', '')}}"></label>
   <label>{{_('result')}} <select name="result">
