@@ -32,7 +32,7 @@ from firmware.service import (
     plain,
 )
 from web_ui import app as core
-from web_ui import i18n, openapi, queries
+from web_ui import i18n, openapi, queries, records_csv
 from web_ui.app import Web
 from web_ui.messages_reasons import form_reason
 
@@ -175,9 +175,15 @@ def _first_line(service: Any) -> str:
     return gsm[0].name if gsm else "gsm0"
 
 
-def csv_response(web: Web, params: Any) -> bottle.HTTPResponse:
+def csv_response(web: Web, params: Any, lang: str | None = None) -> bottle.HTTPResponse:
+    """The records as CSV: the API's with the field names as headers (`lang` None),
+    the page's with headers and words in `lang` (web_ui/records_csv.py)."""
     query = queries.record_query(params, web.service.now().tzinfo)
-    rows = queries.csv_rows(web.service.iter_records(query))
+    calls = web.service.iter_records(query)
+    if lang is None:
+        rows = queries.csv_rows(calls)
+    else:
+        rows = queries.csv_rows(calls, records_csv.header(lang), records_csv.word_of(lang))
     response = bottle.HTTPResponse(rows)
     response.content_type = "text/csv; charset=utf-8"
     stamp = web.service.now().strftime("%Y%m%d-%H%M")

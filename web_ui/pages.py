@@ -334,7 +334,7 @@ def _install_records(app: bottle.Bottle, web: Web) -> None:
     @app.get("/records.csv")
     def records_csv() -> Any:
         try:
-            return api.csv_response(web, core.query())
+            return api.csv_response(web, core.query(), core.current_lang())
         except BadQuery as exc:
             bottle.response.status = 400
             return f"{exc.field}: {i18n.reason_text(core.current_lang(), exc.reason)}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from firmware.service import ALL_RESULTS, MAX_PAGE, BadQuery, RecordQuery, query_reason
@@ -94,14 +94,20 @@ def report_span(params: Mapping[str, str], tz: tzinfo, now: datetime) -> tuple[d
     return since, until
 
 
-def csv_rows(calls: Iterable[dict]) -> Iterator[bytes]:
-    """The records as CSV, UTF-8 with a BOM first so Excel reads Chinese text right."""
+def csv_rows(calls: Iterable[dict], header: Sequence[str] = CSV_COLUMNS,
+             word: Callable[[str, object], object] | None = None) -> Iterator[bytes]:
+    """The records as CSV, UTF-8 with a BOM first so Excel reads Chinese text right.
+    `header`: the column titles (the API's are the field names; the page's in its
+    language); `word(column, value)` says a value in the page's language."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff".encode()
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(header)
     for call in calls:
-        writer.writerow([_cell(call.get(c)) for c in CSV_COLUMNS])
+        values = [call.get(c) for c in CSV_COLUMNS]
+        if word is not None:
+            values = [word(c, v) for c, v in zip(CSV_COLUMNS, values, strict=True)]
+        writer.writerow([_cell(v) for v in values])
         if buffer.tell() > 32768:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
