@@ -386,6 +386,7 @@ class BoxService:
         return {"caller": caller or "", "line": line, "at": at.isoformat(),
                 "region": region.region_text, "open": hours.open,
                 "on_duty": duty.person.id if duty.person else None,
+                "on_duty_name": duty.person.name if duty.person else None,
                 "steps": [step.kind for step in plan], "explanation": explain(plan),
                 **doc, "answer": answer.text()}
 

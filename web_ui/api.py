@@ -115,7 +115,8 @@ def dashboard(web: Web, status: dict[str, Any] | None = None) -> dict[str, Any]:
     """The box's live status, plus the agents: state now, whether they take ring-group
     calls (R12) and since when not, answered and missed today (A4).
 
-    An agent's state: "in_call" (its desk phone is on a call or ringing), else
+    An agent's state: "ringing" (its desk phone, or its mobile, rings for a call), else
+    "in_call" (its desk phone or its mobile is on a call), else
     "out_of_service" (its port is faulty), else "unavailable" (by choice: *62 or the
     switch), else "idle" (a desk phone) or "mobile" (a bound number). `status`: the
     box's status if the caller has it already."""
@@ -129,22 +130,33 @@ def dashboard(web: Web, status: dict[str, Any] | None = None) -> dict[str, Any]:
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     per_agent = {row["key"]: row for row in
                  service.report(today, today + timedelta(days=1))["by_agent"]}
-    busy = {leg for call in status.get("calls", []) for leg in call.get("legs", [])}
+    calls = status.get("calls", [])
+    busy = {leg for call in calls for leg in call.get("legs", [])}
     agents = []
     for ext in config.extensions:
         port_state = status.get("ports", {}).get(ext.port)
-        state = "in_call" if ext.port in busy or port_state in ("in_use", "ringing") else \
+        state = "ringing" if port_state == "ringing" else \
+            "in_call" if ext.port in busy or port_state == "in_use" else \
             "out_of_service" if port_state == "fault" else "idle"
         agents.append(_agent(ext.number, f"{ext.number} {ext.name}", ext.name, state,
                              per_agent, available, since))
     for bound in config.bound_numbers:
-        agents.append(_agent(bound.id, bound.name, bound.name, "mobile", per_agent, available,
-                             since))
+        agents.append(_agent(bound.id, bound.name, bound.name, _mobile_state(bound.name, calls),
+                             per_agent, available, since))
     status["agents"] = agents
     names = {ext.port: f"{ext.number} {ext.name}" for ext in config.extensions}
     status["calls"] = [{**call, "parties": [names.get(leg, leg) for leg in call.get("legs", [])]}
                        for call in status.get("calls", [])]
     return status
+
+
+def _mobile_state(name: str, calls: list[dict[str, Any]]) -> str:
+    """A bound number's state: "in_call" talking, "ringing" rung for a call, else "mobile"."""
+    if any(call.get("talking_with") == name for call in calls):
+        return "in_call"
+    if any(name in (call.get("ringing") or []) for call in calls):
+        return "ringing"
+    return "mobile"
 
 
 def _agent(agent: str, label: str, name: str, state: str, per_agent: dict[str, Any],

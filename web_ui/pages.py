@@ -24,7 +24,7 @@ from firmware.service import (
     UnknownAgent,
     rename_ring_group,
 )
-from web_ui import api, forms, i18n, queries, security
+from web_ui import api, dashboard_cells, forms, i18n, queries, security
 from web_ui import app as core
 from web_ui.app import Web
 from web_ui.messages_reasons import form_reason
@@ -140,7 +140,7 @@ def _install_entry(app: bottle.Bottle, web: Web) -> None:
         _ = i18n.translator(core.current_lang())
         return render("dashboard", web, status=_dashboard(web), words=_live_words(),
                       word=lambda kind, value: live_word(_, kind, value), clock=duration_text,
-                      agent_state=_agent_state(web), back="/")
+                      agent_state=_agent_state(web), back="/", **dashboard_cells.helpers(_))
 
     @app.post("/agents/availability")
     def set_availability() -> Any:

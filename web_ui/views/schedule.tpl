@@ -83,8 +83,8 @@
   </form>
   % include('errors.tpl', errors=preview_errors)
   % if preview:
-  <p id="preview">{{_('open') if preview['open'] else _('closed')}} · {{_('on_duty')}}: <b>{{preview['on_duty'] or _('nobody')}}</b></p>
-  <pre class="explain">{{preview['explanation']}}</pre>
+  <p id="preview">{{_('open') if preview['open'] else _('closed')}} · {{_('on_duty')}}: <b>{{preview.get('on_duty_name') or preview['on_duty'] or _('nobody')}}</b></p>
+  % include('explain.tpl', result=preview)
   % end
 </section>
 <section class="card" id="time_rules">
