@@ -118,6 +118,15 @@ def _weekday(day: str) -> str:
     return i18n.text("zh-CN", f"dshort_{day}") if day in _WEEKDAYS else day
 
 
+def holiday_name(lang: str, name: str) -> str:
+    """A public holiday's name as chinese-calendar's names come ("国庆节 National Day"):
+    the Chinese in Chinese, the English in English; any other name as it is."""
+    found = _HOLIDAY.match(name or "")
+    if not found:
+        return name
+    return found[1] if lang != "en" else name[len(found[1]):].strip()
+
+
 def when_text(value: str) -> str:
     """"thu 2026-12-03 15:23 CST" -> "周四 2026-12-03 15:23"."""
     found = _WHEN.match(value)
@@ -146,7 +155,8 @@ def account(lang: str, result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-_MADE_IDS = ("preferred", "duty", "forward_chain", "hangup", "blocked", "cap_reached", "end")
+_MADE_IDS = ("preferred", "duty", "forward_chain", "hangup", "blocked", "cap_reached", "end",
+             "busy", "announcement")
 
 
 def step_name(_: Callable[..., str], step_id: str) -> str:
