@@ -169,7 +169,7 @@
   % what = _('cal2_company_workday') if is_own else _('cal2_workday')
   % end
   % from web_ui.explain_text import holiday_name
-  % what = _('cal2_named', what=what, name=holiday_name(lang, d['name'])) if d['name'] else what
+  % what = _('cal2_named', what=what, name=d['name'] if is_own else holiday_name(lang, d['name'])) if d['name'] else what
     <tr class="{{'workday' if d['adjusted_workday'] else 'holiday'}}{{' company' if is_own else ''}}"><td>{{d['first']}}{{(' – ' + d['last']) if d['last'] != d['first'] else ''}}</td>
       <td>{{_('cal_n_days', n=d['days'])}}</td>
       <td>{{what}}</td>
