@@ -123,3 +123,15 @@ def test_the_test_a_call_answer_says_names_and_words(office):
 def test_the_duty_preview_names_the_person(office):
     text = " ".join(visible_text(office.get("/schedule?at=2026-06-15T22:00").text).split())
     assert "值班人: 张伟" in text
+
+
+def test_a_refusal_names_the_field_as_the_form_calls_it(office):
+    office.get("/staff")
+    reply = office.post("/staff/people", {"extensions": "801, 前台, fxs0\n8x2, 王芳, fxs1",
+                                          "bound_numbers": ""})
+    assert reply.status == 422
+    text = " ".join(visible_text(reply.text).split())
+    assert "分机 › 第 2 项 › 号码 : “8x2”不是分机号" in text
+    assert "振铃组 › 第 1 项 › 成员 › 第 2 项" in text
+    english, internal = leftovers(reply.text)
+    assert internal == [] and "extensions" not in english
