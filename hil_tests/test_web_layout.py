@@ -61,6 +61,10 @@ def test_the_dashboard_uses_the_width_and_shows_signal_bars(box, browser):  # no
                            "r.textContent.includes('801') && r.textContent.includes('振铃中'))",
                            timeout=10000)
     assert page.text_content("#calls td.duration").startswith("等待 ")
+    # the live redraw (live.js) says the same things as the server's page
+    assert page.get_attribute("#lines .bars", "data-bars") == "4"
+    leds = page.text_content("#leds")
+    assert "电源" in leds and "常亮" in leds and "solid" not in leds and "PWR" not in leds
     layout = _layout(page)
     page.screenshot(path=str(ARTIFACTS / "dashboard-1920-zh.png"), full_page=True)
     assert layout["main"] >= 1500, layout  # not a 1100 px column in the middle

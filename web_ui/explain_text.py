@@ -159,6 +159,21 @@ _MADE_IDS = ("preferred", "duty", "forward_chain", "hangup", "blocked", "cap_rea
              "busy", "announcement")
 
 
+def route_words(lang: str, route: str) -> str:
+    """A record's route as the call core wrote it ("route zhejiang > ring_group:sales >
+    forward_chain > hangup") in the page's words: 路由 zhejiang > 振铃组 sales > ..."""
+    if not route:
+        return route
+    _ = i18n.translator(lang)
+    parts = []
+    for part in route.split(" > "):
+        if part.startswith("route "):
+            parts.append(_("ex_rule_route") + " " + part.removeprefix("route "))
+        else:
+            parts.append(step_name(_, part))
+    return " > ".join(parts)
+
+
 def step_name(_: Callable[..., str], step_id: str) -> str:
     """A step as the owner knows it: the routing engine's own ids ("ring_group:sales",
     "forward_chain") in words; a plan's steps by the ids the owner gave them."""

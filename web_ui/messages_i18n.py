@@ -7,6 +7,7 @@ I18N_MESSAGES: dict[str, tuple[str, str]] = {
     "rec_number_or_name": ("Number or name", "号码或姓名"),
     "rec_number_hint": ("8888, 0571 8888, 张伟", "8888、0571 8888、张伟"),
     "rec_region_hint": ("浙江, 杭州", "浙江、杭州"),
+    "rec_seconds": ("{n} s", "{n} 秒"),
     # the page's CSV export: column titles and the call's direction
     "csv_id": ("Call id", "通话编号"),
     "csv_started_at": ("Started", "开始时间"),

@@ -78,6 +78,9 @@ def office(data):
         for i, caller in enumerate(("13588888888", "+862161234567", "")):
             at = T0 + timedelta(minutes=10 * i)
             call = store.begin_call(start(caller, at, call_id=f"c{i}"))
+            store.set_route(call, ("route zhejiang customers > sales > duty",
+                                   "ring_group:sales > forward_chain > hangup",
+                                   "blocked")[i])
             store.add_leg(call, leg("801", at, ring=5, talk=30 if i != 1 else None,
                                     agent="801 前台 Reception", group="sales"))
             store.end_call(call, end(at + timedelta(seconds=40),
@@ -135,3 +138,12 @@ def test_a_refusal_names_the_field_as_the_form_calls_it(office):
     assert "振铃组 › 第 1 项 › 成员 › 第 2 项" in text
     english, internal = leftovers(reply.text)
     assert internal == [] and "extensions" not in english
+
+
+def test_a_records_route_in_words(office):
+    text = " ".join(visible_text(office.get("/records").text).split())
+    assert "路由 zhejiang customers > sales > 值班" in text
+    assert "30 秒" in text
+    assert "振铃组 sales > 转接号码链 > 挂断" in text
+    csv = office.get("/records.csv").body.decode("utf-8-sig")
+    assert "振铃组 sales > 转接号码链 > 挂断" in csv and "ring_group:" not in csv

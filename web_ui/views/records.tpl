@@ -1,4 +1,5 @@
 % rebase('base.tpl', title=_('nav_records'))
+% from web_ui.explain_text import route_words
 <h1>{{_('nav_records')}}</h1>
 <form method="get" action="/records" class="card filters">
   <label>{{_('since')}} <input type="date" name="since" value="{{params.get('since', '')}}"></label>
@@ -23,7 +24,7 @@
 <thead><tr><th>{{_('started')}}</th><th>{{_('caller')}}</th><th>{{_('region')}}</th><th>{{_('line')}}</th><th>{{_('result')}}</th><th>{{_('answered_by')}}</th><th>{{_('talk')}}</th><th>{{_('route')}}</th></tr></thead>
 <tbody>
 % for c in found['calls']:
-<tr><td>{{(c['started_at'] or '')[:19].replace('T', ' ')}}</td><td>{{c['caller'] or _('withheld')}}</td><td>{{c['region']}}</td><td>{{c['line']}}</td><td>{{_('result_' + c['result'])}}</td><td>{{c['answered_by']}}</td><td>{{'%d s' % c['talk_s'] if c['talk_s'] else ''}}</td><td>{{c['route']}}</td></tr>
+<tr><td>{{(c['started_at'] or '')[:19].replace('T', ' ')}}</td><td>{{c['caller'] or _('withheld')}}</td><td>{{c['region']}}</td><td>{{c['line']}}</td><td>{{_('result_' + c['result'])}}</td><td>{{c['answered_by']}}</td><td>{{_('rec_seconds', n=int(c['talk_s'])) if c['talk_s'] else ''}}</td><td>{{route_words(lang, c['route'])}}</td></tr>
 % end
 </tbody></table>
 </div>
