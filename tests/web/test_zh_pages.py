@@ -147,3 +147,11 @@ def test_a_records_route_in_words(office):
     assert "振铃组 sales > 转接号码链 > 挂断" in text
     csv = office.get("/records.csv").body.decode("utf-8-sig")
     assert "振铃组 sales > 转接号码链 > 挂断" in csv and "ring_group:" not in csv
+
+
+def test_report_times_read_as_durations(office):
+    text = " ".join(visible_text(office.get("/reports?since=2024-05-01&until=2024-05-02")
+                                 .text).split())
+    totals = text[text.index("汇总"):text.index("按日期")]
+    assert "通话总时长 1:30" in totals and "平均通话时长" in totals  # 3 calls of 30 s
+    assert " s " not in text
