@@ -27,6 +27,7 @@ from firmware.service import (
 from web_ui import api, dashboard_cells, forms, i18n, queries, security
 from web_ui import app as core
 from web_ui.app import Web
+from web_ui.field_names import field_label
 from web_ui.messages_reasons import form_reason
 
 VIEW_LOOKUP = [str(core.VIEWS)]
@@ -337,7 +338,8 @@ def _install_records(app: bottle.Bottle, web: Web) -> None:
             return api.csv_response(web, core.query(), core.current_lang())
         except BadQuery as exc:
             bottle.response.status = 400
-            return f"{exc.field}: {i18n.reason_text(core.current_lang(), exc.reason)}"
+            lang = core.current_lang()
+            return f"{field_label(lang, exc.field)}: {i18n.reason_text(lang, exc.reason)}"
 
     @app.get("/reports")
     def reports() -> Any:
