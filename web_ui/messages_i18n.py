@@ -23,7 +23,9 @@ I18N_MESSAGES: dict[str, tuple[str, str]] = {
     "csv_answered_by": ("Answered by", "接听人"),
     "csv_ring_s": ("Ring time (s)", "振铃时长（秒）"),
     "csv_talk_s": ("Talk time (s)", "通话时长（秒）"),
-    "csv_cause": ("End reason", "结束原因"),
+    "csv_cause": ("Cause", "原因代码"),
+    "csv_end_reason": ("End reason (code)", "结束原因代码"),  # columns the records branch adds
+    "csv_end_reason_text": ("End reason", "结束原因"),
     "csv_direction_in": ("inbound", "呼入"),
     "csv_direction_out": ("outbound", "呼出"),
     "csv_direction_internal": ("internal", "内部"),
