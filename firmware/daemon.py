@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import ctypes
 import logging
-import re
 import signal
 import sys
 from pathlib import Path
@@ -23,14 +20,9 @@ from board.base import BoardError
 from firmware import gcwatch, paths
 from firmware.errors import SwitchboardError
 from firmware.sdnotify import Notifier
+from firmware.webpage import WebPage
 
 log = logging.getLogger("switchboard")
-
-# The owner's web page runs as its own process (web_ui/server.py main), reaching the
-# box through the facade over the control socket: the box does not import web_ui.
-WEB_PAGE_MODULE = "web_ui.server"
-WEB_START_TIMEOUT_S = 30.0
-WEB_STOP_TIMEOUT_S = 10.0
 
 
 def _board_name(args: argparse.Namespace) -> str:
@@ -93,11 +85,17 @@ async def _serve(box) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await box.start()
-    web = await _start_web(box, box.data_dir)
+    page = WebPage(box.web, box.data_dir)
+    started = not page.wanted or await page.start()
     gcwatch.settle()  # what start-up built is never walked again (firmware/gcwatch.py)
     gcwatch.watch()
-    notifier.ready(box.summary())
-    print("switchboard: ready", flush=True)
+    if started:
+        notifier.ready(box.summary())
+        print("switchboard: ready", flush=True)
+    else:  # calls are answered; the page's absence is said loudly, never "ready"
+        notifier.ready(f"{box.summary()}; NO WEB PAGE: {page.problem}")
+        page.announce_down()
+        page.keep_trying(lambda: print("switchboard: ready", flush=True))
     watchdog = asyncio.create_task(_watchdog(box, notifier))
     try:
         await stop.wait()
@@ -105,59 +103,9 @@ async def _serve(box) -> int:
         notifier.stopping()
     finally:
         watchdog.cancel()
-        if web is not None:
-            await _stop_web(web)
+        await page.stop()
         await box.stop()
     return 0
-
-
-async def _start_web(box, data: Path):
-    """Start the web page's process; one that cannot start is logged, and the box goes
-    on taking calls without it. Its output goes on to ours (the journal)."""
-    if not box.web:
-        return None
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", WEB_PAGE_MODULE, "--data", str(data), "--listen", box.web,
-        stdout=asyncio.subprocess.PIPE, preexec_fn=_die_with_parent)
-    try:
-        line = await asyncio.wait_for(proc.stdout.readline(), WEB_START_TIMEOUT_S)
-    except TimeoutError:
-        line = b""
-    found = re.match(rb"owner's web page: (\S+)", line)
-    if found is None:
-        log.error("owner's web page not started (it said %r)", line.decode(errors="replace"))
-        await _stop_web((proc, None))
-        return None
-    print(f"owner's web page: {found[1].decode()}", flush=True)
-    return proc, asyncio.create_task(_relay(proc.stdout))
-
-
-async def _relay(stream: asyncio.StreamReader) -> None:
-    while line := await stream.readline():
-        sys.stdout.write(line.decode(errors="replace"))
-        sys.stdout.flush()
-
-
-async def _stop_web(web) -> None:
-    proc, relay = web
-    if proc.returncode is None:
-        proc.terminate()
-        try:
-            await asyncio.wait_for(proc.wait(), WEB_STOP_TIMEOUT_S)
-        except TimeoutError:
-            log.warning("owner's web page did not stop in %g s; killing it", WEB_STOP_TIMEOUT_S)
-            proc.kill()
-            await proc.wait()
-    if relay is not None:
-        relay.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await relay
-
-
-def _die_with_parent() -> None:
-    """In the web page's process: the kernel sends it SIGTERM when the box dies (kill -9)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 async def _watchdog(box, notifier: Notifier) -> None:

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from firmware import paths
-from firmware.cdr import reports
+from firmware.cdr import reports, search
 from firmware.cdr.records import ALL_RESULTS, UnknownCall
 from firmware.cdr.region import describe
 from firmware.cdr.store import CdrStore, NoRecords, records_path
@@ -121,7 +121,8 @@ class RecordQuery:
     line: str | None = None
     agent: str | None = None  # who answered
     result: tuple[str, ...] = ()
-    province: str | None = None  # region: 浙江省, 上海市, ...
+    province: str | None = None  # region: 浙江省, 上海市, or part of it: 浙江, 杭州
+    name: str | None = None  # part of a person's name: the staff's calls
     limit: int = 50
     offset: int = 0
 
@@ -139,9 +140,18 @@ class RecordQuery:
         if self.offset < 0:
             raise BadQuery("offset", query_reason("not_negative"))
 
-    def filters(self) -> dict[str, Any]:
-        return {"number": self.number, "line": self.line, "answered_by": self.agent,
-                "result": list(self.result) or None, "province": self.province}
+    def filters(self, people: Any = ()) -> dict[str, Any]:
+        """The store's filters; `people`: (display name, keys) pairs of the config's
+        staff, so a name finds their calls (firmware/cdr/search.py). A `number` with
+        no digit in it is a name."""
+        number, name = self.number, self.name
+        if number is not None and not search.has_digit(number):
+            number, name = None, name or number
+        return {"number": number, "line": self.line, "answered_by": self.agent,
+                "result": list(self.result) or None, "province": self.province,
+                "name": name,
+                "name_keys": search.keys_of_named(people, name) if name else (),
+                "agent_keys": search.keys_of_named(people, self.agent) if self.agent else ()}
 
 
 class BoxService:
@@ -337,11 +347,23 @@ class BoxService:
         with self._records() as store:
             if store is None:
                 return {"total": 0, "calls": []}
-            filters = query.filters()
+            filters = query.filters(self._people())
             total = store.count(query.since, query.until, **filters)
             calls = store.calls(query.since, query.until, limit=query.limit,
                                 offset=query.offset, **filters)
             return {"total": total, "calls": [c.as_dict(store.tz) for c in calls]}
+
+    def _people(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The staff as (display name, keys) for a records search by name."""
+        try:
+            config = self.config_object()
+        except (ConfigError, ServiceError):
+            return []
+        people = [(e.name, (e.number,)) for e in config.extensions]
+        for b in config.bound_numbers:
+            e164 = describe(b.number, config.settings.country).e164 or b.number
+            people.append((b.name, tuple(dict.fromkeys((b.id, b.number, e164)))))
+        return people
 
     def iter_records(self, query: RecordQuery, batch: int = 1000) -> Iterator[dict[str, Any]]:
         """Every call matching `query` (limit and offset ignored), newest first, for export."""
@@ -352,7 +374,7 @@ class BoxService:
             offset = 0
             while True:
                 page = store.calls(query.since, query.until, limit=batch, offset=offset,
-                                   **query.filters())
+                                   **query.filters(self._people()))
                 yield from (c.as_dict(store.tz) for c in page)
                 if len(page) < batch:
                     return
@@ -409,6 +431,7 @@ class BoxService:
         return {"caller": caller or "", "line": line, "at": at.isoformat(),
                 "region": region.region_text, "open": hours.open,
                 "on_duty": duty.person.id if duty.person else None,
+                "on_duty_name": duty.person.name if duty.person else None,
                 "steps": [step.kind for step in plan], "explanation": explain(plan),
                 **doc, "answer": answer.text()}
 

@@ -33,7 +33,7 @@ from firmware.service import (
     plain,
 )
 from web_ui import app as core
-from web_ui import i18n, openapi, queries
+from web_ui import i18n, openapi, queries, records_csv
 from web_ui.app import Web
 from web_ui.messages_reasons import form_reason
 
@@ -118,7 +118,8 @@ def dashboard(web: Web, status: dict[str, Any] | None = None) -> dict[str, Any]:
     """The box's live status, plus the agents: state now, whether they take ring-group
     calls (R12) and since when not, answered and missed today (A4).
 
-    An agent's state: "in_call" (its desk phone is on a call or ringing), else
+    An agent's state: "ringing" (its desk phone, or its mobile, rings for a call), else
+    "in_call" (its desk phone or its mobile is on a call), else
     "out_of_service" (its port is faulty), else "unavailable" (by choice: *62 or the
     switch), else "idle" (a desk phone) or "mobile" (a bound number). `status`: the
     box's status if the caller has it already."""
@@ -133,17 +134,19 @@ def dashboard(web: Web, status: dict[str, Any] | None = None) -> dict[str, Any]:
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     per_agent = {row["key"]: row for row in
                  service.report(today, today + timedelta(days=1))["by_agent"]}
-    busy = {leg for call in status.get("calls", []) for leg in call.get("legs", [])}
+    calls = status.get("calls", [])
+    busy = {leg for call in calls for leg in call.get("legs", [])}
     agents = []
     for ext in config.extensions:
         port_state = status.get("ports", {}).get(ext.port)
-        state = "in_call" if ext.port in busy or port_state in ("in_use", "ringing") else \
+        state = "ringing" if port_state == "ringing" else \
+            "in_call" if ext.port in busy or port_state == "in_use" else \
             "out_of_service" if port_state == "fault" else "idle"
         agents.append(_agent(ext.number, f"{ext.number} {ext.name}", ext.name, state,
                              per_agent, available, since))
     for bound in config.bound_numbers:
-        agents.append(_agent(bound.id, bound.name, bound.name, "mobile", per_agent, available,
-                             since))
+        agents.append(_agent(bound.id, bound.name, bound.name, _mobile_state(bound.name, calls),
+                             per_agent, available, since))
     status["agents"] = agents
     names = {ext.port: f"{ext.number} {ext.name}" for ext in config.extensions}
     status["calls"] = [{**call, "parties": [names.get(leg, leg) for leg in call.get("legs", [])]}
@@ -160,6 +163,15 @@ def _diagnosis(service: Any, status: dict[str, Any]) -> dict[str, Any] | None:
     except Exception:  # a finding's bug: logged, the rest of the status still shown
         log.exception("diagnosis failed")
         return None
+
+
+def _mobile_state(name: str, calls: list[dict[str, Any]]) -> str:
+    """A bound number's state: "in_call" talking, "ringing" rung for a call, else "mobile"."""
+    if any(call.get("talking_with") == name for call in calls):
+        return "in_call"
+    if any(name in (call.get("ringing") or []) for call in calls):
+        return "ringing"
+    return "mobile"
 
 
 def _agent(agent: str, label: str, name: str, state: str, per_agent: dict[str, Any],
@@ -190,10 +202,17 @@ def _first_line(service: Any) -> str:
     return gsm[0].name if gsm else "gsm0"
 
 
-def csv_response(web: Web, params: Any) -> bottle.HTTPResponse:
+def csv_response(web: Web, params: Any, lang: str | None = None) -> bottle.HTTPResponse:
+    """The records as CSV: the API's with the field names as headers (`lang` None),
+    the page's with headers and words in `lang` (web_ui/records_csv.py)."""
     query = queries.record_query(params, web.service.now().tzinfo)
-    rows = queries.csv_rows(web.service.iter_records(query),
-                            i18n.translator(core.current_lang()))
+    calls = web.service.iter_records(query)
+    words = i18n.translator(lang or core.current_lang())
+    if lang is None:
+        rows = queries.csv_rows(calls, words=words)
+    else:
+        rows = queries.csv_rows(calls, records_csv.header(lang), records_csv.word_of(lang),
+                                words)
     response = bottle.HTTPResponse(rows)
     response.content_type = "text/csv; charset=utf-8"
     stamp = web.service.now().strftime("%Y%m%d-%H%M")

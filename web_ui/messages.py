@@ -399,3 +399,6 @@ MESSAGES.update(SETTINGS_MESSAGES)
 from web_ui.messages_records import RECORD_MESSAGES  # noqa: E402  (end reasons, forwarding)
 
 MESSAGES.update(RECORD_MESSAGES)
+from web_ui.messages_i18n import I18N_MESSAGES  # noqa: E402  (issue 9 §8)
+
+MESSAGES.update(I18N_MESSAGES)

@@ -70,8 +70,8 @@ SCHEDULE_MESSAGES: dict[str, tuple[str, str]] = {
     "cal2_named": ("{what}: {name}", "{what}：{name}"),
     "cal2_hint": ("Public holidays and adjusted working days come from the chinese-calendar "
                   "package (settings.holiday_calendar); the company's own days come first.",
-                  "法定节假日和调休上班日来自 chinese-calendar 数据包"
-                  "（settings.holiday_calendar）；公司自己设定的日期优先。"),
+                  "法定节假日和调休上班日来自内置的中国节假日数据（基本设置中的“节假日日历”）；"
+                  "公司自己设定的日期优先。"),
     "cal2_unknown": ("The holiday calendar has no data for {year}: every day counts by its "
                      "weekday. Add the year's days as the company's own below.",
                      "节假日数据包没有 {year} 年的数据：每天按星期计算。"
@@ -82,7 +82,7 @@ SCHEDULE_MESSAGES: dict[str, tuple[str, str]] = {
                          "其余日期按星期计算。"),
     "cal2_none": ("No public holidays: settings.holiday_calendar is \"none\". The company's "
                   "own days still count.",
-                  "不使用法定节假日：settings.holiday_calendar 为 \"none\"。"
+                  "不使用法定节假日（基本设置中的“节假日日历”为 none）。"
                   "公司自定的日期仍然生效。"),
     "cal2_empty": ("No holidays or adjusted working days in {year}.",
                    "{year} 年没有节假日或调休上班日。"),

@@ -12,11 +12,13 @@ _ERROR = {"$ref": "#/components/schemas/Error"}
 _RECORD_FILTERS = [
     ("since", "calls that started at or after this ISO time (no offset: the box's zone)"),
     ("until", "calls that started before this ISO time; a bare date includes that day"),
-    ("number", "caller or callee, any format (021 6123 4567 finds +862161234567)"),
+    ("number", "caller or callee, any format (021 6123 4567 finds +862161234567), or part "
+               "of a number (8888); with no digit in it, a name as `name`"),
+    ("name", "part of a staff member's name: the calls they answered, rang for or dialled"),
     ("line", "the line the call used (gsm0)"),
-    ("agent", "who answered"),
+    ("agent", "who answered: an extension number, a number, or part of a name"),
     ("result", "one or more results, comma-separated (answered,missed)"),
-    ("region", "the caller's province (浙江省, 上海市)"),
+    ("region", "the caller's region or part of it (浙江 finds 浙江省, 杭州 finds 杭州市)"),
 ]
 
 

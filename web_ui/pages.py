@@ -24,9 +24,10 @@ from firmware.service import (
     UnknownAgent,
     rename_ring_group,
 )
-from web_ui import api, forms, i18n, queries, security, settings_forms
+from web_ui import api, dashboard_cells, forms, i18n, queries, security, settings_forms
 from web_ui import app as core
 from web_ui.app import Web
+from web_ui.field_names import field_label
 from web_ui.messages_reasons import form_reason
 
 VIEW_LOOKUP = [str(core.VIEWS)]
@@ -152,7 +153,8 @@ def _install_entry(app: bottle.Bottle, web: Web) -> None:
                       word=lambda kind, value: live_word(_, kind, value), clock=duration_text,
                       agent_state=_agent_state(web), back="/",
                       diagnosis=diagnosis.view(web, core.current_lang(), status),
-                      diagnosis_words=diagnosis.words_json(core.current_lang()))
+                      diagnosis_words=diagnosis.words_json(core.current_lang()),
+                      **dashboard_cells.helpers(_))
 
     @app.post("/agents/availability")
     def set_availability() -> Any:
@@ -359,10 +361,11 @@ def _install_records(app: bottle.Bottle, web: Web) -> None:
     @app.get("/records.csv")
     def records_csv() -> Any:
         try:
-            return api.csv_response(web, core.query())
+            return api.csv_response(web, core.query(), core.current_lang())
         except BadQuery as exc:
             bottle.response.status = 400
-            return f"{exc.field}: {i18n.reason_text(core.current_lang(), exc.reason)}"
+            lang = core.current_lang()
+            return f"{field_label(lang, exc.field)}: {i18n.reason_text(lang, exc.reason)}"
 
     @app.get("/reports")
     def reports() -> Any:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from firmware.service import ALL_RESULTS, MAX_PAGE, BadQuery, RecordQuery, query_reason
 from web_ui.messages_reasons import form_reason
 
 MAX_REPORT_DAYS = 400
-RECORD_FILTERS = ("since", "until", "number", "line", "agent", "result", "region")
+RECORD_FILTERS = ("since", "until", "number", "name", "line", "agent", "result", "region")
 CSV_COLUMNS = ("id", "started_at", "ended_at", "direction", "line", "caller", "callee",
                "region", "carrier", "route", "result", "answered_by", "ring_s", "talk_s",
                "cause", "end_reason", "end_reason_text")
@@ -47,7 +47,9 @@ def parse_date(field: str, text: str) -> date:
 
 
 def _int(field: str, text: str | None, default: int, low: int, high: int) -> int:
-    if text is None or text.strip() == "":
+    """A whole number from the query; absent: `default`. Present but empty (`limit=`)
+    is refused like any other text that is no number."""
+    if text is None:
         return default
     try:
         value = int(text)
@@ -74,7 +76,7 @@ def record_query(params: Mapping[str, str], tz: tzinfo, *, page_size: int = 50) 
         since=parse_time("since", since, tz) if since else None,
         until=parse_time("until", until, tz, end_of_day=True) if until else None,
         number=value("number"), line=value("line"), agent=value("agent"),
-        province=value("region"), result=results,
+        province=value("region"), name=value("name"), result=results,
         limit=_int("limit", params.get("limit"), page_size, 1, MAX_PAGE),
         offset=_int("offset", params.get("offset"), 0, 0, 10**9))
     query.check()
@@ -95,19 +97,25 @@ def report_span(params: Mapping[str, str], tz: tzinfo, now: datetime) -> tuple[d
     return since, until
 
 
-def csv_rows(calls: Iterable[dict], words: Callable[[str], str] | None = None
-             ) -> Iterator[bytes]:
+def csv_rows(calls: Iterable[dict], header: Sequence[str] = CSV_COLUMNS,
+             word: Callable[[str, object], object] | None = None,
+             words: Callable[[str], str] | None = None) -> Iterator[bytes]:
     """The records as CSV, UTF-8 with a BOM first so Excel reads Chinese text right.
+    `header`: the column titles (the API's are the field names; the page's in its
+    language); `word(column, value)` says a value in the page's language;
     `words(key)`: the page's language, for `end_reason_text` (the end reason in words)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff".encode()
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(header)
     for call in calls:
         reason = call.get("end_reason") or ""
         text = words(f"end_reason_{reason}") if words and reason else reason
         call = {**call, "end_reason_text": text}
-        writer.writerow([_cell(call.get(c)) for c in CSV_COLUMNS])
+        values = [call.get(c) for c in CSV_COLUMNS]
+        if word is not None:
+            values = [word(c, v) for c, v in zip(CSV_COLUMNS, values, strict=True)]
+        writer.writerow([_cell(v) for v in values])
         if buffer.tell() > 32768:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

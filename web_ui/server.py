@@ -22,6 +22,7 @@ the kernel schedules the page (niced) after the box.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import sys
@@ -91,8 +92,7 @@ class WebServer:
                 cleanup_interval=5, ident="switchboard", clear_untrusted_proxy_headers=True,
                 expose_tracebacks=False, **BUFFERS)
         except OSError as exc:
-            raise WebError(f"the web page cannot listen on {self.host}:{self.port}: "
-                           f"{exc.strerror or exc}") from exc
+            raise WebError(_listen_problem(self.host, self.port, exc)) from exc
         self.port = self._server.effective_port
         self._thread = threading.Thread(target=_run_niced, args=(self._server,), name="web",
                                         daemon=True)
@@ -108,6 +108,18 @@ class WebServer:
             self._thread.join(timeout)
         server.task_dispatcher.shutdown(timeout=timeout)
         log.info("owner's web page stopped")
+
+
+def _listen_problem(host: str, port: int, exc: OSError) -> str:
+    """Why the page cannot listen, in words an owner can act on."""
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return f"{where} is already in use by another program"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"{where}: {host} is not an address of this machine"
+    if exc.errno == errno.EACCES:
+        return f"{where}: a port below 1024 needs the right to bind it"
+    return f"cannot listen on {where}: {exc.strerror or exc}"
 
 
 def _yield_to_the_box() -> None:
@@ -163,9 +175,10 @@ def serve(service: Any, listen: str, **app_options: Any) -> WebServer:
 def main(argv: list[str] | None = None) -> int:
     """`python -m web_ui.server --data DIR --listen HOST:PORT`: the page as its own process.
 
-    The daemon starts it beside the box (firmware/daemon.py). It prints
-    "owner's web page: URL" once it listens and stops on SIGTERM, or when the box
-    that started it is gone (the kernel sends SIGTERM then: PR_SET_PDEATHSIG).
+    The daemon starts it beside the box (firmware/webpage.py). It prints
+    "owner's web page: URL" once it listens, or "owner's web page cannot start: WHY"
+    and exits 2. It stops on SIGTERM, or when the box that started it is gone (the
+    kernel sends SIGTERM then: PR_SET_PDEATHSIG).
     """
     import argparse
     import signal
@@ -189,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         server = serve(BoxService.of_running_box(args.data), args.listen)
     except WebError as exc:
         log.error("%s", exc)
+        print(f"owner's web page cannot start: {exc}", flush=True)  # the box reads this
         return 2
     print(f"owner's web page: {server.url}", flush=True)
     signal.sigwait(stop_signals)

@@ -74,6 +74,7 @@ class LiveCall:
     talking_with: str = ""
     talking: bool = False
     record: CallLog | None = None  # ended by the supervisor if the call's task cannot
+    answered_mono: float | None = None
 
     @property
     def state(self) -> str:
@@ -82,19 +83,22 @@ class LiveCall:
         return "ringing" if self.ringing else "setup"
 
     def as_status(self, mono: float | None) -> dict[str, Any]:
-        """Small and JSON: `duration_s` is how long the call has lasted at this status
+        """Small and JSON: `duration_s` is how long the call has been talking at this
+        status (from the answer; null before it), `waiting_s` how long since it began
         (the page counts on from there); `started_at` the wall time it began."""
         ringing = list(self.ringing.values())
         legs = list(self.legs)
         legs += [leg.name for leg in self.ringing if leg.name not in legs]
-        duration = None
-        if mono is not None and self.started_mono is not None:
-            duration = round(max(0.0, mono - self.started_mono), 1)
         return {"id": self.id, "what": self.what, "direction": self.direction,
                 "line": self.line, "caller": self.caller, "region": self.region,
                 "state": self.state, "ringing": ringing, "talking_with": self.talking_with,
-                "legs": legs, "duration_s": duration,
+                "legs": legs, "duration_s": _since(mono, self.answered_mono),
+                "waiting_s": _since(mono, self.started_mono),
                 "started_at": self.started_at.isoformat() if self.started_at else None}
+
+
+def _since(mono: float | None, then: float | None) -> float | None:
+    return None if mono is None or then is None else round(max(0.0, mono - then), 1)
 
 
 class CallController:
@@ -426,6 +430,8 @@ class CallController:
             if a.name in call.legs or b.name in call.legs:
                 call.talking_with = call.ringing.get(b) or call.ringing.get(a) or b.name
                 call.talking = True
+                if call.answered_mono is None:  # a transfer keeps the first answer's time
+                    call.answered_mono = self._monotonic()
                 call.ringing.clear()
                 call.legs = [a.name, b.name]
 

@@ -48,6 +48,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from firmware.cdr import region as regions
+from firmware.cdr import search
 from firmware.cdr.records import (
     FORWARDED,
     IN_PROGRESS,
@@ -398,18 +399,22 @@ class CdrStore:
               limit: int | None = 100, offset: int = 0, newest_first: bool = True,
               number: str | None = None, line: str | None = None,
               result: str | Sequence[str] | None = None, answered_by: str | None = None,
-              direction: str | None = None, province: str | None = None) -> list[CallRecord]:
+              direction: str | None = None, province: str | None = None,
+              name: str | None = None, name_keys: Sequence[str] = (),
+              agent_keys: Sequence[str] = ()) -> list[CallRecord]:
         """Calls started in [since, until), with their legs, newest first unless told.
 
-        Filters (all optional, combined with AND): `number` matches the caller,
-        the callee or the outside party's E.164 form (any format: "021 6123
-        4567" finds "+862161234567"); `result` takes one word or several.
-        `limit=None` returns every match.
+        Filters (all optional, combined with AND; firmware/cdr/search.py): `number`
+        is a whole number in any format ("021 6123 4567" finds "+862161234567") or
+        part of one ("8888"); `province` part of the region ("浙江" finds 浙江省);
+        `name` part of a person's name, `name_keys` their numbers and ids;
+        `answered_by` who answered (or one of `agent_keys`); `result` takes one word
+        or several. `limit=None` returns every match.
         """
         if self._empty:
             return []
         where, params = self._where(since, until, number, line, result, answered_by,
-                                    direction, province)
+                                    direction, province, name, name_keys, agent_keys)
         order = "DESC" if newest_first else "ASC"
         sql = (f"SELECT * FROM calls {where} ORDER BY started_ts {order}, serial {order}"
                " LIMIT ? OFFSET ?")
@@ -419,40 +424,45 @@ class CdrStore:
     def count(self, since: datetime | None = None, until: datetime | None = None, *,
               number: str | None = None, line: str | None = None,
               result: str | Sequence[str] | None = None, answered_by: str | None = None,
-              direction: str | None = None, province: str | None = None) -> int:
+              direction: str | None = None, province: str | None = None,
+              name: str | None = None, name_keys: Sequence[str] = (),
+              agent_keys: Sequence[str] = ()) -> int:
         """How many calls `calls()` would find with these filters and no limit (paging)."""
         if self._empty:
             return 0
         where, params = self._where(since, until, number, line, result, answered_by,
-                                    direction, province)
+                                    direction, province, name, name_keys, agent_keys)
         return int(self._db.execute(f"SELECT COUNT(*) FROM calls {where}", params).fetchone()[0])
 
     def _where(self, since: datetime | None, until: datetime | None, number: str | None,
                line: str | None, result: str | Sequence[str] | None,
                answered_by: str | None, direction: str | None,
-               province: str | None) -> tuple[str, list[Any]]:
+               province: str | None, name: str | None = None,
+               name_keys: Sequence[str] = (),
+               agent_keys: Sequence[str] = ()) -> tuple[str, list[Any]]:
         terms: list[str] = []
         params: list[Any] = []
-        for op, when, name in ((">=", since, "since"), ("<", until, "until")):
+        for op, when, label in ((">=", since, "since"), ("<", until, "until")):
             if when is not None:
                 terms.append(f"started_ts {op} ?")
-                params.append(_query_time(name, when))
-        for column, value in (("line", line), ("direction", direction),
-                              ("province", province)):
+                params.append(_query_time(label, when))
+        for column, value in (("line", line), ("direction", direction)):
             if value is not None:
                 terms.append(f"{column} = ?")
                 params.append(value)
-        if answered_by is not None:  # the number that answered, or the agent's id
-            terms.append("(answered_by = ? OR agent_id = ?)")
-            params += [answered_by, answered_by]
         if result is not None:
             words = [result] if isinstance(result, str) else list(result)
             terms.append(f"result IN ({', '.join('?' * len(words))})")
             params += words
-        if number is not None:
-            e164 = regions.describe(number, self.country).e164 or number.strip()
-            terms.append("(caller = ? OR callee = ? OR e164 = ?)")
-            params += [number.strip(), number.strip(), e164]
+        found = [search.number_term(number, self.country) if number is not None else None,
+                 search.region_term(province) if province is not None else None,
+                 search.name_term(name, name_keys) if name is not None else None,
+                 search.answered_term(answered_by, agent_keys)
+                 if answered_by is not None else None]
+        for term in found:
+            if term is not None:
+                terms.append(term[0])
+                params += term[1]
         return ("WHERE " + " AND ".join(terms)) if terms else "", params
 
     # --- usage, for the monthly caps (G7) ---------------------------------------

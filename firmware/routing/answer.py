@@ -11,6 +11,7 @@ with why it matched or not, and the plan itself. `to_json()` is what
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,9 +25,13 @@ from firmware.routing.plan import (
     Exit,
     Hangup,
     Plan,
+    RingGroup,
     RingStep,
+    Step,
+    Target,
     TargetKind,
     next_ring,
+    planned_rings,
 )
 from firmware.routing.stats import NO_STATS, AgentStats
 
@@ -68,6 +73,9 @@ class RouteAnswer:
                                                             s.exits.items()}}
                       for s in self.plan],
             "agent_state": self.state_json(),
+            "step_details": [step_details(s) for s in self.plan],
+            "ring_names": {t: name for t, name in self.names.items()},
+            "end": self.end,
         }
 
     def state_json(self) -> dict[str, Any]:
@@ -90,11 +98,61 @@ class RouteAnswer:
         return (f"agent state: the running box's, read without changing it "
                 f"(unavailable: {away})")
 
+    @property
+    def names(self) -> dict[str, str]:
+        """Each target of the ring order as the owner knows it: "801" -> "801 前台"."""
+        out: dict[str, str] = {}
+        for step in self.plan:
+            for target in getattr(step, "targets", ()):
+                key = target.id if target.kind is TargetKind.EXTENSION \
+                    else target.number or target.id
+                out.setdefault(key, _target_name(target))
+        return out
+
+    @property
+    def end(self) -> dict[str, str]:
+        """How the walk in `ring_order` ended: {"cause", "treatment"} of its hang up, or
+        {"cause": "connected"}; the words of `ending`, for the page to say them."""
+        found = _END.match(self.ending)
+        return {"cause": found[1], "treatment": found[2]} if found else {"cause": "connected"}
+
     def text(self) -> str:
         order = ", ".join(self.targets) or "nobody"
         first = f"\nrings first: {self.targets[0]}" if self.targets else ""
         return (f"{explain(self.plan)}\nring order: {order}{first}\n"
                 f"if nobody answers: {self.ending}\n{self.state_text()}")
+
+
+_END = re.compile(r"^hang up \((\w+), (\w+)\)$")
+
+
+def _target_name(target: Target) -> str:
+    if target.kind is TargetKind.NUMBER:
+        return target.number or target.id
+    if target.kind is TargetKind.EXTENSION:
+        return f"{target.id} {target.name}".strip()
+    return target.name or target.id
+
+
+def step_details(step: Step) -> dict[str, Any]:
+    """A plan step as data, for a page that says it in another language: what `explain`
+    prints as text (kind, group, strategy, ring times, each target's turn, exits)."""
+    out: dict[str, Any] = {"id": step.id, "kind": step.kind, "reason": str(step.reason),
+                           "exits": {str(e): step.exits.get(e, "?") for e in step.EXITS}}
+    if isinstance(step, RingGroup):
+        out.update(name=step.name, strategy=step.strategy.value, together=step.together,
+                   ring_time_s=step.ring_time_s, total_ring_time_s=step.total_ring_time_s)
+    if isinstance(step, Hangup):
+        out.update(cause=step.cause.value, treatment=step.treatment.value)
+    if isinstance(step, RingStep):
+        rings = planned_rings(step)
+        out["rings"] = [{"target": _target_name(r.target), "start_s": r.start_s,
+                         "end_s": r.start_s + r.ring_s,
+                         "cut": r.ring_s < r.target.ring_time_s} for r in rings]
+        reached = {r.position for r in rings}
+        out["not_reached"] = [_target_name(t) for i, t in enumerate(step.targets)
+                              if i not in reached]
+    return out
 
 
 def route_answer(config: Config, line: str, caller: str | None, at: datetime,

@@ -97,13 +97,14 @@ def test_a_ringing_then_answered_call_reports_caller_region_who_and_duration():
         assert "浙江" in ringing["region"] and "杭州" in ringing["region"]
         assert ringing["state"] == "ringing"
         assert ringing["ringing"] == ["802 王芳", "张伟"]
-        assert ringing["duration_s"] == 7.5
+        assert ringing["duration_s"] is None and ringing["waiting_s"] == 7.5  # not answered
         assert ringing["started_at"] == sh(2, 10).isoformat()
         assert seen["one ringing"][0]["ringing"] == ["802 王芳"]
         talking = seen["talking"][0]
         assert talking["state"] == "talking" and talking["talking_with"] == "802 王芳"
         assert talking["ringing"] == [] and talking["legs"] == ["gsm0", "fxs1"]
-        assert talking["duration_s"] == 67.5
+        assert talking["duration_s"] == 60  # from the answer
+        assert talking["waiting_s"] == 67.5
         assert core.status() == []
         # the record got the region the status shows: looked up once, not by the store
         assert cdr.starts[0].region.region_text == ringing["region"]

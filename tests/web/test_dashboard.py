@@ -184,7 +184,7 @@ def test_unavailable_by_choice_is_a_state_of_its_own_in_both_languages(box):
     assert agents["803"]["unavailable_since"] == _today_at("09:15")
     assert agents["zhang"]["state"] == "unavailable"
     assert agents["zhang"]["unavailable_since"] is None
-    assert agents["802"]["state"] == "in_call"  # ringing now, though passed over next time
+    assert agents["802"]["state"] == "ringing"  # ringing now, though passed over next time
     assert agents["801"]["state"] == "out_of_service" and agents["801"]["available"] is True
     assert agents["wang"]["state"] == "mobile" and agents["wang"]["unavailable_since"] is None
     zh = client.get("/").text

@@ -13,7 +13,7 @@ from web_ui import i18n
 from web_ui.messages import MESSAGES
 
 WEB = Path(__file__).resolve().parents[2] / "web_ui"
-PREFIXES = {"agent_": ("idle", "in_call", "unavailable", "out_of_service", "mobile"),
+PREFIXES = {"agent_": ("idle", "in_call", "unavailable", "out_of_service", "mobile", "ringing"),
             "sys_": ("ready", "booting", "offline", "not_answering"),
             "day_": ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
             "col_": ("calls", "answered", "missed", "busy", "abandoned", "blocked", "talk_s",

@@ -75,11 +75,19 @@ def test_csv_export_is_utf8_with_a_bom_and_safe_for_excel(records: Client) -> No
     assert reply.headers["content-type"].startswith("text/csv")
     assert reply.body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(reply.body.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["id", "started_at", "ended_at"]
+    # the page's export speaks the page's language: titles and result words
+    assert rows[0][:4] == ["通话编号", "开始时间", "结束时间", "方向"]
     assert len(rows) == 1 + 61
     assert any(r[9] == "营业时间 > 销售组" for r in rows[1:])
+    assert {r[3] for r in rows[1:]} == {"呼入"} and {r[10] for r in rows[1:]} == {"未接"}
     api = records.api("GET", "/api/records.csv?number=13588888888")
-    assert len(api.body.decode("utf-8-sig").strip().splitlines()) == 1 + 80
+    api_rows = list(csv.reader(io.StringIO(api.body.decode("utf-8-sig"))))
+    assert api_rows[0][:3] == ["id", "started_at", "ended_at"]  # scripts read field names
+    assert len(api_rows) == 1 + 80 and api_rows[1][10] in ("answered", "missed")
+    records.get("/lang/en?back=/records")
+    english = records.get("/records.csv?result=missed").body.decode("utf-8-sig")
+    assert english.splitlines()[0].startswith("Call id,Started,Ended,Direction")
+    assert ",inbound," in english and ",missed," in english
 
 
 def test_a_cell_that_looks_like_a_formula_is_made_text() -> None:

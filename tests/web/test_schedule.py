@@ -94,7 +94,7 @@ def test_roster_refusals_name_the_field(box) -> None:
     assert nobody.status == 422 and "duty_roster.entries[3].person" in nobody.text
     bad_day = client.post("/schedule/roster", {"index": "", "days": ["someday"],
                                                "person": "zhang"})
-    assert bad_day.status == 422 and "<code>days</code>" in bad_day.text
+    assert bad_day.status == 422 and 'data-field="days"' in bad_day.text
     two = client.post("/schedule/roster", {"index": "", "days": ["sat"], "person": "zhang",
                                            "hours": "08:00-09:00, 10:00-11:00"})
     assert two.status == 422 and "只能填一个时间段" in two.text
@@ -191,7 +191,7 @@ def test_time_rule_refusals_keep_the_editor(box) -> None:
     assert "time_rules[2].weekly.mon[1]" in rules and "重叠" in rules
     assert 'value="09:00-12:00, 11:00-13:00"' in rules and 'name="name" value="lunch"' in rules
     line = client.post("/schedule/rule", _rule_form(dates="2026-12-31"))
-    assert line.status == 422 and "<code>dates[0]</code>" in line.text
+    assert line.status == 422 and 'data-field="dates[0]"' in line.text
     assert "先写日期，再写时间或“休息”" in line.text
     assert ">2026-12-31</textarea>" in line.text
     date = client.post("/schedule/rule", _rule_form(dates="2026-13-01 closed"))
@@ -202,9 +202,9 @@ def test_time_rule_refusals_keep_the_editor(box) -> None:
     builtin = client.post("/schedule/rule", _rule_form(name="office_hours"))
     assert builtin.status == 422 and "time_rules[2].name" in builtin.text
     mode = client.post("/schedule/rule", _rule_form(holidays="sometimes"))
-    assert mode.status == 422 and "<code>holidays</code>" in mode.text
+    assert mode.status == 422 and 'data-field="holidays"' in mode.text
     gone = client.post("/schedule/rule", _rule_form(original="ghost"))
-    assert gone.status == 422 and "<code>original</code>" in gone.text
+    assert gone.status == 422 and 'data-field="original"' in gone.text
     assert service.config() == before
 
 
@@ -278,7 +278,7 @@ def test_company_day_refusals_keep_the_form(box) -> None:
     ]:
         reply = client.post("/schedule/calendar", fields)
         assert reply.status == 422, fields
-        assert f"<code>{field}</code>" in reply.text and words in reply.text, fields
+        assert f'data-field="{field}"' in reply.text and words in reply.text, fields
     assert service.config() == before
 
 

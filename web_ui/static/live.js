@@ -33,8 +33,53 @@
 
   function tickDurations() {
     Array.prototype.forEach.call(root.querySelectorAll("td.duration[data-since]"), function (td) {
-      td.textContent = clock(now() - Number(td.getAttribute("data-since")));
+      td.textContent = (td.getAttribute("data-prefix") || "") +
+        clock(now() - Number(td.getAttribute("data-since")));
     });
+  }
+
+  // Fill a catalogue template: "{n} of 4 bars" with {n: 3}.
+  function fmt(template, values) {
+    return String(template).replace(/\{(\w+)\}/g, function (m, k) {
+      return values[k] === undefined ? m : String(values[k]);
+    });
+  }
+
+  // Signal bars from +CSQ (as web_ui/live_words.py: 2, 10, 15, 20 lights 1..4 bars).
+  function barsCell(csq) {
+    var td = document.createElement("td"), span = document.createElement("span"), n = null;
+    if (typeof csq === "number" && csq >= 0 && csq <= 31) {
+      n = [2, 10, 15, 20].filter(function (f) { return csq >= f; }).length;
+    }
+    var said = n === null ? words.live_no_signal : fmt(words.live_bars, {n: n});
+    span.className = "bars";
+    span.setAttribute("data-bars", n === null ? "" : String(n));
+    span.setAttribute("role", "img");
+    span.setAttribute("title", said);
+    span.setAttribute("aria-label", said);
+    for (var i = 0; i < 4; i++) { span.appendChild(document.createElement("i")); }
+    td.appendChild(span);
+    return td;
+  }
+
+  // A known operator in the page's language (live_op_chinamobile), else as sent.
+  function operator(name) {
+    if (typeof name !== "string" || !name.trim()) { return ""; }
+    return words["live_op_" + name.toLowerCase().replace(/[^0-9a-z]/g, "")] || name.trim();
+  }
+
+  function ledName(name) {
+    if (words["live_led_" + name]) { return words["live_led_" + name]; }
+    var m = /^(LINE|SIG)-(\w+)$/.exec(name);
+    return m ? fmt(words["live_led_" + m[1]], {line: m[2]}) : name;
+  }
+
+  function ledPattern(p) {
+    var m = /^blink (\d+)\/(\d+) ms$/.exec(p);
+    if (m) { return fmt(words.live_led_blink, {on: m[1], off: m[2]}); }
+    m = /^(\d+) flashes every (\d+) ms$/.exec(p);
+    if (m) { return fmt(words.live_led_flashes, {n: m[1], every: Math.floor(Number(m[2]) / 1000)}); }
+    return words["live_led_is_" + p] || p;
   }
 
   function hidden(form, name, value) {
@@ -109,14 +154,21 @@
     return fresh;
   }
 
-  function durationCell(seconds) {
-    var td = document.createElement("td");
+  // Talking: the time since the answer; not answered yet: how long the caller waits.
+  function durationCell(c) {
+    var td = document.createElement("td"), seconds = c.duration_s, prefix = "";
     td.className = "duration";
-    if (seconds === null || seconds === undefined) {
+    if (typeof seconds !== "number" && typeof c.waiting_s === "number") {
+      seconds = c.waiting_s;
+      prefix = fmt(words.live_waiting, {time: ""});
+      td.className = "duration waiting";
+      td.setAttribute("data-prefix", prefix);
+    }
+    if (typeof seconds !== "number") {
       td.textContent = "-";
     } else {
       td.setAttribute("data-since", String(now() - seconds));
-      td.textContent = clock(seconds);
+      td.textContent = prefix + clock(seconds);
     }
     return td;
   }
@@ -141,8 +193,8 @@
     document.getElementById("system").textContent = words["sys_" + s.system] || s.system;
     var lines = Object.keys(s.gsm).sort().map(function (n) {
       var g = s.gsm[n];
-      return [n, word("line", g.state), g.csq, g.operator || word("reg", g.registration),
-              word("sim", g.sim)];
+      return [n, word("line", g.state), barsCell(g.csq),
+              operator(g.operator) || word("reg", g.registration), word("sim", g.sim)];
     });
     Object.keys(s.ports).sort().forEach(function (n) {
       lines.push([n, word("port", s.ports[n]), "-", "-", "-"]);
@@ -151,7 +203,7 @@
     fill("calls", s.calls.map(function (c) {
       return [c.caller || words.live_withheld, c.region || "-", c.line || "-",
               word("call", c.state), c.talking_with || (c.ringing || []).join(", ") || "-",
-              durationCell(c.duration_s)];
+              durationCell(c)];
     }));
     document.getElementById("no-calls").hidden = s.calls.length > 0;
     var agentsNow = JSON.stringify(s.agents || []);
@@ -167,9 +219,9 @@
       var li = document.createElement("li"), dot = document.createElement("span"), small = document.createElement("small");
       var p = String(s.leds[n]);
       dot.className = "led " + (p.indexOf("solid") === 0 ? "on" : p.indexOf("off") === 0 ? "off" : "blink");
-      small.textContent = s.leds[n];
+      small.textContent = ledPattern(p);
       li.appendChild(dot);
-      li.appendChild(document.createTextNode(" " + n + " "));
+      li.appendChild(document.createTextNode(" " + ledName(n) + " "));
       li.appendChild(small);
       leds.appendChild(li);
     });

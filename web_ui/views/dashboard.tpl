@@ -1,13 +1,13 @@
 % rebase('base.tpl', title=_('nav_dashboard'))
 <h1>{{_('nav_dashboard')}} <small id="system" class="state">{{_('sys_' + status['system'])}}</small></h1>
-<div class="grid" id="dashboard" data-live="/api/status" data-csrf="{{csrf}}">
+<div class="grid dash" id="dashboard" data-live="/api/status" data-csrf="{{csrf}}">
 % include('diagnosis.tpl')
 <section class="card">
   <h2>{{_('lines')}}</h2>
   <table class="list"><thead><tr><th>{{_('line')}}</th><th>{{_('state')}}</th><th>{{_('signal')}}</th><th>{{_('registration')}}</th><th>{{_('sim')}}</th></tr></thead>
   <tbody id="lines">
   % for name, g in sorted(status['gsm'].items()):
-    <tr><td>{{name}}</td><td>{{word('line', g.get('state'))}}</td><td>{{g.get('csq') if g.get('csq') is not None else '-'}}</td><td>{{g.get('operator') or word('reg', g.get('registration'))}}</td><td>{{word('sim', g.get('sim'))}}</td></tr>
+    <tr><td>{{name}}</td><td>{{word('line', g.get('state'))}}</td><td>{{!bars(g.get('csq'))}}</td><td>{{operator(g.get('operator')) or word('reg', g.get('registration'))}}</td><td>{{word('sim', g.get('sim'))}}</td></tr>
   % end
   % for name, state in sorted(status['ports'].items()):
     <tr><td>{{name}}</td><td>{{word('port', state)}}</td><td>-</td><td>-</td><td>-</td></tr>
@@ -22,12 +22,12 @@
   % end
   </ul>
 </section>
-<section class="card">
+<section class="card calls">
   <h2>{{_('calls_now')}}</h2>
   <table class="list"><thead><tr><th>{{_('live_caller')}}</th><th>{{_('live_region')}}</th><th>{{_('line')}}</th><th>{{_('state')}}</th><th>{{_('live_who')}}</th><th>{{_('live_duration')}}</th></tr></thead>
   <tbody id="calls">
   % for c in status['calls']:
-    <tr><td>{{c.get('caller') or _('live_withheld')}}</td><td>{{c.get('region') or '-'}}</td><td>{{c.get('line') or '-'}}</td><td>{{word('call', c.get('state'))}}</td><td>{{c.get('talking_with') or ', '.join(c.get('ringing') or []) or '-'}}</td><td class="duration" data-duration="{{c.get('duration_s') if c.get('duration_s') is not None else ''}}">{{clock(c.get('duration_s'))}}</td></tr>
+    <tr><td>{{c.get('caller') or _('live_withheld')}}</td><td>{{c.get('region') or '-'}}</td><td>{{c.get('line') or '-'}}</td><td>{{word('call', c.get('state'))}}</td><td>{{c.get('talking_with') or ', '.join(c.get('ringing') or []) or '-'}}</td>{{!duration_cell(c)}}</tr>
   % end
   </tbody></table>
   <p class="empty" id="no-calls" {{'hidden' if status['calls'] else ''}}>{{_('no_calls')}}</p>
@@ -47,7 +47,7 @@
   <h2>{{_('leds')}}</h2>
   <ul class="leds" id="leds">
   % for name, pattern in sorted(status['leds'].items()):
-    <li><span class="led {{'on' if pattern.startswith('solid') else 'off' if pattern.startswith('off') else 'blink'}}"></span> {{name}} <small>{{pattern}}</small></li>
+    <li><span class="led {{led_class(pattern)}}"></span> {{led_name(name)}} <small>{{led_pattern(pattern)}}</small></li>
   % end
   </ul>
 </section>

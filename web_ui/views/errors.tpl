@@ -1,10 +1,11 @@
 % from web_ui.i18n import reason_text
+% from web_ui.field_names import field_label
 % if errors:
 <div class="errors" role="alert">
   <p>{{_('not_saved')}}</p>
   <ul>
   % for field, reason in errors:
-    <li><code>{{field}}</code>: {{reason_text(lang, reason)}}</li>
+    <li><b data-field="{{field}}">{{field_label(lang, field)}}</b>: {{reason_text(lang, reason)}}</li>
   % end
   </ul>
 </div>

@@ -1,10 +1,11 @@
 % rebase('base.tpl', title=_('nav_records'))
+% from web_ui.explain_text import route_words
 <h1>{{_('nav_records')}}</h1>
 <form method="get" action="/records" class="card filters">
   <label>{{_('since')}} <input type="date" name="since" value="{{params.get('since', '')}}"></label>
   <label>{{_('until')}} <input type="date" name="until" value="{{params.get('until', '')}}"></label>
-  <label>{{_('caller')}} <input name="number" value="{{params.get('number', '')}}" inputmode="tel"></label>
-  <label>{{_('region')}} <input name="region" value="{{params.get('region', '')}}" placeholder="浙江省"></label>
+  <label>{{_('rec_number_or_name')}} <input name="number" value="{{params.get('number', '')}}" placeholder="{{_('rec_number_hint')}}"></label>
+  <label>{{_('region')}} <input name="region" value="{{params.get('region', '')}}" placeholder="{{_('rec_region_hint')}}"></label>
   <label>{{_('line')}} <input name="line" value="{{params.get('line', '')}}" size="6"></label>
   <label>{{_('agent')}} <input name="agent" value="{{params.get('agent', '')}}"></label>
   <label>{{_('result')}} <select name="result">
@@ -23,7 +24,7 @@
 <thead><tr><th>{{_('started')}}</th><th>{{_('caller')}}</th><th>{{_('region')}}</th><th>{{_('line')}}</th><th>{{_('result')}}</th><th>{{_('answered_by')}}</th><th>{{_('talk')}}</th><th>{{_('end_reason')}}</th><th>{{_('route')}}</th></tr></thead>
 <tbody>
 % for c in found['calls']:
-<tr><td>{{(c['started_at'] or '')[:19].replace('T', ' ')}}</td><td>{{c['caller'] or ('-' if c['result'] == 'forwarded' else _('withheld'))}}</td><td>{{c['region']}}</td><td>{{c['line']}}</td><td>{{_('result_' + c['result'])}}</td><td>{{c['answered_by']}}</td><td>{{'%d s' % c['talk_s'] if c['talk_s'] else ''}}</td><td>{{_('end_reason_' + c['end_reason']) if c.get('end_reason') else ''}}</td><td>{{c['route']}}</td></tr>
+<tr><td>{{(c['started_at'] or '')[:19].replace('T', ' ')}}</td><td>{{c['caller'] or ('-' if c['result'] == 'forwarded' else _('withheld'))}}</td><td>{{c['region']}}</td><td>{{c['line']}}</td><td>{{_('result_' + c['result'])}}</td><td>{{c['answered_by']}}</td><td>{{_('rec_seconds', n=int(c['talk_s'])) if c['talk_s'] else ''}}</td><td>{{_('end_reason_' + c['end_reason']) if c.get('end_reason') else ''}}</td><td>{{route_words(lang, c['route'])}}</td></tr>
 % end
 </tbody></table>
 </div>

@@ -1,5 +1,6 @@
 % rebase('base.tpl', title=_('nav_reports'))
 % from web_ui.charts import bar_chart
+% from web_ui.pages import duration_text as clock
 <h1>{{_('nav_reports')}}</h1>
 <form method="get" action="/reports" class="card filters">
   <label>{{_('since')}} <input type="date" name="since" value="{{params.get('since', '')}}"></label>
@@ -15,8 +16,8 @@
   % for key in ('calls', 'answered', 'missed', 'busy', 'abandoned', 'blocked'):
     <div><dt>{{_('col_' + key)}}</dt><dd>{{t[key]}}</dd></div>
   % end
-    <div><dt>{{_('col_talk_s')}}</dt><dd>{{'%.0f' % t['talk_s']}} s</dd></div>
-    <div><dt>{{_('col_avg_talk_s')}}</dt><dd>{{'%.0f' % t['avg_talk_s']}} s</dd></div>
+    <div><dt>{{_('col_talk_s')}}</dt><dd>{{clock(t['talk_s'])}}</dd></div>
+    <div><dt>{{_('col_avg_talk_s')}}</dt><dd>{{clock(t['avg_talk_s'])}}</dd></div>
   </dl>
 </section>
 % for part in ('by_week' if weekly else 'by_day', 'by_hour', 'by_agent', 'by_group', 'by_region'):
@@ -33,7 +34,7 @@
     % for row in report[part]:
     <tr><td>{{row['key'] or '-'}}{{(' ' + row['name']) if row.get('name') and row['name'] != row['key'] else ''}}</td>
     % for key in ('calls', 'answered', 'missed', 'busy', 'abandoned', 'talk_s', 'avg_talk_s'):
-    <td>{{row[key]}}</td>
+    <td>{{clock(row[key]) if key.endswith('_s') else row[key]}}</td>
     % end
     </tr>
     % end

@@ -283,20 +283,9 @@
   % if result:
   <p id="verdict">{{result['region'] or '-'}} · {{_('open') if result['open'] else _('closed')}} ·
     {{_('rules_route')}}: <b>{{result['route'] or _('rules_default_plan')}}</b>{{(' · ' + _('rules_blocked')) if result['blocked'] else ''}}</p>
-  <p>{{_('rules_ring_order')}}: {{', '.join(result['targets']) or _('nobody')}} · {{_('rules_ending')}}: {{result['ending']}}</p>
+  % include('explain.tpl', result=result)
   % state = result.get('agent_state') or {}
   <p id="agent-state">{{_('rules_state_box', away=', '.join(state.get('unavailable', [])) or _('nobody')) if state.get('source') == 'box' else _('rules_state_fresh')}}{{(' · ' + _('rules_rings_first') + ': ' + result['targets'][0]) if result['targets'] else ''}}</p>
-  % if result['caps_reached']:
-  <p>{{_('rules_caps_reached')}}: {{'; '.join(result['caps_reached'])}}</p>
-  % end
-  % if result['rules']:
-  <table class="list" id="trials"><thead><tr><th>{{_('rules_rule')}}</th><th>{{_('rules_matched')}}</th><th>{{_('reason')}}</th></tr></thead><tbody>
-  % for t in result['rules']:
-    <tr><td>{{t['kind']}} {{t['name']}}</td><td>{{_('yes') if t['matched'] else _('no')}}</td><td>{{t['reason']}}</td></tr>
-  % end
-  </tbody></table>
-  % end
-  <pre class="explain" id="explanation">{{result['answer']}}</pre>
   % end
 </section>
 <script src="/static/rules.js"></script>

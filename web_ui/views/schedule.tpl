@@ -83,8 +83,8 @@
   </form>
   % include('errors.tpl', errors=preview_errors)
   % if preview:
-  <p id="preview">{{_('open') if preview['open'] else _('closed')}} · {{_('on_duty')}}: <b>{{preview['on_duty'] or _('nobody')}}</b></p>
-  <pre class="explain">{{preview['explanation']}}</pre>
+  <p id="preview">{{_('open') if preview['open'] else _('closed')}} · {{_('on_duty')}}: <b>{{preview.get('on_duty_name') or preview['on_duty'] or _('nobody')}}</b></p>
+  % include('explain.tpl', result=preview)
   % end
 </section>
 <section class="card" id="time_rules">
@@ -143,7 +143,7 @@
       % end
     </div>
   </form>
-  <p class="hint"><a href="/config/time_rules">{{_('edit_raw')}}</a> · <a href="/config/settings">{{_('edit_raw')}} (settings.holiday_calendar)</a></p>
+  <p class="hint"><a href="/config/time_rules">{{_('edit_raw')}}</a> · <a href="/config/settings">{{_('edit_raw')}} ({{_('sec_settings')}})</a></p>
 </section>
 <section class="card" id="calendar">
   <h2>{{_('cal2_title', year=calendar['year'])}}</h2>
@@ -168,7 +168,8 @@
   % else:
   % what = _('cal2_company_workday') if is_own else _('cal2_workday')
   % end
-  % what = _('cal2_named', what=what, name=d['name']) if d['name'] else what
+  % from web_ui.explain_text import holiday_name
+  % what = _('cal2_named', what=what, name=d['name'] if is_own else holiday_name(lang, d['name'])) if d['name'] else what
     <tr class="{{'workday' if d['adjusted_workday'] else 'holiday'}}{{' company' if is_own else ''}}"><td>{{d['first']}}{{(' – ' + d['last']) if d['last'] != d['first'] else ''}}</td>
       <td>{{_('cal_n_days', n=d['days'])}}</td>
       <td>{{what}}</td>

@@ -4,11 +4,14 @@
 <section class="card">
   <h2>{{_('health')}}</h2>
   <table class="list"><thead><tr><th>{{_('line')}}</th><th>{{_('state')}}</th><th>{{_('signal')}}</th><th>{{_('registration')}}</th><th>{{_('sim')}}</th><th>{{_('reason')}}</th></tr></thead><tbody>
+  % from web_ui.pages import live_word
+  % from web_ui.dashboard_cells import bars
+  % from web_ui.live_words import operator_name
   % for name, g in sorted(status['gsm'].items()):
-  <tr><td>{{name}}</td><td>{{g.get('state')}}</td><td>{{g.get('csq')}}</td><td>{{g.get('registration')}}</td><td>{{g.get('sim')}}</td><td>{{g.get('reason')}}</td></tr>
+  <tr><td>{{name}}</td><td>{{live_word(_, 'line', g.get('state'))}}</td><td>{{!bars(_, g.get('csq'))}} {{'' if g.get('csq') is None else '%s/31' % g.get('csq')}}</td><td>{{operator_name(_, g.get('operator')) or live_word(_, 'reg', g.get('registration'))}}</td><td>{{live_word(_, 'sim', g.get('sim'))}}</td><td>{{g.get('reason') or ''}}</td></tr>
   % end
   % for name, state in sorted(status['ports'].items()):
-  <tr><td>{{name}}</td><td>{{state}}</td><td></td><td></td><td></td><td></td></tr>
+  <tr><td>{{name}}</td><td>{{live_word(_, 'port', state)}}</td><td></td><td></td><td></td><td></td></tr>
   % end
   </tbody></table>
 </section>
@@ -66,8 +69,9 @@
 <section class="card">
   <h2>{{_('advanced')}}</h2>
   <p>
+  % from web_ui.messages import MESSAGES as section_words
   % for s in sections:
-  <a href="/config/{{s}}">{{s}}</a>
+  <a href="/config/{{s}}">{{_('sec_' + s) if ('sec_' + s) in section_words else s}}</a>
   % end
   </p>
 </section>

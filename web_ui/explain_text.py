@@ -1,0 +1,237 @@
+"""The routing engine's answer ("test a call", the duty preview) in the page's language.
+
+`say(lang, reason)` says one reason of the engine: English as it came, Chinese from
+its shape (web_ui/explain_shapes.py). `account(lang, result)` turns the answer
+`BoxService.explain_call` gives into what the page shows: the ring order by the names
+the owner knows, the ending in words, every rule tried, why, and each step of the
+plan with its targets, times and exits, without internal codes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from web_ui import i18n
+from web_ui.explain_shapes import JOINERS, NESTED, SHAPES
+
+# parameters that are one token (a number, a line, a counter): never spaces
+_TOKEN = frozenset({"n", "of", "max", "each", "total", "days", "line", "counter", "id",
+                    "value", "step", "first", "number", "date", "year", "other", "day",
+                    "time", "range"})
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_HOLIDAY = re.compile(r"^([^\x00-\x7f]+) [A-Z][\w' -]+$")  # chinese-calendar's names
+_WHEN = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun) (\d{4}-\d\d-\d\d \d\d:\d\d)( \S+)?$")
+
+
+@cache
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """Every shape as a pattern, the most specific first (the most literal text), so
+    "closed, and a single outside line ..." wins over "closed, and {why}"."""
+    out = []
+    for code, (english, _zh) in SHAPES.items():
+        parts = re.split(r"\{(\w+)\}", english)
+        rx = "".join(re.escape(p) if i % 2 == 0 else
+                     (rf"(?P<{p}>\S+?)" if p in _TOKEN else rf"(?P<{p}>.+?)")
+                     for i, p in enumerate(parts))
+        literal = sum(len(p) for p in parts[::2])
+        out.append((literal, code, re.compile(f"^{rx}$")))
+    return [(code, rx) for _n, code, rx in sorted(out, key=lambda item: -item[0])]
+
+
+def read(text: str) -> tuple[str, dict[str, str]] | None:
+    """A reason's (code, params) by the first shape its English matches; None: unknown."""
+    for code, rx in _patterns():
+        found = rx.match(text)
+        if found:
+            return code, found.groupdict()
+    return None
+
+
+def say(lang: str, reason: Any) -> str:
+    """`reason` in `lang`; one of an unknown shape as it came."""
+    text = str(reason)
+    if lang == "en" or not text:
+        return text
+    said = _say_zh(text)
+    return text if said is None else said
+
+
+def _say_zh(text: str) -> str | None:
+    """Chinese for `text`: the most specific shape whose nested reasons are all known
+    (else the first shape that matched), or its parts joined; None: unknown."""
+    first = None
+    for code, rx in _patterns():
+        found = rx.match(text)
+        if found is None:
+            continue
+        words, whole = {}, True
+        for name, value in found.groupdict().items():
+            words[name], known = _param(name, value)
+            whole = whole and known
+        said = SHAPES[code][1].format(**words)
+        if whole:
+            return said
+        first = first or said
+    if first is not None:
+        return first
+    for joiner, zh in JOINERS:  # a reason of several parts
+        if joiner in text:
+            parts = [_say_zh(p) for p in text.split(joiner)]
+            if all(p is not None for p in parts):
+                return zh.join(p for p in parts if p is not None)
+    return None
+
+
+_WORDS = {"(unknown)": "未知", "none": "无", "nobody": "无人", "a withheld number": "隐藏号码"}
+_ENGLISH = re.compile(r"[A-Za-z]{3,}")
+
+
+def _param(name: str, value: str) -> tuple[str, bool]:
+    """A parameter in Chinese, and whether it is said whole (a nested reason of an
+    unknown shape is not)."""
+    if value in _WORDS:
+        return _WORDS[value], True
+    if name in NESTED:
+        said = _say_zh(value)
+        return (value, not _ENGLISH.search(value)) if said is None else (said, True)
+    if name in ("day", "days"):
+        days = value.split(",")
+        known = all(d in _WEEKDAYS or _DATE.match(d) for d in days)
+        return "、".join(_weekday(d) for d in days), known
+    if name == "name" and _HOLIDAY.match(value):  # "国庆节 National Day": the Chinese
+        return _HOLIDAY.match(value)[1], True
+    if name == "when":
+        return when_text(value), True
+    if name in ("step", "first"):
+        return step_name(i18n.translator("zh-CN"), value), True
+    key = {"counter": f"counter_{value}", "kind": f"treatment_{value}"}.get(name)
+    if key is not None and key in i18n.MESSAGES:
+        return i18n.text("zh-CN", key), True
+    return value, True
+
+
+def _weekday(day: str) -> str:
+    return i18n.text("zh-CN", f"dshort_{day}") if day in _WEEKDAYS else day
+
+
+def holiday_name(lang: str, name: str) -> str:
+    """A public holiday's name as chinese-calendar's names come ("国庆节 National Day"):
+    the Chinese in Chinese, the English in English; any other name as it is."""
+    found = _HOLIDAY.match(name or "")
+    if not found:
+        return name
+    return found[1] if lang != "en" else name[len(found[1]):].strip()
+
+
+def when_text(value: str) -> str:
+    """"thu 2026-12-03 15:23 CST" -> "周四 2026-12-03 15:23"."""
+    found = _WHEN.match(value)
+    if not found:
+        return value
+    return f"{_weekday(found[1])} {found[2]}"
+
+
+# --- the whole answer ------------------------------------------------------------------
+
+
+def account(lang: str, result: dict[str, Any]) -> dict[str, Any]:
+    """What the page shows of `result` (BoxService.explain_call) in `lang`."""
+    _ = i18n.translator(lang)
+    names = result.get("ring_names") or {}
+    return {
+        "order": [names.get(t, t) for t in result.get("targets", [])],
+        "ending": ending(_, result.get("end") or {}),
+        "on_duty": result.get("on_duty"),
+        "rules": [{"what": trial_name(_, t), "matched": t.get("matched"),
+                   "reason": say(lang, t.get("reason", ""))} for t in result.get("rules", [])],
+        "reasons": [say(lang, r) for r in result.get("reasons", [])],
+        "caps_reached": [say(lang, f"cap {c}") for c in result.get("caps_reached", [])],
+        "steps": [step_lines(lang, _, s) for s in result.get("step_details", [])],
+        "start": step_name(_, result.get("start") or ""),
+    }
+
+
+_MADE_IDS = ("preferred", "duty", "forward_chain", "hangup", "blocked", "cap_reached", "end",
+             "busy", "announcement")
+
+
+def route_words(lang: str, route: str) -> str:
+    """A record's route as the call core wrote it ("route zhejiang > ring_group:sales >
+    forward_chain > hangup") in the page's words: 路由 zhejiang > 振铃组 sales > ..."""
+    if not route:
+        return route
+    _ = i18n.translator(lang)
+    parts = []
+    for part in route.split(" > "):
+        if part.startswith("route "):
+            parts.append(_("ex_rule_route") + " " + part.removeprefix("route "))
+        else:
+            parts.append(step_name(_, part))
+    return " > ".join(parts)
+
+
+def step_name(_: Callable[..., str], step_id: str) -> str:
+    """A step as the owner knows it: the routing engine's own ids ("ring_group:sales",
+    "forward_chain") in words; a plan's steps by the ids the owner gave them."""
+    kind, sep, name = step_id.partition(":")
+    if sep and kind == "ring_group":
+        return _("ex_id_ring_group", name=name)
+    return _(f"ex_id_{step_id}") if step_id in _MADE_IDS else step_id
+
+
+def ending(_: Callable[..., str], end: dict[str, str]) -> str:
+    cause = end.get("cause", "connected")
+    if cause == "connected":
+        return _("ex_end_connected")
+    return _("ex_end_hangup", cause=_(f"ex_cause_{cause}"),
+             treatment=_(f"ex_treatment_{end.get('treatment', 'reject')}"))
+
+
+def trial_name(_: Callable[..., str], trial: dict[str, Any]) -> str:
+    """"route zhejiang customers", "blocking" (not "blocking blocking"), a cap by words."""
+    kind, name = str(trial.get("kind", "")), str(trial.get("name", ""))
+    if kind == "cap":
+        line, _sep, counter = name.partition(" ")
+        key = f"counter_{counter}"
+        return _("ex_rule_cap", line=line, counter=_(key) if key in i18n.MESSAGES else counter)
+    key = f"ex_rule_{kind}"
+    word = _(key) if key in i18n.MESSAGES else kind
+    return word if not name or name == kind else f"{word} {name}"
+
+
+def step_lines(lang: str, _: Callable[..., str], step: dict[str, Any]) -> dict[str, Any]:
+    """A plan step: its headline, each target's turn, and where each exit goes."""
+    kind = step.get("kind", "")
+    if kind == "ring_group":
+        strategy = _(f"strategy_{step.get('strategy')}")
+        head = _("ex_step_group", name=step.get("name", ""), strategy=strategy,
+                 each=step.get("ring_time_s"), total=step.get("total_ring_time_s"))
+    elif kind == "hangup":
+        head = _("ex_step_hangup", cause=_(f"ex_cause_{step.get('cause')}"),
+                 why=say(lang, step.get("reason", "")))
+    else:
+        head = _("ex_step_" + kind, why=say(lang, step.get("reason", ""))) \
+            if f"ex_step_{kind}" in i18n.MESSAGES else f"{kind}: {say(lang, step.get('reason'))}"
+    rings = [_("ex_ring", target=r["target"], start=_num(r["start_s"]), end=_num(r["end_s"]))
+             + (_("ex_ring_cut") if r.get("cut") else "") for r in step.get("rings", [])]
+    rings += [_("ex_not_reached", target=t) for t in step.get("not_reached", [])]
+    return {"id": step_name(_, step.get("id") or ""), "head": head, "rings": rings,
+            "exits": exits_text(_, step.get("exits") or {})}
+
+
+def exits_text(_: Callable[..., str], exits: dict[str, str]) -> str:
+    """"answered -> done; busy, no_answer -> duty" in words."""
+    by_target: dict[str, list[str]] = {}
+    for exit, target in exits.items():
+        by_target.setdefault(target, []).append(_(f"ex_exit_{exit}"))
+    return _("ex_sep").join(_("ex_exit_to", exits=_("ex_list").join(words),
+                              to=_("ex_done") if target == "done" else step_name(_, target))
+                            for target, words in by_target.items())
+
+
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
