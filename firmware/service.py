@@ -63,7 +63,8 @@ from firmware.config.store import ConfigStore
 from firmware.config.validate import check_config
 from firmware.control import control_request
 from firmware.errors import ConfigError, ControlError, SwitchboardError, UnknownAgent
-from firmware.routing import LineUsage, Usage, duty_at, explain, office_hours, route_answer
+from firmware.routing import LineUsage, Usage, duty_at, explain, route_answer
+from firmware.routing.decision import line_decision
 from firmware.routing.calendar import day_info
 
 log = logging.getLogger(__name__)
@@ -357,14 +358,17 @@ class BoxService:
         answer = route_answer(config, line, region.e164 or caller or None, at, outside_lines,
                               usage=_as_usage(self.month_usage(at)))
         plan = answer.plan
-        hours = office_hours(config, at)
+        decision = line_decision(config, at, line)  # what the box and its keeper follow
         duty = duty_at(config, at)
         doc = answer.to_json()
         doc.pop("steps")  # "steps" stays the list of step kinds the API always gave
         return {"caller": caller or "", "line": line, "at": at.isoformat(),
-                "region": region.region_text, "open": hours.open,
+                "region": region.region_text, "open": decision.open,
+                "office_hours": decision.hours.reason, "day_rule": decision.hours.day_rule,
+                "holiday": decision.hours.holiday, "decided_by": decision.reason,
                 "on_duty": duty.person.id if duty.person else None,
-                "steps": [step.kind for step in plan], "explanation": explain(plan),
+                "steps": [step.kind for step in plan],
+                "explanation": answer.text() if answer.forwarded else explain(plan),
                 **doc, "answer": answer.text()}
 
     # --- caps and the holiday calendar (read-only) --------------------------------

@@ -6,6 +6,11 @@ caller is blocked, the targets in ring order (extensions by number, outside part
 E.164 number: who would ring first, then next, when nobody answers), every rule tried
 with why it matched or not, and the plan itself. `to_json()` is what
 `switchboard route explain --json` prints; `text()` is the human account.
+
+On a single-line box the network forwards the line's calls while the office is closed
+(`network_forwarding`, what the box's keeper sets with AT+CCFC): then the answer says
+the call goes to that number and never reaches the box, whoever calls, and the plan
+shown is what the box would do with a call that reached it anyway.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 from firmware.config.schema import Config
 from firmware.routing.caps import Usage
 from firmware.routing.explain import explain
+from firmware.routing.forwarding import ForwardingState, network_forwarding
 from firmware.routing.inbound import plan_inbound
 from firmware.routing.plan import (
     DONE,
@@ -37,6 +43,12 @@ class RouteAnswer:
     plan: Plan
     targets: tuple[str, ...]
     ending: str  # how the call ends when nobody answers: "hangup (nobody_answered)"
+    forwarding: ForwardingState | None = None  # a single-line box's network forwarding
+
+    @property
+    def forwarded(self) -> bool:
+        """The network forwards this call: it never reaches the box."""
+        return self.forwarding is not None and self.forwarding.enabled
 
     @property
     def route(self) -> str:
@@ -55,6 +67,9 @@ class RouteAnswer:
             "rules": [t.to_json() for t in self.plan.trials],
             "reasons": list(self.plan.reasons),
             "caps_reached": [hit.text for hit in self.plan.cap_hits],
+            "network_forwarding": None if self.forwarding is None else {
+                "enabled": self.forwarding.enabled, "number": self.forwarding.number,
+                "person": self.forwarding.person, "reason": self.forwarding.reason},
             "start": self.plan.start,
             "steps": [{"id": s.id, "kind": s.kind, "exits": {str(e): t for e, t in
                                                             s.exits.items()}}
@@ -63,7 +78,15 @@ class RouteAnswer:
 
     def text(self) -> str:
         order = ", ".join(self.targets) or "nobody"
-        return f"{explain(self.plan)}\nring order: {order}\nif nobody answers: {self.ending}"
+        text = f"{explain(self.plan)}\nring order: {order}\nif nobody answers: {self.ending}"
+        if self.forwarding is None:
+            return text
+        if self.forwarded:
+            return (f"network forwarding: ON to {self.forwarding.number}: the network "
+                    f"forwards this call there; it does not reach the box\n"
+                    f"  - {self.forwarding.reason}\n"
+                    f"if a call reached the box anyway:\n{text}")
+        return f"{text}\nnetwork forwarding: off\n  - {self.forwarding.reason}"
 
 
 def route_answer(config: Config, line: str, caller: str | None, at: datetime,
@@ -71,12 +94,20 @@ def route_answer(config: Config, line: str, caller: str | None, at: datetime,
                  rng: random.Random | None = None) -> RouteAnswer:
     """What a call from `caller` on `line` at `at` would get (no I/O: pure routing).
 
-    `outside_lines` defaults to the GSM lines the config has."""
+    `outside_lines` defaults to the GSM lines the config has. With fewer than two, the
+    answer carries the line's network forwarding; when it is on, `targets` is the
+    number the network forwards to and `ending` says so."""
     lines = len(config.lines.gsm) if outside_lines is None else outside_lines
     plan = plan_inbound(config, line, caller, at, lines, usage=usage,
                         rng=rng or random.Random(0))
     targets, ending = ring_order(plan)
-    return RouteAnswer(plan, targets, ending)
+    if lines >= 2:
+        return RouteAnswer(plan, targets, ending)
+    forwarding = network_forwarding(config, at, line)
+    if forwarding.enabled and forwarding.number:
+        targets = (forwarding.number,)
+        ending = f"forwarded by the network to {forwarding.number}"
+    return RouteAnswer(plan, targets, ending, forwarding)
 
 
 def ring_order(plan: Plan) -> tuple[tuple[str, ...], str]:
