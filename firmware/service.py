@@ -64,8 +64,8 @@ from firmware.config.validate import check_config
 from firmware.control import control_request
 from firmware.errors import ConfigError, ControlError, SwitchboardError, UnknownAgent
 from firmware.routing import LineUsage, Usage, duty_at, explain, route_answer
-from firmware.routing.decision import line_decision
 from firmware.routing.calendar import day_info
+from firmware.routing.decision import line_decision
 
 log = logging.getLogger(__name__)
 

@@ -219,7 +219,7 @@ class DutyEntry:
 
     days: tuple[str, ...]
     person: str  # bound-number id
-    hours: ClockRange = ClockRange(0, DAY_MINUTES)
+    hours: ClockRange = ClockRange(0, DAY_MINUTES)  # noqa: RUF009 (frozen)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from firmware.config.rules import ClockRange
 from firmware.config.schema import (
     DAY_MINUTES,
     WEEKDAYS,
@@ -38,7 +39,6 @@ from firmware.config.schema import (
     DutyEntry,
     entry_holds,
 )
-from firmware.config.rules import ClockRange
 from firmware.routing.calendar import day_info
 
 # How far `next_change` looks: two weeks of wall time plus a day, so a range skipped by

@@ -11,12 +11,12 @@ In order:
    ring group, the duty person, the forward chain, a configured plan graph, or a
    busy / announcement / hang-up.
 4. No route (or a route to "default"): office hours (hours.py: the weekly schedule and,
-   by default, the holiday calendar: holidays closed, adjusted working days open). Open: the inbound ring group
-   rings its members one after the other, each for the group's ring time, the whole
-   group within its total ring time; if nobody answers (or all are busy), the forward
-   chain; then hang up. Closed: the duty person's number (by the roster at that
-   instant), then the roster's default if that is someone else, then the forward
-   chain; then hang up.
+   by default, the holiday calendar: holidays closed, adjusted working days open).
+   Open: the inbound ring group rings its members one after the other, each for the
+   group's ring time, the whole group within its total ring time; if nobody answers
+   (or all are busy), the forward chain; then hang up. Closed: the duty person's number
+   (by the roster at that instant), then the roster's default if that is someone
+   else, then the forward chain; then hang up.
 
 Outside lines: ringing a mobile or an outside number means dialling it on a second
 line and bridging it to the caller's line. With fewer than two outside lines the plan

@@ -18,6 +18,7 @@ import chinese_calendar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from firmware.config.rules import ClockRange
 from firmware.config.schema import (
     WEEKDAYS,
     BoundNumber,
@@ -34,7 +35,6 @@ from firmware.config.schema import (
     Settings,
     Strategy,
 )
-from firmware.config.rules import ClockRange
 from firmware.routing import (
     DONE,
     DialedKind,
