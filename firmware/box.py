@@ -21,7 +21,7 @@ from typing import Any
 import board as boards
 from board.base import LineStatus
 from firmware import paths
-from firmware.clock import SystemClock
+from firmware.clock import SetClock, SystemClock, parse_clock
 from firmware.config.store import ConfigStore
 from firmware.events import EventBus
 from firmware.lines.fxs import FxsLine, FxsStateChanged
@@ -47,7 +47,7 @@ class Box:
     store: ConfigStore
     data_dir: Path
     bus: EventBus = field(default_factory=EventBus)
-    clock: SystemClock = field(default_factory=SystemClock)
+    clock: Any = field(default_factory=SystemClock)  # SystemClock, or SetClock (--clock)
     gsm: dict[str, GsmLine] = field(default_factory=dict)
     fxs: dict[str, FxsLine] = field(default_factory=dict)
     port_state: dict[str, str] = field(default_factory=dict)
@@ -56,12 +56,18 @@ class Box:
     web: str = ""
 
     @classmethod
-    def create(cls, board_name: str, data_dir: Path, board_options: dict, web: str = "") -> Box:
+    def create(cls, board_name: str, data_dir: Path, board_options: dict, web: str = "",
+               clock_at: str | None = None) -> Box:
+        """`clock_at`: a simulated board's wall clock starts at this time (`--clock`)."""
         store = ConfigStore(data_dir)
         config = store.load()  # refuses a corrupt or invalid file before any hardware moves
+        zone = config.settings.timezone
+        clock: Any = SystemClock(zone)
+        if clock_at is not None:
+            clock = SetClock(parse_clock(clock_at, zone), zone)
+            log.info("the box's clock starts at %s (--clock)", clock.now().isoformat())
         board = boards.load_board(board_name, **board_options)
-        return cls(board=board, store=store, data_dir=data_dir, web=web,
-                   clock=SystemClock(config.settings.timezone))
+        return cls(board=board, store=store, data_dir=data_dir, web=web, clock=clock)
 
     # --- lifecycle ---------------------------------------------------------
 
@@ -162,7 +168,7 @@ class Box:
 
     def _apply_config(self, config) -> None:
         log.info("configuration changed; it applies to the next call")
-        self.clock = SystemClock(config.settings.timezone)
+        self.clock = self.clock.in_zone(config.settings.timezone)
         self.calls.clock = self.clock
         if self.cdr is not None:
             self.cdr.set_timezone(config.settings.timezone)
@@ -228,6 +234,8 @@ class Box:
         return {"status": lambda args: self.status(),
                 "agents.set_available": lambda args: self.calls.availability_op(args),
                 "media": lambda args: self.media.audio_health(stalls=True),
+                "clock": lambda args: {"now": self.clock.now().isoformat(),
+                                       "set": isinstance(self.clock, SetClock)},
                 **control_handlers(self.store)}
 
     def status(self) -> dict:

@@ -39,7 +39,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +164,7 @@ class BoxService:
         self._reports: dict[tuple, tuple[float, Any, dict]] = {}
         self._report_lock = threading.BoundedSemaphore(REPORT_WORKERS)
         self._parsed: tuple[str, Config] | None = None
+        self._box_clock: timedelta | None = None  # how far the box's clock is from ours
 
     @classmethod
     def of_running_box(cls, data_dir: str | Path) -> BoxService:
@@ -178,9 +179,21 @@ class BoxService:
         return self.data_dir / "web"
 
     def now(self) -> datetime:
-        """The box's time, aware, in its timezone."""
+        """The box's time, aware, in its timezone (a simulated box run with `--clock`
+        included: the page then shows and explains the box's day, not the host's)."""
         clock = self._clock or SystemClock(self.config_object().settings.timezone)
-        return clock.now()
+        now = clock.now()
+        ahead = self._box_clock_offset()
+        return now if not ahead else (now.astimezone(UTC) + ahead).astimezone(now.tzinfo)
+
+    def _box_clock_offset(self) -> timedelta:
+        """Asked once of the running box (its control op `clock`); the clocks then run
+        at one pace. Nothing to ask in the box's own process, or of a box that cannot say."""
+        if self._control is None or self._clock is not None:
+            return timedelta(0)
+        if self._box_clock is None:
+            self._box_clock = box_clock_offset(self._control)
+        return self._box_clock
 
     # --- status --------------------------------------------------------------------
 
@@ -414,6 +427,17 @@ class BoxService:
             current += timedelta(days=1)
         return {"year": day.year, "calendar": calendar, "known": known,
                 "company_days": company, "days": days}
+
+
+def box_clock_offset(control: Path) -> timedelta:
+    """How far the running box's wall clock is ahead of this host's (0 when it runs on
+    the system's time, or cannot be asked)."""
+    try:
+        answer = control_request(control, "clock", {}, timeout=2.0)
+        ahead = datetime.fromisoformat(answer["now"]) - datetime.now(UTC)
+    except (ControlError, OSError, KeyError, TypeError, ValueError):
+        return timedelta(0)
+    return ahead if abs(ahead) > timedelta(seconds=2) else timedelta(0)
 
 
 def _as_usage(found: dict[str, Any]) -> Usage:
