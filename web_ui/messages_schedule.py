@@ -27,6 +27,9 @@ SCHEDULE_MESSAGES: dict[str, tuple[str, str]] = {
                              "调休上班日按以下日期的营业时间"),
     "hours_calendar_on": ("Follows the holiday calendar", "按节假日安排"),
     "hours_calendar_off": ("Ignores the holiday calendar", "不按节假日安排"),
+    "rules_forwarded": ("Forwarded by the network to {number}: on a one-line box the call "
+                        "does not reach the box.",
+                        "由运营商网络呼叫转移到 {number}：单线路设备上，此来电不经过本机。"),
     # duty roster
     "roster_hint": ("Who takes the calls when the office is closed. The first entry whose "
                     "days and hours match is on duty; when none matches, the default person.",

@@ -439,3 +439,15 @@ def test_test_a_call_on_national_day_says_closed_and_names_the_holiday(box) -> N
     page = client.get("/schedule?at=2026-10-01T10:00").text
     preview = _card(page, "preview_card")
     assert "国庆节 National Day" in preview and "<b>david</b>" in preview
+
+
+def test_test_a_call_on_the_rules_page_says_the_network_forwards_it(box) -> None:
+    client, _ = box
+    page = client.get("/rules?caller=13588888888&line=gsm0&at=2026-10-01T10:00").text
+    verdict = html.unescape(page)
+    assert "国庆节 National Day" in verdict
+    assert "由运营商网络呼叫转移到 +8613512345678" in verdict  # thursday: wang
+    client.get("/lang/en?back=/rules")
+    english = html.unescape(client.get("/rules?caller=13588888888&line=gsm0"
+                                       "&at=2026-10-01T10:00").text)
+    assert "Forwarded by the network to +8613512345678" in english

@@ -281,8 +281,12 @@
   % errors = test_errors
   % include('errors.tpl')
   % if result:
-  <p id="verdict">{{result['region'] or '-'}} · {{_('open') if result['open'] else _('closed')}} ·
+  <p id="verdict">{{result['region'] or '-'}} · {{_('open') if result['open'] else _('closed')}}{{(' (' + result['holiday'] + ')') if result.get('holiday') else ''}} ·
     {{_('rules_route')}}: <b>{{result['route'] or _('rules_default_plan')}}</b>{{(' · ' + _('rules_blocked')) if result['blocked'] else ''}}</p>
+  % fwd = result.get('network_forwarding')
+  % if fwd and fwd['enabled']:
+  <p id="network_forwarding">{{_('rules_forwarded', number=fwd['number'])}}</p>
+  % end
   <p>{{_('rules_ring_order')}}: {{', '.join(result['targets']) or _('nobody')}} · {{_('rules_ending')}}: {{result['ending']}}</p>
   % if result['caps_reached']:
   <p>{{_('rules_caps_reached')}}: {{'; '.join(result['caps_reached'])}}</p>
