@@ -50,3 +50,32 @@ def test_the_clock_option_only_on_a_simulated_board() -> None:
         daemon._clock_option(_args("2026-10-01T10:00"), "pi-fxo-fxs-hat")
     with pytest.raises(SwitchboardError, match="is not a time"):
         daemon._clock_option(_args("National Day"), "sim")
+
+
+def test_the_page_and_route_explain_read_a_running_boxs_clock() -> None:
+    """The box answers the control op `clock`; the web process (a BoxService on the
+    control socket) and `route explain` without --at then read the box's time."""
+    import tempfile
+    from pathlib import Path
+
+    from firmware.service import BoxService, box_clock_offset
+    from tests.config.helpers import running_server
+
+    national_day = SetClock(datetime(2026, 10, 1, 10, 0, tzinfo=SHANGHAI))
+    with tempfile.TemporaryDirectory(prefix="sbclk") as short:
+        sock = Path(short) / "control.sock"
+        assert box_clock_offset(sock) == timedelta(0)  # no box: the host's time
+        handlers = {"clock": lambda args: {"now": national_day.now().isoformat(), "set": True}}
+        with running_server(sock, handlers):
+            ahead = box_clock_offset(sock)
+            assert abs(ahead) > timedelta(days=1)  # however far from the host's day
+            service = BoxService(Path(short), control=sock)
+            service.config_object = lambda: _example()  # type: ignore[method-assign]
+            now = service.now()
+            assert (now.year, now.month, now.day) == (2026, 10, 1)
+
+
+def _example():
+    from tests.routing.helpers import example
+
+    return example()
