@@ -78,15 +78,16 @@ class RouteAnswer:
 
     def text(self) -> str:
         order = ", ".join(self.targets) or "nobody"
-        text = f"{explain(self.plan)}\nring order: {order}\nif nobody answers: {self.ending}"
+        ends = f"ring order: {order}\nif nobody answers: {self.ending}"
         if self.forwarding is None:
-            return text
+            return f"{explain(self.plan)}\n{ends}"
         if self.forwarded:
             return (f"network forwarding: ON to {self.forwarding.number}: the network "
                     f"forwards this call there; it does not reach the box\n"
-                    f"  - {self.forwarding.reason}\n"
-                    f"if a call reached the box anyway:\n{text}")
-        return f"{text}\nnetwork forwarding: off\n  - {self.forwarding.reason}"
+                    f"  - {self.forwarding.reason}\n{ends}\n"
+                    f"if a call reached the box anyway:\n{explain(self.plan)}")
+        return (f"{explain(self.plan)}\n{ends}\nnetwork forwarding: off\n"
+                f"  - {self.forwarding.reason}")
 
 
 def route_answer(config: Config, line: str, caller: str | None, at: datetime,
