@@ -248,6 +248,7 @@ class Box:
             "agents": self.calls.availability(),
             "unavailable_since": self.calls.unavailable_since(),
             "forwarding": {k.line.name: k.state() for k in self.forwarding},
+            "clock": self.clock.now().isoformat(),  # the box's wall time (--clock on sim)
             "leds": {name: _pattern_words(p) for name, p in self.leds.patterns().items()},
             "audio": self.media.audio_health(),
         }

@@ -71,6 +71,7 @@ def test_one_line_box_forwards_to_holiday_duty_on_national_day(tmp_path, boxes):
     state = wait_for(lambda: box.status()["forwarding"]["gsm0"]["enabled"]
                      and box.status()["forwarding"]["gsm0"], 10, what="status says so")
     assert "public holiday" in state["reason"] and "holiday duty" in state["reason"]
+    assert box.status()["clock"].startswith("2026-10-02T15:")
     emu.add_subscriber(MOBILES["david"], "answer", answer_after_s=0.3)
     call = emu.place_call(CALLER, SIM[0])
     wait_for(lambda: emu.call(call["id"]).get("forwarded_to") == MOBILES["david"], 10,
