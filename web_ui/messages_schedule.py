@@ -24,7 +24,7 @@ SCHEDULE_MESSAGES: dict[str, tuple[str, str]] = {
     "hours_calendar_hint": ("Off: the weekly hours apply every day, holidays included.",
                             "关闭后：每天都按每周营业时间，节假日也照常营业。"),
     "hours_adjusted_label": ("On adjusted working days, open the hours of",
-                             "调休上班日按以下日期的营业时间"),
+                             "调休上班日按哪一天的营业时间营业"),
     "hours_calendar_on": ("Follows the holiday calendar", "按节假日安排"),
     "hours_calendar_off": ("Ignores the holiday calendar", "不按节假日安排"),
     "rules_forwarded": ("Forwarded by the network to {number}: on a one-line box the call "
