@@ -21,7 +21,7 @@ from typing import Any
 import board as boards
 from board.base import LineStatus
 from firmware import gcwatch, paths
-from firmware.clock import SystemClock
+from firmware.clock import SetClock, SystemClock, parse_clock
 from firmware.config.hardware import Hardware
 from firmware.config.schema import summary, to_dict
 from firmware.config.store import ConfigStore
@@ -49,7 +49,7 @@ class Box:
     store: ConfigStore
     data_dir: Path
     bus: EventBus = field(default_factory=EventBus)
-    clock: SystemClock = field(default_factory=SystemClock)
+    clock: Any = field(default_factory=SystemClock)  # SystemClock, or SetClock (--clock)
     gsm: dict[str, GsmLine] = field(default_factory=dict)
     fxs: dict[str, FxsLine] = field(default_factory=dict)
     port_state: dict[str, str] = field(default_factory=dict)
@@ -58,7 +58,9 @@ class Box:
     web: str = ""
 
     @classmethod
-    def create(cls, board_name: str, data_dir: Path, board_options: dict, web: str = "") -> Box:
+    def create(cls, board_name: str, data_dir: Path, board_options: dict, web: str = "",
+               clock_at: str | None = None) -> Box:
+        """`clock_at`: a simulated board's wall clock starts at this time (`--clock`)."""
         board = boards.load_board(board_name, **board_options)  # reads its file; opens nothing
         hardware = Hardware.of_board(board.info)  # the lines a config may use: the board's
         store = ConfigStore(data_dir, hardware=hardware)
@@ -69,8 +71,12 @@ class Box:
                      summary(config))
         for field_name, why in hardware.problems(config):
             log.warning("config %s: %s; that line is not used", field_name, why)
-        return cls(board=board, store=store, data_dir=data_dir, web=web,
-                   clock=SystemClock(config.settings.timezone))
+        zone = config.settings.timezone
+        clock: Any = SystemClock(zone)
+        if clock_at is not None:
+            clock = SetClock(parse_clock(clock_at, zone), zone)
+            log.info("the box's clock starts at %s (--clock)", clock.now().isoformat())
+        return cls(board=board, store=store, data_dir=data_dir, web=web, clock=clock)
 
     # --- lifecycle ---------------------------------------------------------
 
@@ -171,7 +177,7 @@ class Box:
 
     def _apply_config(self, config) -> None:
         log.info("configuration changed; it applies to the next call")
-        self.clock = SystemClock(config.settings.timezone)
+        self.clock = self.clock.in_zone(config.settings.timezone)
         self.calls.clock = self.clock
         if self.cdr is not None:
             self.cdr.set_timezone(config.settings.timezone)
@@ -241,6 +247,8 @@ class Box:
                 "agents.set_available": lambda args: self.calls.availability_op(args),
                 "media": lambda args: {**self.media.audio_health(stalls=True),
                                        "gc": gcwatch.summary()},
+                "clock": lambda args: {"now": self.clock.now().isoformat(),
+                                       "set": isinstance(self.clock, SetClock)},
                 **control_handlers(self.store)}
 
     def status(self) -> dict:
@@ -254,6 +262,7 @@ class Box:
             "agents": self.calls.availability(),
             "unavailable_since": self.calls.unavailable_since(),
             "forwarding": {k.line.name: k.state() for k in self.forwarding},
+            "clock": self.clock.now().isoformat(),  # the box's wall time (--clock on sim)
             "leds": {name: _pattern_words(p) for name, p in self.leds.patterns().items()},
             "audio": self.media.audio_health(),
         }

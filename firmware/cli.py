@@ -27,6 +27,9 @@ def _register_run(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--web", default="127.0.0.1:8080", metavar="HOST:PORT",
                    help="where the owner's web page listens")
     p.add_argument("--log-level", default="INFO")
+    p.add_argument("--clock", metavar="ISO-TIME",
+                   help="simulated boards only: run the box's wall clock from this time on "
+                        "(2026-10-01T10:00, in the config's timezone unless it has an offset)")
     p.set_defaults(func=_run)
 
 

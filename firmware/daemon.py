@@ -37,6 +37,24 @@ def _board_name(args: argparse.Namespace) -> str:
     raise SwitchboardError("say which board to run on: --board NAME (sim for the simulator)")
 
 
+def _clock_option(args: argparse.Namespace, name: str) -> str | None:
+    """`--clock`: only a simulated board runs at a chosen time (a real box keeps the
+    system's time, which NTP sets); the text must read as a time."""
+    from firmware.clock import parse_clock
+
+    text = getattr(args, "clock", None)
+    if text is None:
+        return None
+    if not name.startswith("sim"):
+        raise SwitchboardError(f"--clock is only for a simulated board (sim, sim-2gsm); board "
+                               f"{name} keeps the system's time")
+    try:
+        parse_clock(text)
+    except ValueError as exc:
+        raise SwitchboardError(str(exc)) from None
+    return text
+
+
 def _prepare_world(args: argparse.Namespace, name: str, data: Path):
     """For a simulated board: the emulator given, or one we start now."""
     from firmware import simworld
@@ -59,6 +77,7 @@ def main(args: argparse.Namespace) -> int:
     world = None
     try:
         name = _board_name(args)
+        clock_at = _clock_option(args, name)
         world = _prepare_world(args, name, data)
         if world is not None:
             print(f"PSTN emulator control: {world.control_url}", flush=True)
@@ -68,7 +87,7 @@ def main(args: argparse.Namespace) -> int:
         short_switch_interval()  # audio threads (board/realtime.py) wait less for the GIL
         box = Box.create(board_name=name, data_dir=data,
                          board_options={"rundir": world.rundir} if world else {},
-                         web=args.web)
+                         web=args.web, clock_at=clock_at)
         return asyncio.run(_serve(box))
     except (SwitchboardError, BoardError) as exc:
         log.error("%s", exc)

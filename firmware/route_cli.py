@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    "none: a withheld number")
     p.add_argument("--at", default=None, metavar="ISO-TIME",
                    help="when (2026-11-23T09:00, in the box's timezone unless it has an "
-                        "offset); default: now")
+                        "offset); default: now by the running box's clock, else the system's")
     p.add_argument("--lines", type=int, default=None, metavar="N",
                    help="usable outside lines (default: the GSM lines in the config)")
     p.add_argument("--json", action="store_true", help="the answer as JSON")
@@ -73,7 +73,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         return _bad(f"--lines {args.lines}: a count of lines (0, 1, 2, ...)")
     zone = ZoneInfo(config.settings.timezone)
     try:
-        at = _instant(args.at, zone)
+        at = _instant(args.at, zone, data)
     except ValueError as exc:
         return _bad(str(exc))
     caller = None if (args.caller or "").strip().lower() in ("", "withheld", "none") \
@@ -88,9 +88,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return OK
 
 
-def _instant(text: str | None, zone: ZoneInfo) -> datetime:
-    if text is None:
-        return datetime.now(UTC).astimezone(zone)
+def _instant(text: str | None, zone: ZoneInfo, data: Path) -> datetime:
+    if text is None:  # now by the box's clock, if one runs (a sim box's --clock)
+        from firmware.service import box_clock_offset
+
+        ahead = box_clock_offset(paths.control_socket(Path(data)))
+        return (datetime.now(UTC) + ahead).astimezone(zone)
     try:
         at = datetime.fromisoformat(text.strip())
     except ValueError:

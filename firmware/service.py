@@ -40,7 +40,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +65,9 @@ from firmware.config.validate import check_config
 from firmware.control import control_request
 from firmware.errors import ConfigError, ControlError, SwitchboardError, UnknownAgent
 from firmware.reset import reset_data_dir
-from firmware.routing import LineUsage, Usage, duty_at, explain, office_hours, route_answer
+from firmware.routing import LineUsage, Usage, duty_at, explain, route_answer
 from firmware.routing.calendar import day_info
+from firmware.routing.decision import line_decision
 from firmware.routing.diagnose import BoxState, diagnose, say
 from firmware.routing.stats import AgentStats, BadStats, stats_from_json
 
@@ -183,6 +184,7 @@ class BoxService:
         self._report_lock = threading.BoundedSemaphore(REPORT_WORKERS)
         self._config_cache: tuple[str, str, Config] | None = None  # version, JSON, parsed
         self._config_lock = threading.Lock()
+        self._box_clock: timedelta | None = None  # how far the box's clock is from ours
 
     @classmethod
     def of_running_box(cls, data_dir: str | Path) -> BoxService:
@@ -197,9 +199,21 @@ class BoxService:
         return self.data_dir / "web"
 
     def now(self) -> datetime:
-        """The box's time, aware, in its timezone."""
+        """The box's time, aware, in its timezone (a simulated box run with `--clock`
+        included: the page then shows and explains the box's day, not the host's)."""
         clock = self._clock or SystemClock(self.config_object().settings.timezone)
-        return clock.now()
+        now = clock.now()
+        ahead = self._box_clock_offset()
+        return now if not ahead else (now.astimezone(UTC) + ahead).astimezone(now.tzinfo)
+
+    def _box_clock_offset(self) -> timedelta:
+        """Asked once of the running box (its control op `clock`); the clocks then run
+        at one pace. Nothing to ask in the box's own process, or of a box that cannot say."""
+        if self._control is None or self._clock is not None:
+            return timedelta(0)
+        if self._box_clock is None:
+            self._box_clock = box_clock_offset(self._control)
+        return self._box_clock
 
     # --- status --------------------------------------------------------------------
 
@@ -424,15 +438,18 @@ class BoxService:
                               usage=_as_usage(self.month_usage(at)),
                               stats=self.agent_stats(at))
         plan = answer.plan
-        hours = office_hours(config, at)
+        decision = line_decision(config, at, line)  # what the box and its keeper follow
         duty = duty_at(config, at)
         doc = answer.to_json()
         doc.pop("steps")  # "steps" stays the list of step kinds the API always gave
         return {"caller": caller or "", "line": line, "at": at.isoformat(),
-                "region": region.region_text, "open": hours.open,
+                "region": region.region_text, "open": decision.open,
+                "office_hours": decision.hours.reason, "day_rule": decision.hours.day_rule,
+                "holiday": decision.hours.holiday, "decided_by": decision.reason,
                 "on_duty": duty.person.id if duty.person else None,
                 "on_duty_name": duty.person.name if duty.person else None,
-                "steps": [step.kind for step in plan], "explanation": explain(plan),
+                "steps": [step.kind for step in plan],
+                "explanation": answer.text() if answer.forwarded else explain(plan),
                 **doc, "answer": answer.text()}
 
     def agent_stats(self, at: datetime) -> AgentStats | None:
@@ -520,6 +537,17 @@ class BoxService:
         result = diagnose(config, now, box).as_dict()
         self._diagnosis = (key, result)
         return result
+
+
+def box_clock_offset(control: Path) -> timedelta:
+    """How far the running box's wall clock is ahead of this host's (0 when it runs on
+    the system's time, or cannot be asked)."""
+    try:
+        answer = control_request(control, "clock", {}, timeout=2.0)
+        ahead = datetime.fromisoformat(answer["now"]) - datetime.now(UTC)
+    except (ControlError, OSError, KeyError, TypeError, ValueError):
+        return timedelta(0)
+    return ahead if abs(ahead) > timedelta(seconds=2) else timedelta(0)
 
 
 def _as_usage(found: dict[str, Any]) -> Usage:

@@ -4,7 +4,9 @@ with it, and the checks that read what the emulator's parties heard.
 `office(...)` builds a config document like an owner would import: four desk
 phones (801-804 on fxs0-fxs3), four staff mobiles, one ring group, a duty
 roster and a forward chain; `open_now` picks a schedule that is open (or
-closed) around the clock, so tests do not depend on the hour they run at.
+closed) around the clock, whatever the holiday calendar says, so tests do not
+depend on the hour or the day they run at (`calendar_office` follows the calendar:
+its tests run the box at a chosen time, `--clock`).
 """
 
 from __future__ import annotations
@@ -40,15 +42,27 @@ def office(open_now: bool = True, lines: int = 1, members: tuple[str, ...] = ("8
         "bound_numbers": [{"id": k, "name": k.title(), "number": v} for k, v in MOBILES.items()],
         "ring_groups": [{"name": "desk", "members": list(members), "strategy": "sequential",
                          "ring_time": ring_time, "total_ring_time": total}],
-        "schedule": {d: (["00:00-24:00"] if open_now else []) for d in DAYS},
+        "schedule": {**{d: (["00:00-24:00"] if open_now else []) for d in DAYS},
+                     "follow_calendar": False},
         "duty_roster": {"entries": [], "default": duty},
         "forward_chain": list(forward_chain),
         "inbound": {"ring_group": "desk"},
     }
 
 
-def box_with(tmp: Path, config: dict, board: str = "sim") -> BoxProcess:
-    """A running box on `board` with `config` imported before it starts."""
+def calendar_office(lines: int = 1, holiday_duty: str | None = "david") -> dict:
+    """An office open mon-fri 09:00-18:00 that follows China's calendar (the default):
+    zhang on duty after hours, `holiday_duty` on public holidays."""
+    config = office(lines=lines, members=("801",), ring_time=10)
+    config["schema_version"] = 2
+    config["schedule"] = {d: ["09:00-18:00"] for d in DAYS[:5]}
+    config["duty_roster"] = {"entries": [], "default": "zhang", "holiday": holiday_duty}
+    return config
+
+
+def box_with(tmp: Path, config: dict, board: str = "sim", *extra: str) -> BoxProcess:
+    """A running box on `board` with `config` imported before it starts; `extra`: more
+    options for `switchboard run` (`--clock 2026-10-01T10:00`)."""
     data = tmp / "data"
     data.mkdir(parents=True, exist_ok=True)
     path = tmp / "office.json"
@@ -57,7 +71,7 @@ def box_with(tmp: Path, config: dict, board: str = "sim") -> BoxProcess:
                            "--data", str(data)], cwd=REPO, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr
-    box = start_box(data, board)
+    box = start_box(data, board, *extra)
     for i in range(2 if board == "sim-2gsm" else 1):
         wait_gsm_state(box, "ready", f"gsm{i}")
     return box

@@ -68,6 +68,7 @@ REASONS_ZH: dict[str, str] = {
     "not_holiday_calendar": "“{value}”不是节假日日历（CN 或 none）",
     "builtin_time_name": "“{name}”是每周营业时间自己的名称",
     "duty_overlap": "{day} {hours} 与 entries[{other}] 重叠",
+    "spills_into": "{day} 的“{range}”跨过午夜，与 {next} 的“{other}”重叠",
     "forward_chain_length": "需要 4 到 10 个号码（留空则关闭转接），实际为 {count} 个",
     "no_members": "振铃组至少需要一个成员",
     "shares_needed": "按比例分配时每个成员都需要填写比例",

@@ -14,6 +14,22 @@ SCHEDULE_MESSAGES: dict[str, tuple[str, str]] = {
     "dshort_fri": ("Fri", "周五"), "dshort_sat": ("Sat", "周六"),
     "dshort_sun": ("Sun", "周日"),
     "whole_day": ("the whole day", "全天"),
+    # office hours and the calendar
+    "hours_past_midnight": ("A range may run past midnight (19:00-08:00 on Monday runs until "
+                            "Tuesday 08:00).",
+                            "时间段可以跨过午夜（星期一 19:00-08:00 表示到星期二 08:00）。"),
+    "hours_follow_calendar": ("Follow China's holiday calendar: closed on public holidays "
+                              "and the company's holidays, open on adjusted working days",
+                              "按国家法定节假日安排：法定节假日和公司假日休息，调休上班日营业"),
+    "hours_calendar_hint": ("Off: the weekly hours apply every day, holidays included.",
+                            "关闭后：每天都按每周营业时间，节假日也照常营业。"),
+    "hours_adjusted_label": ("On adjusted working days, open the hours of",
+                             "调休上班日按哪一天的营业时间营业"),
+    "hours_calendar_on": ("Follows the holiday calendar", "按节假日安排"),
+    "hours_calendar_off": ("Ignores the holiday calendar", "不按节假日安排"),
+    "rules_forwarded": ("Forwarded by the network to {number}: on a one-line box the call "
+                        "does not reach the box.",
+                        "由运营商网络呼叫转移到 {number}：单线路设备上，此来电不经过本机。"),
     # duty roster
     "roster_hint": ("Who takes the calls when the office is closed. The first entry whose "
                     "days and hours match is on duty; when none matches, the default person.",
@@ -22,8 +38,9 @@ SCHEDULE_MESSAGES: dict[str, tuple[str, str]] = {
     "roster_entry": ("Entry {n}", "第 {n} 条"),
     "roster_new": ("New entry", "新增值班安排"),
     "roster_hours": ("Hours", "时间段"),
-    "roster_hours_hint": ("like 18:00-24:00; empty: the whole day",
-                          "例如 18:00-24:00；留空表示全天"),
+    "roster_hours_hint": ("like 18:00-24:00, or 19:00-08:00 past midnight; empty: the whole "
+                          "day",
+                          "例如 18:00-24:00，或跨午夜的 19:00-08:00；留空表示全天"),
     "roster_person": ("On duty", "值班人"),
     "roster_choose": ("choose a person", "请选择值班人"),
     "roster_add": ("Add", "添加"),
@@ -36,6 +53,12 @@ SCHEDULE_MESSAGES: dict[str, tuple[str, str]] = {
                             "forward chain, if there is one.",
                             "没有安排符合时由此人值班；有安排时，值班人未接听再呼叫此人。"
                             "选“无人”时，来电转到转接号码链（如果已设置）。"),
+    "duty_holiday": ("Holiday duty", "节假日值班"),
+    "duty_holiday_hint": ("On duty all day on public holidays and the company's holidays, "
+                          "before the entries. Nobody: the entries and the default as on "
+                          "other days.",
+                          "法定节假日和公司假日全天由此人值班，优先于上面的安排。选“无人”时，"
+                          "节假日与平时一样按值班安排和默认值班人。"),
     # time rules
     "tr_new": ("New time rule", "新建时间规则"),
     "tr_edit_title": ("Edit time rule {name}", "编辑时间规则 {name}"),

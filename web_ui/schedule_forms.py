@@ -78,6 +78,31 @@ def week_fields(week_doc: Mapping[str, list[str]], prefix: str = "") -> dict[str
     return {prefix + day: ranges_text(week_doc.get(day, [])) for day in WEEKDAYS}
 
 
+def schedule(form: Form | Mapping[str, str], current: Mapping[str, Any]) -> dict[str, Any]:
+    """The office hours form: the weekly hours, and (when the form has the calendar part,
+    `calendar_part`) the switch `follow_calendar` (a checkbox: absent is off) and the
+    weekday whose hours an adjusted working day opens (`adjusted`, "" for its own).
+    A form without that part keeps the config's calendar settings."""
+    out: dict[str, Any] = {**current, **week(form)}
+    if form.get("calendar_part"):
+        out["follow_calendar"] = bool(form.get("follow_calendar"))
+        adjusted = (form.get("adjusted") or "").strip()
+        out["adjusted_workday_hours"] = _choice("adjusted", adjusted, WEEKDAYS) if adjusted \
+            else None
+    return out
+
+
+def hours_fields(schedule_doc: Mapping[str, Any], draft: Mapping[str, str] | None
+                 ) -> dict[str, Any]:
+    """The office hours editor's values: what was refused (`draft`), else the config's."""
+    if draft is not None:
+        return {**draft, "follow_calendar": bool(draft.get("follow_calendar")),
+                "adjusted": draft.get("adjusted", "")}
+    adjusted = schedule_doc.get("adjusted_workday_hours", "mon")
+    return {**week_fields(schedule_doc), "follow_calendar":
+            schedule_doc.get("follow_calendar", True), "adjusted": adjusted or ""}
+
+
 # --- the duty roster ----------------------------------------------------------------------
 
 

@@ -34,8 +34,12 @@ def install(app: bottle.Bottle, web: Web) -> None:
     @app.post(HERE)
     def save_hours() -> Any:
         form = core.form()
-        week = sf.week(form)
-        return _save(web, {"schedule": week}, "hours", dict(form))
+        current = web.service.config()["schedule"]
+        try:
+            schedule = sf.schedule(form, current)
+        except BadQuery as exc:
+            return schedule_page(web, _refusal(exc), "hours", dict(form))
+        return _save(web, {"schedule": schedule}, "hours", dict(form))
 
     @app.post("/schedule/roster")
     def save_roster_entry() -> Any:
@@ -48,6 +52,14 @@ def install(app: bottle.Bottle, web: Web) -> None:
         chosen = (form.get("default") or "").strip()
         return _save(web, {"duty_roster": {**roster, "default": chosen or None}}, "default",
                      {"default": chosen})
+
+    @app.post("/schedule/roster/holiday")
+    def save_holiday_duty() -> Any:
+        form = core.form()
+        roster = web.service.config()["duty_roster"]
+        chosen = (form.get("holiday") or "").strip()
+        return _save(web, {"duty_roster": {**roster, "holiday": chosen or None}}, "holiday",
+                     {"holiday": chosen})
 
     @app.post("/schedule/rule")
     def save_time_rule() -> Any:
@@ -143,8 +155,8 @@ def _save(web: Web, change: dict[str, Any], where: str, draft: dict[str, Any],
                        lambda errors: schedule_page(web, errors, where, draft))
 
 
-_ANCHORS = {"hours": "hours", "roster": "roster", "default": "roster", "rule": "time_rules",
-            "calendar": "calendar"}
+_ANCHORS = {"hours": "hours", "roster": "roster", "default": "roster", "holiday": "roster",
+            "rule": "time_rules", "calendar": "calendar"}
 
 
 # --- the page ---------------------------------------------------------------------------
@@ -173,11 +185,13 @@ def schedule_page(web: Web, errors: list | None = None, where: str = "",
         weekdays=WEEKDAYS, preview=preview, preview_errors=preview_errors,
         at=params.get("at", ""), cal_day=day_text or day.isoformat(), calendar=calendar,
         spans=calendar_spans(calendar["days"]),
-        hours=draft if where == "hours" else sf.week_fields(config["schedule"]),
+        hours=sf.hours_fields(config["schedule"], draft if where == "hours" else None),
         where=_form_shown(config, where),
         roster=_roster_rows(config, where, draft),
         roster_default=draft.get("default", "") if where == "default"
         else config["duty_roster"]["default"] or "",
+        roster_holiday=draft.get("holiday", "") if where == "holiday"
+        else config["duty_roster"].get("holiday") or "",
         rule=_rule_fields(config, params, where, draft, closed_word),
         rule_users={r["name"]: time_rule_users(config, r["name"]) for r in config["time_rules"]},
         own_days=sf.day_spans(config["calendar"]),

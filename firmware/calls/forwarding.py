@@ -4,8 +4,13 @@ One GSM line cannot hold a caller and a call to the duty mobile at once, so
 after hours such a box asks the network to forward every call to the duty
 person (`AT+CCFC` through `GsmLine.set_forwarding`) and switches it off when
 the office opens. `ForwardingKeeper` applies what `routing.network_forwarding`
-says for now, then sleeps until the answer next changes, the config changes, or
-the line comes back into service (a new SIM or a reset modem is checked again).
+says for its line now (the routes' time decision, the office hours with the holiday
+calendar, the roster with holiday duty), then waits until the answer next changes
+(an opening or closing minute, a roster hand-over, midnight into a holiday or an
+adjusted working day), the config changes, or the line comes back into service (a
+new SIM or a reset modem is checked again). It reads the wall clock every `TICK_S`,
+so a change is applied within that even when the clock was stepped (NTP on a Pi with
+no RTC), and looks again at least every `RECHECK_S`.
 A box with two or more lines bridges forwards itself and keeps network
 forwarding off. `state()` is what `switchboard status` shows; `forwarding()` the
 line's `{"to", "since", "reason"}` while the network forwards it. Each forwarding
@@ -31,15 +36,19 @@ log = logging.getLogger("switchboard.forwarding")
 
 RETRY_S = 30.0  # after a failed switch
 RECHECK_S = 3600.0  # at least this often, whatever the schedule says
+TICK_S = 20.0  # how often the wall clock is read while waiting
+STEP_S = 5.0  # the wall clock moved this much more (or less) than the monotonic one
 
 
 class ForwardingKeeper:
     def __init__(self, line: GsmLine, bus: EventBus, config: Any, clock: Any,
-                 single_line: bool, cdr: Any = None):
+                 single_line: bool, cdr: Any = None, tick_s: float = TICK_S):
         self.line, self.bus, self.config, self.clock = line, bus, config, clock
-        self.single_line = single_line
+        self.single_line, self.tick_s = single_line, tick_s
         sim = next((g.number for g in config().lines.gsm if g.name == line.name), None)
         self.record = ForwardingRecord(cdr, line.name, sim)  # the periods in the records
+        self._due_mono = 0.0  # look again at this monotonic time at the latest
+        self._looked: tuple[datetime, float] | None = None  # (wall, monotonic) at the look
         self.wanted: str | None = None  # the number the network should forward to
         self.applied: str | bool | None = False  # False: not known yet
         self.reason = "not checked yet"
@@ -88,17 +97,29 @@ class ForwardingKeeper:
     async def _run(self) -> None:
         while True:
             delay = await self._step()
+            self._due_mono = self.clock.monotonic() + delay
+            self._looked = (self.clock.now(), self.clock.monotonic())
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(delay):
-                    await self._wake.wait()
+            while not self._wake.is_set() and not self._due():
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.tick_s):
+                        await self._wake.wait()
+
+    def _due(self) -> bool:
+        """Time to look again: the change is here by the wall clock, the wait is over,
+        or the wall clock was stepped."""
+        now, mono = self.clock.now(), self.clock.monotonic()
+        if mono >= self._due_mono or (self.next_change and now >= self.next_change):
+            return True
+        wall, then = self._looked or (now, mono)
+        return abs((now - wall).total_seconds() - (mono - then)) > STEP_S
 
     async def _step(self) -> float:
         """Bring the network in line with the plan; seconds until the next look."""
         config: Config = self.config()
         now = self.clock.now()
         if self.single_line:
-            want = network_forwarding(config, now)
+            want = network_forwarding(config, now, self.line.name)
             self.wanted, self.reason, self.next_change = want.number if want.enabled else None, \
                 want.reason, want.next_change
         else:

@@ -72,8 +72,8 @@ def name_term(name: str, keys: Sequence[str]) -> tuple[str, list[Any]]:
 
 def answered_term(agent: str, keys: Sequence[str]) -> tuple[str, list[Any]]:
     """The calls `agent` answered: as recorded (an extension number, a dialled number),
-    by agent id (a bound-number id), one of `keys` (the numbers and ids of the people named like it), or an answered
-    leg whose agent name holds it."""
+    by agent id (a bound-number id), one of `keys` (the numbers and ids of the people
+    named like it), or an answered leg whose agent name holds it."""
     text = agent.strip()
     terms = ["answered_by = ?", "agent_id = ?",
              "id IN (SELECT call_id FROM legs WHERE outcome = 'answered' "

@@ -84,6 +84,7 @@ REASONS: dict[str, str] = {
     "not_holiday_calendar": '"{value}" is not a holiday calendar (CN or none)',
     "builtin_time_name": '"{name}" is the weekly schedule\'s own name',
     "duty_overlap": "{day} {hours} overlaps entries[{other}]",
+    "spills_into": '"{range}" on {day} runs past midnight into "{other}" on {next}',
     # ring groups, forwarding
     "forward_chain_length": "needs 4 to 10 numbers (or none to switch forwarding off), "
                             "got {count}",

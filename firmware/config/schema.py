@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 from firmware.config.reasons import BadValue
 from firmware.config.rules import (
     Blocking,
+    ClockRange,
     LineCaps,
     PlanConfig,
     Route,
@@ -179,45 +180,74 @@ class RingGroup:
 
 @dataclass(frozen=True)
 class Schedule:
-    """Weekly open hours in the box's timezone; a day with no range is closed."""
+    """Weekly open hours in the box's timezone; a day with no range is closed.
 
-    mon: tuple[TimeRange, ...] = ()
-    tue: tuple[TimeRange, ...] = ()
-    wed: tuple[TimeRange, ...] = ()
-    thu: tuple[TimeRange, ...] = ()
-    fri: tuple[TimeRange, ...] = ()
-    sat: tuple[TimeRange, ...] = ()
-    sun: tuple[TimeRange, ...] = ()
+    A range may run past midnight ("19:00-08:00" on Monday is open until Tuesday
+    08:00) and belongs to the day it starts on. `follow_calendar` (the default): on a
+    public holiday (`settings.holiday_calendar`) or a company holiday (`calendar`) the
+    office is closed all day, and on an adjusted working day (a weekend day China
+    works, or a company working day) it keeps the hours of `adjusted_workday_hours`
+    (a weekday; None: the day's own weekly hours). Off: the weekly hours every day."""
 
-    def day(self, weekday: int | str) -> tuple[TimeRange, ...]:
+    mon: tuple[ClockRange, ...] = ()
+    tue: tuple[ClockRange, ...] = ()
+    wed: tuple[ClockRange, ...] = ()
+    thu: tuple[ClockRange, ...] = ()
+    fri: tuple[ClockRange, ...] = ()
+    sat: tuple[ClockRange, ...] = ()
+    sun: tuple[ClockRange, ...] = ()
+    follow_calendar: bool = True
+    adjusted_workday_hours: str | None = "mon"
+
+    def day(self, weekday: int | str) -> tuple[ClockRange, ...]:
         """Ranges of a day, by name ("mon") or by `datetime.weekday()` (0 = Monday)."""
         return getattr(self, weekday if isinstance(weekday, str) else WEEKDAYS[weekday])
 
     def is_open(self, weekday: int | str, minute: int) -> bool:
-        return any(r.contains(minute) for r in self.day(weekday))
+        """By the weekly hours alone (no calendar): a range of the day, or one of the day
+        before that runs past midnight, holds `minute`."""
+        index = weekday if isinstance(weekday, int) else WEEKDAYS.index(weekday)
+        return (any(r.start <= minute < min(r.start + r.length, DAY_MINUTES)
+                    for r in self.day(index))
+                or any(r.crosses_midnight and minute < r.end for r in self.day(index - 1)))
 
 
 @dataclass(frozen=True)
 class DutyEntry:
-    """On `days`, during `hours`, the bound number `person` takes after-hours calls."""
+    """On `days`, during `hours`, the bound number `person` takes after-hours calls.
+    `hours` may run past midnight ("19:00-08:00" on fri runs until Saturday 08:00)."""
 
     days: tuple[str, ...]
     person: str  # bound-number id
-    hours: TimeRange = TimeRange(0, DAY_MINUTES)
+    hours: ClockRange = ClockRange(0, DAY_MINUTES)  # noqa: RUF009 (frozen)
 
 
 @dataclass(frozen=True)
 class DutyRoster:
     entries: tuple[DutyEntry, ...] = ()
     default: str | None = None  # bound-number id when no entry matches
+    # Holiday duty: the bound-number id on duty all day on a public holiday or a company
+    # holiday (before the entries); None: the entries and the default as on other days.
+    holiday: str | None = None
 
     def person_at(self, weekday: int | str, minute: int) -> str | None:
-        """The bound-number id on duty at that time, else the default (may be None)."""
-        day = weekday if isinstance(weekday, str) else WEEKDAYS[weekday]
+        """The bound-number id on duty at that time by the weekly entries (a range of
+        the day, or of the day before past midnight), else the default (may be None)."""
+        index = weekday if isinstance(weekday, int) else WEEKDAYS.index(weekday)
         for entry in self.entries:
-            if day in entry.days and entry.hours.contains(minute):
+            if entry_holds(entry, index, minute):
                 return entry.person
         return self.default
+
+
+def entry_holds(entry: DutyEntry, weekday: int, minute: int) -> bool:
+    """Does `entry` cover `minute` of weekday `weekday` (0 = Monday)? Its range started
+    that day, or started the day before and runs past midnight."""
+    r = entry.hours
+    if WEEKDAYS[weekday] in entry.days and r.start <= minute < min(r.start + r.length,
+                                                                   DAY_MINUTES):
+        return True
+    return WEEKDAYS[weekday - 1] in entry.days and r.crosses_midnight and minute < r.end
 
 
 @dataclass(frozen=True)
@@ -354,5 +384,5 @@ __all__ = [
     "Config", "Designated",
     "DutyEntry", "DutyRoster", "Extension", "FxsPortConfig", "GroupMember", "GsmLineConfig",
     "Inbound", "Lines", "RingGroup", "Schedule", "Settings", "Strategy", "TimeRange", "Vip",
-    "summary", "to_dict",
+    "entry_holds", "summary", "to_dict",
 ]

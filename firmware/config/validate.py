@@ -360,17 +360,6 @@ def _safe_key(key: Callable[[Any], Any], item: Any) -> Any:
     return k.value if isinstance(k, enum.Enum) else k
 
 
-def _no_overlap(ranges: tuple, ctx: _Ctx) -> tuple:
-    valid = sorted((r, i) for i, r in enumerate(ranges) if r is not INVALID)
-    latest: tuple[s.TimeRange, int] | None = None
-    for r, i in valid:
-        if latest is not None and latest[0].overlaps(r):
-            ctx.flag(f"[{i}]", reason("overlaps", range=str(r), other=str(latest[0])))
-        if latest is None or r.end > latest[0].end:
-            latest = (r, i)
-    return ranges
-
-
 def _weekday(day: str, ctx: _Ctx) -> str:
     if day not in s.WEEKDAYS:
         raise _Bad("not_weekday", value=day, days=list(s.WEEKDAYS))
@@ -436,7 +425,6 @@ _FIELD_CHECKS: dict[tuple[type, str], Callable[[Any, _Ctx], Any]] = {
     (s.RingGroup, "ring_time"): _within(5, 300),
     (s.RingGroup, "total_ring_time"): _within(5, 3600),
     (s.Config, "ring_groups"): _unique(lambda g: g.name, "ring group"),
-    **{(s.Schedule, day): _no_overlap for day in s.WEEKDAYS},
     (s.DutyEntry, "days"): _days,
     (s.DutyEntry, "person"): _matches(ID_RE, "not_bound_id"),
     (s.DutyRoster, "default"): _matches(ID_RE, "not_bound_id"),
@@ -483,25 +471,10 @@ def _group_member(member: s.GroupMember, path: str, ctx: _Ctx) -> None:
         ctx.add(path, reason("target_or_group"))
 
 
-def _duty_roster(roster: s.DutyRoster, path: str, ctx: _Ctx) -> None:
-    seen: dict[str, list[tuple[s.TimeRange, int]]] = {day: [] for day in s.WEEKDAYS}
-    for i, entry in enumerate(roster.entries):
-        if entry is INVALID or INVALID in (entry.days, entry.hours):
-            continue
-        for day in (d for d in entry.days if d is not INVALID):
-            clash = next((j for r, j in seen[day] if r.overlaps(entry.hours)), None)
-            if clash is not None:
-                ctx.add(f"{_join(path, 'entries')}[{i}]",
-                        reason("duty_overlap", day=day, hours=str(entry.hours), other=clash))
-                break
-            seen[day].append((entry.hours, i))
-
-
 _OBJECT_CHECKS: dict[type, Callable[[Any, str, _Ctx], None]] = {
     s.RingGroup: _ring_group,
     s.GroupMember: _group_member,
-    s.DutyRoster: _duty_roster,
-}
+}  # the duty roster's and the schedule's: validate_calendar.py
 
 
 # --- pass 3: cross references -------------------------------------------------
@@ -541,6 +514,9 @@ def _cross_check(config: s.Config, ctx: _Ctx) -> None:
     default = _part(config, "duty_roster", "default")
     if default not in (None, INVALID):
         refs.bound(default, "duty_roster.default", ctx)
+    holiday = _part(config, "duty_roster", "holiday")
+    if holiday not in (None, INVALID):
+        refs.bound(holiday, "duty_roster.holiday", ctx)
     for i, entry in _valid(config.forward_chain):
         if ID_RE.fullmatch(entry):
             refs.bound(entry, f"forward_chain[{i}]", ctx)

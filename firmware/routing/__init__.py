@@ -10,9 +10,12 @@ and runs it; the web page and `route explain` print `explain(...)`.
   strategies.py, VIP and returning callers in preferred.py, the call core's statistics
   as `AgentStats`, stats.py)
 - `route_answer(...)` -> `RouteAnswer`: `route explain` as text or JSON (answer.py)
-- `network_forwarding(config, at)` -> `ForwardingState` (forwarding.py)
+- `network_forwarding(config, at, line)` -> `ForwardingState` (forwarding.py), on
+  `line_decision(config, at, line)` -> `LineDecision`: what a call gets by line and time
+  alone, whoever calls (decision.py: routes by time, else the office hours)
 - `classify_dialed(digits, config, final=False)` -> `Dialed` (numbers.py)
-- `office_hours`, `duty_at`, `next_change` (hours.py)
+- `office_hours`, `duty_at`, `next_change` (hours.py: the weekly hours with the holiday
+  calendar, ranges past midnight, holiday duty)
 - `explain(plan | state | dialed | hours | pick)` -> str (explain.py)
 - the plan model: `Plan`, steps, exits, `next_ring`, `check_plan` (plan.py)
 
@@ -21,6 +24,7 @@ See docs/routing.md.
 
 from firmware.routing.answer import RouteAnswer, route_answer
 from firmware.routing.caps import LineUsage, Usage
+from firmware.routing.decision import LineDecision, line_decision
 from firmware.routing.explain import explain
 from firmware.routing.forwarding import ForwardingState, network_forwarding
 from firmware.routing.hours import DutyPick, OfficeHours, duty_at, next_change, office_hours
@@ -72,6 +76,7 @@ __all__ = [
     "Hangup",
     "HangupCause",
     "LastAnswer",
+    "LineDecision",
     "LineUsage",
     "OfficeHours",
     "Plan",
@@ -93,6 +98,7 @@ __all__ = [
     "classify_dialed",
     "duty_at",
     "explain",
+    "line_decision",
     "network_forwarding",
     "next_change",
     "next_ring",

@@ -6,6 +6,11 @@ caller is blocked, the targets in ring order (extensions by number, outside part
 E.164 number: who would ring first, then next, when nobody answers), every rule tried
 with why it matched or not, and the plan itself. `to_json()` is what
 `switchboard route explain --json` prints; `text()` is the human account.
+
+On a single-line box the network forwards the line's calls while the office is closed
+(`network_forwarding`, what the box's keeper sets with AT+CCFC): then the answer says
+the call goes to that number and never reaches the box, whoever calls, and the plan
+shown is what the box would do with a call that reached it anyway.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 from firmware.config.schema import Config
 from firmware.routing.caps import Usage
 from firmware.routing.explain import explain
+from firmware.routing.forwarding import ForwardingState, network_forwarding
 from firmware.routing.inbound import plan_inbound
 from firmware.routing.plan import (
     DONE,
@@ -50,6 +56,12 @@ class RouteAnswer:
     ending: str  # how the call ends when nobody answers: "hangup (nobody_answered)"
     stats: AgentStats = NO_STATS
     state: str = STATE_FRESH  # STATE_BOX or STATE_FRESH
+    forwarding: ForwardingState | None = None  # a single-line box's network forwarding
+
+    @property
+    def forwarded(self) -> bool:
+        """The network forwards this call: it never reaches the box."""
+        return self.forwarding is not None and self.forwarding.enabled
 
     @property
     def route(self) -> str:
@@ -68,6 +80,9 @@ class RouteAnswer:
             "rules": [t.to_json() for t in self.plan.trials],
             "reasons": list(self.plan.reasons),
             "caps_reached": [hit.text for hit in self.plan.cap_hits],
+            "network_forwarding": None if self.forwarding is None else {
+                "enabled": self.forwarding.enabled, "number": self.forwarding.number,
+                "person": self.forwarding.person, "reason": self.forwarding.reason},
             "start": self.plan.start,
             "steps": [{"id": s.id, "kind": s.kind, "exits": {str(e): t for e, t in
                                                             s.exits.items()}}
@@ -119,8 +134,17 @@ class RouteAnswer:
     def text(self) -> str:
         order = ", ".join(self.targets) or "nobody"
         first = f"\nrings first: {self.targets[0]}" if self.targets else ""
-        return (f"{explain(self.plan)}\nring order: {order}{first}\n"
-                f"if nobody answers: {self.ending}\n{self.state_text()}")
+        ends = f"ring order: {order}{first}\nif nobody answers: {self.ending}"
+        state = self.state_text()
+        if self.forwarding is None:
+            return f"{explain(self.plan)}\n{ends}\n{state}"
+        if self.forwarded:
+            return (f"network forwarding: ON to {self.forwarding.number}: the network "
+                    f"forwards this call there; it does not reach the box\n"
+                    f"  - {self.forwarding.reason}\n{ends}\n"
+                    f"if a call reached the box anyway:\n{explain(self.plan)}\n{state}")
+        return (f"{explain(self.plan)}\n{ends}\nnetwork forwarding: off\n"
+                f"  - {self.forwarding.reason}\n{state}")
 
 
 _END = re.compile(r"^hang up \((\w+), (\w+)\)$")
@@ -163,13 +187,21 @@ def route_answer(config: Config, line: str, caller: str | None, at: datetime,
 
     `outside_lines` defaults to the GSM lines the config has. `stats`: the running
     box's agent state (None: a fresh one); nothing in it is advanced: the plan's
-    `turns` are left unkept."""
+    `turns` are left unkept. With fewer than two lines, the answer carries the line's
+    network forwarding; when it is on, `targets` is the number the network forwards
+    to and `ending` says so."""
     lines = len(config.lines.gsm) if outside_lines is None else outside_lines
     plan = plan_inbound(config, line, caller, at, lines, usage=usage,
                         rng=rng or random.Random(0), stats=stats)
     targets, ending = ring_order(plan)
-    return RouteAnswer(plan, targets, ending, stats or NO_STATS,
-                       STATE_FRESH if stats is None else STATE_BOX)
+    state = STATE_FRESH if stats is None else STATE_BOX
+    if lines >= 2:
+        return RouteAnswer(plan, targets, ending, stats or NO_STATS, state)
+    forwarding = network_forwarding(config, at, line)
+    if forwarding.enabled and forwarding.number:
+        targets = (forwarding.number,)
+        ending = f"forwarded by the network to {forwarding.number}"
+    return RouteAnswer(plan, targets, ending, stats or NO_STATS, state, forwarding)
 
 
 def ring_order(plan: Plan) -> tuple[tuple[str, ...], str]:

@@ -10,12 +10,13 @@ In order:
    region, carrier, withheld) and time rule; the match leads to its destination: a
    ring group, the duty person, the forward chain, a configured plan graph, or a
    busy / announcement / hang-up.
-4. No route (or a route to "default"): office hours. Open: the inbound ring group
-   rings its members one after the other, each for the group's ring time, the whole
-   group within its total ring time; if nobody answers (or all are busy), the forward
-   chain; then hang up. Closed: the duty person's number (by the roster at that
-   instant), then the roster's default if that is someone else, then the forward
-   chain; then hang up.
+4. No route (or a route to "default"): office hours (hours.py: the weekly schedule and,
+   by default, the holiday calendar: holidays closed, adjusted working days open).
+   Open: the inbound ring group rings its members one after the other, each for the
+   group's ring time, the whole group within its total ring time; if nobody answers
+   (or all are busy), the forward chain; then hang up. Closed: the duty person's number
+   (by the roster at that instant), then the roster's default if that is someone
+   else, then the forward chain; then hang up.
 
 Outside lines: ringing a mobile or an outside number means dialling it on a second
 line and bridging it to the caller's line. With fewer than two outside lines the plan
@@ -162,15 +163,20 @@ def _closed_single_line(ctx: CallContext, builder: PlanBuilder) -> Plan:
         why = f"closed, and {ctx.no_bridge}"
         builder.note(why)
         return builder.finish(Hangup(id="hangup", cause=HangupCause.CLOSED, reason=why))
-    forwarding = network_forwarding(ctx.config, ctx.at)
     why = ("closed, and a single outside line cannot bridge the call to a mobile: "
            "after hours the network forwards this line's calls instead")
     builder.note(why)
+    note_forwarding(ctx, builder)
+    return builder.finish(Hangup(id="hangup", cause=HangupCause.CLOSED, reason=why))
+
+
+def note_forwarding(ctx: CallContext, builder: PlanBuilder) -> None:
+    """On a single-line box: what the network forwarding of the call's line is now."""
+    forwarding = network_forwarding(ctx.config, ctx.at, ctx.line)
     builder.note(f"network forwarding: {forwarding.reason}")
     if forwarding.enabled:
         builder.note(f"network forwarding should be on to {forwarding.number}; "
                      "this call should not have reached the box")
-    return builder.finish(Hangup(id="hangup", cause=HangupCause.CLOSED, reason=why))
 
 
 def ring_group_step(ctx: CallContext, builder: PlanBuilder, name: str, why: str,
@@ -227,6 +233,8 @@ def duty_step(ctx: CallContext, builder: PlanBuilder, step_id: str = "duty",
     targets = ringable(ctx, builder, "duty", names, OUTSIDE_RING_TIME_S)
     if not targets:
         builder.note("duty: nobody to ring")
+        if names and ctx.outside_lines < 2 and not ctx.no_bridge:
+            note_forwarding(ctx, builder)
         if not keep_empty:
             return None
     return Duty(id=step_id, targets=targets, reason="the duty person, then fallback")

@@ -16,8 +16,8 @@ from firmware.events import EventBus
 from firmware.lines.gsm_events import GsmStatus
 from tests.routing.helpers import SHANGHAI, example
 
-SUNDAY_NIGHT = datetime(2025, 6, 1, 23, 0, tzinfo=SHANGHAI)  # closed: someone on duty
-MONDAY_MORNING = datetime(2025, 6, 2, 10, 0, tzinfo=SHANGHAI)  # open
+SUNDAY_NIGHT = datetime(2026, 3, 1, 23, 0, tzinfo=SHANGHAI)  # closed: someone on duty
+MONDAY_MORNING = datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)  # open (not a holiday)
 
 
 class FakeLine:

@@ -132,13 +132,13 @@ def test_a_refusal_has_english_pairs_and_coded_entries() -> None:
 
 def test_parsers_raise_coded_value_errors() -> None:
     d = example()
-    d["schedule"]["mon"] = ["09:00-25:00", "18:00-09:00"]
+    d["schedule"]["mon"] = ["09:00-25:00", "18:00-18:00"]
     d["bound_numbers"][0]["number"] = "12345"
     with pytest.raises(ConfigError) as refused:
         check_config(d)
     codes = {f: r.code for f, r in refused.value.errors}
     assert codes["schedule.mon[0]"] == "not_time_of_day"
-    assert codes["schedule.mon[1]"] == "range_ends_before_start"
+    assert codes["schedule.mon[1]"] == "range_empty"
     assert codes["bound_numbers[0].number"] == "not_valid_phone"
     with pytest.raises(ValueError) as bad:  # still a ValueError for everyone else
         v.phone_number("call me", "CN")

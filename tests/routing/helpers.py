@@ -45,5 +45,7 @@ def settings_with(**fields: Any) -> dict[str, Any]:
 
 
 def sh(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
-    """An instant in June 2025, Shanghai time: day 2 is a Monday, 7 and 8 the weekend."""
-    return datetime(2025, 6, day, hour, minute, second, tzinfo=SHANGHAI)
+    """An instant in March 2026, Shanghai time: day 2 is a Monday, 7 and 8 the weekend,
+    and days 1-15 hold no holiday and no adjusted working day (the office hours follow
+    the calendar: June 2025, used before, had the Dragon Boat holiday on Monday 2)."""
+    return datetime(2026, 3, day, hour, minute, second, tzinfo=SHANGHAI)

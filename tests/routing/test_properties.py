@@ -1,6 +1,7 @@
 """Property tests: random schedules, rosters, configs and instants (hypothesis).
 
-- is-open agrees with a plain reference reading of the schedule;
+- is-open agrees with a plain reference reading of the schedule (ranges past midnight,
+  and the holiday calendar when the schedule follows it: chinese-calendar asked directly);
 - network_forwarding's next_change is the first instant where the answer changes
   (checked against a reference at next_change, a minute before it, at random points
   in between, and by stepping minute by minute);
@@ -10,12 +11,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import chinese_calendar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from firmware.config.rules import ClockRange
 from firmware.config.schema import (
     WEEKDAYS,
     BoundNumber,
@@ -31,7 +34,6 @@ from firmware.config.schema import (
     Schedule,
     Settings,
     Strategy,
-    TimeRange,
 )
 from firmware.routing import (
     DONE,
@@ -77,14 +79,21 @@ minutes = st.one_of(st.integers(0, 48).map(lambda x: x * 30), st.integers(0, 144
 
 
 @st.composite
-def day_ranges(draw: st.DrawFn) -> tuple[TimeRange, ...]:
-    """Sorted, non-overlapping ranges (touching allowed), as validation would accept."""
+def day_ranges(draw: st.DrawFn) -> tuple[ClockRange, ...]:
+    """Sorted, non-overlapping ranges (touching allowed), and now and then one that runs
+    past midnight ("19:00-08:00")."""
     points = sorted(draw(st.lists(minutes, max_size=6)))
     pairs = zip(points[::2], points[1::2], strict=False)
-    return tuple(TimeRange(a, b) for a, b in pairs if a < b and a < 1440)
+    ranges = [ClockRange(a, b) for a, b in pairs if a < b and a < 1440]
+    if draw(st.integers(0, 3)) == 0:
+        start = draw(st.integers(1, 1439))
+        ranges.append(ClockRange(start, draw(st.integers(1, start))))
+    return tuple(ranges)
 
 
-schedules = st.builds(Schedule, **{day: day_ranges() for day in WEEKDAYS})
+schedules = st.builds(Schedule, **{day: day_ranges() for day in WEEKDAYS},
+                      follow_calendar=st.booleans(),
+                      adjusted_workday_hours=st.sampled_from([None, "mon", "sat"]))
 some_days = st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=7, unique=True)
 
 
@@ -92,11 +101,12 @@ some_days = st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=7, unique=T
 def rosters(draw: st.DrawFn) -> DutyRoster:
     entries = []
     for _ in range(draw(st.integers(0, 4))):
-        hours = draw(day_ranges().filter(len)) if draw(st.booleans()) else (TimeRange(0, 1440),)
+        hours = draw(day_ranges().filter(len)) if draw(st.booleans()) else (ClockRange(0, 1440),)
         entries.append(DutyEntry(tuple(draw(some_days)), draw(st.sampled_from(PEOPLE)).id,
                                  hours[0]))
     default = draw(st.sampled_from([None, *(p.id for p in PEOPLE)]))
-    return DutyRoster(tuple(entries), default)
+    holiday = draw(st.sampled_from([None, *(p.id for p in PEOPLE)]))
+    return DutyRoster(tuple(entries), default, holiday)
 
 
 @st.composite
@@ -115,21 +125,54 @@ instants = st.one_of(
 # --- references: the plainest reading of the rules ------------------------------
 
 
+def ref_day(day: date) -> str:
+    """"holiday", "worked" (a weekend day worked) or "" by chinese-calendar itself."""
+    try:
+        on_holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return ""
+    if on_holiday and name is not None:
+        return "holiday"
+    return "worked" if day.weekday() >= 5 and not on_holiday else ""
+
+
+def ref_ranges(config: Config, day: date) -> tuple[ClockRange, ...]:
+    weekday = WEEKDAYS[day.weekday()]
+    kind = ref_day(day) if config.schedule.follow_calendar else ""
+    if kind == "holiday":
+        return ()
+    if kind == "worked":
+        return getattr(config.schedule, config.schedule.adjusted_workday_hours or weekday)
+    return getattr(config.schedule, weekday)
+
+
+def _ends(r: ClockRange) -> int:
+    return r.end if r.end > r.start else 1440
+
+
 def ref_open(config: Config, at: datetime) -> bool:
     local = at.astimezone(ZoneInfo(config.settings.timezone))
     minute = local.hour * 60 + local.minute
-    ranges = getattr(config.schedule, WEEKDAYS[local.weekday()])
-    return any(r.start <= minute < r.end for r in ranges)
+    today, yesterday = local.date(), local.date() - timedelta(days=1)
+    return (any(r.start <= minute < _ends(r) for r in ref_ranges(config, today))
+            or any(r.end < r.start and minute < r.end for r in ref_ranges(config, yesterday)))
+
+
+def ref_on_duty(entry: DutyEntry, local: datetime) -> bool:
+    day, before = WEEKDAYS[local.weekday()], WEEKDAYS[(local.weekday() - 1) % 7]
+    minute, r = local.hour * 60 + local.minute, entry.hours
+    return ((day in entry.days and r.start <= minute < _ends(r))
+            or (before in entry.days and r.end < r.start and minute < r.end))
 
 
 def ref_forwarding(config: Config, at: datetime) -> tuple[bool, str | None]:
     if ref_open(config, at):
         return False, None
     local = at.astimezone(ZoneInfo(config.settings.timezone))
-    day, minute = WEEKDAYS[local.weekday()], local.hour * 60 + local.minute
-    person = next((e.person for e in config.duty_roster.entries
-                   if day in e.days and e.hours.start <= minute < e.hours.end),
-                  config.duty_roster.default)
+    roster = config.duty_roster
+    person = next((e.person for e in roster.entries if ref_on_duty(e, local)), roster.default)
+    if roster.holiday is not None and ref_day(local.date()) == "holiday":
+        person = roster.holiday
     if person is None:
         return False, None
     return True, config.bound_number(person).number  # type: ignore[union-attr]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -12,11 +13,11 @@ from firmware.routing.answer import route_answer
 from firmware.routing.callers import caller_info, match_caller
 from firmware.routing.caps import LineUsage, Usage
 from firmware.routing.plan import Treatment
-from tests.routing.helpers import check_config, example_dict, sh
+from tests.routing.helpers import SHANGHAI, check_config, example_dict, sh
 
 HANGZHOU_MOBILE = "+8613588888888"  # 浙江省杭州市, China Mobile
 BEIJING_MOBILE = "+8613800000000"
-MONDAY_10 = sh(2, 10, 0)  # 2025-06-02, open hours
+MONDAY_10 = sh(2, 10, 0)  # 2026-03-02, open hours
 
 
 def config(**sections: Any) -> Config:
@@ -121,7 +122,8 @@ def test_route_by_line_prefix_and_time_rule() -> None:
     assert plan_inbound(cfg, "gsm0", BEIJING_MOBILE, sh(3, 14, 0), 2).route == ""
     assert plan_inbound(cfg, "gsm0", "+8613912345678", sh(3, 12, 30), 2).route == ""
     # 2025-06-02 is the Dragon Boat Festival holiday: the rule is closed all day
-    holiday = plan_inbound(cfg, "gsm0", BEIJING_MOBILE, sh(2, 12, 30), 2)
+    holiday = plan_inbound(cfg, "gsm0", BEIJING_MOBILE,
+                           datetime(2025, 6, 2, 12, 30, tzinfo=SHANGHAI), 2)
     assert holiday.route == "" and "public holiday (端午节" in holiday.trials[-1].reason
 
 

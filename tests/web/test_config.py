@@ -104,10 +104,15 @@ def test_weekly_hours(box: Client, service) -> None:
     form["mon"] = "08:00-12:00, 13:00-17:00"
     assert box.post("/schedule", form).status == 303
     assert service.config()["schedule"]["mon"] == ["08:00-12:00", "13:00-17:00"]
-    bad = box.post("/schedule", {**form, "tue": "17:00-09:00"})
+    bad = box.post("/schedule", {**form, "tue": "17:00-17:00"})
     assert bad.status == 422
     assert "schedule.tue[0]" in bad.text
     assert service.config()["schedule"]["tue"] == []
+    # past midnight is fine, unless it runs into the next day's hours
+    assert box.post("/schedule", {**form, "tue": "19:00-08:00"}).status == 303
+    assert service.config()["schedule"]["tue"] == ["19:00-08:00"]
+    spill = box.post("/schedule", {**form, "tue": "19:00-08:00", "wed": "07:00-12:00"})
+    assert spill.status == 422 and "schedule.tue[0]" in spill.text
 
 
 def test_duty_preview_says_who_is_on_duty(box: Client) -> None:
@@ -206,10 +211,10 @@ def test_api_config_round_trip_and_refusals(box: Client, service) -> None:
 
 
 def test_explain_a_call(box: Client) -> None:
-    page = box.get("/rules?caller=13588888888&line=gsm0&at=2025-06-02T10:00").text
+    page = box.get("/rules?caller=13588888888&line=gsm0&at=2025-06-03T10:00").text
     assert 'id="explanation"' in page
     assert "sales" in page
-    api = box.api("GET", "/api/explain?caller=13588888888&at=2025-06-02T10:00").json()
+    api = box.api("GET", "/api/explain?caller=13588888888&at=2025-06-03T10:00").json()
     assert api["open"] is True
     assert api["steps"][0] == "ring_group"
     bad = box.api("GET", "/api/explain?at=tomorrow")

@@ -434,13 +434,14 @@ def test_the_editors_in_english_and_chinese(box) -> None:
     zh = client.get("/rules?plan=zhejiang").text
     for words in ("新建呼入路由", "呼叫方案", "编辑呼叫方案：zhejiang", "占线时", "无人接听时",
                   "无人可呼叫时", "月度上限", "线路 gsm0", "振铃组 sales", "转接链", "值班人员",
-                  "营业时间（每周时间表）", "使用它的呼入路由：zhejiang customers"):
+                  "营业时间（每周时间表与节假日安排）", "使用它的呼入路由：zhejiang customers"):
         assert words in zh, words
     client.get("/lang/en?back=/rules")
     en = client.get("/rules?route=zhejiang%20customers").text
     for words in ("Edit route: zhejiang customers", "Plans", "If busy", "Monthly caps",
                   "ring group sales", "plan zhejiang", "the forward chain",
-                  "office hours (the weekly schedule)", "Withheld numbers"):
+                  "office hours (the weekly schedule and the holiday calendar)",
+                  "Withheld numbers"):
         assert words in en, words
     assert "呼入路由" not in en
     refused = post(client, "/rules/plan", fields(client.get("/rules?plan=zhejiang").text,

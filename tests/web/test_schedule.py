@@ -348,3 +348,106 @@ def test_explain_says_a_company_holiday_closed_the_time_rule(box) -> None:
     route = next(r for r in doc["rules"] if r["name"] == "zhejiang customers")
     assert route["matched"] is False
     assert "2027-01-04 is a company holiday (盘点 stock-taking)" in route["reason"]
+
+
+# --- office hours follow the calendar; holiday duty (issue 9 §2) --------------------------
+
+
+def _hours_form(**change: str) -> dict[str, str]:
+    form = {d: "" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    return {**form, "mon": "09:00-18:00", "calendar_part": "1", "follow_calendar": "1",
+            "adjusted": "mon", **change}
+
+
+def test_the_calendar_switch_and_adjusted_day_hours_are_saved(box) -> None:
+    client, service = box
+    page = _card(client.get("/schedule").text, "hours")
+    assert 'name="follow_calendar" value="1" checked' in page
+    assert "按国家法定节假日安排" in page and "按节假日安排" in page
+    off = client.post("/schedule", _hours_form(follow_calendar="", adjusted=""))
+    assert off.status == 303, off.text
+    schedule = service.config()["schedule"]
+    assert schedule["follow_calendar"] is False and schedule["adjusted_workday_hours"] is None
+    assert 'name="follow_calendar" value="1" >' in _card(client.get("/schedule").text, "hours")
+    on = client.post("/schedule", _hours_form(adjusted="sat", mon="19:00-08:00"))
+    assert on.status == 303, on.text
+    schedule = service.config()["schedule"]
+    assert (schedule["follow_calendar"], schedule["adjusted_workday_hours"]) == (True, "sat")
+    assert schedule["mon"] == ["19:00-08:00"]  # past midnight
+
+
+def test_a_form_without_the_calendar_part_keeps_the_switch(box) -> None:
+    client, service = box
+    assert client.post("/schedule", _hours_form(follow_calendar="")).status == 303
+    days = {d: "" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    assert client.post("/schedule", {**days, "tue": "10:00-11:00"}).status == 303
+    assert service.config()["schedule"]["follow_calendar"] is False
+
+
+def test_bad_calendar_fields_are_refused_by_name(box) -> None:
+    client, service = box
+    before = service.config()
+    client.get("/lang/en?back=/schedule")
+    bad = client.post("/schedule", _hours_form(adjusted="someday"))
+    assert bad.status == 422 and "someday" in _card(bad.text, "hours")
+    spill = client.post("/schedule", _hours_form(mon="19:00-10:00", tue="09:00-12:00"))
+    assert spill.status == 422
+    assert "runs past midnight into" in _card(spill.text, "hours")
+    assert service.config() == before
+
+
+def test_holiday_duty_is_chosen_shown_and_refused_by_name(box) -> None:
+    client, service = box
+    page = _card(client.get("/schedule").text, "roster")
+    assert "节假日值班" in page
+    assert client.post("/schedule/roster/holiday", {"holiday": "david"}).status == 303
+    assert service.config()["duty_roster"]["holiday"] == "david"
+    page = _card(client.get("/schedule").text, "roster")
+    assert '<option value="david" selected>David Chen (david)</option>' in page
+    client.get("/lang/en?back=/schedule")
+    bad = client.post("/schedule/roster/holiday", {"holiday": "ghost"})
+    assert bad.status == 422 and 'unknown bound number "ghost"' in _card(bad.text, "roster")
+    assert "Holiday duty" in _card(bad.text, "roster")
+    assert client.post("/schedule/roster/holiday", {"holiday": ""}).status == 303
+    assert service.config()["duty_roster"]["holiday"] is None
+
+
+def test_a_roster_entry_past_midnight_is_accepted(box) -> None:
+    client, service = box
+    roster = service.config()["duty_roster"]
+    service.replace_config({**service.config(), "duty_roster": {**roster, "entries": []}})
+    reply = client.post("/schedule/roster", {"index": "", "days": ["mon", "tue"],
+                                             "hours": "19:00-08:00", "person": "wang"})
+    assert reply.status == 303, reply.text
+    assert service.config()["duty_roster"]["entries"][0]["hours"] == "19:00-08:00"
+
+
+def test_test_a_call_on_national_day_says_closed_and_names_the_holiday(box) -> None:
+    client, _ = box
+    client.post("/schedule/roster/holiday", {"holiday": "david"})
+    doc = client.api("GET", "/api/explain?caller=13588888888&line=gsm0"
+                            "&at=2026-10-01T10:00").json()
+    assert doc["open"] is False and doc["holiday"] == "国庆节 National Day"
+    assert doc["on_duty"] == "david"
+    assert "2026-10-01 is a public holiday" in doc["office_hours"]
+    # a one-line box: the network forwards the call to holiday duty
+    assert doc["network_forwarding"]["number"] == "+8613812345678"
+    assert doc["targets"] == ["+8613812345678"]
+    worked = client.api("GET", "/api/explain?caller=13588888888&line=gsm0"
+                               "&at=2026-10-10T10:00").json()
+    assert worked["open"] is True and worked["targets"][0] == "801"
+    page = client.get("/schedule?at=2026-10-01T10:00").text
+    preview = _card(page, "preview_card")
+    assert "国庆节 National Day" in preview and "<b>david</b>" in preview
+
+
+def test_test_a_call_on_the_rules_page_says_the_network_forwards_it(box) -> None:
+    client, _ = box
+    page = client.get("/rules?caller=13588888888&line=gsm0&at=2026-10-01T10:00").text
+    verdict = html.unescape(page)
+    assert "国庆节 National Day" in verdict
+    assert "由运营商网络呼叫转移到 +8613512345678" in verdict  # thursday: wang
+    client.get("/lang/en?back=/rules")
+    english = html.unescape(client.get("/rules?caller=13588888888&line=gsm0"
+                                       "&at=2026-10-01T10:00").text)
+    assert "Forwarded by the network to +8613512345678" in english

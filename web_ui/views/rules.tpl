@@ -281,8 +281,12 @@
   % errors = test_errors
   % include('errors.tpl')
   % if result:
-  <p id="verdict">{{result['region'] or '-'}} · {{_('open') if result['open'] else _('closed')}} ·
+  <p id="verdict">{{result['region'] or '-'}} · {{_('open') if result['open'] else _('closed')}}{{(' (' + result['holiday'] + ')') if result.get('holiday') else ''}} ·
     {{_('rules_route')}}: <b>{{result['route'] or _('rules_default_plan')}}</b>{{(' · ' + _('rules_blocked')) if result['blocked'] else ''}}</p>
+  % fwd = result.get('network_forwarding')
+  % if fwd and fwd['enabled']:
+  <p id="network_forwarding">{{_('rules_forwarded', number=fwd['number'])}}</p>
+  % end
   % include('explain.tpl', result=result)
   % state = result.get('agent_state') or {}
   <p id="agent-state">{{_('rules_state_box', away=', '.join(state.get('unavailable', [])) or _('nobody')) if state.get('source') == 'box' else _('rules_state_fresh')}}{{(' · ' + _('rules_rings_first') + ': ' + result['targets'][0]) if result['targets'] else ''}}</p>

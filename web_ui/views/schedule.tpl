@@ -11,13 +11,24 @@
 % bound = config['bound_numbers']
 <section class="card" id="hours">
   <h2>{{_('weekly_hours')}}</h2>
-  <p class="hint">{{_('hours_hint')}}</p>
+  <p class="hint">{{_('hours_hint')}} {{_('hours_past_midnight')}}</p>
+  <p id="hours_calendar"><b>{{_('hours_calendar_on') if config['schedule'].get('follow_calendar', True) else _('hours_calendar_off')}}</b></p>
   % include('errors.tpl', errors=errors if where == 'hours' else [])
   <form method="post" action="/schedule">
     <input type="hidden" name="csrf" value="{{csrf}}">
+    <input type="hidden" name="calendar_part" value="1">
     % for day in weekdays:
     <label>{{_('day_' + day)}} <input name="{{day}}" value="{{hours.get(day, '')}}" placeholder="09:00-12:00, 13:30-18:00"></label>
     % end
+    <label class="check wide"><input type="checkbox" name="follow_calendar" value="1" {{'checked' if hours['follow_calendar'] else ''}}> {{_('hours_follow_calendar')}}</label>
+    <p class="hint">{{_('hours_calendar_hint')}}</p>
+    <label>{{_('hours_adjusted_label')}}
+      <select name="adjusted">
+        % for d in weekdays:
+        <option value="{{d}}" {{'selected' if hours['adjusted'] == d else ''}}>{{_('day_' + d)}}</option>
+        % end
+        <option value="" {{'selected' if not hours['adjusted'] else ''}}>{{_('tr_adjusted_own_hours')}}</option>
+      </select></label>
     <button>{{_('save')}}</button>
   </form>
 </section>
@@ -73,6 +84,20 @@
       </select></label>
     <div class="buttons"><button>{{_('save')}}</button></div>
   </form>
+  <form method="post" action="/schedule/roster/holiday" class="entry" id="roster-holiday">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <h3>{{_('duty_holiday')}}</h3>
+    % include('errors.tpl', errors=errors if where == 'holiday' else [])
+    <p class="hint">{{_('duty_holiday_hint')}}</p>
+    <label>{{_('roster_person')}}
+      <select name="holiday">
+        <option value="">{{_('nobody')}}</option>
+        % for b in bound:
+        <option value="{{b['id']}}" {{'selected' if b['id'] == roster_holiday else ''}}>{{b['name']}} ({{b['id']}})</option>
+        % end
+      </select></label>
+    <div class="buttons"><button>{{_('save')}}</button></div>
+  </form>
   <p class="hint">{{_('sch_saved_note')}} <a href="/config/duty_roster">{{_('edit_raw')}}</a></p>
 </section>
 <section class="card" id="preview_card">
@@ -83,7 +108,7 @@
   </form>
   % include('errors.tpl', errors=preview_errors)
   % if preview:
-  <p id="preview">{{_('open') if preview['open'] else _('closed')}} · {{_('on_duty')}}: <b>{{preview.get('on_duty_name') or preview['on_duty'] or _('nobody')}}</b></p>
+  <p id="preview">{{_('open') if preview['open'] else _('closed')}}{{(' · ' + preview['holiday']) if preview.get('holiday') else ''}} · {{_('on_duty')}}: <b>{{preview.get('on_duty_name') or preview['on_duty'] or _('nobody')}}</b></p>
   % include('explain.tpl', result=preview)
   % end
 </section>
