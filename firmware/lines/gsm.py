@@ -28,6 +28,7 @@ import serial
 from board.base import ModemPorts
 from firmware.clock import Clock, SystemClock
 from firmware.config.reasons import reason
+from firmware.config.schema_base import is_digits
 from firmware.errors import ConfigError, LineOutOfService
 from firmware.events import EventBus
 from firmware.lines.at import (
@@ -40,6 +41,7 @@ from firmware.lines.at import (
     split_fields,
 )
 from firmware.lines.gsm_calls import RING_GAP, CallControl, CallStateError, GsmCall
+from firmware.lines.gsm_clear import clear_stray_calls
 from firmware.lines.gsm_events import (
     REGISTERED,
     REGISTRATION_WORDS,
@@ -91,6 +93,7 @@ class GsmLine:
         self.poll_interval, self.hung_after = poll_interval, hung_after
         self.status = GsmStatus()
         self.info: dict[str, str | None] = {}
+        self.sim_pin: str | None = None
         self.pin_refused = False
         self.calls = CallControl(name, bus, self.clock, self._on_call_change, ring_gap=ring_gap)
         self._urcs = StatusUrcs(self)
@@ -136,9 +139,13 @@ class GsmLine:
         self._stopping = False
 
     def set_sim_pin(self, pin: str | None) -> None:
-        """A new SIM PIN from the owner: tried once at the next SIM check."""
-        if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 8):
+        """A new SIM PIN from the owner: tried once, at once if the SIM waits for it.
+        The same PIN again changes nothing: a PIN the SIM refused is never resent (three
+        wrong PINs lock the SIM behind its PUK)."""
+        if pin is not None and not is_digits(pin, 4, 8):
             raise ConfigError([(f"{self.name}.sim_pin", reason("sim_pin_digits"))])
+        if pin == self.sim_pin:
+            return
         self.sim_pin, self.pin_refused = pin, False
         self.wake()
 
@@ -323,6 +330,8 @@ class GsmLine:
         await poll_network(self)
         if self._engine is not None and self._engine.timeouts_in_row >= self.hung_after:
             raise ModemLost("modem stopped answering")
+        if self.calls.call is None:  # idle: the modem must be too (a hang-up it ignored)
+            await clear_stray_calls(self, at_init=False)
 
     def engine(self) -> AtEngine:
         """The AT engine of the open modem (LineOutOfService when none is)."""

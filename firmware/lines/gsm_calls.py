@@ -11,7 +11,6 @@ closes it when the call ends. Everything runs on the event loop; the line
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from typing import Literal
@@ -21,6 +20,7 @@ from firmware.clock import Clock
 from firmware.errors import LineOutOfService, SwitchboardError
 from firmware.events import EventBus
 from firmware.lines.at import MEDIUM, AtEngine, CallNotConnected, ModemError, Urc
+from firmware.lines.gsm_clear import ModemCall, list_calls, release
 from firmware.lines.gsm_events import (
     GsmCallAnswered,
     GsmCallEnded,
@@ -151,13 +151,26 @@ class CallControl:
         call.releasing = ("rejected", 21) if ringing_in else ("normal", 16)
         self._cancel_timer()
         try:
-            await self._engine().command("AT+CHUP", timeout=MEDIUM)
+            await self._release(call, ringing_in)
         except ModemError as e:
-            log.warning("%s: AT+CHUP failed (%s), trying ATH", self.line, e)
-            with contextlib.suppress(ModemError):
-                await self._engine().command("ATH", timeout=MEDIUM)
+            log.warning("%s: hang-up failed: %s", self.line, e)
         why = "refused by the box" if ringing_in else "hung up by the box"
         self.end(call, *call.releasing, why)
+
+    async def _release(self, call: GsmCall, ringing_in: bool) -> None:
+        """Hang-up commands until the modem no longer lists the call (gsm_clear.py)."""
+        engine = self._engine()
+        listed = await list_calls(engine)
+        if listed is not None:
+            mine = [c for c in listed if c.incoming == (call.direction == "in")]
+            if not mine:
+                return  # already gone (the far end was quicker)
+            target = next((c for c in mine if c.idx == call.idx), mine[0])
+        else:
+            target = ModemCall(call.idx or 1, call.direction == "in", 4 if ringing_in else 0)
+        if not await release(engine, target):
+            log.error("%s: the modem keeps %s up whatever hang-up command it gets",
+                      self.line, target)
 
     async def send_dtmf(self, digits: str) -> None:
         """Play DTMF `digits` (0-9 * #) to the far party with AT^DTMF."""

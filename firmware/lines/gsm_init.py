@@ -17,6 +17,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from firmware.lines.at import MEDIUM, CmeError, CommandFailed, ModemTimeout, Urc
+from firmware.lines.gsm_clear import clear_stray_calls
 from firmware.lines.gsm_events import (
     REGISTERED,
     parse_cops,
@@ -46,7 +47,8 @@ _OPTIONAL = ("AT+COPS=3,0", "AT+CRC?", 'AT+CSCS="GSM"', "AT+CSMP=17,167,0,0",
 
 
 async def initialise(line: GsmLine, after_sim: bool = False) -> None:
-    """Run the init sequence; ends with the line ready, not registered, or SIM-blocked."""
+    """Run the init sequence; ends with the line ready, not registered, or SIM-blocked.
+    A call left up on the modem is ended first (gsm_clear.py): not ready before."""
     if not after_sim:
         line.set_status(state="starting", reason="initialising modem", sim=None)
         await _wake(line)
@@ -55,6 +57,7 @@ async def initialise(line: GsmLine, after_sim: bool = False) -> None:
         await engine.command("ATE0")
         await engine.command("AT+CMEE=1")
         await _identify(line)
+        await clear_stray_calls(line)
         if not await unlock_sim(line):
             return
     await _settings(line)
@@ -120,7 +123,8 @@ async def unlock_sim(line: GsmLine) -> bool:
         return True
     state, reason = _SIM_STATES[sim]
     if sim == "pin" and line.pin_refused:
-        reason = "the SIM refused the configured PIN; not trying it again"
+        reason = ("the SIM refused the configured PIN; it is not sent again (wrong PINs "
+                  "lock the SIM behind its PUK): set the right PIN")
     log.warning("%s: %s", line.name, reason)
     line.set_status(state=state, sim=sim, reason=reason, registration=None, operator=None)
     return False
