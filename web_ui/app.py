@@ -243,18 +243,27 @@ def _form_csrf() -> str | None:
     request = bottle.request
     if request.content_type.startswith(("application/x-www-form-urlencoded",
                                         "multipart/form-data")):
-        return request.forms.decode().get("csrf")
+        return _utf8(request.forms).get("csrf")
     return None
 
 
 def query() -> bottle.FormsDict:
     """The query string, as UTF-8 text (Bottle's own values are Latin-1 decoded)."""
-    return bottle.request.query.decode()
+    return _utf8(bottle.request.query)
 
 
 def form() -> bottle.FormsDict:
     """The posted form fields, as UTF-8 text."""
-    return bottle.request.forms.decode()
+    return _utf8(bottle.request.forms)
+
+
+def _utf8(fields: bottle.FormsDict) -> bottle.FormsDict:
+    """`fields` as UTF-8 text; bytes that are not UTF-8 (a lone surrogate's %ED%A0%80,
+    say) are a 400, not a traceback."""
+    try:
+        return fields.decode()
+    except UnicodeDecodeError:
+        raise bottle.HTTPError(400, "the form or query is not UTF-8 text") from None
 
 
 def who() -> Who:

@@ -18,10 +18,13 @@ from urllib.parse import urlencode
 import bottle
 
 from firmware.service import (
+    MAX_CONFIG_BYTES,
     BadQuery,
     ConfigError,
     ServiceError,
     UnknownAgent,
+    UnreadableConfig,
+    parse_config_text,
     rename_ring_group,
 )
 from web_ui import api, forms, i18n, queries, security
@@ -376,12 +379,11 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
     @app.post("/system/restore")
     def restore() -> Any:
         upload = bottle.request.files.get("file")
-        raw = upload.file.read() if upload else b""
+        raw = upload.file.read(MAX_CONFIG_BYTES + 1) if upload else b""
         try:
-            config = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            return _system_page(web, errors=[("file", form_reason("not_json_config",
-                                                                  error=str(exc)))])
+            config = parse_config_text(raw, "file")
+        except UnreadableConfig as exc:
+            return _system_page(web, errors=exc.errors, status=400)
         try:
             web.service.replace_config(config)
         except ConfigError as exc:
@@ -437,21 +439,28 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
             bottle.abort(404)
         text = core.form().get("value", "")
         try:
-            value = json.loads(text)
-        except ValueError as exc:
-            return _section_page(web, section, text,
-                                 [(section, form_reason("not_json", error=str(exc)))])
+            value = parse_config_text(text, section)
+        except UnreadableConfig as exc:
+            return _section_page(web, section, _shown(text), exc.errors, status=400)
         return _save(web, section, value, f"/config/{section}",
                      lambda e: _section_page(web, section, text, e))
 
 
-def _system_page(web: Web, errors: list | None = None, new_token: tuple | None = None) -> str:
+def _system_page(web: Web, errors: list | None = None, new_token: tuple | None = None,
+                 status: int = 422) -> str:
     if errors:
-        bottle.response.status = 422
+        bottle.response.status = status
     status = _status(web)
     return render("system", web, errors=errors or [], tokens=web.owner.tokens(),
                   new_token=new_token, status=status, sections=editable_sections(web),
                   audio_health=audio_totals(status.get("audio")))
+
+
+def _shown(text: str) -> str:
+    """The owner's text to show again: a lone surrogate cannot be sent as UTF-8, and a
+    text past the size limit is not sent back whole."""
+    text = text[:MAX_CONFIG_BYTES]
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def audio_totals(audio: Any) -> dict[str, Any] | None:
@@ -467,11 +476,11 @@ def audio_totals(audio: Any) -> dict[str, Any] | None:
 
 
 def _section_page(web: Web, section: str, text: str | None = None,
-                  errors: list | None = None) -> str:
+                  errors: list | None = None, status: int = 422) -> str:
     if section not in editable_sections(web):
         bottle.abort(404)
     if errors:
-        bottle.response.status = 422
+        bottle.response.status = status
     if text is None:
         text = json.dumps(web.service.config()[section], ensure_ascii=False, indent=2)
     return render("section", web, section=section, text=text, errors=errors or [])

@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 
 from firmware.config import schema as s
+from firmware.config.jsontext import check_config_value
 from firmware.config.migrations import migrate
 from firmware.config.reasons import BadValue, Reason, plain, reason
 from firmware.config.schema_base import is_digits
@@ -79,7 +80,9 @@ class _Ctx:
 
 
 def check_config(raw: Any) -> s.Config:
-    """Migrate `raw` to the current schema and validate it; raise ConfigError if invalid."""
+    """Migrate `raw` to the current schema and validate it; raise ConfigError if invalid
+    (UnreadableConfig first if it is too big, too deep or not Unicode: jsontext.py)."""
+    check_config_value(raw)
     return parse_config(migrate(raw))
 
 

@@ -382,7 +382,7 @@ class GsmLine:
 
     async def _fetch_sms(self, value: str) -> None:
         index = value.rpartition(",")[2].strip()
-        if not index.isdigit():
+        if not is_digits(index):
             log.warning("%s: unreadable +CMTI %r", self.name, value)
             return
         try:

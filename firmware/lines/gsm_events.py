@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from firmware.config.schema_base import is_digits
 from firmware.lines.at import split_fields
 
 State = Literal["starting", "ready", "no_sim", "pin_required", "sim_error",
@@ -169,7 +170,7 @@ def parse_cops(value: str) -> str | None:
 def dtmf_from_urc(name: str, value: str) -> str | None:
     """The digit of `^DDTMF: 5`, `+RXDTMF: 5`, `+DTMF:5` or `+QTONEDET: 49` (ASCII code)."""
     text = value.strip().strip('"')
-    if name == "+QTONEDET" and text.isdigit():
+    if name == "+QTONEDET" and is_digits(text, 1, 3):
         text = chr(int(text))
     text = text.upper()
     return text if len(text) == 1 and text in "0123456789*#ABCD" else None

@@ -16,6 +16,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+from firmware.config.schema_base import is_digits
 from firmware.lines.at import MEDIUM, CmeError, CommandFailed, ModemTimeout, Urc
 from firmware.lines.gsm_clear import clear_stray_calls
 from firmware.lines.gsm_events import (
@@ -245,7 +246,7 @@ class StatusUrcs:
 
     def _simst(self, urc: Urc) -> None:
         code = urc.value.split(",")[0].strip()
-        if code.isdigit():
+        if is_digits(code):
             self._sim(_SIMST_STATES.get(int(code), "error"))
 
     def _cpin(self, urc: Urc) -> None:
