@@ -48,7 +48,8 @@ log = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any]], Any]
 
 MAX_MESSAGE = 16 * 1024 * 1024  # bytes per reply line (records pages can be long)
-# bytes per request line: a config (at most MAX_CONFIG_BYTES) and its envelope
+# bytes per request line: a config (at most MAX_CONFIG_BYTES as compact JSON) and its
+# envelope; the CLI sends it compact, but with JSON's ", " and ": " spaces
 MAX_REQUEST = 2 * MAX_CONFIG_BYTES
 SUN_PATH_MAX = 100  # sockaddr_un holds 108 bytes; longer paths go through /proc/self/fd
 

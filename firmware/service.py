@@ -51,6 +51,7 @@ from firmware.cdr.store import CdrStore, NoRecords, records_path
 from firmware.clock import SystemClock
 from firmware.config.jsontext import (  # noqa: F401 (for web_ui: config text from outside)
     MAX_CONFIG_BYTES,
+    MAX_TEXT_BYTES,
     UnreadableConfig,
     parse_config_text,
 )

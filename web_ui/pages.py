@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import bottle
 
 from firmware.service import (
-    MAX_CONFIG_BYTES,
+    MAX_TEXT_BYTES,
     BadQuery,
     ConfigError,
     ServiceError,
@@ -379,7 +379,7 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
     @app.post("/system/restore")
     def restore() -> Any:
         upload = bottle.request.files.get("file")
-        raw = upload.file.read(MAX_CONFIG_BYTES + 1) if upload else b""
+        raw = upload.file.read(MAX_TEXT_BYTES + 1) if upload else b""
         try:
             config = parse_config_text(raw, "file")
         except UnreadableConfig as exc:
@@ -459,7 +459,7 @@ def _system_page(web: Web, errors: list | None = None, new_token: tuple | None =
 def _shown(text: str) -> str:
     """The owner's text to show again: a lone surrogate cannot be sent as UTF-8, and a
     text past the size limit is not sent back whole."""
-    text = text[:MAX_CONFIG_BYTES]
+    text = text[:MAX_TEXT_BYTES]
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 

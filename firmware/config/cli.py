@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from firmware import paths
-from firmware.config.jsontext import MAX_CONFIG_BYTES, UnreadableConfig, parse_config_text
+from firmware.config.jsontext import MAX_TEXT_BYTES, UnreadableConfig, parse_config_text
 from firmware.config.reasons import reason
 from firmware.config.schema import summary
 from firmware.config.store import ConfigStore
@@ -173,15 +173,15 @@ def read_config_file(name: str | Path) -> Any:
     label = "stdin" if str(name) == "-" else str(name)
     try:
         with _open_binary(name) as stream:
-            raw = stream.read(MAX_CONFIG_BYTES + 1)
+            raw = stream.read(MAX_TEXT_BYTES + 1)
     except OSError as exc:
         raise UnreadableFile(f"cannot read {label}: {exc.strerror or exc}") from exc
     try:
         return parse_config_text(raw)
     except UnreadableConfig as exc:
         why = "; ".join(f"{f}: {r}" if f != "(config)" else str(r) for f, r in exc.errors)
-        if len(raw) > MAX_CONFIG_BYTES:
-            why = f"more than {MAX_CONFIG_BYTES} bytes: a config may have at most 1 MiB"
+        if len(raw) > MAX_TEXT_BYTES:
+            why = f"more than {MAX_TEXT_BYTES} bytes: a config may have at most 1 MiB"
         raise UnreadableFile(f"{label}: {why}") from exc
 
 

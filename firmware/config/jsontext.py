@@ -8,9 +8,11 @@ ConfigError whose reasons have catalogue codes, so the CLI prints them, the API
 answers 400 and the page says them in the owner's language.
 
 Limits (docs/config.md):
-- `MAX_CONFIG_BYTES` = 1 MiB of UTF-8 JSON: a full office config is 10-50 KB, so
-  this is far above any real one and far below what would hurt a Pi. Checked on
-  the bytes before anything is decoded.
+- `MAX_CONFIG_BYTES` = 1 MiB: a config as compact UTF-8 JSON (what the box stores
+  and sends) may have at most that; a full office config is 10-50 KB, so this is far
+  above any real one and far below what would hurt a Pi. Text from outside may
+  carry indentation (a backup is indented), so it may have up to `MAX_TEXT_BYTES`
+  (2 MiB), checked on the bytes before anything is decoded.
 - `MAX_DEPTH` = 32 levels of lists and objects (a config nests 6 at most). Checked
   by a scan before `json.loads`, whose recursion a deep document would overflow.
 - Text must be Unicode: UTF-8 bytes, and no lone surrogate (`"\\ud800"` is valid
@@ -29,6 +31,7 @@ from firmware.config.reasons import reason
 from firmware.errors import ConfigError
 
 MAX_CONFIG_BYTES = 1024 * 1024
+MAX_TEXT_BYTES = 2 * MAX_CONFIG_BYTES
 MAX_DEPTH = 32
 ROOT = "(config)"
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -39,12 +42,11 @@ class UnreadableConfig(ConfigError):
     """Config text refused before validation: too big, too deep, not Unicode, not JSON."""
 
 
-def parse_config_text(data: bytes | str, field: str = ROOT,
-                      limit: int = MAX_CONFIG_BYTES) -> Any:
+def parse_config_text(data: bytes | str, field: str = ROOT) -> Any:
     """The JSON value in `data`, or UnreadableConfig naming `field` and why not."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
-    if len(raw) > limit:
-        raise _refuse(field, "config_too_big", size=len(raw), limit=limit)
+    if len(raw) > MAX_TEXT_BYTES:
+        raise _refuse(field, "config_too_big", size=len(raw), limit=MAX_CONFIG_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -58,7 +60,7 @@ def parse_config_text(data: bytes | str, field: str = ROOT,
                       column=exc.colno) from None
     except (ValueError, RecursionError) as exc:
         raise _refuse(field, "json_syntax", error=str(exc), line=1, column=1) from None
-    _check_unicode(value, field)
+    check_config_value(value, field)
     return value
 
 

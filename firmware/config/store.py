@@ -129,6 +129,9 @@ class ConfigStore:
             raise ConfigFileCorrupt(self.path, reason("file_not_json", error=str(exc))) from exc
         except UnicodeDecodeError as exc:
             raise ConfigFileCorrupt(self.path, reason("file_not_utf8", error=str(exc))) from exc
+        except RecursionError as exc:  # nested past what json.loads can follow
+            raise ConfigFileCorrupt(self.path, reason("file_not_json", error="nested too deep")) \
+                from exc
         if data is None:
             return None
         table = data.get(TABLE) if isinstance(data, dict) else None

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from firmware.config.jsontext import MAX_CONFIG_BYTES, MAX_DEPTH
+from firmware.config.jsontext import MAX_CONFIG_BYTES, MAX_DEPTH, MAX_TEXT_BYTES
 from tests.web.client import Client
 
 EXAMPLE = json.loads((Path(__file__).resolve().parents[2] / "docs/example-config.json")
@@ -39,8 +39,15 @@ def _surrogate_config() -> bytes:
 
 
 def _oversized() -> bytes:
-    text = json.dumps(EXAMPLE, ensure_ascii=False)
-    return text[:-1].encode() + b" " * MAX_CONFIG_BYTES + b"}"
+    """A config that is more than 1 MiB as compact JSON."""
+    big = dict(EXAMPLE, settings=dict(EXAMPLE["settings"], company_name="公" * 400_000))
+    return json.dumps(big, ensure_ascii=False).encode()
+
+
+def _padded(size: int) -> bytes:
+    """The example config, indented with spaces up to `size` bytes of text."""
+    text = json.dumps(dict(EXAMPLE, forward_chain=[]), ensure_ascii=False).encode()
+    return text[:-1] + b" " * (size - len(text)) + b"}"
 
 
 BAD_BODIES = {
@@ -48,6 +55,7 @@ BAD_BODIES = {
     "deep_just_over": (_deep(MAX_DEPTH + 1), "(body)", "json_too_deep"),
     "surrogate": (_surrogate_config(), "(body).settings.company_name", "not_unicode"),
     "oversized": (_oversized(), "(body)", "config_too_big"),
+    "oversized_text": (_padded(MAX_TEXT_BYTES + 1), "(body)", "config_too_big"),
     "not_utf8": (b'{"settings": "\xff"}', "(body)", "not_utf8"),
     "nan": (b'{"returning_caller_days": NaN}', "(body)", "json_syntax"),
 }
@@ -81,10 +89,9 @@ def test_a_reason_in_chinese_too(box: Client) -> None:
     assert reply.json()["errors"][0]["message"] == f"列表和对象嵌套超过 {MAX_DEPTH} 层"
 
 
-def test_a_config_at_the_limit_is_accepted(box: Client, service) -> None:
-    text = json.dumps(dict(EXAMPLE, forward_chain=[]), ensure_ascii=False).encode()
-    padded = text[:-1] + b" " * (MAX_CONFIG_BYTES - len(text)) + b"}"
-    assert len(padded) == MAX_CONFIG_BYTES
+def test_indented_text_up_to_the_text_limit_is_accepted(box: Client, service) -> None:
+    padded = _padded(MAX_TEXT_BYTES)
+    assert len(padded) == MAX_TEXT_BYTES
     assert _api(box, "PUT", "/api/config", padded).status == 200
     assert service.config()["forward_chain"] == []
 
@@ -124,7 +131,7 @@ def test_a_full_width_pin_through_the_api_is_named(box: Client, service) -> None
 @pytest.mark.parametrize("text, code", [
     ("[" * 100_000 + "]" * 100_000, "列表和对象嵌套超过"),
     ('["zhang", "wang", "david", "\\ud800"]', "无效的 Unicode"),
-    ('["zhang", "wang", "david", "' + "1" * MAX_CONFIG_BYTES + '"]', "配置最多"),
+    ('["zhang", "wang", "david", "' + "1" * (MAX_CONFIG_BYTES + 1) + '"]', "配置最多"),
 ])
 def test_the_json_editor_refuses_with_400_and_a_reason(box: Client, service, text: str,
                                                        code: str) -> None:
