@@ -53,6 +53,7 @@ from firmware.config.jsontext import (  # noqa: F401 (for web_ui: config text fr
     MAX_CONFIG_BYTES,
     MAX_TEXT_BYTES,
     UnreadableConfig,
+    check_config_value,
     parse_config_text,
 )
 from firmware.config.reasons import Catalogue, Reason, fill, plain

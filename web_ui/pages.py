@@ -24,6 +24,7 @@ from firmware.service import (
     ServiceError,
     UnknownAgent,
     UnreadableConfig,
+    check_config_value,
     parse_config_text,
     rename_ring_group,
 )
@@ -308,7 +309,12 @@ def _save(web: Web, section: str | dict, value: Any, done: str, again: Any) -> A
     new = web.service.config()
     new.update(section if isinstance(section, dict) else {section: value})
     try:
+        check_config_value(new)  # too big, too deep, not Unicode: a 400, before the box
         web.service.replace_config(new)
+    except UnreadableConfig as exc:
+        page = again(exc.errors)
+        bottle.response.status = 400
+        return page
     except ConfigError as exc:
         return again(exc.errors)
     flash("ok", "saved")

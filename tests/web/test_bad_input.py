@@ -206,3 +206,12 @@ def test_the_group_form_names_a_bad_share(box: Client, service, members: str, st
     assert reply.status == status
     assert shown in reply.text
     assert service.config() == before
+
+
+def test_an_oversized_form_is_a_400_with_the_reason(box: Client, service) -> None:
+    before = service.config()
+    people = "\n".join(f"{800 + i % 100}, {'x' * 64}, fxs0" for i in range(16_000))
+    reply = box.post("/staff/people", {"extensions": people, "bound_numbers": ""})
+    assert reply.status == 400
+    assert "1 MiB" in reply.text
+    assert service.config() == before
