@@ -138,14 +138,17 @@ async def clear_stray_calls(line: GsmLine, at_init: bool = True) -> None:
         if at_init:
             await _hangup_blind(line)
         return
-    for call in calls:
-        if call.ringing_in or line.calls.call is not None:
-            continue
+    stray = [c for c in calls if not c.ringing_in]
+    if not stray or line.calls.call is not None:
+        return
+    for call in stray:
         log.warning("%s: %s was left up on the modem; ending it", line.name, call)
-        line.set_status(reason=f"ending a call left up on the modem ({call})")
+        line.set_status(state="starting", reason=f"ending a call left up on the modem ({call})")
         if not await release(engine, call, line.pause):
             raise StrayCallLeft(f"a call left up on the modem ({call}) could not be ended")
         log.info("%s: %s ended", line.name, call)
+    if not at_init:
+        line.network_state()  # idle again: ready (or not registered) as the network says
 
 
 async def _hangup_blind(line: GsmLine) -> None:

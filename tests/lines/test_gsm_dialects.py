@@ -121,3 +121,29 @@ async def test_a_call_that_cannot_be_ended_keeps_the_line_out_of_service() -> No
         await until(lambda: "could not be ended" in line.status.reason, what="said why")
         assert line.status.state == "out_of_service"
     modem.close()
+
+
+async def test_an_idle_line_ends_a_call_the_modem_kept_and_is_not_ready_meanwhile() -> None:
+    """The box owns no call but the modem lists one (a hang-up it ignored): the next
+    supervision round ends it; the line reads starting until it is gone."""
+    from firmware.lines.gsm import GsmStatusChanged
+
+    state = {"up": False}
+
+    def clcc(command):
+        return (['+CLCC: 1,1,0,0,0,"+8613800138000",145'] if state["up"] else []) + ["OK"]
+
+    def chup(command):
+        state["up"] = False
+        return ["OK"]
+
+    modem = PtyModem({"AT+CLCC": clcc, "AT+CHUP": chup})
+    async with running(modem.ports()) as line:
+        await until(lambda: line.status.state == "ready")
+        mark = len(line.events)
+        state["up"] = True
+        await until(lambda: not state["up"], what="the kept call ended")
+        await until(lambda: line.status.state == "ready", what="ready again")
+        states = [e.status.state for e in line.events[mark:] if isinstance(e, GsmStatusChanged)]
+        assert states[:2] == ["starting", "ready"]
+    modem.close()
