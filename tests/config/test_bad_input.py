@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -109,3 +110,62 @@ def test_any_odd_value_anywhere_is_a_reason_never_a_traceback(changes: list) -> 
         check_config(config)
     except ConfigError as e:
         assert all(isinstance(p, str) and p for p, _ in e.errors)
+
+
+# --- config text from outside (jsontext.py) -------------------------------------------
+
+from firmware.config.jsontext import (  # noqa: E402
+    MAX_DEPTH,
+    UnreadableConfig,
+    json_depth,
+    parse_config_text,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=200), st.text(max_size=200),
+                 st.recursive(st.just("1"), lambda inner: st.builds(
+                     lambda s, k: "[" * k + s + "]" * k, inner, st.integers(0, 60)))))
+def test_any_text_is_a_value_or_an_unreadable_config(data) -> None:
+    try:
+        value = parse_config_text(data)
+    except UnreadableConfig as e:
+        assert e.errors and all(str(r) for _, r in e.errors)
+        return
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    assert json_depth(text.encode("utf-8")) <= MAX_DEPTH
+    json.dumps(value, ensure_ascii=False).encode("utf-8")  # storable: valid Unicode
+
+
+@pytest.mark.parametrize("text, depth", [("[]", 1), ('{"a": [[1]]}', 3),
+                                         ('["[[[[", {"b": "]]"}]', 2), ('"\\"[["', 0)])
+def test_depth_skips_brackets_in_strings(text: str, depth: int) -> None:
+    assert json_depth(text.encode()) == depth
+
+
+@pytest.mark.parametrize("text, code, field", [
+    ('{"a": "\\udc00"}', "not_unicode", "a"),
+    ('{"\\ud800": 1}', "not_unicode", "(config)"),
+    ('[' * (MAX_DEPTH + 1) + ']' * (MAX_DEPTH + 1), "json_too_deep", "(config)"),
+    ('{"a": Infinity}', "json_syntax", "(config)"),
+    (b'{"a": "\xed\xa0\x80"}', "not_utf8", "(config)"),
+])
+def test_unreadable_text_says_why(text, code: str, field: str) -> None:
+    with pytest.raises(UnreadableConfig) as info:
+        parse_config_text(text)
+    assert [(f, r.code) for f, r in info.value.errors] == [(field, code)]
+
+
+def test_a_surrogate_pair_is_a_character_not_refused() -> None:
+    assert parse_config_text('{"a": "\\ud83d\\ude00"}') == {"a": "😀"}
+
+
+def test_a_value_deeper_than_python_recursion_is_refused_by_check_config() -> None:
+    deep: list = []
+    node = deep
+    for _ in range(5000):
+        node.append([])
+        node = node[0]
+    with pytest.raises(ConfigError) as info:
+        check_config({"schema_version": 2, "settings": deep})
+    assert info.value.errors[0][1].code == "json_too_deep"
