@@ -31,6 +31,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
+from firmware.config.migrations import ascii_digits
 from firmware.config.reasons import Reason, reason
 from firmware.config.schema import Config, to_dict
 from firmware.config.storage import AtomicJSONStorage
@@ -146,6 +147,10 @@ class ConfigStore:
         doc = self._read_raw()
         if doc is None:
             return Config()
+        doc, repaired = ascii_digits(doc)
+        if repaired:
+            log.warning("%s: %d value(s) written in non-ASCII digits read as ASCII digits",
+                        self.path, repaired)
         try:
             return check_config(doc)
         except ConfigFileCorrupt:

@@ -169,3 +169,32 @@ def test_a_value_deeper_than_python_recursion_is_refused_by_check_config() -> No
     with pytest.raises(ConfigError) as info:
         check_config({"schema_version": 2, "settings": deep})
     assert info.value.errors[0][1].code == "json_too_deep"
+
+
+# --- a config stored by firmware that took full-width digits still loads ----------------
+
+from firmware.config.store import ConfigFileCorrupt, ConfigStore  # noqa: E402
+
+
+def test_a_stored_config_with_full_width_digits_loads_as_ascii(tmp_path) -> None:
+    stored = example()
+    stored["lines"]["gsm"][0]["sim_pin"] = "１２３４"
+    stored["settings"]["outside_line_prefix"] = "９"
+    stored["extensions"][0]["number"] = "８０１"
+    stored["ring_groups"][0]["members"][0] = "８０１"
+    (tmp_path / "config.json").write_text(json.dumps({"config": {"1": stored}},
+                                                     ensure_ascii=False), encoding="utf-8")
+    config = ConfigStore(tmp_path).load()
+    assert config.lines.gsm[0].sim_pin == "1234"
+    assert config.settings.outside_line_prefix == "9"
+    assert config.extension("801") is not None
+    assert config.settings.company_name == example()["settings"]["company_name"]
+    with pytest.raises(ConfigError):  # but an import of them is refused
+        ConfigStore(tmp_path).replace(stored)
+
+
+def test_a_stored_file_nested_past_recursion_is_corrupt_not_a_crash(tmp_path) -> None:
+    (tmp_path / "config.json").write_bytes(b'{"config": ' + b"[" * 100_000 + b"]" * 100_000
+                                           + b"}")
+    with pytest.raises(ConfigFileCorrupt):
+        ConfigStore(tmp_path).load()
