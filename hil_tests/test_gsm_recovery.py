@@ -134,3 +134,16 @@ def test_the_box_refuses_a_ringing_call_when_chup_is_refused(emulator_factory):
         ended = emu.client.call(call["id"])
         assert ended["state"] == "ended" and ended["cause"] == 17  # AT+CHLD=0: user busy
 
+
+
+@pytest.mark.parametrize("body, field", [({"chup": "no"}, "chup"), ({"cvhu": 3}, "cvhu"),
+                                         ({"cvhu": True}, "cvhu")])
+def test_the_emulator_refuses_bad_hangup_settings(emulator, body, field):
+    from hil_tests.pstn.client import EmulatorError
+
+    mid = emulator.modems[0]
+    with pytest.raises(EmulatorError) as refused:
+        emulator.client.modem_config(mid, **body)
+    assert refused.value.status == 400 and field in str(refused.value)
+    config = emulator.client.modem(mid)["config"]
+    assert (config["chup"], config["cvhu"]) == (True, 0)  # nothing changed
