@@ -86,7 +86,7 @@ def test_a_sim_pin_set_while_the_box_runs_is_used_at_once(tmp_path, emulator_fac
     assert _import(box, tmp_path, config, "wrong.json").returncode == 0
     wait_for(lambda: client.modem(mid)["pin_left"] == 2, 15, what="the wrong PIN tried")
     gsm = wait_for(lambda: _refused(box), 15, what="status says the PIN was refused")
-    assert gsm["state"] == "pin_required"
+    assert gsm["state"] == "pin_required" and gsm["reason_code"] == "sim_pin_refused"
     config["settings"]["company_name"] = "另一个名字"  # another change, same wrong PIN
     assert _import(box, tmp_path, config, "again.json").returncode == 0
     box.wait_output(r"configuration changed")

@@ -387,3 +387,7 @@ MESSAGES.update({
 from web_ui.messages_rules import RULES_MESSAGES  # noqa: E402
 
 MESSAGES.update(RULES_MESSAGES)
+
+from web_ui.messages_lines import LINE_MESSAGES  # noqa: E402  (why a line is not ready)
+
+MESSAGES.update(LINE_MESSAGES)

@@ -456,10 +456,20 @@ def _system_page(web: Web, errors: list | None = None, new_token: tuple | None =
                  status: int = 422) -> str:
     if errors:
         bottle.response.status = status
-    status = _status(web)
+    status = _line_reasons(_status(web))
     return render("system", web, errors=errors or [], tokens=web.owner.tokens(),
                   new_token=new_token, status=status, sections=editable_sections(web),
                   audio_health=audio_totals(status.get("audio")))
+
+
+def _line_reasons(status: dict[str, Any]) -> dict[str, Any]:
+    """Each GSM line's `reason` in the page's language where its `reason_code` says it."""
+    _ = i18n.translator(core.current_lang())
+    for line in (status.get("gsm") or {}).values():
+        code = line.get("reason_code") if isinstance(line, dict) else None
+        if code and f"live_reason_{code}" in i18n.MESSAGES:
+            line["reason"] = _(f"live_reason_{code}")
+    return status
 
 
 def _shown(text: str) -> str:

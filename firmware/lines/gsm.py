@@ -41,7 +41,7 @@ from firmware.lines.at import (
     split_fields,
 )
 from firmware.lines.gsm_calls import RING_GAP, CallControl, CallStateError, GsmCall
-from firmware.lines.gsm_clear import clear_stray_calls
+from firmware.lines.gsm_clear import StrayCallLeft, clear_stray_calls
 from firmware.lines.gsm_events import (
     REGISTERED,
     REGISTRATION_WORDS,
@@ -217,7 +217,8 @@ class GsmLine:
                 if was_up:
                     backoff = BACKOFF_START
             log.warning("%s: modem lost (%s), reopening in %g s", self.name, reason, backoff)
-            self._out_of_service(reason)
+            same = self.status.reason == reason  # keep the code the session gave it
+            self._out_of_service(reason, self.status.reason_code if same else "")
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, BACKOFF_CAP)
 
@@ -232,7 +233,7 @@ class GsmLine:
 
     async def _session(self, ports: ModemPorts) -> tuple[str, bool]:
         """Open, initialise and supervise the modem until it is lost: (why, was it up)."""
-        self._up = False
+        self._up, code = False, ""
         try:
             try:
                 await self._open(ports)
@@ -240,19 +241,21 @@ class GsmLine:
                 self._up = True
                 await self._supervise()
                 reason = "session ended"
+            except StrayCallLeft as e:
+                reason, code = str(e), "stray_call_stuck"
             except (ModemError, OSError, serial.SerialException) as e:
                 reason = self._lost_reason or str(e)
             except Exception as e:  # a bug must not kill the line: log it and reopen
                 log.exception("%s: driver error", self.name)
                 reason = f"driver error: {e}"
-            self._out_of_service(reason)  # before the call ends, so listeners see why
+            self._out_of_service(reason, code)  # before the call ends: listeners see why
         finally:
             await self._close()
         return reason, self._up
 
-    def _out_of_service(self, reason: str) -> None:
-        self._set(state="out_of_service", reason=reason, registration=None, csq=None,
-                  operator=None)
+    def _out_of_service(self, reason: str, code: str = "") -> None:
+        self._set(state="out_of_service", reason=reason, reason_code=code, registration=None,
+                  csq=None, operator=None)
 
     async def _open(self, ports: ModemPorts) -> None:
         self._lost.clear()
@@ -399,9 +402,9 @@ def _network_state(status: GsmStatus) -> dict:
     if status.sim != "ready":
         return {}
     if status.registration in REGISTERED:
-        return {"state": "ready", "reason": ""}
+        return {"state": "ready", "reason": "", "reason_code": ""}
     word = REGISTRATION_WORDS.get(status.registration, "registration unknown")
-    return {"state": "not_registered", "reason": word}
+    return {"state": "not_registered", "reason": word, "reason_code": ""}
 
 
 def _log_change(name: str, old: GsmStatus, new: GsmStatus) -> None:

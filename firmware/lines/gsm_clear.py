@@ -143,7 +143,8 @@ async def clear_stray_calls(line: GsmLine, at_init: bool = True) -> None:
         return
     for call in stray:
         log.warning("%s: %s was left up on the modem; ending it", line.name, call)
-        line.set_status(state="starting", reason=f"ending a call left up on the modem ({call})")
+        line.set_status(state="starting", reason=f"ending a call left up on the modem ({call})",
+                        reason_code="stray_call_ending")
         if not await release(engine, call, line.pause):
             raise StrayCallLeft(f"a call left up on the modem ({call}) could not be ended")
         log.info("%s: %s ended", line.name, call)

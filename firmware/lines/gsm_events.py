@@ -33,7 +33,9 @@ _RESULT_CAUSES = {"BUSY": "busy", "NO ANSWER": "no_answer", "NO DIALTONE": "fail
 @dataclass(frozen=True)
 class GsmStatus:
     """A GSM line's condition. `registration` is the 27.007 stat (0-5), `csq`
-    the signal 0-31 (99 unknown), `sim` "ready"|"absent"|"pin"|"puk"|"error"."""
+    the signal 0-31 (99 unknown), `sim` "ready"|"absent"|"pin"|"puk"|"error".
+    `reason` says why in English; `reason_code` names it for the page's languages
+    (web_ui/messages_lines.py: `live_reason_<code>`), "" when only the text says it."""
 
     state: State = "starting"
     sim: str | None = None
@@ -42,6 +44,7 @@ class GsmStatus:
     operator: str | None = None
     in_call: bool = False
     reason: str = ""
+    reason_code: str = ""
 
 
 @dataclass(frozen=True)
