@@ -24,7 +24,7 @@ BOARDS_DIR = Path(__file__).resolve().parent / "boards"
 KINDS = ("sim", "pi")
 DEFAULT_PROFILE = "huawei_e1550"
 DEFAULT_DAHDI_DEVICE = "/dev/dahdi/channel"
-_PORT_NAME = re.compile(r"^(fxs|fxo)\d+$")
+_PORT_NAME = re.compile(r"^(fxs|fxo)[0-9]+$")
 _LED_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _TOP_KEYS = {"name", "description", "kind", "leds", "ports", "modems", "dahdi", "watchdog"}
 

@@ -41,7 +41,7 @@ import serial
 KNOWN_MODEMS = {
     ("12d1", "1001"): ("huawei_e1550", {2: "at", 1: "audio"}),
 }
-IMEI = re.compile(r"^\d{15}$")
+IMEI = re.compile(r"^[0-9]{15}$")
 FINAL = ("OK", "ERROR")
 
 

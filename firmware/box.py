@@ -184,6 +184,15 @@ class Box:
         for keeper in self.forwarding:
             keeper.clock = self.clock
             keeper.config_changed()
+        self._apply_sim_pins(config)
+
+    def _apply_sim_pins(self, config) -> None:
+        """A SIM PIN set while the box runs is used at once (a line waiting for it)."""
+        for gsm in config.lines.gsm:
+            line = self.gsm.get(gsm.name)
+            if line is not None and line.sim_pin != gsm.sim_pin:
+                log.info("%s: new SIM PIN from the configuration", gsm.name)
+                line.set_sim_pin(gsm.sim_pin)
 
     # --- modems ------------------------------------------------------------
 

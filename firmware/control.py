@@ -39,6 +39,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from firmware.config.jsontext import MAX_CONFIG_BYTES, MAX_DEPTH, json_depth
 from firmware.config.reasons import Reason
 from firmware.errors import ConfigError, ControlError, SwitchboardError
 
@@ -46,7 +47,10 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], Any]
 
-MAX_MESSAGE = 16 * 1024 * 1024  # bytes per JSON line; a config is far smaller
+MAX_MESSAGE = 16 * 1024 * 1024  # bytes per reply line (records pages can be long)
+# bytes per request line: a config (at most MAX_CONFIG_BYTES as compact JSON) and its
+# envelope; the CLI sends it compact, but with JSON's ", " and ": " spaces
+MAX_REQUEST = 2 * MAX_CONFIG_BYTES
 SUN_PATH_MAX = 100  # sockaddr_un holds 108 bytes; longer paths go through /proc/self/fd
 
 
@@ -147,7 +151,7 @@ class ControlServer:
 
     async def _serve_connection(self, conn: socket.socket) -> None:
         try:
-            reader, writer = await asyncio.open_unix_connection(sock=conn, limit=MAX_MESSAGE)
+            reader, writer = await asyncio.open_unix_connection(sock=conn, limit=MAX_REQUEST)
         except BaseException:
             conn.close()
             raise
@@ -165,8 +169,8 @@ class ControlServer:
             while True:
                 try:
                     line = await reader.readline()
-                except ValueError:  # the line is longer than MAX_MESSAGE
-                    writer.write(_encode(_failure(f"request longer than {MAX_MESSAGE} bytes")))
+                except ValueError:  # the line is longer than MAX_REQUEST
+                    writer.write(_encode(_failure(f"request longer than {MAX_REQUEST} bytes")))
                     break
                 if not line:
                     break
@@ -212,9 +216,11 @@ async def _closed(writer: asyncio.StreamWriter) -> None:
 
 def _parse_request(line: bytes) -> dict[str, Any]:
     """{"op", "args"} from a request line, or a failure reply saying what is wrong."""
+    if json_depth(line) > MAX_DEPTH + 2:  # the config's own depth plus the envelope
+        return _failure(f"not a JSON request: nested deeper than {MAX_DEPTH} levels")
     try:
         request = json.loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         return _failure(f"not a JSON request: {exc}")
     if not isinstance(request, dict) or not isinstance(request.get("op"), str):
         return _failure('a request is a JSON object {"op": "...", "args": {...}}')
@@ -231,7 +237,8 @@ def _failure(message: str) -> dict[str, Any]:
 
 
 def _encode(message: dict[str, Any]) -> bytes:
-    return json.dumps(message, ensure_ascii=False).encode("utf-8") + b"\n"
+    # a lone surrogate (from a "\\ud800" escape) has no UTF-8: escaped, never a crash
+    return json.dumps(message, ensure_ascii=False).encode("utf-8", "backslashreplace") + b"\n"
 
 
 def in_thread(handler: Handler) -> Callable[[dict[str, Any]], Awaitable[Any]]:

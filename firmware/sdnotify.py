@@ -11,6 +11,8 @@ import logging
 import os
 import socket
 
+from firmware.config.schema_base import is_digits
+
 log = logging.getLogger(__name__)
 
 
@@ -23,7 +25,7 @@ class Notifier:
         usec = env.get("WATCHDOG_USEC", "")
         pid = env.get("WATCHDOG_PID", "")
         ours = not pid or pid == str(os.getpid())
-        self.watchdog_interval = int(usec) / 1e6 / 2 if usec.isdigit() and ours else None
+        self.watchdog_interval = int(usec) / 1e6 / 2 if is_digits(usec) and ours else None
 
     @property
     def enabled(self) -> bool:

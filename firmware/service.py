@@ -50,6 +50,13 @@ from firmware.cdr.records import ALL_RESULTS, UnknownCall
 from firmware.cdr.region import describe
 from firmware.cdr.store import CdrStore, NoRecords, records_path
 from firmware.clock import SystemClock
+from firmware.config.jsontext import (  # noqa: F401 (for web_ui: config text from outside)
+    MAX_CONFIG_BYTES,
+    MAX_TEXT_BYTES,
+    UnreadableConfig,
+    check_config_value,
+    parse_config_text,
+)
 from firmware.config.reasons import Catalogue, Reason, fill, plain
 from firmware.config.refs import (
     rename_plan,
@@ -59,6 +66,7 @@ from firmware.config.refs import (
     time_rule_users,
 )
 from firmware.config.schema import WEEKDAYS, Config, summary
+from firmware.config.schema_base import is_digits  # noqa: F401 (the one digit test, for web_ui)
 from firmware.config.storage import write_atomically
 from firmware.config.store import ConfigStore
 from firmware.config.validate import check_config

@@ -238,11 +238,30 @@ def test_blocking_handler_runs_off_the_loop(sock_path: Path) -> None:
 
 
 def test_oversized_request_is_refused(sock_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(control, "MAX_MESSAGE", 1024)
+    monkeypatch.setattr(control, "MAX_REQUEST", 1024)
     with running_server(sock_path, HANDLERS):
         reply = _raw_exchange(sock_path, b'{"op": "echo", "args": {"x": "' + b"y" * 5000 + b'"}}\n')
         assert reply["ok"] is False and "longer than 1024 bytes" in reply["error"]
         assert control_request(sock_path, "echo", {"x": "y" * 100}) == {"x": "y" * 100}
+
+
+def test_the_request_limit_holds_a_config_of_the_largest_size() -> None:
+    assert control.MAX_REQUEST >= 2 * control.MAX_CONFIG_BYTES
+
+
+def test_deeply_nested_request_is_refused_not_a_crash(sock_path: Path) -> None:
+    with running_server(sock_path, HANDLERS):
+        deep = b'{"op": "echo", "args": {"x": ' + b"[" * 100000 + b"]" * 100000 + b"}}\n"
+        reply = _raw_exchange(sock_path, deep)
+        assert reply["ok"] is False and "deeper than" in reply["error"]
+        assert control_request(sock_path, "echo", {"x": [[1]]}) == {"x": [[1]]}
+
+
+def test_a_lone_surrogate_in_a_reply_is_escaped_not_a_crash(sock_path: Path) -> None:
+    with running_server(sock_path, HANDLERS):
+        reply = _raw_exchange(sock_path, b'{"op": "echo", "args": {"x": "\\ud800"}}\n')
+        assert reply["ok"] is True
+        assert control_request(sock_path, "echo", {"x": "ok"}) == {"x": "ok"}
 
 
 def test_deep_socket_path_beyond_sun_path_limit(tmp_path: Path) -> None:

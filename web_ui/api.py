@@ -30,6 +30,8 @@ from firmware.service import (
     ServiceError,
     UnknownAgent,
     UnknownCall,
+    UnreadableConfig,
+    parse_config_text,
     plain,
 )
 from web_ui import app as core
@@ -221,11 +223,8 @@ def csv_response(web: Web, params: Any, lang: str | None = None) -> bottle.HTTPR
 
 
 def _body() -> Any:
-    raw = bottle.request.body.read()
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BadQuery("(body)", form_reason("not_json", error=str(exc))) from None
+    """The request's JSON (UnreadableConfig, a 400: too big, too deep, not Unicode)."""
+    return parse_config_text(bottle.request.body.read(), "(body)")
 
 
 def _json(value: Any, status: int = 200) -> bottle.HTTPResponse:
@@ -255,6 +254,9 @@ def _guarded(fn: Any, params: tuple[str, ...] = ()) -> Any:
     except BadQuery as exc:
         return _json({"error": str(exc), "errors": error_entries([(exc.field, exc.reason)])},
                      400)
+    except UnreadableConfig as exc:
+        return _json({"error": "the body is not a JSON document the box reads; nothing was "
+                               "changed", "errors": error_entries(exc.errors)}, 400)
     except ConfigError as exc:
         return _json({"error": "the config was refused; nothing was changed",
                       "errors": error_entries(exc.errors)}, 422)

@@ -55,7 +55,10 @@ STATIC = HERE / "static"
 SESSION_COOKIE = "sb_sid"
 PRE_LOGIN_COOKIE = "sb_pre"  # the nonce of a visitor's login/setup form (no session)
 LANG_COOKIE = "sb_lang"
-MAX_BODY = 2 * 1024 * 1024  # a config backup is far smaller (1,000 routes: ~0.3 MiB)
+# Above the config's own limits (firmware/config/jsontext.py: 1 MiB compact, 2 MiB of
+# indented text), so an oversized config is read far enough to be refused with its
+# reason (400 config_too_big); anything larger is refused unread (413).
+MAX_BODY = 3 * 1024 * 1024
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
@@ -330,18 +333,27 @@ def _form_csrf() -> str | None:
     request = bottle.request
     if request.content_type.startswith(("application/x-www-form-urlencoded",
                                         "multipart/form-data")):
-        return request.forms.decode().get("csrf")
+        return _utf8(request.forms).get("csrf")
     return None
 
 
 def query() -> bottle.FormsDict:
     """The query string, as UTF-8 text (Bottle's own values are Latin-1 decoded)."""
-    return bottle.request.query.decode()
+    return _utf8(bottle.request.query)
 
 
 def form() -> bottle.FormsDict:
     """The posted form fields, as UTF-8 text."""
-    return bottle.request.forms.decode()
+    return _utf8(bottle.request.forms)
+
+
+def _utf8(fields: bottle.FormsDict) -> bottle.FormsDict:
+    """`fields` as UTF-8 text; bytes that are not UTF-8 (a lone surrogate's %ED%A0%80,
+    say) are a 400, not a traceback."""
+    try:
+        return fields.decode()
+    except UnicodeDecodeError:
+        raise bottle.HTTPError(400, "the form or query is not UTF-8 text") from None
 
 
 def who() -> Who:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from firmware.service import BadQuery
+from firmware.service import BadQuery, is_digits
 from web_ui.messages_reasons import form_reason
 
 STRATEGIES = ("sequential", "random", "rotating", "ring_all", "percentage", "longest_idle",
@@ -58,7 +58,7 @@ def _whole(form: Mapping[str, str], name: str, default: int) -> int:
     text = (form.get(name) or "").strip()
     if not text:
         return default
-    if not (text.isascii() and text.isdigit()):
+    if not is_digits(text):
         raise BadQuery(name, form_reason("not_seconds", value=text))
     return int(text)
 
@@ -84,11 +84,11 @@ def members(text: str, with_shares: bool) -> list[Any]:
         words = line.replace(",", " ").replace("%", " ").split()
         ring = [w for w in words[1:] if w.startswith("ring=")]
         rest = [w for w in words[1:] if not w.startswith("ring=")]
-        if with_shares and not (len(rest) == 1 and (rest[0].isascii() and rest[0].isdigit())):
+        if with_shares and not (len(rest) == 1 and is_digits(rest[0])):
             raise BadQuery(f"members[{i}]", form_reason("member_share", line=line))
         if not with_shares and rest:
             raise BadQuery(f"members[{i}]", form_reason("member_one", line=line))
-        if len(ring) > 1 or (ring and not (ring[0][5:].isascii() and ring[0][5:].isdigit())):
+        if len(ring) > 1 or (ring and not is_digits(ring[0][5:])):
             raise BadQuery(f"members[{i}]", form_reason("member_ring", line=line))
         member: dict[str, Any] = ({"group": words[0][6:]} if words[0].startswith("group:")
                                   else {"target": words[0]})
@@ -149,7 +149,7 @@ def designated_text(entries: list[dict[str, Any]]) -> str:
 
 def days(form: Mapping[str, str], name: str) -> int:
     text = (form.get(name) or "").strip() or "0"
-    if not (text.isascii() and text.isdigit()):
+    if not is_digits(text):
         raise BadQuery(name, form_reason("not_days", value=text))
     return int(text)
 

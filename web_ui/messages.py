@@ -402,3 +402,6 @@ MESSAGES.update(RECORD_MESSAGES)
 from web_ui.messages_i18n import I18N_MESSAGES  # noqa: E402  (issue 9 §8)
 
 MESSAGES.update(I18N_MESSAGES)
+from web_ui.messages_lines import LINE_MESSAGES  # noqa: E402  (why a line is not ready)
+
+MESSAGES.update(LINE_MESSAGES)

@@ -106,6 +106,11 @@ REASONS_ZH: dict[str, str] = {
     "file_not_database": "不是 TinyDB 数据库（应为对象）；文件未做改动",
     "file_document_not_object": "配置文档不是对象；文件未做改动",
     "no_config_sent": '没有配置：请发送 {{"config": {{...}}}}',
+    "config_too_big": "{size} 字节：配置最多 {limit} 字节（1 MiB）",
+    "json_too_deep": "列表和对象嵌套超过 {limit} 层",
+    "not_unicode": "含有无效的 Unicode 文本（例如单独的代理字符 \\ud800）",
+    "not_utf8": "不是 UTF-8 文本（第 {position} 字节）",
+    "json_syntax": "不是有效的 JSON：{error}（第 {line} 行第 {column} 列）",
     # the facade's query values (firmware/service.py QUERY_REASONS)
     "needs_offset": "需要时区偏移",
     "results_unknown": "{results} 不是以下之一：{choices}",

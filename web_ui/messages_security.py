@@ -2,8 +2,8 @@
 Chinese), merged into web_ui/messages.py `MESSAGES` at its end."""
 
 SECURITY_MESSAGES: dict[str, tuple[str, str]] = {
-    "err_too_large": ("The request is too large (at most 2 MiB); nothing was changed.",
-                      "请求过大（最多 2 MiB），没有任何改动。"),
+    "err_too_large": ("The request is too large (at most 3 MiB); nothing was changed.",
+                      "请求过大（最多 3 MiB），没有任何改动。"),
     "err_bad_length": ("The request's Content-Length is not a whole number.",
                        "请求的 Content-Length 不是整数。"),
     "err_token_wait": ("Too many wrong API tokens from this address; try again after the "

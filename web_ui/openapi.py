@@ -45,7 +45,7 @@ def _answers(ok: str, ok_schema: dict[str, Any], *codes: int) -> dict[str, Any]:
              401: "no valid token or session", 403: "first run, CSRF or Origin refused",
              404: "not found", 422: "the config was refused by validation; nothing changed",
              503: "the box did not answer in time",
-             413: "the body is larger than 2 MiB (refused before it is read)",
+             413: "the body is larger than 3 MiB (refused before it is read)",
              429: "too many wrong tokens from this address: wait Retry-After seconds"}
     for code in (401, 403, 429, *codes):
         out[str(code)] = {"description": words[code],

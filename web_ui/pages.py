@@ -18,10 +18,14 @@ from urllib.parse import urlencode
 import bottle
 
 from firmware.service import (
+    MAX_TEXT_BYTES,
     BadQuery,
     ConfigError,
     ServiceError,
     UnknownAgent,
+    UnreadableConfig,
+    check_config_value,
+    parse_config_text,
     rename_ring_group,
 )
 from web_ui import api, dashboard_cells, forms, i18n, queries, security, settings_forms
@@ -332,7 +336,12 @@ def _save(web: Web, section: str | dict, value: Any, done: str, again: Any) -> A
     new = web.service.config()
     new.update(section if isinstance(section, dict) else {section: value})
     try:
+        check_config_value(new)  # too big, too deep, not Unicode: a 400, before the box
         web.service.replace_config(new)
+    except UnreadableConfig as exc:
+        page = again(exc.errors)
+        bottle.response.status = 400
+        return page
     except ConfigError as exc:
         return again(exc.errors)
     flash("ok", "saved")
@@ -404,12 +413,11 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
     @app.post("/system/restore")
     def restore() -> Any:
         upload = bottle.request.files.get("file")
-        raw = upload.file.read() if upload else b""
+        raw = upload.file.read(MAX_TEXT_BYTES + 1) if upload else b""
         try:
-            config = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            return _system_page(web, errors=[("file", form_reason("not_json_config",
-                                                                  error=str(exc)))])
+            config = parse_config_text(raw, "file")
+        except UnreadableConfig as exc:
+            return _system_page(web, errors=exc.errors, status=400)
         try:
             web.service.replace_config(config)
         except ConfigError as exc:
@@ -475,10 +483,9 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
             bottle.abort(404)
         text = core.form().get("value", "")
         try:
-            value = json.loads(text)
-        except ValueError as exc:
-            return _section_page(web, section, text,
-                                 [(section, form_reason("not_json", error=str(exc)))])
+            value = parse_config_text(text, section)
+        except UnreadableConfig as exc:
+            return _section_page(web, section, _shown(text), exc.errors, status=400)
         if section == "lines":  # a PIN shown masked and sent back so is kept
             value = settings_forms.keep_pins(value, web.service.config()["lines"])
         return _save(web, section, value, f"/config/{section}",
@@ -489,10 +496,27 @@ def _system_page(web: Web, errors: list | None = None, new_token: tuple | None =
                  status: int = 422) -> str:
     if errors:
         bottle.response.status = status
-    status = _status(web)
+    status = _line_reasons(_status(web))
     return render("system", web, errors=errors or [], tokens=web.owner.tokens(),
                   new_token=new_token, status=status, sections=editable_sections(web),
                   audio_health=audio_totals(status.get("audio")))
+
+
+def _line_reasons(status: dict[str, Any]) -> dict[str, Any]:
+    """Each GSM line's `reason` in the page's language where its `reason_code` says it."""
+    _ = i18n.translator(core.current_lang())
+    for line in (status.get("gsm") or {}).values():
+        code = line.get("reason_code") if isinstance(line, dict) else None
+        if code and f"live_reason_{code}" in i18n.MESSAGES:
+            line["reason"] = _(f"live_reason_{code}")
+    return status
+
+
+def _shown(text: str) -> str:
+    """The owner's text to show again: a lone surrogate cannot be sent as UTF-8, and a
+    text past the size limit is not sent back whole."""
+    text = text[:MAX_TEXT_BYTES]
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def audio_totals(audio: Any) -> dict[str, Any] | None:
@@ -508,11 +532,11 @@ def audio_totals(audio: Any) -> dict[str, Any] | None:
 
 
 def _section_page(web: Web, section: str, text: str | None = None,
-                  errors: list | None = None) -> str:
+                  errors: list | None = None, status: int = 422) -> str:
     if section not in editable_sections(web):
         bottle.abort(404)
     if errors:
-        bottle.response.status = 422
+        bottle.response.status = status
     if text is None:
         value = web.service.config()[section]
         if section == "lines":  # the SIM PIN is a secret

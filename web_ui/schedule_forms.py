@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from firmware.service import WEEKDAYS, BadQuery
+from firmware.service import WEEKDAYS, BadQuery, is_digits
 
 HOLIDAY_MODES = ("closed", "weekly")
 CLOSED_WORDS = ("closed", "休息", "关闭", "不营业")
@@ -138,7 +138,7 @@ def entry_index(form: Mapping[str, str], count: int) -> int | None:
     text = (form.get("index") or "").strip()
     if not text:
         return None
-    if not (text.isascii() and text.isdigit()) or int(text) >= count:
+    if not is_digits(text) or int(text) >= count:
         raise FormError("index", "form_gone", "that entry is no longer there: reload the page")
     return int(text)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import bottle
 
-from firmware.service import WEEKDAYS, BadQuery, rename_time_rule, time_rule_users
+from firmware.service import WEEKDAYS, BadQuery, is_digits, rename_time_rule, time_rule_users
 from web_ui import api, i18n, pages, queries
 from web_ui import app as core
 from web_ui import schedule_forms as sf
@@ -203,7 +203,7 @@ def _form_shown(config: dict[str, Any], where: str) -> str:
     """The form refused errors are shown beside: an entry that is gone is the new one."""
     kind, _sep, index = where.partition(":")
     if kind == "roster" and index != "new" and not (
-            index.isascii() and index.isdigit()
+            is_digits(index)
             and int(index) < len(config["duty_roster"]["entries"])):
         return "roster:new"
     return where

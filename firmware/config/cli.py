@@ -23,6 +23,7 @@ those ops; `control_handlers(store)` gives them ready for `ControlServer`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import sys
@@ -32,6 +33,7 @@ from typing import Any
 from board.base import BadBoard
 from firmware import paths
 from firmware.config.hardware import Hardware, check_on_board
+from firmware.config.jsontext import MAX_TEXT_BYTES, UnreadableConfig, parse_config_text
 from firmware.config.reasons import reason
 from firmware.config.schema import summary
 from firmware.config.store import ConfigStore
@@ -205,19 +207,27 @@ def _hardware(args: argparse.Namespace) -> Hardware | None:
 
 
 def read_config_file(name: str | Path) -> Any:
-    """The JSON in file `name` ("-": stdin); UnreadableFile says why not, with the position."""
+    """The JSON in file `name` ("-": stdin); UnreadableFile says why not, with the position.
+    At most MAX_CONFIG_BYTES are read: a bigger file is refused, not loaded."""
     label = "stdin" if str(name) == "-" else str(name)
     try:
-        raw = sys.stdin.buffer.read() if str(name) == "-" else Path(name).read_bytes()
-        return json.loads(raw.decode("utf-8"))
+        with _open_binary(name) as stream:
+            raw = stream.read(MAX_TEXT_BYTES + 1)
     except OSError as exc:
         raise UnreadableFile(f"cannot read {label}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"{label}: not UTF-8 text (byte {exc.start})") from exc
-    except json.JSONDecodeError as exc:
-        raise UnreadableFile(
-            f"{label}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from exc
+    try:
+        return parse_config_text(raw)
+    except UnreadableConfig as exc:
+        why = "; ".join(f"{f}: {r}" if f != "(config)" else str(r) for f, r in exc.errors)
+        if len(raw) > MAX_TEXT_BYTES:
+            why = f"more than {MAX_TEXT_BYTES} bytes: a config may have at most 1 MiB"
+        raise UnreadableFile(f"{label}: {why}") from exc
+
+
+def _open_binary(name: str | Path) -> Any:
+    if str(name) == "-":
+        return contextlib.nullcontext(sys.stdin.buffer)
+    return Path(name).open("rb")
 
 
 # --- output -------------------------------------------------------------------

@@ -18,6 +18,7 @@ To add a section in a later issue: add the field (with a default) to
 from __future__ import annotations
 
 import copy
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -68,6 +69,27 @@ def migrate(
         version += 1
         data["schema_version"] = version
     return data
+
+
+def ascii_digits(stored: Any) -> tuple[Any, int]:
+    """A stored config with every value that is all Unicode decimal digits (`"１２３４"`,
+    accepted before only ASCII digits counted) turned into ASCII digits, and how many
+    were: firmware before issue 9 stored them, and such a file must still load. Only
+    the stored file is repaired so; an import with them is refused (validate.py)."""
+    count = 0
+
+    def fix(value: Any) -> Any:
+        nonlocal count
+        if isinstance(value, str) and value.isdecimal() and not value.isascii():
+            count += 1
+            return "".join(str(unicodedata.decimal(ch)) for ch in value)
+        if isinstance(value, dict):
+            return {k: fix(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        return value
+
+    return fix(stored), count
 
 
 def _version_of(raw: dict[str, Any], target: int) -> int:

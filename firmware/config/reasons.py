@@ -133,6 +133,12 @@ REASONS: dict[str, str] = {
     "file_document_not_object": "the config document is not an object; the file was left "
                                 "as it is",
     "no_config_sent": 'no config: send {{"config": {{...}}}}',  # braces doubled
+    # config text from outside (jsontext.py)
+    "config_too_big": "{size} bytes: a config may have at most {limit} bytes (1 MiB)",
+    "json_too_deep": "lists and objects nested deeper than {limit} levels",
+    "not_unicode": "text that is not valid Unicode (a lone surrogate such as \\ud800)",
+    "not_utf8": "not UTF-8 text (byte {position})",
+    "json_syntax": "not valid JSON: {error} at line {line} column {column}",
 }
 
 

@@ -28,7 +28,7 @@ from firmware.config.rules import (
     Route,
     TimeRule,
 )
-from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS
+from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS, is_digits
 from firmware.config.schema_base import hhmm as _hhmm
 from firmware.config.schema_base import minutes_of as _minutes
 
@@ -150,7 +150,7 @@ class GroupMember:
 
     @property
     def is_extension(self) -> bool:
-        return self.target.isdigit()
+        return is_digits(self.target)
 
     @property
     def key(self) -> str:

@@ -38,6 +38,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document
 
 from firmware.config.hardware import Hardware, check_on_board
+from firmware.config.migrations import ascii_digits
 from firmware.config.reasons import Reason, reason
 from firmware.config.schema import Config, to_dict
 from firmware.config.storage import AtomicJSONStorage
@@ -156,6 +157,9 @@ class ConfigStore:
             raise ConfigFileCorrupt(self.path, reason("file_not_json", error=str(exc))) from exc
         except UnicodeDecodeError as exc:
             raise ConfigFileCorrupt(self.path, reason("file_not_utf8", error=str(exc))) from exc
+        except RecursionError as exc:  # nested past what json.loads can follow
+            raise ConfigFileCorrupt(self.path, reason("file_not_json", error="nested too deep")) \
+                from exc
         if data is None:
             return None
         table = data.get(TABLE) if isinstance(data, dict) else None
@@ -170,6 +174,10 @@ class ConfigStore:
         doc = self._read_raw()
         if doc is None:
             return self._fresh()
+        doc, repaired = ascii_digits(doc)
+        if repaired:
+            log.warning("%s: %d value(s) written in non-ASCII digits read as ASCII digits",
+                        self.path, repaired)
         if self.hardware is not None:
             doc = self.hardware.fill(doc)
         try:

@@ -35,8 +35,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 
 from firmware.config import schema as s
+from firmware.config.jsontext import check_config_value
 from firmware.config.migrations import migrate
 from firmware.config.reasons import BadValue, Reason, plain, reason
+from firmware.config.schema_base import is_digits
 from firmware.errors import ConfigError
 
 ROOT = "(config)"
@@ -78,7 +80,9 @@ class _Ctx:
 
 
 def check_config(raw: Any) -> s.Config:
-    """Migrate `raw` to the current schema and validate it; raise ConfigError if invalid."""
+    """Migrate `raw` to the current schema and validate it; raise ConfigError if invalid
+    (UnreadableConfig first if it is too big, too deep or not Unicode: jsontext.py)."""
+    check_config_value(raw)
     return parse_config(migrate(raw))
 
 
@@ -234,16 +238,18 @@ def _json_type(value: Any) -> str:
 
 # --- pass 2: field checks ---------------------------------------------------
 
-ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,31}")
-EXTENSION_RE = re.compile(r"\d{2,6}")
+ID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,31}", re.ASCII)
+EXTENSION_RE = re.compile(r"[0-9]{2,6}")
 
 
 def _matches(pattern: re.Pattern[str] | str, code: str) -> Callable[[str, _Ctx], str]:
     """A check that `value` matches `pattern`, else the reason `code` (with `value`)."""
     reason(code, value="")  # an unknown code fails when the table is built, not later
+    if isinstance(pattern, str):
+        pattern = re.compile(pattern, re.ASCII)  # \d is 0-9 only: no full-width digits
 
     def check(value: str, ctx: _Ctx) -> str:
-        if not re.fullmatch(pattern, value):
+        if not pattern.fullmatch(value):
             raise _Bad(code, value=value)
         return value
 
@@ -454,6 +460,10 @@ _ITEM_CHECKS: dict[tuple[type, str], Callable[[Any, _Ctx], Any]] = {
 
 def _ring_group(group: s.RingGroup, path: str, ctx: _Ctx) -> None:
     shares = [m.share for m in group.members if m is not INVALID]
+    if INVALID in shares:  # a bad share has its own reason; no sum to check
+        shares = [share for share in shares if share is not INVALID]
+        if group.strategy is s.Strategy.PERCENTAGE:
+            return
     if group.strategy is s.Strategy.PERCENTAGE:
         if any(share is None for share in shares):
             ctx.add(_join(path, "members"), reason("shares_needed"))
@@ -586,7 +596,7 @@ class _References:
             ctx.add(path, reason("unknown_bound_number", name=ident))
 
     def member(self, target: str, path: str, ctx: _Ctx) -> None:
-        if not target.isdigit():
+        if not is_digits(target):
             self.bound(target, path, ctx)
         elif self.extensions is not None and target not in self.extensions:
             ctx.add(path, reason("unknown_extension", name=target))

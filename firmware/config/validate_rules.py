@@ -24,7 +24,7 @@ from firmware.config import validate as v
 from firmware.config.reasons import BadValue, reason
 from firmware.region import province_name
 
-PREFIX_RE = re.compile(r"\+?\d{1,15}\*")
+PREFIX_RE = re.compile(r"\+?\d{1,15}\*", re.ASCII)
 
 
 def _holiday_calendar(value: str, ctx: v._Ctx) -> str:
@@ -64,7 +64,7 @@ def _province(value: str, ctx: v._Ctx) -> str:
 
 
 def _area_code(value: str, ctx: v._Ctx) -> str:
-    if not re.fullmatch(r"0?\d{2,4}", value.strip()):
+    if not re.fullmatch(r"0?\d{2,4}", value.strip(), re.ASCII):
         raise v._Bad("not_area_code", value=value)
     return value.strip().removeprefix("0")
 

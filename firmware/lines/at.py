@@ -30,6 +30,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from firmware.config.schema_base import is_digits
 from firmware.errors import SwitchboardError
 
 log = logging.getLogger(__name__)
@@ -224,7 +225,7 @@ def reply_prefix(command: str) -> str | None:
 
 def _is_reg_query_reply(line: str) -> bool:
     fields = line.partition(":")[2].split(",")
-    return len(fields) >= 2 and fields[1].strip().isdigit()
+    return len(fields) >= 2 and is_digits(fields[1].strip())
 
 
 def _final_error(line: str, command: str) -> Exception | None:
@@ -234,7 +235,7 @@ def _final_error(line: str, command: str) -> Exception | None:
                                   ("+CMS ERROR:", CmsError, CMS_MEANINGS)):
         if line.upper().startswith(prefix):
             text = line[len(prefix):].strip()
-            code = int(text) if text.isdigit() else None
+            code = int(text) if is_digits(text) else None
             meaning = meanings.get(code, "") if code is not None else text
             detail = f"{line} ({meaning})" if meaning and code is not None else line
             return cls(f"{cmd} failed: {detail}", command, line, code)

@@ -28,6 +28,7 @@ import serial
 from board.base import ModemPorts
 from firmware.clock import Clock, SystemClock
 from firmware.config.reasons import reason
+from firmware.config.schema_base import is_digits
 from firmware.errors import ConfigError, LineOutOfService
 from firmware.events import EventBus
 from firmware.lines.at import (
@@ -40,6 +41,7 @@ from firmware.lines.at import (
     split_fields,
 )
 from firmware.lines.gsm_calls import RING_GAP, CallControl, CallStateError, GsmCall
+from firmware.lines.gsm_clear import StrayCallLeft, clear_stray_calls
 from firmware.lines.gsm_events import (
     REGISTERED,
     REGISTRATION_WORDS,
@@ -91,6 +93,7 @@ class GsmLine:
         self.poll_interval, self.hung_after = poll_interval, hung_after
         self.status = GsmStatus()
         self.info: dict[str, str | None] = {}
+        self.sim_pin: str | None = None
         self.pin_refused = False
         self.calls = CallControl(name, bus, self.clock, self._on_call_change, ring_gap=ring_gap)
         self._urcs = StatusUrcs(self)
@@ -136,9 +139,13 @@ class GsmLine:
         self._stopping = False
 
     def set_sim_pin(self, pin: str | None) -> None:
-        """A new SIM PIN from the owner: tried once at the next SIM check."""
-        if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 8):
+        """A new SIM PIN from the owner: tried once, at once if the SIM waits for it.
+        The same PIN again changes nothing: a PIN the SIM refused is never resent (three
+        wrong PINs lock the SIM behind its PUK)."""
+        if pin is not None and not is_digits(pin, 4, 8):
             raise ConfigError([(f"{self.name}.sim_pin", reason("sim_pin_digits"))])
+        if pin == self.sim_pin:
+            return
         self.sim_pin, self.pin_refused = pin, False
         self.wake()
 
@@ -210,7 +217,8 @@ class GsmLine:
                 if was_up:
                     backoff = BACKOFF_START
             log.warning("%s: modem lost (%s), reopening in %g s", self.name, reason, backoff)
-            self._out_of_service(reason)
+            same = self.status.reason == reason  # keep the code the session gave it
+            self._out_of_service(reason, self.status.reason_code if same else "")
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, BACKOFF_CAP)
 
@@ -225,7 +233,7 @@ class GsmLine:
 
     async def _session(self, ports: ModemPorts) -> tuple[str, bool]:
         """Open, initialise and supervise the modem until it is lost: (why, was it up)."""
-        self._up = False
+        self._up, code = False, ""
         try:
             try:
                 await self._open(ports)
@@ -233,19 +241,21 @@ class GsmLine:
                 self._up = True
                 await self._supervise()
                 reason = "session ended"
+            except StrayCallLeft as e:
+                reason, code = str(e), "stray_call_stuck"
             except (ModemError, OSError, serial.SerialException) as e:
                 reason = self._lost_reason or str(e)
             except Exception as e:  # a bug must not kill the line: log it and reopen
                 log.exception("%s: driver error", self.name)
                 reason = f"driver error: {e}"
-            self._out_of_service(reason)  # before the call ends, so listeners see why
+            self._out_of_service(reason, code)  # before the call ends: listeners see why
         finally:
             await self._close()
         return reason, self._up
 
-    def _out_of_service(self, reason: str) -> None:
-        self._set(state="out_of_service", reason=reason, registration=None, csq=None,
-                  operator=None)
+    def _out_of_service(self, reason: str, code: str = "") -> None:
+        self._set(state="out_of_service", reason=reason, reason_code=code, registration=None,
+                  csq=None, operator=None)
 
     async def _open(self, ports: ModemPorts) -> None:
         self._lost.clear()
@@ -323,6 +333,8 @@ class GsmLine:
         await poll_network(self)
         if self._engine is not None and self._engine.timeouts_in_row >= self.hung_after:
             raise ModemLost("modem stopped answering")
+        if self.calls.call is None:  # idle: the modem must be too (a hang-up it ignored)
+            await clear_stray_calls(self, at_init=False)
 
     def engine(self) -> AtEngine:
         """The AT engine of the open modem (LineOutOfService when none is)."""
@@ -373,7 +385,7 @@ class GsmLine:
 
     async def _fetch_sms(self, value: str) -> None:
         index = value.rpartition(",")[2].strip()
-        if not index.isdigit():
+        if not is_digits(index):
             log.warning("%s: unreadable +CMTI %r", self.name, value)
             return
         try:
@@ -390,9 +402,9 @@ def _network_state(status: GsmStatus) -> dict:
     if status.sim != "ready":
         return {}
     if status.registration in REGISTERED:
-        return {"state": "ready", "reason": ""}
+        return {"state": "ready", "reason": "", "reason_code": ""}
     word = REGISTRATION_WORDS.get(status.registration, "registration unknown")
-    return {"state": "not_registered", "reason": word}
+    return {"state": "not_registered", "reason": word, "reason_code": ""}
 
 
 def _log_change(name: str, old: GsmStatus, new: GsmStatus) -> None:

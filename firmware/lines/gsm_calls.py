@@ -11,7 +11,6 @@ closes it when the call ends. Everything runs on the event loop; the line
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from typing import Literal
@@ -20,7 +19,8 @@ from board.base import ModemPorts
 from firmware.clock import Clock
 from firmware.errors import LineOutOfService, SwitchboardError
 from firmware.events import EventBus
-from firmware.lines.at import MEDIUM, AtEngine, CallNotConnected, ModemError, Urc
+from firmware.lines.at import MEDIUM, AtEngine, CallNotConnected, ModemError, Urc, split_fields
+from firmware.lines.gsm_clear import ModemCall, list_calls, release
 from firmware.lines.gsm_events import (
     GsmCallAnswered,
     GsmCallEnded,
@@ -43,6 +43,9 @@ RING_GAP = 12.0  # no RING for this long while ringing: the caller gave up
 DTMF_DIGITS = "0123456789*#"
 _DTMF_URCS = ("^DDTMF", "+RXDTMF", "+DTMF", "+QTONEDET")
 _CALL_RESULTS = ("NO CARRIER", "BUSY", "NO ANSWER", "NO DIALTONE")
+# Other modems' call reports (HARDWARE.md 2.3): 27.007 +CLCC URCs (SIMCom AT+CLCC=1),
+# ^DSCI (Huawei/Quectel), Quectel's +QIND "ccinfo", SIMCom's VOICE CALL and MISSED_CALL.
+_STATE_URCS = ("+CLCC", "^DSCI", "+QIND", "VOICE CALL", "MISSED_CALL")
 
 
 class CallStateError(SwitchboardError, RuntimeError):
@@ -151,13 +154,26 @@ class CallControl:
         call.releasing = ("rejected", 21) if ringing_in else ("normal", 16)
         self._cancel_timer()
         try:
-            await self._engine().command("AT+CHUP", timeout=MEDIUM)
+            await self._release(call, ringing_in)
         except ModemError as e:
-            log.warning("%s: AT+CHUP failed (%s), trying ATH", self.line, e)
-            with contextlib.suppress(ModemError):
-                await self._engine().command("ATH", timeout=MEDIUM)
+            log.warning("%s: hang-up failed: %s", self.line, e)
         why = "refused by the box" if ringing_in else "hung up by the box"
         self.end(call, *call.releasing, why)
+
+    async def _release(self, call: GsmCall, ringing_in: bool) -> None:
+        """Hang-up commands until the modem no longer lists the call (gsm_clear.py)."""
+        engine = self._engine()
+        listed = await list_calls(engine)
+        if listed is not None:
+            mine = [c for c in listed if c.incoming == (call.direction == "in")]
+            if not mine:
+                return  # already gone (the far end was quicker)
+            target = next((c for c in mine if c.idx == call.idx), mine[0])
+        else:
+            target = ModemCall(call.idx or 1, call.direction == "in", 4 if ringing_in else 0)
+        if not await release(engine, target):
+            log.error("%s: the modem keeps %s up whatever hang-up command it gets",
+                      self.line, target)
 
     async def send_dtmf(self, digits: str) -> None:
         """Play DTMF `digits` (0-9 * #) to the far party with AT^DTMF."""
@@ -190,6 +206,8 @@ class CallControl:
             self._result(name)
         elif name in _DTMF_URCS:
             self._dtmf(name, urc.value)
+        elif name in _STATE_URCS:
+            self._state_report(name, urc.value)
         elif name == "+CCWA":
             log.info("%s: a second call is waiting (%s); not taken", self.line, urc.value)
         else:
@@ -281,6 +299,24 @@ class CallControl:
             self.end(call, *call.releasing, result)
         elif call is not None and call.state != "ringing":
             self.end(call, cause_from_result(result, call.answered), None, result)
+
+    def _state_report(self, name: str, value: str) -> None:
+        """A modem that reports call states instead of (or beside) ^ORIG/^CONN/^CEND."""
+        report = parse_state_report(name, value)
+        call = self.call
+        if report is None or call is None:
+            return
+        idx, stat = report
+        if idx is not None and call.idx is not None and idx != call.idx:
+            return  # another call (waiting): not ours
+        if stat == "released":
+            self._cend("")
+        elif stat == "alerting":
+            self._conf("")
+        elif stat == "active" and call.direction == "out":
+            self._conn(str(idx) if idx is not None else "")
+        elif idx is not None and call.idx is None and stat in ("dialing", "incoming"):
+            call.idx = idx
 
     def _dtmf(self, name: str, value: str) -> None:
         digit = dtmf_from_urc(name, value)
@@ -375,6 +411,34 @@ class CallControl:
         self._cancel_timer()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def parse_state_report(name: str, value: str) -> tuple[int | None, str] | None:
+    """(call index, "dialing"|"alerting"|"active"|"incoming"|"released"|...) from a
+    +CLCC/^DSCI/+QIND "ccinfo"/VOICE CALL/MISSED_CALL report; None if not a call state."""
+    upper = value.strip().upper()
+    if name == "VOICE CALL":
+        if upper.startswith("END"):
+            return None, "released"
+        return None
+    if name == "MISSED_CALL":
+        return None, "released"
+    fields = split_fields(value)
+    if name == "+QIND":
+        if not fields or fields[0].lower() != "ccinfo":
+            return None
+        fields = fields[1:]
+    if len(fields) < 3:
+        return None
+    try:
+        idx, stat = int(fields[0]), int(fields[2])
+    except ValueError:
+        return None
+    return idx, _CALL_STATES.get(stat, "released")
+
+
+_CALL_STATES = {0: "active", 1: "held", 2: "dialing", 3: "alerting", 4: "incoming",
+                5: "waiting", 6: "released", 7: "released"}
 
 
 def _index(value: str) -> int | None:

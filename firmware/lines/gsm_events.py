@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from firmware.config.schema_base import is_digits
 from firmware.lines.at import split_fields
 
 State = Literal["starting", "ready", "no_sim", "pin_required", "sim_error",
@@ -32,7 +33,9 @@ _RESULT_CAUSES = {"BUSY": "busy", "NO ANSWER": "no_answer", "NO DIALTONE": "fail
 @dataclass(frozen=True)
 class GsmStatus:
     """A GSM line's condition. `registration` is the 27.007 stat (0-5), `csq`
-    the signal 0-31 (99 unknown), `sim` "ready"|"absent"|"pin"|"puk"|"error"."""
+    the signal 0-31 (99 unknown), `sim` "ready"|"absent"|"pin"|"puk"|"error".
+    `reason` says why in English; `reason_code` names it for the page's languages
+    (web_ui/messages_lines.py: `live_reason_<code>`), "" when only the text says it."""
 
     state: State = "starting"
     sim: str | None = None
@@ -41,6 +44,7 @@ class GsmStatus:
     operator: str | None = None
     in_call: bool = False
     reason: str = ""
+    reason_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,7 @@ def parse_cops(value: str) -> str | None:
 def dtmf_from_urc(name: str, value: str) -> str | None:
     """The digit of `^DDTMF: 5`, `+RXDTMF: 5`, `+DTMF:5` or `+QTONEDET: 49` (ASCII code)."""
     text = value.strip().strip('"')
-    if name == "+QTONEDET" and text.isdigit():
+    if name == "+QTONEDET" and is_digits(text, 1, 3):
         text = chr(int(text))
     text = text.upper()
     return text if len(text) == 1 and text in "0123456789*#ABCD" else None

@@ -16,7 +16,9 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+from firmware.config.schema_base import is_digits
 from firmware.lines.at import MEDIUM, CmeError, CommandFailed, ModemTimeout, Urc
+from firmware.lines.gsm_clear import clear_stray_calls
 from firmware.lines.gsm_events import (
     REGISTERED,
     parse_cops,
@@ -34,11 +36,11 @@ WAKE_TRIES = 3
 SIM_READY_WAIT = 10.0  # after a PIN, seconds the SIM may take to report READY
 _CME_SIM = {10: "absent", 11: "pin", 12: "puk", 13: "error", 15: "error"}
 _SIMST_STATES = {0: "error", 1: "ready", 2: "error", 3: "ready", 4: "error", 255: "absent"}
-_SIM_STATES = {
-    "absent": ("no_sim", "no SIM card"),
-    "puk": ("sim_error", "SIM locked: PUK required"),
-    "error": ("sim_error", "SIM card not usable"),
-    "pin": ("pin_required", "SIM needs a PIN and none is configured"),
+_SIM_STATES = {  # SIM -> line state, reason, reason code
+    "absent": ("no_sim", "no SIM card", "sim_absent"),
+    "puk": ("sim_error", "SIM locked: PUK required", "sim_puk"),
+    "error": ("sim_error", "SIM card not usable", "sim_unusable"),
+    "pin": ("pin_required", "SIM needs a PIN and none is configured", "sim_pin_missing"),
 }
 # Settings the line needs but can live without if a modem refuses them.
 _OPTIONAL = ("AT+COPS=3,0", "AT+CRC?", 'AT+CSCS="GSM"', "AT+CSMP=17,167,0,0",
@@ -46,15 +48,17 @@ _OPTIONAL = ("AT+COPS=3,0", "AT+CRC?", 'AT+CSCS="GSM"', "AT+CSMP=17,167,0,0",
 
 
 async def initialise(line: GsmLine, after_sim: bool = False) -> None:
-    """Run the init sequence; ends with the line ready, not registered, or SIM-blocked."""
+    """Run the init sequence; ends with the line ready, not registered, or SIM-blocked.
+    A call left up on the modem is ended first (gsm_clear.py): not ready before."""
     if not after_sim:
-        line.set_status(state="starting", reason="initialising modem", sim=None)
+        line.set_status(state="starting", reason="initialising modem", reason_code="", sim=None)
         await _wake(line)
         engine = line.engine()
         await engine.command("ATZ", timeout=MEDIUM)
         await engine.command("ATE0")
         await engine.command("AT+CMEE=1")
         await _identify(line)
+        await clear_stray_calls(line)
         if not await unlock_sim(line):
             return
     await _settings(line)
@@ -118,11 +122,14 @@ async def unlock_sim(line: GsmLine) -> bool:
     if sim == "ready":
         line.set_status(sim="ready")
         return True
-    state, reason = _SIM_STATES[sim]
+    state, reason, code = _SIM_STATES[sim]
     if sim == "pin" and line.pin_refused:
-        reason = "the SIM refused the configured PIN; not trying it again"
+        reason = ("the SIM refused the configured PIN; it is not sent again (wrong PINs "
+                  "lock the SIM behind its PUK): set the right PIN")
+        code = "sim_pin_refused"
     log.warning("%s: %s", line.name, reason)
-    line.set_status(state=state, sim=sim, reason=reason, registration=None, operator=None)
+    line.set_status(state=state, sim=sim, reason=reason, reason_code=code, registration=None,
+                    operator=None)
     return False
 
 
@@ -241,7 +248,7 @@ class StatusUrcs:
 
     def _simst(self, urc: Urc) -> None:
         code = urc.value.split(",")[0].strip()
-        if code.isdigit():
+        if is_digits(code):
             self._sim(_SIMST_STATES.get(int(code), "error"))
 
     def _cpin(self, urc: Urc) -> None:
@@ -254,9 +261,10 @@ class StatusUrcs:
         if sim == "ready":
             self.line.wake()  # the supervisor unlocks and re-initialises
             return
-        state, reason = _SIM_STATES[sim]
+        state, reason, code = _SIM_STATES[sim]
         log.warning("%s: %s", self.line.name, reason)
-        self.line.set_status(state=state, sim=sim, reason=reason, registration=None,
+        self.line.set_status(state=state, sim=sim, reason=reason, reason_code=code,
+                             registration=None,
                              operator=None)
 
     def _srvst(self, urc: Urc) -> None:

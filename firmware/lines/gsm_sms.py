@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 
+from firmware.config.schema_base import is_digits
 from firmware.lines.at import LONG, MEDIUM, AtEngine, CommandFailed, split_fields
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ async def _send_part(engine: AtEngine, number: str, text: str, gsm: bool) -> int
     mr = reply.value("+CMGS:")
     log.info("%s: SMS to %s sent (%d characters, %s)", engine.name, number, len(text),
              "GSM" if gsm else "UCS2")
-    return int(mr) if mr and mr.isdigit() else -1
+    return int(mr) if is_digits(mr) else -1
 
 
 async def read_sms(engine: AtEngine, index: int, delete: bool = True) -> tuple[str, str]:

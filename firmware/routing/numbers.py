@@ -26,6 +26,7 @@ import regex
 from phonenumbers import CountryCodeSource, PhoneMetadata, shortnumberinfo
 
 from firmware.config.schema import Config
+from firmware.config.schema_base import is_digits
 
 # The number types `phonenumbers.is_valid_number` accepts, by metadata attribute.
 _NUMBER_TYPES = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost",
@@ -102,7 +103,7 @@ def classify_dialed(digits: str, config: Config, *, final: bool = False) -> Dial
         return _verdict(Dialed(DialedKind.INCOMPLETE, digits, "nothing dialled yet"), final)
     if digits.startswith("*"):
         return _verdict(_feature(digits), final)
-    if not digits.isdecimal() or not digits.isascii():
+    if not is_digits(digits):
         return Dialed(DialedKind.INVALID, digits, f'"{digits}" is not a string of digits')
     prefix = config.settings.outside_line_prefix
     if prefix and digits.startswith(prefix):

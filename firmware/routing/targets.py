@@ -9,6 +9,7 @@ resolves; a name that does not is skipped with a reason rather than crashing a c
 from __future__ import annotations
 
 from firmware.config.schema import Config
+from firmware.config.schema_base import is_digits
 from firmware.routing.numbers import normalise
 from firmware.routing.plan import Target, TargetKind
 
@@ -22,7 +23,7 @@ def resolve(config: Config, name: str, ring_time_s: int) -> tuple[Target | None,
     if extension is not None:
         return Target(TargetKind.EXTENSION, extension.number, extension.name, ring_time_s,
                       port=extension.port), ""
-    if name.isdigit() and len(name) <= 6:
+    if is_digits(name, 1, 6):
         return None, f"no extension {name}"
     bound = config.bound_number(name)
     if bound is not None:

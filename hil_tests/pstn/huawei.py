@@ -113,7 +113,7 @@ def _echo(m: Any, cmd: AtCommand, r: Reply) -> None:
 def _defaults(m: Any, cmd: AtCommand, r: Reply) -> None:
     if cmd.text not in ("", "0"):
         raise PlainError("ATZ takes no profile but 0")
-    m.settings = type(m.settings)()
+    m.settings = m.defaults()
 
 
 @at("Q", "V", ops="")

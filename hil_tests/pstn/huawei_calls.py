@@ -51,26 +51,44 @@ def _hangup_all(m: Any) -> None:
 
 @at("H", ops="")
 def _ath(m: Any, cmd: AtCommand, r: Reply) -> None:
+    """V.250 hang-up; for voice calls only as +CVHU allows (1: OK, the call stays up)."""
     if cmd.text not in ("", "0"):
         raise PlainError("ATH takes 0 only")
+    if m.settings.cvhu == 1:
+        m.log("hangup_ignored", command="ATH", cvhu=1)
+        return
     _hangup_all(m)
+
+
+@at("+CVHU", test="+CVHU: (0-2)", ops="=?,?,=")
+def _cvhu(m: Any, cmd: AtCommand, r: Reply) -> None:
+    if cmd.op == "?":
+        r.lines.append(f"+CVHU: {m.settings.cvhu}")
+    else:
+        m.settings.cvhu = cmd.int_arg(0, None, 0, 2)
 
 
 @at("+CHUP", ops="=?,")
 def _chup(m: Any, cmd: AtCommand, r: Reply) -> None:
+    if not m.config.chup:
+        raise PlainError("AT+CHUP not supported by this modem")
     _hangup_all(m)
 
 
 @at("+CHLD", test="+CHLD: (0,1,1x,2,2x,3,4)", ops="=?,=")
 def _chld(m: Any, cmd: AtCommand, r: Reply) -> None:
+    """22.030: 0 refuses the incoming/waiting call (user busy), 1 releases the active
+    calls, 1x the call x that is not ringing in (active, dialled or alerting)."""
     arg = cmd.text.strip('"')
     calls = m.calls()
     if arg == "0":
-        targets = [c for c in calls if c.state == "ringing"]
-    elif arg == "1":
+        for call in [c for c in calls if c.state == "ringing"]:
+            m.net.box_hangup(call, cause=17)
+        return
+    if arg == "1":
         targets = [c for c in calls if c.state != "ringing"]
-    elif len(arg) == 2 and arg[0] == "1" and arg[1].isdigit():
-        targets = [c for c in calls if c.idx == int(arg[1])]
+    elif len(arg) == 2 and arg[0] == "1" and arg[1] in "1234567":
+        targets = [c for c in calls if c.idx == int(arg[1]) and c.state != "ringing"]
         if not targets:
             raise CmeError(3)
     else:

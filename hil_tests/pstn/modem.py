@@ -56,12 +56,16 @@ class Settings:
     cmut: int = 0
     ccwa: int = 0
     u2diag: int = 0
+    cvhu: int = 0
     sregs: dict = field(default_factory=lambda: {0: 0, 3: 13, 4: 10, 5: 8, 7: 50})
 
 
 @dataclass
 class ModemConfig:
-    """Timings (seconds); POST /modems/{id}/config or /config changes them."""
+    """Timings (seconds) and hang-up quirks; POST /modems/{id}/config or /config
+    changes them. `chup`: AT+CHUP works (false: it answers ERROR, as on some modems);
+    `cvhu`: the +CVHU a power-up or ATZ sets (1: ATH answers OK and leaves a voice
+    call up, the default of some modems; 0 or 2: ATH hangs up)."""
 
     latency_s: float = 0.02
     ring_period_s: float = 5.0
@@ -70,14 +74,28 @@ class ModemConfig:
     boot_urc_s: float = 0.2
     ss_delay_s: float = 0.3
     sms_delay_s: float = 0.3
+    chup: bool = True
+    cvhu: int = 0
 
     def update(self, body: dict) -> None:
-        for f in fields(self):
-            if f.name in body:
-                value = body[f.name]
-                if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                    raise ValueError(f"{f.name}: must be a number >= 0")
-                setattr(self, f.name, float(value))
+        checked = {f.name: _config_value(f.name, f.type, body[f.name])
+                   for f in fields(self) if f.name in body}
+        for name, value in checked.items():
+            setattr(self, name, value)
+
+
+def _config_value(name: str, kind: str, value: Any) -> Any:
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ValueError(f"{name}: must be true or false")
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or value not in (0, 1, 2):
+            raise ValueError(f"{name}: must be 0, 1 or 2")
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValueError(f"{name}: must be a number >= 0")
+    return float(value)
 
 
 @dataclass
@@ -138,6 +156,10 @@ class Modem:
         self._boot_due = 0.0
         net.modems.append(self)
 
+    def defaults(self) -> Settings:
+        """The settings a power-up or ATZ restores (+CVHU as configured)."""
+        return Settings(cvhu=self.config.cvhu)
+
     def log(self, kind: str, **fields: Any) -> None:
         self.net.log.add(kind, modem=self.imei, **fields)
 
@@ -147,7 +169,7 @@ class Modem:
         """Power up with new ptys: defaults restored, boot URCs once the host listens."""
         if self.plugged:
             raise Conflict(f"modem {self.imei} is already plugged in")
-        self.settings, self.cfun, self.hung, self._prompt = Settings(), 1, False, None
+        self.settings, self.cfun, self.hung, self._prompt = self.defaults(), 1, False, None
         self.sim.power_up()
         self.faults.power_up()
         self.session = ModemSession(self)

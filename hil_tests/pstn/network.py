@@ -252,9 +252,12 @@ class Network:
         if call.live:
             self.end(call, 16, "far")
 
-    def box_hangup(self, call: Call) -> None:
-        """The box released the call (ATH, AT+CHUP): rejecting a ringing call is cause 21."""
-        self.end(call, 21 if call.state == "ringing" else 16, "box")
+    def box_hangup(self, call: Call, cause: int | None = None) -> None:
+        """The box released the call (ATH, AT+CHUP): rejecting a ringing call is cause 21
+        (AT+CHLD=0, user busy: 17)."""
+        if cause is None:
+            cause = 21 if call.state == "ringing" else 16
+        self.end(call, cause, "box")
 
     def far_hangup(self, call: Call, cause: int = 16) -> Call:
         """The test, as the far party, hangs up (POST /calls/{id}/hangup)."""

@@ -28,7 +28,7 @@ DEFAULT_REPLIES: dict[str, list[str]] = {
     "AT+CSMP=17,167,0,8": ["OK"], "AT+CNMI=2,1,0,0,0": ["OK"],
     "AT^CVOICE?": ["^CVOICE: 0,8000,16,20", "OK"], "AT+CSQ": ["+CSQ: 18,99", "OK"],
     "AT+CREG?": ['+CREG: 2,1,"2F1A","0C3B"', "OK"], "AT+COPS?": ['+COPS: 0,0,"TEST NET",2', "OK"],
-    "AT+CHUP": ["OK"], "ATA": ["OK"], "AT^DDSETEX=2": ["OK"],
+    "AT+CHUP": ["OK"], "ATA": ["OK"], "AT^DDSETEX=2": ["OK"], "AT+CLCC": ["OK"],
 }
 Reply = list[str] | Callable[[str], list[str] | None] | None
 

@@ -141,7 +141,7 @@ def test_the_pages_own_field_errors_are_translated(box: Client) -> None:
     system = box.post("/system/reset", {"confirm": "no"}, headers=ZH)
     assert "请输入 RESET 以确认" in system.text
     raw = box.post("/config/forward_chain", {"value": "[1"}, headers=ZH)
-    assert raw.status == 422 and "不是 JSON：" in raw.text
+    assert raw.status == 400 and "不是有效的 JSON：" in raw.text
 
 
 def test_the_api_gives_code_params_and_a_message(box: Client, service) -> None:
