@@ -203,7 +203,22 @@ def sequence_at(device: PacedDevice) -> list[int | None]:
             for s in list(device.written)]
 
 
-async def test_one_late_frame_gives_a_cushion_that_absorbs_the_next():
+def _undisturbed(device: LateFrames, slots: dict, upto: int) -> str:
+    """"" when the run was as planned: the device's only late frames are its `late`
+    ones and the bridge's clock never ran late; else what disturbed it (another
+    process on this machine held a CPU: the run says nothing of the cushion)."""
+    if any(slots[name]["late_ticks"] for name in ("a", "b")):
+        return f"the bridge's clock ran late ({slots['b']['late_ticks']} ticks)"
+    stamps = {struct.unpack_from("<I", s.frame)[0]: s.t for s in list(device.produced)}
+    for n in range(61, upto + 1):
+        if n in device.late or n - 1 in device.late or n - 1 not in stamps or n not in stamps:
+            continue
+        if stamps[n] - stamps[n - 1] > 0.035:
+            return f"the device's frame {n} came {1000 * (stamps[n] - stamps[n - 1]):.0f} ms late"
+    return ""
+
+
+async def _late_frames_run() -> tuple[str, dict]:
     async with running() as rig:
         late = LateFrames("a", late={100, 200, 300}).start()
         rig.devices.append(late)
@@ -213,20 +228,36 @@ async def test_one_late_frame_gives_a_cushion_that_absorbs_the_next():
         await wait_until(lambda: 60 in sequence_at(dev_b), what="the stream flowing")
         before = a.counters.underruns  # the start may miss a tick or two: not mid-stream
         await wait_until(lambda: 350 in sequence_at(dev_b), timeout=20, what="frame 350")
-        got = sequence_at(dev_b)
-        numbers = [n for n in got[got.index(60):got.index(350) + 1] if n is not None]
-        assert numbers == list(range(60, 351))  # nothing lost, nothing reordered
-        # frame 100 missed its tick once (one silent frame); 200 and 300 were just as
-        # late but the frame of cushion it left was kept and took the jitter
-        assert a.counters.underruns - before == 1
-        assert a.counters.cushions == 1 and a.counters.dropped == 0
-        silent_between = got[got.index(60):got.index(350)].count(None)
-        assert silent_between == 1
         health = rig.engine.audio_health(stalls=True)
-        assert health["slots"]["a"]["cushions"] == 1
-        mid = [s for s in health["stalls"] if s["slot"] == "a" and s["kind"] == "underrun"]
-        assert mid and 0 < mid[-1]["ms"] < 40  # one tick of silence
-        assert health["slots"]["b"]["late_ticks"] == 0
+        disturbed = _undisturbed(late, health["slots"], 350)
+        got = sequence_at(dev_b)
+        return disturbed, {"got": got, "underruns": a.counters.underruns - before,
+                           "cushions": a.counters.cushions, "dropped": a.counters.dropped,
+                           "health": health}
+
+
+async def test_one_late_frame_gives_a_cushion_that_absorbs_the_next():
+    reasons = []
+    for _attempt in range(3):  # a run another process disturbed is run again, not passed
+        disturbed, run = await _late_frames_run()
+        if not disturbed:
+            break
+        reasons.append(disturbed)
+    else:
+        pytest.fail(f"every run was disturbed by other load: {reasons}")
+    got = run["got"]
+    numbers = [n for n in got[got.index(60):got.index(350) + 1] if n is not None]
+    assert numbers == list(range(60, 351))  # nothing lost, nothing reordered
+    # frame 100 missed its tick once (one silent frame); 200 and 300 were just as
+    # late but the frame of cushion it left was kept and took the jitter
+    assert run["underruns"] == 1
+    assert run["cushions"] == 1 and run["dropped"] == 0
+    assert got[got.index(60):got.index(350)].count(None) == 1
+    health = run["health"]
+    assert health["slots"]["a"]["cushions"] == 1
+    mid = [s for s in health["stalls"] if s["slot"] == "a" and s["kind"] == "underrun"]
+    assert mid and 0 < mid[-1]["ms"] < 40  # one tick of silence
+    assert health["slots"]["b"]["late_ticks"] == 0
 
 
 async def test_a_cushion_never_needed_is_given_back(monkeypatch):
