@@ -89,7 +89,9 @@ def _walk(page: Page, base: str) -> None:
     page.fill("input[name=gsm0_number]", "139 0000 0001")
     page.fill("input[name=gsm0_pin]", "12")  # too short: refused beside the field
     page.click(".buttons button[value=next]")
-    assert "lines.gsm[0].sim_pin" in page.text_content(".errors")
+    errors = page.locator(".errors")
+    assert "SIM 卡 PIN 码" in errors.text_content()  # the field as the form calls it
+    assert errors.locator('[data-field="lines.gsm[0].sim_pin"]').count() == 1
     assert page.input_value("input[name=gsm0_number]") == "139 0000 0001"
     _shot(page, "21-welcome-pin-refused")
     page.fill("input[name=gsm0_pin]", "")
