@@ -14,10 +14,11 @@ samples (320 bytes), the format of every line in the box.
   frequency carries at least a fifth of the energy and no neighbour inside the
   window's resolution carries more (so 440 Hz and 450 Hz are told apart once the
   tone lasts ~0.1 s). A single tone of any other frequency from 300 to 3,400 Hz
-  is found by tonefinder.ToneFinder and watched from its first frame on. A digit needs one clear low and one clear high DTMF tone,
-  twist within 8 dB, and ~40 ms on: the on-time is measured to the sample from
-  the pair's share of each frame's energy, so a short blip is refused whatever
-  its alignment with the frames.
+  is found by tonefinder.ToneFinder and watched from its first frame on. A digit
+  needs one clear low and one clear high DTMF tone, twist within 8 dB, and
+  ~40 ms on: the on-time is measured to the sample from the pair's share of
+  each frame's energy, so a short blip is refused whatever its alignment with
+  the frames.
 - `CallerIdReceiver` is an on-hook phone's caller ID chip: a Bell-202 FSK
   demodulator (1200 Hz mark, 2200 Hz space, 1200 bit/s) that reads bytes like
   a UART once the mark signal has settled, and `parse_caller_id` decodes the
