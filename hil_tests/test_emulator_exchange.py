@@ -277,6 +277,28 @@ def test_cut_restore_and_noise(analog):
         assert c.line_fault("fxo0", "restore")["noise_dbfs"] is None
 
 
+def test_digit_timeouts_end_the_number_or_give_congestion(analog):
+    c = analog.client
+    line = c.line_config("fxo0", first_digit_s=1, interdigit_s=1.5)
+    assert (line["first_digit_s"], line["interdigit_s"]) == (1.0, 1.5)
+    c.add_subscriber("10086", "answer", answer_after_s=5)
+    with FxoRig(analog.rundir) as rig:
+        rig.seize()
+        wait_for(lambda: c.line("fxo0")["tone"] == "congestion", 4)  # no digit in time
+        t = time.monotonic()
+        heard = rig.wait_tone(450, count=2, since=t)
+        assert heard[1]["t_start"] - heard[0]["t_start"] == pytest.approx(1.4, abs=0.06)
+        rig.release()
+        wait_for(lambda: c.line("fxo0")["state"] == "idle", 3)
+        rig.seize()
+        rig.wait_tone(450, timeout=3, since=time.monotonic())
+        t_dial = rig.dial("10086")  # a short number: complete only after the gap
+        routed = wait_for(lambda: [x for x in c.calls() if x["to"] == "10086"], 6)
+        assert routed[0]["t_start"] - t_dial >= 5 * 0.16 + 1.5 - 0.1
+        wait_for(lambda: c.line("fxo0")["state"] == "ringback", 3)
+        rig.release()
+
+
 def test_flash_glitch_and_release_are_told_apart(analog):
     c = analog.client
     with FxoRig(analog.rundir) as rig:

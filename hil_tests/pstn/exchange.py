@@ -56,7 +56,9 @@ REASONS = ("unconditional", "busy", "no_reply")
 NO_DIGITS = "0123456789*#"
 CAUSE_TONES = {17: "busy", 19: "busy", 21: "busy", 16: "busy", 1: "vacant", 20: "vacant",
                25: "congestion"}
-CONFIG_KEYS = ("profile", "cid", "disconnect", "no_reply_s")
+CONFIG_KEYS = ("profile", "cid", "disconnect", "no_reply_s", "first_digit_s", "interdigit_s")
+TIMING_RANGES = {"no_reply_s": (5.0, 60.0), "first_digit_s": (1.0, 60.0),
+                 "interdigit_s": (1.0, 30.0)}
 NOISE_RANGE = (-80.0, -6.0)
 
 
@@ -87,6 +89,8 @@ class AnalogLine:
         self.cid = self.profile.cid_default
         self.disconnect = self.profile.disconnect_default
         self.no_reply_s = 20.0
+        self.first_digit_s = self.profile.first_digit_s
+        self.interdigit_s = self.profile.interdigit_s
         self.wire = LineWire(self, rundir)
         self.state, self.tone_name = "idle", None
         self.hook, self.battery, self.polarity, self.loop_ma = "on", True, "normal", 0
@@ -128,6 +132,7 @@ class AnalogLine:
             "hook": self.hook, "loop_ma": self.loop_ma, "ringing": self.ringing,
             "rings": self.rings, "tone": self.tone_name, "cid": self.cid,
             "disconnect": self.disconnect, "no_reply_s": self.no_reply_s,
+            "first_digit_s": self.first_digit_s, "interdigit_s": self.interdigit_s,
             "noise_dbfs": self.noise_dbfs, "call": self.call.id if self.call else None,
             "digits": self.digits, "dialled": list(self.dialled),
             "forwarding": {r: dict(f) for r, f in self.forwarding.items()},
@@ -171,14 +176,19 @@ class AnalogLine:
         if disconnect not in lp.DISCONNECT_METHODS:
             raise ValueError(f"disconnect: must be one of {', '.join(lp.DISCONNECT_METHODS)}, "
                              f"not {disconnect!r}")
-        no_reply = body.get("no_reply_s", self.no_reply_s)
-        if isinstance(no_reply, bool) or not isinstance(no_reply, int | float) \
-                or not 5 <= no_reply <= 60:
-            raise ValueError("no_reply_s: must be seconds 5..60")
+        timings = {"no_reply_s": self.no_reply_s,
+                   "first_digit_s": prof.first_digit_s if changed else self.first_digit_s,
+                   "interdigit_s": prof.interdigit_s if changed else self.interdigit_s}
+        for name, (lo, hi) in TIMING_RANGES.items():
+            value = body.get(name, timings[name])
+            if isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not lo <= value <= hi:
+                raise ValueError(f"{name}: must be seconds {lo:g}..{hi:g}")
+            timings[name] = float(value)
         self.profile, self.cid, self.disconnect = prof, cid, disconnect
-        self.no_reply_s = float(no_reply)
-        self.log("line_config", profile=prof.name, cid=cid, disconnect=disconnect,
-                 no_reply_s=self.no_reply_s)
+        self.no_reply_s = timings["no_reply_s"]
+        self.first_digit_s, self.interdigit_s = timings["first_digit_s"], timings["interdigit_s"]
+        self.log("line_config", profile=prof.name, cid=cid, disconnect=disconnect, **timings)
 
     def fault(self, body: dict) -> None:
         kind = body.get("kind")
@@ -425,7 +435,7 @@ class AnalogLine:
         self._set_state("dialtone")
         special = self.forwarding["unconditional"]["active"]
         self._play("special_dial" if special else "dial", state="dialtone", collect=True)
-        self._later(self.profile.first_digit_s, self._no_digits)
+        self._later(self.first_digit_s, self._no_digits)
 
     def _no_digits(self) -> None:
         if self.state == "dialtone":
@@ -467,7 +477,7 @@ class AnalogLine:
         if lp.number_complete(self.profile, self.digits):
             self._dialled()
         else:
-            self._later(self.profile.interdigit_s, self._dialled)
+            self._later(self.interdigit_s, self._dialled)
 
     def _dialled(self) -> None:
         if self.state != "dialling":
