@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from hil_tests.boxrig import start_box
 from hil_tests.fxo_rig import FxoRig
 from hil_tests.pstn.client import EmulatorError
 from hil_tests.pstn.testing import FAST, open_at, wait_for
@@ -67,11 +68,12 @@ def test_a_call_rings_the_cn_cadence_with_fsk_caller_id_and_talks_both_ways(anal
         rig.seize()  # answer: ring trip, the call is up
         wait_for(lambda: c.call(call["id"])["state"] == "active", 2)
         assert c.line("fxo0")["state"] == "connected"
-        t = c.send_to_call(call["id"], tone_hz=800, ms=400)  # off the old 11-tone list
-        rig.wait_tone(800, since=t - 0.05)
-        t_box = rig.say(1300, 400)
-        wait_for(lambda: [x for x in c.call_heard(call["id"])["tones"]
-                          if x["hz"] == 1300 and x["t_start"] >= t_box - 0.1], 5)
+        t = c.send_to_call(call["id"], tone_hz=1300, ms=400)
+        rig.wait_tone(1300, since=t - 0.05)
+        t_box = rig.say(800, 400)  # not in the old list of 11 frequencies
+        heard = wait_for(lambda: [x for x in c.call_heard(call["id"])["tones"]
+                                  if x["hz"] == 800 and x["t_start"] >= t_box - 0.1], 5)
+        assert heard[0]["t_end"] - heard[0]["t_start"] == pytest.approx(0.4, abs=0.05)
         c.hangup(call["id"])  # the far end hangs up: cn lines give busy tone only
         busy = rig.wait_tone(450, count=2, since=t + 0.4)
         assert busy[1]["t_start"] - busy[0]["t_start"] == pytest.approx(0.7, abs=0.06)
@@ -358,3 +360,17 @@ def test_bad_line_requests_are_refused_naming_the_field(analog):
     with pytest.raises(EmulatorError) as err:
         c.get("/lines/fxo0/nothing")
     assert err.value.status == 404
+
+
+def test_the_box_runs_on_sim_analog_and_shows_the_lines_health(tmp_path, boxes):
+    box = start_box(tmp_path / "data", "sim-analog")
+    boxes.append(box)
+    status = box.status()
+    assert status["ports"] == {"fxo0": "idle", **{f"fxs{i}": "idle" for i in range(4)}}
+    assert box.emulator.line("fxo0")["connected"] is True
+    box.emulator.line_fault("fxo0", "cut")
+    wait_for(lambda: box.status()["ports"]["fxo0"] == "fault", 5)
+    assert box.status()["leds"]["ERR"] == "4 flashes every 4000 ms"  # FXO battery lost
+    box.emulator.line_fault("fxo0", "restore")
+    wait_for(lambda: box.status()["ports"]["fxo0"] == "idle", 5)
+    assert box.stop() == 0

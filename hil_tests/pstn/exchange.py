@@ -166,6 +166,7 @@ class AnalogLine:
         prof = lp.profile(body["profile"]) if "profile" in body else self.profile
         changed = prof is not self.profile
         cid = body.get("cid", prof.cid_default if changed else self.cid)
+        cid = lp.CID_ALIASES.get(cid, cid) if isinstance(cid, str) else cid
         if cid == "fsk":
             cid = "mdmf" if prof.name == "cn" else "sdmf"
         if cid not in prof.cid_methods:
@@ -173,6 +174,8 @@ class AnalogLine:
                              f"{prof.name} line, not {cid!r}")
         disconnect = body.get("disconnect", prof.disconnect_default if changed
                               else self.disconnect)
+        if isinstance(disconnect, str):
+            disconnect = lp.DISCONNECT_ALIASES.get(disconnect, disconnect)
         if disconnect not in lp.DISCONNECT_METHODS:
             raise ValueError(f"disconnect: must be one of {', '.join(lp.DISCONNECT_METHODS)}, "
                              f"not {disconnect!r}")

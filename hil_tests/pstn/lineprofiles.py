@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 
 CID_METHODS = ("mdmf", "sdmf", "dtmf", "none")
 DISCONNECT_METHODS = ("busy_tone", "polarity", "loop_drop")
+DISCONNECT_ALIASES = {"busy": "busy_tone", "polarity_reversal": "polarity",
+                      "reversal": "polarity", "loop_current": "loop_drop", "open_loop": "loop_drop",
+                      "cpc": "loop_drop"}
+CID_ALIASES = {"off": "none", "bell202": "sdmf"}  # and "fsk": the profile's FSK format
 
 
 @dataclass(frozen=True)
