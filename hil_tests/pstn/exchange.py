@@ -56,9 +56,6 @@ REASONS = ("unconditional", "busy", "no_reply")
 NO_DIGITS = "0123456789*#"
 CAUSE_TONES = {17: "busy", 19: "busy", 21: "busy", 16: "busy", 1: "vacant", 20: "vacant",
                25: "congestion"}
-CONFIG_KEYS = ("profile", "cid", "disconnect", "no_reply_s", "first_digit_s", "interdigit_s")
-TIMING_RANGES = {"no_reply_s": (5.0, 60.0), "first_digit_s": (1.0, 60.0),
-                 "interdigit_s": (1.0, 30.0)}
 NOISE_RANGE = (-80.0, -6.0)
 
 
@@ -158,40 +155,15 @@ class AnalogLine:
     # --- settings and faults (API, world lock held) -----------------------------
 
     def configure(self, body: dict) -> None:
-        """POST /lines/{id}/config: checked whole, then applied."""
-        unknown = sorted(set(body) - set(CONFIG_KEYS))
-        if unknown:
-            raise ValueError(f"{', '.join(unknown)}: unknown setting "
-                             f"(known: {', '.join(CONFIG_KEYS)})")
-        prof = lp.profile(body["profile"]) if "profile" in body else self.profile
-        changed = prof is not self.profile
-        cid = body.get("cid", prof.cid_default if changed else self.cid)
-        cid = lp.CID_ALIASES.get(cid, cid) if isinstance(cid, str) else cid
-        if cid == "fsk":
-            cid = "mdmf" if prof.name == "cn" else "sdmf"
-        if cid not in prof.cid_methods:
-            raise ValueError(f"cid: must be one of {', '.join(prof.cid_methods)} on a "
-                             f"{prof.name} line, not {cid!r}")
-        disconnect = body.get("disconnect", prof.disconnect_default if changed
-                              else self.disconnect)
-        if isinstance(disconnect, str):
-            disconnect = lp.DISCONNECT_ALIASES.get(disconnect, disconnect)
-        if disconnect not in lp.DISCONNECT_METHODS:
-            raise ValueError(f"disconnect: must be one of {', '.join(lp.DISCONNECT_METHODS)}, "
-                             f"not {disconnect!r}")
-        timings = {"no_reply_s": self.no_reply_s,
-                   "first_digit_s": prof.first_digit_s if changed else self.first_digit_s,
-                   "interdigit_s": prof.interdigit_s if changed else self.interdigit_s}
-        for name, (lo, hi) in TIMING_RANGES.items():
-            value = body.get(name, timings[name])
-            if isinstance(value, bool) or not isinstance(value, int | float) \
-                    or not lo <= value <= hi:
-                raise ValueError(f"{name}: must be seconds {lo:g}..{hi:g}")
-            timings[name] = float(value)
-        self.profile, self.cid, self.disconnect = prof, cid, disconnect
-        self.no_reply_s = timings["no_reply_s"]
-        self.first_digit_s, self.interdigit_s = timings["first_digit_s"], timings["interdigit_s"]
-        self.log("line_config", profile=prof.name, cid=cid, disconnect=disconnect, **timings)
+        """POST /lines/{id}/config: checked whole (lineprofiles.line_settings), then applied."""
+        current = {"profile": self.profile, "cid": self.cid, "disconnect": self.disconnect,
+                   "no_reply_s": self.no_reply_s, "first_digit_s": self.first_digit_s,
+                   "interdigit_s": self.interdigit_s}
+        new = lp.line_settings(body, current)
+        self.profile, self.cid, self.disconnect = new["profile"], new["cid"], new["disconnect"]
+        self.no_reply_s = new["no_reply_s"]
+        self.first_digit_s, self.interdigit_s = new["first_digit_s"], new["interdigit_s"]
+        self.log("line_config", **dict(new, profile=self.profile.name))
 
     def fault(self, body: dict) -> None:
         kind = body.get("kind")

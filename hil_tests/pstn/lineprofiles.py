@@ -139,3 +139,50 @@ def number_complete(prof: Profile, digits: str) -> bool:
     if digits.startswith("1"):
         return len(digits) >= 11
     return len(digits) >= 10
+
+
+CONFIG_KEYS = ("profile", "cid", "disconnect", "no_reply_s", "first_digit_s", "interdigit_s")
+TIMING_RANGES = {"no_reply_s": (5.0, 60.0), "first_digit_s": (1.0, 60.0),
+                 "interdigit_s": (1.0, 30.0)}
+
+
+def line_settings(body: dict, current: dict) -> dict:
+    """A line's settings after a POST /lines/{id}/config `body`; ValueError naming the
+    field, and nothing changed, if any part is wrong. A new profile brings its own
+    defaults for what the body does not give."""
+    unknown = sorted(set(body) - set(CONFIG_KEYS))
+    if unknown:
+        raise ValueError(f"{', '.join(unknown)}: unknown setting (known: {', '.join(CONFIG_KEYS)})")
+    prof = profile(body["profile"]) if "profile" in body else current["profile"]
+    changed = prof is not current["profile"]
+    defaults = {"cid": prof.cid_default, "disconnect": prof.disconnect_default,
+                "first_digit_s": prof.first_digit_s, "interdigit_s": prof.interdigit_s}
+    base = {k: defaults.get(k, v) if changed else v for k, v in current.items()}
+    return {"profile": prof, "cid": _cid(prof, body.get("cid", base["cid"])),
+            "disconnect": _disconnect(body.get("disconnect", base["disconnect"])),
+            **{name: _seconds(name, body.get(name, base[name])) for name in TIMING_RANGES}}
+
+
+def _cid(prof: Profile, cid: object) -> str:
+    cid = CID_ALIASES.get(cid, cid) if isinstance(cid, str) else cid
+    if cid == "fsk":
+        cid = prof.cid_default
+    if cid not in prof.cid_methods:
+        raise ValueError(f"cid: must be one of {', '.join(prof.cid_methods)} on a "
+                         f"{prof.name} line, not {cid!r}")
+    return str(cid)
+
+
+def _disconnect(method: object) -> str:
+    method = DISCONNECT_ALIASES.get(method, method) if isinstance(method, str) else method
+    if method not in DISCONNECT_METHODS:
+        raise ValueError(f"disconnect: must be one of {', '.join(DISCONNECT_METHODS)}, "
+                         f"not {method!r}")
+    return str(method)
+
+
+def _seconds(name: str, value: object) -> float:
+    lo, hi = TIMING_RANGES[name]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+        raise ValueError(f"{name}: must be seconds {lo:g}..{hi:g}")
+    return float(value)
