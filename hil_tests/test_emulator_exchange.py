@@ -41,7 +41,7 @@ def test_lines_are_listed_in_the_api_and_the_rundir(analog, emulator_factory):
     assert {k: line[k] for k in ("id", "number", "profile", "state", "battery", "polarity")} \
         == {"id": "fxo0", "number": LINE, "profile": "cn", "state": "idle", "battery": True,
             "polarity": "normal"}
-    assert (line["cid"], line["disconnect"]) == ("mdmf", "busy_tone")
+    assert (line["cid"], line["disconnect"]) == ("fsk", "busy_tone")  # fsk: MDMF on cn
     info = json.loads((analog.rundir / "emulator.json").read_text())
     assert info["fxo"] == ["fxo0"] and info["lines"] == {"fxo0": LINE} and info["modems"] == []
     assert analog.client.health()["lines"] == 1
@@ -255,14 +255,15 @@ def test_cut_restore_and_noise(analog):
         rig.dial("13800138000")
         (call,) = wait_for(lambda: [x for x in c.calls() if x["state"] == "active"], 5)
         line = c.line_fault("fxo0", "cut")
-        assert (line["battery"], line["state"]) == (False, "dead")
+        assert (line["battery"], line["state"]) == (False, "cut")
         rig.wait_event("battery_lost")
         wait_for(lambda: not rig.port.status().ok, 2)
         assert c.call(call["id"])["cause"] == 41
+        mark = c.mark()
         rig.release()
-        wait_for(lambda: c.line("fxo0")["state"] == "idle", 3)
+        c.wait_event("line_state", state="idle", since=mark, timeout=3)
         into_void = c.place_call(CALLER, LINE)  # the exchange rings a cut pair
-        assert into_void["state"] == "ringing"
+        assert into_void["state"] == "ringing" and c.line("fxo0")["state"] == "cut"
         line = c.line_fault("fxo0", "restore")
         assert line["battery"] is True
         rig.wait_event("battery_restored")
@@ -357,7 +358,7 @@ def test_bad_line_requests_are_refused_naming_the_field(analog):
             c.post(path, body)
         assert err.value.status == status and field in err.value.message, (path, body)
     line = c.line("fxo0")
-    assert (line["profile"], line["cid"], line["disconnect"]) == ("cn", "mdmf", "busy_tone")
+    assert (line["profile"], line["cid"], line["disconnect"]) == ("cn", "fsk", "busy_tone")
     with pytest.raises(EmulatorError) as err:
         c.get("/lines/fxo0/nothing")
     assert err.value.status == 404

@@ -125,7 +125,8 @@ class AnalogLine:
     def status(self) -> dict:
         return {
             "id": self.id, "number": self.number, "profile": self.profile.name,
-            "state": self.state, "battery": self.battery, "polarity": self.polarity,
+            "state": self.state if self.battery else "cut", "battery": self.battery,
+            "polarity": self.polarity,
             "hook": self.hook, "loop_ma": self.loop_ma, "ringing": self.ringing,
             "rings": self.rings, "tone": self.tone_name, "cid": self.cid,
             "disconnect": self.disconnect, "no_reply_s": self.no_reply_s,
@@ -199,7 +200,7 @@ class AnalogLine:
                 self.call = None
                 self.net.end(call, 41, "network")
             if self.hook == "off":
-                self._set_state("dead")
+                self._set_state("cut")
 
     def _restore(self) -> None:
         self._set_noise(None)
@@ -296,7 +297,7 @@ class AnalogLine:
             return
         self.ringing = False
         self._emit("ring_end")
-        if self.rings == 1 and self.cid in ("sdmf", "mdmf"):
+        if self.rings == 1 and self.cid in ("fsk", "sdmf", "mdmf"):
             self._later(self.profile.cid_after_ring_s, self._send_fsk, call)
         self._later(self.profile.ring_off_s, self._ring_on, call)
 
@@ -306,11 +307,12 @@ class AnalogLine:
         valid = call.cli == "valid"
         absent = None if valid else ("P" if call.cli == "withheld" else "O")
         number = national(call.frm) if valid else None
-        message = caller_id_message(self.cid, time.strftime("%m%d%H%M"), number, absent,
+        fmt = self.profile.fsk_format if self.cid == "fsk" else self.cid
+        message = caller_id_message(fmt, time.strftime("%m%d%H%M"), number, absent,
                                     getattr(call, "cid_name", None) if valid else None)
         with self._audio_lock:
             t = self._cid_audio.queue(fsk_caller_id(message))
-        self.log("line_cid", method=self.cid, message=message.hex(), number=number,
+        self.log("line_cid", method=fmt, message=message.hex(), number=number,
                  absent=absent, t_start=t)
 
     # --- the box's hook (wire thread) ----------------------------------------------
@@ -399,7 +401,7 @@ class AnalogLine:
     def _seize(self) -> None:
         self._set_state("seized")
         if not self.battery:
-            self._set_state("dead")
+            self._set_state("cut")
             return
         self._emit("loop_current", ma=self.loop_ma)
         self._later(self.profile.dial_tone_delay_s, self._dial_tone)

@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-CID_METHODS = ("mdmf", "sdmf", "dtmf", "none")
+CID_METHODS = ("fsk", "mdmf", "sdmf", "dtmf", "none")  # fsk: the profile's own FSK format
 DISCONNECT_METHODS = ("busy_tone", "polarity", "loop_drop")
 DISCONNECT_ALIASES = {"busy": "busy_tone", "polarity_reversal": "polarity",
                       "reversal": "polarity", "loop_current": "loop_drop", "open_loop": "loop_drop",
                       "cpc": "loop_drop"}
-CID_ALIASES = {"off": "none", "bell202": "sdmf"}  # and "fsk": the profile's FSK format
+CID_ALIASES = {"off": "none", "bell202": "sdmf"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Profile:
     tones: dict[str, Tone]
     cid_methods: tuple[str, ...]
     cid_default: str
+    fsk_format: str  # what "fsk" sends: the message format of the country
     disconnect_default: str
     flash_min_s: float = 0.3  # shorter on-hook taps are ignored (TLS-4A: < 280 ms)
     flash_max_s: float = 1.1  # longer on-hook is a hang-up (TLS-4A: > 1120 ms)
@@ -92,12 +93,12 @@ US_CODES = (
 
 PROFILES = {
     "cn": Profile("cn", ring_on_s=1.0, ring_off_s=4.0, ring_hz=25, ring_vrms=75,
-                  tones=CN_TONES, cid_methods=("mdmf", "sdmf", "dtmf", "none"),
-                  cid_default="mdmf", disconnect_default="busy_tone",
+                  tones=CN_TONES, cid_methods=("fsk", "mdmf", "sdmf", "dtmf", "none"),
+                  cid_default="fsk", fsk_format="mdmf", disconnect_default="busy_tone",
                   first_digit_s=10.0, interdigit_s=5.0, service_codes=CN_CODES),
     "us": Profile("us", ring_on_s=2.0, ring_off_s=4.0, ring_hz=20, ring_vrms=86,
-                  tones=US_TONES, cid_methods=("sdmf", "mdmf", "none"),
-                  cid_default="sdmf", disconnect_default="loop_drop",
+                  tones=US_TONES, cid_methods=("sdmf", "mdmf", "fsk", "none"),
+                  cid_default="sdmf", fsk_format="sdmf", disconnect_default="loop_drop",
                   first_digit_s=16.0, interdigit_s=4.0, service_codes=US_CODES),
 }
 
@@ -165,8 +166,6 @@ def line_settings(body: dict, current: dict) -> dict:
 
 def _cid(prof: Profile, cid: object) -> str:
     cid = CID_ALIASES.get(cid, cid) if isinstance(cid, str) else cid
-    if cid == "fsk":
-        cid = prof.cid_default
     if cid not in prof.cid_methods:
         raise ValueError(f"cid: must be one of {', '.join(prof.cid_methods)} on a "
                          f"{prof.name} line, not {cid!r}")
