@@ -287,7 +287,7 @@ class AnalogLine:
     def _ring_on(self, call: Call) -> None:
         if self.call is not call or self.state != "ringing":
             return
-        self.ringing = True
+        self.ringing = self.battery  # ring voltage on the pair (none reaches a cut one)
         self.rings += 1
         self._emit("ring_begin", hz=self.profile.ring_hz, vrms=self.profile.ring_vrms)
         self._later(self.profile.ring_on_s, self._ring_off, call)
@@ -295,8 +295,9 @@ class AnalogLine:
     def _ring_off(self, call: Call) -> None:
         if self.call is not call or self.state != "ringing":
             return
-        self.ringing = False
-        self._emit("ring_end")
+        if self.ringing:  # only a ring that began on the pair ends there
+            self.ringing = False
+            self._emit("ring_end")
         if self.rings == 1 and self.cid in ("fsk", "sdmf", "mdmf"):
             self._later(self.profile.cid_after_ring_s, self._send_fsk, call)
         self._later(self.profile.ring_off_s, self._ring_on, call)
