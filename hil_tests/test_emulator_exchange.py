@@ -230,6 +230,7 @@ def test_busy_and_no_answer_forwarding_and_the_us_codes(analog):
         assert c.line("fxo0")["state"] == "idle"
         c.hangup(call["id"])
         rig.seize()
+        wait_for(lambda: c.line("fxo0")["hook"] == "off", 3)
         busy = c.place_call(CALLER, LINE)  # off hook: busy forwarding
         assert busy["forwarded_to"] == MOBILE and busy["state"] == "alerting"
         c.hangup(busy["id"])
