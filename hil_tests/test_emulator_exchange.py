@@ -58,7 +58,7 @@ def test_a_call_rings_the_cn_cadence_with_fsk_caller_id_and_talks_both_ways(anal
         assert (call["line"], call["state"], call["modem"]) == ("fxo0", "ringing", None)
         rig.wait_event("ring_begin", 2, timeout=8)
         on, off = _durations(rig, 2)
-        assert on[0] == pytest.approx(1.0, abs=0.06) and off[0] == pytest.approx(4.0, abs=0.06)
+        assert on[0] == pytest.approx(1.0, abs=0.1) and off[0] == pytest.approx(4.0, abs=0.1)
         (cid,) = rig.caller_ids
         assert cid["ok"] and cid["format"] == "MDMF" and cid["number"] == "13812345678"
         assert cid["name"] == "Li Lei" and len(cid["date"]) == 8
@@ -77,7 +77,7 @@ def test_a_call_rings_the_cn_cadence_with_fsk_caller_id_and_talks_both_ways(anal
         assert heard[0]["t_end"] - heard[0]["t_start"] == pytest.approx(0.4, abs=0.05)
         c.hangup(call["id"])  # the far end hangs up: cn lines give busy tone only
         busy = rig.wait_tone(450, count=2, since=t + 0.4)
-        assert busy[1]["t_start"] - busy[0]["t_start"] == pytest.approx(0.7, abs=0.06)
+        assert busy[1]["t_start"] - busy[0]["t_start"] == pytest.approx(0.7, abs=0.08)
         assert c.line("fxo0")["state"] == "disconnected"
         rig.release()
         wait_for(lambda: c.line("fxo0")["state"] == "idle", 3)
@@ -91,7 +91,7 @@ def test_us_profile_rings_2_on_4_off_with_sdmf_and_a_withheld_caller(analog):
         call = c.place_call("+12125550100", LINE, withheld=True)
         rig.wait_event("ring_begin", 2, timeout=9)
         on, off = _durations(rig, 2)
-        assert on[0] == pytest.approx(2.0, abs=0.06) and off[0] == pytest.approx(4.0, abs=0.06)
+        assert on[0] == pytest.approx(2.0, abs=0.1) and off[0] == pytest.approx(4.0, abs=0.1)
         (cid,) = rig.caller_ids
         assert cid["ok"] and cid["format"] == "SDMF" and cid["number_absent"] == "P"
         assert cid["number"] is None
@@ -173,9 +173,9 @@ def test_busy_and_vacant_numbers_are_heard_in_band_only(analog, behaviour, numbe
         starts = [x["t_start"] for x in heard]
         gaps = [b - a for a, b in itertools.pairwise(starts)]
         if period:
-            assert gaps[0] == pytest.approx(period, abs=0.06)
+            assert gaps[0] == pytest.approx(period, abs=0.08)
         else:  # 空号音: three short bursts, then a long one
-            assert gaps[0] == pytest.approx(0.2, abs=0.06)
+            assert gaps[0] == pytest.approx(0.2, abs=0.08)
         assert rig.times("polarity") == [] and rig.times("loop_off") == []
 
 
@@ -292,7 +292,7 @@ def test_digit_timeouts_end_the_number_or_give_congestion(analog):
         wait_for(lambda: c.line("fxo0")["tone"] == "congestion", 4)  # no digit in time
         t = time.monotonic()
         heard = rig.wait_tone(450, count=2, since=t)
-        assert heard[1]["t_start"] - heard[0]["t_start"] == pytest.approx(1.4, abs=0.06)
+        assert heard[1]["t_start"] - heard[0]["t_start"] == pytest.approx(1.4, abs=0.08)
         rig.release()
         wait_for(lambda: c.line("fxo0")["state"] == "idle", 3)
         rig.seize()

@@ -284,23 +284,29 @@ class AnalogLine:
 
     # --- ringing ------------------------------------------------------------------
 
-    def _ring_on(self, call: Call) -> None:
+    def _ring_on(self, call: Call, due: float | None = None) -> None:
+        """Ring voltage on; the cadence is kept on its own schedule (`due`), not on
+        whenever a late timer ran."""
         if self.call is not call or self.state != "ringing":
             return
+        due = time.monotonic() if due is None else due
         self.ringing = self.battery  # ring voltage on the pair (none reaches a cut one)
         self.rings += 1
         self._emit("ring_begin", hz=self.profile.ring_hz, vrms=self.profile.ring_vrms)
-        self._later(self.profile.ring_on_s, self._ring_off, call)
+        end = due + self.profile.ring_on_s
+        self._later(end - time.monotonic(), self._ring_off, call, end)
 
-    def _ring_off(self, call: Call) -> None:
+    def _ring_off(self, call: Call, due: float) -> None:
         if self.call is not call or self.state != "ringing":
             return
         if self.ringing:  # only a ring that began on the pair ends there
             self.ringing = False
             self._emit("ring_end")
         if self.rings == 1 and self.cid in ("fsk", "sdmf", "mdmf"):
-            self._later(self.profile.cid_after_ring_s, self._send_fsk, call)
-        self._later(self.profile.ring_off_s, self._ring_on, call)
+            self._later(due + self.profile.cid_after_ring_s - time.monotonic(),
+                        self._send_fsk, call)
+        nxt = due + self.profile.ring_off_s
+        self._later(nxt - time.monotonic(), self._ring_on, call, nxt)
 
     def _send_fsk(self, call: Call) -> None:
         if self.call is not call or self.state != "ringing" or not self.battery:
