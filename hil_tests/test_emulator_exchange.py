@@ -14,10 +14,13 @@ import json
 import time
 
 import pytest
+import serial
 
+from board.base import FRAME_BYTES
 from hil_tests.boxrig import start_box
 from hil_tests.fxo_rig import FxoRig
 from hil_tests.pstn.client import EmulatorError
+from hil_tests.pstn.dsp import tone
 from hil_tests.pstn.testing import FAST, open_at, wait_for
 
 LINE = "+861062345678"
@@ -377,3 +380,23 @@ def test_the_box_runs_on_sim_analog_and_shows_the_lines_health(tmp_path, boxes):
     box.emulator.line_fault("fxo0", "restore")
     wait_for(lambda: box.status()["ports"]["fxo0"] == "idle", 5)
     assert box.stop() == 0
+
+
+def test_a_gsm_far_party_hears_an_800_hz_tone_too(emulator_factory):
+    emu = emulator_factory("sim", **FAST)
+    emu.client.add_subscriber(MOBILE, "answer", answer_after_s=0.1)
+    audio = serial.Serial(str(emu.modem_dir() / "audio"), 115200, timeout=0.05)
+    with open_at(emu) as port:
+        port.command("ATE0")
+        port.command("ATD13800138000;")
+        port.command("AT^DDSETEX=2")
+        port.wait_line("^CONN:")
+        (call,) = emu.client.calls()
+        emu.client.wait_event(kind="audio", what="start")
+        pcm = tone(800, 400)
+        for i in range(0, len(pcm), FRAME_BYTES):
+            audio.write(pcm[i:i + FRAME_BYTES])
+            audio.read(FRAME_BYTES)  # keep pace with the modem's 20 ms frames
+        heard = wait_for(lambda: emu.client.call_heard(call["id"])["tones"], timeout=3)
+        assert [x["hz"] for x in heard] == [800]
+    audio.close()
