@@ -110,7 +110,8 @@ class LineEvent:
     kind, by port type:
       FXS (a desk phone on our port): "offhook", "onhook", "flash"
       FXO (the telco line on our port): "ring_begin", "ring_end", "polarity",
-        "battery_lost", "battery_restored"
+        "battery_lost", "battery_restored", and where the port measures loop
+        current (the simulated board): "loop_on", "loop_off"
     Digits are not events: DTMF is in-band audio and the firmware detects it.
     """
 

@@ -232,8 +232,8 @@ def _ports(check: _Checker, raw: Any, kind: Any) -> tuple[PortSpec, ...]:
         channel = item.get("channel")
         if kind == "pi" and not (_is_int(channel) and channel >= 1):
             check.fail(f"{where}.channel", f"{channel!r} is not a DAHDI channel number (1, 2, ...)")
-        if kind == "sim" and port_kind == "fxo":
-            check.fail(where, "the simulated board has FXS ports only")
+        if kind == "sim" and channel is not None:
+            check.fail(f"{where}.channel", "a simulated board has no DAHDI channels")
         ports.append(PortSpec(str(name), str(port_kind), channel))
     _unique(check, "ports", [p.name for p in ports], "port name")
     _unique(check, "ports", [p.channel for p in ports], "channel")

@@ -1,4 +1,4 @@
-"""The simulated board: FXS ports, LEDs and modems wired to the PSTN emulator.
+"""The simulated board: FXS and FXO ports, LEDs and modems wired to the PSTN emulator.
 
 The emulator (hil_tests/pstn) plays the world; this board meets it in the
 emulator's run directory RUNDIR (docs/sim-link.md):
@@ -7,6 +7,8 @@ emulator's run directory RUNDIR (docs/sim-link.md):
   LineEvents for the port's callback, `A` frames (the handset microphone) wait in
   a bounded queue behind `audio.read_frame()`, `audio.write_frame()` sends the
   earpiece as `A` frames and `set_ringer()` sends the `C` ringer command;
+- each FXO port `fxoN` is a client of `RUNDIR/fxoN.sock`, the emulator's
+  telephone exchange (board/sim_fxo.py);
 - the LED pattern engine writes level changes as JSON lines to `RUNDIR/leds.sock`;
 - modems are the directories `RUNDIR/modems/<imei>/` (pty symlinks + profile).
 
@@ -177,7 +179,8 @@ def _led_line(led: str, on: bool, t: float) -> bytes:
 
 
 class SimBoard:
-    """`sim` / `sim-2gsm`: the Board of docs/sim-link.md. Options: rundir, timeout."""
+    """`sim`, `sim-2gsm`, `sim-analog`, `sim-mixed`: the Board of docs/sim-link.md.
+    Options: rundir, timeout."""
 
     def __init__(self, spec: BoardSpec, rundir: str | Path, timeout: float = 3.0,
                  backoff: tuple[float, float] = (0.05, 2.0)):
@@ -185,7 +188,10 @@ class SimBoard:
         self.info = spec.info()
         self.rundir = Path(rundir)
         self.timeout = timeout
-        self._ports = [SimFxsPort(p.name, self.rundir / f"{p.name}.sock", backoff)
+        from board.sim_fxo import SimFxoPort  # it builds on this module's SimAudio
+
+        kinds = {"fxs": SimFxsPort, "fxo": SimFxoPort}
+        self._ports = [kinds[p.kind](p.name, self.rundir / f"{p.name}.sock", backoff)
                        for p in spec.ports]
         self._led_link = SimLeds(self.rundir / "leds.sock", backoff)
         self.leds = LedEngine([led.name for led in spec.leds], self._led_link.write,
@@ -223,7 +229,7 @@ class SimBoard:
         self._led_link.link.stop()
         self._open = False
 
-    def ports(self) -> list[SimFxsPort]:
+    def ports(self) -> list[SimFxsPort]:  # and SimFxoPort (board/sim_fxo.py)
         return list(self._ports)
 
     def port(self, name: str) -> SimFxsPort:
@@ -233,6 +239,8 @@ class SimBoard:
         raise KeyError(f"board {self.info.name} has no port {name!r}")
 
     def modems(self) -> list[ModemPorts]:
+        if self.spec.modems.discovery == "none":
+            return []
         return scan_modem_dirs(str(self.rundir / "modems" / "*"), self.spec.modems.profile)
 
     def watchdog_kick(self) -> None:

@@ -392,12 +392,13 @@ def test_busy_cadence_gives_one_entry_per_burst():
     assert all(b - a == pytest.approx(0.7, abs=dsp.FRAME_S) for a, b in itertools.pairwise(starts))
 
 
-def test_a_watched_frequency_is_found_and_others_are_not_invented():
+def test_any_voice_band_tone_is_found_a_watched_one_beyond_it_too_and_none_invented():
+    assert [x["hz"] for x in listen(tone(1234, 300))["tones"]] == [1234]  # not in SCAN_HZ
     analyzer = Analyzer("t")
-    assert listen(tone(1234, 300), analyzer=analyzer)["tones"] == []
+    assert listen(tone(3700, 300), analyzer=analyzer)["tones"] == []  # above 3,400 Hz
     analyzer.reset()
-    analyzer.watch(1234)
-    assert [x["hz"] for x in listen(tone(1234, 300), analyzer=analyzer)["tones"]] == [1234]
+    analyzer.watch(3700)
+    assert [x["hz"] for x in listen(tone(3700, 300), analyzer=analyzer)["tones"]] == [3700]
     with pytest.raises(ValueError):
         analyzer.watch(4000)
     with pytest.raises(ValueError, match="320 bytes"):

@@ -104,6 +104,8 @@ class Call:
         self.t_end: float | None = None
         self.cli = "valid"
         self.clip_text: str | None = None  # sent in +CLIP instead of the number (hostile tests)
+        self.cid_name: str | None = None  # the caller's name in MDMF caller ID (analog lines)
+        self.line: Any = None  # the box's analog line this call rings or was dialled on
         self.far: Subscriber | None = None
         self.caller: Subscriber | None = None
         self.peer: Call | None = None
@@ -129,6 +131,7 @@ class Call:
         return {
             "id": self.id, "from": self.frm, "to": self.to, "direction": self.direction,
             "modem": self.modem.imei if self.modem is not None else None,
+            "line": self.line.id if self.line is not None else None,
             "idx": self.idx, "state": self.state, "cause": self.cause,
             "ended_by": self.ended_by, "t_start": self.t_start, "t_answer": self.t_answer,
             "t_end": self.t_end, "cli": self.cli, "withheld": self.cli != "valid",

@@ -194,6 +194,20 @@ class EmulatorClient:
         """An SMS from `frm` arrives at modem `mid`; its SIM storage index."""
         return self.post(f"/modems/{quote(mid)}/sms", {"from": frm, "text": text})["index"]
 
+    # --- analog lines ------------------------------------------------------------------------
+
+    def lines(self) -> list:
+        return self.get("/lines")
+
+    def line(self, lid: str) -> dict:
+        return self.get(f"/lines/{quote(lid)}")
+
+    def line_fault(self, lid: str, kind: str, **options: Any) -> dict:
+        return self.post(f"/lines/{quote(lid)}/fault", {"kind": kind, **options})
+
+    def line_config(self, lid: str, **settings: Any) -> dict:
+        return self.post(f"/lines/{quote(lid)}/config", settings)
+
     def leds(self) -> dict:
         return self.get("/leds")
 

@@ -13,10 +13,12 @@ samples (320 bytes), the format of every line in the box.
   plain Python). A tone is kept when, over its last second at most, its
   frequency carries at least a fifth of the energy and no neighbour inside the
   window's resolution carries more (so 440 Hz and 450 Hz are told apart once the
-  tone lasts ~0.1 s). A digit needs one clear low and one clear high DTMF tone,
-  twist within 8 dB, and ~40 ms on: the on-time is measured to the sample from
-  the pair's share of each frame's energy, so a short blip is refused whatever
-  its alignment with the frames.
+  tone lasts ~0.1 s). A single tone of any other frequency from 300 to 3,400 Hz
+  is found by tonefinder.ToneFinder and watched from its first frame on. A digit
+  needs one clear low and one clear high DTMF tone, twist within 8 dB, and
+  ~40 ms on: the on-time is measured to the sample from the pair's share of
+  each frame's energy, so a short blip is refused whatever its alignment with
+  the frames.
 - `CallerIdReceiver` is an on-hook phone's caller ID chip: a Bell-202 FSK
   demodulator (1200 Hz mark, 2200 Hz space, 1200 bit/s) that reads bytes like
   a UART once the mark signal has settled, and `parse_caller_id` decodes the
@@ -39,6 +41,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hil_tests.pstn.tonefinder import ToneFinder
+
 log = logging.getLogger(__name__)
 
 RATE = 8000
@@ -48,6 +52,7 @@ FRAME_S = FRAME_SAMPLES / RATE
 GAP_S = 2.5 * FRAME_S  # frames further apart than this have silence between them
 
 SCAN_HZ = (350, 400, 440, 450, 480, 620, 950, 1000, 1400, 1800, 2000)
+MAX_FOUND = 24  # frequencies the ToneFinder may add to one Analyzer's bank
 DTMF_LOW = (697, 770, 852, 941)
 DTMF_HIGH = (1209, 1336, 1477, 1633)
 DTMF_KEYS = ("123A", "456B", "789C", "*0#D")
@@ -201,7 +206,10 @@ class Analyzer:
         for hz in (*SCAN_HZ, *DTMF_LOW, *DTMF_HIGH):
             self._add_table(hz)
         self._watched: list[float] = list(SCAN_HZ)  # tone candidates (DTMF tones are not)
-        self._recent: deque[tuple[int, dict[float, complex] | None, float]] = deque(maxlen=50)
+        self._recent: deque[tuple[int, dict[float, complex] | None, float, array, float]] = \
+            deque(maxlen=50)
+        self._finder = ToneFinder()
+        self._found: list[float] = []  # frequencies the finder added, oldest first
         self._index = 0
         self._open: dict[float, _ToneRun] = {}
         self._press: _Press | None = None
@@ -231,9 +239,11 @@ class Analyzer:
                 self._gap()  # nothing arrived for a while: the listener heard silence
             self._last_t = t
             spectrum = None if energy < SILENCE_ENERGY else self._spectrum(samples)
-            self._recent.append((self._index, spectrum, energy))
+            self._recent.append((self._index, spectrum, energy, samples, t))
             toned = self._track_tones(spectrum, energy, t)
             pressed = self._track_dtmf(spectrum, energy, t)
+            if spectrum is not None and not pressed:
+                self._find_tone(samples, t)
             if not toned and not pressed:
                 self._noise = 0.9 * self._noise + 0.1 * energy
             self._index += 1
@@ -270,8 +280,32 @@ class Analyzer:
 
     def _add_table(self, hz: float) -> None:
         w = 2 * math.pi * hz / RATE
-        self._tables[hz] = ([math.cos(w * i) for i in range(FRAME_SAMPLES)],
-                            [math.sin(w * i) for i in range(FRAME_SAMPLES)])
+        cos, sin = ([math.cos(w * i) for i in range(FRAME_SAMPLES)],
+                    [math.sin(w * i) for i in range(FRAME_SAMPLES)])
+        self._tables[hz] = (cos, sin)
+        for _, spec, _, samples, _ in getattr(self, "_recent", ()):  # runs are judged on it
+            if spec is not None and hz not in spec:
+                spec[hz] = complex(sum(map(operator.mul, samples, cos)),
+                                   -sum(map(operator.mul, samples, sin)))
+
+    def _find_tone(self, samples: array, t: float) -> None:
+        """A tone outside the bank: watch it from its first frame (ToneFinder)."""
+        found = self._finder.offer(self._index, t, samples, list(self._tables))
+        if found is None:
+            return
+        hz, first, t_start = found
+        if len(self._found) >= MAX_FOUND:
+            old = next((f for f in self._found if f not in self._open), None)
+            if old is None:
+                return
+            self._found.remove(old)
+            self._watched.remove(old)
+            del self._tables[old]
+        self._found.append(hz)
+        self._add_table(hz)
+        self._watched.append(hz)
+        run = _ToneRun(hz, t_start, first, self._index + 1, t)
+        self._open[hz] = run
 
     def _spectrum(self, samples: array) -> dict[float, complex]:
         return {hz: complex(sum(map(operator.mul, samples, cos)),
@@ -305,7 +339,7 @@ class Analyzer:
 
     def _is_tone(self, run: _ToneRun) -> bool:
         """f holds a fifth of the run's energy, and no neighbour within resolution holds more."""
-        frames = [(i, spec, e) for i, spec, e in self._recent
+        frames = [(i, spec, e) for i, spec, e, _, _ in self._recent
                   if run.first <= i < run.end and spec is not None]
         if len(frames) < 2:
             return False

@@ -26,7 +26,9 @@ from hil_tests.pstn.httpapi import Api, ControlServer, Unavailable
 from hil_tests.pstn.modem import Modem, ModemConfig
 from hil_tests.pstn.network import NetConfig, Network
 
-SHAPES = {"sim": 1, "sim-2gsm": 2}
+SHAPES = {"sim": 1, "sim-2gsm": 2, "sim-analog": 0, "sim-mixed": 1}  # shape: GSM modems
+LINES = {"sim-analog": {"fxo0": "+861062345678"},  # shape: analog lines and their numbers
+         "sim-mixed": {"fxo0": "+861062345678"}}
 FXS_PORTS = ["fxs0", "fxs1", "fxs2", "fxs3"]
 
 
@@ -86,6 +88,7 @@ class Emulator:
                 mc = ModemConfig()
                 mc.update(self._modem_config)
                 Modem(self.net, rundir=self.rundir, config=mc, **modem_identity(n)).plug()
+        self._start_lines()
         self._start_component("phones", "hil_tests.pstn.phones", "PhoneBank",
                               self.rundir, FXS_PORTS, self.log)
         self._start_component("leds", "hil_tests.pstn.leds", "LedSink", self.rundir, self.log)
@@ -93,6 +96,14 @@ class Emulator:
         self.server.start()
         self._publish()
         self.log.add("emulator_started", url=self.url, shape=self.shape, pid=os.getpid())
+
+    def _start_lines(self) -> None:
+        from hil_tests.pstn.exchange import AnalogLine
+
+        for line_id, number in LINES.get(self.shape, {}).items():
+            line = AnalogLine(self.net, line_id, number, self.rundir)
+            line.start()
+            self.net.lines.append(line)
 
     def _claim_rundir(self) -> None:
         self.rundir.mkdir(parents=True, exist_ok=True)
@@ -124,6 +135,9 @@ class Emulator:
                 "fxs": list(FXS_PORTS) if "phones" in self.components else [],
                 "modems": [m.imei for m in self.net.modems],
                 "numbers": {m.imei: m.number for m in self.net.modems}}
+        if self.net.lines:
+            info["fxo"] = [line.id for line in self.net.lines]
+            info["lines"] = {line.id: line.number for line in self.net.lines}
         tmp = self.rundir / ".emulator.json.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
             json.dump(info, fh, indent=1)
@@ -146,6 +160,8 @@ class Emulator:
         if self.server is not None:
             self.server.stop()
         self._stop_components()
+        for line in self.net.lines:
+            _quiet_stop(line)
         sessions = []
         with self.net.lock:
             for modem in self.net.modems:
@@ -179,10 +195,13 @@ class Emulator:
 
     def health(self) -> dict:
         phones = self.components.get("phones")
-        return {"ok": True, "modems": len(self.net.modems),
-                "phones": len(phones.names) if phones is not None else 0,
-                "shape": self.shape, "pid": os.getpid(),
-                "uptime_s": time.monotonic() - self.t_start, "errors": dict(self.errors)}
+        health = {"ok": True, "modems": len(self.net.modems),
+                  "phones": len(phones.names) if phones is not None else 0,
+                  "shape": self.shape, "pid": os.getpid(),
+                  "uptime_s": time.monotonic() - self.t_start, "errors": dict(self.errors)}
+        if self.net.lines:
+            health["lines"] = len(self.net.lines)
+        return health
 
     def config_status(self) -> dict:
         return {"network": asdict(self.net.config),

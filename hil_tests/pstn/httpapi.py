@@ -221,6 +221,29 @@ class Api:
         with self.net.lock:
             return {"index": self.net.modem(mid).deliver_sms(sender, text)}
 
+    # --- analog lines (the exchange) ---------------------------------------------------
+
+    def lines(self, body: dict, query: dict) -> list:
+        with self.net.lock:
+            return [line.status() for line in self.net.lines]
+
+    def line(self, lid: str, body: dict, query: dict) -> dict:
+        with self.net.lock:
+            return self.net.line(lid).status()
+
+    def line_fault(self, lid: str, body: dict, query: dict) -> dict:
+        _need(body, "kind", str, "cut, restore or noise")
+        with self.net.lock:
+            line = self.net.line(lid)
+            line.fault(body)
+            return line.status()
+
+    def line_config(self, lid: str, body: dict, query: dict) -> dict:
+        with self.net.lock:
+            line = self.net.line(lid)
+            line.configure(body)
+            return line.status()
+
     # --- phones and LEDs ------------------------------------------------------------
 
     def _phone(self, port: str) -> Any:
@@ -273,6 +296,9 @@ ROUTES = [
     ("POST", MODEM + "/registration", "registration"), ("POST", MODEM + "/sim", "sim"),
     ("POST", MODEM + "/config", "modem_config"),
     ("GET", MODEM + "/sms", "modem_sms"), ("POST", MODEM + "/sms", "deliver_sms"),
+    ("GET", "/lines", "lines"), ("GET", r"/lines/([^/]+)", "line"),
+    ("POST", r"/lines/([^/]+)/fault", "line_fault"),
+    ("POST", r"/lines/([^/]+)/config", "line_config"),
     ("GET", "/phones", "phones"), ("GET", r"/phones/([^/]+)", "phone"),
     ("POST", r"/phones/([^/]+)/hook", "phone_hook"),
     ("POST", r"/phones/([^/]+)/dial", "phone_dial"),

@@ -62,6 +62,7 @@ class Network:
         self.subscribers: dict[str, Subscriber] = {}
         self.calls: dict[str, Call] = {}
         self.modems: list[Any] = []
+        self.lines: list[Any] = []  # the box's analog lines (exchange.AnalogLine)
         self._ids = itertools.count(1)
 
     # --- lookups ----------------------------------------------------------
@@ -74,6 +75,17 @@ class Network:
 
     def modem_by_number(self, number: str) -> Any:
         return next((m for m in self.modems if key(m.number) == key(number)), None)
+
+    def line(self, lid: str) -> Any:
+        for line in self.lines:
+            if lid == line.id or key(lid) == key(line.number):
+                return line
+        raise KeyError(f"no line {lid!r} (lines: {', '.join(x.id for x in self.lines) or 'none'})")
+
+    def line_by_number(self, number: str) -> Any:
+        from hil_tests.pstn.exchange import same_number
+
+        return next((x for x in self.lines if same_number(x.number, number)), None)
 
     def call(self, cid: str) -> Call:
         if cid not in self.calls:
@@ -98,6 +110,9 @@ class Network:
 
     def resolve(self, number: str, via: list[str]) -> tuple[str, Any]:
         """Where a call to `number` goes: ("modem", m) | ("subscriber", s) | ("end", cause)."""
+        line = self.line_by_number(number)
+        if line is not None:
+            return self._resolve_line(line, via)
         m = self.modem_by_number(number)
         if m is None:
             sub = self.subscribers.get(key(number))
@@ -116,6 +131,18 @@ class Network:
             return "end", 17
         return "modem", m
 
+    def _resolve_line(self, line: Any, via: list[str]) -> tuple[str, Any]:
+        """An analog line: its forwarding (service codes), else it rings unless busy."""
+        if len(via) >= MAX_FORWARD_HOPS:
+            return "end", 25
+        target = line.forward_target()
+        if target is not None:
+            via.append(line.number)
+            self.log.add("call_forwarded", line=line.id, by=line.number, to=target[1],
+                         reason=target[0])
+            return self.resolve(target[1], via)
+        return ("end", 17) if line.busy() else ("line", line)
+
     # --- calls into the box (a subscriber calls a SIM) ---------------------
 
     def place_call(self, body: dict) -> Call:
@@ -127,15 +154,19 @@ class Network:
         abandon = body.get("abandon_after_s")
         if abandon is not None and (not isinstance(abandon, int | float) or abandon < 0):
             raise ValueError("abandon_after_s: must be a number >= 0")
-        if self.modem_by_number(to) is None:
-            raise KeyError(f"to: {to} is not a box SIM number")
+        if self.modem_by_number(to) is None and self.line_by_number(to) is None:
+            raise KeyError(f"to: {to} is not a box SIM or analog line number")
+        name = body.get("name")
+        if name is not None and (not isinstance(name, str) or not 0 < len(name) <= 32
+                                 or not name.isprintable()):
+            raise ValueError("name: the caller's name for caller ID, 1..32 printable characters")
         clip_text = body.get("clip_text")
         if clip_text is not None and (not isinstance(clip_text, str) or len(clip_text) > 60
                                       or '"' in clip_text or not clip_text.isprintable()):
             raise ValueError("clip_text: printable text without quotes, at most 60 characters")
         call = self._new_call("to_box", frm, to)
         call.cli, call.caller = cli, self.subscribers.get(key(frm))
-        call.clip_text = clip_text
+        call.clip_text, call.cid_name = clip_text, name
         call.modem = self.modem_by_number(to)
         self._route(call, to)
         if abandon is not None and call.live:
@@ -154,6 +185,8 @@ class Network:
             self.end(call, target, "network")
         elif kind == "subscriber":
             self._ring_subscriber(call, target)
+        elif kind == "line":
+            self._ring_line(call, target)
         else:
             self._ring_modem(call, target)
 
@@ -165,6 +198,26 @@ class Network:
         no_reply = modem.forward_no_reply()
         if no_reply is not None and call.peer is None:
             self.after(call, no_reply[1], self._forward_no_reply, call, no_reply[0])
+
+    def _ring_line(self, call: Call, line: Any) -> None:
+        call.modem, call.idx, call.line = None, None, line
+        self._set_state(call, "ringing")
+        line.incoming(call)
+        self.after(call, self.config.ring_timeout_s, self._ring_timeout, call)
+        no_reply = line.forward_no_reply()
+        if no_reply is not None and call.peer is None:
+            self.after(call, no_reply[1], self._line_no_reply, call, no_reply[0])
+
+    def _line_no_reply(self, call: Call, number: str) -> None:
+        if call.state != "ringing":
+            return
+        line = call.line
+        self.log.add("call_forwarded", line=line.id, by=line.number, to=number,
+                     reason="no_reply", call=call.id)
+        call.forwarded_via.append(line.number)
+        call.line = None
+        line.call_gone(call, 16)
+        self._route(call, number)
 
     def _ring_timeout(self, call: Call) -> None:
         if call.state == "ringing":
@@ -191,6 +244,14 @@ class Network:
         self.after(call, self.config.setup_s, self._route_from_box, call)
         return call
 
+    def dial_line(self, line: Any, number: str) -> Call:
+        """The box dialled `number` on analog line `line`; the verdict comes after setup_s."""
+        call = self._new_call("from_box", line.number, number)
+        call.line = line
+        self._set_state(call, "dialing")
+        self.after(call, self.config.setup_s, self._route_from_box, call)
+        return call
+
     def _route_from_box(self, call: Call) -> None:
         if call.state != "dialing":
             return
@@ -202,10 +263,14 @@ class Network:
         elif kind == "subscriber":
             self._ring_subscriber(call, target)
         else:
-            peer = self._new_call("to_box", call.modem.number, target.number)
+            peer = self._new_call("to_box", call.frm, target.number)
             call.peer, peer.peer = peer, call
-            self._ring_modem(peer, target)
-            self._set_state(call, "alerting")
+            if kind == "line":
+                self._ring_line(peer, target)
+            else:
+                self._ring_modem(peer, target)
+            if call.live and peer.live:
+                self._set_state(call, "alerting")
 
     def _ring_subscriber(self, call: Call, sub: Subscriber) -> None:
         call.far = sub
@@ -264,8 +329,9 @@ class Network:
         if not call.live:
             raise Conflict(f"call {call.id} has already ended (cause {call.cause})")
         if call.peer is not None:
-            raise Conflict(f"call {call.id}'s far party is the box (modem "
-                           f"{call.peer.modem.imei}); hang up there")
+            where = (f"modem {call.peer.modem.imei}" if call.peer.modem is not None
+                     else f"line {call.peer.line.id}")
+            raise Conflict(f"call {call.id}'s far party is the box ({where}); hang up there")
         self.end(call, cause, "far")
         return call
 
@@ -279,6 +345,8 @@ class Network:
         call.audio_enabled = False
         if call.idx is not None:
             call.modem.call_gone(call, cause)
+        elif call.line is not None:
+            call.line.call_gone(call, cause)
         if call.peer is not None and call.peer.live:
             self.end(call.peer, cause, by)
 
@@ -291,9 +359,12 @@ class Network:
         call.state = state
         self.log.add("call", id=call.id, state=state, direction=call.direction, cause=call.cause,
                      **{"from": call.frm, "to": call.to},
-                     modem=call.modem.imei if call.modem is not None else None)
+                     modem=call.modem.imei if call.modem is not None else None,
+                     **({"line": call.line.id} if call.line is not None else {}))
         if call.idx is not None and state != "ended":
             call.modem.call_state(call)
+        elif call.line is not None and state != "ended":
+            call.line.call_state(call)
 
     # --- DTMF and audio -------------------------------------------------------
 

@@ -12,8 +12,9 @@ def _shipped(name):
     return json.loads((BOARDS_DIR / f"{name}.json").read_text())
 
 
-def test_the_four_boards_ship():
-    assert board.board_names() == ["pi-fxo-fxs-hat", "pi-gsm", "sim", "sim-2gsm"]
+def test_the_six_boards_ship():
+    assert board.board_names() == ["pi-fxo-fxs-hat", "pi-gsm", "sim", "sim-2gsm", "sim-analog",
+                                   "sim-mixed"]
 
 
 @pytest.mark.parametrize("name", board_names())
@@ -30,6 +31,12 @@ def test_sim_boards_have_the_promised_shape():
     assert [p.name for p in sim.ports] == ["fxs0", "fxs1", "fxs2", "fxs3"]
     assert (sim.modems.expected, sim2.modems.expected) == (1, 2)
     assert {"LINE-gsm1", "SIG-gsm1"} <= set(sim2.info().leds)
+    analog, mixed = read_spec("sim-analog"), read_spec("sim-mixed")
+    assert [(p.name, p.kind) for p in analog.ports] == [("fxo0", "fxo")] + [
+        (f"fxs{i}", "fxs") for i in range(4)]
+    assert [p.name for p in mixed.ports] == [p.name for p in analog.ports]
+    assert (analog.modems.discovery, mixed.modems.expected) == ("none", 1)
+    assert "LINE-gsm0" in mixed.info().leds and "LINE-gsm0" not in analog.info().leds
     hat = read_spec("pi-fxo-fxs-hat")
     assert {p.kind for p in hat.ports} == {"fxs", "fxo"}
     assert all(led.pin is not None for led in hat.leds)
@@ -80,7 +87,9 @@ BAD = [
     ("sim", lambda d: d["leds"].append({"name": "PWR"}), "LED name 'PWR' appears twice"),
     ("sim", lambda d: d["leds"][0].update(pin=4), "leds[0].pin: a simulated board has no GPIO"),
     ("sim", lambda d: d["leds"][1].update(name="no spaces"), "leds[1].name"),
-    ("sim", lambda d: d["ports"].append({"name": "fxo0", "kind": "fxo"}), "FXS ports only"),
+    ("sim-analog", lambda d: d["ports"][0].update(channel=1),
+     "ports[0].channel: a simulated board has no DAHDI channels"),
+    ("sim-analog", lambda d: d["ports"][0].update(kind="fxs"), "ports[0].kind: must be 'fxo'"),
     ("sim", lambda d: d["ports"][0].update(kind="fxo"), "ports[0].kind: must be 'fxs'"),
     ("sim", lambda d: d["ports"][2].update(name="line2"), "ports[2].name"),
     ("sim", lambda d: d.update(modems={"discovery": "udev"}), "modems.discovery"),
