@@ -66,16 +66,22 @@ class SimAudio:
             self.sent += 1
 
 
-class SimFxsPort(PortBase):
-    """An FXS port whose desk phone lives in the emulator (RUNDIR/<name>.sock)."""
+class SimLinkedPort(PortBase):
+    """A port whose far end lives in the emulator, over one socket of the sim link
+    (docs/sim-link.md): audio frames, events and status frames in, commands out. The
+    FXS port (a desk phone) and the FXO port (an exchange line, board/sim_fxo.py)
+    differ in the events and status they read."""
 
-    def __init__(self, name: str, socket_path: Path, backoff: tuple[float, float] = (0.05, 2.0)):
-        super().__init__(name, "fxs")
+    PEER = "the emulator"  # who is at the socket's other end, for log lines
+
+    def __init__(self, name: str, kind: str, socket_path: Path,
+                 backoff: tuple[float, float]):
+        super().__init__(name, kind)
         self._decoder = FrameDecoder()
         self._ready = threading.Event()
-        self._ever_ready = False
+        # it stands for the port's kernel driver (DAHDI, a DAA's): real-time as it
         self.link = SimLink(socket_path, name, self._on_data, self._on_up, self._on_down, backoff,
-                            realtime=True)  # it stands for the DAHDI driver
+                            realtime=True)
         self.audio = SimAudio(name, self.link)
 
     def start(self) -> None:
@@ -87,17 +93,8 @@ class SimFxsPort(PortBase):
         self._set_status(False, "closed")
 
     def wait_ready(self, timeout: float) -> bool:
-        """True once connected and told the hook state (the `S` frame)."""
+        """True once connected and told the far end's state (the `S` frame)."""
         return self._ready.wait(max(0.0, timeout))
-
-    def set_ringer(self, on: bool) -> None:
-        """Ring voltage on/off; BoardUnavailable while the emulator link is down."""
-        if not self._ready.is_set():
-            raise BoardUnavailable(f"port {self.name}: no link to the emulator, cannot ring")
-        self.link.send(encode_json(COMMAND, {"cmd": "ringer", "on": bool(on)}))
-
-    def set_hook(self, offhook: bool) -> None:
-        raise WrongPortKind(f"port {self.name} is an FXS port: it has no telco line to seize")
 
     # --- link callbacks (reader thread) ------------------------------------
 
@@ -114,8 +111,8 @@ class SimFxsPort(PortBase):
             try:
                 self._on_frame(kind, payload)
             except FrameError as exc:
-                log.warning("port %s: bad %r frame from the emulator ignored: %s",
-                            self.name, kind, exc)
+                log.warning("port %s: bad %r frame from %s ignored: %s",
+                            self.name, kind, self.PEER, exc)
 
     def _on_frame(self, kind: str, payload: bytes) -> None:
         if kind == AUDIO:
@@ -128,6 +125,29 @@ class SimFxsPort(PortBase):
             self._on_status_frame(decode_json(payload))
         else:
             raise FrameError(f"unexpected frame type {kind!r}")
+
+    def _on_event_frame(self, obj: dict) -> None:
+        raise NotImplementedError
+
+    def _on_status_frame(self, obj: dict) -> None:
+        raise NotImplementedError
+
+
+class SimFxsPort(SimLinkedPort):
+    """An FXS port whose desk phone lives in the emulator (RUNDIR/<name>.sock)."""
+
+    def __init__(self, name: str, socket_path: Path, backoff: tuple[float, float] = (0.05, 2.0)):
+        super().__init__(name, "fxs", socket_path, backoff)
+        self._ever_ready = False
+
+    def set_ringer(self, on: bool) -> None:
+        """Ring voltage on/off; BoardUnavailable while the emulator link is down."""
+        if not self._ready.is_set():
+            raise BoardUnavailable(f"port {self.name}: no link to the emulator, cannot ring")
+        self.link.send(encode_json(COMMAND, {"cmd": "ringer", "on": bool(on)}))
+
+    def set_hook(self, offhook: bool) -> None:
+        raise WrongPortKind(f"port {self.name} is an FXS port: it has no telco line to seize")
 
     def _on_event_frame(self, obj: dict) -> None:
         kind, t = obj.get("kind"), obj.get("t")

@@ -29,20 +29,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from board.base import FRAME_BYTES, BoardUnavailable, WrongPortKind
-from board.ports import PortBase
-from board.sim import SimAudio
-from board.simlink import (
-    AUDIO,
-    COMMAND,
-    EVENT,
-    STATUS,
-    FrameDecoder,
-    FrameError,
-    SimLink,
-    decode_json,
-    encode_json,
-)
+from board.base import BoardUnavailable, WrongPortKind
+from board.sim import SimLinkedPort
+from board.simlink import COMMAND, FrameError, encode_json
 
 log = logging.getLogger(__name__)
 
@@ -51,31 +40,16 @@ LINE_EVENTS = ("ring_begin", "ring_end", "polarity", "battery_lost", "battery_re
 NO_BATTERY = "no battery on the line (cut, or unplugged at the exchange)"
 
 
-class SimFxoPort(PortBase):
+class SimFxoPort(SimLinkedPort):
     """An FXO port whose telco line is the emulator's exchange (RUNDIR/<name>.sock)."""
 
+    PEER = "the exchange"
+
     def __init__(self, name: str, socket_path: Path, backoff: tuple[float, float] = (0.05, 2.0)):
-        super().__init__(name, "fxo")
-        self._decoder = FrameDecoder()
-        self._ready = threading.Event()
         self._state_lock = threading.Lock()
         self._line: dict[str, Any] = {"battery": False, "polarity": "normal", "loop_ma": 0,
                                       "ringing": False, "last_ring_t": None, "profile": None}
-        self.link = SimLink(socket_path, name, self._on_data, self._on_up, self._on_down, backoff,
-                            realtime=True)  # it stands for the DAA's driver
-        self.audio = SimAudio(name, self.link)
-
-    def start(self) -> None:
-        self.link.start()
-
-    def stop(self) -> None:
-        self.link.stop()
-        self._ready.clear()
-        self._set_status(False, "closed")
-
-    def wait_ready(self, timeout: float) -> bool:
-        """True once connected and told the line's state (the `S` frame)."""
-        return self._ready.wait(max(0.0, timeout))
+        super().__init__(name, "fxo", socket_path, backoff)
 
     def line_state(self) -> dict[str, Any]:
         """Battery, polarity, loop current (mA), ring voltage on, last ring (monotonic)."""
@@ -107,33 +81,8 @@ class SimFxoPort(PortBase):
 
     # --- link callbacks (reader thread) ------------------------------------
 
-    def _on_up(self) -> None:
-        self._decoder = FrameDecoder()
-
-    def _on_down(self, reason: str) -> None:
-        self._ready.clear()
-        self.audio.inbound.clear()
-        self._set_status(False, f"link to the emulator lost: {reason}")
-
-    def _on_data(self, data: bytes) -> None:
-        for kind, payload in self._decoder.feed(data):
-            try:
-                self._on_frame(kind, payload)
-            except FrameError as exc:
-                log.warning("port %s: bad %r frame from the exchange ignored: %s",
-                            self.name, kind, exc)
-
-    def _on_frame(self, kind: str, payload: bytes) -> None:
-        if kind == AUDIO:
-            if len(payload) != FRAME_BYTES:
-                raise FrameError(f"audio frame of {len(payload)} bytes (expected {FRAME_BYTES})")
-            self.audio.inbound.put(payload)
-        elif kind == EVENT:
-            self._on_line_event(decode_json(payload))
-        elif kind == STATUS:
-            self._on_status_frame(decode_json(payload))
-        else:
-            raise FrameError(f"unexpected frame type {kind!r}")
+    def _on_event_frame(self, obj: dict) -> None:
+        self._on_line_event(obj)
 
     def _on_status_frame(self, obj: dict) -> None:
         battery, polarity = obj.get("battery"), obj.get("polarity")
