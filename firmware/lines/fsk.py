@@ -138,6 +138,8 @@ class FskDemodulator:
         self._t_start: float | None = None
 
     def feed(self, frame: bytes, t: float) -> list[FskMessage]:
+        if len(frame) % 2:
+            raise ValueError(f"audio must be whole 16-bit samples, not {len(frame)} bytes")
         x = samples_of(frame).tolist()
         found: list[FskMessage] = []
         for i in range(0, len(x), MAX_FRAME):
