@@ -151,8 +151,7 @@ def report(text: str, load: float) -> str:
         "and the FSK receiver from ring 1's end until the caller ID is read (a few seconds "
         "per call); while dialling out, call progress; during a call on a busy-tone line, the "
         "busy-tone disconnect detector on every received frame, next to the DTMF detector "
-        "the call core already runs. A Raspberry Pi 4 core is roughly 2-3 times slower than "
-        "this machine's for such Python code (not measured here)."
+        "the call core already runs. Not measured on a Raspberry Pi yet."
     )
 
 

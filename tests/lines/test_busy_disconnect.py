@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from firmware.lines.analog_profiles import CN, US
 from firmware.lines.disconnect import BusyDisconnect
@@ -131,3 +133,24 @@ def test_it_reports_once_and_reset_starts_again():
     assert detector.detected is None
     with pytest.raises(ValueError, match="at least 2 cycles"):
         BusyDisconnect(CN, cycles=1)
+
+
+def test_the_far_end_hangs_up_while_the_box_plays_a_spoken_prompt():
+    """The box's own audio is speech (no tone): the far end's busy tone still counts."""
+    prompt = sig.scaled_to(list(sig.speech("cmn+f3", 60)[:8000 * 4]), -12.0)
+    echo = [x * 0.2 for x in prompt]
+    line = sig.mix(sig.silence(0.5) + busy(CN, 4.0, -15.0), echo)
+    [found] = listen(pcm(line), tx=pcm(prompt))
+    assert found.t_detected - found.t_tone <= 2.0
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(level=st.floats(-35, -5), skip=st.floats(0, 0.69), offset_hz=st.floats(-4, 4),
+       snr=st.floats(15, 40), seed=st.integers(0, 2**31))
+def test_any_busy_tone_on_a_cn_line_is_found_once(level, skip, offset_hz, snr, seed):
+    rng = random.Random(seed)
+    line = sig.mix(sig.silence(0.3) + busy(CN, 3.5, level, skip=skip, offset_hz=offset_hz),
+                   sig.noise(3.8, level - snr, rng))
+    [found] = listen(pcm(line))
+    assert found.t_detected - found.t_tone == pytest.approx(1.75, abs=0.05)
+    assert found.t_tone - 100.3 <= CN.busy.period_s
