@@ -99,6 +99,11 @@ class _Mixer:
             (self._tail_q + mq)[-(SPAN - 1):]
         return list(map(add, map(mul, wi, wi), map(mul, wq, wq)))
 
+    def clear(self) -> None:
+        """A quiet stretch: nothing of the audio before it is left in the sums."""
+        self._tail_i = [0.0] * (SPAN - 1)
+        self._tail_q = [0.0] * (SPAN - 1)
+
 
 def _period(hz: float) -> int:
     """Samples after which the tables repeat (a whole number of turns), or a long table."""
@@ -172,8 +177,8 @@ class FskDemodulator:
     def _differences(self, x: list[int], start: int) -> list[float]:
         """d = mark power - space power per sample; 0.0 in blocks without carrier."""
         if sum(map(mul, x, x)) < CARRIER_FLOOR * len(x) / BLOCK:
-            self._mark.powers([0] * (SPAN - 1), start)  # a quiet frame: just clear the tails
-            self._space.powers([0] * (SPAN - 1), start)
+            self._mark.clear()
+            self._space.clear()
             return [0.0] * len(x)
         d = list(map(sub, self._mark.powers(x, start), self._space.powers(x, start)))
         for b in range(0, len(x), BLOCK):

@@ -8,8 +8,9 @@ turns "present in this window" into `Segment`s: a tone's on time and the
 silence (or other sound) after it, with edges timed to ~5 ms.
 
 A tone is present in a window when its frequencies carry `share` of the
-window's energy together, each at least a quarter of that (so 440+480 Hz
-ringback does not pass for 350+440 Hz dial tone), above a level floor
+window's energy together, each of two at least an eighth of the pair (a
+twist within 8 dB; so 440+480 Hz ringback, whose 350 Hz is leakage, does not
+pass for 350+440 Hz dial tone), above a level floor
 (~-47 dBm0). While it is on, the gate measures what speech and music do not
 fake: its level, how far its frequencies are from the nominal ones (the
 phase turn between 25 ms chunks of an on-absolute-time DFT: +-20 Hz without
@@ -31,7 +32,7 @@ from firmware.lines.analog_profiles import matches
 from firmware.lines.dsp import BLOCK_S, WINDOW, WINDOW_BLOCKS, SlidingWindow
 
 TONE_FLOOR = WINDOW * 100.0**2 / 2  # a window quieter than a ~-47 dBm0 sine holds no tone
-EACH_SHARE = 0.25  # each frequency of a dual tone carries this much of the pair
+EACH_SHARE = 0.25  # each of n frequencies carries this much of the tone's 1/n share
 CHUNK_HOPS = 5  # 25 ms chunks for the frequency measurement
 FULL_SCALE_DBM0 = 3.14  # a full-scale sine in dBm0 (G.711)
 FULL_SCALE = 32767.0**2 / 2  # the mean square of that sine
