@@ -86,8 +86,10 @@ def test_frequency_and_baud_offsets_and_a_start_mid_byte(modem):
         skip = rng.randrange(100, 2000)  # the receiver hears the seizure from mid-byte
         samples = fsk(bits, mark * (1 + f_off), space * (1 + f_off), -20.0, baud=baud,
                       phase=rng.uniform(0, 6.3), skip_samples=skip)
-        [cid] = decode(line(samples, lead=0.0), (modem,))
-        assert (cid.ok, cid.number, cid.when) == (True, "13812345678", WHEN), (f_off, baud)
+        for modems in ((modem,), ("bell202", "v23")):
+            [cid] = decode(line(samples, lead=0.0), modems)
+            assert (cid.ok, cid.number, cid.when) == (True, "13812345678", WHEN), \
+                (f_off, baud, modems)
 
 
 def test_level_changes_and_clipping():
