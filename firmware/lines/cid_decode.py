@@ -183,12 +183,14 @@ class FskCallerIdReceiver:
     """FSK caller ID between the rings of one analog line.
 
     `feed(frame, t)` returns the caller IDs completed in the frame (usually
-    one per call, between ring 1 and ring 2). `modems`: the profile's
+    one per call, between ring 1 and ring 2). Only messages whose first byte
+    is SDMF or MDMF are read: anything else (speech or noise that armed the
+    receiver, a message-waiting message) is dropped without a word. `modems`: the profile's
     (`AnalogProfile.fsk_modems`). `reset()` before the next call.
     """
 
     def __init__(self, modems: tuple[str, ...] = ("bell202",)):
-        self._demod = FskDemodulator(modems)
+        self._demod = FskDemodulator(modems, types=frozenset((SDMF, MDMF)))
 
     def feed(self, frame: bytes, t: float) -> list[CallerId]:
         return [caller_id_of(m) for m in self._demod.feed(frame, t)]

@@ -15,9 +15,10 @@ a receiver for "either" (China: YD/T 1277.1 names Bell-202 frequencies, ETSI
 exchanges send V.23) listens at 1250 / 2150 Hz, 50 Hz from each, which a
 one-bit filter (1.1 kHz wide) barely notices.
 
-Bytes are read like a UART: the receiver arms after ARM_BITS of steady mark
-(the channel seizure's alternating bits never arm it, the 80-180 mark bits
-after it always do), each mark-to-space edge then starts a byte, and each of
+Bytes are read like a UART: the receiver arms after ARM_BITS (20) of clear,
+steady mark (mark four times stronger than space: the channel seizure's
+alternating bits never arm it, the 80-180 mark bits after it always do,
+speech hardly ever), each mark-to-space edge then starts a byte, and each of
 its ten bits (start, 8 data bits least significant first, stop) is the sign
 of d summed over three samples around the middle of that bit. The edge is
 found again for every byte, so a baud rate or frequency off by a few per
@@ -45,7 +46,8 @@ MODEMS: dict[str, tuple[float, float]] = {  # (mark = binary 1, space = binary 0
 }
 EITHER = (1250.0, 2150.0)
 CARRIER_FLOOR = BLOCK * 110.0**2 / 2  # a 5 ms block of a sine under ~-48 dBm0 is no carrier
-ARM_BITS = 10
+ARM_BITS = 20
+CLEAR_MARK = 0.6  # arming counts only a clear mark: 4 times the space filter's power
 MAX_FRAME = 1600  # samples demodulated in one go (longer input is split)
 EDGE_LAG = 2.5  # samples from a start bit's first sample to where d turns negative
 MAX_MESSAGE = 258  # type, length (<= 255) and checksum
@@ -125,16 +127,20 @@ class FskDemodulator:
     length byte (the second byte) says so; caller-ID messages all have one.
     """
 
-    def __init__(self, modems: tuple[str, ...] = ("bell202",)):
+    def __init__(self, modems: tuple[str, ...] = ("bell202",),
+                 types: frozenset[int] | None = None):
         mark_hz, space_hz = filters_for(modems)
         self.modems = tuple(modems)
+        self.types = types  # the message types worth reading; others are not messages
         self.modem = modems[0] if len(set(modems)) == 1 else "/".join(modems)
         self._mark = _Mixer(mark_hz)
         self._space = _Mixer(space_hz)
         self._count = 0  # samples demodulated so far
         self._times: deque[tuple[int, float]] = deque(maxlen=64)  # (first sample, t)
-        self._last2 = [0.0, 0.0]  # the last two d values (smoothing needs the next one)
-        self._s: list[float] = []  # d summed over 3 samples; 0.0 = no carrier
+        self._last_d = [0.0, 0.0]  # the last two values (smoothing needs the next one)
+        self._last_q = [0.0, 0.0]
+        self._s: list[float] = []  # d = mark - space power, summed over 3 samples
+        self._q: list[float] = []  # mark + space power, summed alike
         self._base = 0  # absolute index of self._s[0]
         self._pos = 0  # next absolute index the slicer looks at
         self._marks = 0
@@ -152,7 +158,7 @@ class FskDemodulator:
         return found
 
     def reset(self) -> None:
-        self.__init__(self.modems)
+        self.__init__(self.modems, self.types)
 
     @property
     def busy(self) -> bool:
@@ -163,29 +169,36 @@ class FskDemodulator:
         start = self._count
         self._times.append((start, t))
         self._count += len(x)
-        d = self._differences(x, start)
-        raw = self._last2 + d
-        self._last2 = raw[-2:]
-        # s[n] = d[n-1] + d[n] + d[n+1], for n = start - 1 .. start + len(x) - 2
-        self._s += map(add, map(add, raw[:-2], raw[1:-1]), raw[2:])
+        d, total = self._differences(x, start)
+        self._s += self._smooth(self._last_d, d)
+        self._q += self._smooth(self._last_q, total)
+        self._last_d, self._last_q = (self._last_d + d)[-2:], (self._last_q + total)[-2:]
         found = self._slice()
         keep = max(0, self._pos - 2 * SPAN - self._base)  # what the slicer may look back at
         del self._s[:keep]
+        del self._q[:keep]
         self._base += keep
         return found
 
-    def _differences(self, x: list[int], start: int) -> list[float]:
-        """d = mark power - space power per sample; 0.0 in blocks without carrier."""
+    @staticmethod
+    def _smooth(last2: list[float], values: list[float]):
+        """v[n-1] + v[n] + v[n+1] for n = start - 1 .. start + len(values) - 2."""
+        raw = last2 + values
+        return map(add, map(add, raw[:-2], raw[1:-1]), raw[2:])
+
+    def _differences(self, x: list[int], start: int) -> tuple[list[float], list[float]]:
+        """Mark minus space power, and mark plus space, per sample; 0.0 without carrier."""
         if sum(map(mul, x, x)) < CARRIER_FLOOR * len(x) / BLOCK:
             self._mark.clear()
             self._space.clear()
-            return [0.0] * len(x)
-        d = list(map(sub, self._mark.powers(x, start), self._space.powers(x, start)))
+            return [0.0] * len(x), [0.0] * len(x)
+        mark, space = self._mark.powers(x, start), self._space.powers(x, start)
+        d, total = list(map(sub, mark, space)), list(map(add, mark, space))
         for b in range(0, len(x), BLOCK):
             block = x[b:b + BLOCK]
             if sum(map(mul, block, block)) < CARRIER_FLOOR * len(block) / BLOCK:
                 d[b:b + len(block)] = [0.0] * len(block)
-        return d
+        return d, total
 
     def time_of(self, index: float) -> float:
         """Monotonic time of absolute sample `index` (from the frames' start times)."""
@@ -213,9 +226,10 @@ class FskDemodulator:
 
     def _hunt(self) -> bool:
         """Count steady mark until armed; False when the audio so far is used up."""
-        s, base, marks, need = self._s, self._base - 1, self._marks, ARM_BITS * BIT
+        s, q, base, marks = self._s, self._q, self._base - 1, self._marks
+        need = ARM_BITS * BIT
         for i in range(self._pos - base, len(s)):
-            marks = marks + 1 if s[i] > 0 else 0
+            marks = marks + 1 if s[i] > CLEAR_MARK * q[i] else 0
             if marks >= need:
                 self._pos, self._marks, self._armed = base + i + 1, 0, True
                 return True
@@ -250,10 +264,20 @@ class FskDemodulator:
         if self._t_start is None:
             self._t_start = self.time_of(pos - EDGE_LAG)
         if bits[9] <= 0:
+            if len(self._bytes) == 0 and self.types is not None:
+                return self._drop()
             return self._finish(f"framing error in byte {len(self._bytes) + 1}", centres[-1])
         self._bytes.append(sum(1 << i for i, v in enumerate(bits[1:9]) if v > 0))
+        if len(self._bytes) == 1 and self.types is not None and self._bytes[0] not in self.types:
+            return self._drop()  # noise or speech that looked like a start bit
         if len(self._bytes) >= 2 and len(self._bytes) == self._bytes[1] + 3:
             return self._finish(None, centres[-1])
+        return True
+
+    def _drop(self) -> bool:
+        self._bytes.clear()
+        self._armed, self._marks = False, 0
+        self._t_start = None
         return True
 
     def _lost(self) -> FskMessage | bool:
