@@ -210,3 +210,11 @@ def test_dtmf_nonsense_is_an_error_and_nothing_is_nothing():
     assert dtmf_decode("*", finish=True) == []
     receiver = DtmfCallerIdReceiver()
     assert receiver.finish(1.0) is None
+
+
+def test_speech_never_yields_a_caller_id():
+    """Speech arms a bare demodulator now and then; never the caller-ID receiver."""
+    for voice in ("cmn", "cmn+f3", "en", "en+f2"):
+        for level in (-30.0, -10.0):
+            talk = pcm(sig.scaled_to(list(sig.speech(voice, 60)), level))
+            assert decode(talk, ("bell202", "v23")) == [], (voice, level)
