@@ -218,3 +218,11 @@ def test_speech_never_yields_a_caller_id():
         for level in (-30.0, -10.0):
             talk = pcm(sig.scaled_to(list(sig.speech(voice, 60)), level))
             assert decode(talk, ("bell202", "v23")) == [], (voice, level)
+
+
+@pytest.mark.parametrize("modem", ["bell202", "v23"])
+def test_mains_hum_far_louder_than_the_caller_id(modem):
+    clean = a_call(modem, level=-35.0)
+    hum = sig.sines([(50.0, sig.amplitude(-10.0))], len(clean) / 8000)  # 25 dB over it
+    [cid] = decode(line(sig.mix(clean, hum)), ("bell202", "v23"))
+    assert cid.number == "13812345678"
