@@ -52,7 +52,6 @@ ARM_BITS = 20
 CLEAR_MARK = 0.6  # arming counts only a clear mark: 4 times the space filter's power
 MAX_FRAME = 1600  # samples demodulated in one go (longer input is split)
 EDGE_LAG = 3.5  # samples from a start bit's first sample to where d turns negative
-MAX_MESSAGE = 258  # type, length (<= 255) and checksum
 
 
 @dataclass(frozen=True)
