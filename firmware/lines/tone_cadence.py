@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import cmath
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from firmware.lines.analog_profiles import matches
@@ -36,6 +37,8 @@ EACH_SHARE = 0.25  # each of n frequencies carries this much of the tone's 1/n s
 CHUNK_HOPS = 5  # 25 ms chunks for the frequency measurement
 FULL_SCALE_DBM0 = 3.14  # a full-scale sine in dBm0 (G.711)
 FULL_SCALE = 32767.0**2 / 2  # the mean square of that sine
+
+HopListener = Callable[[float, float, bool], None]  # (window end, its energy, a tone on)
 
 
 def level_dbm0(mean_square: float) -> float:
@@ -182,7 +185,8 @@ class ToneBank:
                                debounce) for tone in tones]
         self.energy = 0.0  # of the last window
 
-    def feed(self, frame: bytes, t: float, on_hop=None) -> list[tuple[int, Segment]]:
+    def feed(self, frame: bytes, t: float, on_hop: HopListener | None = None
+             ) -> list[tuple[int, Segment]]:
         closed: list[tuple[int, Segment]] = []
         window = self._window
         for samples, bt in window.blocks_of(frame, t):
