@@ -152,5 +152,6 @@ def test_any_busy_tone_on_a_cn_line_is_found_once(level, skip, offset_hz, snr, s
     line = sig.mix(sig.silence(0.3) + busy(CN, 3.5, level, skip=skip, offset_hz=offset_hz),
                    sig.noise(3.8, level - snr, rng))
     [found] = listen(pcm(line))
-    assert found.t_detected - found.t_tone == pytest.approx(1.75, abs=0.05)
+    # 3 on times and 2 off times: 1.75 s, less what a first on time cut short lacks
+    assert 1.75 - 0.07 - 0.03 <= found.t_detected - found.t_tone <= 1.75 + 0.03
     assert found.t_tone - 100.3 <= CN.busy.period_s
