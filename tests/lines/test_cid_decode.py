@@ -226,3 +226,14 @@ def test_mains_hum_far_louder_than_the_caller_id(modem):
     hum = sig.sines([(50.0, sig.amplitude(-10.0))], len(clean) / 8000)  # 25 dB over it
     [cid] = decode(line(sig.mix(clean, hum)), ("bell202", "v23"))
     assert cid.number == "13812345678"
+
+
+@pytest.mark.parametrize("amplitude", [600, 2000, 9000])
+def test_dtmf_caller_id_at_any_level_with_line_noise(amplitude):
+    rng = random.Random(amplitude)
+    keys = sig.samples_of(dtmf_tones("D02161234567C", 60, 60, amplitude=amplitude))
+    line = sig.mix(sig.silence(0.2) + keys + sig.silence(0.3),
+                   sig.noise(0.5 + len(keys) / 8000, sig.power_dbm0(keys) - 20, rng))
+    receiver = DtmfCallerIdReceiver()
+    found = [cid for frame, t in frames(pcm(line)) for cid in receiver.feed(frame, t)]
+    assert [c.number for c in found] == ["02161234567"]
