@@ -112,3 +112,25 @@ def test_profiles_by_name():
     assert profile("cn") is CN and profile("us") is US
     with pytest.raises(ValueError, match="'uk' is not one of cn, us"):
         profile("uk")
+
+
+@settings(max_examples=40, deadline=None)
+@given(count=st.integers(1, 4), jitter=st.lists(st.floats(-0.1, 0.1), min_size=8, max_size=8),
+       chatter=st.booleans(), us=st.booleans())
+def test_every_real_ring_counts_once_and_fits_its_cadence(count, jitter, chatter, us):
+    prof = US if us else CN
+    edges, t = [], 0.3
+    for k in range(count):
+        on_s = prof.ring.on_s * (1 + jitter[2 * k])
+        if chatter:  # the detector sees the 20-25 Hz ring signal's half cycles
+            n = int(on_s / 0.04)
+            edges += [e for i in range(n) for e in ((True, t + 0.04 * i),
+                                                     (False, t + 0.04 * i + 0.02))]
+        else:
+            edges += [(True, t), (False, t + on_s)]
+        t += on_s + prof.ring.off_s * (1 + jitter[2 * k + 1])
+    events = run(RingCadence(prof), edges, until=t)
+    found = [e for e in events if e.kind == "ring"]
+    assert [e.n for e in found] == list(range(1, count + 1))
+    assert all(e.cadence_ok for e in found[1:])
+    assert "rejected" not in kinds(events)
