@@ -51,8 +51,7 @@ class RingCadence:
         self._start: float | None = None  # the current burst began
         self._off: float | None = None  # ... and its voltage went at (maybe chatter)
         self._counted = False  # the current burst is a ring already
-        self._last_start: float | None = None  # the last ring's start and end
-        self._last_end: float | None = None
+        self._last_end: float | None = None  # the last ring ended, and how long it was on
         self._last_on = 0.0
 
     @property
@@ -98,7 +97,6 @@ class RingCadence:
             ok = (matches(self._last_on, self.ring.on_s)
                   and matches(start - self._last_end, self.ring.off_s))
         self.cadence_ok = ok
-        self._last_start = start
         return RingEvent("ring", start, n=self.rings, cadence_ok=ok)
 
     def _burst_over(self, end: float) -> list[RingEvent]:
