@@ -10,6 +10,7 @@ acts on what comes back.
   vacant, voice, silence);
 - in a call: `Supervisor` (far-end disconnect by busy tone, polarity
   reversal or loop-current drop), `BusyDisconnect` for the busy tone alone;
+- the line itself: `LineBattery` (battery lost, out of service, back);
 - `profile(name)`: the country profiles ("cn", "us") with their tone tables.
 """
 
@@ -30,6 +31,7 @@ from firmware.lines.cid_decode import (
 )
 from firmware.lines.disconnect import BusyDisconnect, Disconnect
 from firmware.lines.fxo_incoming import FxoIncoming, Gone, Offer
+from firmware.lines.line_battery import LineBattery, LineStatus
 from firmware.lines.progress import CallProgress, ProgressEvent
 from firmware.lines.ring_cadence import RingCadence, RingEvent
 from firmware.lines.supervision import FarEndGone, Supervisor
@@ -48,6 +50,8 @@ __all__ = [
     "FskCallerIdReceiver",
     "FxoIncoming",
     "Gone",
+    "LineBattery",
+    "LineStatus",
     "Offer",
     "ProgressEvent",
     "RingCadence",

@@ -9,6 +9,7 @@ import pytest
 from firmware.lines.analog_profiles import CN, US
 from firmware.lines.callerid import caller_id_audio
 from firmware.lines.fxo_incoming import FxoIncoming, Gone, Offer
+from firmware.lines.line_battery import LineBattery
 from firmware.lines.ring_cadence import RingEvent
 from firmware.lines.supervision import Supervisor
 from hil_tests.pstn.dsp import dtmf_tones
@@ -107,3 +108,26 @@ def test_disconnect_by_busy_tone_and_a_bad_method():
     assert supervisor.polarity(5.0) is None and supervisor.loop_current(False, 5.0) is None
     with pytest.raises(ValueError, match="'cpc' is not one of busy_tone, polarity"):
         Supervisor(CN, "cpc")
+
+
+def battery_run(edges: list[tuple[bool, float]], until: float) -> list:
+    line = LineBattery()
+    events, t = [], 0.0
+    pending = list(edges)
+    while t <= until:
+        while pending and pending[0][1] <= t:
+            events += line.battery(*pending.pop(0))
+        events += line.poll(t)
+        t = round(t + 0.02, 6)
+    return [(e.kind, e.t) for e in events]
+
+
+def test_a_cut_line_goes_out_of_service_and_comes_back():
+    assert battery_run([(False, 1.0), (True, 5.0)], 6.0) == \
+        [("battery_lost", 1.0), ("out_of_service", 1.0), ("in_service", 5.0)]
+
+
+def test_a_short_dip_is_nothing_and_a_half_second_one_is_no_outage():
+    assert battery_run([(False, 1.0), (True, 1.04)], 3.0) == []
+    assert battery_run([(False, 1.0), (True, 1.5)], 3.0) == \
+        [("battery_lost", 1.0), ("in_service", 1.5)]
