@@ -9,10 +9,12 @@ time as `tx` (see below); `feed()` returns a `Disconnect` once.
 
 It must never cut a call on speech, music, DTMF or the box's own prompts, so
 it declares the far end gone only when ALL of these hold for the last
-`cycles` on times of the tone (cn 3: 1.75 s after the tone began; us 2:
-1.5 s) and the off times between them:
-- every on and off time matches the profile's busy cadence (+-20 % / 60 ms);
-- the on times agree with each other within 60 ms (a machine's cadence)
+`cycles` on times of the tone (cn 3: at most 1.75 s after the tone began;
+us 2: 1.5 s) and the off times between them:
+- every on and off time matches the profile's busy cadence (+-20 % / 60 ms),
+  except that the first on time may be cut short (from 0.1 s): a shared
+  tone generator is heard from wherever its cadence is at the hang-up;
+- the (whole) on times agree with each other within 60 ms (a machine's cadence)
   and their levels within 4 dB (a tone generator's steadiness);
 - each on time's frequencies are within 1.5 % + 1 Hz of the nominal ones
   (an A4 at 440 Hz is not 450 Hz busy tone);
@@ -27,7 +29,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from firmware.lines.analog_profiles import AnalogProfile
+from firmware.lines.analog_profiles import AnalogProfile, matches
 from firmware.lines.dsp import RATE
 from firmware.lines.tone_cadence import Segment, ToneBank, cadence_match
 
@@ -38,6 +40,7 @@ MAX_HARMONIC = 0.05  # 2f at most -13 dB under f
 MAX_LEVEL_SPREAD_DB = 4.0
 MAX_ON_SPREAD_S = 0.06
 ECHO_SHARE = 0.3  # the box's own audio "carries the tone" at this share
+MIN_FIRST_ON_S = 0.1  # a first on time cut short by the tone's start counts from this
 
 
 @dataclass(frozen=True)
@@ -92,18 +95,38 @@ class BusyDisconnect:
 
     def _check(self, now: float) -> Disconnect | None:
         segments = list(self._segments)[-(2 * self.cycles - 1):]
-        if len(segments) < 2 * self.cycles - 1 or not cadence_match(segments, self.tone.cadence):
+        if len(segments) < 2 * self.cycles - 1:
+            return None
+        steady = self._steady_ons(segments)
+        if steady is None:
             return None
         ons = [s for s in segments if s.on]
         if any(s.echo or not self._pure(s) for s in ons):
             return None
-        durations = [s.duration for s in ons]
+        durations = [s.duration for s in steady]
         levels = [s.level_dbm0 for s in ons]
         if max(durations) - min(durations) > MAX_ON_SPREAD_S:
             return None
         if max(levels) - min(levels) > MAX_LEVEL_SPREAD_DB:
             return None
         return Disconnect(ons[0].t_start, now, self.cycles, sum(levels) / len(levels))
+
+    def _steady_ons(self, segments: list[Segment]) -> list[Segment] | None:
+        """The on times that must agree, if the segments are the busy cadence.
+
+        The first on time may be cut short: a shared tone generator is heard
+        from wherever its cadence is when the far end hangs up.
+        """
+        if cadence_match(segments, self.tone.cadence):
+            return [s for s in segments if s.on]
+        cadence, first = self.tone.cadence, segments[0]
+        if not MIN_FIRST_ON_S <= first.duration <= cadence[0]:
+            return None
+        rest = segments[1:]
+        if all(matches(seg.duration, cadence[(1 + i) % len(cadence)])
+               for i, seg in enumerate(rest)):
+            return [s for s in rest if s.on]
+        return None
 
     def _pure(self, segment: Segment) -> bool:
         """The nominal frequencies, and no second harmonic to speak of."""

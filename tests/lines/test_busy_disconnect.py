@@ -60,7 +60,7 @@ def test_busy_tone_with_noise_clipping_offset_and_a_mid_cycle_start(prof):
         line = sig.mix(sig.silence(0.6) + tone_part, sig.noise(5.6, -12.0 - snr, rng))
         found = listen(pcm(line, gain=gain), prof)
         assert len(found) == 1, (skip, offset_hz, gain)
-        # a first on time cut short does not count: the tone is proved from the next one
+        # proved from the first on time (cut short or whole) at most a cycle in
         assert found[0].t_tone - 100.6 <= prof.busy.period_s
         assert found[0].t_detected - found[0].t_tone <= 2.0
 
@@ -153,5 +153,15 @@ def test_any_busy_tone_on_a_cn_line_is_found_once(level, skip, offset_hz, snr, s
                    sig.noise(3.8, level - snr, rng))
     [found] = listen(pcm(line))
     # 3 on times and 2 off times: 1.75 s, less what a first on time cut short lacks
-    assert 1.75 - 0.07 - 0.03 <= found.t_detected - found.t_tone <= 1.75 + 0.03
+    assert 1.75 - 0.25 - 0.03 <= found.t_detected - found.t_tone <= 1.75 + 0.03
     assert found.t_tone - 100.3 <= CN.busy.period_s
+
+
+def test_a_first_on_time_cut_short_counts_and_a_blip_does_not():
+    cut = busy(CN, 4.0, skip=0.2)  # 0.15 s of tone, then the cadence
+    [found] = listen(pcm(sig.silence(0.5) + cut))
+    assert found.t_tone == pytest.approx(100.5, abs=0.02)
+    assert found.t_detected - found.t_tone == pytest.approx(1.55, abs=0.03)
+    blip = busy(CN, 4.0, skip=0.3)  # 0.05 s: the tone is proved from the next on time
+    [found] = listen(pcm(sig.silence(0.5) + blip))
+    assert found.t_tone == pytest.approx(100.5 + 0.05 + 0.35, abs=0.02)
