@@ -37,7 +37,7 @@ from firmware.lines.ring_cadence import RingCadence, RingEvent
 
 @dataclass(frozen=True)
 class Offer:
-    """Offer the call to the box: the caller ID so far and the rings heard."""
+    """Offer the call to the box (decided at `t`): the caller ID so far, the rings heard."""
 
     t: float
     caller: CallerId | None
@@ -66,10 +66,10 @@ class FxoIncoming:
         self.offered = False
 
     def ring_edge(self, on: bool, t: float) -> list:
-        return self._handle(self._rings.edge(on, t))
+        return self._handle(self._rings.edge(on, t), t)
 
     def poll(self, t: float) -> list:
-        return self._handle(self._rings.poll(t))
+        return self._handle(self._rings.poll(t), t)
 
     def frame(self, frame: bytes, t: float) -> list:
         """A frame of audio received on hook."""
@@ -102,12 +102,12 @@ class FxoIncoming:
         self.offered = True
         return [Offer(t, self.caller, self._rings.rings)]
 
-    def _handle(self, ring_events: list[RingEvent]) -> list:
+    def _handle(self, ring_events: list[RingEvent], now: float) -> list:
         events: list = []
         for event in ring_events:
             events.append(event)
             if event.kind == "ring":
-                events += self._ring(event)
+                events += self._ring(event, now)
             elif event.kind == "cid_window" and self._fsk is not None and self.caller is None:
                 self._fsk.reset()
                 self._listening_fsk = True
@@ -116,7 +116,7 @@ class FxoIncoming:
                 self.reset()
         return events
 
-    def _ring(self, event: RingEvent) -> list:
+    def _ring(self, event: RingEvent, now: float) -> list:
         if event.n == 1 and self._dtmf is not None and self.caller is None:
             cid = self._dtmf.finish(event.t)
             if cid is not None:
@@ -125,5 +125,5 @@ class FxoIncoming:
             return []
         self._listening_fsk = False
         if event.n >= 2 or (self.caller is not None or self._fsk is None):
-            return self._offer(event.t)
+            return self._offer(now)
         return []
