@@ -331,3 +331,7 @@ class ToneDetector:
         share_s = self._min_share * WINDOW / RATE
         when = end - share_s if present else end - WINDOW / RATE + share_s
         return [ToneEdge(self._freqs[k], present, when)]
+
+
+# The analog line's tone and cadence detectors (tone_cadence.py) slide the same window.
+SlidingWindow = _Window
