@@ -442,6 +442,7 @@ def test_test_a_call_on_national_day_says_closed_and_names_the_holiday(box) -> N
     # the owner gave them (the id is for the API)
     assert "非营业时间 · 国庆节 · 值班人: <b>David Chen</b>" in preview
     assert "National Day" not in preview
+    assert "无人接听时: 由运营商转接到 +8613812345678" in preview  # not "接通"
     client.get("/lang/en?back=/schedule")
     english = _card(client.get("/schedule?at=2026-10-01T10:00").text, "preview_card")
     assert "closed · National Day · on duty: <b>David Chen</b>" in english
