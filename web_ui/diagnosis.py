@@ -16,6 +16,7 @@ from firmware.service import ServiceError
 from web_ui import api, i18n
 from web_ui import app as core
 from web_ui.app import Web
+from web_ui.explain_text import holiday_name
 from web_ui.messages_diagnosis import finding_text
 
 REFRESH_S = 10
@@ -36,19 +37,21 @@ def api_lang() -> str:
 
 def described(found: dict[str, Any], lang: str) -> dict[str, Any]:
     """The diagnosis with each finding's `message` and the office's `message` in `lang`."""
-    _ = i18n.translator(lang)
     findings = [{**f, "message": finding_text(lang, f)} for f in found.get("findings", [])]
     office = dict(found.get("office") or {})
-    office["message"] = office_text(_, office)
+    office["message"] = office_text(lang, office)
     return {**found, "office": office, "findings": findings}
 
 
-def office_text(_: Any, office: dict[str, Any]) -> str:
-    """"Office open until 12:00", "Closed for a holiday: 国庆节 National Day until ...",
-    with a public holiday or adjusted working day the office is open on noted."""
+def office_text(lang: str, office: dict[str, Any]) -> str:
+    """"Office open until 12:00", "Closed for a holiday: National Day until ..." (a public
+    holiday by its name in `lang`: 国庆节 on the Chinese page), with a public holiday or
+    adjusted working day the office is open on noted."""
+    _ = i18n.translator(lang)
     state = office.get("state")
+    holiday = holiday_name(lang, office.get("holiday") or "")
     if state == "holiday":
-        text = _("office_holiday", name=office.get("holiday") or "")
+        text = _("office_holiday", name=holiday)
     else:
         text = _("office_open" if state == "open" else "office_closed")
     until = office.get("until")
@@ -57,7 +60,7 @@ def office_text(_: Any, office: dict[str, Any]) -> str:
         shown = rest[:5] if day == office.get("date") else f"{day} {rest[:5]}"
         text += " " + _("office_until", time=shown)
     if state == "open" and office.get("holiday"):
-        text += "; " + _("office_holiday_open", name=office["holiday"])
+        text += "; " + _("office_holiday_open", name=holiday)
     if office.get("adjusted_workday"):
         text += "; " + _("office_adjusted")
     return text

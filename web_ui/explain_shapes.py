@@ -77,9 +77,47 @@ SHAPES: dict[str, tuple[str, str]] = {
                     "营业中：{day} {range}（{when}）"),
     "office_closed": ("office closed: {day} hours are {hours} ({when})",
                       "非营业时间：{day}的营业时间是 {hours}（{when}）"),
+    # the office hours with the calendar's day rule ({why}) or a note on the date
+    "office_open_rule": ("office open: {why}: {day} {range} matched ({when})",
+                         "营业中：{why}：按{day}的时间 {range}（{when}）"),
+    "office_open_note": ("office open: {day} {range} matched ({why}) ({when})",
+                         "营业中：{day} {range}（{why}）（{when}）"),
+    "office_open_spill": ("office open: {day} {range} matched on {date} and runs past "
+                          "midnight ({when})",
+                          "营业中：{date} {day}的 {range} 跨过午夜（{when}）"),
+    "office_open_spill_rule": ("office open: {why}: {day} {range} matched on {date} and runs "
+                               "past midnight ({when})",
+                               "营业中：{why}：{date} 按{day}的时间 {range} 跨过午夜（{when}）"),
+    "office_open_spill_note": ("office open: {day} {range} matched ({why}) on {date} and runs "
+                               "past midnight ({when})",
+                               "营业中：{date} {day}的 {range}（{why}）跨过午夜（{when}）"),
+    "office_closed_holiday": ("office closed: {why}: closed all day ({when})",
+                              "非营业时间：{why}：全天休息（{when}）"),
+    "office_closed_rule": ("office closed: {why}: {day} hours are {hours} ({when})",
+                           "非营业时间：{why}：按{day}的营业时间 {hours}（{when}）"),
+    "office_closed_note": ("office closed: {day} hours are {hours} ({why}) ({when})",
+                           "非营业时间：{day}的营业时间是 {hours}（{why}）（{when}）"),
+    "cal_not_followed": ("{why}, but the office hours do not follow the calendar",
+                         "{why}，但营业时间不按节假日安排"),
+    # decision.py: what a call gets by line and time, whoever calls
+    "dec_office": ("{why}: calls ring the office", "{why}：来电打到公司"),
+    "dec_duty": ("{why}: calls go to the duty person", "{why}：来电转给值班人"),
+    "dec_chain": ("{why}: calls go to the forward chain", "{why}：来电转到转接号码链"),
+    "dec_refuse": ("{why}: calls are refused by the route", "{why}：路由拒接来电"),
+    "dec_route_office": ("route {name} ({why}): calls ring the office",
+                         "路由 {name}（{why}）：来电打到公司"),
+    "dec_route_duty": ("route {name} ({why}): calls go to the duty person",
+                       "路由 {name}（{why}）：来电转给值班人"),
+    "dec_route_chain": ("route {name} ({why}): calls go to the forward chain",
+                        "路由 {name}（{why}）：来电转到转接号码链"),
+    "dec_route_refuse": ("route {name} ({why}): calls are refused by the route",
+                         "路由 {name}（{why}）：路由拒接来电"),
     "closed_all_day": ("closed all day", "全天休息"),
     "duty_person": ("duty person {id} ({name}) by {why}", "值班人 {name}（{id}），依据{why}"),
     "roster_entry": ("roster entry #{n} ({days} {hours})", "值班表第 {n} 条（{days} {hours}）"),
+    "roster_entry_spill": ("roster entry #{n} ({days} {range}, from {day} past midnight)",
+                           "值班表第 {n} 条（{days} {range}，从{day}跨过午夜）"),
+    "holiday_duty": ("holiday duty ({why})", "节假日值班（{why}）"),
     "roster_default": ("the roster default (no entry matches {day} {time})",
                        "值班表的默认值班人（{day} {time} 没有匹配的条目）"),
     "nobody_on_duty": ("nobody on duty: no roster entry matches {day} {time} and the roster "
@@ -182,8 +220,15 @@ SHAPES: dict[str, tuple[str, str]] = {
                    "{name} 不是分机、绑定号码或电话号码"),
     # forwarding.py
     "fw_until": ("{why}; until {when}", "{why}；直到 {when}"),
-    "fw_no_change": ("{why}; with no change ahead", "{why}；之后不再变化"),
+    "fw_no_change": ("{why}; with no change in the next two weeks", "{why}；两周内不再变化"),
     "fw_off_ring": ("{why}: forwarding off, calls ring the box", "{why}：不转移，来电打到本机"),
+    "fw_off_refused": ("{why}: forwarding off, the box refuses them",
+                       "{why}：不转移，由本机拒接"),
+    "fw_no_chain": ("{why}, but no forward chain is set: forwarding off",
+                    "{why}，但没有设置转接号码链：不转移"),
+    "fw_chain_but": ("{why}, but {failed}: forwarding off", "{why}，但{failed}：不转移"),
+    "fw_chain_first": ("{why}: forward to its first number {number}",
+                       "{why}：转移到其中第一个号码 {number}"),
     "fw_off": ("{hours}; {duty}: forwarding off", "{hours}；{duty}：不转移"),
     "fw_off_but": ("{hours}; {duty}, but {why}: forwarding off",
                    "{hours}；{duty}，但{why}：不转移"),
@@ -201,7 +246,8 @@ SHAPES: dict[str, tuple[str, str]] = {
 }
 
 # parameters that are themselves reasons (read and said again)
-NESTED = frozenset({"why", "who", "order", "lines", "whys", "hours", "duty", "where"})
+NESTED = frozenset({"why", "who", "order", "lines", "whys", "hours", "duty", "where",
+                    "failed"})
 
 # a reason of several parts: the routing code joins them with these
 JOINERS = (("; ", "；"), (", ", "，"))

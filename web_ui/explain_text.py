@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from web_ui import i18n
@@ -34,20 +34,113 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     out = []
     for code, (english, _zh) in SHAPES.items():
         parts = re.split(r"\{(\w+)\}", english)
-        rx = "".join(re.escape(p) if i % 2 == 0 else
-                     (rf"(?P<{p}>\S+?)" if p in _TOKEN else rf"(?P<{p}>.+?)")
-                     for i, p in enumerate(parts))
+        rx = "".join(re.escape(p) if i % 2 == 0 else _part(p) for i, p in enumerate(parts))
         literal = sum(len(p) for p in parts[::2])
         out.append((literal, code, re.compile(f"^{rx}$")))
     return [(code, rx) for _n, code, rx in sorted(out, key=lambda item: -item[0])]
 
 
+def _part(name: str) -> str:
+    """A parameter's pattern: one token, an instant as the engine prints it (so a
+    reason in parentheses before it is not cut short), or any text."""
+    if name == "when":
+        return rf"(?P<when>{_WHEN.pattern[1:-1]})"
+    return rf"(?P<{name}>\S+?)" if name in _TOKEN else rf"(?P<{name}>.+?)"
+
+
+def _splits(code: str, text: str, rx: re.Pattern[str]) -> list[dict[str, str]]:
+    """The ways `text` reads as shape `code`: its parameters at every place the
+    template's literal text allows, a reason's parentheses balanced in each (so
+    "(a weekend day worked): mon hours" is not cut inside the parentheses), at most
+    `_MAX_SPLITS`; the pattern's own reading when none is balanced."""
+    found = rx.match(text)
+    if found is None:
+        return []
+    parts = _parts(code)
+    out: list[dict[str, str]] = []
+
+    def walk(i: int, pos: int, values: dict[str, str]) -> None:
+        if len(out) >= _MAX_SPLITS:
+            return
+        if i == len(parts):
+            if pos == len(text):
+                out.append(dict(values))
+            return
+        if i % 2 == 0:
+            if text.startswith(parts[i], pos):
+                walk(i + 1, pos + len(parts[i]), values)
+            return
+        name, after = parts[i], parts[i + 1]
+        last = i + 1 == len(parts) - 1
+        ends = [len(text)] if last and not after else _places(text, after, pos + 1)
+        for end in ends:
+            if _fits(name, text[pos:end]):
+                values[name] = text[pos:end]
+                walk(i + 1, end, values)
+        values.pop(name, None)
+
+    walk(0, 0, {})
+    return out or [found.groupdict()]
+
+
+_MAX_SPLITS = 24
+_RX_TOKEN = re.compile(r"\S+")
+_PAIRS = (("(", ")"), ("（", "）"))
+
+
+@cache
+def _parts(code: str) -> tuple[str, ...]:
+    return tuple(re.split(r"\{(\w+)\}", SHAPES[code][0]))
+
+
+def _places(text: str, literal: str, start: int) -> list[int]:
+    if not literal:
+        return list(range(start, len(text) + 1))
+    out, at = [], text.find(literal, start)
+    while at >= 0:
+        out.append(at)
+        at = text.find(literal, at + 1)
+    return out
+
+
+def _split_outside(text: str, joiner: str) -> list[str]:
+    """`text` split at `joiner` outside parentheses (a part may hold "(...; ...)")."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        if depth == 0 and text.startswith(joiner, i):
+            parts.append(text[start:i])
+            i = start = i + len(joiner)
+            continue
+        depth += (text[i] in "(（") - (text[i] in ")）")
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+def _fits(name: str, value: str) -> bool:
+    if not value:
+        return False
+    if name in _TOKEN:
+        return bool(_RX_TOKEN.fullmatch(value))
+    if name == "when":
+        return bool(_WHEN.match(value))
+    for opening, closing in _PAIRS:
+        depth = 0
+        for ch in value:
+            depth += (ch == opening) - (ch == closing)
+            if depth < 0:
+                return False
+        if depth:
+            return False
+    return True
+
+
 def read(text: str) -> tuple[str, dict[str, str]] | None:
     """A reason's (code, params) by the first shape its English matches; None: unknown."""
     for code, rx in _patterns():
-        found = rx.match(text)
-        if found:
-            return code, found.groupdict()
+        splits = _splits(code, text, rx)
+        if splits:
+            return code, splits[0]
     return None
 
 
@@ -60,33 +153,34 @@ def say(lang: str, reason: Any) -> str:
     return text if said is None else said
 
 
+@lru_cache(maxsize=4096)
 def _say_zh(text: str) -> str | None:
-    """Chinese for `text`: the most specific shape whose nested reasons are all known
-    (else the first shape that matched), or its parts joined; None: unknown."""
+    """Chinese for `text`: the most specific shape (and reading of it) whose nested
+    reasons are all known (else the first that matched), or its parts joined; None:
+    unknown."""
     first = None
     for code, rx in _patterns():
-        found = rx.match(text)
-        if found is None:
-            continue
-        words, whole = {}, True
-        for name, value in found.groupdict().items():
-            words[name], known = _param(name, value)
-            whole = whole and known
-        said = SHAPES[code][1].format(**words)
-        if whole:
-            return said
-        first = first or said
+        for params in _splits(code, text, rx):
+            words, whole = {}, True
+            for name, value in params.items():
+                words[name], known = _param(name, value)
+                whole = whole and known
+            said = SHAPES[code][1].format(**words)
+            if whole:
+                return said
+            first = first or said
     if first is not None:
         return first
     for joiner, zh in JOINERS:  # a reason of several parts
         if joiner in text:
-            parts = [_say_zh(p) for p in text.split(joiner)]
+            parts = [_say_zh(p) for p in _split_outside(text, joiner)]
             if all(p is not None for p in parts):
                 return zh.join(p for p in parts if p is not None)
     return None
 
 
-_WORDS = {"(unknown)": "未知", "none": "无", "nobody": "无人", "a withheld number": "隐藏号码"}
+_WORDS = {"(unknown)": "未知", "none": "无", "nobody": "无人", "a withheld number": "隐藏号码",
+          "公司假日 company holiday": "公司假日"}  # (a company holiday the owner left unnamed)
 _ENGLISH = re.compile(r"[A-Za-z]{3,}")
 
 
@@ -187,6 +281,8 @@ def ending(_: Callable[..., str], end: dict[str, str]) -> str:
     cause = end.get("cause", "connected")
     if cause == "connected":
         return _("ex_end_connected")
+    if cause == "forwarded":
+        return _("ex_end_forwarded", number=end.get("number", ""))
     return _("ex_end_hangup", cause=_(f"ex_cause_{cause}"),
              treatment=_(f"ex_treatment_{end.get('treatment', 'reject')}"))
 

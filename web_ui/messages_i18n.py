@@ -71,6 +71,7 @@ I18N_MESSAGES: dict[str, tuple[str, str]] = {
     "live_op_46015": ("China Broadnet", "中国广电"),
     # test a call and the duty preview: the routing engine's answer (web_ui/explain_text.py)
     "ex_end_connected": ("connected", "接通"),
+    "ex_end_forwarded": ("forwarded by the network to {number}", "由运营商转接到 {number}"),
     "ex_end_hangup": ("hang up ({cause}; the caller gets {treatment})",
                       "挂断（{cause}；来电者听到：{treatment}）"),
     "ex_cause_nobody_answered": ("nobody answered", "无人接听"),

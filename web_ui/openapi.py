@@ -158,8 +158,9 @@ def document() -> dict[str, Any]:
                           "properties": {
                               "id": {"type": "string"}, "name": {"type": "string"},
                               "state": {"type": "string",
-                                        "enum": ["idle", "in_call", "out_of_service",
-                                                 "unavailable", "mobile"],
+                                        "enum": ["idle", "ringing", "in_call",
+                                                 "out_of_service", "unavailable",
+                                                 "mobile"],
                                         "description": "unavailable: by choice (*62, the "
                                                        "switch)"},
                               "available": {"type": "boolean"},
@@ -190,6 +191,24 @@ def document() -> dict[str, Any]:
                                                                 "items": {"type": "string"}},
                                                "agent_state": _AGENT_STATE,
                                                "office_hours": {"type": "string"},
+                                               "day_rule": {"type": "string"},
+                                               "decided_by": {"type": "string"},
+                                               "on_duty": {"type": "string",
+                                                           "nullable": True},
+                                               "on_duty_name": {"type": "string",
+                                                                "nullable": True},
+                                               "ring_names": {
+                                                   "type": "object",
+                                                   "additionalProperties": {
+                                                       "type": "string"}},
+                                               "step_details": {"type": "array",
+                                                                "items": _OBJECT},
+                                               "end": {"type": "object",
+                                                       "required": ["cause"],
+                                                       "properties": {
+                                                           "cause": {"type": "string"},
+                                                           "treatment": {"type": "string"},
+                                                           "number": {"type": "string"}}},
                                                "holiday": {"type": "string",
                                                            "nullable": True},
                                                "network_forwarding": {"type": "object",

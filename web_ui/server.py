@@ -29,6 +29,7 @@ import sys
 import threading
 from typing import Any
 
+from waitress import wasyncore
 from waitress.server import create_server
 
 from web_ui.app import MAX_BODY
@@ -93,6 +94,7 @@ class WebServer:
                 expose_tracebacks=False, **BUFFERS)
         except OSError as exc:
             raise WebError(_listen_problem(self.host, self.port, exc)) from exc
+        _guard_trigger(self._server.trigger)
         self.port = self._server.effective_port
         self._thread = threading.Thread(target=_run_niced, args=(self._server,), name="web",
                                         daemon=True)
@@ -100,13 +102,24 @@ class WebServer:
         log.info("owner's web page listening on %s", self.url)
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Close the listener and every connection (on waitress's loop thread), let the
+        workers finish, then close the loop's trigger, which ends the loop.
+
+        In that order because a worker that finishes a request wakes the loop through
+        the trigger (a write to its pipe): closed first, as it once was, a late worker
+        wrote to a closed descriptor (EBADF), or to whatever reused its number.
+        `_guard_trigger` makes a pull after the close a no-op as well, for a worker
+        still running when the shutdown's timeout ends."""
         server, self._server = self._server, None
         if server is None:
             return
-        server.trigger.pull_trigger(lambda: _close_all(server))
+        closed = threading.Event()
+        server.trigger.pull_trigger(lambda: (_close_connections(server), closed.set()))
+        closed.wait(timeout)
+        server.task_dispatcher.shutdown(timeout=timeout)
+        server.trigger.pull_trigger(server.trigger.close)
         if self._thread is not None:
             self._thread.join(timeout)
-        server.task_dispatcher.shutdown(timeout=timeout)
         log.info("owner's web page stopped")
 
 
@@ -155,12 +168,38 @@ def _niced(app: Any) -> Any:
     return wsgi
 
 
-def _close_all(server: Any) -> None:
-    """On waitress's loop thread: close every connection and the listener; the loop ends."""
+def _close_connections(server: Any) -> None:
+    """On waitress's loop thread: close every connection (as waitress does when a client
+    goes: a worker waiting to write is woken) and the listener; the trigger stays, so the
+    loop runs on until `stop` closes it."""
     for channel in list(server._map.values()):
-        if channel is not server.trigger and channel is not server:
+        if channel is server.trigger or channel is server:
+            continue
+        close = getattr(channel, "handle_close", channel.close)
+        try:
+            close()
+        except OSError:  # a connection the client already reset
             channel.close()
-    server.close()
+    wasyncore.dispatcher.close(server)  # the listener only (server.close() shuts the trigger)
+
+
+def _guard_trigger(trigger: Any) -> None:
+    """Pulling waitress's trigger (a worker waking the loop) after it is closed does
+    nothing, instead of writing to a closed (or reused) descriptor: a pull and the
+    close take one lock, and a pull checks the trigger is still open."""
+    lock = threading.Lock()
+    pull, close = trigger._physical_pull, trigger._close
+
+    def guarded_pull() -> None:
+        with lock:
+            if not trigger._closed:
+                pull()
+
+    def guarded_close() -> None:
+        with lock:
+            close()
+
+    trigger._physical_pull, trigger._close = guarded_pull, guarded_close
 
 
 def serve(service: Any, listen: str, **app_options: Any) -> WebServer:

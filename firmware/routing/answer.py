@@ -126,10 +126,15 @@ class RouteAnswer:
 
     @property
     def end(self) -> dict[str, str]:
-        """How the walk in `ring_order` ended: {"cause", "treatment"} of its hang up, or
+        """How the walk in `ring_order` ended: {"cause", "treatment"} of its hang up,
+        {"cause": "forwarded", "number"} when the network forwards the call, or
         {"cause": "connected"}; the words of `ending`, for the page to say them."""
         found = _END.match(self.ending)
-        return {"cause": found[1], "treatment": found[2]} if found else {"cause": "connected"}
+        if found:
+            return {"cause": found[1], "treatment": found[2]}
+        if self.forwarded and self.forwarding is not None:
+            return {"cause": "forwarded", "number": self.forwarding.number or ""}
+        return {"cause": "connected"}
 
     def text(self) -> str:
         order = ", ".join(self.targets) or "nobody"

@@ -2,10 +2,12 @@
 
 Pure, like the rest of routing: `diagnose(config, at, outside_lines, ...)` looks at
 the config, what the box knows of its lines and ports, its agents' availability and
-the instant, and returns the office's state now (open, closed, or a holiday, by the
-routing's own `office_hours`, so the page always agrees with what the box does) and
-a list of findings. A finding has a stable `code`, `params` (strings, whole numbers,
-lists of strings) and a severity:
+the instant, and returns the office's state now (open, closed, or a holiday) and a
+list of findings. "Open" is the routing's own time decision (`decision.line_decision`:
+the routes that name no caller, else `office_hours` with the holiday calendar), the
+one `route explain` and the forwarding keeper follow, so the page always agrees with
+what the box does, on holidays and adjusted working days too. A finding has a stable
+`code`, `params` (strings, whole numbers, lists of strings) and a severity:
 
 - "error": calls are refused, or nobody answers them (no answering extension, no open
   hours and nobody on duty, a route that refuses every call, no line in service);
@@ -35,8 +37,9 @@ from firmware.config.rules import Route
 from firmware.config.schema import WEEKDAYS, Config
 from firmware.routing.calendar import day_info
 from firmware.routing.caps import Usage
+from firmware.routing.decision import line_decision
 from firmware.routing.forwarding import network_forwarding
-from firmware.routing.hours import duty_at, local_time, next_change, office_hours
+from firmware.routing.hours import duty_at, local_time, next_change
 from firmware.routing.inbound import plan_inbound
 from firmware.routing.plan import Hangup, RingStep
 from firmware.routing.stats import AgentStats
@@ -193,13 +196,22 @@ class BoxState:
 
 
 def office_now(config: Config, at: datetime) -> OfficeNow:
-    """Open, closed or a holiday at `at`, by the routing's own `office_hours`."""
-    hours = office_hours(config, at)
-    info = day_info(hours.local.date(), config.settings.holiday_calendar, config.calendar)
-    state = "open" if hours.open else "holiday" if info.holiday else "closed"
-    until = next_change(config, at, lambda t: office_hours(config, t).open)
-    return OfficeNow(state, hours.local.date().isoformat(), hours.open, info.holiday,
-                     info.adjusted_workday, hours.reason, until and local_time(config, until))
+    """Open, closed or a holiday at `at`, by the routing's own time decision: "open"
+    when a call then rings the office; "holiday" when it does not and the office hours
+    are closed for a holiday. `holiday` and `adjusted_workday` say what the calendar
+    says of today (a holiday may be open when a route or the owner's switch says so)."""
+    decision = line_decision(config, at)
+    local = decision.hours.local
+    info = day_info(local.date(), config.settings.holiday_calendar, config.calendar)
+    state = "open" if decision.open else "holiday" if decision.hours.holiday else "closed"
+    until = next_change(config, at, lambda t: _open(config, t))
+    return OfficeNow(state, local.date().isoformat(), decision.open, info.holiday,
+                     info.adjusted_workday, decision.reason, until and local_time(config, until))
+
+
+def _open(config: Config, at: datetime) -> bool:
+    """Calls ring the office at `at` (what "open" means to the owner and the box)."""
+    return line_decision(config, at).open
 
 
 def diagnose(config: Config, at: datetime, box: BoxState) -> Diagnosis:
@@ -210,7 +222,7 @@ def diagnose(config: Config, at: datetime, box: BoxState) -> Diagnosis:
     found += _hours(config, at, box)
     found += _second_line(config, box)
     found += _forwarding(config, at, box)
-    gap_now = any(f.code == "closed_nobody" for f in found) and not office_hours(config, at).open
+    gap_now = any(f.code == "closed_nobody" for f in found) and not _open(config, at)
     if not gap_now and not any(f.severity == ERROR for f in found):
         found += _probe(config, at, box)
     order = {ERROR: 0, WARNING: 1, INFO: 2}
@@ -359,7 +371,7 @@ def _first_gap(config: Config, at: datetime) -> tuple[datetime, datetime | None]
     duty: (start, end; None: not within the week)."""
     def key(t: datetime) -> tuple[bool, str | None]:
         duty = duty_at(config, t)
-        return office_hours(config, t).open, duty.person.id if duty.person else None
+        return _open(config, t), duty.person.id if duty.person else None
 
     t, start = at, None
     while t < at + WEEK:
@@ -410,7 +422,7 @@ def _forwarding(config: Config, at: datetime, box: BoxState) -> list[Finding]:
     if not state.enabled:
         return []
     person = config.bound_number(state.person or "")
-    opens = next_change(config, at, lambda t: office_hours(config, t).open)
+    opens = next_change(config, at, lambda t: _open(config, t))
     until = _when(config, opens) if opens else "-"
     out = [Finding(INFO, finding("network_forwarding", number=state.number or "",
                                  person=person.name if person else state.person or "",
@@ -444,7 +456,7 @@ def _probe(config: Config, at: datetime, box: BoxState) -> list[Finding]:
         return []  # (blocking is by caller: the owner's choice, not a fault)
     end = next((s for s in plan if isinstance(s, Hangup)), None)
     cause = end.cause.value if end is not None else "no_route"
-    severity = ERROR if office_hours(config, at).open else WARNING
+    severity = ERROR if _open(config, at) else WARNING
     return [Finding(severity, finding("refused_now", cause=CAUSE_WORDS.get(cause, cause)))]
 
 

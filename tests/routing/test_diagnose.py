@@ -44,7 +44,7 @@ def test_open_and_closed_now_with_the_next_change() -> None:
     office = office_now(example(), TUE_10)
     assert (office.state, office.open, office.holiday) == ("open", True, None)
     assert office.until == sh(3, 12)
-    assert office.as_dict()["until"] == "2025-06-03T12:00:00+08:00"
+    assert office.as_dict()["until"] == "2026-03-03T12:00:00+08:00"
     night = office_now(example(), TUE_22)
     assert (night.state, night.open, night.until) == ("closed", False, sh(4, 9))
 
@@ -59,7 +59,7 @@ def test_a_holiday_the_office_is_closed_on_is_named() -> None:
 
 def test_a_company_holiday_is_named_and_an_adjusted_workday_said() -> None:
     hours = {**example_dict()["schedule"], "wed": [], "sat": []}
-    config = config_with(schedule=hours, calendar={"holidays": [{"date": "2025-06-04",
+    config = config_with(schedule=hours, calendar={"holidays": [{"date": "2026-03-04",
                                                                  "name": "盘点"}]})
     office = office_now(config, sh(4, 10))
     assert (office.state, office.holiday) == ("holiday", "盘点")
@@ -72,6 +72,41 @@ def test_the_state_agrees_with_the_routing_office_hours() -> None:
 
     for at in (TUE_10, TUE_22, SUN_12, sh(7, 11), sh(7, 12)):
         assert office_now(example(), at).open == office_hours(example(), at).open
+
+
+@pytest.mark.parametrize("at", [
+    datetime(2026, 10, 1, 10, tzinfo=SHANGHAI),  # National Day, a Thursday
+    datetime(2026, 9, 20, 10, tzinfo=SHANGHAI),  # an adjusted working Sunday
+    datetime(2026, 9, 20, 20, tzinfo=SHANGHAI),
+    datetime(2026, 2, 14, 10, tzinfo=SHANGHAI),  # an adjusted working Saturday
+])
+def test_the_state_agrees_with_the_routing_decision_on_calendar_days(at: datetime) -> None:
+    from firmware.routing import line_decision
+
+    office = office_now(example(), at)
+    decision = line_decision(example(), at)
+    assert office.open == decision.open
+    assert office.reason == decision.reason
+    assert (office.state == "holiday") == (not decision.open and decision.hours.holiday
+                                           is not None)
+
+
+def test_national_day_is_a_holiday_and_an_adjusted_sunday_open() -> None:
+    national = office_now(example(), datetime(2026, 10, 1, 10, tzinfo=SHANGHAI))
+    assert (national.state, national.open) == ("holiday", False)
+    assert national.holiday == "国庆节 National Day"
+    assert national.until == datetime(2026, 10, 8, 9, tzinfo=SHANGHAI)
+    sunday = office_now(example(), datetime(2026, 9, 20, 10, tzinfo=SHANGHAI))
+    assert (sunday.state, sunday.open, sunday.adjusted_workday) == ("open", True, True)
+
+
+def test_a_route_that_keeps_the_office_ringing_keeps_it_open() -> None:
+    """A time rule's route to the ring group after the weekly hours: the box rings the
+    office, so the dashboard says open (as route explain and the keeper do)."""
+    routes = [{"name": "evenings", "to": "ring_group:sales", "when": "night"}]
+    config = config_with(routes=routes)
+    assert office_now(config, TUE_22).state == "open"
+    assert office_now(example(), TUE_22).state == "closed"
 
 
 # --- fine configs say nothing ---------------------------------------------------------------------
@@ -161,7 +196,7 @@ def test_closed_hours_with_nobody_on_duty_are_named() -> None:
                                                    "person": "zhang"}], "default": None},
                          forward_chain=[])
     found = one(config, TUE_10, "closed_nobody")
-    assert found["params"] == {"start": "sat 2025-06-07 00:00", "end": "sat 2025-06-07 09:00"}
+    assert found["params"] == {"start": "sat 2026-03-07 00:00", "end": "sat 2026-03-07 09:00"}
     assert found["severity"] == "warning"
     # a two-line box with a forward chain passes those calls on: nothing to say
     assert "closed_nobody" not in codes(config_with(duty_roster=NOBODY), TUE_10)
@@ -213,7 +248,7 @@ def test_a_one_line_box_with_desk_phones_only_needs_nothing() -> None:
 def test_network_forwarding_now_names_the_number_person_and_opening() -> None:
     found = one(example(), TUE_22, "network_forwarding", ONE)
     assert found["params"] == {"number": "+8613912345678", "person": "张伟",
-                               "until": "wed 2025-06-04 09:00"}
+                               "until": "wed 2026-03-04 09:00"}
     assert found["text"].startswith("forwarded by the network to +8613912345678 (张伟)")
     assert found["severity"] == "info"
     assert "network_forwarding" not in codes(example(), TUE_10, ONE)  # open: off
@@ -245,7 +280,7 @@ def test_no_modem_and_lines_down() -> None:
 
 def test_a_reached_cap_refuses_a_call_now() -> None:
     caps = [{"line": "gsm0", "limits": [{"counter": "inbound_calls", "max": 10}]}]
-    box = BoxState(outside_lines=2, usage=Usage("2025-06", {"gsm0": LineUsage(
+    box = BoxState(outside_lines=2, usage=Usage("2026-03", {"gsm0": LineUsage(
         inbound_calls=10)}))
     found = one(config_with(caps=caps), TUE_10, "refused_now", box)
     assert found["params"] == {"cause": "a monthly cap of the line is reached"}

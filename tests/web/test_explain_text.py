@@ -45,6 +45,39 @@ def test_each_shape_has_chinese_with_the_same_placeholders(code):
      "rule keeps weekly hours): 22:00-07:00 (thu 2026-10-01 10:00 CST)",
      "时间规则 night：不在时间内；周四的时间（2026-10-01 是法定节假日（国庆节），"
      "规则按星期的时间）：22:00-07:00（周四 2026-10-01 10:00）"),
+    # the calendar in the office hours, the routes' time decision, network forwarding
+    ("office closed: 2026-10-01 is a public holiday (国庆节 National Day): closed all day "
+     "(thu 2026-10-01 10:00 CST)",
+     "非营业时间：2026-10-01 是法定节假日（国庆节）：全天休息（周四 2026-10-01 10:00）"),
+    ("office open: 2026-10-10 is an adjusted working day (a weekend day worked): mon "
+     "09:00-12:00 matched (sat 2026-10-10 10:00 CST): calls ring the office",
+     "营业中：2026-10-10 是调休上班日：按周一的时间 09:00-12:00（周六 2026-10-10 10:00）："
+     "来电打到公司"),
+    ("office open: fri 19:00-02:00 matched on 2026-06-12 and runs past midnight "
+     "(sat 2026-06-13 01:00 CST)",
+     "营业中：2026-06-12 周五的 19:00-02:00 跨过午夜（周六 2026-06-13 01:00）"),
+    ("office closed: thu hours are 09:00-12:00 (2026-10-01 is a public holiday (国庆节 "
+     "National Day), but the office hours do not follow the calendar) (thu 2026-10-01 "
+     "20:00 CST)",
+     "非营业时间：周四的营业时间是 09:00-12:00（2026-10-01 是法定节假日（国庆节），"
+     "但营业时间不按节假日安排）（周四 2026-10-01 20:00）"),
+    ("duty person david (David Chen) by holiday duty (2026-10-01 is a public holiday "
+     "(国庆节 National Day))",
+     "值班人 David Chen（david），依据节假日值班（2026-10-01 是法定节假日（国庆节））"),
+    ("time rule night: off; 2026-10-10 is an adjusted working day (a weekend day worked): "
+     "mon hours: 22:00-07:00 (sat 2026-10-10 10:00 CST)",
+     "时间规则 night：不在时间内；2026-10-10 是调休上班日：周一的时间：22:00-07:00"
+     "（周六 2026-10-10 10:00）"),
+    ("province 浙江省; when workdays: time rule workdays: 08:30-18:00 matched by wed hours "
+     "(2027-03-03: the holiday calendar has no data for 2027; only the company's own days "
+     "of 2027 count) (wed 2027-03-03 10:00 CST)",
+     "省份 浙江省；时间 workdays：时间规则 workdays：08:30-18:00 符合周三的时间（2027-03-03："
+     "节假日数据没有 2027 年的；只按公司自己设定的 2027 年日期）（周三 2027-03-03 10:00）"),
+    ("route nights (when night: time rule night: 22:00-07:00 matched by mon hours "
+     "(mon 2026-06-15 22:00 CST)): calls go to the forward chain, but no forward chain is "
+     "set: forwarding off; until tue 2026-06-16 07:00 CST",
+     "路由 nights（时间 night：时间规则 night：22:00-07:00 符合周一的时间（周一 2026-06-15 "
+     "22:00））：来电转到转接号码链，但没有设置转接号码链：不转移；直到 周二 2026-06-16 07:00"),
 ])
 def test_reasons_in_chinese(text, said):
     assert say("zh-CN", text) == said

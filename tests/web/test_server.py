@@ -72,6 +72,24 @@ def test_stop_ends_every_connection(data) -> None:
         socket.create_connection(("127.0.0.1", web.port), timeout=2)
 
 
+def test_a_worker_waking_the_loop_after_stop_writes_nowhere(data) -> None:
+    """A worker that finishes a request wakes waitress's loop through its trigger (a
+    pipe). The stop closes that pipe last, after the workers, and a pull after it does
+    nothing: it once raised EBADF in a worker (a test's teardown), or wrote to whatever
+    file reused the descriptor."""
+    _, app = build(data)
+    web = WebServer(app, "127.0.0.1:0", threads=2)
+    web.start()
+    trigger, loop = web._server.trigger, web._thread
+    with socket.create_connection(("127.0.0.1", web.port), timeout=10) as sock:
+        sock.sendall(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert sock.recv(12).startswith(b"HTTP/1.1")
+    web.stop()
+    assert not loop.is_alive() and trigger._closed
+    trigger.pull_trigger()  # as a late worker does: no write to a closed descriptor
+    trigger.pull_trigger(lambda: None)
+
+
 def test_a_taken_port_is_an_error_naming_it(data, server: WebServer) -> None:
     _, app = build(data)
     with pytest.raises(WebError, match=f"127.0.0.1:{server.port}"):

@@ -281,7 +281,8 @@
   % errors = test_errors
   % include('errors.tpl')
   % if result:
-  <p id="verdict">{{result['region'] or '-'}} · {{_('open') if result['open'] else _('closed')}}{{(' (' + result['holiday'] + ')') if result.get('holiday') else ''}} ·
+  % from web_ui.explain_text import holiday_name
+  <p id="verdict">{{result['region'] or '-'}} · {{_('open') if result['open'] else _('closed')}}{{(' (' + holiday_name(lang, result['holiday']) + ')') if result.get('holiday') else ''}} ·
     {{_('rules_route')}}: <b>{{result['route'] or _('rules_default_plan')}}</b>{{(' · ' + _('rules_blocked')) if result['blocked'] else ''}}</p>
   % fwd = result.get('network_forwarding')
   % if fwd and fwd['enabled']:

@@ -108,7 +108,8 @@
   </form>
   % include('errors.tpl', errors=preview_errors)
   % if preview:
-  <p id="preview">{{_('open') if preview['open'] else _('closed')}}{{(' · ' + preview['holiday']) if preview.get('holiday') else ''}} · {{_('on_duty')}}: <b>{{preview.get('on_duty_name') or preview['on_duty'] or _('nobody')}}</b></p>
+  % from web_ui.explain_text import holiday_name
+  <p id="preview">{{_('open') if preview['open'] else _('closed')}}{{(' · ' + holiday_name(lang, preview['holiday'])) if preview.get('holiday') else ''}} · {{_('on_duty')}}: <b>{{preview.get('on_duty_name') or preview['on_duty'] or _('nobody')}}</b></p>
   % include('explain.tpl', result=preview)
   % end
 </section>
