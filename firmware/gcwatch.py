@@ -5,10 +5,12 @@ waiting for the GIL) while it walks the objects of a generation. The oldest
 generation holds everything the box built at start (config, pjsua2 wrappers, number
 data, imported modules), and walking it took 15-24 ms about once a minute: longer
 than a 20 ms audio frame. So, once the box is up, `settle()` moves what exists into
-the permanent generation (`gc.freeze()`: never walked again) and raises the
-thresholds so the young generations are collected less often (each pass is still
-short: it walks only the new objects). Reference counting frees most garbage at
-once anyway; the collector is only for cycles.
+the permanent generation (`gc.freeze()`: never walked again), and the oldest
+generation is collected ten times more rarely than CPython's default. The youngest
+keeps CPython's threshold: a pass over it walks every new object (about 0.3 us
+each here), so 700 objects is a pass of ~0.2 ms while 20,000 was 9 ms, a stall on
+the way to a ring (measured with bench/routing.py). Reference counting frees most
+garbage at once anyway; the collector is only for cycles.
 
 `watch()` times every collection (gc.callbacks: two calls per collection, a few
 microseconds) so `switchboard`'s `media` control op and the benchmarks can show the
@@ -21,9 +23,9 @@ import gc
 import time
 from collections import deque
 
-# gen0 after this many new container objects (CPython's default is 700); the older
-# generations after this many collections of the one below (defaults 10, 10)
-THRESHOLDS = (20_000, 20, 50)
+# gen0 after this many new container objects (CPython's default: a short pass); gen1
+# after 10 gen0 passes, gen2 after 100 gen1 passes (CPython: 10)
+THRESHOLDS = (700, 10, 100)
 KEEP = 2048  # pauses kept for the distribution
 
 _pauses: deque[tuple[int, float]] = deque(maxlen=KEEP)  # (generation, seconds)

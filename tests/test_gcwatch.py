@@ -22,7 +22,8 @@ def test_settle_freezes_what_exists_and_raises_the_thresholds(restored):
     gcwatch.settle()
     assert gc.get_freeze_count() >= len(keep)
     assert gc.get_threshold() == gcwatch.THRESHOLDS
-    assert gc.get_threshold()[0] > 700  # CPython's default gen0 threshold
+    assert gc.get_threshold()[0] <= 1000  # young passes stay short (well under a frame)
+    assert gc.get_threshold()[2] > 10  # the oldest generation is walked more rarely
 
 
 def test_watch_times_each_collection_by_generation(restored):
