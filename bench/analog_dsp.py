@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.report import write_section
+from bench.report import add_load_options, load_note, write_section
 from firmware.lines.analog_profiles import CN, US
 from firmware.lines.callerid import caller_id_audio
 from firmware.lines.cid_decode import DtmfCallerIdReceiver, FskCallerIdReceiver
@@ -195,25 +195,27 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cases", type=int, default=40, help="random busy tones per profile")
     parser.add_argument("--write", type=Path, help="put the section into this markdown file")
+    add_load_options(parser)
     args = parser.parse_args()
-    load = os.getloadavg()[0]
+    start = load_note(args)
     rows = measure(args.repeat)
     ring_us = ring_poll_us()
     text = table(rows, ring_us) + "\n\n" + latency_table(args.cases)
     print(text)
-    print(f"load average {load:.2f} -> {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    load = f"{start}, {load_note(args, 'end')}"
+    print(load)
     if args.write:
         write_section(args.write, "analog_dsp", report(text, load))
 
 
-def report(text: str, load: float) -> str:
+def report(text: str, load: str) -> str:
     return (
         "## The analog line's signal processing, CPU per frame (`bench/analog_dsp.py`)\n\n"
         "Command: `.venv/bin/python bench/analog_dsp.py --repeat 3 --cases 40 --write "
         "docs/benchmarks.md`"
         f"  \nMeasured {datetime.now():%Y-%m-%d} on {platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}, one core, load average "
-        f"{load:.2f} (a shared machine: p99 and max are mostly other processes). Each row is "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, one core, {load}. "
+        "Each row is "
         "one detector's `feed()` of one 20 ms frame (8 kHz s16le) on the audio named; a 20 ms "
         "frame is 20,000 µs of real time, per line.\n\n"
         f"{text}\n\n"
