@@ -101,8 +101,11 @@ class ForwardingKeeper:
             self._looked = (self.clock.now(), self.clock.monotonic())
             self._wake.clear()
             while not self._wake.is_set() and not self._due():
+                # wake at the due time itself (a change at 09:00 acts at 09:00, not up to
+                # a tick later), and at least every tick to notice a stepped wall clock
+                left = self._due_mono - self.clock.monotonic()
                 with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self.tick_s):
+                    async with asyncio.timeout(min(self.tick_s, max(0.05, left))):
                         await self._wake.wait()
 
     def _due(self) -> bool:
