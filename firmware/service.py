@@ -311,8 +311,8 @@ class BoxService:
         with self._config_lock:
             known = self._config_cache[0] if self._config_cache else None
             got = self._ask("config.get", {"known": known} if known else {})
-            if "config" in got or self._config_cache is None:
-                raw = got.get("config") or self._ask("config.get", {})["config"]
+            if "config" in got:  # always there while nothing is known yet
+                raw = got["config"]
                 self._config_cache = (got["version"], json.dumps(raw, ensure_ascii=False),
                                       check_config(raw))
             return self._config_cache
