@@ -44,6 +44,7 @@ REASONS_ZH: dict[str, str] = {
     "not_gsm_name": "“{value}”不是 GSM 线路名称（例如 “gsm0”）",
     "not_sim_pin": "“{value}”不是 SIM 卡 PIN 码（4 到 8 位数字）",
     "sim_pin_digits": "应为 4 到 8 位数字",
+    "not_fxo_name": "“{value}”不是模拟线路名称（例如 “fxo0”）",
     "not_fxs_name": "“{value}”不是 FXS 端口名称（例如 “fxs0”）",
     "not_extension_number": "“{value}”不是分机号（2 到 6 位数字）",
     "not_id": "“{value}”不是有效的 ID（以字母开头，后接字母、数字或 _ . -）",

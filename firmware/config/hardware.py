@@ -40,6 +40,7 @@ from firmware.errors import ConfigError
 _NEW_LINE = {
     "gsm": lambda name: {"name": name, "modem": "auto", "number": None, "sim_pin": None},
     "fxs": lambda name: {"name": name},
+    "fxo": lambda name: {"name": name, "number": None, "profile": "cn", "disconnect": None},
 }
 _KIND = re.compile(r"^([a-z]+)\d+$")
 

@@ -56,6 +56,7 @@ REASONS: dict[str, str] = {
     "not_gsm_name": '"{value}" is not a GSM line name like "gsm0"',
     "not_sim_pin": '"{value}" is not a SIM PIN (4 to 8 digits)',
     "sim_pin_digits": "must be 4 to 8 digits",
+    "not_fxo_name": '"{value}" is not an analog line name like "fxo0"',
     "not_fxs_name": '"{value}" is not an FXS port name like "fxs0"',
     "not_extension_number": '"{value}" is not an extension number (2 to 6 digits)',
     "not_id": '"{value}" is not an id (a letter, then letters, digits, _ . -)',

@@ -104,6 +104,24 @@ class GsmLineConfig:
     sim_pin: str | None = None
 
 
+ANALOG_PROFILES = ("cn", "us")  # firmware/lines/analog_profiles.PROFILES (a test keeps them equal)
+DISCONNECT_METHODS = ("busy_tone", "polarity", "loop_current")
+
+
+@dataclass(frozen=True)
+class FxoLineConfig:
+    """An analog telephone line on an FXO port (a HAT's port or a USB voice modem).
+
+    `profile`: the exchange's signalling (ring cadence, tones, caller ID: "cn", "us");
+    `disconnect`: how the box knows the far end hung up ("busy_tone", "polarity",
+    "loop_current"); None takes the profile's own (China: busy tone)."""
+
+    name: str  # "fxo0"
+    number: str | None = None  # the line's own number
+    profile: str = "cn"
+    disconnect: str | None = None
+
+
 @dataclass(frozen=True)
 class FxsPortConfig:
     """An analog desk phone port on the board."""
@@ -115,6 +133,18 @@ class FxsPortConfig:
 class Lines:
     gsm: tuple[GsmLineConfig, ...] = ()
     fxs: tuple[FxsPortConfig, ...] = ()
+    fxo: tuple[FxoLineConfig, ...] = ()
+
+    def outside(self) -> tuple[GsmLineConfig | FxoLineConfig, ...]:
+        """Every outside line (the company's numbers), whatever its kind, GSM first."""
+        return (*self.gsm, *self.fxo)
+
+    def outside_names(self) -> tuple[str, ...]:
+        return tuple(line.name for line in self.outside())
+
+    def number_of(self, name: str) -> str | None:
+        """The own number of the outside line `name` (None if unknown or not set)."""
+        return next((line.number for line in self.outside() if line.name == name), None)
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,15 @@ def _text(max_len: int) -> Callable[[str, _Ctx], str]:
     return check
 
 
+def _choice(choices: tuple[str, ...]) -> Callable[[str, _Ctx], str]:
+    def check(value: str, ctx: _Ctx) -> str:
+        if value not in choices:
+            raise _Bad("not_one_of", value=repr(value), choices=", ".join(choices))
+        return value
+
+    return check
+
+
 def _within(low: int, high: int) -> Callable[[int, _Ctx], int]:
     def check(value: int, ctx: _Ctx) -> int:
         if not low <= value <= high:
@@ -413,6 +422,11 @@ _FIELD_CHECKS: dict[tuple[type, str], Callable[[Any, _Ctx], Any]] = {
     (s.FxsPortConfig, "name"): _matches(r"fxs\d{1,2}", "not_fxs_name"),
     (s.Lines, "gsm"): _unique(lambda g: g.name, "line"),
     (s.Lines, "fxs"): _unique(lambda p: p.name, "port"),
+    (s.FxoLineConfig, "name"): _matches(r"fxo\d{1,2}", "not_fxo_name"),
+    (s.FxoLineConfig, "number"): _phone,
+    (s.FxoLineConfig, "profile"): _choice(s.ANALOG_PROFILES),
+    (s.FxoLineConfig, "disconnect"): _choice(s.DISCONNECT_METHODS),
+    (s.Lines, "fxo"): _unique(lambda f: f.name, "line"),
     (s.Extension, "number"): _matches(EXTENSION_RE, "not_extension_number"),
     (s.Extension, "name"): _text(64),
     (s.Extension, "port"): _text(32),
