@@ -111,13 +111,19 @@ class LineEvent:
       FXS (a desk phone on our port): "offhook", "onhook", "flash"
       FXO (the telco line on our port): "ring_begin", "ring_end", "polarity",
         "battery_lost", "battery_restored", and where the port measures loop
-        current (the simulated board): "loop_on", "loop_off"
+        current (the simulated board): "loop_on", "loop_off".
+        A port that does not see the ring voltage's edges (a voice modem, whose
+        `ring_edges` is False) reports "ring" once per ring burst instead; a port
+        that decodes caller ID itself (`caller_id == "port"`) reports "caller_id"
+        with `detail` a JSON object {"number": str|null, "name": str|null,
+        "reason": "withheld"|"unavailable"|null}.
     Digits are not events: DTMF is in-band audio and the firmware detects it.
     """
 
     kind: str
     t: float
     port: str = ""
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,8 +161,15 @@ class AnalogPort(Protocol):
         """Ring voltage on/off. The firmware runs the cadence (China: 1 s on, 4 s off)."""
 
     # FXO only
+    # ring_edges: bool       True: "ring_begin"/"ring_end" per ring; False: "ring"
+    # caller_id: str         "audio": caller ID arrives as audio on hook and the
+    #                        firmware decodes it; "port": a "caller_id" event
     def set_hook(self, offhook: bool) -> None:
         """Seize (off hook) or release the telco line."""
+
+    def line_state(self) -> dict:
+        """What the port knows of the line: "battery" (bool or None if it cannot tell),
+        "polarity" ("normal"/"reversed"/None), "hook", "last_ring_t" (monotonic)."""
 
 
 # --- GSM modems -----------------------------------------------------------

@@ -44,6 +44,8 @@ class SimFxoPort(SimLinkedPort):
     """An FXO port whose telco line is the emulator's exchange (RUNDIR/<name>.sock)."""
 
     PEER = "the exchange"
+    ring_edges = True  # the exchange's ring voltage comes and goes: ring_begin/ring_end
+    caller_id = "audio"  # FSK or DTMF on the line while on hook; the firmware decodes it
 
     def __init__(self, name: str, socket_path: Path, backoff: tuple[float, float] = (0.05, 2.0)):
         self._state_lock = threading.Lock()
