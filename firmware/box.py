@@ -5,9 +5,14 @@ threads reach the loop only through `loop.call_soon_threadsafe` (the line
 drivers do that). The LEDs, the status summary and the call core listen on the
 event bus; the drivers do not know them.
 
+Lines: every line is registered in `self.lines` (firmware/lines/model.py) by name,
+as an outside line or a desk phone, by the driver its kind has (`_PORT_DRIVERS`
+for the board's analog ports, GsmLine for each modem). Nothing below the
+registration knows a kind.
+
 Start order: config (a bad file stops the start before hardware moves), board,
-media engine, call records, desk-phone lines, GSM lines, call core, network
-forwarding, control socket. Stop is the reverse.
+media engine, call records, the board's ports (desk phones, analog lines), GSM
+lines, call core, network forwarding, control socket. Stop is the reverse.
 """
 
 from __future__ import annotations
@@ -19,15 +24,15 @@ from pathlib import Path
 from typing import Any
 
 import board as boards
-from board.base import LineStatus
 from firmware import gcwatch, paths
 from firmware.clock import SetClock, SystemClock, parse_clock
 from firmware.config.hardware import Hardware
 from firmware.config.schema import summary, to_dict
 from firmware.config.store import ConfigStore
 from firmware.events import EventBus
-from firmware.lines.fxs import FxsLine, FxsStateChanged
+from firmware.lines.fxs import FxsLine
 from firmware.lines.gsm import GsmLine
+from firmware.lines.model import DeskStateChanged, Lines, LineStateChanged
 
 log = logging.getLogger("switchboard.box")
 
@@ -50,8 +55,7 @@ class Box:
     data_dir: Path
     bus: EventBus = field(default_factory=EventBus)
     clock: Any = field(default_factory=SystemClock)  # SystemClock, or SetClock (--clock)
-    gsm: dict[str, GsmLine] = field(default_factory=dict)
-    fxs: dict[str, FxsLine] = field(default_factory=dict)
+    lines: Lines = field(default_factory=Lines)
     port_state: dict[str, str] = field(default_factory=dict)
     system: str = "booting"
     stopping: bool = False
@@ -92,16 +96,17 @@ class Box:
                                   lambda: dict(self.port_state))
         self.bus.subscribe(self.leds.on_event)
         self.bus.subscribe(lambda _event: self.leds.refresh(), PortStateChanged)
-        self.bus.subscribe(self._on_fxs_state, FxsStateChanged)
+        self.bus.subscribe(self._on_desk_state, DeskStateChanged)
+        self.bus.subscribe(self._on_line_state, LineStateChanged)
         self.leds.refresh()
         self.media = MediaEngine()
         await self.media.start()
         self.cdr = await self._open_records(config)
-        self._start_ports()
+        await self._start_ports(config)
         self._unsubscribe_config = self.store.on_change(self._config_changed)
         for name, ports_fn in self._modem_slots().items():
             line = GsmLine(name, ports_fn, self.bus, sim_pin=self._sim_pin(name), clock=self.clock)
-            self.gsm[name] = line
+            self.lines.add_outside(line)
             await line.start()
         self._start_calls()
         self.control = ControlServer(paths.control_socket(self.data_dir), self._handlers())
@@ -125,29 +130,42 @@ class Box:
             self.leds.fault = FAULT_STORAGE
             return None
 
-    def _start_ports(self) -> None:
+    async def _start_ports(self, config) -> None:
+        """Each analog port of the board as the line its kind makes: a desk phone (FXS)
+        or an outside line (FXO)."""
         for port in self.board.ports():
             if port.kind == "fxs":
-                line = FxsLine(port, self.bus, self.clock)
-                self.fxs[port.name] = line
-                self.port_state[port.name] = _PORT_WORDS.get(line.state, "idle")
-                line.start()
-            else:  # FXO: no driver yet; show the wire's health
+                phone = FxsLine(port, self.bus, self.clock)
+                self.lines.add_desk(phone)
+                self.port_state[port.name] = _PORT_WORDS.get(phone.state, "idle")
+                phone.start()
+            elif port.kind == "fxo":
+                line = self._fxo_line(port, config)
+                self.lines.add_outside(line)
                 self.port_state[port.name] = "idle" if port.status().ok else "fault"
-                port.on_status(self._status_callback(port.name))
+                await line.start()
+
+    def _fxo_line(self, port, config):
+        from firmware.config.schema import FxoLineConfig
+        from firmware.lines.fxo import FxoLine
+
+        settings = next((f for f in config.lines.fxo if f.name == port.name),
+                        FxoLineConfig(port.name))
+        return FxoLine(port, self.bus, self.clock, settings=settings)
 
     def _start_calls(self) -> None:
         from firmware.calls.agents import STATE_FILE, AgentBook
         from firmware.calls.controller import CallController
         from firmware.calls.forwarding import ForwardingKeeper
 
-        self.calls = CallController(self.bus, self.media, self.gsm, self.fxs, self.store.load,
+        self.calls = CallController(self.bus, self.media, self.lines, self.store.load,
                                     self.cdr, self.clock,
                                     agents=AgentBook(self.data_dir / STATE_FILE))
         self.calls.start()
-        single = len(self.gsm) == 1
+        single = len(self.lines.outside) == 1
         self.forwarding = [ForwardingKeeper(line, self.bus, self.store.load, self.clock, single,
-                                            cdr=self.cdr) for line in self.gsm.values()]
+                                            cdr=self.cdr)
+                           for line in self.lines.with_feature("forwarding")]
         for keeper in self.forwarding:
             keeper.start()
 
@@ -161,10 +179,10 @@ class Box:
             await keeper.stop()
         if getattr(self, "calls", None):
             await self.calls.stop()
-        for line in self.gsm.values():
+        for line in self.lines.outside.values():
             await line.stop()
-        for fxs in self.fxs.values():
-            fxs.close()
+        for phone in self.lines.desks.values():
+            phone.close()
         if getattr(self, "media", None):
             await self.media.stop()
         if getattr(self, "cdr", None):
@@ -189,7 +207,7 @@ class Box:
     def _apply_sim_pins(self, config) -> None:
         """A SIM PIN set while the box runs is used at once (a line waiting for it)."""
         for gsm in config.lines.gsm:
-            line = self.gsm.get(gsm.name)
+            line = self.lines.of_kind("gsm").get(gsm.name)
             if line is not None and line.sim_pin != gsm.sim_pin:
                 log.info("%s: new SIM PIN from the configuration", gsm.name)
                 line.set_sim_pin(gsm.sim_pin)
@@ -218,7 +236,7 @@ class Box:
 
     # --- analog ports ------------------------------------------------------
 
-    def _on_fxs_state(self, event: FxsStateChanged) -> None:
+    def _on_desk_state(self, event: DeskStateChanged) -> None:
         if self.stopping:
             return
         words = {"idle": "on hook", "ringing": "ringing", "offhook": "off hook",
@@ -226,18 +244,13 @@ class Box:
         log.info("%s: %s", event.port, words.get(event.state, event.state))
         self._set_port(event.port, _PORT_WORDS.get(event.state, "idle"))
 
-    def _status_callback(self, name: str):
-        def on_status(status: LineStatus) -> None:
-            self._loop.call_soon_threadsafe(self._on_port_status, name, status)
-
-        return on_status
-
-    def _on_port_status(self, name: str, status: LineStatus) -> None:
-        if self.stopping:
+    def _on_line_state(self, event: LineStateChanged) -> None:
+        """An outside line on one of the board's ports (FXO) shows on its port's LED."""
+        if self.stopping or event.line not in self.port_state:
             return
-        if not status.ok:
-            log.warning("%s: out of service (%s)", name, status.reason or "link down")
-        self._set_port(name, "idle" if status.ok else "fault")
+        if event.state == "fault":
+            log.warning("%s: out of service (%s)", event.line, event.reason or "line down")
+        self._set_port(event.line, event.state)
 
     def _set_port(self, name: str, state: str) -> None:
         if self.port_state.get(name) != state:
@@ -265,7 +278,10 @@ class Box:
             "board": self.board.info.name,
             "hardware": self.store.hardware.as_dict() if self.store.hardware else None,
             "system": self.system,
-            "gsm": {name: self._line_status(name, line) for name, line in self.gsm.items()},
+            "gsm": {name: self._line_status(name, line)
+                    for name, line in self.lines.of_kind("gsm").items()},
+            "lines": {name: self._outside_status(line)
+                      for name, line in sorted(self.lines.outside.items())},
             "ports": dict(self.port_state),
             "calls": self.calls.status(),
             "agents": self.calls.availability(),
@@ -279,13 +295,26 @@ class Box:
     def _line_status(self, name: str, line: GsmLine) -> dict:
         """A GSM line in status, with `forwarding`: {"to", "since", "reason"} while the
         network forwards its calls, else None."""
+        return {**asdict(line.status), "forwarding": self._forwarding_of(line)}
+
+    def _outside_status(self, line) -> dict:
+        """Any outside line in status ("lines"): its driver's status_dict and forwarding."""
+        return {**line.status_dict(), "forwarding": self._forwarding_of(line)}
+
+    def _forwarding_of(self, line) -> dict | None:
         keeper = next((k for k in getattr(self, "forwarding", []) if k.line is line), None)
-        return {**asdict(line.status), "forwarding": keeper.forwarding() if keeper else None}
+        return keeper.forwarding() if keeper else None
 
     def summary(self) -> str:
-        parts = [f"{name} {line.status.state.replace('_', ' ')}"
-                 for name, line in sorted(self.gsm.items())]
-        return ", ".join(parts) or "no GSM line"
+        parts = [f"{name} {_state_words(line.status_dict())}"
+                 for name, line in sorted(self.lines.outside.items())]
+        return ", ".join(parts) or "no outside line"
+
+
+def _state_words(status: dict) -> str:
+    """A line's state for the log: the device's own word where it has one (a modem's
+    "not registered"), else the line model's ("idle", "fault")."""
+    return str(status.get("modem_state") or status.get("state", "?")).replace("_", " ")
 
 
 def _pattern_words(pattern) -> str:

@@ -279,10 +279,11 @@ def test_the_call_cores_availability_op_over_the_socket(sock_path: Path, tmp_pat
     choice in its state file; an unknown agent or a bad body is refused, nothing kept."""
     from firmware.calls.agents import STATE_FILE, AgentBook
     from firmware.calls.controller import CallController
+    from firmware.lines.model import Lines
     from tests.routing.helpers import example
 
     config = example()
-    core = CallController(None, None, {}, {}, lambda: config, None, None,  # type: ignore[arg-type]
+    core = CallController(None, None, Lines(), lambda: config, None, None,  # type: ignore[arg-type]
                           agents=AgentBook(tmp_path / STATE_FILE))
     with running_server(sock_path, {"agents.set_available": core.availability_op}):
         assert control_request(sock_path, "agents.set_available",

@@ -1,15 +1,17 @@
 """The call core: who owns which line, and the life of every call.
 
-`CallController` listens on the event bus. A GSM line ringing (`GsmIncomingCall`)
-starts an inbound call that follows the routing plan (calls/inbound.py); a desk
-phone lifted while idle starts a desk call (calls/desk.py). Each call is one
+`CallController` listens on the event bus. An outside line ringing (`IncomingCall`,
+whatever the line's kind) starts an inbound call that follows the routing plan
+(calls/inbound.py); a desk phone lifted while idle starts a desk call (calls/desk.py).
+The lines come from the box's registry (firmware/lines/model.py `Lines`): the core
+asks it for "a free outside line" and "the desk phone on port X", never for a kind. Each call is one
 asyncio task; whatever way it ends, its legs are released and its record
 finished. Lines and ports have one owner at a time (`owners`): a desk phone
 that is ringing, talking or off hook is busy to everyone else, with one exception
 (R7): a VIP's call takes a desk phone that is only ringing for a non-VIP inbound
 call; that call's ring there ends as "preempted" and the call goes on with its plan.
 
-Wiring (firmware/box.py): `CallController(bus, media, gsm, fxs, config, cdr,
+Wiring (firmware/box.py): `CallController(bus, media, lines, config, cdr,
 clock, agents=AgentBook(<data>/routing-state.json))`; `start()` rebuilds the agent
 statistics from the records and subscribes, `stop()` hangs up what is left. Everything runs
 on the event loop; digits from the media thread arrive via call_soon_threadsafe.
@@ -30,14 +32,12 @@ from typing import TYPE_CHECKING, Any
 
 from firmware.calls.agents import AgentBook
 from firmware.calls.bridge import Audio
-from firmware.calls.legs import FxsLeg, GsmLeg, Leg
+from firmware.calls.legs import DeskLeg, Leg, OutsideLeg
 from firmware.calls.record import CallLog, end_reason
 from firmware.config.schema import Config, Extension
 from firmware.errors import SwitchboardError, UnknownAgent
 from firmware.events import EventBus
-from firmware.lines.fxs import FxsOffHook, FxsOnHook
-from firmware.lines.gsm import GsmLine
-from firmware.lines.gsm_events import GsmIncomingCall
+from firmware.lines.model import DeskOffHook, DeskOnHook, IncomingCall, Lines, OutsideLine
 from firmware.routing.stats import stats_to_json
 
 if TYPE_CHECKING:
@@ -102,10 +102,10 @@ def _since(mono: float | None, then: float | None) -> float | None:
 
 
 class CallController:
-    def __init__(self, bus: EventBus, media: Any, gsm: dict[str, GsmLine], fxs: dict[str, Any],
+    def __init__(self, bus: EventBus, media: Any, lines: Lines,
                  config: Callable[[], Config], cdr: Any, clock: Any, *,
                  agents: AgentBook | None = None, rng: random.Random | None = None):
-        self.bus, self.media, self.gsm, self.fxs = bus, media, gsm, fxs
+        self.bus, self.media, self.lines = bus, media, lines
         self.config, self.cdr, self.clock = config, cdr, clock
         self.agents = agents if agents is not None else AgentBook()
         self.rng = rng if rng is not None else random.Random()  # seeded from the OS
@@ -122,8 +122,8 @@ class CallController:
     def start(self) -> None:
         self.audio = Audio(self.media, self._on_digit)
         self.agents.rebuild(self.cdr, self.config(), self.clock.now())
-        for kind, handler in ((GsmIncomingCall, self._on_incoming), (FxsOffHook, self._on_offhook),
-                              (FxsOnHook, self._on_onhook)):
+        for kind, handler in ((IncomingCall, self._on_incoming), (DeskOffHook, self._on_offhook),
+                              (DeskOnHook, self._on_onhook)):
             self._unsubscribe.append(self.bus.subscribe(handler, kind))
 
     async def stop(self) -> None:
@@ -213,34 +213,35 @@ class CallController:
 
     # --- events ---------------------------------------------------------------
 
-    def _on_incoming(self, event: GsmIncomingCall) -> None:
-        line = self.gsm.get(event.line)
+    def _on_incoming(self, event: IncomingCall) -> None:
+        line = self.lines.line(event.line)
         if line is None or line.call is None or event.line in self.owners:
             return
-        leg = GsmLeg(line, line.call)
+        leg = OutsideLeg(line, line.call)
         self.owners[line.name] = leg
         from firmware.calls.inbound import inbound_call
 
         self.spawn(f"inbound {event.number or 'withheld'} on {line.name}",
                    inbound_call(self, leg), leg)
 
-    def _on_offhook(self, event: FxsOffHook) -> None:
+    def _on_offhook(self, event: DeskOffHook) -> None:
         owner = self.owners.get(event.port)
-        if isinstance(owner, FxsLeg):
+        if isinstance(owner, DeskLeg):
             owner.on_offhook()
             return
-        if owner is not None or event.port not in self.fxs:
+        phone = self.lines.desk(event.port)
+        if owner is not None or phone is None:
             return
         ext = self.extension_of(event.port)
-        leg = FxsLeg(self.fxs[event.port], ext.number if ext else None, offhook=True)
+        leg = DeskLeg(phone, ext.number if ext else None, offhook=True)
         self._own(leg)
         from firmware.calls.desk import desk_call
 
         self.spawn(f"desk call from {event.port}", desk_call(self, leg), leg)
 
-    def _on_onhook(self, event: FxsOnHook) -> None:
+    def _on_onhook(self, event: DeskOnHook) -> None:
         owner = self.owners.get(event.port)
-        if isinstance(owner, FxsLeg):
+        if isinstance(owner, DeskLeg):
             owner.on_onhook()
 
     def _on_digit(self, port: str, digit: str) -> None:
@@ -257,7 +258,7 @@ class CallController:
         legs = _call_legs.get()
         if legs is not None:
             legs.append(leg)
-        if isinstance(leg, FxsLeg):
+        if isinstance(leg, DeskLeg):
             leg.on_release_tone = lambda held: self.audio.tone(held, "busy")
             self._digits[leg.name] = asyncio.Queue()  # digits of a former owner are gone
 
@@ -270,53 +271,53 @@ class CallController:
     def extension_of(self, port: str) -> Extension | None:
         return next((e for e in self.config().extensions if e.port == port), None)
 
-    def fxs_leg_for(self, port: str, extension: str | None, *, vip: bool = False,
-                    yields: bool = False) -> FxsLeg | None:
+    def desk_leg_for(self, port: str, extension: str | None, *, vip: bool = False,
+                     yields: bool = False) -> DeskLeg | None:
         """A leg to ring the phone on `port`, or None when it is busy or out of order.
 
         `vip`: the leg rings for a VIP's call, which takes a phone that is only ringing
         for a call that `yields` (a non-VIP inbound call; R7). Nothing takes a phone
         in a conversation or off hook, a VIP's ring or a desk (internal) call's ring.
         """
-        fxs = self.fxs.get(port)
-        if fxs is None:
+        phone = self.lines.desk(port)
+        if phone is None:
             return None
         owner = self.owners.get(port)
-        if vip and isinstance(owner, FxsLeg) and _takeable(owner, fxs):
+        if vip and isinstance(owner, DeskLeg) and _takeable(owner, phone):
             log.info("%s: taken by a VIP call from %s", port, owner)
             owner.preempt()
             self._free(owner)
-        if port in self.owners or fxs.state != "idle":
+        if port in self.owners or phone.state != "idle":
             return None
-        leg = FxsLeg(fxs, extension, yields=yields)
+        leg = DeskLeg(phone, extension, yields=yields)
         self._own(leg)
         return leg
 
-    def fxs_refusal(self, port: str) -> str:
-        """Why `fxs_leg_for(port)` gave nothing: "busy" or "unavailable"."""
-        fxs = self.fxs.get(port)
-        if fxs is None or fxs.state == "fault":
+    def desk_refusal(self, port: str) -> str:
+        """Why `desk_leg_for(port)` gave nothing: "busy" or "unavailable"."""
+        phone = self.lines.desk(port)
+        if phone is None or phone.state == "fault":
             return "unavailable"
         return "busy"
 
-    def free_gsm_line(self, exclude: str | None = None,
-                      avoid: Collection[str] = ()) -> GsmLine | None:
-        """A ready GSM line to dial out on; `avoid`: lines whose outbound cap is reached."""
-        for name, line in sorted(self.gsm.items()):
-            if name != exclude and name not in avoid and name not in self.owners \
-                    and line.call is None and line.status.state == "ready":
-                return line
-        return None
+    def free_outside_line(self, exclude: str | None = None, avoid: Collection[str] = (),
+                          feature: str | None = None) -> OutsideLine | None:
+        """An available outside line of any kind to dial out on (or, with `feature`,
+        one that has it, e.g. "sms"); `avoid`: lines whose outbound cap is reached."""
+        if feature is not None:
+            avoid = {*avoid, *(n for n, line in self.lines.outside.items()
+                               if feature not in line.features)}
+        return self.lines.free_outside(busy=self.owners, exclude=exclude, avoid=avoid)
 
     def outside_lines(self) -> int:
-        return len(self.gsm)
+        return len(self.lines.outside)
 
-    async def dial(self, line: GsmLine, number: str) -> GsmLeg:
+    async def dial(self, line: OutsideLine, number: str) -> OutsideLeg:
         """Call `number` on `line`; the leg owns the line until released."""
         placeholder = _Placeholder(line.name)
         self.owners[line.name] = placeholder
         try:
-            leg = await GsmLeg.dial(line, number)
+            leg = await OutsideLeg.dial(line, number)
         finally:
             if self.owners.get(line.name) is placeholder:
                 del self.owners[line.name]
@@ -355,13 +356,13 @@ class CallController:
     async def release(self, leg: Leg, cause: str) -> None:
         """End `leg` from the box's side. A desk phone off hook keeps its port
         (busy tone) until it hangs up; that wait runs in the background."""
-        if isinstance(leg, FxsLeg) and leg.offhook and not leg.ended.done():
+        if isinstance(leg, DeskLeg) and leg.offhook and not leg.ended.done():
             self.spawn_quiet(self._hold_until_onhook(leg, cause))
             return
         await leg.release(cause)
         self._free(leg)
 
-    async def _hold_until_onhook(self, leg: FxsLeg, cause: str) -> None:
+    async def _hold_until_onhook(self, leg: DeskLeg, cause: str) -> None:
         try:
             await leg.release(cause)
         finally:
@@ -436,10 +437,10 @@ class CallController:
                 call.legs = [a.name, b.name]
 
 
-def _takeable(owner: FxsLeg, fxs: Any) -> bool:
+def _takeable(owner: DeskLeg, phone: Any) -> bool:
     """Only ringing, for a call that yields to a VIP: not answered, not off hook."""
     return (owner.yields and not owner.offhook and not owner.answered
-            and not owner.outcome.done() and fxs.state == "ringing")
+            and not owner.outcome.done() and phone.state == "ringing")
 
 
 class _Placeholder(Leg):

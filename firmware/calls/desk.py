@@ -4,7 +4,7 @@ Lifting an idle handset gives dial tone (450 Hz). Digits are in-band DTMF the
 box detects; the first stops the dial tone. After each digit the dial plan
 (`routing.classify_dialed`) says whether the number is complete: an extension
 rings that phone (caller ID: the caller's extension and name) while the caller
-hears ringback; the outside prefix and a number go out on a free GSM line with
+hears ringback; the outside prefix and a number go out on a free outside line (any kind) with
 ringback until the far end answers, busy tone on busy, congestion when no line
 is free or the call fails. A line whose outbound-minutes cap is reached this month
 (G7) is not dialled out on: the next free line is used, and when every free line is
@@ -22,7 +22,7 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-from firmware.calls.legs import FxsLeg, GsmLeg, Leg
+from firmware.calls.legs import DeskLeg, Leg, OutsideLeg
 from firmware.calls.notify import notify_caps
 from firmware.calls.record import CallLog
 from firmware.calls.usage import month_usage
@@ -43,7 +43,7 @@ CONFIRM_S = 2.75  # one cycle of the confirmation tone
 REFUSAL_TONE_S = 30.0  # congestion tone for an outside call that cannot go out
 
 
-async def desk_call(core: CallController, leg: FxsLeg) -> None:
+async def desk_call(core: CallController, leg: DeskLeg) -> None:
     """The whole life of a call started by lifting `leg`'s handset."""
     core.audio.attach(leg, detect_dtmf=True)
     core.audio.tone(leg, "dial")
@@ -63,7 +63,7 @@ async def desk_call(core: CallController, leg: FxsLeg) -> None:
         core.audio.tone(leg, "vacant")
 
 
-async def _collect(core: CallController, leg: FxsLeg) -> str | None:
+async def _collect(core: CallController, leg: DeskLeg) -> str | None:
     """Digits until the dial plan calls them complete (or invalid, or a pause)."""
     digits = ""
     queue = core.digit_queue(leg.name)
@@ -97,7 +97,7 @@ async def _next_digit(queue: asyncio.Queue, leg: Leg, timeout: float) -> str | N
     return None
 
 
-async def _feature(core: CallController, leg: FxsLeg, feature: Feature) -> None:
+async def _feature(core: CallController, leg: DeskLeg, feature: Feature) -> None:
     """R12: *61 available, *62 unavailable, for this desk phone's extension. The
     confirmation tone (one cycle, then busy tone) says it was taken; vacant tone says
     this port has no extension."""
@@ -111,9 +111,9 @@ async def _feature(core: CallController, leg: FxsLeg, feature: Feature) -> None:
     await asyncio.wait({leg.ended}, timeout=CONFIRM_S)
 
 
-async def _internal(core: CallController, caller: FxsLeg, extension: Extension) -> None:
+async def _internal(core: CallController, caller: DeskLeg, extension: Extension) -> None:
     record = CallLog(core, "internal", caller.name, caller.number, extension.number)
-    target = core.fxs_leg_for(extension.port, extension.number)
+    target = core.desk_leg_for(extension.port, extension.number)
     if target is None or target is caller:
         record.tried(extension.number, "extension", extension.port, "busy", t0=None)
         core.audio.tone(caller, "busy")
@@ -136,8 +136,9 @@ async def _internal(core: CallController, caller: FxsLeg, extension: Extension) 
 
 def _usable(core: CallController, name: str) -> bool:
     """Line `name` could take a call now (ready, free), whatever its cap says."""
-    line = core.gsm.get(name)
-    return line is not None and core.free_gsm_line(avoid=set(core.gsm) - {name}) is line
+    line = core.lines.line(name)
+    return line is not None and core.free_outside_line(
+        avoid=set(core.lines.outside) - {name}) is line
 
 
 async def _talk(core: CallController, a: Leg, b: Leg, record: CallLog,
@@ -153,11 +154,11 @@ async def _talk(core: CallController, a: Leg, b: Leg, record: CallLog,
             core.agents.hung_up(agent, core.clock.now())
 
 
-async def _outside(core: CallController, caller: FxsLeg, number: str) -> None:
+async def _outside(core: CallController, caller: DeskLeg, number: str) -> None:
     capped = outbound_caps_reached(core.config(), month_usage(core.cdr, core.clock.now()))
     record = CallLog(core, "out", caller.name, caller.number, number)
     avoid = {hit.line for hit in capped}
-    line = core.free_gsm_line(avoid=avoid)
+    line = core.free_outside_line(avoid=avoid)
     if line is None:
         core.audio.tone(caller, "congestion")
         refused = [hit for hit in capped if _usable(core, hit.line)]
@@ -181,6 +182,6 @@ async def _outside(core: CallController, caller: FxsLeg, number: str) -> None:
         await record.finish(result if result in ("busy", "abandoned") else "failed",
                             cause=outcome)
         return
-    assert isinstance(target, GsmLeg)
+    assert isinstance(target, OutsideLeg)
     me = core.extension_of(caller.name)
     await _talk(core, caller, target, record, (me.number if me else None,))

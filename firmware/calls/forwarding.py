@@ -1,9 +1,10 @@
-"""Network call forwarding for a box with a single GSM line (FEATURES.md D5).
+"""Network call forwarding for a box with a single outside line (FEATURES.md D5).
 
-One GSM line cannot hold a caller and a call to the duty mobile at once, so
-after hours such a box asks the network to forward every call to the duty
-person (`AT+CCFC` through `GsmLine.set_forwarding`) and switches it off when
-the office opens. `ForwardingKeeper` applies what `routing.network_forwarding`
+One line cannot hold a caller and a call to the duty mobile at once, so after hours
+such a box asks the network to forward every call to the duty person through the
+line's "forwarding" feature (firmware/lines/model.py: a GSM line by `AT+CCFC`, an
+analog line by the telco's service codes `*57*N#`) and switches it off when the
+office opens. `ForwardingKeeper` applies what `routing.network_forwarding`
 says for its line now (the routes' time decision, the office hours with the holiday
 calendar, the roster with holiday duty), then waits until the answer next changes
 (an opening or closing minute, a roster hand-over, midnight into a holiday or an
@@ -28,8 +29,7 @@ from typing import Any
 from firmware.calls.forward_record import ForwardingRecord
 from firmware.config.schema import Config
 from firmware.events import EventBus
-from firmware.lines.gsm import GsmLine
-from firmware.lines.gsm_events import GsmStatusChanged
+from firmware.lines.model import LineStateChanged, OutsideLine
 from firmware.routing import network_forwarding
 
 log = logging.getLogger("switchboard.forwarding")
@@ -41,12 +41,12 @@ STEP_S = 5.0  # the wall clock moved this much more (or less) than the monotonic
 
 
 class ForwardingKeeper:
-    def __init__(self, line: GsmLine, bus: EventBus, config: Any, clock: Any,
+    def __init__(self, line: OutsideLine, bus: EventBus, config: Any, clock: Any,
                  single_line: bool, cdr: Any = None, tick_s: float = TICK_S):
         self.line, self.bus, self.config, self.clock = line, bus, config, clock
         self.single_line, self.tick_s = single_line, tick_s
-        sim = next((g.number for g in config().lines.gsm if g.name == line.name), None)
-        self.record = ForwardingRecord(cdr, line.name, sim)  # the periods in the records
+        own = config().lines.number_of(line.name)
+        self.record = ForwardingRecord(cdr, line.name, own)  # the periods in the records
         self._due_mono = 0.0  # look again at this monotonic time at the latest
         self._looked: tuple[datetime, float] | None = None  # (wall, monotonic) at the look
         self.wanted: str | None = None  # the number the network should forward to
@@ -54,9 +54,9 @@ class ForwardingKeeper:
         self.reason = "not checked yet"
         self.next_change: datetime | None = None
         self._wake = asyncio.Event()
-        self._line_state = line.status.state
+        self._in_service = self._line_in_service()
         self._task: asyncio.Task | None = None
-        self._unsubscribe = bus.subscribe(self._on_status, GsmStatusChanged)
+        self._unsubscribe = bus.subscribe(self._on_state, LineStateChanged)
 
     def start(self) -> None:
         self._task = asyncio.ensure_future(self._run())
@@ -85,13 +85,16 @@ class ForwardingKeeper:
         period = self.record.open
         return period.as_status() if period is not None else None
 
-    def _on_status(self, event: GsmStatusChanged) -> None:
+    def _line_in_service(self) -> bool:
+        return self.line.status_dict().get("state") != "fault"
+
+    def _on_state(self, event: LineStateChanged) -> None:
         if event.line != self.line.name:
             return
-        back = event.status.state == "ready" and self._line_state != "ready"
-        self._line_state = event.status.state
-        if back:  # (every call's start and end is a status change too: those are not)
-            self.applied = False  # check again: the modem or the SIM may be new
+        back = event.state != "fault" and not self._in_service
+        self._in_service = event.state != "fault"
+        if back:  # (a call's start and end changes the state too: those are not)
+            self.applied = False  # check again: the modem, the SIM or the wire may be new
             self._wake.set()
 
     async def _run(self) -> None:
@@ -128,8 +131,8 @@ class ForwardingKeeper:
         else:
             self.wanted, self.next_change = None, None
             self.reason = "two or more lines: the box forwards calls itself"
-        if self.line.status.state != "ready":
-            return RECHECK_S  # a status event wakes us when it is back
+        if not self._line_in_service():
+            return RECHECK_S  # a state event wakes us when it is back
         if self.applied != self.wanted and not await self._apply():
             return RETRY_S
         return self._until(now)

@@ -1,19 +1,19 @@
 """A call to the company number: follow the routing plan until someone answers.
 
-The GSM line rings with the caller's number. `routing.plan_inbound` turns
+An outside line (GSM, analog, ...) rings with the caller's number. `routing.plan_inbound` turns
 (line, caller, time, config) into a plan: the ring group in open hours, the
 duty person after hours, the forward chain on busy or no answer, a hang-up
 when nothing is left. Ring steps ring their targets one at a time
 (`routing.next_ring` says who and how long, within the step's total ring
 time): a desk phone rings with caller ID; a mobile or outside number is dialled
-on a second line. The caller's line is answered only when a target answers, so
+on a second outside line. The caller's line is answered only when a target answers, so
 until then the caller hears the network's ringback and pays nothing. Then the
 two are bridged until one hangs up. A caller who gives up stops the ringing at
 once. Every target tried becomes a leg row in the call record.
 
 A VIP's call (R7, `Plan.vip`) jumps ahead of the others: a desk phone that is only
 ringing for a non-VIP call rings for the VIP instead (the controller's
-`fxs_leg_for`); the other call's ring there ends "preempted", cause "taken by a VIP
+`desk_leg_for`); the other call's ring there ends "preempted", cause "taken by a VIP
 call", and that call goes on to its next target as after a no answer.
 
 A ring-all group (R4) rings its targets together; the first to answer takes the
@@ -37,7 +37,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from firmware.calls.legs import GsmLeg, Leg
+from firmware.calls.legs import Leg, OutsideLeg
 from firmware.calls.notify import notify_caps
 from firmware.calls.record import CallLog, Who, caller_gone
 from firmware.calls.usage import month_usage
@@ -70,12 +70,12 @@ _CAUSE = {PREEMPTED: "taken by a VIP call"}
 ANNOUNCEMENT_S = 4.0  # how long the information tone plays before the box hangs up
 
 
-async def inbound_call(core: CallController, caller: GsmLeg) -> None:
+async def inbound_call(core: CallController, caller: OutsideLeg) -> None:
     config = core.config()
-    sim = next((g.number for g in config.lines.gsm if g.name == caller.name), None)
+    own = config.lines.number_of(caller.name)  # the company number the caller dialled
     now = core.clock.now()
     usage = month_usage(core.cdr, now)  # before this call's own record exists
-    record = CallLog(core, "in", caller.name, caller.number, sim or caller.name)
+    record = CallLog(core, "in", caller.name, caller.number, own or caller.name)
     plan = plan_inbound(config, caller.name, caller.number, now, core.outside_lines(),
                         rng=core.rng, stats=core.agents.snapshot(now), usage=usage,
                         region=record.region, explain=False)
@@ -89,7 +89,7 @@ async def inbound_call(core: CallController, caller: GsmLeg) -> None:
             core.spawn_quiet(notify_caps(core, plan.cap_hits, caller))
 
 
-async def _follow(core: CallController, caller: GsmLeg, record: CallLog, plan: Plan) -> None:
+async def _follow(core: CallController, caller: OutsideLeg, record: CallLog, plan: Plan) -> None:
     route: list[str] = [f"route {plan.route}"] if plan.route else []
     rung: set[str] = set()
     step_id = plan.start
@@ -114,7 +114,7 @@ async def _follow(core: CallController, caller: GsmLeg, record: CallLog, plan: P
         step_id = step.next(exit)
 
 
-async def _talk(core: CallController, caller: GsmLeg, answered: Leg, agent: str,
+async def _talk(core: CallController, caller: OutsideLeg, answered: Leg, agent: str,
                 record: CallLog) -> None:
     """Bridge the call; the agent's statistics (answered today, idle since) follow it."""
     core.agents.answered(agent, record.caller_key, core.clock.now())
@@ -124,7 +124,7 @@ async def _talk(core: CallController, caller: GsmLeg, answered: Leg, agent: str,
         core.agents.hung_up(agent, core.clock.now())
 
 
-async def _hang_up(core: CallController, caller: GsmLeg, record: CallLog, step: Hangup) -> None:
+async def _hang_up(core: CallController, caller: OutsideLeg, record: CallLog, step: Hangup) -> None:
     cause, how = step.cause, step.treatment
     log.info("%s: nobody takes the call (%s: %s); %s", caller.name, cause, step.reason, how)
     if how in (Treatment.ANNOUNCEMENT, Treatment.HANGUP) and await caller.answer():
@@ -142,7 +142,7 @@ async def _hang_up(core: CallController, caller: GsmLeg, record: CallLog, step: 
     await record.finish(result, cause=why)
 
 
-async def _ring_step(core: CallController, step: RingStep, caller: GsmLeg, record: CallLog,
+async def _ring_step(core: CallController, step: RingStep, caller: OutsideLeg, record: CallLog,
                      rung: set[str], plan: Plan) -> tuple[str, Leg | None, str]:
     """Ring the step's targets in turn; the exit, the leg that answered and its agent."""
     loop = asyncio.get_running_loop()
@@ -166,7 +166,7 @@ async def _ring_step(core: CallController, step: RingStep, caller: GsmLeg, recor
     return _exit_of(outcomes), None, ""
 
 
-async def _ring_all(core: CallController, step: RingGroup, caller: GsmLeg, record: CallLog,
+async def _ring_all(core: CallController, step: RingGroup, caller: OutsideLeg, record: CallLog,
                     rung: set[str], plan: Plan) -> tuple[str, Leg | None, str]:
     """R4: ring every target at once, each for its ring time within the group's total;
     the first to answer takes the call and the others stop ringing at once. Every
@@ -228,7 +228,7 @@ async def _ring_all(core: CallController, step: RingGroup, caller: GsmLeg, recor
 
 
 async def _stop(core: CallController, record: CallLog, leg: Leg, target: Target, outcome: str,
-                group: str, caller: GsmLeg, cause: str = "") -> None:
+                group: str, caller: OutsideLeg, cause: str = "") -> None:
     cause = cause or _CAUSE.get(outcome, "")
     await core.release(leg, "cancelled")  # a preempted phone is left ringing for the VIP
     record.tried(_who(target), str(target.kind), leg.name, outcome, t0=leg.t_start, leg=leg,
@@ -237,7 +237,7 @@ async def _stop(core: CallController, record: CallLog, leg: Leg, target: Target,
     log.info("%s: %s: %s", caller.name, target, (cause or outcome).replace("_", " "))
 
 
-def _refused(record: CallLog, target: Target, refused: str, group: str, caller: GsmLeg
+def _refused(record: CallLog, target: Target, refused: str, group: str, caller: OutsideLeg
              ) -> None:
     record.tried(_who(target), str(target.kind), target.port or "", refused, t0=None,
                  cause="line busy" if refused == "busy" else "no free line or port",
@@ -254,7 +254,7 @@ def _exit_of(outcomes: list[str]) -> Exit:
     return Exit.NO_ANSWER
 
 
-async def _ring_target(core: CallController, target: Target, ring_s: float, caller: GsmLeg,
+async def _ring_target(core: CallController, target: Target, ring_s: float, caller: OutsideLeg,
                        record: CallLog, group: str, plan: Plan) -> tuple[str, Leg | None]:
     leg, refused = await _start(core, target, caller, plan)
     if leg is None:
@@ -273,18 +273,18 @@ async def _ring_target(core: CallController, target: Target, ring_s: float, call
     return "answered", leg
 
 
-async def _start(core: CallController, target: Target, caller: GsmLeg, plan: Plan
+async def _start(core: CallController, target: Target, caller: OutsideLeg, plan: Plan
                  ) -> tuple[Leg | None, str]:
     """Ring a desk phone or dial a number; (None, why) when it cannot be tried. A VIP's
     call takes a desk phone that is only ringing for a non-VIP call (R7); a mobile or
     number already dialled for another call is never taken over."""
     if target.kind is TargetKind.EXTENSION:
-        leg = core.fxs_leg_for(target.port or "", target.id, vip=plan.vip, yields=not plan.vip)
+        leg = core.desk_leg_for(target.port or "", target.id, vip=plan.vip, yields=not plan.vip)
         if leg is None:
-            return None, core.fxs_refusal(target.port or "")
+            return None, core.desk_refusal(target.port or "")
         leg.ring(caller.number, None, withheld=caller.withheld)
         return leg, ""
-    line = core.free_gsm_line(exclude=caller.name, avoid=plan.avoid_lines)
+    line = core.free_outside_line(exclude=caller.name, avoid=plan.avoid_lines)
     if line is None or not target.number:
         return None, "unavailable"
     try:

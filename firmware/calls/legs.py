@@ -1,20 +1,21 @@
 """Legs: one party of a call on one line, whatever the line is.
 
-A leg is what the call core rings, answers, bridges and releases. `GsmLeg`
-wraps a GSM line's voice call (the company number ringing in, or a call the box
-places to a mobile or landline); `FxsLeg` wraps a desk phone on an FXS port.
-Both give the same surface:
+A leg is what the call core rings, answers, bridges and releases. `OutsideLeg`
+wraps a call on an outside line of any kind (firmware/lines/model.py: the company
+number ringing in, or a call the box places to a mobile or landline); `DeskLeg`
+wraps a desk phone. Both give the same surface:
 
   outcome   a future: "answered", or why not (busy, no_answer, rejected,
             unreachable, failed, cancelled, abandoned, preempted)
   ended     a future: the cause once the party is gone (normal, abandoned, ...)
   audio     the leg's PCM port (board.base.AudioPort) once it is connected
-  release() end the leg from the box's side (GSM: AT+CHUP; a desk phone off
+  release() end the leg from the box's side (the line hangs up; a desk phone off
             hook hears busy tone until it hangs up)
 
-Legs run on the event loop. The controller feeds FXS hook events to the leg
-that owns the port (`on_offhook`, `on_onhook`); GSM legs follow the line's
-GsmCall futures themselves.
+Legs run on the event loop. The controller feeds desk phones' hook events to the
+leg that owns the port (`on_offhook`, `on_onhook`); outside legs follow their
+LineCall themselves. A leg's `kind` is its line's ("gsm", "fxo", "fxs"), for the
+records; the call core never branches on it.
 """
 
 from __future__ import annotations
@@ -24,8 +25,7 @@ import contextlib
 import logging
 from typing import Any
 
-from firmware.lines.gsm import GsmLine
-from firmware.lines.gsm_calls import CallStateError, GsmCall
+from firmware.lines.model import DeskPhone, LineCall, OutsideLine
 
 log = logging.getLogger("switchboard.calls")
 
@@ -75,19 +75,18 @@ class Leg:
         return f"<{type(self).__name__} {self.name} {self.number or '-'}>"
 
 
-class GsmLeg(Leg):
-    """A voice call on a GSM line: inbound (ringing) or placed by the box."""
+class OutsideLeg(Leg):
+    """A call on an outside line: inbound (ringing) or placed by the box."""
 
-    kind = "gsm"
-
-    def __init__(self, line: GsmLine, call: GsmCall):
+    def __init__(self, line: OutsideLine, call: LineCall):
         super().__init__(line.name, call.number)
         self.line, self.call = line, call
+        self.kind = line.kind
         self.withheld = call.withheld
         self._follow = asyncio.ensure_future(self._track())
 
     @classmethod
-    async def dial(cls, line: GsmLine, number: str) -> GsmLeg:
+    async def dial(cls, line: OutsideLine, number: str) -> OutsideLeg:
         """Place a call; the leg's `outcome` says how it went."""
         call = await line.dial(number)
         return cls(line, call)
@@ -104,7 +103,7 @@ class GsmLeg(Leg):
         """Answer the ringing inbound call; False when the caller left first."""
         try:
             await self.line.answer()
-        except (CallStateError, Exception) as exc:  # the modem is the judge; log why
+        except Exception as exc:  # the line is the judge; log why
             log.info("%s: answer failed: %s", self.name, exc)
             self._gone(self.call.cause or "abandoned")
             return False
@@ -119,7 +118,7 @@ class GsmLeg(Leg):
         if self.line.call is self.call:
             try:
                 await self.line.hangup()
-            except Exception as exc:  # a modem gone mid-hangup still ends the leg
+            except Exception as exc:  # a line gone mid-hangup still ends the leg
                 log.warning("%s: hang-up failed: %s", self.name, exc)
         self._gone(self.call.cause or cause)
         self._follow.cancel()
@@ -127,15 +126,14 @@ class GsmLeg(Leg):
             await self._follow
 
 
-class FxsLeg(Leg):
-    """A desk phone on an FXS port: rung by the box, or lifted by its user."""
+class DeskLeg(Leg):
+    """A desk phone: rung by the box, or lifted by its user."""
 
-    kind = "fxs"
-
-    def __init__(self, fxs: Any, extension: str | None, offhook: bool = False, *,
+    def __init__(self, phone: DeskPhone, extension: str | None, offhook: bool = False, *,
                  yields: bool = False):
-        super().__init__(fxs.name, extension)
-        self.fxs = fxs
+        super().__init__(phone.name, extension)
+        self.phone = phone
+        self.kind = phone.kind
         self.offhook = offhook
         self.yields = yields  # rung for a non-VIP inbound call: a VIP's call may take it
         self.preempted = False
@@ -146,7 +144,7 @@ class FxsLeg(Leg):
     def ring(self, caller: str | None, name: str | None = None, withheld: bool = False) -> None:
         """Ring with caller ID; a phone that cannot ring now ends the leg as busy."""
         try:
-            self.fxs.ring(caller, name, withheld=withheld)
+            self.phone.ring(caller, name, withheld=withheld)
         except Exception as exc:  # LineInUse, LineOutOfService: lifted or down just now
             log.info("%s: cannot ring: %s", self.name, exc)
             self._gone("busy")
@@ -154,13 +152,13 @@ class FxsLeg(Leg):
     def preempt(self) -> None:
         """A VIP's call takes the phone (R7): the ring stops, the outcome is "preempted".
         The port is no longer this leg's: a later `release` leaves the phone alone."""
-        self.fxs.stop_ring()
+        self.phone.stop_ring()
         self.preempted = True
         self._gone("preempted")
 
     def on_offhook(self) -> None:
         self.offhook = True
-        self.fxs.stop_ring()
+        self.phone.stop_ring()
         self._answered()
 
     def on_onhook(self) -> None:
@@ -169,13 +167,13 @@ class FxsLeg(Leg):
 
     @property
     def audio(self) -> Any:
-        return self.fxs.port.audio if self.offhook else None
+        return self.phone.audio if self.offhook else None
 
     async def release(self, cause: str = "normal") -> None:
         """Stop ringing; a handset still off hook gets busy tone until it goes down."""
         if self.preempted:
             return  # the phone rings for the VIP's call now
-        self.fxs.stop_ring()
+        self.phone.stop_ring()
         if not self.offhook:
             self._gone(cause)
             return

@@ -3,7 +3,8 @@
 Routing lists the caps a call found reached (`Plan.cap_hits`, each with the numbers
 to tell); this sends one SMS per line, counter and month: the call records remember
 which notices went out (`CdrStore.note_once`), so a restart does not send them again.
-The SMS goes out once the call has ended, on a free GSM line (else the call's own),
+The SMS goes out once the call has ended, on a free outside line that sends SMS
+(else the capped line itself, if it can),
 so it never competes with the call for the modem.
 """
 
@@ -49,9 +50,9 @@ async def notify_caps(core: CallController, hits: Iterable[CapHit], caller: Leg)
     with contextlib.suppress(asyncio.TimeoutError):
         await asyncio.wait_for(asyncio.shield(caller.ended), WAIT_FOR_CALL_END_S)
     for hit in todo:
-        line = core.free_gsm_line() or core.gsm.get(hit.line)
-        if line is None:
-            log.warning("cap notice: no GSM line to send it on: %s", hit.text)
+        line = core.free_outside_line(feature="sms") or core.lines.line(hit.line)
+        if line is None or "sms" not in line.features:
+            log.warning("cap notice: no line that sends SMS to send it on: %s", hit.text)
             continue
         for number in hit.notify:
             await _send(line, number, notice_text(hit))

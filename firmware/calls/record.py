@@ -181,8 +181,9 @@ def end_reason(done: Collection[Any], far: Any) -> tuple[str, str]:
     party hung up, or our side did."""
     ended = [leg for leg in done if getattr(leg, "ended", None) is not None]
     for leg in ended:
-        if _modem_lost(leg):
-            return "modem_lost", f"{leg.name}: modem lost"
+        if _line_lost(leg):
+            why, words = _lost_words(leg)
+            return why, f"{leg.name}: {words}"
     for leg in ended:
         if _dropped(leg):
             return "dropped", f"{leg.name}: the network dropped the call (cause {leg.call.q850})"
@@ -192,30 +193,39 @@ def end_reason(done: Collection[Any], far: Any) -> tuple[str, str]:
 def caller_gone(caller: Any) -> tuple[str, str, str]:
     """(result, cause, end reason) of a call whose caller left before an answer: the
     caller hung up, or the modem carrying the call was lost."""
-    call = _gsm_call(caller)
-    if call is not None and call.cause == "failed" and call.q850 is None:
-        return "failed", "modem lost", "modem_lost"
+    call = _line_call(caller)
+    if call is not None and call.cause == "failed" and getattr(call, "q850", None) is None:
+        why, words = _lost_words(caller)
+        return "failed", words, why
     return "abandoned", "caller hung up", "far_end"
 
 
-def _gsm_call(leg: Any) -> Any:
-    return getattr(leg, "call", None) if getattr(leg, "kind", "") == "gsm" else None
+def _lost_words(leg: Any) -> tuple[str, str]:
+    """(end reason, cause words) of a call whose line was lost under it, as the line's
+    driver names it (`LOST`: GSM "modem_lost"/"modem lost"); else "dropped"."""
+    return getattr(getattr(leg, "line", None), "LOST", ("dropped", "line lost"))
 
 
-def _modem_lost(leg: Any) -> bool:
-    """An answered GSM call that ended "failed": the driver dropped it, the modem gone
-    (after an answer the network's own clearings read "normal")."""
-    call = _gsm_call(leg)
+def _line_call(leg: Any) -> Any:
+    """The LineCall of an outside leg (None for a desk phone's leg)."""
+    return getattr(leg, "call", None)
+
+
+def _line_lost(leg: Any) -> bool:
+    """An answered call on an outside line that ended "failed": the driver dropped it,
+    its device or wire gone (a modem lost, an analog line cut). After an answer the
+    network's own clearings read "normal"."""
+    call = _line_call(leg)
     return call is not None and leg.answered and call.cause == "failed"
 
 
 def _dropped(leg: Any) -> bool:
     """The network cleared an answered GSM call with a cause that is not a normal
     clearing (16, 31): radio link or registration lost (41), network failure (38, 102)."""
-    call = _gsm_call(leg)
+    call = _line_call(leg)
     q850 = getattr(call, "q850", None)
     return call is not None and leg.answered and q850 is not None \
-        and q850 not in NORMAL_CLEARING and call.releasing is None
+        and q850 not in NORMAL_CLEARING and getattr(call, "releasing", None) is None
 
 
 def region_of(direction: str, caller: str | None, callee: str, country: str) -> Region:

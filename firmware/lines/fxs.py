@@ -40,6 +40,7 @@ from firmware.clock import Clock
 from firmware.errors import LineInUse, LineOutOfService
 from firmware.events import EventBus
 from firmware.lines.callerid import caller_id_audio
+from firmware.lines.model import DeskFlash, DeskOffHook, DeskOnHook, DeskStateChanged
 
 log = logging.getLogger(__name__)
 
@@ -50,33 +51,12 @@ CID_GUARD_S = 0.2  # quiet between an overlong caller ID and ring 2
 FRAME_S = 0.02
 
 
-@dataclass(frozen=True)
-class FxsOffHook:
-    """The handset was lifted at monotonic time `t`; `while_ringing`: it answered a ring."""
-
-    port: str
-    t: float
-    while_ringing: bool
-
-
-@dataclass(frozen=True)
-class FxsOnHook:
-    port: str
-    t: float
-
-
-@dataclass(frozen=True)
-class FxsFlash:
-    """A hook flash (300-1100 ms tap) while off hook: transfer, call waiting."""
-
-    port: str
-    t: float
-
-
-@dataclass(frozen=True)
-class FxsStateChanged:
-    port: str
-    state: str  # idle | ringing | offhook | fault
+# A desk phone's events are the line model's (firmware/lines/model.py), whatever the
+# kind of phone; these are their names in this driver.
+FxsOffHook = DeskOffHook  # `while_ringing`: the handset answered a ring
+FxsOnHook = DeskOnHook
+FxsFlash = DeskFlash  # a 300-1100 ms tap while off hook: transfer, call waiting
+FxsStateChanged = DeskStateChanged
 
 
 @dataclass(frozen=True)
@@ -91,7 +71,9 @@ class FxsStatus:
 
 
 class FxsLine:
-    """One FXS port's phone: hook events in, ringer and caller ID out."""
+    """One FXS port's phone: hook events in, ringer and caller ID out (a DeskPhone)."""
+
+    kind = "fxs"
 
     def __init__(self, port: AnalogPort, bus: EventBus, clock: Clock, *,
                  owner: str | None = None, cid_delay: float = CID_DELAY_S,
@@ -112,6 +94,11 @@ class FxsLine:
         self._cid_task: asyncio.Task | None = None
         self._rings = 0
         self._caller: str | None = None
+
+    @property
+    def audio(self) -> Any:
+        """The port's PCM (board.base.AudioPort): the media bridge's while a call is up."""
+        return self.port.audio
 
     # --- lifecycle (on the loop) ---------------------------------------------
 

@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import serial
 
@@ -63,6 +63,7 @@ from firmware.lines.gsm_init import (
 )
 from firmware.lines.gsm_link import SerialLink
 from firmware.lines.gsm_sms import check_number, from_ucs2_hex, read_sms, send_sms
+from firmware.lines.model import LineStateChanged
 
 __all__ = [
     "CallStateError", "GsmCall", "GsmCallAnswered", "GsmCallEnded", "GsmDtmf",
@@ -81,8 +82,13 @@ class ModemLost(ModemGone):
 
 
 class GsmLine:
-    """One GSM line. `ports` is the modem's ModemPorts or a function returning
-    the current ones (None when the modem is not plugged in)."""
+    """One GSM line, an outside line of the line model (firmware/lines/model.py).
+    `ports` is the modem's ModemPorts or a function returning the current ones
+    (None when the modem is not plugged in)."""
+
+    kind = "gsm"
+    features = frozenset({"forwarding", "sms"})
+    LOST = ("modem_lost", "modem lost")  # a call's record when the modem is lost under it
 
     def __init__(self, name: str, ports: PortsSource, bus: EventBus, *,
                  sim_pin: str | None = None, clock: Clock | None = None,
@@ -92,6 +98,7 @@ class GsmLine:
         self.clock = clock or SystemClock()
         self.poll_interval, self.hung_after = poll_interval, hung_after
         self.status = GsmStatus()
+        self.line_state = "fault"  # the line model's state (LINE_STATES), from the status
         self.info: dict[str, str | None] = {}
         self.sim_pin: str | None = None
         self.pin_refused = False
@@ -153,6 +160,15 @@ class GsmLine:
     def call(self) -> GsmCall | None:
         """The call on this line, if any."""
         return self.calls.call
+
+    def available(self) -> bool:
+        """Registered with no call: a call may be placed on it now."""
+        return self.call is None and self.status.state == "ready"
+
+    def status_dict(self) -> dict:
+        """The line in `status` ("lines"): the line model's state and the modem's status."""
+        return {"kind": self.kind, **asdict(self.status), "state": self.line_state,
+                "modem_state": self.status.state}
 
     # --- what the call core asks -----------------------------------------
 
@@ -357,6 +373,19 @@ class GsmLine:
         old, self.status = self.status, status
         _log_change(self.name, old, status)
         self._bus.publish(GsmStatusChanged(self.name, status))
+        self._publish_line_state()
+
+    def _publish_line_state(self) -> None:
+        call = self.calls.call
+        if self.status.state != "ready" and call is None:
+            state, reason = "fault", self.status.reason or self.status.state.replace("_", " ")
+        elif call is not None and call.direction == "in" and not call.answered:
+            state, reason = "ringing", ""
+        else:
+            state, reason = ("in_use" if call is not None else "idle"), ""
+        if state != self.line_state:
+            self.line_state = state
+            self._bus.publish(LineStateChanged(self.name, state, reason))
 
     def network_state(self) -> None:
         """Set ready / not_registered from the SIM and registration now known."""

@@ -13,6 +13,7 @@ from typing import Literal
 
 from firmware.config.schema_base import is_digits
 from firmware.lines.at import split_fields
+from firmware.lines.model import IncomingCall, LineCallAnswered, LineCallEnded
 
 State = Literal["starting", "ready", "no_sim", "pin_required", "sim_error",
                 "not_registered", "out_of_service"]
@@ -53,29 +54,11 @@ class GsmStatusChanged:
     status: GsmStatus
 
 
-@dataclass(frozen=True)
-class GsmIncomingCall:
-    """The line rings. `number` is None when withheld or unavailable."""
-
-    line: str
-    number: str | None
-    withheld: bool = False
-
-
-@dataclass(frozen=True)
-class GsmCallAnswered:
-    """The call is connected both ways and its audio port is open."""
-
-    line: str
-
-
-@dataclass(frozen=True)
-class GsmCallEnded:
-    """cause: normal, busy, no_answer, rejected, unreachable, failed, abandoned."""
-
-    line: str
-    cause: str
-    q850: int | None = None
+# A GSM line's call events are the line model's (firmware/lines/model.py), like every
+# outside line's; these are their names in this driver.
+GsmIncomingCall = IncomingCall  # `number` None when withheld or unavailable
+GsmCallAnswered = LineCallAnswered  # connected both ways, the audio port open
+GsmCallEnded = LineCallEnded  # cause: normal, busy, no_answer, rejected, unreachable, ...
 
 
 @dataclass(frozen=True)

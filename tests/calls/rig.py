@@ -19,6 +19,7 @@ from firmware.config.schema import Config
 from firmware.config.validate import check_config
 from firmware.lines.gsm_calls import GsmCall
 from firmware.lines.gsm_events import GsmStatus
+from firmware.lines.model import Lines
 from tests.routing.helpers import sh
 
 SIM = "+8613900000001"
@@ -71,9 +72,11 @@ class Clock:
 class FakeFxs:
     """The surface of lines.fxs.FxsLine the legs and the controller use."""
 
+    kind = "fxs"
+    audio = None
+
     def __init__(self, name: str):
         self.name, self.state = name, "idle"
-        self.port = type("Port", (), {"audio": None})()
 
     def ring(self, number: str | None, name: str | None = None, *, withheld: bool = False
              ) -> None:
@@ -87,12 +90,22 @@ class FakeFxs:
 class FakeGsmLine:
     """A GSM line whose calls the test ends as the driver would (`end`)."""
 
+    kind = "gsm"
+    features = frozenset({"forwarding", "sms"})
+    LOST = ("modem_lost", "modem lost")
+
     def __init__(self, name: str):
         self.name = name
         self.status = GsmStatus(state="ready", sim="ready", registration=1, csq=20)
         self.call: GsmCall | None = None
         self.dialled: list[str] = []
         self.dial_result = "answered"  # or a cause: "busy", ...
+
+    def available(self) -> bool:
+        return self.call is None and self.status.state == "ready"
+
+    def status_dict(self) -> dict:
+        return {"kind": "gsm", "state": "in_use" if self.call else "idle"}
 
     def ring(self, number: str) -> GsmCall:
         self.call = GsmCall(self.name, "in", number, False, 0.0)
@@ -160,7 +173,12 @@ class Rig:
         self.cdr = CdrStore(tmp / "records.sqlite3", preload_regions=False)
         self.gsm = {f"gsm{i}": FakeGsmLine(f"gsm{i}") for i in range(lines)}
         self.fxs = {f"fxs{i}": FakeFxs(f"fxs{i}") for i in range(4)}
-        self.core = CallController(None, None, self.gsm, self.fxs, lambda: self.config,
+        lines = Lines()
+        for line in self.gsm.values():
+            lines.add_outside(line)
+        for phone in self.fxs.values():
+            lines.add_desk(phone)
+        self.core = CallController(None, None, lines, lambda: self.config,
                                    self.cdr, self.clock)
         self.core.audio = self.audio = FakeAudio()
 

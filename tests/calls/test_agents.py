@@ -12,6 +12,7 @@ from firmware.calls.controller import CallController
 from firmware.cdr.records import CallEnd, CallStart
 from firmware.cdr.store import CdrStore
 from firmware.errors import SwitchboardError
+from firmware.lines.model import Lines
 from firmware.routing.stats import LastAnswer, SplitCounts, Turn
 from tests.routing.helpers import example, sh
 
@@ -89,7 +90,7 @@ def test_agent_of_a_record() -> None:
 
 def test_controller_api_for_availability() -> None:
     config = example()
-    core = CallController(None, None, {}, {}, lambda: config, None, None)  # type: ignore[arg-type]
+    core = CallController(None, None, Lines(), lambda: config, None, None)  # type: ignore[arg-type]
     core.set_available("804", False)
     available = core.availability()
     assert available["804"] is False and available["801"] is True and available["zhang"]
@@ -123,7 +124,7 @@ def test_the_controller_says_since_when_an_agent_is_unavailable() -> None:
         def now(self):
             return sh(2, 9)
 
-    core = CallController(None, None, {}, {}, lambda: config, None, Clock())  # type: ignore[arg-type]
+    core = CallController(None, None, Lines(), lambda: config, None, Clock())  # type: ignore[arg-type]
     core.set_available("804", False)
     assert core.unavailable_since() == {"804": sh(2, 9).isoformat()}
     core.set_available("804", True)
@@ -154,7 +155,7 @@ def test_the_state_op_reads_without_advancing() -> None:
         def now(self):
             return sh(2, 9)
 
-    core = CallController(None, None, {}, {}, lambda: config, None, Clock())  # type: ignore[arg-type]
+    core = CallController(None, None, Lines(), lambda: config, None, Clock())  # type: ignore[arg-type]
     core.agents.count((Turn("sales", rotation=2),))
     core.set_available("804", False)
     core.agents.answered("801", "+8613588888888", sh(2, 8))

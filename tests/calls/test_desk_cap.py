@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from firmware.calls.desk import _outside
-from firmware.calls.legs import FxsLeg
+from firmware.calls.legs import DeskLeg
 from firmware.cdr.records import CallEnd, CallStart, LegRecord
 from tests.calls.rig import MOBILES, SIM, Rig, office, until
 from tests.routing.helpers import sh
@@ -32,8 +32,8 @@ def _used_two_minutes_out(rig: Rig, line: str = "gsm0") -> None:
     rig.cdr.end_call(call_id, CallEnd(at + timedelta(seconds=130), "answered", talk_s=120.0))
 
 
-def _desk_dials(rig: Rig, number: str = NUMBER) -> FxsLeg:
-    desk = FxsLeg(rig.fxs["fxs0"], "801", offhook=True)
+def _desk_dials(rig: Rig, number: str = NUMBER) -> DeskLeg:
+    desk = DeskLeg(rig.fxs["fxs0"], "801", offhook=True)
     rig.fxs["fxs0"].state = "offhook"
     rig.core.owners["fxs0"] = desk
     rig.core.spawn("desk call from fxs0", _outside(rig.core, desk, number), desk)

@@ -10,7 +10,7 @@ from datetime import datetime
 from firmware.calls.forwarding import ForwardingKeeper
 from firmware.clock import FakeClock
 from firmware.events import EventBus
-from firmware.lines.gsm_events import GsmStatus, GsmStatusChanged
+from firmware.lines.model import LineStateChanged
 from tests.routing.helpers import SHANGHAI, example
 
 SUNDAY_NIGHT = datetime(2025, 6, 1, 23, 0, tzinfo=SHANGHAI)  # closed: someone on duty
@@ -20,8 +20,11 @@ class FakeLine:
     name = "gsm0"
 
     def __init__(self):
-        self.status = GsmStatus(state="ready", sim="ready", registration=1, csq=20)
+        self.state = "idle"
         self.switched: list[str | None] = []
+
+    def status_dict(self) -> dict:
+        return {"kind": "gsm", "state": self.state}
 
     async def set_forwarding(self, number: str | None) -> None:
         self.switched.append(number)
@@ -41,12 +44,12 @@ def test_forwarding_is_switched_once_and_again_only_after_the_line_was_lost():
         keeper.start()
         await _settle()
         assert len(line.switched) == 1 and line.switched[0] is not None
-        for in_call in (True, False, True, False):  # two calls come and go
-            bus.publish(GsmStatusChanged("gsm0", replace(line.status, in_call=in_call)))
+        for state in ("ringing", "in_use", "idle", "in_use", "idle"):  # two calls come and go
+            bus.publish(LineStateChanged("gsm0", state))
             await _settle()
         assert len(line.switched) == 1
-        bus.publish(GsmStatusChanged("gsm0", replace(line.status, state="out_of_service")))
-        bus.publish(GsmStatusChanged("gsm0", line.status))  # a reset modem is back
+        bus.publish(LineStateChanged("gsm0", "fault", "modem lost"))
+        bus.publish(LineStateChanged("gsm0", "idle"))  # a reset modem is back
         await _settle()
         await keeper.stop()
         return line.switched

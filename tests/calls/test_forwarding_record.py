@@ -28,6 +28,9 @@ class FakeLine:
         self.switched: list[str | None] = []
         self.refuse = False
 
+    def status_dict(self) -> dict:
+        return {"kind": "gsm", "state": "idle" if self.status.state == "ready" else "fault"}
+
     async def set_forwarding(self, number: str | None) -> None:
         if self.refuse:
             raise RuntimeError("+CME ERROR: 30")

@@ -13,6 +13,7 @@ from firmware.calls.controller import CallController
 from firmware.calls.legs import Leg
 from firmware.calls.record import CallLog
 from firmware.errors import SwitchboardError, UnknownAgent
+from firmware.lines.model import Lines
 from tests.routing.helpers import example, sh
 
 CALLER = "13588888888"  # a Hangzhou mobile, in national format
@@ -62,7 +63,7 @@ class CountingCdr:
 def _core() -> tuple[CallController, FakeClock, CountingCdr]:
     clock, cdr = FakeClock(), CountingCdr()
     config = example()
-    core = CallController(None, None, {}, {}, lambda: config, cdr, clock)
+    core = CallController(None, None, Lines(), lambda: config, cdr, clock)
     core.audio = FakeAudio()
     return core, clock, cdr
 

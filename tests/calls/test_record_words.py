@@ -9,7 +9,7 @@ import asyncio
 from pathlib import Path
 
 from firmware.calls.inbound import inbound_call
-from firmware.calls.legs import FxsLeg, GsmLeg
+from firmware.calls.legs import DeskLeg, OutsideLeg
 from firmware.cdr.records import CallEnd, CallStart
 from tests.calls.rig import CALLER, SIM, Rig, office, until
 from tests.routing.helpers import sh
@@ -19,20 +19,20 @@ def _run(scenario) -> None:
     asyncio.run(asyncio.wait_for(scenario(), 60))
 
 
-def _ring_in(rig: Rig, line: str = "gsm0", caller: str = CALLER) -> GsmLeg:
+def _ring_in(rig: Rig, line: str = "gsm0", caller: str = CALLER) -> OutsideLeg:
     gsm = rig.gsm[line]
-    leg = GsmLeg(gsm, gsm.ring(caller))
+    leg = OutsideLeg(gsm, gsm.ring(caller))
     rig.core.owners[line] = leg
     rig.core.spawn(f"inbound {caller}", inbound_call(rig.core, leg), leg)
     return leg
 
 
-def _ringing_desk(rig: Rig, port: str) -> FxsLeg | None:
+def _ringing_desk(rig: Rig, port: str) -> DeskLeg | None:
     leg = rig.core.owners.get(port)
-    return leg if isinstance(leg, FxsLeg) and rig.fxs[port].state == "ringing" else None
+    return leg if isinstance(leg, DeskLeg) and rig.fxs[port].state == "ringing" else None
 
 
-async def _answered_call(rig: Rig) -> tuple[GsmLeg, FxsLeg]:
+async def _answered_call(rig: Rig) -> tuple[OutsideLeg, DeskLeg]:
     """A call that rings 801 and is answered there."""
     caller = _ring_in(rig)
     await until(lambda: _ringing_desk(rig, "fxs0"), "801 rings")
@@ -44,7 +44,7 @@ async def _answered_call(rig: Rig) -> tuple[GsmLeg, FxsLeg]:
     return caller, desk
 
 
-async def _hang_up_desk(rig: Rig, desk: FxsLeg) -> None:
+async def _hang_up_desk(rig: Rig, desk: DeskLeg) -> None:
     rig.fxs[desk.name].state = "idle"
     desk.on_onhook()
     await until(lambda: desk.name not in rig.core.owners, f"{desk.name} free")

@@ -1,5 +1,5 @@
 """R7 in the call core: a VIP's call takes a desk phone that is only ringing for a
-non-VIP inbound call; nothing else is ever taken (calls/controller.py `fxs_leg_for`)."""
+non-VIP inbound call; nothing else is ever taken (calls/controller.py `desk_leg_for`)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ import asyncio
 from collections.abc import Callable
 
 from firmware.calls.controller import CallController
-from firmware.calls.legs import FxsLeg
+from firmware.calls.legs import DeskLeg
 from firmware.config.schema import Config
+from firmware.lines.model import Lines
 
 
 class FakeFxs:
     """The surface of lines.fxs.FxsLine the legs and the controller use."""
+
+    kind = "fxs"
+    audio = None
 
     def __init__(self, name: str):
         self.name, self.state, self.caller = name, "idle", None
@@ -39,7 +43,9 @@ class FakeAudio:
 
 def _core() -> tuple[CallController, FakeFxs]:
     phone = FakeFxs("fxs0")
-    core = CallController(None, None, {}, {"fxs0": phone}, lambda: Config(), None, None)
+    lines = Lines()
+    lines.add_desk(phone)
+    core = CallController(None, None, lines, lambda: Config(), None, None)
     core.audio = FakeAudio()
     return core, phone
 
@@ -48,8 +54,8 @@ def _run(scenario: Callable[[], object]) -> None:
     asyncio.run(asyncio.wait_for(scenario(), 5))
 
 
-def _ring(core: CallController, caller: str, *, vip: bool) -> FxsLeg | None:
-    leg = core.fxs_leg_for("fxs0", "801", vip=vip, yields=not vip)
+def _ring(core: CallController, caller: str, *, vip: bool) -> DeskLeg | None:
+    leg = core.desk_leg_for("fxs0", "801", vip=vip, yields=not vip)
     if leg is not None:
         leg.ring(caller)
     return leg
@@ -90,7 +96,7 @@ def test_a_vip_never_takes_a_vip_ring_an_answered_phone_or_a_desk_call_ring():
         phone.state = "idle"
         await core.release(other, "normal")
 
-        internal = core.fxs_leg_for("fxs0", "801")  # a colleague's desk call: no next target
+        internal = core.desk_leg_for("fxs0", "801")  # a colleague's desk call: no next target
         internal.ring("802")
         assert _ring(core, "+8613900000009", vip=True) is None
         assert not internal.outcome.done()
@@ -104,6 +110,6 @@ def test_a_non_vip_never_takes_a_ringing_phone():
         first = _ring(core, "+8613700000001", vip=False)
         assert _ring(core, "+8613700000002", vip=False) is None
         assert not first.outcome.done() and phone.caller == "+8613700000001"
-        assert core.fxs_refusal("fxs0") == "busy"
+        assert core.desk_refusal("fxs0") == "busy"
 
     _run(scenario)
