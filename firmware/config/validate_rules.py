@@ -240,7 +240,7 @@ OBJECT_CHECKS: dict[type, Any] = {
 
 def cross_check(config: s.Config, refs: Any, ctx: v._Ctx) -> None:
     """Lines, ring groups, time rules, plans and bound numbers that rules name must exist."""
-    lines = {g.name for _, g in v._valid(v._part(config, "lines", "gsm"), "name")} | \
+    lines = _outside(config) | \
         {p.name for _, p in v._valid(v._part(config, "lines", "fxs"), "name")}
     rule_names = {t.name for _, t in v._valid(config.time_rules, "name")} | {r.BUILTIN_TIME}
     plans = {p.name for _, p in v._valid(config.plans, "name")}
@@ -258,10 +258,11 @@ def cross_check(config: s.Config, refs: Any, ctx: v._Ctx) -> None:
     for i, plan in v._valid(config.plans, "steps"):
         for j, step in v._valid(plan.steps, "do"):
             _destination_ref(step.do, f"plans[{i}].steps[{j}].do", refs, plans, ctx)
-    gsm = {g.name for _, g in v._valid(v._part(config, "lines", "gsm"), "name")}
+    outside = _outside(config)
     for i, caps in v._valid(config.caps, "line"):
-        if caps.line not in gsm:
-            ctx.add(f"caps[{i}].line", reason("no_gsm_line", line=caps.line))
+        if caps.line not in outside:
+            ctx.add(f"caps[{i}].line", reason("no_outside_line_named", line=caps.line,
+                                              known=", ".join(sorted(outside)) or "none"))
         for j, who in v._valid(caps.notify if caps.notify is not v.INVALID else ()):
             if v.ID_RE.fullmatch(who):
                 refs.bound(who, f"caps[{i}].notify[{j}]", ctx)
@@ -273,3 +274,9 @@ def _destination_ref(value: str, path: str, refs: Any, plans: set[str], ctx: v._
         ctx.add(path, reason("unknown_ring_group", name=name))
     elif kind == "plan" and name not in plans:
         ctx.add(path, reason("unknown_plan", name=name))
+
+
+def _outside(config: s.Config) -> set[str]:
+    """The names of the config's outside lines, whatever their kind (GSM, analog)."""
+    return {line.name for kind in ("gsm", "fxo")
+            for _, line in v._valid(v._part(config, "lines", kind), "name")}
