@@ -50,6 +50,19 @@ def office(open_now: bool = True, lines: int = 1, members: tuple[str, ...] = ("8
     }
 
 
+ANALOG_LINE = "+861062345678"  # the exchange's number for fxo0 (Beijing 010-6234-5678)
+
+
+def analog_office(profile: str = "cn", disconnect: str | None = None, mixed: bool = False,
+                  **options) -> dict:
+    """`office(**options)` on the analog line fxo0 (and gsm0 too on sim-mixed)."""
+    config = office(**options)
+    config["lines"]["gsm"] = config["lines"]["gsm"][:1] if mixed else []
+    config["lines"]["fxo"] = [{"name": "fxo0", "number": ANALOG_LINE, "profile": profile,
+                               "disconnect": disconnect}]
+    return config
+
+
 def calendar_office(lines: int = 1, holiday_duty: str | None = "david") -> dict:
     """An office open mon-fri 09:00-18:00 that follows China's calendar (the default):
     zhang on duty after hours, `holiday_duty` on public holidays."""
@@ -72,9 +85,24 @@ def box_with(tmp: Path, config: dict, board: str = "sim", *extra: str) -> BoxPro
                           timeout=60)
     assert done.returncode == 0, done.stderr
     box = start_box(data, board, *extra)
-    for i in range(2 if board == "sim-2gsm" else 1):
+    for i in range(GSM_LINES.get(board, 1)):
         wait_gsm_state(box, "ready", f"gsm{i}")
+    if board in ("sim-analog", "sim-mixed"):
+        wait_line_state(box, "idle", "fxo0")
     return box
+
+
+GSM_LINES = {"sim-2gsm": 2, "sim-analog": 0, "sim-mixed": 1}
+
+
+def wait_line_state(box: BoxProcess, state: str, line: str = "fxo0",
+                    timeout: float = 20.0) -> dict:
+    """The outside line `line` in the box's status ("lines") once it is in `state`."""
+    def reached() -> dict | None:
+        found = box.status().get("lines", {}).get(line)
+        return found if found and found["state"] == state else None
+
+    return wait_for(reached, timeout, interval=0.2, what=f"{line} {state}")
 
 
 def records(box: BoxProcess) -> list[dict]:
