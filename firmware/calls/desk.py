@@ -4,14 +4,17 @@ Lifting an idle handset gives dial tone (450 Hz). Digits are in-band DTMF the
 box detects; the first stops the dial tone. After each digit the dial plan
 (`routing.classify_dialed`) says whether the number is complete: an extension
 rings that phone (caller ID: the caller's extension and name) while the caller
-hears ringback; the outside prefix and a number go out on a free outside line (any kind) with
-ringback until the far end answers, busy tone on busy, congestion when no line
-is free or the call fails. A line whose outbound-minutes cap is reached this month
-(G7) is not dialled out on: the next free line is used, and when every free line is
-over its cap the call is refused (congestion tone; the record says "blocked" and
-the owner is told by SMS, once a month, as for inbound calls). Feature codes
-(`routing.FEATURE_CODES`: *61 available, *62 unavailable, R12) set this phone's
-extension available or not for ring-group calls and answer with the confirmation tone.
+hears ringback; the outside prefix and a number go out on a free outside line of
+any kind with ringback until the far end answers, busy tone on busy, congestion
+when no line is free or the call fails. A line whose call has `early_media` (an
+analog line, which signals nothing but in-band) connects the desk phone at once:
+it hears the line's own ringback, busy tone or announcement. A line whose
+outbound-minutes cap is reached this month (G7) is not dialled out on: the next
+free line is used, and when every free line is over its cap the call is refused
+(congestion tone; the record says "blocked" and the owner is told by SMS, once a
+month, as for inbound calls). Feature codes (`routing.FEATURE_CODES`: *61
+available, *62 unavailable, R12) set this phone's extension available or not for
+ring-group calls and answer with the confirmation tone.
 Hanging up at any point releases everything.
 """
 
@@ -170,8 +173,11 @@ async def _outside(core: CallController, caller: DeskLeg, number: str) -> None:
             await record.finish("failed", cause="no free line")
         await asyncio.wait({caller.ended}, timeout=REFUSAL_TONE_S)  # then busy tone
         return
-    core.audio.tone(caller, "ringback")
     target = await core.dial(line, number)
+    if getattr(target.call, "early_media", False):
+        core.audio.talk(caller, target)  # the line's own ringback, busy or announcement
+    else:
+        core.audio.tone(caller, "ringback")
     core.note_ringing(caller, target, number)
     outcome = await core.ring_until(target, caller, OUTSIDE_RING_S)
     record.tried(number, "number", line.name, outcome, t0=target.t_start, leg=target)

@@ -118,6 +118,9 @@ class LineCall(Protocol):
     number: str | None
     withheld: bool
     cause: str | None  # once ended: one of CAUSES
+    # early_media (optional, default False): the call's audio carries the far end's
+    # progress (ringback, busy tone, announcements) before the answer, as on an analog
+    # line, which gives no other signal: the caller is connected to it at once
 
     @property
     def audio(self) -> Any:
