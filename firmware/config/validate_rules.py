@@ -240,8 +240,8 @@ OBJECT_CHECKS: dict[type, Any] = {
 
 def cross_check(config: s.Config, refs: Any, ctx: v._Ctx) -> None:
     """Lines, ring groups, time rules, plans and bound numbers that rules name must exist."""
-    lines = {g.name for _, g in v._valid(v._part(config, "lines", "gsm"), "name")} | \
-        {p.name for _, p in v._valid(v._part(config, "lines", "fxs"), "name")}
+    outside = _outside_names(config)
+    lines = outside | {p.name for _, p in v._valid(v._part(config, "lines", "fxs"), "name")}
     rule_names = {t.name for _, t in v._valid(config.time_rules, "name")} | {r.BUILTIN_TIME}
     plans = {p.name for _, p in v._valid(config.plans, "name")}
     for i, route in v._valid(config.routes, "to"):
@@ -258,13 +258,19 @@ def cross_check(config: s.Config, refs: Any, ctx: v._Ctx) -> None:
     for i, plan in v._valid(config.plans, "steps"):
         for j, step in v._valid(plan.steps, "do"):
             _destination_ref(step.do, f"plans[{i}].steps[{j}].do", refs, plans, ctx)
-    gsm = {g.name for _, g in v._valid(v._part(config, "lines", "gsm"), "name")}
     for i, caps in v._valid(config.caps, "line"):
-        if caps.line not in gsm:
-            ctx.add(f"caps[{i}].line", reason("no_gsm_line", line=caps.line))
+        if caps.line not in outside:
+            ctx.add(f"caps[{i}].line",
+                    reason("no_outside_line", line=caps.line, known=sorted(outside)))
         for j, who in v._valid(caps.notify if caps.notify is not v.INVALID else ()):
             if v.ID_RE.fullmatch(who):
                 refs.bound(who, f"caps[{i}].notify[{j}]", ctx)
+
+
+def _outside_names(config: s.Config) -> set[str]:
+    """The outside lines (GSM and analog) whose names survived the earlier passes."""
+    return {line.name for kind in ("gsm", "fxo")
+            for _, line in v._valid(v._part(config, "lines", kind), "name")}
 
 
 def _destination_ref(value: str, path: str, refs: Any, plans: set[str], ctx: v._Ctx) -> None:

@@ -232,7 +232,7 @@ INVALID_INPUTS: list[tuple[str, Mutation, str, str]] = [
      "blocking.blacklist[0]", "not a phone number"),
     ("blocking treatment", _set("blocking/treatment", "music"),
      "blocking.treatment", "not one of: busy, announcement, hangup"),
-    ("cap unknown line", _set("caps/0/line", "gsm5"), "caps[0].line", 'no GSM line "gsm5"'),
+    ("cap unknown line", _set("caps/0/line", "gsm5"), "caps[0].line", 'no outside line "gsm5"'),
     ("cap zero", _set("caps/0/limits/0/max", 0), "caps[0].limits[0].max", "outside 1..1000000"),
     ("cap counter twice", _call(lambda d: d["caps"][0]["limits"].append(
         d["caps"][0]["limits"][0])), "caps[0].limits[2]", 'counter "inbound_calls" repeats'),
