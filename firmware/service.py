@@ -65,7 +65,13 @@ from firmware.config.refs import (
     routes_using_plan,
     time_rule_users,
 )
-from firmware.config.schema import WEEKDAYS, Config, summary
+from firmware.config.schema import (  # noqa: F401 (the analog line's choices, for web_ui)
+    ANALOG_PROFILES,
+    DISCONNECT_METHODS,
+    WEEKDAYS,
+    Config,
+    summary,
+)
 from firmware.config.schema_base import is_digits  # noqa: F401 (the one digit test, for web_ui)
 from firmware.config.storage import write_atomically
 from firmware.config.store import ConfigStore
@@ -585,6 +591,23 @@ def _analog_states(status: dict[str, Any]) -> dict[str, str]:
     found = status.get("lines") if isinstance(status.get("lines"), dict) else {}
     return {name: analog_line_state(line) for name, line in found.items()
             if isinstance(line, dict) and line.get("kind") == "fxo"}
+
+
+def analog_disconnect_default(profile: str) -> str | None:
+    """How an analog line of exchange profile `profile` detects a hang-up when its config
+    names no method (cn: busy tone; us: loop current drop); None for an unknown profile."""
+    from firmware.lines.analog_profiles import PROFILES
+
+    found = PROFILES.get(profile)
+    return found.disconnect if found is not None else None
+
+
+def analog_profile_of_country(country: str) -> str:
+    """The exchange profile an analog line in `country` most likely has: "us" in the North
+    American numbering plan (+1: US, Canada, ...), else "cn"."""
+    import phonenumbers
+
+    return "us" if phonenumbers.country_code_for_region(str(country).upper()) == 1 else "cn"
 
 
 def write_private_file(path: Path, payload: bytes) -> None:

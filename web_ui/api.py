@@ -127,6 +127,7 @@ def dashboard(web: Web, status: dict[str, Any] | None = None) -> dict[str, Any]:
     box's status if the caller has it already."""
     service = web.service
     status = dict(service.status() if status is None else status)
+    status.setdefault("lines", {})  # each outside line's health (analog lines: issue 11)
     status["diagnosis"] = _diagnosis(service, status)
     available = status.get("agents") if isinstance(status.get("agents"), dict) else {}
     since = status.get("unavailable_since")

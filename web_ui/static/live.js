@@ -188,6 +188,37 @@
     });
   }
 
+  // Each analog line's health (as web_ui/analog_health.py draws it on the page).
+  function fxoWord(prefix, value) {
+    if (value === null || value === undefined || value === "") { return "-"; }
+    return words[prefix + value] || String(value);
+  }
+
+  function fxoService(l) {
+    if (l.battery === false) { return words.live_fxo_no_battery; }
+    if (l.state === "fault") {
+      var why = words["live_reason_" + l.reason_code] || l.reason || "";
+      return words.live_fxo_fault + (why ? " (" + why + ")" : "");
+    }
+    return l.battery === true ? words.live_fxo_in_service : words.live_fxo_unknown;
+  }
+
+  function drawAnalog(s) {
+    var card = document.getElementById("analog-card");
+    if (!card) { return; }
+    var all = s.lines || {}, names = Object.keys(all).sort().filter(function (n) {
+      return all[n] && all[n].kind === "fxo";
+    });
+    card.hidden = names.length === 0;
+    fill("analog", names.map(function (n) {
+      var l = all[n], ring = typeof l.last_ring === "string" && l.last_ring.indexOf("T") > 0 ?
+        l.last_ring.slice(0, 16).replace("T", " ") : words.live_fxo_never;
+      return [n, l.number || "-", fxoWord("live_fxo_state_", l.state), fxoService(l),
+              fxoWord("live_fxo_polarity_", l.polarity), ring,
+              fxoWord("live_fxo_profile_", l.profile) + " · " + fxoWord("live_fxo_disc_", l.disconnect)];
+    }));
+  }
+
   function draw(s) {
     drawForwarding(s);
     document.getElementById("system").textContent = words["sys_" + s.system] || s.system;
@@ -200,6 +231,7 @@
       lines.push([n, word("port", s.ports[n]), "-", "-", "-"]);
     });
     fill("lines", lines);
+    drawAnalog(s);
     fill("calls", s.calls.map(function (c) {
       return [c.caller || words.live_withheld, c.region || "-", c.line || "-",
               word("call", c.state), c.talking_with || (c.ringing || []).join(", ") || "-",
