@@ -44,7 +44,7 @@ def service_word(_: Callable[..., str], line: dict[str, Any]) -> str:
     if line.get("battery") is False:
         return _("live_fxo_no_battery")
     reason = _reason(_, line)
-    return _("live_fxo_fault") + (f" ({reason})" if reason else "")
+    return _("live_fxo_fault_why", why=reason) if reason else _("live_fxo_fault")
 
 
 def _reason(_: Callable[..., str], line: dict[str, Any]) -> str:

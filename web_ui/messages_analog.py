@@ -44,6 +44,7 @@ ANALOG_MESSAGES: dict[str, tuple[str, str]] = {
     "live_fxo_no_battery": ("out of service: no battery on the line (cut or unplugged)",
                             "不可用：线路无电（线路断开或未接）"),
     "live_fxo_fault": ("out of service: port fault", "不可用：端口故障"),
+    "live_fxo_fault_why": ("out of service: port fault ({why})", "不可用：端口故障（{why}）"),
     "live_fxo_unknown": ("not known yet", "尚未知"),
     "live_fxo_never": ("not since the box started", "本机启动后未振铃"),
     "live_fxo_state_idle": ("idle", "空闲"),

@@ -198,7 +198,7 @@
     if (l.battery === false) { return words.live_fxo_no_battery; }
     if (l.state === "fault") {
       var why = words["live_reason_" + l.reason_code] || l.reason || "";
-      return words.live_fxo_fault + (why ? " (" + why + ")" : "");
+      return why ? fmt(words.live_fxo_fault_why, {why: why}) : words.live_fxo_fault;
     }
     return l.battery === true ? words.live_fxo_in_service : words.live_fxo_unknown;
   }
