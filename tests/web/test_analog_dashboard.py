@@ -91,7 +91,10 @@ def test_the_health_card_in_english_and_a_cut_line(office) -> None:
 
 
 def test_a_box_without_an_analog_line_hides_the_card(office) -> None:
-    _, client = office
+    fake, client = office
+    fake.fxo0 = None
+    page = client.get("/").text
+    assert '<section class="card" id="analog-card" hidden>' in page
     _ = translator("en")
     assert analog_health.rows(_, {"gsm": {}, "ports": {}}) == []
     assert analog_health.rows(_, {"lines": {"gsm0": {"kind": "gsm"}}}) == []
