@@ -114,7 +114,8 @@ def test_words_for_states_the_box_may_add_are_shown_as_they_come() -> None:
 def test_a_port_fault_says_why_in_the_pages_language() -> None:
     line = {"kind": "fxo", "state": "fault", "battery": True, "reason_code": "port_fault",
             "reason": "no answer from the port"}
-    assert analog_health.service_word(translator("zh-CN"), line) == "不可用：端口故障（模拟端口无响应）"
+    said = analog_health.service_word(translator("zh-CN"), line)
+    assert said == "不可用：端口故障（模拟端口无响应）"
     line["reason_code"] = "something_new"
     said = analog_health.service_word(translator("en"), line)
     assert said == "out of service: port fault (no answer from the port)"
