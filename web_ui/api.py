@@ -201,8 +201,8 @@ def explain(web: Web, params: Any) -> dict[str, Any]:
 
 
 def _first_line(service: Any) -> str:
-    gsm = service.config_object().lines.gsm
-    return gsm[0].name if gsm else "gsm0"
+    names = service.config_object().lines.outside_names()
+    return names[0] if names else "gsm0"
 
 
 def csv_response(web: Web, params: Any, lang: str | None = None) -> bottle.HTTPResponse:
