@@ -175,3 +175,11 @@ def test_no_outside_line_names_both_kinds(tmp_path: Path) -> None:
         assert "GSM" in first["message"] and "模拟线路" in first["message"]
     finally:
         loop.close()
+
+
+def test_the_system_page_lists_the_analog_line_with_why_it_is_down(office) -> None:
+    fake, client = office
+    fake.fxo0.update(battery=False)
+    client.get("/lang/en")
+    page = html.unescape(client.get("/system").text)
+    assert "fxo0" in page and "no battery on the line (cut or unplugged)" in page
