@@ -573,8 +573,8 @@ def _box_state(config: Config, status: dict[str, Any], usage: Usage) -> BoxState
     """What `diagnose` needs of the box's status; a box not running: the config's outside
     lines (at least one: whether the board has a modem is not known then)."""
     gsm = status.get("gsm") if isinstance(status.get("gsm"), dict) else {}
-    lines = {n: str(g.get("state")) for n, g in gsm.items() if isinstance(g, dict)}
-    lines.update(_analog_states(status))
+    lines = _outside_states(status)
+    lines.update({n: str(g.get("state")) for n, g in gsm.items() if isinstance(g, dict)})
     running = status.get("system") not in (None, "offline")
     agents = status.get("agents") if isinstance(status.get("agents"), dict) else {}
     forwarding = status.get("forwarding") if isinstance(status.get("forwarding"), dict) else {}
@@ -585,12 +585,13 @@ def _box_state(config: Config, status: dict[str, Any], usage: Usage) -> BoxState
         unavailable=frozenset(a for a, ok in agents.items() if ok is False),
         forwarding={n: f for n, f in forwarding.items() if isinstance(f, dict)}, usage=usage)
 
-def _analog_states(status: dict[str, Any]) -> dict[str, str]:
-    """The analog lines of `status["lines"]` (kind "fxo"), each by its state for the
-    findings (a line without the exchange's battery: "no_battery")."""
+def _outside_states(status: dict[str, Any]) -> dict[str, str]:
+    """The outside lines of `status["lines"]` (kind "fxo" or "gsm"), each by its state for
+    the findings (an analog line without the exchange's battery: "no_battery")."""
     found = status.get("lines") if isinstance(status.get("lines"), dict) else {}
-    return {name: analog_line_state(line) for name, line in found.items()
-            if isinstance(line, dict) and line.get("kind") == "fxo"}
+    return {name: analog_line_state(line) if line.get("kind") == "fxo"
+            else str(line.get("state")) for name, line in found.items()
+            if isinstance(line, dict) and line.get("kind") in ("fxo", "gsm")}
 
 
 def analog_disconnect_default(profile: str) -> str | None:

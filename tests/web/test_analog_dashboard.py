@@ -38,10 +38,12 @@ class FakeAnalogBox:
 
     def __init__(self) -> None:
         self.fxo0: dict | None = dict(IN_SERVICE)
+        self.extra: dict = {}  # more outside lines (a mixed box's GSM line)
 
     def status(self) -> dict:
         lines = {"fxo0": dict(self.fxo0)} if self.fxo0 is not None else {}
-        return {"system": "ready", "gsm": {}, "lines": lines,
+        gsm = {n: {"state": line["state"]} for n, line in self.extra.items()}
+        return {"system": "ready", "gsm": gsm, "lines": {**lines, **self.extra},
                 "ports": {f"fxs{i}": "idle" for i in range(4)}, "calls": [], "leds": {},
                 "forwarding": {}, "agents": {}, "unavailable_since": {}}
 
@@ -183,3 +185,16 @@ def test_the_system_page_lists_the_analog_line_with_why_it_is_down(office) -> No
     client.get("/lang/en")
     page = html.unescape(client.get("/system").text)
     assert "fxo0" in page and "no battery on the line (cut or unplugged)" in page
+
+
+def test_a_mixed_box_counts_both_outside_lines_once(office) -> None:
+    fake, client = office
+    fake.extra = {"gsm0": {"kind": "gsm", "state": "ready"}}
+    found = client.api("GET", "/api/diagnosis").json()
+    assert found["outside_lines"] == 2
+    assert "needs_second_line" not in [f["code"] for f in found["findings"]]
+    fake.fxo0.update(state="fault", battery=True)
+    found = client.api("GET", "/api/diagnosis").json()
+    down = [f for f in found["findings"] if f["code"] == "line_down"]
+    assert down[0]["params"] == {"line": "fxo0", "state": "fault"}
+    assert down[0]["severity"] == "warning"
