@@ -210,13 +210,18 @@
       return all[n] && all[n].kind === "fxo";
     });
     card.hidden = names.length === 0;
-    fill("analog", names.map(function (n) {
+    var body = fill("analog", names.map(function (n) {
       var l = all[n], ring = typeof l.last_ring === "string" && l.last_ring.indexOf("T") > 0 ?
         l.last_ring.slice(0, 16).replace("T", " ") : words.live_fxo_never;
       return [n, l.number || "-", fxoWord("live_fxo_state_", l.state), fxoService(l),
               fxoWord("live_fxo_polarity_", l.polarity), ring,
               fxoWord("live_fxo_profile_", l.profile) + " · " + fxoWord("live_fxo_disc_", l.disconnect)];
     }));
+    names.forEach(function (n, i) {  // out of service in red, as the page draws it
+      var l = all[n], ok = l.battery === false || l.state === "fault" ? "no" :
+        l.battery === true ? "yes" : "unknown";
+      body.rows[i].className = "service-" + ok;
+    });
   }
 
   function draw(s) {
