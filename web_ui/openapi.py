@@ -334,11 +334,41 @@ _SECTIONS = {
 }
 
 
+_FXO_LINE = {"type": "object", "properties": {
+    "name": {"type": "string"}, "number": {"type": "string", "nullable": True},
+    "profile": {"type": "string"}, "disconnect": {"type": "string", "nullable": True},
+    "disconnect_default": {"type": "string", "nullable": True,
+                           "description": "the method the profile uses when disconnect "
+                                          "is null (cn: busy_tone, us: loop_current)"}}}
+
+
+def _analog_line_path() -> dict[str, Any]:
+    name = [{"name": "name", "in": "path", "required": True, "description": "the analog "
+             "line (fxo0)", "schema": {"type": "string"}}]
+    change = {"type": "object", "additionalProperties": False, "properties": {
+        "number": {"type": "string", "nullable": True},
+        "profile": {"type": "string", "enum": ["cn", "us"]},
+        "disconnect": {"type": "string", "nullable": True,
+                       "enum": ["busy_tone", "polarity", "loop_current", None]}}}
+    return {
+        "get": {"summary": "one analog line (lines.fxo) and its profile's usual disconnect",
+                "parameters": name,
+                "responses": _answers("the line", _FXO_LINE, 404, 503)},
+        "put": {"summary": "change an analog line's number, exchange profile (cn, us) or "
+                           "disconnect method (null: the profile's usual); validated first",
+                "parameters": name,
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": change}}},
+                "responses": _answers("stored; the line as the box keeps it", _FXO_LINE,
+                                      400, 404, 413, 422, 503)}}
+
+
 def _section_paths() -> dict[str, Any]:
     paths: dict[str, Any] = {"/api/board": {"get": {
         "summary": "the lines the box's board has, by kind (gsm, fxo, fxs)",
         "responses": _answers("the board's lines", {"type": "object", "properties": {
-            "board": {"type": "string"}, "lines": _OBJECT}}, 503)}}}
+            "board": {"type": "string"}, "lines": _OBJECT}}, 503)}},
+        "/api/lines/fxo/{name}": _analog_line_path()}
     for name, (text, schema) in _SECTIONS.items():
         paths[f"/api/{name}"] = {
             "get": {"summary": f"one config section: {text}",
