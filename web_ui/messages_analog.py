@@ -17,7 +17,7 @@ ANALOG_MESSAGES: dict[str, tuple[str, str]] = {
     "set_profile_cn": ("China", "中国"),
     "set_profile_us": ("North America (US, Canada)", "北美（美国、加拿大）"),
     "set_fxo_disconnect": ("How the box knows the caller hung up", "如何判断对方已挂机"),
-    "set_disc_default": ("the exchange's usual ({method})", "按电话局的通常方式（{method}）"),
+    "set_disc_default": ("the exchange's usual: {method}", "按电话局的通常方式：{method}"),
     "set_disc_busy_tone": ("busy tone (most Chinese exchanges)", "忙音（大多数中国电话局）"),
     "set_disc_polarity": ("polarity reversal", "极性反转"),
     "set_disc_loop_current": ("loop current drop", "环路电流中断"),

@@ -59,7 +59,7 @@ def test_a_fresh_analog_box_has_its_line_with_chinas_defaults(box) -> None:
     client.get("/lang/en")
     card = _card(client.get("/settings").text, "lines")
     assert "Analog phone line fxo0" in card
-    assert "the exchange's usual (busy tone (most Chinese exchanges))" in card
+    assert "the exchange's usual: busy tone (most Chinese exchanges)" in card
     assert "polarity reversal" in card and "loop current drop" in card
     assert "North America" in card and "no GSM line" not in card
     board = client.api("GET", "/api/board", headers=_headers(client)).json()
@@ -86,7 +86,7 @@ def test_the_form_saves_number_profile_and_method(box) -> None:
     client.get("/lang/en")
     card = _card(client.get("/settings").text, "lines")
     assert 'value="polarity" selected' in card and 'value="us" selected' in card
-    assert "the exchange's usual (loop current drop)" in card
+    assert "the exchange's usual: loop current drop" in card
     client.post("/settings/lines", _form(fxo0_disconnect="default"))
     assert service.config()["lines"]["fxo"][0]["disconnect"] is None
 
