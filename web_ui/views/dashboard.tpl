@@ -23,7 +23,8 @@
   </ul>
 </section>
 % analog = analog_rows(status)
-<section class="card" id="analog-card" {{'' if analog else 'hidden'}}>
+% if analog:
+<section class="card" id="analog-card">
   <h2>{{_('analog_lines')}}</h2>
   <table class="list"><thead><tr><th>{{_('line')}}</th><th>{{_('live_fxo_number')}}</th><th>{{_('state')}}</th><th>{{_('live_fxo_service')}}</th><th>{{_('live_fxo_polarity')}}</th><th>{{_('live_fxo_last_ring')}}</th><th>{{_('live_fxo_exchange')}}</th></tr></thead>
   <tbody id="analog">
@@ -32,6 +33,7 @@
   % end
   </tbody></table>
 </section>
+% end
 <section class="card calls">
   <h2>{{_('calls_now')}}</h2>
   <table class="list"><thead><tr><th>{{_('live_caller')}}</th><th>{{_('live_region')}}</th><th>{{_('line')}}</th><th>{{_('state')}}</th><th>{{_('live_who')}}</th><th>{{_('live_duration')}}</th></tr></thead>
