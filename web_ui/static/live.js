@@ -203,6 +203,17 @@
     return l.battery === true ? words.live_fxo_in_service : words.live_fxo_unknown;
   }
 
+  // The line's name, and under it its number, exchange and disconnect method.
+  function lineCell(name, l) {
+    var td = document.createElement("td"), small = document.createElement("small");
+    td.appendChild(document.createTextNode(name));
+    td.appendChild(document.createElement("br"));
+    small.textContent = (l.number || "-") + " · " + fxoWord("live_fxo_profile_", l.profile) +
+      " · " + fxoWord("live_fxo_disc_", l.disconnect);
+    td.appendChild(small);
+    return td;
+  }
+
   function drawAnalog(s) {
     var card = document.getElementById("analog-card");
     if (!card) { return; }
@@ -213,9 +224,8 @@
     var body = fill("analog", names.map(function (n) {
       var l = all[n], ring = typeof l.last_ring === "string" && l.last_ring.indexOf("T") > 0 ?
         l.last_ring.slice(0, 16).replace("T", " ") : words.live_fxo_never;
-      return [n, l.number || "-", fxoWord("live_fxo_state_", l.state), fxoService(l),
-              fxoWord("live_fxo_polarity_", l.polarity), ring,
-              fxoWord("live_fxo_profile_", l.profile) + " · " + fxoWord("live_fxo_disc_", l.disconnect)];
+      return [lineCell(n, l), fxoWord("live_fxo_state_", l.state), fxoService(l),
+              fxoWord("live_fxo_polarity_", l.polarity), ring];
     }));
     names.forEach(function (n, i) {  // out of service in red, as the page draws it
       var l = all[n], ok = l.battery === false || l.state === "fault" ? "no" :

@@ -26,10 +26,10 @@
 % if analog:
 <section class="card" id="analog-card">
   <h2>{{_('analog_lines')}}</h2>
-  <table class="list"><thead><tr><th>{{_('line')}}</th><th>{{_('live_fxo_number')}}</th><th>{{_('state')}}</th><th>{{_('live_fxo_service')}}</th><th>{{_('live_fxo_polarity')}}</th><th>{{_('live_fxo_last_ring')}}</th><th>{{_('live_fxo_exchange')}}</th></tr></thead>
+  <table class="list"><thead><tr><th>{{_('line')}}</th><th>{{_('state')}}</th><th>{{_('live_fxo_service')}}</th><th>{{_('live_fxo_polarity')}}</th><th>{{_('live_fxo_last_ring')}}</th></tr></thead>
   <tbody id="analog">
   % for a in analog:
-    <tr class="service-{{a['in_service']}}" data-line="{{a['name']}}"><td>{{a['name']}}</td><td>{{a['number']}}</td><td>{{a['state']}}</td><td>{{a['service']}}</td><td>{{a['polarity']}}</td><td>{{a['last_ring']}}</td><td>{{a['profile']}} · {{a['disconnect']}}</td></tr>
+    <tr class="service-{{a['in_service']}}" data-line="{{a['name']}}"><td>{{a['name']}}<br><small>{{a['number']}} · {{a['profile']}} · {{a['disconnect']}}</small></td><td>{{a['state']}}</td><td>{{a['service']}}</td><td>{{a['polarity']}}</td><td>{{a['last_ring']}}</td></tr>
   % end
   </tbody></table>
 </section>
