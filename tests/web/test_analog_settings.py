@@ -218,3 +218,15 @@ def test_a_mixed_box_asks_for_the_sim_and_the_analog_line(data: Path) -> None:
     lines = service.config()["lines"]
     assert lines["gsm"][0]["number"] == "+8613900000001"
     assert lines["fxo"][0]["number"] == "+861062345678"
+
+
+def test_changing_the_profile_names_its_usual_method(box) -> None:
+    """views/analog_lines.tpl carries each profile's words; static/analog.js swaps them."""
+    client, _ = box
+    client.get("/lang/en")
+    card = _card(client.get("/settings").text, "lines")
+    assert "data-usual-us=\"the exchange's usual: loop current drop\"" in card  # unescaped
+    assert "data-usual-cn=\"the exchange's usual: busy tone (most Chinese exchanges)\"" in card
+    assert '<script src="/static/analog.js"></script>' in card
+    script = client.get("/static/analog.js")
+    assert script.status == 200 and "data-usual-" in script.text

@@ -1,6 +1,7 @@
 % # Each analog line's number, exchange profile and disconnect method (web_ui/analog_forms.py);
 % # used by the Settings page and the first-run setup. Needs: analog, cls, analog_profiles,
 % # disconnect_methods, disconnect_defaults.
+% from html import escape as html_escape
 % for i, f in enumerate(analog):
 % usual = disconnect_defaults.get(f.get('profile')) or disconnect_defaults.get('cn')
 <fieldset class="line" id="line-{{f['name']}}"><legend>{{_('set_fxo_line', name=f['name'])}}</legend>
@@ -17,7 +18,7 @@
     </select></label>
   <label>{{_('set_fxo_disconnect')}} <small>{{_('set_fxo_disconnect_hint')}}</small>
     <select name="fxo{{i}}_disconnect" class="{{cls('lines.fxo[%d].disconnect' % i)}}">
-      <option value="default" {{'selected' if not f.get('disconnect') else ''}}>{{_('set_disc_default', method=_('set_disc_' + usual))}}</option>
+      <option value="default" {{'selected' if not f.get('disconnect') else ''}}{{!''.join(' data-usual-%s="%s"' % (p, html_escape(_('set_disc_default', method=_('set_disc_' + m)))) for p, m in disconnect_defaults.items() if m)}}>{{_('set_disc_default', method=_('set_disc_' + usual))}}</option>
       % for m in disconnect_methods:
       <option value="{{m}}" {{'selected' if f.get('disconnect') == m else ''}}>{{_('set_disc_' + m)}}</option>
       % end
@@ -26,4 +27,7 @@
       % end
     </select></label>
 </fieldset>
+% end
+% if analog:
+<script src="/static/analog.js"></script>
 % end
