@@ -88,7 +88,7 @@ REASONS_ZH: dict[str, str] = {
     "no_line": "没有线路“{line}”（lines 中有：{known}）",
     "not_on_board": "本机主板“{board}”没有线路“{line}”（它有：{known}）",
     "no_gsm_line": "没有 GSM 线路“{line}”",
-    "no_outside_line": "没有外线“{line}”（GSM 或模拟线路；lines 中有：{known}）",
+    "no_outside_line_named": "没有外线“{line}”（配置中有：{known}）",
     "no_time_rule": "没有时间规则“{name}”（应为 time_rules 中的名称或 “{builtin}”）",
     "not_province": "“{value}”不是中国的省份（例如 “浙江省” 或 “浙江”）",
     "not_area_code": "“{value}”不是区号（2 到 4 位数字，例如 “571” 或 “0571”）",

@@ -106,7 +106,7 @@ REASONS: dict[str, str] = {
     "starts_with_outside_prefix": 'starts with the outside-line prefix "{prefix}" (settings)',
     "no_line": 'no line "{line}" (lines has: {known})',
     "no_gsm_line": 'no GSM line "{line}"',
-    "no_outside_line": 'no outside line "{line}" (GSM or analog; lines has: {known})',
+    "no_outside_line_named": 'no outside line "{line}" (the config has: {known})',
     "not_on_board": 'the board "{board}" has no line "{line}" (it has: {known})',
     "no_time_rule": 'no time rule "{name}" (time_rules, or "{builtin}")',
     # rules: callers, routes, plans, caps

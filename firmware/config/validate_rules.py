@@ -240,8 +240,8 @@ OBJECT_CHECKS: dict[type, Any] = {
 
 def cross_check(config: s.Config, refs: Any, ctx: v._Ctx) -> None:
     """Lines, ring groups, time rules, plans and bound numbers that rules name must exist."""
-    outside = _outside_names(config)
-    lines = outside | {p.name for _, p in v._valid(v._part(config, "lines", "fxs"), "name")}
+    lines = _outside(config) | \
+        {p.name for _, p in v._valid(v._part(config, "lines", "fxs"), "name")}
     rule_names = {t.name for _, t in v._valid(config.time_rules, "name")} | {r.BUILTIN_TIME}
     plans = {p.name for _, p in v._valid(config.plans, "name")}
     for i, route in v._valid(config.routes, "to"):
@@ -258,19 +258,14 @@ def cross_check(config: s.Config, refs: Any, ctx: v._Ctx) -> None:
     for i, plan in v._valid(config.plans, "steps"):
         for j, step in v._valid(plan.steps, "do"):
             _destination_ref(step.do, f"plans[{i}].steps[{j}].do", refs, plans, ctx)
+    outside = _outside(config)
     for i, caps in v._valid(config.caps, "line"):
         if caps.line not in outside:
-            ctx.add(f"caps[{i}].line",
-                    reason("no_outside_line", line=caps.line, known=sorted(outside)))
+            ctx.add(f"caps[{i}].line", reason("no_outside_line_named", line=caps.line,
+                                              known=", ".join(sorted(outside)) or "none"))
         for j, who in v._valid(caps.notify if caps.notify is not v.INVALID else ()):
             if v.ID_RE.fullmatch(who):
                 refs.bound(who, f"caps[{i}].notify[{j}]", ctx)
-
-
-def _outside_names(config: s.Config) -> set[str]:
-    """The outside lines (GSM and analog) whose names survived the earlier passes."""
-    return {line.name for kind in ("gsm", "fxo")
-            for _, line in v._valid(v._part(config, "lines", kind), "name")}
 
 
 def _destination_ref(value: str, path: str, refs: Any, plans: set[str], ctx: v._Ctx) -> None:
@@ -279,3 +274,9 @@ def _destination_ref(value: str, path: str, refs: Any, plans: set[str], ctx: v._
         ctx.add(path, reason("unknown_ring_group", name=name))
     elif kind == "plan" and name not in plans:
         ctx.add(path, reason("unknown_plan", name=name))
+
+
+def _outside(config: s.Config) -> set[str]:
+    """The names of the config's outside lines, whatever their kind (GSM, analog)."""
+    return {line.name for kind in ("gsm", "fxo")
+            for _, line in v._valid(v._part(config, "lines", kind), "name")}

@@ -71,4 +71,4 @@ def test_caps_and_routes_take_the_analog_line_and_no_desk_phone_port() -> None:
     raw["caps"][0]["line"] = "fxs0"
     errors = refusal(raw)
     assert [f for f, _ in errors] == ["caps[0].line"]
-    assert errors[0][1].code == "no_outside_line" and "fxo0" in errors[0][1]
+    assert errors[0][1].code == "no_outside_line_named" and "fxo0" in errors[0][1]

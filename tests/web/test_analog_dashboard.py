@@ -198,3 +198,13 @@ def test_a_mixed_box_counts_both_outside_lines_once(office) -> None:
     down = [f for f in found["findings"] if f["code"] == "line_down"]
     assert down[0]["params"] == {"line": "fxo0", "state": "fault"}
     assert down[0]["severity"] == "warning"
+
+
+def test_the_network_forwarding_of_the_analog_line_is_said(office) -> None:
+    fake, client = office
+    fake.fxo0["forwarding"] = {"to": "+8613912345678", "since": "2026-06-16T18:00:02+08:00",
+                               "reason": "office closed"}
+    client.get("/lang/en")
+    page = html.unescape(client.get("/").text)
+    listed = page[page.index('id="forwarding"'):page.index("</ul>", page.index('id="forwarding"'))]
+    assert "fxo0" in listed and "+8613912345678" in listed and "2026-06-16 18:00" in listed

@@ -178,8 +178,13 @@
     var list = document.getElementById("forwarding");
     if (!list) { return; }
     while (list.firstChild) { list.removeChild(list.firstChild); }
-    Object.keys(s.gsm).sort().forEach(function (n) {
-      var f = s.gsm[n].forwarding;
+    var all = {};  // the GSM lines, and the analog ones (a one-analog-line box forwards too)
+    Object.keys(s.lines || {}).forEach(function (n) {
+      if (s.lines[n] && s.lines[n].kind === "fxo") { all[n] = s.lines[n]; }
+    });
+    Object.keys(s.gsm).forEach(function (n) { all[n] = s.gsm[n]; });
+    Object.keys(all).sort().forEach(function (n) {
+      var f = all[n].forwarding;
       if (!f) { return; }
       var li = document.createElement("li");
       li.textContent = (words.live_forwarded || "{line}: {to} {since}").replace("{line}", n)

@@ -14,7 +14,8 @@
   % end
   </tbody></table>
   <ul class="forwarding" id="forwarding">
-  % for name, g in sorted(status['gsm'].items()):
+  % analog_lines = {n: l for n, l in (status.get('lines') or {}).items() if isinstance(l, dict) and l.get('kind') == 'fxo'}
+  % for name, g in sorted({**analog_lines, **status['gsm']}.items()):
   %   fwd = g.get('forwarding')
   %   if fwd:
     <li>{{_('live_forwarded', line=name, to=fwd['to'], since=(fwd['since'] or '')[:16].replace('T', ' '))}}</li>
