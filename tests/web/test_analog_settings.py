@@ -212,6 +212,7 @@ def test_a_mixed_box_asks_for_the_sim_and_the_analog_line(data: Path) -> None:
     client.get("/lang/en")
     page = html.unescape(client.get("/welcome/line").text)
     assert "GSM line gsm0" in page and "Analog phone line fxo0" in page
+    assert "Phone line" in page and "the SIM card in the box" in page
     reply = _step(client, "line", {"gsm0_number": "139 0000 0001",
                                    "fxo0_number": "010 6234 5678"})
     assert reply.status == 303

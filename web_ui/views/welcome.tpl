@@ -1,7 +1,10 @@
 % rebase('base.tpl', title=_('wz_title'))
-% analog_only = bool(lines.get('fxo')) and not lines['gsm']
+% has_fxo = bool(lines.get('fxo'))
 % def step_word(name, kind='step'):
-%   return _('wz_%s_line_analog' % kind) if name == 'line' and analog_only else _('wz_%s_%s' % (kind, name))
+%   if name != 'line' or not has_fxo:
+%     return _('wz_%s_%s' % (kind, name))
+%   end
+%   return _('wz_hint_line_mixed') if kind == 'hint' and lines['gsm'] else _('wz_%s_line_analog' % kind)
 % end
 % def cls(*fields):
 %   return 'bad' if any(f in bad or any(b.startswith(f + '.') or b.startswith(f + '[') for b in bad) for f in fields) else ''
