@@ -33,8 +33,8 @@ ANALOG_MESSAGES: dict[str, tuple[str, str]] = {
     "wz_hint_line_mixed": ("The number of the SIM card in the box (and its PIN if it has one), "
                            "and of the phone line plugged into the box with its telephone "
                            "exchange.",
-                           "本机中 SIM 卡的号码（如有 PIN 码请一并填写），以及接入本机的电话线路的号码"
-                           "和电话局制式。"),
+                           "本机中 SIM 卡的号码（如有 PIN 码请一并填写），"
+                           "以及接入本机的电话线路的号码和电话局制式。"),
     "wz_hint_line_analog": ("The number of the phone line plugged into the box, and the "
                             "telephone exchange it comes from.",
                             "接入本机的电话线路的号码，以及线路所在地区的电话局制式。"),
