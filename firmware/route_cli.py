@@ -65,7 +65,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     except (ConfigError, OSError) as exc:
         print(f"switchboard: cannot read the config in {data}: {exc}", file=sys.stderr)
         return UNREADABLE
-    line_names = [g.name for g in config.lines.gsm] + [p.name for p in config.lines.fxs]
+    line_names = [*config.lines.outside_names(), *(p.name for p in config.lines.fxs)]
     if args.line not in line_names:
         return _bad(f"--line {args.line!r}: the config has lines "
                     f"{', '.join(line_names) or 'none'}")

@@ -65,7 +65,13 @@ from firmware.config.refs import (
     routes_using_plan,
     time_rule_users,
 )
-from firmware.config.schema import WEEKDAYS, Config, summary
+from firmware.config.schema import (  # noqa: F401 (the analog line's choices, for web_ui)
+    ANALOG_PROFILES,
+    DISCONNECT_METHODS,
+    WEEKDAYS,
+    Config,
+    summary,
+)
 from firmware.config.schema_base import is_digits  # noqa: F401 (the one digit test, for web_ui)
 from firmware.config.storage import write_atomically
 from firmware.config.store import ConfigStore
@@ -76,7 +82,7 @@ from firmware.reset import reset_data_dir
 from firmware.routing import LineUsage, Usage, duty_at, explain, route_answer
 from firmware.routing.calendar import day_info
 from firmware.routing.decision import line_decision
-from firmware.routing.diagnose import BoxState, diagnose, say
+from firmware.routing.diagnose import BoxState, analog_line_state, diagnose, say
 from firmware.routing.stats import AgentStats, BadStats, stats_from_json
 
 log = logging.getLogger(__name__)
@@ -230,8 +236,8 @@ class BoxService:
         if self._control is not None:
             return self._ask("status")
         if self._status is None or self._loop is None:
-            return {"system": "offline", "gsm": {}, "ports": {}, "calls": [], "leds": {},
-                    "forwarding": {}}
+            return {"system": "offline", "gsm": {}, "lines": {}, "ports": {}, "calls": [],
+                    "leds": {}, "forwarding": {}}
         return self.on_loop(self._status)
 
     def hardware(self) -> dict[str, Any] | None:
@@ -439,7 +445,7 @@ class BoxService:
         if at.utcoffset() is None:
             raise BadQuery("at", query_reason("needs_offset"))
         if outside_lines is None:
-            outside_lines = max(len(config.lines.gsm), 1)
+            outside_lines = max(len(config.lines.outside()), 1)
         region = describe(caller or "", config.settings.country)
         # no records yet: nothing used this month (the caps count from zero)
         answer = route_answer(config, line, region.e164 or caller or None, at, outside_lines,
@@ -564,18 +570,46 @@ def _as_usage(found: dict[str, Any]) -> Usage:
 
 
 def _box_state(config: Config, status: dict[str, Any], usage: Usage) -> BoxState:
-    """What `diagnose` needs of the box's status; a box not running: the config's GSM
+    """What `diagnose` needs of the box's status; a box not running: the config's outside
     lines (at least one: whether the board has a modem is not known then)."""
     gsm = status.get("gsm") if isinstance(status.get("gsm"), dict) else {}
+    lines = _outside_states(status)
+    lines.update({n: str(g.get("state")) for n, g in gsm.items() if isinstance(g, dict)})
     running = status.get("system") not in (None, "offline")
     agents = status.get("agents") if isinstance(status.get("agents"), dict) else {}
     forwarding = status.get("forwarding") if isinstance(status.get("forwarding"), dict) else {}
     return BoxState(
-        outside_lines=len(gsm) if running else max(len(config.lines.gsm), 1),
-        lines={n: str(g.get("state")) for n, g in gsm.items() if isinstance(g, dict)},
+        outside_lines=len(lines) if running else max(len(config.lines.outside()), 1),
+        lines=lines,
         ports=dict(status.get("ports") or {}) if running else {},
         unavailable=frozenset(a for a, ok in agents.items() if ok is False),
         forwarding={n: f for n, f in forwarding.items() if isinstance(f, dict)}, usage=usage)
+
+def _outside_states(status: dict[str, Any]) -> dict[str, str]:
+    """The outside lines of `status["lines"]` (kind "fxo" or "gsm"), each by its state for
+    the findings (an analog line without the exchange's battery: "no_battery")."""
+    found = status.get("lines") if isinstance(status.get("lines"), dict) else {}
+    return {name: analog_line_state(line) if line.get("kind") == "fxo"
+            else str(line.get("state")) for name, line in found.items()
+            if isinstance(line, dict) and line.get("kind") in ("fxo", "gsm")}
+
+
+def analog_disconnect_default(profile: str) -> str | None:
+    """How an analog line of exchange profile `profile` detects a hang-up when its config
+    names no method (cn: busy tone; us: loop current drop); None for an unknown profile."""
+    from firmware.lines.analog_profiles import PROFILES
+
+    found = PROFILES.get(profile)
+    return found.disconnect if found is not None else None
+
+
+def analog_profile_of_country(country: str) -> str:
+    """The exchange profile an analog line in `country` most likely has: "us" in the North
+    American numbering plan (+1: US, Canada, ...), else "cn"."""
+    import phonenumbers
+
+    return "us" if phonenumbers.country_code_for_region(str(country).upper()) == 1 else "cn"
+
 
 def write_private_file(path: Path, payload: bytes) -> None:
     """Write a file only the box's user reads, atomically (temp file, fsync, rename)."""

@@ -127,6 +127,7 @@ def dashboard(web: Web, status: dict[str, Any] | None = None) -> dict[str, Any]:
     box's status if the caller has it already."""
     service = web.service
     status = dict(service.status() if status is None else status)
+    status.setdefault("lines", {})  # each outside line's health (analog lines: issue 11)
     status["diagnosis"] = _diagnosis(service, status)
     available = status.get("agents") if isinstance(status.get("agents"), dict) else {}
     since = status.get("unavailable_since")
@@ -200,8 +201,8 @@ def explain(web: Web, params: Any) -> dict[str, Any]:
 
 
 def _first_line(service: Any) -> str:
-    gsm = service.config_object().lines.gsm
-    return gsm[0].name if gsm else "gsm0"
+    names = service.config_object().lines.outside_names()
+    return names[0] if names else "gsm0"
 
 
 def csv_response(web: Web, params: Any, lang: str | None = None) -> bottle.HTTPResponse:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from web_ui import live_words
+from web_ui import analog_health, live_words
 
 
 def bars(_: Callable[..., str], csq: Any) -> str:
@@ -42,4 +42,5 @@ def helpers(_: Callable[..., str]) -> dict[str, Any]:
             "operator": lambda name: live_words.operator_name(_, name),
             "led_name": lambda name: live_words.led_name(_, name),
             "led_pattern": lambda pattern: live_words.led_pattern(_, pattern),
-            "led_class": live_words.led_class}
+            "led_class": live_words.led_class,
+            "analog_rows": lambda status: analog_health.rows(_, status)}

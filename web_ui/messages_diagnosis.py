@@ -40,7 +40,7 @@ DIAGNOSIS_MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 FINDINGS_ZH: dict[str, str] = {
-    "no_outside_line": "没有外线：主板上没有 GSM 模块，来电无法接入本机",
+    "no_outside_line": "没有外线：本机既没有 GSM 线路，也没有模拟线路（FXO），来电无法接入",
     "all_lines_down": "现在没有线路能接听来电：{lines}",
     "line_down": "线路 {line} 现在不能接听来电：{state}",
     "no_inbound_group": "没有分机接听来电：未设置来电振铃组",
@@ -72,7 +72,8 @@ PARTS_ZH: dict[str, dict[str, str]] = {
 # Parameters that are words: placeholder -> {English: Chinese}.
 FINDING_WORDS: dict[str, dict[str, str]] = {
     "state": {"no_sim": "无 SIM 卡", "pin_required": "需要 SIM 卡 PIN 码",
-              "sim_error": "SIM 卡故障", "not_registered": "未注册", "out_of_service": "不可用"},
+              "sim_error": "SIM 卡故障", "not_registered": "未注册", "out_of_service": "不可用",
+              "no_battery": "电话线无电（线路断开或未接）", "fault": "线路故障"},
     "action": {"busy": "忙音", "announcement": "提示音", "hangup": "挂断"},
     "cause": {"closed, and nobody takes calls after hours": "已下班，且下班后无人接听",
               "nobody to ring": "没有可振铃的人",

@@ -16,7 +16,8 @@ RULES_MESSAGES: dict[str, tuple[str, str]] = {
     "rf_up": ("Move up", "上移"),
     "rf_down": ("Move down", "下移"),
     "rf_lines_hint": ("none ticked: any line", "都不勾选：任何线路"),
-    "rf_no_lines": ("No GSM lines are configured.", "尚未配置 GSM 线路。"),
+    "rf_no_lines": ("No outside lines (GSM or analog) are configured.",
+                    "尚未配置外线（GSM 或模拟线路）。"),
     "rf_callers_hint": ("separate entries with commas; every filled field must match, "
                         "all empty: every caller",
                         "多项用逗号分隔；填写的每一项都要符合，全部留空表示所有来电"),
@@ -76,13 +77,13 @@ RULES_MESSAGES: dict[str, tuple[str, str]] = {
     "rf_remove": ("Remove", "移除"),
     # monthly caps
     "rf_caps": ("Monthly caps", "月度上限"),
-    "rf_caps_hint": ("One cap per GSM line, each counter limited once; saved with no limits, "
-                     "the line has no cap.",
-                     "每条 GSM 线路一个月度上限，每个计数项限一次；"
+    "rf_caps_hint": ("One cap per outside line (GSM or analog), each counter limited once; "
+                     "saved with no limits, the line has no cap.",
+                     "每条外线（GSM 或模拟线路）一个月度上限，每个计数项限一次；"
                      "不设限额保存即取消该线路的上限。"),
     "rf_line": ("Line {name}", "线路 {name}"),
-    "rf_no_gsm": ("No GSM lines: caps are set per GSM line.",
-                  "没有 GSM 线路：月度上限按 GSM 线路设置。"),
+    "rf_no_gsm": ("No outside lines: caps are set per outside line (GSM or analog).",
+                  "没有外线：月度上限按外线（GSM 或模拟线路）设置。"),
     "rf_no_limits": ("No limits: this line has no monthly cap.", "没有限额：此线路不设月度上限。"),
     "rf_limit_n": ("Limit {n}", "限额 {n}"),
     "rf_max": ("Cap (calls or minutes)", "上限（次数或分钟数）"),
@@ -101,7 +102,8 @@ RULES_MESSAGES: dict[str, tuple[str, str]] = {
                     "没有呼入路由“{name}”（页面已过期，请刷新）"),
     "rf_no_plan": ("there is no plan \"{name}\" (the page was out of date: reload it)",
                    "没有呼叫方案“{name}”（页面已过期，请刷新）"),
-    "rf_no_line": ("there is no GSM line \"{name}\"", "没有 GSM 线路“{name}”"),
+    "rf_no_line": ("there is no outside line \"{name}\" (GSM or analog)",
+                   "没有外线“{name}”（GSM 或模拟线路）"),
     "rf_plan_in_use": ("plan {name} is used by the route(s) {routes}: give them another "
                        "destination first", "呼叫方案 {name} 正被呼入路由 {routes} 使用："
                        "请先为这些路由改选其他去向"),

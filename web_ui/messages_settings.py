@@ -25,9 +25,10 @@ SETTINGS_MESSAGES: dict[str, tuple[str, str]] = {
     "set_cal_CN": ("China's holidays and adjusted working days", "中国法定节假日和调休上班日"),
     "set_cal_none": ("none (every day is what its weekday says)", "不使用（每天按星期几计算）"),
     "set_lines": ("Lines", "线路"),
-    "set_lines_hint": ("The lines come from the box's board ({board}): its GSM modems and its "
-                       "analog (FXS) ports for desk phones.",
-                       "线路来自本机主板（{board}）：GSM 模块和连接座机的模拟（FXS）端口。"),
+    "set_lines_hint": ("The lines come from the box's board ({board}): its GSM modems, its "
+                       "analog phone lines (FXO) and its analog (FXS) ports for desk phones.",
+                       "线路来自本机主板（{board}）：GSM 模块、模拟电话线路（FXO）和连接座机的"
+                       "模拟（FXS）端口。"),
     "set_no_gsm": ("This board has no GSM line.", "本机主板没有 GSM 线路。"),
     "set_no_fxs": ("This board has no FXS port.", "本机主板没有 FXS 端口。"),
     "set_gsm_line": ("GSM line {name}", "GSM 线路 {name}"),

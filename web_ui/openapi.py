@@ -103,6 +103,26 @@ def _diagnosis_and_reset() -> dict[str, Any]:
     }
 
 
+ANALOG_LINE_SCHEMA: dict[str, Any] = {
+    "type": "object", "description": "an outside line's health (an analog line on an FXO "
+    "port: kind fxo)",
+    "properties": {
+        "kind": {"type": "string", "enum": ["fxo", "gsm"]},
+        "state": {"type": "string", "enum": ["idle", "ringing", "in_use", "fault"]},
+        "reason": {"type": "string", "description": "why not in service (English)"},
+        "reason_code": {"type": "string", "nullable": True},
+        "number": {"type": "string", "nullable": True},
+        "profile": {"type": "string", "enum": ["cn", "us"]},
+        "disconnect": {"type": "string", "nullable": True,
+                       "enum": ["busy_tone", "polarity", "loop_current", None]},
+        "battery": {"type": "boolean", "nullable": True,
+                    "description": "the exchange's battery is on the line (false: cut or "
+                                   "unplugged; null: not known yet)"},
+        "polarity": {"type": "string", "nullable": True, "enum": ["normal", "reversed", None]},
+        "last_ring": {"type": "string", "nullable": True, "description": "ISO"},
+        "in_call": {"type": "boolean"}}}
+
+
 def document() -> dict[str, Any]:
     filters = [_query(n, t) for n, t in _RECORD_FILTERS]
     paging = [_query("limit", "calls per page, 1-500 (default 50)", "integer"),
@@ -141,7 +161,12 @@ def document() -> dict[str, Any]:
                 "Status": {"type": "object", "properties": {"agents": {
                     "type": "array", "items": {"$ref": "#/components/schemas/Agent"}},
                     "gsm": {"type": "object", "description": "each GSM line by name",
-                            "additionalProperties": {"$ref": "#/components/schemas/Line"}}}},
+                            "additionalProperties": {"$ref": "#/components/schemas/Line"}},
+                    "lines": {"type": "object", "description": "each outside line's health by "
+                              "name; analog lines (kind fxo): see AnalogLine",
+                              "additionalProperties": {
+                                  "$ref": "#/components/schemas/AnalogLine"}}}},
+                "AnalogLine": ANALOG_LINE_SCHEMA,
                 "Line": {"type": "object", "properties": {
                     "state": {"type": "string"},
                     "forwarding": {
@@ -298,7 +323,9 @@ def document() -> dict[str, Any]:
 _SECTIONS = {
     "settings": ("the company and the box: company_name, country, timezone, "
                  "outside_line_prefix, holiday_calendar", _OBJECT),
-    "lines": ("the lines: gsm (name, modem, number, sim_pin) and fxs (name); a set PIN "
+    "lines": ("the lines: gsm (name, modem, number, sim_pin), fxo (analog lines: name, "
+              "number, profile cn|us, disconnect busy_tone|polarity|loop_current|null) and "
+              "fxs (name); a set PIN "
               "reads \"********\", and sent back so it keeps the line's PIN", _OBJECT),
     "inbound": ("who answers the company line in open hours: {\"ring_group\": NAME or null}",
                 _OBJECT),
@@ -307,11 +334,41 @@ _SECTIONS = {
 }
 
 
+_FXO_LINE = {"type": "object", "properties": {
+    "name": {"type": "string"}, "number": {"type": "string", "nullable": True},
+    "profile": {"type": "string"}, "disconnect": {"type": "string", "nullable": True},
+    "disconnect_default": {"type": "string", "nullable": True,
+                           "description": "the method the profile uses when disconnect "
+                                          "is null (cn: busy_tone, us: loop_current)"}}}
+
+
+def _analog_line_path() -> dict[str, Any]:
+    name = [{"name": "name", "in": "path", "required": True, "description": "the analog "
+             "line (fxo0)", "schema": {"type": "string"}}]
+    change = {"type": "object", "additionalProperties": False, "properties": {
+        "number": {"type": "string", "nullable": True},
+        "profile": {"type": "string", "enum": ["cn", "us"]},
+        "disconnect": {"type": "string", "nullable": True,
+                       "enum": ["busy_tone", "polarity", "loop_current", None]}}}
+    return {
+        "get": {"summary": "one analog line (lines.fxo) and its profile's usual disconnect",
+                "parameters": name,
+                "responses": _answers("the line", _FXO_LINE, 404, 503)},
+        "put": {"summary": "change an analog line's number, exchange profile (cn, us) or "
+                           "disconnect method (null: the profile's usual); validated first",
+                "parameters": name,
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": change}}},
+                "responses": _answers("stored; the line as the box keeps it", _FXO_LINE,
+                                      400, 404, 413, 422, 503)}}
+
+
 def _section_paths() -> dict[str, Any]:
     paths: dict[str, Any] = {"/api/board": {"get": {
-        "summary": "the lines the box's board has, by kind (gsm, fxs)",
+        "summary": "the lines the box's board has, by kind (gsm, fxo, fxs)",
         "responses": _answers("the board's lines", {"type": "object", "properties": {
-            "board": {"type": "string"}, "lines": _OBJECT}}, 503)}}}
+            "board": {"type": "string"}, "lines": _OBJECT}}, 503)}},
+        "/api/lines/fxo/{name}": _analog_line_path()}
     for name, (text, schema) in _SECTIONS.items():
         paths[f"/api/{name}"] = {
             "get": {"summary": f"one config section: {text}",

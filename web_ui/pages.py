@@ -259,7 +259,8 @@ def _status(web: Web) -> dict[str, Any]:
     try:
         return web.service.status()
     except ServiceError:
-        return {"system": "not_answering", "gsm": {}, "ports": {}, "calls": [], "leds": {}}
+        return {"system": "not_answering", "gsm": {}, "lines": {}, "ports": {}, "calls": [],
+                "leds": {}}
 
 
 # --- staff (schedules: schedule_pages.py; rules: rule_pages.py) ------------------------

@@ -181,9 +181,8 @@ def _stored_plan(web: Web, name: str) -> dict[str, Any]:
 
 def _caps_post(web: Web, form: Any) -> Any:
     config = web.service.config()
-    gsm = [g["name"] for g in config["lines"]["gsm"]]
     line = rule_forms.get_text(form, "line")
-    if line not in gsm:
+    if line not in outside_lines(config):
         problem = FormProblem("line", "rf_no_line", name=line)
         return rules_page(web, errors=_problem(problem), errors_for="caps")
     try:
@@ -249,8 +248,7 @@ def rules_page(web: Web, errors: list | None = None, draft: dict | None = None,
         plan = rule_forms.plan_draft(chosen)
     bound_ids = {b["id"] for b in config["bound_numbers"]}
     cap_forms = []
-    for g in config["lines"]["gsm"]:
-        line = g["name"]
+    for line in outside_lines(config):
         stored = next((c for c in config["caps"] if c["line"] == line), None)
         shown = (caps or {}).get(line) or rule_forms.caps_draft(line, stored, bound_ids)
         cap_forms.append(_with_usage(shown, usage))
@@ -308,10 +306,15 @@ def _route(route: dict[str, Any]) -> dict[str, Any]:
 
 
 def _route_lines(config: dict[str, Any], draft: dict[str, Any]) -> list[str]:
-    """The lines a route's checkboxes offer: the GSM lines (calls come in on them), and
-    any other line the route already names, so saving never drops one."""
-    names = [g["name"] for g in config["lines"]["gsm"]]
+    """The lines a route's checkboxes offer: the outside lines, GSM and analog (calls come
+    in on them), and any other line the route already names, so saving never drops one."""
+    names = outside_lines(config)
     return names + [n for n in draft["lines"] if n not in names]
+
+
+def outside_lines(config: dict[str, Any]) -> list[str]:
+    """The outside lines' names (the config's JSON form), GSM first, as Lines.outside()."""
+    return [line["name"] for kind in ("gsm", "fxo") for line in config["lines"].get(kind) or []]
 
 
 def _time_rules(config: dict[str, Any]) -> list[str]:

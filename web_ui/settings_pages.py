@@ -19,28 +19,29 @@ from typing import Any
 import bottle
 
 from firmware.service import BadQuery, ConfigError, ServiceError
-from web_ui import api, pages
+from web_ui import analog_forms, api, pages
 from web_ui import app as core
 from web_ui import settings_forms as sfm
 from web_ui.app import Web
 
 HERE = "/settings"
 API_SECTIONS = ("settings", "lines", "inbound", "forward_chain")
+LINE_KINDS = ("gsm", "fxo", "fxs")
 
 
 def board_lines(web: Web, config: dict[str, Any] | None = None) -> dict[str, list[str]]:
-    """The lines the box's board has, by kind (`{"gsm": [...], "fxs": [...]}`); without a
-    box to ask, the lines the config names."""
+    """The lines the box's board has, by kind (`{"gsm": [...], "fxo": [...], "fxs":
+    [...]}`); without a box to ask, the lines the config names."""
     try:
         hardware = web.service.hardware()
     except (ServiceError, ConfigError):
         hardware = None
     config = config if config is not None else web.service.config()
     named = {kind: [line["name"] for line in config["lines"].get(kind) or []]
-             for kind in ("gsm", "fxs")}
+             for kind in LINE_KINDS}
     if isinstance(hardware, dict) and isinstance(hardware.get("lines"), dict):
         known = hardware["lines"]
-        return {kind: list(known.get(kind) or named[kind]) for kind in ("gsm", "fxs")}
+        return {kind: list(known.get(kind) or named[kind]) for kind in LINE_KINDS}
     return named
 
 
@@ -95,7 +96,8 @@ def _save_lines(web: Web, form: Any) -> Any:
         fxs = sfm.fxs_ports(form, board_lines(web, config)["fxs"])
     except BadQuery as exc:
         return page(web, [(exc.field, exc.reason)], "lines", _lines_draft(form, lines))
-    new = {"gsm": sfm.gsm_lines(form, lines.get("gsm") or []), "fxs": fxs}
+    new = {**lines, "gsm": sfm.gsm_lines(form, lines.get("gsm") or []), "fxs": fxs,
+           "fxo": analog_forms.fxo_lines(form, lines.get("fxo") or [])}
     return _save(web, {"lines": new}, "lines", _lines_draft(form, lines))
 
 
@@ -104,6 +106,7 @@ def _lines_draft(form: Any, lines: dict[str, Any]) -> dict[str, Any]:
     gsm = [{**line, "number": form.get(f"gsm{i}_number", line.get("number") or "")}
            for i, line in enumerate(lines.get("gsm") or [])]
     return {"lines": {"gsm": sfm.mask_pins({"gsm": gsm})["gsm"],
+                      "fxo": analog_forms.fxo_lines(form, lines.get("fxo") or []),
                       "fxs": [{"name": p} for p in form.getall("fxs")]}}
 
 
@@ -130,7 +133,16 @@ def page(web: Web, errors: list | None = None, where: str = "",
                         timezones=sfm.TIMEZONES, calendars=sfm.HOLIDAY_CALENDARS,
                         chain_text=chain_text, pin_mask=sfm.PIN_MASK,
                         groups=[g["name"] for g in config["ring_groups"]], answer=answer,
-                        plans=[p["name"] for p in config["plans"]])
+                        plans=[p["name"] for p in config["plans"]], **analog_choices())
+
+
+def analog_choices() -> dict[str, Any]:
+    """What the analog lines' form offers: the exchange profiles, the disconnect methods,
+    and each profile's usual method (shown as the default)."""
+    return {"analog_profiles": analog_forms.ANALOG_PROFILES,
+            "disconnect_methods": analog_forms.DISCONNECT_METHODS,
+            "disconnect_defaults": {p: analog_forms.disconnect_default(p)
+                                    for p in analog_forms.ANALOG_PROFILES}}
 
 
 # --- API ---------------------------------------------------------------------------
@@ -144,6 +156,33 @@ def _install_api(app: bottle.Bottle, web: Web) -> None:
     for section in API_SECTIONS:
         app.route(f"/api/{section}", "GET", _reader(web, section))
         app.route(f"/api/{section}", "PUT", _writer(web, section))
+
+    @app.get("/api/lines/fxo/<name>")
+    def get_analog_line(name: str) -> Any:
+        return api._guarded(lambda: _analog_line(web, name))
+
+    @app.put("/api/lines/fxo/<name>")
+    def put_analog_line(name: str) -> Any:
+        return api._guarded(lambda: _put_analog_line(web, name, api._body()))
+
+
+def _analog_line(web: Web, name: str) -> Any:
+    """Analog line `name` as the config has it (404 JSON when there is none)."""
+    line = next((f for f in web.service.config()["lines"].get("fxo") or []
+                 if f.get("name") == name), None)
+    if line is None:
+        return api._json({"error": f'no analog line "{name}"'}, 404)
+    return analog_forms.line_view(line)
+
+
+def _put_analog_line(web: Web, name: str, body: Any) -> Any:
+    found = _analog_line(web, name)
+    if isinstance(found, bottle.HTTPResponse):
+        return found
+    config = web.service.config()
+    config["lines"] = analog_forms.patched(config["lines"], name, body)
+    web.service.replace_config(config)
+    return _analog_line(web, name)
 
 
 def _reader(web: Web, section: str) -> Any:

@@ -1,5 +1,7 @@
 """The first-run setup: a few screens right after the owner's password is set, in Chinese
-or English: the company (name, timezone, country), the SIM (number, PIN), office hours,
+or English: the company (name, timezone, country), the outside lines (a SIM's number
+and PIN; an analog line's number, its exchange profile defaulting to the country's,
+and its disconnect method), office hours,
 the first desk phones (an extension on each FXS port the board has, ringing together
 for company calls) and who answers after hours. Then the box takes calls.
 
@@ -19,13 +21,13 @@ from typing import Any
 import bottle
 
 from firmware.service import WEEKDAYS, BadQuery, ConfigError, write_private_file
+from web_ui import analog_forms, i18n, pages
 from web_ui import app as core
-from web_ui import i18n, pages
 from web_ui import schedule_forms as sf
 from web_ui import settings_forms as sfm
 from web_ui.app import Web
 from web_ui.messages_reasons import form_reason
-from web_ui.settings_pages import board_lines
+from web_ui.settings_pages import analog_choices, board_lines
 
 STEPS = ("company", "line", "hours", "phones", "after_hours", "done")
 STATE_FILE = "welcome.json"
@@ -115,7 +117,8 @@ def _changed(web: Web, step: str, form: Any, config: dict[str, Any]) -> dict[str
         new["settings"] = sfm.settings(form, config["settings"])
     elif step == "line":
         new["lines"] = {**config["lines"],
-                        "gsm": sfm.gsm_lines(form, config["lines"].get("gsm") or [])}
+                        "gsm": sfm.gsm_lines(form, config["lines"].get("gsm") or []),
+                        "fxo": analog_forms.fxo_lines(form, _analog(config))}
     elif step == "hours":
         new["schedule"] = sf.week(form)
     elif step == "phones":
@@ -136,11 +139,20 @@ def screen(web: Web, step: str, errors: list | None = None,
     values = _values(web, step, config)
     if typed:
         values.update({k: v for k, v in typed.items() if "pin" not in k})
+    lines = sfm.mask_pins(config["lines"])
+    lines["fxo"] = analog_forms.fxo_lines(typed or {}, _analog(config))
     return pages.render("welcome", web, step=step, steps=STEPS, n=STEPS.index(step) + 1,
                         errors=errors or [], bad={f for f, _ in errors or []}, values=values,
-                        config=config, lines=sfm.mask_pins(config["lines"]),
+                        config=config, lines=lines, **analog_choices(),
                         ports=board_lines(web, config)["fxs"], weekdays=WEEKDAYS,
                         timezones=sfm.TIMEZONES, back=_before(step))
+
+
+def _analog(config: dict[str, Any]) -> list[dict[str, Any]]:
+    """The analog lines as the setup offers them: a line on the default profile takes the
+    country's (a box set up in the US or Canada: North America)."""
+    return analog_forms.with_country_profile(config["lines"].get("fxo") or [],
+                                             config["settings"].get("country") or "CN")
 
 
 def _before(step: str) -> str | None:

@@ -240,6 +240,8 @@ def _data_dir(args: argparse.Namespace) -> Path:
 def _describe(counts: dict[str, int]) -> str:
     words = {"extensions": "extension", "bound_numbers": "bound number",
              "ring_groups": "ring group", "gsm_lines": "GSM line", "fxs_ports": "FXS port"}
+    if counts.get("fxo_lines"):  # said only on a box with an analog line
+        words = {**words, "fxo_lines": "analog line"}
     return ", ".join(f"{counts.get(k, 0)} {w}{'' if counts.get(k, 0) == 1 else 's'}"
                      for k, w in words.items())
 

@@ -404,6 +404,7 @@ def summary(config: Config) -> dict[str, int]:
         "bound_numbers": len(config.bound_numbers),
         "ring_groups": len(config.ring_groups),
         "gsm_lines": len(config.lines.gsm),
+        "fxo_lines": len(config.lines.fxo),
         "fxs_ports": len(config.lines.fxs),
         "routes": len(config.routes),
     }

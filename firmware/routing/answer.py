@@ -190,12 +190,12 @@ def route_answer(config: Config, line: str, caller: str | None, at: datetime,
                  ) -> RouteAnswer:
     """What a call from `caller` on `line` at `at` would get (no I/O: pure routing).
 
-    `outside_lines` defaults to the GSM lines the config has. `stats`: the running
-    box's agent state (None: a fresh one); nothing in it is advanced: the plan's
-    `turns` are left unkept. With fewer than two lines, the answer carries the line's
-    network forwarding; when it is on, `targets` is the number the network forwards
-    to and `ending` says so."""
-    lines = len(config.lines.gsm) if outside_lines is None else outside_lines
+    `outside_lines` defaults to the outside lines (GSM and analog) the config has.
+    `stats`: the running box's agent state (None: a fresh one); nothing in it is
+    advanced: the plan's `turns` are left unkept. With fewer than two lines, the answer
+    carries the line's network forwarding; when it is on, `targets` is the number the
+    network forwards to and `ending` says so."""
+    lines = len(config.lines.outside()) if outside_lines is None else outside_lines
     plan = plan_inbound(config, line, caller, at, lines, usage=usage,
                         rng=rng or random.Random(0), stats=stats)
     targets, ending = ring_order(plan)

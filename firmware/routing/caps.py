@@ -96,7 +96,7 @@ def check_caps(ctx: CallContext) -> CapVerdict:
                 reject = reject or hit
             elif own and not outbound:
                 no_mobiles = no_mobiles or f"{caps.line} {limit.counter.value} cap reached"
-    others = [g.name for g in config.lines.gsm if g.name != ctx.line]
+    others = [name for name in config.lines.outside_names() if name != ctx.line]
     if avoid and others and all(name in avoid for name in others) and not no_mobiles:
         no_mobiles = "outbound minutes cap reached on " + ", ".join(
             n for n in others if n in avoid)

@@ -46,11 +46,15 @@ from firmware.routing.stats import AgentStats
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 REFUSING = ("busy", "announcement", "hangup")  # route destinations that connect nobody
-LINE_DOWN = ("no_sim", "pin_required", "sim_error", "not_registered", "out_of_service")
+# Line states that take no call: a GSM line's, and an analog line's ("no_battery": the
+# exchange's battery is gone, the line is cut or unplugged; "fault": the port failed).
+LINE_DOWN = ("no_sim", "pin_required", "sim_error", "not_registered", "out_of_service",
+             "no_battery", "fault")
 WEEK = timedelta(days=7)
 
 FINDINGS: dict[str, str] = {
-    "no_outside_line": "no outside line: the board has no GSM modem, so no call reaches the box",
+    "no_outside_line": "no outside line: the box has no GSM line and no analog line (FXO), "
+                       "so no call reaches it",
     "all_lines_down": "no line takes calls now: {lines}",
     "line_down": "line {line} takes no calls now: {state}",
     "no_inbound_group": "no extension answers calls: no inbound ring group is set",
@@ -188,11 +192,20 @@ class BoxState:
     """What the running box knows, beside the config (all optional: a box not running)."""
 
     outside_lines: int
-    lines: Mapping[str, str] = field(default_factory=dict)  # GSM line -> state
+    lines: Mapping[str, str] = field(default_factory=dict)  # outside line -> state
     ports: Mapping[str, str] = field(default_factory=dict)  # analog port -> state
     unavailable: frozenset[str] = frozenset()  # agents unavailable by choice
     forwarding: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     usage: Usage | None = None
+
+
+def analog_line_state(line: Mapping[str, Any]) -> str:
+    """An analog line's state for the findings, from its status entry ({"state",
+    "battery", ...}): "no_battery" when the exchange's battery is gone (a cut line takes
+    no call, whatever else it says), else its state ("idle", "ringing", "in_use", "fault")."""
+    if line.get("battery") is False:
+        return "no_battery"
+    return str(line.get("state"))
 
 
 def office_now(config: Config, at: datetime) -> OfficeNow:
@@ -448,7 +461,8 @@ def _probe(config: Config, at: datetime, box: BoxState) -> list[Finding]:
     (unless the network forwards the line's calls now: then no call reaches the box)."""
     if box.outside_lines == 1 and network_forwarding(config, at).enabled:
         return []
-    line = config.lines.gsm[0].name if config.lines.gsm else "gsm0"
+    names = config.lines.outside_names()
+    line = names[0] if names else "gsm0"
     plan = plan_inbound(config, line, probe_caller(config.settings.country), at,
                         box.outside_lines, stats=AgentStats(unavailable=box.unavailable),
                         usage=box.usage)

@@ -122,3 +122,25 @@ def test_with_the_box_running_it_reads_the_boxs_agent_state(
     assert asked == [{"at": "2026-11-23T09:00:00+08:00"}] * 2
     code, out = explain(capsys, data, *ask)
     assert "agent state: fresh (the box is not running)" in out and "rings first: 801" in out
+
+
+def test_a_call_on_a_one_analog_line_box(capsys: pytest.CaptureFixture[str],
+                                         tmp_path: Path) -> None:
+    """docs/example-config-analog.json: fxo0 is the line; after hours the network forwards."""
+    raw = json.loads((Path(__file__).resolve().parents[2] / "docs/example-config-analog.json")
+                     .read_text("utf-8"))
+    store = ConfigStore(tmp_path)
+    store.replace(raw)
+    store.close()
+    code, out = explain(capsys, tmp_path, "--line", "fxo0", "--caller", "+8613588888888",
+                        "--at", "2026-11-23T09:00", "--json")
+    assert code == 0, out
+    doc = json.loads(out)
+    assert doc["route"] == "zhejiang customers" and doc["targets"][:3] == ["801", "802", "804"]
+    code, out = explain(capsys, tmp_path, "--line", "fxo0", "--caller", "+8613588888888",
+                        "--at", "2026-11-23T23:00", "--json")
+    night = json.loads(out)
+    assert code == 0 and night["ending"] == "forwarded by the network to +8613912345678"
+    assert night["network_forwarding"]["enabled"] is True
+    code, out = explain(capsys, tmp_path, "--line", "gsm0", "--at", "2026-11-23T09:00")
+    assert code != 0 and "fxo0" in out

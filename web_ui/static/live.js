@@ -178,13 +178,64 @@
     var list = document.getElementById("forwarding");
     if (!list) { return; }
     while (list.firstChild) { list.removeChild(list.firstChild); }
-    Object.keys(s.gsm).sort().forEach(function (n) {
-      var f = s.gsm[n].forwarding;
+    var all = {};  // the GSM lines, and the analog ones (a one-analog-line box forwards too)
+    Object.keys(s.lines || {}).forEach(function (n) {
+      if (s.lines[n] && s.lines[n].kind === "fxo") { all[n] = s.lines[n]; }
+    });
+    Object.keys(s.gsm).forEach(function (n) { all[n] = s.gsm[n]; });
+    Object.keys(all).sort().forEach(function (n) {
+      var f = all[n].forwarding;
       if (!f) { return; }
       var li = document.createElement("li");
       li.textContent = (words.live_forwarded || "{line}: {to} {since}").replace("{line}", n)
         .replace("{to}", f.to).replace("{since}", String(f.since || "").slice(0, 16).replace("T", " "));
       list.appendChild(li);
+    });
+  }
+
+  // Each analog line's health (as web_ui/analog_health.py draws it on the page).
+  function fxoWord(prefix, value) {
+    if (value === null || value === undefined || value === "") { return "-"; }
+    return words[prefix + value] || String(value);
+  }
+
+  function fxoService(l) {
+    if (l.battery === false) { return words.live_fxo_no_battery; }
+    if (l.state === "fault") {
+      var why = words["live_reason_" + l.reason_code] || l.reason || "";
+      return why ? fmt(words.live_fxo_fault_why, {why: why}) : words.live_fxo_fault;
+    }
+    return l.battery === true ? words.live_fxo_in_service : words.live_fxo_unknown;
+  }
+
+  // The line's name, and under it its number, exchange and disconnect method.
+  function lineCell(name, l) {
+    var td = document.createElement("td"), small = document.createElement("small");
+    td.appendChild(document.createTextNode(name));
+    td.appendChild(document.createElement("br"));
+    small.textContent = (l.number || "-") + " · " + fxoWord("live_fxo_profile_", l.profile) +
+      " · " + fxoWord("live_fxo_disc_", l.disconnect);
+    td.appendChild(small);
+    return td;
+  }
+
+  function drawAnalog(s) {
+    var card = document.getElementById("analog-card");
+    if (!card) { return; }
+    var all = s.lines || {}, names = Object.keys(all).sort().filter(function (n) {
+      return all[n] && all[n].kind === "fxo";
+    });
+    card.hidden = names.length === 0;
+    var body = fill("analog", names.map(function (n) {
+      var l = all[n], ring = typeof l.last_ring === "string" && l.last_ring.indexOf("T") > 0 ?
+        l.last_ring.slice(0, 16).replace("T", " ") : words.live_fxo_never;
+      return [lineCell(n, l), fxoWord("live_fxo_state_", l.state), fxoService(l),
+              fxoWord("live_fxo_polarity_", l.polarity), ring];
+    }));
+    names.forEach(function (n, i) {  // out of service in red, as the page draws it
+      var l = all[n], ok = l.battery === false || l.state === "fault" ? "no" :
+        l.battery === true ? "yes" : "unknown";
+      body.rows[i].className = "service-" + ok;
     });
   }
 
@@ -200,6 +251,7 @@
       lines.push([n, word("port", s.ports[n]), "-", "-", "-"]);
     });
     fill("lines", lines);
+    drawAnalog(s);
     fill("calls", s.calls.map(function (c) {
       return [c.caller || words.live_withheld, c.region || "-", c.line || "-",
               word("call", c.state), c.talking_with || (c.ringing || []).join(", ") || "-",

@@ -14,7 +14,8 @@
   % end
   </tbody></table>
   <ul class="forwarding" id="forwarding">
-  % for name, g in sorted(status['gsm'].items()):
+  % analog_lines = {n: l for n, l in (status.get('lines') or {}).items() if isinstance(l, dict) and l.get('kind') == 'fxo'}
+  % for name, g in sorted({**analog_lines, **status['gsm']}.items()):
   %   fwd = g.get('forwarding')
   %   if fwd:
     <li>{{_('live_forwarded', line=name, to=fwd['to'], since=(fwd['since'] or '')[:16].replace('T', ' '))}}</li>
@@ -22,6 +23,18 @@
   % end
   </ul>
 </section>
+% analog = analog_rows(status)
+% if analog:
+<section class="card" id="analog-card">
+  <h2>{{_('analog_lines')}}</h2>
+  <table class="list"><thead><tr><th>{{_('line')}}</th><th>{{_('state')}}</th><th>{{_('live_fxo_service')}}</th><th>{{_('live_fxo_polarity')}}</th><th>{{_('live_fxo_last_ring')}}</th></tr></thead>
+  <tbody id="analog">
+  % for a in analog:
+    <tr class="service-{{a['in_service']}}" data-line="{{a['name']}}"><td>{{a['name']}}<br><small>{{a['number']}} · {{a['profile']}} · {{a['disconnect']}}</small></td><td>{{a['state']}}</td><td>{{a['service']}}</td><td>{{a['polarity']}}</td><td>{{a['last_ring']}}</td></tr>
+  % end
+  </tbody></table>
+</section>
+% end
 <section class="card calls">
   <h2>{{_('calls_now')}}</h2>
   <table class="list"><thead><tr><th>{{_('live_caller')}}</th><th>{{_('live_region')}}</th><th>{{_('line')}}</th><th>{{_('state')}}</th><th>{{_('live_who')}}</th><th>{{_('live_duration')}}</th></tr></thead>

@@ -268,10 +268,11 @@
   <form method="get" action="/rules#test">
     <label>{{_('caller')}} <input name="caller" value="{{params.get('caller', '')}}" inputmode="tel"></label>
     <label>{{_('line')}} <select name="line">
-      % for g in config['lines']['gsm']:
+      % outside = config['lines']['gsm'] + (config['lines'].get('fxo') or [])
+      % for g in outside:
       <option {{'selected' if params.get('line') == g['name'] else ''}}>{{g['name']}}</option>
       % end
-      % if not config['lines']['gsm']:
+      % if not outside:
       <option>gsm0</option>
       % end
     </select></label>

@@ -37,8 +37,8 @@
   % include('errors.tpl', errors=errors if where == 'lines' else [])
   <form method="post" action="/settings/lines">
     <input type="hidden" name="csrf" value="{{csrf}}">
-    % if not lines['gsm']:
-    <p class="empty">{{_('set_no_gsm')}}</p>
+    % if not lines['gsm'] and not lines.get('fxo'):
+    <p class="empty">{{_('set_no_outside_line')}}</p>
     % end
     % for i, g in enumerate(lines['gsm']):
     <fieldset class="line" id="line-{{g['name']}}"><legend>{{_('set_gsm_line', name=g['name'])}}</legend>
@@ -51,6 +51,7 @@
       % end
     </fieldset>
     % end
+    % include('analog_lines.tpl', analog=lines.get('fxo') or [])
     <fieldset class="ports"><legend>{{_('set_fxs_ports')}}</legend>
       % in_use = {p['name'] for p in lines['fxs']}
       % for port in board['fxs']:

@@ -10,6 +10,10 @@
   % for name, g in sorted(status['gsm'].items()):
   <tr><td>{{name}}</td><td>{{live_word(_, 'line', g.get('state'))}}</td><td>{{!bars(_, g.get('csq'))}} {{'' if g.get('csq') is None else '%s/31' % g.get('csq')}}</td><td>{{operator_name(_, g.get('operator')) or live_word(_, 'reg', g.get('registration'))}}</td><td>{{live_word(_, 'sim', g.get('sim'))}}</td><td>{{g.get('reason') or ''}}</td></tr>
   % end
+  % from web_ui.analog_health import rows as analog_rows
+  % for a in analog_rows(_, status):
+  <tr class="service-{{a['in_service']}}"><td>{{a['name']}}</td><td>{{a['state']}}</td><td></td><td></td><td></td><td>{{a['service']}}</td></tr>
+  % end
   % for name, state in sorted(status['ports'].items()):
   <tr><td>{{name}}</td><td>{{live_word(_, 'port', state)}}</td><td></td><td></td><td></td><td></td></tr>
   % end

@@ -1,16 +1,23 @@
 % rebase('base.tpl', title=_('wz_title'))
+% has_fxo = bool(lines.get('fxo'))
+% def step_word(name, kind='step'):
+%   if name != 'line' or not has_fxo:
+%     return _('wz_%s_%s' % (kind, name))
+%   end
+%   return _('wz_hint_line_mixed') if kind == 'hint' and lines['gsm'] else _('wz_%s_line_analog' % kind)
+% end
 % def cls(*fields):
 %   return 'bad' if any(f in bad or any(b.startswith(f + '.') or b.startswith(f + '[') for b in bad) for f in fields) else ''
 % end
 <h1>{{_('wz_title')}}</h1>
 <ol class="steps" aria-label="{{_('wz_steps')}}">
   % for i, name in enumerate(steps, 1):
-  <li class="{{'here' if name == step else ''}}">{{i}}. {{_('wz_step_' + name)}}</li>
+  <li class="{{'here' if name == step else ''}}">{{i}}. {{step_word(name)}}</li>
   % end
 </ol>
 <section class="card narrow" id="step-{{step}}">
-  <h2>{{_('wz_step_' + step)}}</h2>
-  <p class="hint">{{_('wz_hint_' + step)}}</p>
+  <h2>{{step_word(step)}}</h2>
+  <p class="hint">{{step_word(step, 'hint')}}</p>
   % include('errors.tpl', errors=errors)
   <form method="post" action="/welcome/{{step}}">
     <input type="hidden" name="csrf" value="{{csrf}}">
@@ -30,8 +37,8 @@
     <label>{{_('set_country')}} <small>{{_('set_country_hint')}}</small>
       <input name="country" value="{{values.get('country', '')}}" maxlength="3" class="{{cls('settings.country')}}"></label>
     % elif step == 'line':
-    % if not lines['gsm']:
-    <p class="empty">{{_('set_no_gsm')}}</p>
+    % if not lines['gsm'] and not lines.get('fxo'):
+    <p class="empty">{{_('set_no_outside_line')}}</p>
     % end
     % for i, g in enumerate(lines['gsm']):
     <fieldset class="line"><legend>{{_('set_gsm_line', name=g['name'])}}</legend>
@@ -41,6 +48,7 @@
         <input type="password" name="gsm{{i}}_pin" value="" autocomplete="off" inputmode="numeric" maxlength="8" placeholder="{{_('set_pin_keep') if g['sim_pin'] else ''}}" class="{{cls('lines.gsm[%d].sim_pin' % i)}}"></label>
     </fieldset>
     % end
+    % include('analog_lines.tpl', analog=lines.get('fxo') or [])
     % elif step == 'hours':
     % for day in weekdays:
     <label>{{_('day_' + day)}} <input name="{{day}}" value="{{values.get(day, '')}}" placeholder="09:00-12:00, 13:30-18:00" class="{{cls('schedule.' + day)}}"></label>
@@ -73,7 +81,7 @@
     % elif step == 'done':
     <ul class="summary">
       <li>{{_('set_company_name')}}: {{config['settings']['company_name'] or '-'}} · {{config['settings']['timezone']}}</li>
-      <li>{{_('set_lines')}}: {{', '.join(g['name'] + ' ' + (g['number'] or '') for g in config['lines']['gsm']) or '-'}}</li>
+      <li>{{_('set_lines')}}: {{', '.join(g['name'] + ' ' + (g.get('number') or '') for g in config['lines']['gsm'] + (config['lines'].get('fxo') or [])) or '-'}}</li>
       <li>{{_('wz_step_phones')}}: {{', '.join(e['number'] + ' ' + e['name'] for e in config['extensions']) or '-'}}</li>
       <li>{{_('inbound_group')}}: {{config['inbound']['ring_group'] or '-'}}</li>
       <li>{{_('wz_step_after_hours')}}: {{config['duty_roster']['default'] or _('wz_nobody')}}</li>
