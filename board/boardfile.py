@@ -3,8 +3,8 @@
 A board file says what a board has, never how to drive it: its LEDs (with GPIO
 pins on a Pi), its analog ports (on a Pi: the serial device of the USB voice modem
 that is the FXO port), where its GSM modems are found, and its watchdog device.
-`board.load_board(name)` reads the file through here and hands the checked `BoardSpec` to the driver named by
-its `kind` ("sim" -> board/sim.py, "pi" -> board/pi.py).
+`board.load_board(name)` reads the file through here and hands the checked
+`BoardSpec` to the driver named by its `kind` ("sim" -> board/sim.py, "pi" -> board/pi.py).
 
 Everything wrong in a file is reported at once, each problem naming the field:
     BadBoard: board 'x' (board/boards/x.json): leds[2].pin: 40 is not a BCM GPIO 0..27
