@@ -116,7 +116,7 @@ class V253Port(PortBase):
         self._lock_state = threading.Lock()
         self._line: dict[str, Any] = {"battery": None, "polarity": None, "last_ring_t": None,
                                       "streaming": False, "duplex": None, "compression": None,
-                                      "caller_id": None, "last_tone": None}
+                                      "caller_id_on": None, "last_tone": None}
         self._cid: dict[str, str] = {}
         self._cid_due: float | None = None
         self.codes: dict[str, int] = {}
@@ -201,14 +201,16 @@ class V253Port(PortBase):
 
     def _initialise(self, link: ModemLink) -> None:
         """Back to command state whatever the modem was doing, then voice mode on hook."""
-        link.write(END_DUPLEX + ABORT_RECEIVE + b"\x10\x03")
+        # a stream left running (the box restarted mid-call) ends; in command state the
+        # same bytes are one garbage line, ended by the CR
+        link.write(END_DUPLEX + ABORT_RECEIVE + b"\x10\x03\r")
         time.sleep(0.1)
         link.flush_input()
         link.command("ATZ", timeout=5.0)
         link.command("ATE0")
         link.command("ATV1")
         link.command("AT+FCLASS=8")
-        self._set_line(caller_id=self._optional(link, "AT+VCID=1"))
+        self._set_line(caller_id_on=self._optional(link, "AT+VCID=1"))
         method = pick_unsigned_pcm(parse_vsm_list(link.command("AT+VSM=?").lines), RATE)
         if method is None:
             raise ModemError("it offers no 8-bit unsigned PCM at 8000 Hz (AT+VSM=?)")
