@@ -263,10 +263,12 @@ class V253Port(PortBase):
             log.warning("port %s: the modem refuses +VTR; receive only (+VRX)", self.name)
             link.command("AT+VRX", expect=("CONNECT",))
             duplex = "receive-only"
+        link.transmit = duplex == "full"
         self._set_line(streaming=True, duplex=duplex, last_tone=None)
 
     def _go_onhook(self) -> None:
         link = self._link
+        link.stop_transmit()
         if link.streaming:
             end = END_DUPLEX if self._line["duplex"] == "full" else ABORT_RECEIVE
             try:
@@ -276,6 +278,7 @@ class V253Port(PortBase):
                     raise
                 link.streaming = False  # it said nothing: ATH below puts it right
         self._set_line(streaming=False)
+        link.write(b"\r")  # ends any stray bytes as a line of their own: ATH stands alone
         link.command("ATH")
 
     def _take_down(self) -> None:

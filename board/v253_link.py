@@ -70,6 +70,8 @@ class ModemLink:
         self._dle = False
         self._stream = StreamDecoder()
         self.streaming = False
+        self.transmit = False  # the stream takes voice from us (+VTR, not +VRX)
+        self._after_connect = False  # the LF of "CONNECT" CR LF is not voice
         self._alive = False
         self._thread: threading.Thread | None = None
         self.stats = {"rx_bytes": 0, "tx_bytes": 0, "tx_dropped": 0}
@@ -127,29 +129,39 @@ class ModemLink:
                              + (f" ({'; '.join(reply.lines)})" if reply.lines else ""))
         return reply
 
-    def write(self, raw: bytes) -> None:
+    def write(self, raw: bytes, voice: bool = False) -> bool:
+        """Write `raw`; with `voice`, only while a stream takes voice (checked under the
+        write lock, so no voice follows the code that ends the stream). False if not sent."""
         ser = self._serial
         if ser is None:
             raise ModemError(f"{self.label}: the device is not open")
         try:
             with self._write_lock:
+                if voice and not (self.streaming and self.transmit):
+                    return False
                 ser.write(raw)
             self.stats["tx_bytes"] += len(raw)
         except serial.SerialTimeoutException:
             self.stats["tx_dropped"] += len(raw)
+            return False
         except (OSError, serial.SerialException) as exc:
             self._lost(f"write failed: {exc}")
             raise ModemError(f"{self.label}: write failed: {exc}") from exc
+        return True
+
+    def stop_transmit(self) -> None:
+        """No more voice into the stream from now on."""
+        with self._write_lock:
+            self.transmit = False
 
     def send_stream(self, data: bytes) -> bool:
         """Voice data into the running stream (shielded here); False when not streaming."""
-        if not self.streaming or self._serial is None:
+        if self._serial is None:
             return False
         try:
-            self.write(shield(data))
+            return self.write(shield(data), voice=True)
         except ModemError:
             return False
-        return True
 
     def flush_input(self) -> None:
         ser = self._serial
@@ -214,6 +226,9 @@ class ModemLink:
             self._text.append(b)
 
     def _feed_stream(self, chunk: bytes) -> None:
+        if self._after_connect and chunk:
+            self._after_connect = False
+            chunk = chunk[1:] if chunk[0] == LF else chunk
         for item in self._stream.feed(chunk):
             if not isinstance(item, Shielded):
                 self._guard(self._on_audio, item)
@@ -234,7 +249,7 @@ class ModemLink:
                 self._pending.final = line
                 self._waiting = False
                 if line == "CONNECT":
-                    self.streaming = True
+                    self.streaming, self._after_connect = True, True
                 self._cond.notify_all()
                 return
             collect = self._waiting and self._pending is not None
