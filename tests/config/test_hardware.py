@@ -35,7 +35,7 @@ def test_each_board_says_its_lines(board, gsm, fxs) -> None:
 
 def test_the_usb_modem_pi_has_its_fxo_line_and_no_desk_phone_port() -> None:
     usb = Hardware.of_board_name("pi-usbmodem")
-    assert (usb.lines["fxo"], usb.lines["gsm"], usb.lines.get("fxs")) == (("fxo0",), (), None)
+    assert (usb.lines["fxo"], usb.lines["gsm"], usb.lines.get("fxs")) == (("fxo0",), None, None)
     assert Hardware.of_board_name("pi-gsm").lines["gsm"] is None  # found at run time
 
 
