@@ -18,6 +18,7 @@ import serial
 
 from board.v253 import V253Port
 from hil_tests.fxo_rig import FxoRig
+from hil_tests.pstn.client import EmulatorError
 from hil_tests.pstn.testing import FAST, wait_for
 
 LINE = "+861062345678"
@@ -164,6 +165,24 @@ def test_unplug_puts_the_port_out_of_service_and_replug_brings_it_back(v253):
         c.hangup(call["id"])
 
 
+def test_bad_modem_requests_are_refused_whole_naming_the_field(v253, emulator_factory):
+    c = v253.client
+    for body, field in [({"action": "explode"}, "action"), ({"reports": ["smoke"]}, "reports"),
+                        ({"duplex": "yes"}, "duplex"), ({"colour": 1}, "colour"),
+                        ({"reports": ["busy"], "action": "melt"}, "action")]:
+        with pytest.raises(EmulatorError) as caught:
+            c.post("/lines/fxo0/modem", body)
+        assert caught.value.status == 400 and caught.value.message.startswith(field)
+    modem = c.line("fxo0")["modem"]
+    assert modem["reports"] == ["busy", "dial", "loop"] and modem["plugged"]  # nothing changed
+    assert c.post("/lines/fxo0/modem", {"reports": ["polarity"]})["modem"]["reports"] == \
+        ["polarity"]
+    analog = emulator_factory("sim-analog", **FAST)
+    with pytest.raises(EmulatorError) as caught:
+        analog.client.post("/lines/fxo0/modem", {"action": "unplug"})
+    assert caught.value.status == 409 and "not a voice modem" in caught.value.message
+
+
 def test_the_emulated_modem_is_strict(v253):
     """What a CX93001 refuses, the profile refuses; stream bytes outside a stream are lost."""
     with serial.serial_for_url(str(v253.rundir / "fxo0.tty"), baudrate=115200,
@@ -211,3 +230,17 @@ def _read_for(tty: serial.Serial, seconds: float) -> bytes:
     while time.monotonic() < end:
         data += tty.read(4096)
     return data
+
+
+def test_the_box_runs_on_sim_v253_and_sees_the_modem_unplugged(tmp_path, boxes):
+    from hil_tests.boxrig import start_box
+
+    box = start_box(tmp_path / "data", "sim-v253")
+    boxes.append(box)
+    assert box.status()["ports"] == {"fxo0": "idle", **{f"fxs{i}": "idle" for i in range(4)}}
+    assert box.emulator.line("fxo0")["modem"]["fclass"] == "8"  # the box set it up
+    box.emulator.post("/lines/fxo0/modem", {"action": "unplug"})
+    wait_for(lambda: box.status()["ports"]["fxo0"] == "fault", 5)
+    box.emulator.post("/lines/fxo0/modem", {"action": "replug"})
+    wait_for(lambda: box.status()["ports"]["fxo0"] == "idle", 10)
+    assert box.stop() == 0
