@@ -63,7 +63,8 @@ log = logging.getLogger(__name__)
 RATE = 8000
 CID_SETTLE_S = 0.4  # NAME may follow NMBR: wait this long for it before reporting
 STREAM_CODES = {"b": "busy_tone", "d": "dial_tone", "l": "loop_off"}
-OPTIONAL_SETUP = ("AT+VSD=128,0", "AT+VGT=128", "AT+VGR=128")
+OPTIONAL_SETUP = ("AT+VSD=128,0", "AT+VIT=0", "AT+VGT=128", "AT+VGR=128")
+STREAM_SILENT_S = 2.0  # a stream that brings nothing this long: the modem hung
 
 
 class V253Audio:
@@ -119,6 +120,7 @@ class V253Port(PortBase):
                                       "caller_id_on": None, "last_tone": None}
         self._cid: dict[str, str] = {}
         self._cid_due: float | None = None
+        self._leaving = False  # we asked the modem to end its stream
         self.codes: dict[str, int] = {}
         self._set_status(False, f"voice modem on {url} not opened yet")
 
@@ -271,12 +273,15 @@ class V253Port(PortBase):
         link.stop_transmit()
         if link.streaming:
             end = END_DUPLEX if self._line["duplex"] == "full" else ABORT_RECEIVE
+            self._leaving = True
             try:
                 link.exchange(end, "leaving the voice stream", timeout=1.5)
             except ModemError:
                 if not link.alive:
                     raise
                 link.streaming = False  # it said nothing: ATH below puts it right
+            finally:
+                self._leaving = False
         self._set_line(streaming=False)
         link.write(b"\r")  # ends any stray bytes as a line of their own: ATH stands alone
         link.command("ATH")
@@ -332,7 +337,9 @@ class V253Port(PortBase):
 
     def _on_code(self, code: str) -> None:
         self.codes[code] = self.codes.get(code, 0) + 1
-        if code == "R":
+        if code == "\x03":
+            self._stream_ended()
+        elif code == "R":
             self._ring()
         elif code == "L":
             with self._lock_state:
@@ -344,9 +351,24 @@ class V253Port(PortBase):
                 self._set_line(last_tone=STREAM_CODES[code])
             self._emit(STREAM_CODES[code])
 
+    def _stream_ended(self) -> None:
+        """DLE ETX: the stream is over. Unasked (an inactivity timer, a line fault on the
+        modem's side) while the line is ours: start it again."""
+        if self._leaving or not self._line["streaming"]:
+            return
+        log.warning("port %s: the modem ended its voice stream by itself; restarting it",
+                    self.name)
+        self._set_line(streaming=False)
+        if self._hook == "off":
+            self._requests.put(True)
+
     def _on_tick(self) -> None:
-        if self._cid_due is not None and time.monotonic() >= self._cid_due:
+        now = time.monotonic()
+        if self._cid_due is not None and now >= self._cid_due:
             self._report_caller_id()
+        link = self._link
+        if link is not None and link.streaming and now - link.last_rx > STREAM_SILENT_S:
+            link.fail(f"no voice data for {STREAM_SILENT_S:g} s while streaming")
 
     def _ring(self) -> None:
         if "NMBR" in self._cid:

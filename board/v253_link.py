@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,6 +76,7 @@ class ModemLink:
         self._alive = False
         self._thread: threading.Thread | None = None
         self.stats = {"rx_bytes": 0, "tx_bytes": 0, "tx_dropped": 0}
+        self.last_rx = 0.0  # time.monotonic() of the last byte from the modem
 
     # --- open / close ----------------------------------------------------------
 
@@ -187,8 +189,13 @@ class ModemLink:
                 break
             if data:
                 self.stats["rx_bytes"] += len(data)
+                self.last_rx = time.monotonic()
                 self._feed(data)
             self._guard(self._on_tick)
+
+    def fail(self, reason: str) -> None:
+        """Give the link up (the modem stopped streaming, say): on_lost follows."""
+        self._lost(reason)
 
     def _lost(self, reason: str) -> None:
         if not self._alive:
@@ -236,6 +243,7 @@ class ModemLink:
                 self._guard(self._on_code, item.code)
             else:
                 self.streaming = False
+                self._guard(self._on_code, item.code)  # the port learns the stream ended
                 rest = self._stream.rest
                 self._stream.reset()
                 self._feed(rest)

@@ -222,3 +222,35 @@ def test_a_device_that_disappears_is_reported_and_reopened():
         assert modem.seen.count("ATZ") >= 2
     finally:
         port.stop()
+
+
+def test_a_stream_the_modem_ends_by_itself_is_started_again_while_off_hook():
+    modem = FakeModem()
+    port, _ = _port(modem)
+    try:
+        assert port.wait_ready(3)
+        port.set_hook(True)
+        wait_for(lambda: port.line_state()["streaming"], 2)
+        modem.mode = "command"
+        modem.send(b"\x80" * 160 + b"\x10\x03\r\nOK\r\n")  # its inactivity timer, say
+        wait_for(lambda: modem.seen.count("AT+VTR") == 2, 2)
+        wait_for(lambda: port.line_state()["streaming"], 2)
+        assert port.status().ok
+    finally:
+        port.stop()
+
+
+def test_a_stream_that_goes_silent_means_a_hung_modem_which_is_opened_again():
+    modem = FakeModem()
+    port, _ = _port(modem)
+    try:
+        assert port.wait_ready(3)
+        port.set_hook(True)
+        wait_for(lambda: port.line_state()["streaming"], 2)
+        modem.mode = "command"  # it stops sending anything
+        modem.commands = CommandSet()
+        wait_for(lambda: "no voice data" in port.status().reason, 4)
+        wait_for(lambda: port.status().ok and modem.seen.count("ATZ") == 2, 4)
+        assert port.hook_state() == "on" and not port.line_state()["streaming"]
+    finally:
+        port.stop()
