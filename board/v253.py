@@ -109,7 +109,7 @@ class V253Port(PortBase):
         self._backoff = backoff
         self._opener = opener
         self.audio = V253Audio(name)
-        self._requests: queue.Queue[bool] = queue.Queue()
+        self._requests: queue.Queue[tuple[str, int]] = queue.Queue()  # ("off"|"on"|"flash", ms)
         self._stop = threading.Event()
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
@@ -133,7 +133,7 @@ class V253Port(PortBase):
 
     def stop(self) -> None:
         self._stop.set()
-        self._requests.put(False)
+        self._requests.put(("on", 0))
         if self._thread is not None:
             self._thread.join(3.0)
             self._thread = None
@@ -152,10 +152,15 @@ class V253Port(PortBase):
             raise BoardUnavailable(f"port {self.name}: the voice modem is not in service "
                                    f"({self.status().reason})")
         self._hook = "off" if offhook else "on"
-        self._requests.put(bool(offhook))
+        self._requests.put(("off" if offhook else "on", 0))
 
     def flash(self, ms: int = 600) -> None:
-        raise BoardUnavailable(f"port {self.name}: a voice modem cannot flash the hook")
+        """A hook flash: on hook for `ms` milliseconds (ATH), then off hook and streaming again."""
+        if self._hook != "off" or not self._ready.is_set():
+            raise BoardUnavailable(f"port {self.name}: a flash needs the line seized")
+        if not 1 <= int(ms) <= 5000:
+            raise ValueError(f"port {self.name}: a flash lasts 1..5000 ms, not {ms}")
+        self._requests.put(("flash", int(ms)))
 
     def set_ringer(self, on: bool) -> None:
         raise WrongPortKind(f"port {self.name} is an FXO port: it cannot ring a phone")
@@ -236,18 +241,28 @@ class V253Port(PortBase):
         """Hook changes, one at a time, until the device fails or the port stops."""
         while not self._stop.is_set() and self._link is not None and self._link.alive:
             try:
-                offhook = self._requests.get(timeout=0.1)
+                what, ms = self._requests.get(timeout=0.1)
             except queue.Empty:
                 continue
             if self._stop.is_set():
                 return
             try:
-                self._go_offhook() if offhook else self._go_onhook()
+                self._hook_change(what, ms)
             except ModemError as exc:
                 log.warning("port %s: hook change failed: %s; opening the modem again",
                             self.name, exc)
                 self._down(f"voice modem stopped answering: {exc}")
                 return
+
+    def _hook_change(self, what: str, ms: int) -> None:
+        if what == "off":
+            self._go_offhook()
+        elif what == "on":
+            self._go_onhook()
+        else:
+            self._go_onhook()
+            self._stop.wait(ms / 1000)
+            self._go_offhook()
 
     def _go_offhook(self) -> None:
         link = self._link
@@ -360,7 +375,7 @@ class V253Port(PortBase):
                     self.name)
         self._set_line(streaming=False)
         if self._hook == "off":
-            self._requests.put(True)
+            self._requests.put(("off", 0))
 
     def _on_tick(self) -> None:
         now = time.monotonic()

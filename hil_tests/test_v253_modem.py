@@ -125,6 +125,10 @@ def test_outbound_dial_tone_digits_and_the_far_end_answers(v253):
         rig.seize()
         rig.wait_tone(450, timeout=3)  # dial tone heard in the stream
         rig.wait_event("dial_tone", timeout=3)  # and reported by the modem (DLE d)
+        rig.port.flash(500)  # ATH, half a second, +VLS=1 and the stream again
+        wait_for(lambda: c.line("fxo0")["flashes"] == 1, 3)
+        wait_for(lambda: rig.port.line_state()["streaming"], 3)
+        assert c.line("fxo0")["state"] == "dialtone"  # a flash while dialling starts again
         rig.dial("13800138000")  # in-band DTMF through the modem's stream
         wait_for(lambda: c.line("fxo0")["state"] in ("ringback", "connected"), 6)
         assert c.line("fxo0")["dialled"][-1]["digits"] == "13800138000"

@@ -115,7 +115,7 @@ class FakeModem:
     def _byte(self, b: int) -> None:
         if self.mode != "command":
             self.stream_in.append(b)
-            if self.stream_in.endswith(b"\x10^"):
+            if self.stream_in.endswith((b"\x10^", b"\x10!")):
                 self.mode = "command"
                 self.send(b"\x10\x03\r\nOK\r\n")
             return
@@ -190,6 +190,8 @@ def test_without_voice_duplex_the_port_falls_back_to_receive_only_and_leaves_wit
         assert port.audio.dropped == 1
         port.set_hook(False)
         wait_for(lambda: modem.stream_in.endswith(b"\x10!"), 2)
+        with pytest.raises(Exception, match="needs the line seized"):
+            port.flash(600)
     finally:
         port.stop()
 
