@@ -10,7 +10,9 @@ What the modem gives, and so what this port gives the firmware (board/base.py):
   edges: a "ring" LineEvent per burst (`ring_edges` False);
 - caller ID: the modem decodes the FSK itself (+VCID=1) and prints DATE, TIME,
   NMBR (`P` withheld, `O` unavailable) and NAME lines: one "caller_id" LineEvent
-  with the detail JSON {"number", "name", "reason"} (`caller_id` == "port");
+  with the detail JSON {"number", "name", "reason"} (`caller_id` == "port"); a
+  call whose second ring comes without any gets {"reason": "unavailable"} then
+  (no FSK on the line, or DTMF caller ID, which these modems do not decode);
 - off hook (`set_hook(True)`): AT+VLS=1 puts the modem on the line, AT+VTR starts
   the full-duplex voice stream (8-bit unsigned PCM at 8 kHz, +VSM), converted to
   and from the box's 20 ms s16le frames here; a modem that refuses +VTR falls back
@@ -62,6 +64,7 @@ log = logging.getLogger(__name__)
 
 RATE = 8000
 CID_SETTLE_S = 0.4  # NAME may follow NMBR: wait this long for it before reporting
+NEW_CALL_S = 8.0  # rings further apart than this are a new call (chan_dahdi's ringtimeout)
 STREAM_CODES = {"b": "busy_tone", "d": "dial_tone", "l": "loop_off"}
 OPTIONAL_SETUP = ("AT+VSD=128,0", "AT+VIT=0", "AT+VGT=128", "AT+VGR=128")
 STREAM_SILENT_S = 2.0  # a stream that brings nothing this long: the modem hung
@@ -121,6 +124,8 @@ class V253Port(PortBase):
         self._cid: dict[str, str] = {}
         self._cid_due: float | None = None
         self._leaving = False  # we asked the modem to end its stream
+        self._rings = 0  # rings of the call ringing now
+        self._cid_told = False  # its caller ID event went out
         self.codes: dict[str, int] = {}
         self._set_status(False, f"voice modem on {url} not opened yet")
 
@@ -389,11 +394,20 @@ class V253Port(PortBase):
         if "NMBR" in self._cid:
             self._report_caller_id()
         t = time.monotonic()
+        last = self._line["last_ring_t"]
+        if last is None or t - last > NEW_CALL_S:
+            self._rings, self._cid_told = 0, False
+        self._rings += 1
         self._set_line(last_ring_t=t)
         self._emit("ring", t)
+        if self._rings == 2 and not self._cid_told:
+            # caller ID comes between the first and second ring: none came, none will
+            self._cid = {}
+            self._report_caller_id()
 
     def _report_caller_id(self) -> None:
         fields, self._cid, self._cid_due = self._cid, {}, None
+        self._cid_told = True
         detail = json.dumps(caller_id_detail(fields), ensure_ascii=False)
         _call(self._event_cb, LineEvent("caller_id", time.monotonic(), self.name, detail),
               self.name)

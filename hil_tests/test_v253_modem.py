@@ -105,15 +105,18 @@ def test_a_call_rings_per_burst_with_caller_id_and_talks_both_ways(v253):
         assert not rig.port.line_state()["streaming"]
 
 
-@pytest.mark.parametrize(("withheld", "profile", "reason"), [(True, "cn", "withheld"),
-                                                            (True, "us", "withheld")])
-def test_a_withheld_caller_has_no_number(v253, withheld, profile, reason):
+@pytest.mark.parametrize(("withheld", "profile", "cid", "reason"), [
+    (True, "cn", "fsk", "withheld"), (True, "us", "fsk", "withheld"),
+    (False, "cn", "dtmf", "unavailable")])  # the modem decodes no DTMF caller ID
+def test_a_caller_without_a_number_is_told_withheld_or_unavailable(v253, withheld, profile, cid,
+                                                                  reason):
     c = v253.client
-    c.line_config("fxo0", profile=profile)
+    c.line_config("fxo0", profile=profile, cid=cid)
     with V253Rig(v253.rundir) as rig:
         call = c.place_call(CALLER, LINE, withheld=withheld)
-        wait_for(rig.details, 10, what="caller ID")
+        wait_for(rig.details, 12, what="caller ID")
         assert rig.details() == [{"number": None, "name": None, "reason": reason}]
+        assert len(rig.times("ring")) <= 2  # known by the second ring at the latest
         c.hangup(call["id"])  # the caller gives up while it rings
         wait_for(lambda: c.line("fxo0")["state"] == "idle", 3)
 

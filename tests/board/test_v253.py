@@ -165,10 +165,28 @@ def test_ring_and_caller_id_lines_become_events_and_sdmf_needs_no_name():
         wait_for(lambda: [e for e in events if e.kind == "caller_id"], 2)
         modem.send(b"\r\nRING\r\n")
         wait_for(lambda: len([e for e in events if e.kind == "ring"]) == 2, 2)
+        modem.send(b"\r\nRING\r\n")
+        wait_for(lambda: len([e for e in events if e.kind == "ring"]) == 3, 2)
         kinds = [e.kind for e in events]
-        assert kinds == ["ring", "caller_id", "ring"]
+        assert kinds == ["ring", "caller_id", "ring", "ring"]
         assert json.loads(events[1].detail) == \
             {"number": "01062345678", "name": None, "reason": None}
+    finally:
+        port.stop()
+
+
+def test_a_call_without_caller_id_says_unavailable_at_its_second_ring():
+    modem = FakeModem()
+    port, events = _port(modem)
+    try:
+        assert port.wait_ready(3)
+        modem.send(b"\r\nRING\r\n")
+        wait_for(lambda: events, 2)
+        modem.send(b"\r\nRING\r\n")
+        wait_for(lambda: len(events) == 3, 2)
+        assert [e.kind for e in events] == ["ring", "ring", "caller_id"]
+        assert json.loads(events[2].detail) == \
+            {"number": None, "name": None, "reason": "unavailable"}
     finally:
         port.stop()
 
