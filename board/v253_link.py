@@ -29,6 +29,7 @@ from typing import Any
 import serial
 
 from board.base import BoardError
+from board.realtime import audio_thread
 from board.v253_codec import DLE, ETX, Shielded, StreamDecoder, shield
 
 log = logging.getLogger(__name__)
@@ -178,6 +179,7 @@ class ModemLink:
     # --- reader thread -----------------------------------------------------------
 
     def _read_loop(self) -> None:
+        audio_thread(f"{self.label} voice modem reader")  # it carries the call's audio
         while self._alive:
             ser = self._serial
             if ser is None:
