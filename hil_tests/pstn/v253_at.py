@@ -7,7 +7,9 @@ Strict as the chip is (Conexant CX930xx / CX81801 command references, ITU-T V.25
 - +VSM takes only a method and rate from its +VSM=? list (1 and 130 "UNSIGNED PCM",
   129 IMA ADPCM, 140/141 ADPCM; 8000 Hz);
 - +VTR / +VRX / +VTX need the line (+VLS=1) and answer CONNECT, then stream;
-- ATD and ATA (data calls) are not emulated: ERROR, as for any unknown command.
+- ATD and ATA (data calls) are not emulated: ERROR, as for any unknown command; the
+  ADPCM methods are accepted by +VSM but the emulator streams only unsigned PCM
+  (a stream command with ADPCM selected answers ERROR, unlike the chip).
 """
 
 from __future__ import annotations
@@ -170,6 +172,8 @@ class CommandSet:
             raise PlainError(f"{cmd.name} needs the line (+VLS=1)")
         if cmd.name == "+VTR" and not self.duplex:
             raise PlainError("no voice duplex")
+        if self.settings.vsm[0] not in (1, 130):
+            raise PlainError("only unsigned PCM is streamed by the emulator")
         out.stream = STREAMS[cmd.name]
 
     _vtr = _vrx = _vtx = _stream
