@@ -81,7 +81,7 @@ class SimLinkedPort(PortBase):
         super().__init__(name, kind)
         self._decoder = FrameDecoder()
         self._ready = threading.Event()
-        # it stands for the port's kernel driver (DAHDI, a DAA's): real-time as it
+        # it stands for the port's kernel driver (a DAA's): real-time as it
         self.link = SimLink(socket_path, name, self._on_data, self._on_up, self._on_down, backoff,
                             realtime=True)
         self.audio = SimAudio(name, self.link)
