@@ -25,6 +25,7 @@ KINDS = ("sim", "pi")
 DEFAULT_PROFILE = "huawei_e1550"
 PORT_DRIVERS = {"sim": ("sim", "v253"), "pi": ("v253",)}  # board kind: port drivers
 _PORT_NAME = re.compile(r"^(fxs|fxo)[0-9]+$")
+_SERIAL_URL = re.compile(r"^(spy|rfc2217|socket|alt|hwgrep)://\S+$")
 _LED_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _TOP_KEYS = {"name", "description", "kind", "leds", "ports", "modems", "watchdog"}
 
@@ -251,9 +252,11 @@ def _port_driver(check: _Checker, where: str, kind: Any, port_kind: Any, driver:
     if driver == "v253" and port_kind != "fxo":
         check.fail(f"{where}.driver", "a V.253 voice modem is an FXO port only "
                                       "(analog desk phones on a Pi come through a SIP ATA)")
-    if kind == "pi" and not (isinstance(device, str) and device.startswith("/")):
-        check.fail(f"{where}.device", "must be the voice modem's serial device, "
-                                      "like /dev/switchboard-fxo0")
+    if kind == "pi" and not (isinstance(device, str)
+                             and (device.startswith("/") or _SERIAL_URL.match(device))):
+        check.fail(f"{where}.device", "must be the voice modem's serial device, like "
+                                      "/dev/switchboard-fxo0 (or a pyserial URL like "
+                                      "spy:///dev/ttyACM0?file=/tmp/modem.log)")
     if kind == "sim" and device is not None:
         check.fail(f"{where}.device", "a simulated board's ports are found in the "
                                       "emulator's run directory")

@@ -117,6 +117,7 @@ BAD = [
     ("pi-gsm", lambda d: d.update(modems={"discovery": "devices", "devices": [{"id": "m"}]}),
      "modems.devices[0].at"),
     ("pi-usbmodem", lambda d: d["ports"][0].pop("device"), "ports[0].device: must be the"),
+    ("pi-usbmodem", lambda d: d["ports"][0].update(device="ttyACM0"), "ports[0].device"),
     ("pi-usbmodem", lambda d: d["ports"].append(dict(d["ports"][0], name="fxo1")),
      "device '/dev/switchboard-fxo0' appears twice"),
     ("pi-usbmodem", lambda d: d["ports"].append({"name": "fxs0", "kind": "fxs",
@@ -165,3 +166,9 @@ def test_explicit_modem_devices_parse():
     spec = parse_spec(data, "pi-gsm")
     assert spec.modems.devices[0].audio == "/dev/ttyUSB1"
     assert spec.modems.devices[0].profile == "huawei_e1550"
+
+
+def test_a_voice_modem_may_be_opened_through_a_logging_spy():
+    data = _mutate("pi-usbmodem", lambda d: d["ports"][0].update(
+        device="spy:///dev/ttyACM0?file=/tmp/modem.log"))
+    assert parse_spec(data, "pi-usbmodem").ports[0].device.startswith("spy://")
