@@ -86,7 +86,8 @@ def test_a_call_rings_per_burst_with_caller_id_and_talks_both_ways(v253):
 
         rig.seize()
         wait_for(lambda: c.call(call["id"])["state"] == "active", 3)
-        assert rig.port.line_state()["streaming"] and rig.port.line_state()["duplex"] == "full"
+        wait_for(lambda: rig.port.line_state()["streaming"], 2)  # CONNECT follows +VLS=1
+        assert rig.port.line_state()["duplex"] == "full"
         t = c.send_to_call(call["id"], tone_hz=1300, ms=400)
         rig.wait_tone(1300, since=t - 0.05)  # the far end's tone through the 8-bit stream
         t_box = rig.say(800, 400)
@@ -156,15 +157,33 @@ def test_a_loop_drop_disconnect_is_reported_as_loop_off(v253):
         rig.release()
 
 
+def test_polarity_reversals_are_reported_by_a_modem_that_sees_them(v253):
+    c = v253.client
+    c.line_config("fxo0", disconnect="polarity")
+    c.line_modem("fxo0", reports=["busy", "dial", "loop", "polarity"])
+    c.add_subscriber(MOBILE, "answer", answer_after_s=0.5)
+    with V253Rig(v253.rundir) as rig:
+        rig.seize()
+        rig.wait_event("dial_tone", timeout=3)
+        rig.dial("13800138000")
+        rig.wait_event("polarity", timeout=8)  # answer supervision
+        assert rig.port.line_state()["polarity"] == "reversed"
+        (call,) = [x for x in c.calls() if x["direction"] == "from_box"]
+        c.hangup(call["id"])
+        rig.wait_event("polarity", 2, timeout=3)  # the far end hung up
+        assert rig.port.line_state()["polarity"] == "normal"
+        rig.release()
+
+
 def test_unplug_puts_the_port_out_of_service_and_replug_brings_it_back(v253):
     c = v253.client
     with V253Rig(v253.rundir) as rig:
-        c.post("/lines/fxo0/modem", {"action": "unplug"})
+        c.line_modem("fxo0", action="unplug")
         wait_for(lambda: not rig.port.status().ok, 3, what="out of service")
         assert "gone" in rig.port.status().reason or "not found" in rig.port.status().reason
         with pytest.raises(Exception, match="not in service"):
             rig.port.set_hook(True)
-        c.post("/lines/fxo0/modem", {"action": "replug"})
+        c.line_modem("fxo0", action="replug")
         wait_for(lambda: rig.port.status().ok, 8, what="back in service")
         assert c.line("fxo0")["modem"]["fclass"] == "8"  # initialised afresh
         call = c.place_call(CALLER, LINE)
@@ -182,8 +201,7 @@ def test_bad_modem_requests_are_refused_whole_naming_the_field(v253, emulator_fa
         assert caught.value.status == 400 and caught.value.message.startswith(field)
     modem = c.line("fxo0")["modem"]
     assert modem["reports"] == ["busy", "dial", "loop"] and modem["plugged"]  # nothing changed
-    assert c.post("/lines/fxo0/modem", {"reports": ["polarity"]})["modem"]["reports"] == \
-        ["polarity"]
+    assert c.line_modem("fxo0", reports=["polarity"])["modem"]["reports"] == ["polarity"]
     analog = emulator_factory("sim-analog", **FAST)
     with pytest.raises(EmulatorError) as caught:
         analog.client.post("/lines/fxo0/modem", {"action": "unplug"})
@@ -246,8 +264,8 @@ def test_the_box_runs_on_sim_v253_and_sees_the_modem_unplugged(tmp_path, boxes):
     boxes.append(box)
     assert box.status()["ports"] == {"fxo0": "idle", **{f"fxs{i}": "idle" for i in range(4)}}
     assert box.emulator.line("fxo0")["modem"]["fclass"] == "8"  # the box set it up
-    box.emulator.post("/lines/fxo0/modem", {"action": "unplug"})
+    box.emulator.line_modem("fxo0", action="unplug")
     wait_for(lambda: box.status()["ports"]["fxo0"] == "fault", 5)
-    box.emulator.post("/lines/fxo0/modem", {"action": "replug"})
+    box.emulator.line_modem("fxo0", action="replug")
     wait_for(lambda: box.status()["ports"]["fxo0"] == "idle", 10)
     assert box.stop() == 0
