@@ -221,7 +221,13 @@ class V253Port(PortBase):
         link.command("ATZ", timeout=5.0)
         link.command("ATE0")
         link.command("ATV1")
-        link.command("AT+FCLASS=8")
+        try:
+            link.command("AT+FCLASS=8")
+        except ModemError as exc:
+            if not link.alive:
+                raise
+            raise ModemError(f"it has no voice mode (AT+FCLASS=8 refused): "
+                             f"a data/fax-only modem? ({exc})") from exc
         self._set_line(caller_id_on=self._optional(link, "AT+VCID=1"))
         method = pick_unsigned_pcm(parse_vsm_list(link.command("AT+VSM=?").lines), RATE)
         if method is None:

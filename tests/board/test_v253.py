@@ -73,8 +73,10 @@ def test_the_compression_list_is_read_and_unsigned_pcm_picked():
 class FakeModem:
     """A serial device that answers like the emulated CX93001 (no line behind it)."""
 
-    def __init__(self, commands: CommandSet | None = None, vsm_lines: list[str] | None = None):
+    def __init__(self, commands: CommandSet | None = None, vsm_lines: list[str] | None = None,
+                 refuse: tuple[str, ...] = ()):
         self.commands = commands or CommandSet()
+        self.refuse = refuse
         self.vsm_lines = vsm_lines
         self.out = bytearray()
         self.seen: list[str] = []
@@ -126,6 +128,9 @@ class FakeModem:
         if not line.upper().startswith("AT"):
             return
         self.seen.append(line)
+        if line in self.refuse:
+            self.send(b"\r\nERROR\r\n")
+            return
         if line == "AT+VSM=?" and self.vsm_lines is not None:
             self.send(b"".join(b"\r\n" + x.encode() + b"\r\n" for x in self.vsm_lines)
                       + b"\r\nOK\r\n")
@@ -222,6 +227,23 @@ def test_a_modem_without_unsigned_pcm_is_out_of_service_saying_why():
         assert not port.status().ok
         with pytest.raises(Exception, match="not in service"):
             port.set_hook(True)
+    finally:
+        port.stop()
+
+
+def test_a_modem_without_voice_mode_is_out_of_service_and_one_without_caller_id_serves():
+    data_only = FakeModem(refuse=("AT+FCLASS=8",))
+    port, _ = _port(data_only)
+    try:
+        wait_for(lambda: "no voice mode" in port.status().reason, 3)
+        assert "AT+FCLASS=8: the modem answered ERROR" in port.status().reason
+    finally:
+        port.stop()
+    no_cid = FakeModem(refuse=("AT+VCID=1", "AT+VGT=128"))
+    port, _ = _port(no_cid)
+    try:
+        assert port.wait_ready(3)  # optional commands refused: it carries on
+        assert port.line_state()["caller_id_on"] is False
     finally:
         port.stop()
 
