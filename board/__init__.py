@@ -2,7 +2,8 @@
 
 A board is a data file (board/boards/<name>.json, checked by board/boardfile.py)
 plus the driver its `kind` names: `sim` boards connect to the PSTN emulator
-(board/sim.py), `pi` boards drive GPIO, DAHDI and USB modems (board/pi.py).
+(board/sim.py), `pi` boards drive GPIO, a USB voice modem as FXO port and USB GSM
+modems (board/pi.py).
 Loading only reads and checks the file; `Board.open()` reaches the hardware.
 A real board that fails to open raises BoardUnavailable: there is never a
 silent fall back to the simulated board.

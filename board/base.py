@@ -4,7 +4,7 @@
 the simulated board wired to the PSTN emulator) offers exactly this surface, so
 the firmware above it runs unchanged on both.
 
-Threads: a board may run its own threads (DAHDI reads, the LED pattern engine,
+Threads: a board may run its own threads (a voice modem's reader, the LED pattern engine,
 the emulator link). Everything here is safe to call from any thread; event
 callbacks are called on a board thread and the firmware moves them onto its
 event loop.
@@ -116,7 +116,9 @@ class LineEvent:
         `ring_edges` is False) reports "ring" once per ring burst instead; a port
         that decodes caller ID itself (`caller_id == "port"`) reports "caller_id"
         with `detail` a JSON object {"number": str|null, "name": str|null,
-        "reason": "withheld"|"unavailable"|null}.
+        "reason": "withheld"|"unavailable"|null}. A port that detects call-progress
+        tones itself (a voice modem) may also report "busy_tone" and "dial_tone":
+        hints, the firmware still judges the line's audio.
     Digits are not events: DTMF is in-band audio and the firmware detects it.
     """
 

@@ -1,10 +1,10 @@
 """Board description files: `board/boards/<name>.json`, read and checked.
 
 A board file says what a board has, never how to drive it: its LEDs (with GPIO
-pins on a Pi), its analog ports (with DAHDI channel numbers on a Pi), where its
-GSM modems are found, and its watchdog device. `board.load_board(name)` reads
-the file through here and hands the checked `BoardSpec` to the driver named by
-its `kind` ("sim" -> board/sim.py, "pi" -> board/pi.py).
+pins on a Pi), its analog ports (on a Pi: the serial device of the USB voice modem
+that is the FXO port), where its GSM modems are found, and its watchdog device.
+`board.load_board(name)` reads the file through here and hands the checked
+`BoardSpec` to the driver named by its `kind` ("sim" -> board/sim.py, "pi" -> board/pi.py).
 
 Everything wrong in a file is reported at once, each problem naming the field:
     BadBoard: board 'x' (board/boards/x.json): leds[2].pin: 40 is not a BCM GPIO 0..27
@@ -23,10 +23,11 @@ from board.base import BadBoard, BoardInfo
 BOARDS_DIR = Path(__file__).resolve().parent / "boards"
 KINDS = ("sim", "pi")
 DEFAULT_PROFILE = "huawei_e1550"
-DEFAULT_DAHDI_DEVICE = "/dev/dahdi/channel"
+PORT_DRIVERS = {"sim": ("sim", "v253"), "pi": ("v253",)}  # board kind: port drivers
 _PORT_NAME = re.compile(r"^(fxs|fxo)[0-9]+$")
+_SERIAL_URL = re.compile(r"^(spy|rfc2217|socket|alt|hwgrep)://\S+$")
 _LED_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-_TOP_KEYS = {"name", "description", "kind", "leds", "ports", "modems", "dahdi", "watchdog"}
+_TOP_KEYS = {"name", "description", "kind", "leds", "ports", "modems", "watchdog"}
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,14 @@ class LedSpec:
 
 @dataclass(frozen=True)
 class PortSpec:
+    """An analog port. driver "sim": the emulator's socket (sim boards); "v253": a USB
+    voice modem as FXO port, at `device` on a Pi, on the emulator's RUNDIR/<name>.tty
+    pty on a sim board."""
+
     name: str  # fxs0, fxo1
     kind: str  # "fxs" | "fxo"
-    channel: int | None = None  # DAHDI channel number (Pi boards)
+    driver: str = "sim"
+    device: str | None = None  # serial device of a v253 port (Pi boards)
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,6 @@ class BoardSpec:
     ports: tuple[PortSpec, ...]
     modems: ModemSpec
     watchdog: str | None = None
-    dahdi_device: str = DEFAULT_DAHDI_DEVICE
     source: str = ""
 
     def info(self) -> BoardInfo:
@@ -141,10 +146,9 @@ def parse_spec(data: Any, name: str, source: str = "<memory>") -> BoardSpec:
     watchdog = data.get("watchdog")
     if watchdog is not None and not (isinstance(watchdog, str) and watchdog.startswith("/")):
         check.fail("watchdog", "must be an absolute device path like /dev/watchdog")
-    dahdi = _dahdi(check, data.get("dahdi", {}))
     check.raise_if_any(name, source)
     return BoardSpec(name=name, description=description, kind=kind, leds=leds, ports=ports,
-                     modems=modems, watchdog=watchdog, dahdi_device=dahdi, source=source)
+                     modems=modems, watchdog=watchdog, source=source)
 
 
 class _Checker:
@@ -222,22 +226,40 @@ def _ports(check: _Checker, raw: Any, kind: Any) -> tuple[PortSpec, ...]:
         if not isinstance(item, dict):
             check.fail(where, "must be an object")
             continue
-        check.unknown_keys(where, item, {"name", "kind", "channel"})
+        check.unknown_keys(where, item, {"name", "kind", "driver", "device"})
         name, port_kind = item.get("name"), item.get("kind")
         match = _PORT_NAME.match(name) if isinstance(name, str) else None
         if not match:
             check.fail(f"{where}.name", f"{name!r} is not a port name like fxs0 or fxo1")
         elif port_kind != match.group(1):
             check.fail(f"{where}.kind", f"must be {match.group(1)!r} for port {name}")
-        channel = item.get("channel")
-        if kind == "pi" and not (_is_int(channel) and channel >= 1):
-            check.fail(f"{where}.channel", f"{channel!r} is not a DAHDI channel number (1, 2, ...)")
-        if kind == "sim" and channel is not None:
-            check.fail(f"{where}.channel", "a simulated board has no DAHDI channels")
-        ports.append(PortSpec(str(name), str(port_kind), channel))
+        driver = item.get("driver", "sim" if kind == "sim" else "v253")
+        device = item.get("device")
+        _port_driver(check, where, kind, port_kind, driver, device)
+        ports.append(PortSpec(str(name), str(port_kind), str(driver), device))
     _unique(check, "ports", [p.name for p in ports], "port name")
-    _unique(check, "ports", [p.channel for p in ports], "channel")
+    _unique(check, "ports", [p.device for p in ports], "device")
     return tuple(ports)
+
+
+def _port_driver(check: _Checker, where: str, kind: Any, port_kind: Any, driver: Any,
+                 device: Any) -> None:
+    allowed = PORT_DRIVERS.get(kind, ())
+    if driver not in allowed:
+        check.fail(f"{where}.driver", f"must be one of {', '.join(allowed) or '?'} "
+                                      f"on a {kind} board, not {driver!r}")
+        return
+    if driver == "v253" and port_kind != "fxo":
+        check.fail(f"{where}.driver", "a V.253 voice modem is an FXO port only "
+                                      "(analog desk phones on a Pi come through a SIP ATA)")
+    if kind == "pi" and not (isinstance(device, str)
+                             and (device.startswith("/") or _SERIAL_URL.match(device))):
+        check.fail(f"{where}.device", "must be the voice modem's serial device, like "
+                                      "/dev/switchboard-fxo0 (or a pyserial URL like "
+                                      "spy:///dev/ttyACM0?file=/tmp/modem.log)")
+    if kind == "sim" and device is not None:
+        check.fail(f"{where}.device", "a simulated board's ports are found in the "
+                                      "emulator's run directory")
 
 
 def _modems(check: _Checker, raw: Any, kind: Any) -> ModemSpec:
@@ -287,14 +309,3 @@ def _devices(check: _Checker, raw: Any, discovery: Any) -> tuple[ModemDevice, ..
                                    str(item.get("profile", DEFAULT_PROFILE))))
     _unique(check, "modems.devices", [d.id for d in devices], "modem id")
     return tuple(devices)
-
-
-def _dahdi(check: _Checker, raw: Any) -> str:
-    if not isinstance(raw, dict):
-        check.fail("dahdi", "must be an object like {\"device\": \"/dev/dahdi/channel\"}")
-        return DEFAULT_DAHDI_DEVICE
-    check.unknown_keys("dahdi", raw, {"device"})
-    device = raw.get("device", DEFAULT_DAHDI_DEVICE)
-    if not (isinstance(device, str) and device.startswith("/")):
-        check.fail("dahdi.device", "must be an absolute device path")
-    return str(device)

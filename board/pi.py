@@ -1,19 +1,23 @@
-"""The Raspberry Pi boards: GPIO LEDs, DAHDI analog ports, USB GSM modems, watchdog.
+"""The Raspberry Pi boards: GPIO LEDs, a USB voice modem as FXO port, USB GSM modems, watchdog.
 
-`pi-fxo-fxs-hat` and `pi-gsm` (board/boards/*.json) are driven here:
+`pi-usbmodem` and `pi-gsm` (board/boards/*.json) are driven here:
 
 - LEDs: BCM GPIO output pins from the board file, through RPi.GPIO (on a Pi 5
   the `rpi-lgpio` drop-in provides the same module). RPi.GPIO is imported only
   when the board opens, so this module imports on any machine.
-- Analog ports: one DahdiPort per port in the board file (board/dahdi.py).
+- Analog ports: the FXO port is a USB voice modem (board/v253.py) at the board
+  file's device (a udev symlink, docs/analog.md). A modem that is unplugged
+  does not stop the board: its port is out of service, saying why, and opens
+  the device when it appears. There is no FXS driver on a Pi: analog desk phones
+  come through a SIP ATA (docs/analog.md, "Analog lines on a Raspberry Pi").
 - Modems: one directory per modem under the board file's glob, made by udev
   rules keyed on the IMEI (`/dev/modem/by-imei/<imei>/{at,audio}`), or the
   board file's fixed device list.
 - Watchdog: `/dev/watchdog`, kicked by `watchdog_kick()`; a clean close writes
   the magic 'V' so a deliberate stop does not reboot the box.
 
-Opening is all or nothing: if any part fails, what was opened is closed again
-and BoardUnavailable says what failed. A missing watchdog device only warns.
+Opening the GPIO is all or nothing: if it fails, BoardUnavailable says why. A
+missing watchdog device only warns; a missing voice modem is the port's status.
 """
 
 from __future__ import annotations
@@ -25,9 +29,9 @@ from typing import Any
 
 from board.base import BoardUnavailable, ModemPorts
 from board.boardfile import BoardSpec, LedSpec
-from board.dahdi import DahdiPort
 from board.ledengine import LedEngine
 from board.modems import fixed_modems, scan_modem_dirs
+from board.v253 import V253Port
 
 log = logging.getLogger(__name__)
 
@@ -111,31 +115,30 @@ class PiBoard:
         self._gpio = GpioLeds(spec.leds)
         self.leds = LedEngine([led.name for led in spec.leds], self._gpio.write,
                               label=f"{spec.name}-leds")
-        self._ports = [DahdiPort(p.name, p.kind, p.channel, spec.dahdi_device)
-                       for p in spec.ports]
+        self._ports = [V253Port(p.name, str(p.device)) for p in spec.ports]
         self.watchdog = Watchdog(spec.watchdog if watchdog is _FROM_FILE else watchdog)
         self._modem_glob = modem_glob or spec.modems.glob
 
     def open(self) -> None:
-        """GPIO, every DAHDI channel, the watchdog; BoardUnavailable naming what failed."""
+        """GPIO, the watchdog, the voice modem ports; BoardUnavailable naming what failed."""
         try:
             self._gpio.open()
-            for port in self._ports:
-                port.open()
         except BoardUnavailable as exc:
             self.close()
             raise BoardUnavailable(f"board {self.info.name}: {exc}") from exc
+        for port in self._ports:
+            port.start()
         self.watchdog.open()
         self.leds.start()
 
     def close(self) -> None:
         self.leds.stop()
         for port in self._ports:
-            port.close()
+            port.stop()
         self._gpio.close()
         self.watchdog.close()
 
-    def ports(self) -> list[DahdiPort]:
+    def ports(self) -> list[V253Port]:
         return list(self._ports)
 
     def modems(self) -> list[ModemPorts]:

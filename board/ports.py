@@ -2,8 +2,8 @@
 
 `PortBase` holds one port's owner (claim/release), its two callbacks (line
 events, link status), its hook state and its in-service flag. The simulated FXS
-port (board/sim.py) and the DAHDI port (board/dahdi.py) subclass it and call
-`_emit` / `_set_status` from their reader threads; the firmware's callbacks run
+port (board/sim.py) and the FXO ports (board/sim_fxo.py, board/v253.py) subclass
+it and call `_emit` / `_set_status` from their reader threads; the callbacks run
 on those threads and must hand the work to the event loop.
 """
 

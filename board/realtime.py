@@ -1,8 +1,9 @@
 """Real-time scheduling for the threads that carry call audio.
 
 The bridge's clock thread (pjmedia's, in firmware/media/ports.py), the GSM modem's
-audio reader and pacer (firmware/lines/gsm_link.py) and, on the simulated board, the
-FXS link threads (standing for the DAHDI driver, which is the kernel on the Pi) each
+audio reader and pacer (firmware/lines/gsm_link.py), the voice modem's reader
+(board/v253_link.py) and, on the simulated board, the port link threads (standing
+for a port's kernel driver) each
 have 20 ms to move a frame. At normal priority they share the cores with everything
 else on the box (the web page, a backup, a burst of logging) and with the box's own
 event loop, so a busy moment delays a frame past its tick and the caller hears a

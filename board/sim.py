@@ -8,7 +8,9 @@ emulator's run directory RUNDIR (docs/sim-link.md):
   a bounded queue behind `audio.read_frame()`, `audio.write_frame()` sends the
   earpiece as `A` frames and `set_ringer()` sends the `C` ringer command;
 - each FXO port `fxoN` is a client of `RUNDIR/fxoN.sock`, the emulator's
-  telephone exchange (board/sim_fxo.py);
+  telephone exchange (board/sim_fxo.py), or, with driver "v253" (board
+  `sim-v253`), the V.253 voice modem port (board/v253.py) on the emulator's
+  modem pty `RUNDIR/fxoN.tty`;
 - the LED pattern engine writes level changes as JSON lines to `RUNDIR/leds.sock`;
 - modems are the directories `RUNDIR/modems/<imei>/` (pty symlinks + profile).
 
@@ -79,7 +81,7 @@ class SimLinkedPort(PortBase):
         super().__init__(name, kind)
         self._decoder = FrameDecoder()
         self._ready = threading.Event()
-        # it stands for the port's kernel driver (DAHDI, a DAA's): real-time as it
+        # it stands for the port's kernel driver (a DAA's): real-time as it
         self.link = SimLink(socket_path, name, self._on_data, self._on_up, self._on_down, backoff,
                             realtime=True)
         self.audio = SimAudio(name, self.link)
@@ -199,7 +201,7 @@ def _led_line(led: str, on: bool, t: float) -> bytes:
 
 
 class SimBoard:
-    """`sim`, `sim-2gsm`, `sim-analog`, `sim-mixed`: the Board of docs/sim-link.md.
+    """`sim`, `sim-2gsm`, `sim-analog`, `sim-mixed`, `sim-v253`: the Board of docs/sim-link.md.
     Options: rundir, timeout."""
 
     def __init__(self, spec: BoardSpec, rundir: str | Path, timeout: float = 3.0,
@@ -211,13 +213,20 @@ class SimBoard:
         from board.sim_fxo import SimFxoPort  # it builds on this module's SimAudio
 
         kinds = {"fxs": SimFxsPort, "fxo": SimFxoPort}
-        self._ports = [kinds[p.kind](p.name, self.rundir / f"{p.name}.sock", backoff)
+        self._ports = [self._voice_modem(p.name, backoff) if p.driver == "v253"
+                       else kinds[p.kind](p.name, self.rundir / f"{p.name}.sock", backoff)
                        for p in spec.ports]
         self._led_link = SimLeds(self.rundir / "leds.sock", backoff)
         self.leds = LedEngine([led.name for led in spec.leds], self._led_link.write,
                               label=f"{spec.name}-leds")
         self.last_kick: float | None = None
         self._open = False
+
+    def _voice_modem(self, name: str, backoff: tuple[float, float]):  # -> V253Port
+        from board.v253 import V253Port
+
+        return V253Port(name, str(self.rundir / f"{name}.tty"),
+                        backoff=(max(0.05, backoff[0]), backoff[1]))
 
     def open(self) -> None:
         """Connect every port and the LEDs; BoardUnavailable if the emulator does not answer."""
@@ -230,7 +239,8 @@ class SimBoard:
             port.start()
         self._led_link.link.start()
         deadline = time.monotonic() + self.timeout
-        silent = [p.link for p in self._ports if not p.wait_ready(deadline - time.monotonic())]
+        silent = [getattr(p, "link", p) for p in self._ports
+                  if not p.wait_ready(deadline - time.monotonic())]
         if not self._led_link.up.wait(max(0.0, deadline - time.monotonic())):
             silent.append(self._led_link.link)
         if silent:

@@ -3,7 +3,7 @@
 `emulator`: a fresh emulator (shape "sim": one Huawei modem, four FXS phones)
 in a temporary RUNDIR, stopped after the test. `emulator_factory(shape="sim",
 **timings)`: start as many as a test needs, e.g.
-`emulator_factory("sim-2gsm", ring_period_s=0.3)` (shapes: sim, sim-2gsm, sim-analog,
+`emulator_factory("sim-2gsm", ring_period_s=0.3)` (shapes: sim, sim-2gsm, sim-analog, sim-v253,
 sim-mixed); all are stopped at the end.
 Timings are the emulator's command-line options (see `python -m hil_tests.pstn -h`).
 """

@@ -47,7 +47,7 @@ def test_the_clock_option_only_on_a_simulated_board() -> None:
     assert daemon._clock_option(_args(None), "pi-gsm") is None
     assert daemon._clock_option(_args("2026-10-01T10:00"), "sim-2gsm") == "2026-10-01T10:00"
     with pytest.raises(SwitchboardError, match="only for a simulated board"):
-        daemon._clock_option(_args("2026-10-01T10:00"), "pi-fxo-fxs-hat")
+        daemon._clock_option(_args("2026-10-01T10:00"), "pi-usbmodem")
     with pytest.raises(SwitchboardError, match="is not a time"):
         daemon._clock_option(_args("National Day"), "sim")
 

@@ -81,3 +81,16 @@ def test_udev_links_are_where_the_pi_gsm_board_looks():
     link = re.search(r'SYMLINK\+="([^"]+)"', rules).group(1)
     assert link == "modem/by-imei/$env{ID_SWITCHBOARD_IMEI}/$env{ID_SWITCHBOARD_ROLE}"
     assert read_spec("pi-gsm").modems.glob == "/dev/modem/by-imei/*"  # what the board scans
+
+
+def test_the_voice_modem_rule_links_where_the_pi_usbmodem_board_opens():
+    rules = (STAGE / "02-app/files/66-switchboard-voice-modem.rules").read_text()
+    assert 'ENV{ID_MM_DEVICE_IGNORE}="1"' in rules and 'KERNEL!="ttyACM[0-9]*"' in rules
+    link = re.search(r'SYMLINK\+="([^"]+)"', rules).group(1)
+    (port,) = read_spec("pi-usbmodem").ports
+    assert port.device == "/dev/" + link
+    run = (STAGE / "02-app/00-run.sh").read_text()
+    assert "files/66-switchboard-voice-modem.rules" in run
+    assert "${SWITCHBOARD_BOARD:-pi-usbmodem}" in run
+    packages = (STAGE / "00-deps/00-packages").read_text().split()
+    assert not [p for p in packages if p.startswith("dahdi")]  # no DAHDI: docs/analog.md

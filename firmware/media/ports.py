@@ -12,7 +12,7 @@ buffering between ports that run at its own rate and frame size (8 kHz,
 
 Downlink (bridge -> device): while something transmits to the slot its
 device gets one frame per tick (the mix); while nothing does it gets nothing,
-and plays its own silence (the GSM serial port's pacer, DAHDI, the emulator
+and plays its own silence (the GSM serial port's pacer, a voice modem, the emulator
 all do).
 
 So every callback below runs on the clock thread, not the event loop. They

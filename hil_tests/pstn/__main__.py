@@ -1,4 +1,5 @@
-"""`python -m hil_tests.pstn --rundir DIR [--port N] [--shape sim|sim-2gsm|sim-analog|sim-mixed]`
+"""`python -m hil_tests.pstn --rundir DIR [--port N] [--shape SHAPE]` (sim, sim-2gsm,
+sim-analog, sim-mixed, sim-v253)
 
 Runs the PSTN emulator until SIGTERM or SIGINT, then removes what it put in
 RUNDIR. Prints `PSTN emulator control: http://127.0.0.1:PORT` once

@@ -208,6 +208,10 @@ class EmulatorClient:
     def line_config(self, lid: str, **settings: Any) -> dict:
         return self.post(f"/lines/{quote(lid)}/config", settings)
 
+    def line_modem(self, lid: str, **settings: Any) -> dict:
+        """The voice modem at the end of line `lid` (sim-v253): action, reports, duplex."""
+        return self.post(f"/lines/{quote(lid)}/modem", settings)
+
     def leds(self) -> dict:
         return self.get("/leds")
 

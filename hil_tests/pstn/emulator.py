@@ -26,9 +26,12 @@ from hil_tests.pstn.httpapi import Api, ControlServer, Unavailable
 from hil_tests.pstn.modem import Modem, ModemConfig
 from hil_tests.pstn.network import NetConfig, Network
 
-SHAPES = {"sim": 1, "sim-2gsm": 2, "sim-analog": 0, "sim-mixed": 1}  # shape: GSM modems
+SHAPES = {"sim": 1, "sim-2gsm": 2, "sim-analog": 0, "sim-mixed": 1,  # shape: GSM modems
+          "sim-v253": 0}
 LINES = {"sim-analog": {"fxo0": "+861062345678"},  # shape: analog lines and their numbers
-         "sim-mixed": {"fxo0": "+861062345678"}}
+         "sim-mixed": {"fxo0": "+861062345678"},
+         "sim-v253": {"fxo0": "+861062345678"}}
+VOICE_MODEMS = {"sim-v253": ("fxo0",)}  # lines whose CPE is a V.253 voice modem (a pty)
 FXS_PORTS = ["fxs0", "fxs1", "fxs2", "fxs3"]
 
 
@@ -102,6 +105,10 @@ class Emulator:
 
         for line_id, number in LINES.get(self.shape, {}).items():
             line = AnalogLine(self.net, line_id, number, self.rundir)
+            if line_id in VOICE_MODEMS.get(self.shape, ()):
+                from hil_tests.pstn.v253modem import V253Modem
+
+                line.wire = V253Modem(line, self.rundir)  # the line ends in the modem's DAA
             line.start()
             self.net.lines.append(line)
 
@@ -138,6 +145,10 @@ class Emulator:
         if self.net.lines:
             info["fxo"] = [line.id for line in self.net.lines]
             info["lines"] = {line.id: line.number for line in self.net.lines}
+            modems = {line.id: str(line.wire.link) for line in self.net.lines
+                      if hasattr(line.wire, "plug")}
+            if modems:
+                info["voice_modems"] = modems
         tmp = self.rundir / ".emulator.json.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
             json.dump(info, fh, indent=1)

@@ -225,11 +225,21 @@ class Api:
 
     def lines(self, body: dict, query: dict) -> list:
         with self.net.lock:
-            return [line.status() for line in self.net.lines]
+            return [_line_status(line) for line in self.net.lines]
 
     def line(self, lid: str, body: dict, query: dict) -> dict:
         with self.net.lock:
-            return self.net.line(lid).status()
+            return _line_status(self.net.line(lid))
+
+    def line_modem(self, lid: str, body: dict, query: dict) -> dict:
+        """POST /lines/{id}/modem: the voice modem on the line (sim-v253): unplug, replug,
+        which events it reports, whether it has voice duplex."""
+        with self.net.lock:
+            line = self.net.line(lid)
+            if not hasattr(line.wire, "configure"):
+                raise ApiError(409, f"line {line.id} ends in an FXO port, not a voice modem")
+            line.wire.configure(body)
+            return _line_status(line)
 
     def line_fault(self, lid: str, body: dict, query: dict) -> dict:
         _need(body, "kind", str, "cut, restore or noise")
@@ -299,6 +309,7 @@ ROUTES = [
     ("GET", "/lines", "lines"), ("GET", r"/lines/([^/]+)", "line"),
     ("POST", r"/lines/([^/]+)/fault", "line_fault"),
     ("POST", r"/lines/([^/]+)/config", "line_config"),
+    ("POST", r"/lines/([^/]+)/modem", "line_modem"),
     ("GET", "/phones", "phones"), ("GET", r"/phones/([^/]+)", "phone"),
     ("POST", r"/phones/([^/]+)/hook", "phone_hook"),
     ("POST", r"/phones/([^/]+)/dial", "phone_dial"),
@@ -307,6 +318,14 @@ ROUTES = [
     ("POST", r"/phones/([^/]+)/auto_answer", "phone_auto_answer"),
     ("GET", "/leds", "leds"),
 ]
+
+
+def _line_status(line: Any) -> dict:
+    """A line's status; a line ending in a voice modem (sim-v253) adds "modem"."""
+    status = line.status()
+    if hasattr(line.wire, "status"):
+        status["modem"] = line.wire.status()
+    return status
 
 
 def _query_num(query: dict, key: str, default: Any, kind: type) -> Any:

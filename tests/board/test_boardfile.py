@@ -12,9 +12,9 @@ def _shipped(name):
     return json.loads((BOARDS_DIR / f"{name}.json").read_text())
 
 
-def test_the_six_boards_ship():
-    assert board.board_names() == ["pi-fxo-fxs-hat", "pi-gsm", "sim", "sim-2gsm", "sim-analog",
-                                   "sim-mixed"]
+def test_the_seven_boards_ship():
+    assert board.board_names() == ["pi-gsm", "pi-usbmodem", "sim", "sim-2gsm", "sim-analog",
+                                   "sim-mixed", "sim-v253"]
 
 
 @pytest.mark.parametrize("name", board_names())
@@ -37,13 +37,17 @@ def test_sim_boards_have_the_promised_shape():
     assert [p.name for p in mixed.ports] == [p.name for p in analog.ports]
     assert (analog.modems.discovery, mixed.modems.expected) == ("none", 1)
     assert "LINE-gsm0" in mixed.info().leds and "LINE-gsm0" not in analog.info().leds
-    hat = read_spec("pi-fxo-fxs-hat")
-    assert {p.kind for p in hat.ports} == {"fxs", "fxo"}
-    assert all(led.pin is not None for led in hat.leds)
+    v253 = read_spec("sim-v253")
+    assert [(p.name, p.driver) for p in v253.ports] == [("fxo0", "v253")] + [
+        (f"fxs{i}", "sim") for i in range(4)]
+    usb = read_spec("pi-usbmodem")
+    assert [(p.name, p.kind, p.driver, p.device) for p in usb.ports] == \
+        [("fxo0", "fxo", "v253", "/dev/switchboard-fxo0")]
+    assert all(led.pin is not None for led in usb.leds)
 
 
 def test_unknown_board_is_refused_naming_the_known_ones():
-    with pytest.raises(BadBoard, match=r"no board named 'pi-zero'.*pi-gsm, sim, sim-2gsm"):
+    with pytest.raises(BadBoard, match=r"no board named 'pi-zero'.*pi-gsm, pi-usbmodem, sim"):
         board.load_board("pi-zero")
     with pytest.raises(LookupError):  # BadBoard is also a LookupError
         board.load_board("../etc/passwd")
@@ -60,9 +64,13 @@ def test_sim_board_needs_its_rundir_and_refuses_unknown_options(tmp_path):
 
 
 def test_a_real_board_is_loaded_without_touching_hardware():
-    pi = board.load_board("pi-fxo-fxs-hat")
+    pi = board.load_board("pi-usbmodem")
     assert pi.info.extra["kind"] == "pi"
-    assert [p.name for p in pi.ports()] == ["fxo0", "fxo1", "fxs0", "fxs1"]
+    (port,) = pi.ports()
+    assert (port.name, port.kind, port.url, port.ring_edges, port.caller_id) == \
+        ("fxo0", "fxo", "/dev/switchboard-fxo0", False, "port")
+    assert not port.status().ok  # not opened yet: out of service, saying so
+    assert "not opened yet" in port.status().reason
 
 
 def test_sim_board_without_emulator_does_not_open(tmp_path):
@@ -87,8 +95,13 @@ BAD = [
     ("sim", lambda d: d["leds"].append({"name": "PWR"}), "LED name 'PWR' appears twice"),
     ("sim", lambda d: d["leds"][0].update(pin=4), "leds[0].pin: a simulated board has no GPIO"),
     ("sim", lambda d: d["leds"][1].update(name="no spaces"), "leds[1].name"),
-    ("sim-analog", lambda d: d["ports"][0].update(channel=1),
-     "ports[0].channel: a simulated board has no DAHDI channels"),
+    ("sim-analog", lambda d: d["ports"][0].update(channel=1), "ports[0].channel: unknown field"),
+    ("sim-analog", lambda d: d["ports"][0].update(device="/dev/ttyACM0"),
+     "ports[0].device: a simulated board's ports are found in the emulator's run directory"),
+    ("sim-analog", lambda d: d["ports"][0].update(driver="dahdi"),
+     "ports[0].driver: must be one of sim, v253 on a sim board"),
+    ("sim-v253", lambda d: d["ports"][1].update(driver="v253"),
+     "ports[1].driver: a V.253 voice modem is an FXO port only"),
     ("sim-analog", lambda d: d["ports"][0].update(kind="fxs"), "ports[0].kind: must be 'fxo'"),
     ("sim", lambda d: d["ports"][0].update(kind="fxo"), "ports[0].kind: must be 'fxs'"),
     ("sim", lambda d: d["ports"][2].update(name="line2"), "ports[2].name"),
@@ -103,9 +116,17 @@ BAD = [
      "modems.devices: must list at least one"),
     ("pi-gsm", lambda d: d.update(modems={"discovery": "devices", "devices": [{"id": "m"}]}),
      "modems.devices[0].at"),
-    ("pi-fxo-fxs-hat", lambda d: d["ports"][1].pop("channel"), "ports[1].channel"),
-    ("pi-fxo-fxs-hat", lambda d: d["ports"][1].update(channel=1), "channel 1 appears twice"),
-    ("pi-fxo-fxs-hat", lambda d: d.update(dahdi={"device": "dahdi"}), "dahdi.device"),
+    ("pi-usbmodem", lambda d: d["ports"][0].pop("device"), "ports[0].device: must be the"),
+    ("pi-usbmodem", lambda d: d["ports"][0].update(device="ttyACM0"), "ports[0].device"),
+    ("pi-usbmodem", lambda d: d["ports"].append(dict(d["ports"][0], name="fxo1")),
+     "device '/dev/switchboard-fxo0' appears twice"),
+    ("pi-usbmodem", lambda d: d["ports"].append({"name": "fxs0", "kind": "fxs",
+                                                 "device": "/dev/ttyACM1"}),
+     "ports[1].driver: a V.253 voice modem is an FXO port only (analog desk phones on a Pi"),
+    ("pi-usbmodem", lambda d: d["ports"][0].update(driver="dahdi"),
+     "ports[0].driver: must be one of v253 on a pi board"),
+    ("pi-usbmodem", lambda d: d.update(dahdi={"device": "/dev/dahdi/channel"}),
+     "dahdi: unknown field"),
 ]
 
 
@@ -145,3 +166,9 @@ def test_explicit_modem_devices_parse():
     spec = parse_spec(data, "pi-gsm")
     assert spec.modems.devices[0].audio == "/dev/ttyUSB1"
     assert spec.modems.devices[0].profile == "huawei_e1550"
+
+
+def test_a_voice_modem_may_be_opened_through_a_logging_spy():
+    data = _mutate("pi-usbmodem", lambda d: d["ports"][0].update(
+        device="spy:///dev/ttyACM0?file=/tmp/modem.log"))
+    assert parse_spec(data, "pi-usbmodem").ports[0].device.startswith("spy://")

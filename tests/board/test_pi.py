@@ -101,13 +101,20 @@ def test_without_rpi_gpio_the_board_does_not_open(monkeypatch):
         pi.open()
 
 
-def test_missing_dahdi_fails_the_open_and_releases_the_pins(gpio, tmp_path):
-    pi = board.load_board("pi-fxo-fxs-hat", watchdog=None)
-    for port in pi.ports():
-        port.device = str(tmp_path / "no-dahdi")
-    with pytest.raises(BoardUnavailable, match=r"port fxo0: DAHDI channel 1 on .*no-dahdi"):
-        pi.open()
-    assert gpio.cleaned is not None  # the GPIO pins were given back
+def test_a_missing_voice_modem_does_not_stop_the_board(gpio, tmp_path):
+    """The USB voice modem unplugged: the board opens, the port is out of service saying
+    why, and it opens the device once it appears."""
+    pi = board.load_board("pi-usbmodem", watchdog=None)
+    (port,) = pi.ports()
+    port.url = str(tmp_path / "switchboard-fxo0")
+    pi.open()
+    try:
+        wait_for(lambda: "not found" in port.status().reason)
+        assert not port.status().ok and str(tmp_path) in port.status().reason
+        assert gpio.mode == "BCM"
+    finally:
+        pi.close()
+    assert port.status().reason == "closed"
 
 
 def test_a_missing_watchdog_only_warns(gpio, tmp_path, caplog):

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from board.base import BadBoard
+from board.base import BadBoard, BoardInfo
 from firmware.config.hardware import Hardware, check_on_board
 from firmware.config.schema import Config, to_dict
 from firmware.config.store import ConfigStore
@@ -25,14 +25,18 @@ DESK = {"schema_version": 2, "extensions": [{"number": "801", "name": "前台", 
 @pytest.mark.parametrize("board,gsm,fxs", [
     ("sim", ("gsm0",), ("fxs0", "fxs1", "fxs2", "fxs3")),
     ("sim-2gsm", ("gsm0", "gsm1"), ("fxs0", "fxs1", "fxs2", "fxs3")),
-    ("pi-fxo-fxs-hat", None, ("fxs0", "fxs1")),
 ])
 def test_each_board_says_its_lines(board, gsm, fxs) -> None:
     hardware = Hardware.of_board_name(board)
     assert hardware.lines["gsm"] == gsm
     assert hardware.lines["fxs"] == fxs
-    if board == "pi-fxo-fxs-hat":
-        assert hardware.lines["fxo"] == ("fxo0", "fxo1")
+
+
+
+def test_the_usb_modem_pi_has_its_fxo_line_and_no_desk_phone_port() -> None:
+    usb = Hardware.of_board_name("pi-usbmodem")
+    assert (usb.lines["fxo"], usb.lines["gsm"], usb.lines.get("fxs")) == (("fxo0",), None, None)
+    assert Hardware.of_board_name("pi-gsm").lines["gsm"] is None  # found at run time
 
 
 def test_an_unknown_board_is_refused() -> None:
@@ -51,7 +55,9 @@ def test_missing_lines_are_the_boards_and_named_lines_are_kept() -> None:
 
 
 def test_a_run_time_modem_board_gets_one_gsm_line_and_takes_any() -> None:
-    hat = Hardware.of_board_name("pi-fxo-fxs-hat")
+    info = BoardInfo("pi-x", "a Pi with desk phones and udev modems", ports=("fxs0",),
+                     extra={"modem_discovery": "udev", "modems_expected": None})
+    hat = Hardware.of_board(info)
     assert [g.name for g in check_on_board(DESK, hat).lines.gsm] == ["gsm0"]
     config = check_on_board({**DESK, "lines": {"gsm": [{"name": "gsm3"}]}}, hat)
     assert [g.name for g in config.lines.gsm] == ["gsm3"]
