@@ -25,12 +25,14 @@ def analog_lines(status: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def in_service(line: dict[str, Any]) -> bool | None:
-    """The line takes calls: the exchange's battery is there and the port is not at fault
-    (None: the box does not know yet)."""
+    """The line takes calls: the exchange's battery is there (or, on a port that cannot
+    measure it, the line works) and the port is not at fault (None: not known yet)."""
     if line.get("battery") is False or line.get("state") == "fault":
         return False
     if line.get("battery") is True:
         return True
+    if line.get("state") in ("idle", "ringing", "in_use"):
+        return True  # a port that cannot measure the battery (a voice modem) but works
     return None
 
 
