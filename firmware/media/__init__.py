@@ -46,7 +46,8 @@ API (firmware.media.engine.MediaEngine):
   `load_wav(path)` reads a WAV file into that form); `play_prompt(slot, clips,
   loop=False)` plays clips one after another (clips.py: PCM bytes, or 8 kHz mono
   16-bit WAV file Paths streamed from disk, read on the loop, never on the clock
-  thread): "you are number" + "3" + "in the queue", or music on hold looping. One prompt per slot: each
+  thread): "you are number" + "3" + "in the queue", or music on hold looping.
+  One prompt per slot: each
   play_* replaces the previous one and `stop_tone(slot)` stops any of them. They
   return an asyncio.Future[bool]: True when a non-looping prompt played out, False
   when it was stopped, replaced, detached or the engine stopped. A prompt mixes

@@ -67,7 +67,7 @@ class _Reader:
         if isinstance(clip, bytes):
             self._pcm = clip
             return
-        wav = wave.open(str(clip), "rb")
+        wav = wave.open(str(clip), "rb")  # noqa: SIM115 (open while the clip plays)
         shape = (wav.getframerate(), wav.getnchannels(), wav.getsampwidth(), wav.getcomptype())
         if shape != (RATE, 1, 2, "NONE"):
             wav.close()

@@ -75,7 +75,8 @@ async def test_cut_short_a_tone_replaces_it_and_detach_ends_it(tmp_path: Path):
         await wait_until(lambda: len(sound(device)) >= 5, what="the prompt started")
         tone = rig.engine.play_tone(slot, "busy")
         assert await first is False  # replaced: not played out
-        rig.engine.stop_tone(tone and slot)
+        rig.engine.stop_tone(slot)
+        assert await tone is False
         again = rig.engine.play_prompt(slot, [long])
         await wait_until(lambda: slot.playing == "prompt")
         rig.engine.detach(slot)
