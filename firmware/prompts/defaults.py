@@ -1,0 +1,66 @@
+"""Build the default prompts: every phrase of phrases.py, spoken in zh and en.
+
+Run at build time by scripts/make_prompts.py (scripts/setup.sh calls it; the Pi image
+recipe too) into firmware/data/prompts/<lang>/<name>.wav, which git does not keep:
+they are made from the phrases by espeak-ng and sox on the machine, never fetched.
+A stamp file holds a digest of the phrases and the tools' versions, so a second run
+with nothing changed does nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from firmware.prompts import convert
+from firmware.prompts.phrases import LANGUAGES, PHRASES, phrase_text
+from firmware.prompts.store import DEFAULTS_DIR
+
+STAMP = ".built"
+
+
+def _tool_version(argv: list[str]) -> str:
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "missing"
+    return (done.stdout or done.stderr).decode("utf-8", "replace").strip()[:80]
+
+
+def digest(names: list[str]) -> str:
+    tools = [_tool_version(["espeak-ng", "--version"]), _tool_version(["sox", "--version"])]
+    texts = {name: PHRASES[name] for name in names}
+    payload = json.dumps({"texts": texts, "tools": tools, "rate": convert.SPEECH_RATE_WPM},
+                         ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def build(out: Path = DEFAULTS_DIR, names: list[str] | None = None,
+          force: bool = False) -> int:
+    """Speak every phrase (or `names`) in every language into `out`; the number made
+    (0 when the stamp says they are current)."""
+    names = sorted(PHRASES) if names is None else names
+    stamp = out / STAMP
+    want = digest(names)
+    if not force and stamp.is_file() and stamp.read_text("utf-8").strip() == want \
+            and all((out / lang / f"{n}.wav").is_file() for lang in LANGUAGES for n in names):
+        return 0
+    made = 0
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        for lang in LANGUAGES:
+            (out / lang).mkdir(parents=True, exist_ok=True)
+            for name in names:
+                text = phrase_text(name, lang)
+                part = work / f"{lang}-{name}.wav"
+                convert.speak(text, lang, part, work)
+                shutil.move(part, out / lang / f"{name}.wav")
+                os.chmod(out / lang / f"{name}.wav", 0o644)
+                made += 1
+    stamp.write_text(want + "\n", "utf-8")
+    return made
