@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from firmware.prompts import PromptError  # noqa: E402
-from firmware.prompts.defaults import build  # noqa: E402
-from firmware.prompts.store import DEFAULTS_DIR  # noqa: E402
+from firmware.prompts import PromptError
+from firmware.prompts.defaults import build
+from firmware.prompts.store import DEFAULTS_DIR
 
 
 def main(argv: list[str] | None = None) -> int:

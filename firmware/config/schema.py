@@ -366,7 +366,7 @@ class Config:
     # The company's own holidays and working days (a default: older files load unchanged).
     calendar: CompanyCalendar = CompanyCalendar()
     # What callers hear by name: greetings, ringback message (a default: older files load).
-    prompts: PromptsConfig = PromptsConfig()
+    prompts: PromptsConfig = PromptsConfig()  # noqa: RUF009 (frozen)
 
     def extension(self, number: str) -> Extension | None:
         return next((e for e in self.extensions if e.number == number), None)
@@ -416,6 +416,7 @@ __all__ = [
     "DAY_MINUTES", "SCHEMA_VERSION", "WEEKDAYS", "BoundNumber", "CompanyCalendar", "CompanyDay",
     "Config", "Designated",
     "DutyEntry", "DutyRoster", "Extension", "FxsPortConfig", "GroupMember", "GsmLineConfig",
-    "Inbound", "Lines", "PromptsConfig", "RingGroup", "Schedule", "Settings", "Strategy", "TimeRange", "Vip",
+    "Inbound", "Lines", "PromptsConfig", "RingGroup", "Schedule", "Settings", "Strategy",
+    "TimeRange", "Vip",
     "entry_holds", "summary", "to_dict",
 ]

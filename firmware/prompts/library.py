@@ -105,3 +105,8 @@ class PromptLibrary:
             log.warning("prompt %r (%s) has no file (neither the owner's nor a default): "
                         "a beep plays instead", name, lang)
         return BEEP
+
+
+def prompt_library(data_dir: Path) -> PromptLibrary:
+    """The library the box plays from: the owner's prompts in `data_dir` over the defaults."""
+    return PromptLibrary(PromptStore(data_dir))
