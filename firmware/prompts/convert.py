@@ -6,7 +6,8 @@ Every prompt the box keeps is a WAV file at the bridge's format: 8 kHz, mono,
 - `sniff(head)`: "wav", "mp3" or None, from a file's first bytes (the name and the
   browser's content type are the sender's word, the bytes are the file's).
 - `seconds(path)`: how long an audio file plays (sox --info), before converting it.
-- `to_prompt(src, dst)`: any WAV or MP3 sox reads -> the prompt format.
+- `to_prompt(src, kind, dst)`: any WAV or MP3 sox reads -> the prompt format;
+  `normalise(src, dst)`: to -3 dBFS peak (after the store checked it is not silent).
 - `speak(text, lang, dst)`: espeak-ng (voice `cmn` for Chinese, `en` for English),
   then sox down to 8 kHz.
 
@@ -79,8 +80,15 @@ def seconds(path: Path) -> float:
 
 
 def to_prompt(src: Path, kind: str, dst: Path, field: str = "file") -> None:
-    """Convert `src` (of `kind`: wav or mp3) into the prompt format at `dst`."""
-    _run(["sox", "-V1", "-t", kind, str(src), *FORMAT, str(dst), *EFFECTS], field,
+    """Convert `src` (of `kind`: wav or mp3) into the prompt format at `dst`, as loud
+    as it was (no dither: silence stays silent, so `normalise` can tell)."""
+    _run(["sox", "-V1", "-D", "-t", kind, str(src), *FORMAT, str(dst)], field,
+         "convert audio")
+
+
+def normalise(src: Path, dst: Path, field: str = "file") -> None:
+    """`src` (the prompt format) at -3 dBFS peak into `dst`: every prompt one loudness."""
+    _run(["sox", "-V1", "-D", "-t", "wav", str(src), *FORMAT, str(dst), *EFFECTS], field,
          "convert audio")
 
 
@@ -90,7 +98,7 @@ def speak(text: str, lang: str, dst: Path, work: Path) -> None:
     raw = work / "espeak.wav"
     _run(["espeak-ng", "-v", ESPEAK_VOICES[lang], "-s", str(SPEECH_RATE_WPM), "-b", "1",
           "--stdin", "-w", str(raw)], "text", "speak text", stdin=text.encode("utf-8"))
-    to_prompt(raw, "wav", dst, field="text")
+    to_prompt(raw, "wav", dst, field="text")  # then the store's check and normalise()
 
 
 def wav_seconds(path: Path) -> float:

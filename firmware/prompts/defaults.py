@@ -35,7 +35,8 @@ def _tool_version(argv: list[str]) -> str:
 def digest(names: list[str]) -> str:
     tools = [_tool_version(["espeak-ng", "--version"]), _tool_version(["sox", "--version"])]
     texts = {name: PHRASES[name] for name in names}
-    payload = json.dumps({"texts": texts, "tools": tools, "rate": convert.SPEECH_RATE_WPM},
+    payload = json.dumps({"texts": texts, "tools": tools, "rate": convert.SPEECH_RATE_WPM,
+                          "effects": convert.EFFECTS},
                          ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -57,8 +58,9 @@ def build(out: Path = DEFAULTS_DIR, names: list[str] | None = None,
             (out / lang).mkdir(parents=True, exist_ok=True)
             for name in names:
                 text = phrase_text(name, lang)
-                part = work / f"{lang}-{name}.wav"
-                convert.speak(text, lang, part, work)
+                raw, part = work / "raw.wav", work / f"{lang}-{name}.wav"
+                convert.speak(text, lang, raw, work)
+                convert.normalise(raw, part, "text")
                 shutil.move(part, out / lang / f"{name}.wav")
                 os.chmod(out / lang / f"{name}.wav", 0o644)
                 made += 1

@@ -171,9 +171,9 @@ class PromptStore:
                 raise PromptError("file", reason("prompt_not_audio"))
             src = src.rename(src.with_suffix(f".{kind}"))  # sox --info reads the type so
             _check_length(convert.seconds(src))
-            out = work / "prompt.wav"
-            convert.to_prompt(src, kind, out)
-            _check_result(out, "file")
+            raw = work / "converted.wav"
+            convert.to_prompt(src, kind, raw)
+            out = _checked_and_normalised(raw, work, "file")
             meta = {"source": "upload", "filename": _clean_filename(filename)}
             return self._install(name, lang, out, meta)
 
@@ -186,9 +186,9 @@ class PromptStore:
         if len(text) > MAX_TEXT:
             raise PromptError("text", reason("prompt_text_long", n=len(text), max=MAX_TEXT))
         with self._writing() as work:
-            out = work / "prompt.wav"
-            convert.speak(text, lang, out, work)
-            _check_result(out, "text")
+            raw = work / "spoken.wav"
+            convert.speak(text, lang, raw, work)
+            out = _checked_and_normalised(raw, work, "text")
             return self._install(name, lang, out, {"source": "text", "text": text})
 
     def delete(self, name: Any, lang: Any, users: list[str] | None = None) -> dict[str, Any]:
@@ -274,6 +274,14 @@ def _check_length(seconds: float) -> None:
     if seconds > MAX_SECONDS:
         raise PromptError("file", reason("prompt_too_long", minutes=f"{seconds / 60:.1f}",
                                          max=MAX_SECONDS // 60))
+
+
+def _checked_and_normalised(raw: Path, work: Path, field: str) -> Path:
+    """`raw` checked (_check_result), then at the prompts' loudness: the file to keep."""
+    _check_result(raw, field)
+    out = work / "prompt.wav"
+    convert.normalise(raw, out, field)
+    return out
 
 
 def _check_result(out: Path, field: str) -> None:
