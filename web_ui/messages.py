@@ -405,3 +405,6 @@ MESSAGES.update(I18N_MESSAGES)
 from web_ui.messages_lines import LINE_MESSAGES  # noqa: E402  (why a line is not ready)
 
 MESSAGES.update(LINE_MESSAGES)
+from web_ui.messages_prompts import PROMPT_MESSAGES  # noqa: E402  (the Prompts page)
+
+MESSAGES.update(PROMPT_MESSAGES)

@@ -156,10 +156,13 @@ class PromptStore:
 
     # --- writing ---------------------------------------------------------------------
 
-    def upload(self, name: Any, lang: Any, filename: str, stream: BinaryIO) -> dict[str, Any]:
+    def upload(self, name: Any, lang: Any, filename: str,
+               stream: BinaryIO | None) -> dict[str, Any]:
         """Store an uploaded WAV or MP3 as prompt `name` in `lang` (converted to 8 kHz
         mono s16). PromptError ("file") if it is not audio, too big, too long or silent."""
         name, lang = check_name(name), check_lang(lang)
+        if stream is None:
+            raise PromptError("file", reason("missing"))
         with self._writing() as work:
             src = work / "upload"
             size = _copy_capped(stream, src)
