@@ -66,12 +66,12 @@ def _install_page(app: bottle.Bottle, web: Web) -> None:
 
     @app.post(f"{HERE}/upload")
     def upload() -> Any:
-        form = core.form()
+        form = _form()
         try:
             name, lang = form.get("name", ""), form.get("lang", "")
             _stored(web.service.prompts().upload(name, lang, *_file()))
         except PromptError as exc:
-            return page(web, exc.errors, "upload", dict(form))
+            return page(web, exc.errors, "upload", form)
         pages.flash("ok", "pr_stored")
         bottle.redirect(f"{HERE}#list")
 
@@ -146,10 +146,22 @@ def _with_links(entry: dict[str, Any]) -> dict[str, Any]:
     return {**entry, "url": base, "audio_url": f"{base}/audio"}
 
 
+def _form() -> dict[str, Any]:
+    """The posted fields; a form bottle cannot read (a broken multipart body, bytes that
+    are not UTF-8) has none, so the store names the first field it misses."""
+    try:
+        return dict(core.form())
+    except bottle.HTTPError:
+        return {}
+
+
 def _file() -> tuple[str, Any]:
     """The uploaded file's name and stream (None if no file was sent: the store says
     "file: missing")."""
-    upload = bottle.request.files.get("file")
+    try:
+        upload = bottle.request.files.get("file")
+    except bottle.HTTPError:
+        return "", None
     if upload is None or not hasattr(upload, "file"):
         return "", None
     return _filename(upload.raw_filename or ""), upload.file
@@ -207,7 +219,7 @@ def _install_api(app: bottle.Bottle, web: Web) -> None:
 def _add(web: Web) -> dict[str, Any]:
     store = web.service.prompts()
     if bottle.request.content_type.startswith("multipart/form-data"):
-        form = core.form()
+        form = _form()
         return _with_links(store.upload(form.get("name", ""), form.get("lang", ""), *_file()))
     body = api._body()
     body = body if isinstance(body, dict) else {}  # not an object: "name" is refused first
