@@ -33,6 +33,44 @@
     <button>{{_('save')}}</button>
   </form>
 </section>
+<section class="card" id="upload">
+  <h2>{{_('pr_upload')}}</h2>
+  <p class="hint">{{_('pr_upload_hint', mib=max_mib, minutes=max_minutes)}}</p>
+  % include('errors.tpl', errors=errors if where == 'upload' else [])
+  <form method="post" action="/prompts/upload" enctype="multipart/form-data">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label>{{_('pr_name')}} <small>{{_('pr_name_hint')}}</small>
+      <input name="name" value="{{typed('name')}}" maxlength="40" required pattern="[a-z][a-z0-9_\-]{0,39}" class="{{cls('prompt_name')}}"></label>
+    <label>{{_('fld_prompt_lang')}}
+      <select name="lang" class="{{cls('prompt_lang')}}">
+        % for code in languages:
+        <option value="{{code}}" {{'selected' if typed('lang', 'zh') == code else ''}}>{{_('pr_lang_' + code)}}</option>
+        % end
+      </select></label>
+    <label>{{_('pr_file')}}
+      <input type="file" name="file" accept=".wav,.mp3,audio/wav,audio/x-wav,audio/mpeg" required class="{{cls('prompt_file')}}"></label>
+    <button>{{_('pr_upload_button')}}</button>
+  </form>
+</section>
+<section class="card" id="speak">
+  <h2>{{_('pr_speak')}}</h2>
+  <p class="hint">{{_('pr_speak_hint', n=max_text)}}</p>
+  % include('errors.tpl', errors=errors if where == 'speak' else [])
+  <form method="post" action="/prompts/speak">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label>{{_('pr_name')}} <small>{{_('pr_name_hint')}}</small>
+      <input name="name" value="{{typed('name')}}" maxlength="40" required pattern="[a-z][a-z0-9_\-]{0,39}" class="{{cls('prompt_name')}}"></label>
+    <label>{{_('fld_prompt_lang')}}
+      <select name="lang" class="{{cls('prompt_lang')}}">
+        % for code in languages:
+        <option value="{{code}}" {{'selected' if typed('lang', 'zh') == code else ''}}>{{_('pr_lang_' + code)}}</option>
+        % end
+      </select></label>
+    <label>{{_('pr_text')}}
+      <textarea name="text" rows="3" maxlength="{{max_text}}" required class="{{cls('prompt_text')}}">{{typed('text')}}</textarea></label>
+    <button>{{_('pr_speak_button')}}</button>
+  </form>
+</section>
 <section class="card" id="list">
   <h2>{{_('pr_list')}}</h2>
   % include('errors.tpl', errors=errors if where == 'list' else [])
@@ -85,42 +123,4 @@
   % end
   % end
   % end
-</section>
-<section class="card" id="upload">
-  <h2>{{_('pr_upload')}}</h2>
-  <p class="hint">{{_('pr_upload_hint', mib=max_mib, minutes=max_minutes)}}</p>
-  % include('errors.tpl', errors=errors if where == 'upload' else [])
-  <form method="post" action="/prompts/upload" enctype="multipart/form-data">
-    <input type="hidden" name="csrf" value="{{csrf}}">
-    <label>{{_('pr_name')}} <small>{{_('pr_name_hint')}}</small>
-      <input name="name" value="{{typed('name')}}" maxlength="40" required pattern="[a-z][a-z0-9_\-]{0,39}" class="{{cls('prompt_name')}}"></label>
-    <label>{{_('fld_prompt_lang')}}
-      <select name="lang" class="{{cls('prompt_lang')}}">
-        % for code in languages:
-        <option value="{{code}}" {{'selected' if typed('lang', 'zh') == code else ''}}>{{_('pr_lang_' + code)}}</option>
-        % end
-      </select></label>
-    <label>{{_('pr_file')}}
-      <input type="file" name="file" accept=".wav,.mp3,audio/wav,audio/x-wav,audio/mpeg" required class="{{cls('prompt_file')}}"></label>
-    <button>{{_('pr_upload_button')}}</button>
-  </form>
-</section>
-<section class="card" id="speak">
-  <h2>{{_('pr_speak')}}</h2>
-  <p class="hint">{{_('pr_speak_hint', n=max_text)}}</p>
-  % include('errors.tpl', errors=errors if where == 'speak' else [])
-  <form method="post" action="/prompts/speak">
-    <input type="hidden" name="csrf" value="{{csrf}}">
-    <label>{{_('pr_name')}} <small>{{_('pr_name_hint')}}</small>
-      <input name="name" value="{{typed('name')}}" maxlength="40" required pattern="[a-z][a-z0-9_\-]{0,39}" class="{{cls('prompt_name')}}"></label>
-    <label>{{_('fld_prompt_lang')}}
-      <select name="lang" class="{{cls('prompt_lang')}}">
-        % for code in languages:
-        <option value="{{code}}" {{'selected' if typed('lang', 'zh') == code else ''}}>{{_('pr_lang_' + code)}}</option>
-        % end
-      </select></label>
-    <label>{{_('pr_text')}}
-      <textarea name="text" rows="3" maxlength="{{max_text}}" required class="{{cls('prompt_text')}}">{{typed('text')}}</textarea></label>
-    <button>{{_('pr_speak_button')}}</button>
-  </form>
 </section>
