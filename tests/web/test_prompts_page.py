@@ -193,3 +193,14 @@ def test_old_configs_without_prompts_load_with_the_defaults(tmp_path: Path):
     assert service.config()["prompts"] == {"language": "zh", "greeting_open": None,
                                            "greeting_closed": None, "greeting_holiday": None,
                                            "ringback": None}
+
+
+def test_a_factory_reset_forgets_the_owners_prompts(box):
+    client, service, _ = box
+    token = client.app.config["switchboard.web"].owner.add_token("script")
+    assert client.api("POST", "/api/prompts", {"name": "welcome", "lang": "zh",
+                                               "text": "欢迎"}, token=token).status == 201
+    assert service.prompts().info("welcome", "zh")["origin"] == "owner"
+    reply = client.api("POST", "/api/factory-reset", {"confirm": "RESET"}, token=token)
+    assert reply.status == 200
+    assert service.prompts().info("welcome", "zh")["origin"] == "default"
