@@ -24,7 +24,6 @@ API (JSON; errors as everywhere in docs/web.md):
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any
 from urllib.parse import quote
@@ -229,10 +228,9 @@ def _add(web: Web) -> dict[str, Any]:
 def _audio(web: Web, name: str, lang: str) -> bottle.HTTPResponse:
     store = web.service.prompts()
     store.info(name, lang)  # UnknownPrompt (404), or a bad name or language (422)
-    data = store.path(name, lang).read_bytes()
-    response = bottle.HTTPResponse(io.BytesIO(data))
-    response.content_type = "audio/wav"
-    response.set_header("Content-Length", str(len(data)))
+    path = store.path(name, lang)
+    # static_file: streamed from the file, with Range for the player's seeking
+    response = bottle.static_file(path.name, root=str(path.parent), mimetype="audio/wav")
     response.set_header("Content-Disposition", f'inline; filename="{lang}-{name}.wav"')
     return response
 

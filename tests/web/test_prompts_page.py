@@ -204,3 +204,20 @@ def test_a_factory_reset_forgets_the_owners_prompts(box):
     reply = client.api("POST", "/api/factory-reset", {"confirm": "RESET"}, token=token)
     assert reply.status == 200
     assert service.prompts().info("welcome", "zh")["origin"] == "default"
+
+
+def test_the_page_in_chinese_has_no_english_but_the_english_prompts(box):
+    import re
+
+    from tests.web.test_zh_pages import ALLOWED, leftovers
+
+    client, _, _ = box
+    client.cookies["sb_lang"] = "zh-CN"
+    page = client.get("/prompts").text
+    for heading in ("播放设置", "上传录音", "文字转语音", "全部提示音", "营业时间欢迎语", "试听"):
+        assert heading in page
+    chinese_only = re.sub(r'(?s)<h3 lang="en">.*?</section>', "</section>", page)
+    chinese_only = re.sub(r"(?s)<code>.*?</code>", " ", chinese_only)
+    english, internal = leftovers(chinese_only)
+    allowed = ALLOWED | {"WAV", "MP", "MiB", "kHz", "welcome", "promo"}
+    assert internal == [] and english - allowed == set()
