@@ -4,6 +4,8 @@
     result = await audio.play(leg, ["queue_position", 3, "queue_position_after"], lang)
     task = asyncio.create_task(audio.play(leg, ["music"], lang, loop=True))  # on hold
     audio.stop_prompt(leg)                       # the hold ends: play returns "stopped"
+    await audio.greet(leg, config.prompts, "closed")  # the config's greeting, if any
+    audio.ringback(leg, config.prompts)          # the company's message, else the tone
 
 Names are prompt names (firmware/prompts: the owner's over the defaults); a whole
 number says itself (prompts n0..n90, phrases.number_names). The result says how the
@@ -109,6 +111,26 @@ class PromptPlayer:
         if entry.stopped or (leg.slot is slot and slot.attached):
             return PlayResult(STOPPED)
         return PlayResult(GONE)
+
+    async def greet(self, leg: Any, settings: Any, schedule: str,
+                    interruptible: bool = False) -> PlayResult | None:
+        """The greeting the config (`settings`: config.prompts) names for the schedule
+        ("open", "closed", "holiday"), in its language; None when it names none."""
+        name = settings.greeting(schedule)
+        if not name:
+            return None
+        return await self.play(leg, [name], settings.language, interruptible=interruptible)
+
+    def ringback(self, leg: Any, settings: Any) -> asyncio.Task | None:
+        """What a caller hears while a desk phone rings: the company's ringback message
+        (config.prompts.ringback) looping, in a task that ends when anything else is
+        played or connected to the leg; without one, the ringback tone (None)."""
+        if not settings.ringback:
+            self.tone(leg, "ringback")
+            return None
+        return asyncio.get_running_loop().create_task(
+            self.play(leg, [settings.ringback], settings.language, loop=True),
+            name=f"ringback-{leg.name}")
 
     def digit(self, leg_name: str, digit: str) -> bool:
         """A digit from `leg_name`: cut its interruptible prompt short (True if it did)."""

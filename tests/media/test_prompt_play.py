@@ -151,3 +151,25 @@ def test_numbers_are_said_with_the_number_prompts():
     assert prompt_names(["queue_position", 3, "x"]) == ["queue_position", "n3", "x"]
     assert prompt_names([20, 23, 40, 0]) == ["n20", "n20", "n3", "n40", "n0"]
     assert prompt_names([150]) == ["n90", "n9"]
+
+
+async def test_the_configs_greeting_and_ringback_message(tmp_path: Path):
+    from firmware.config.prompts_schema import PromptsConfig
+
+    async with running() as rig:
+        device = PacedDevice("gsm0").start()
+        rig.devices.append(device)
+        audio = Audio(rig.engine, lambda port, digit: None)
+        audio.prompts = library(tmp_path)
+        leg = FakeLeg("gsm0", device)
+        settings = PromptsConfig(language="en", greeting_closed="hello", ringback="long")
+        assert await audio.greet(leg, settings, "open") is None  # none named for open
+        assert (await audio.greet(leg, settings, "closed")).finished
+        assert sound(device) == [tone_frame(900, 0), tone_frame(900, 1)]  # in English
+
+        task = audio.ringback(leg, PromptsConfig(ringback="long"))
+        await wait_until(lambda: audio.prompt_playing(leg), what="the message plays")
+        audio.tone(leg, None)  # answered: the core stops what the caller hears
+        assert (await task).how == "stopped"
+        assert audio.ringback(leg, PromptsConfig()) is None  # no message: the tone
+        assert leg.slot.playing == "tone:ringback"
