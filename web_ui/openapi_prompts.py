@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
+_TEXT_OR_NULL = {"type": "string", "nullable": True}
 _PROMPT = {"type": "object", "required": ["name", "lang", "origin", "duration_s"],
            "properties": {
                "name": {"type": "string"}, "lang": {"type": "string", "enum": ["zh", "en"]},
                "origin": {"type": "string", "enum": ["owner", "default"]},
                "source": {"type": "string", "enum": ["upload", "text", "default"]},
-               "text": {"type": ["string", "null"]}, "filename": {"type": ["string", "null"]},
+               "text": _TEXT_OR_NULL, "filename": _TEXT_OR_NULL,
                "duration_s": {"type": "number"}, "bytes": {"type": "integer"},
-               "created": {"type": ["string", "null"]}, "has_default": {"type": "boolean"},
+               "created": _TEXT_OR_NULL, "has_default": {"type": "boolean"},
                "url": {"type": "string"}, "audio_url": {"type": "string"}}}
 _SETTINGS = {"type": "object", "properties": {
     "language": {"type": "string", "enum": ["zh", "en"]},
-    **{f: {"type": ["string", "null"]}
+    **{f: _TEXT_OR_NULL
        for f in ("greeting_open", "greeting_closed", "greeting_holiday", "ringback")}}}
 _WORDS = {400: "the body is not JSON the box reads", 401: "no valid token or session",
           403: "first run, CSRF or Origin refused", 404: "no such prompt",
