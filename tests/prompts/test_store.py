@@ -181,9 +181,9 @@ def test_the_library_caches_small_prompts_until_the_file_changes(store: PromptSt
 
 def test_the_defaults_are_built_in_both_languages_once(tmp_path: Path):
     out = tmp_path / "built"
-    assert build(out, names=["welcome", "n3"]) == 4
+    assert build(out, names=["welcome", "n3"]) == 6  # and music on hold in each language
     for lang in ("zh", "en"):
-        for name in ("welcome", "n3"):
+        for name in ("welcome", "n3", "music"):
             rate, channels, width, seconds = shape(out / lang / f"{name}.wav")
             assert (rate, channels, width) == (8000, 1, 2) and seconds > 0.3
             assert rms(out / lang / f"{name}.wav") > 1000
