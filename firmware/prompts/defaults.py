@@ -17,6 +17,7 @@ import math
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import wave
 from pathlib import Path
@@ -68,8 +69,9 @@ def _tool_version(argv: list[str]) -> str:
 def digest(names: list[str]) -> str:
     tools = [_tool_version(["espeak-ng", "--version"]), _tool_version(["sox", "--version"])]
     texts = {name: PHRASES[name] for name in names}
-    payload = json.dumps({"texts": texts, "tools": tools, "rate": convert.SPEECH_RATE_WPM,
-                          "effects": convert.EFFECTS, "music": [_CHORDS, NOTE_S]},
+    code = [hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest()
+            for module in (convert, sys.modules[__name__])]  # how they are made
+    payload = json.dumps({"texts": texts, "tools": tools, "code": code},
                          ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
