@@ -108,5 +108,10 @@ class PromptLibrary:
 
 
 def prompt_library(data_dir: Path) -> PromptLibrary:
-    """The library the box plays from: the owner's prompts in `data_dir` over the defaults."""
-    return PromptLibrary(PromptStore(data_dir))
+    """The library the box plays from: the owner's prompts in `data_dir` over the defaults
+    (a box whose defaults were never built says so once, at start: they beep)."""
+    store = PromptStore(data_dir)
+    if not (store.defaults / "zh" / "welcome.wav").is_file():
+        log.warning("the default prompts are not built in %s: run scripts/make_prompts.py "
+                    "(scripts/setup.sh does); until then they play as a beep", store.defaults)
+    return PromptLibrary(store)
