@@ -68,7 +68,7 @@ def _install_page(app: bottle.Bottle, web: Web) -> None:
         form = _form()
         try:
             name, lang = form.get("name", ""), form.get("lang", "")
-            _stored(web.service.prompts().upload(name, lang, *_file()))
+            web.service.prompts().upload(name, lang, *_file())
         except PromptError as exc:
             return page(web, exc.errors, "upload", form)
         pages.flash("ok", "pr_stored")
@@ -90,8 +90,7 @@ def _install_page(app: bottle.Bottle, web: Web) -> None:
         try:
             web.service.delete_prompt(name, lang)
         except PromptError as exc:
-            status = 404 if isinstance(exc, UnknownPrompt) else 409
-            return page(web, exc.errors, "list", status=status)
+            return page(web, exc.errors, "list", status=_status(exc))
         pages.flash("ok", "pr_deleted")
         bottle.redirect(f"{HERE}#list")
 
@@ -174,10 +173,6 @@ def _filename(raw: str) -> str:
         return raw
 
 
-def _stored(entry: dict[str, Any]) -> dict[str, Any]:
-    return _with_links(entry)
-
-
 # --- the API ----------------------------------------------------------------------------
 
 
@@ -247,16 +242,19 @@ def _answer(fn: Any, created: bool = False) -> Any:
     409 in use or a default alone."""
     try:
         result = api._guarded(fn, ())
-    except PromptInUse as exc:
-        return _error(exc, 409)
-    except UnknownPrompt as exc:
-        return _error(exc, 404)
     except PromptError as exc:
-        status = 409 if exc.reason.code == "prompt_default" else 422
-        return _error(exc, status)
+        return _error(exc, _status(exc))
     if created and isinstance(result, bottle.HTTPResponse) and result.status_code == 200:
         result.status = 201
     return result
+
+
+def _status(exc: PromptError) -> int:
+    if isinstance(exc, UnknownPrompt):
+        return 404
+    if isinstance(exc, PromptInUse) or exc.reason.code == "prompt_default":
+        return 409
+    return 422
 
 
 def _error(exc: PromptError, status: int) -> bottle.HTTPResponse:
