@@ -25,6 +25,7 @@ API (JSON; errors as everywhere in docs/web.md):
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -44,6 +45,7 @@ from web_ui import app as core
 from web_ui.app import Web
 
 HERE = "/prompts"
+NUMBER_NAME = re.compile(r"n\d+")
 # the store's fields as the page's error list names them (fld_prompt_* in the catalogue)
 PAGE_FIELDS = {"file": "prompt_file", "text": "prompt_text", "name": "prompt_name",
                "lang": "prompt_lang"}
@@ -120,7 +122,8 @@ def page(web: Web, errors: list | None = None, where: str = "",
     settings = {**(config.get("prompts") or {}), **(draft or {})} if where == "settings" \
         else config.get("prompts") or {}
     prompts = [_with_links(entry) for entry in web.service.prompts().list()]
-    names = sorted({entry["name"] for entry in prompts})
+    # the settings' choices: every prompt but the numbers (said by the queue, not chosen)
+    names = sorted({e["name"] for e in prompts if not NUMBER_NAME.fullmatch(e["name"])})
     return pages.render("prompts", web, prompts=prompts, names=names, settings=settings,
                         errors=errors or [], where=where, draft=draft or {},
                         bad={field for field, _ in errors or []},
