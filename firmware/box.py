@@ -104,6 +104,8 @@ class Box:
             self.gsm[name] = line
             await line.start()
         self._start_calls()
+        from firmware.prompts.library import prompt_library  # the owner's over the defaults
+        self.calls.audio.prompts = prompt_library(self.data_dir)
         self.control = ControlServer(paths.control_socket(self.data_dir), self._handlers())
         await self.control.start()
         self.system = "ready"
@@ -140,13 +142,11 @@ class Box:
         from firmware.calls.agents import STATE_FILE, AgentBook
         from firmware.calls.controller import CallController
         from firmware.calls.forwarding import ForwardingKeeper
-        from firmware.prompts.library import prompt_library
 
         self.calls = CallController(self.bus, self.media, self.gsm, self.fxs, self.store.load,
                                     self.cdr, self.clock,
                                     agents=AgentBook(self.data_dir / STATE_FILE))
         self.calls.start()
-        self.calls.audio.prompts = prompt_library(self.data_dir)  # the owner's over defaults
         single = len(self.gsm) == 1
         self.forwarding = [ForwardingKeeper(line, self.bus, self.store.load, self.clock, single,
                                             cdr=self.cdr) for line in self.gsm.values()]
