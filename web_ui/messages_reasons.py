@@ -183,4 +183,5 @@ PARAM_WORDS: dict[str, dict[str, str]] = {
 }
 # the prompts' reasons (firmware/prompts): a prompt's language, what the box could not do
 PARAM_WORDS["lang"] = {"zh": "中文", "en": "英文"}
-PARAM_WORDS["what"].update({"convert audio": "转换音频", "speak text": "朗读文本"})
+PARAM_WORDS["what"].update({"convert audio": "转换音频", "speak text": "朗读文本",
+                            "store the prompt": "保存提示音"})

@@ -246,6 +246,10 @@ class PromptStore:
             work = Path(tempfile.mkdtemp(dir=scratch_root))
             try:
                 yield work
+            except OSError as exc:  # a full or read-only data partition: said, not a 500
+                log.error("prompt store %s: %s", self.root, exc)
+                raise PromptError("file", reason("prompt_tool", what="store the prompt",
+                                                 error=exc.strerror or str(exc))) from None
             finally:
                 shutil.rmtree(work, ignore_errors=True)
                 fcntl.flock(lock_file, fcntl.LOCK_UN)

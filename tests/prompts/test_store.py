@@ -188,3 +188,15 @@ def test_the_defaults_are_built_in_both_languages_once(tmp_path: Path):
             assert (rate, channels, width) == (8000, 1, 2) and seconds > 0.3
             assert rms(out / lang / f"{name}.wav") > 1000
     assert build(out, names=["welcome", "n3"]) == 0  # current: nothing to do
+
+
+def test_a_store_that_cannot_write_says_so(store: PromptStore, monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("firmware.prompts.store.os.replace", full)
+    with pytest.raises(PromptError) as refused:
+        store.speak("promo", "zh", "优惠")
+    assert refused.value.reason.code == "prompt_tool"
+    assert "No space left on device" in str(refused.value.reason)
+    assert store.path("promo", "zh") is None
