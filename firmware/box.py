@@ -109,6 +109,8 @@ class Box:
             self.lines.add_outside(line)
             await line.start()
         self._start_calls()
+        from firmware.prompts.library import prompt_library  # the owner's over the defaults
+        self.calls.audio.prompts = prompt_library(self.data_dir)
         self.control = ControlServer(paths.control_socket(self.data_dir), self._handlers())
         await self.control.start()
         self.system = "ready"

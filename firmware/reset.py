@@ -11,6 +11,8 @@ What is cleared, in the data dir (firmware/paths.py):
 - the agents and ring groups' state (`routing-state.json`): availability (*61/*62 and
   the page's switch), the rotation and percentage positions, answered counts, idle
   times and returning callers (and a `routing-state.json.bad` set aside earlier);
+- the owner's prompts (`prompts/`: uploads and spoken texts; the built-in ones play
+  again);
 - the owner's password, sessions and API tokens: the web page's own (`web/owner.json`,
   web_ui/owner.py), which it clears itself after the box has answered.
 
@@ -36,7 +38,8 @@ from firmware.config.store import ConfigStore
 log = logging.getLogger("switchboard.reset")
 
 # Files the owner's data left behind that a reset removes too (globs in the data dir).
-LEFTOVERS = ("config.json.corrupt-*", f"{STATE_FILE}.bad")
+LEFTOVERS = ("config.json.corrupt-*", f"{STATE_FILE}.bad",
+             "prompts/*/*.wav", "prompts/index.json")  # the owner's prompts (docs/prompts.md)
 
 
 def factory_config() -> dict[str, Any]:

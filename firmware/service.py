@@ -78,6 +78,11 @@ from firmware.config.store import ConfigStore
 from firmware.config.validate import check_config
 from firmware.control import control_request
 from firmware.errors import ConfigError, ControlError, SwitchboardError, UnknownAgent
+from firmware.prompts import LANGUAGES as PROMPT_LANGUAGES
+from firmware.prompts import MAX_SECONDS as PROMPT_MAX_SECONDS
+from firmware.prompts import MAX_TEXT as PROMPT_MAX_TEXT
+from firmware.prompts import MAX_UPLOAD_BYTES as PROMPT_MAX_BYTES
+from firmware.prompts import PromptError, PromptInUse, PromptStore, UnknownPrompt
 from firmware.reset import reset_data_dir
 from firmware.routing import LineUsage, Usage, duty_at, explain, route_answer
 from firmware.routing.calendar import day_info
@@ -94,8 +99,10 @@ REPORT_CACHE_S = 15.0  # a report may be this old; a year of calls takes a secon
 REPORT_WORKERS = 1  # reports computed at once; the others wait and take the cached one
 
 __all__ = [
-    "ALL_RESULTS", "QUERY_REASONS", "WEEKDAYS", "BadQuery", "BoxService", "Catalogue",
-    "ConfigError", "Reason", "RecordQuery", "ServiceError", "UnknownAgent", "UnknownCall",
+    "ALL_RESULTS", "PROMPT_LANGUAGES", "PROMPT_MAX_BYTES", "PROMPT_MAX_SECONDS",
+    "PROMPT_MAX_TEXT", "QUERY_REASONS", "WEEKDAYS", "BadQuery", "BoxService", "Catalogue",
+    "ConfigError", "PromptError", "PromptInUse", "Reason", "RecordQuery", "ServiceError",
+    "UnknownAgent", "UnknownCall", "UnknownPrompt",
     "fill", "plain", "query_reason", "rename_plan", "rename_ring_group", "rename_time_rule",
     "routes_using_plan", "say", "time_rule_users", "write_private_file",
 ]
@@ -551,6 +558,26 @@ class BoxService:
         result = diagnose(config, now, box).as_dict()
         self._diagnosis = (key, result)
         return result
+
+    # --- prompts (firmware/prompts, docs/prompts.md) ------------------------------------
+
+    def prompts(self) -> PromptStore:
+        """The owner's prompts over the defaults: list, info, path, upload, speak. The
+        page's process writes them (sox and espeak-ng run there, at its low priority,
+        not in the box); the box plays the files from the next call on."""
+        store = self.__dict__.get("_prompt_store")
+        if store is None:
+            store = self.__dict__["_prompt_store"] = PromptStore(self.data_dir)
+        return store
+
+    def prompt_users(self, name: str) -> list[str]:
+        """The config fields that name prompt `name` ("prompts.greeting_open", ...)."""
+        return self.config_object().prompts.users(name)
+
+    def delete_prompt(self, name: str, lang: str) -> dict[str, Any]:
+        """Delete the owner's prompt `name` in `lang`. Refused (PromptInUse, naming the
+        fields) while the config names it and no default of that name would be left."""
+        return self.prompts().delete(name, lang, self.prompt_users(str(name)))
 
 
 def box_clock_offset(control: Path) -> timedelta:

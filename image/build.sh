@@ -33,6 +33,8 @@ elif [ "$got" != "$want" ]; then
   exit 1
 fi
 
+echo "build.sh: making the default prompts (espeak-ng, sox) into the wheel"
+python3 "$repo/scripts/make_prompts.py"
 echo "build.sh: building the firmware wheel"
 python3 -m pip wheel --no-deps -q -w "$work/dist" "$repo"
 

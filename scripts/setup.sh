@@ -5,9 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(python3 python3-venv python3-dev gcc make chromium fonts-wqy-microhei espeak-ng)
+APT_PACKAGES=(python3 python3-venv python3-dev gcc make chromium fonts-wqy-microhei espeak-ng
+              sox libsox-fmt-mp3)
 # chromium and a CJK font: the web page's browser test and its screenshots
-# espeak-ng: real Mandarin and English speech for the analog DSP tests (tests/lines/signals.py)
+# espeak-ng: real Mandarin and English speech for the analog DSP tests (tests/lines/signals.py),
+#   the default prompts and the owner's prompts typed as text (docs/prompts.md)
+# sox, libsox-fmt-mp3: prompt uploads (WAV, MP3) converted to the bridge's 8 kHz mono
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -40,3 +43,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e '.[dev]'
   touch "$stamp"
 fi
+
+# The default prompts: every phrase the box says, zh and en, spoken at build time
+# (firmware/data/prompts, not kept in git); nothing is done when they are current.
+.venv/bin/python scripts/make_prompts.py

@@ -46,6 +46,7 @@ import bottle
 from firmware.service import BoxService, ServiceError
 from web_ui import i18n, security
 from web_ui.owner import OWNER, Owner
+from web_ui.uploads import body_limit
 
 log = logging.getLogger("switchboard.web")
 
@@ -113,7 +114,7 @@ def make_app(service: BoxService, *, allowed_hosts: tuple[str, ...] = (),
              throttle: security.LoginThrottle | None = None,
              token_throttle: security.LoginThrottle | None = None) -> bottle.Bottle:
     """The whole web application for `service`'s box."""
-    bottle.BaseRequest.MEMFILE_MAX = MAX_BODY  # bottle spools a larger body to a file
+    bottle.BaseRequest.MEMFILE_MAX = MAX_BODY  # bottle spools a larger body (an upload) to a file
     names = {h.lower() for h in allowed_hosts} | _own_names()
     web = Web(service, Owner(service.web_dir, kdf_n=kdf_n),
               security.Sessions() if sessions is None else sessions,
@@ -160,12 +161,14 @@ def _limit_body() -> None:
     MAX_BODY bytes of it. Bottle would spool a larger one to a temporary file."""
     environ = bottle.request.environ
     length = environ.get("CONTENT_LENGTH", "") or "0"
+    limit = body_limit(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""),
+                       MAX_BODY)  # a prompt upload may be larger (web_ui/uploads.py)
     if not (length.isascii() and length.isdigit()):
         raise refusal(Refused(400, "err_bad_length", "(body)"))
-    if int(length) > MAX_BODY:
+    if int(length) > limit:
         raise refusal(Refused(413, "err_too_large", "(body)"))
     if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-        environ["wsgi.input"] = _Capped(environ["wsgi.input"], MAX_BODY)
+        environ["wsgi.input"] = _Capped(environ["wsgi.input"], limit)
         bottle.request.body  # noqa: B018  (read now, through the cap)
 
 

@@ -393,6 +393,9 @@ MESSAGES.update(RULES_MESSAGES)
 from web_ui.messages_security import SECURITY_MESSAGES  # noqa: E402  (the page's defences)
 
 MESSAGES.update(SECURITY_MESSAGES)
+from web_ui.messages_prompts import PROMPT_MESSAGES  # noqa: E402  (the Prompts page)
+
+MESSAGES.update(PROMPT_MESSAGES)
 from web_ui.messages_settings import SETTINGS_MESSAGES  # noqa: E402
 
 MESSAGES.update(SETTINGS_MESSAGES)

@@ -33,9 +33,10 @@ DIAGNOSIS_MESSAGES: dict[str, tuple[str, str]] = {
                            "请先下载配置备份：恢复出厂设置后无法撤销。"),
     "reset_clears": ("Clears the config, the password, sessions and API tokens, every call "
                      "record, who is unavailable (*62) and the ring groups' rotation and "
-                     "percentage positions, returning callers and this month's cap counters.",
+                     "percentage positions, returning callers, this month's cap counters "
+                     "and your own prompts.",
                      "将清除配置、密码、登录会话和 API 令牌、全部通话记录、暂停接听状态（*62）、"
-                     "振铃组的轮询和比例位置、回头客记录以及本月的限额计数。"),
+                     "振铃组的轮询和比例位置、回头客记录、本月的限额计数以及自定义提示音。"),
     "reset_word_hint": ("Type RESET exactly (capital letters).", "请准确输入 RESET（大写字母）。"),
 }
 

@@ -32,6 +32,18 @@ REASONS_ZH: dict[str, str] = {
     "version_not_number": "应为不小于 1 的整数，实际为 {value}",
     "version_too_new": "此配置来自较新的固件（版本 {version}）；本固件最多读取版本 {target}："
                        "请先升级固件",
+    "prompt_name": "“{value}”不是提示音名称：只能用 a-z、0-9、_ 和 -，最多 40 个字符，以字母开头",
+    "prompt_lang": "“{value}”不是提示音语言：zh 或 en",
+    "prompt_not_audio": "不是 WAV 或 MP3 文件",
+    "prompt_unreadable": "无法读取音频：{error}",
+    "prompt_too_big": "{size} MiB：提示音文件最大 {max} MiB",
+    "prompt_too_long": "时长 {minutes} 分钟：提示音最长 {max} 分钟",
+    "prompt_silent": "没有声音",
+    "prompt_text_long": "{n} 个字符：朗读文本最多 {max} 个字符",
+    "prompt_unknown": "没有{lang}提示音“{name}”",
+    "prompt_in_use": "正在被 {where} 使用：请先在那里选择其它提示音",
+    "prompt_default": "默认提示音不能删除；上传或生成同名提示音即可替换",
+    "prompt_tool": "本机无法{what}：{error}",
     "empty": "不能为空",
     "too_long": "超过 {max} 个字符",
     "too_many_days": "{what}有 {n} 个：最多 {max} 个",
@@ -170,3 +182,7 @@ PARAM_WORDS: dict[str, dict[str, str]] = {
     "day": _WEEKDAYS,
     "action": {"busy": "忙音", "announcement": "提示音", "hangup": "挂断"},
 }
+# the prompts' reasons (firmware/prompts): a prompt's language, what the box could not do
+PARAM_WORDS["lang"] = {"zh": "中文", "en": "英文"}
+PARAM_WORDS["what"].update({"convert audio": "转换音频", "speak text": "朗读文本",
+                            "store the prompt": "保存提示音"})

@@ -316,6 +316,9 @@ def document() -> dict[str, Any]:
         },
     }
     doc["paths"].update(_section_paths())  # type: ignore[union-attr]
+    from web_ui.openapi_prompts import prompt_paths
+
+    doc["paths"].update(prompt_paths())  # type: ignore[union-attr]
     return doc
 
 

@@ -72,6 +72,7 @@ def flash(kind: str, key: str) -> None:
 
 def install(app: bottle.Bottle, web: Web) -> None:
     from web_ui import (  # they render and save with these helpers
+        prompt_pages,
         rule_pages,
         schedule_pages,
         settings_pages,
@@ -86,6 +87,7 @@ def install(app: bottle.Bottle, web: Web) -> None:
     rule_pages.install(app, web)
     _install_records(app, web)
     _install_system(app, web)
+    prompt_pages.install(app, web)
 
 
 # --- first run, login, language ------------------------------------------------------

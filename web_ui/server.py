@@ -33,6 +33,7 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from web_ui.app import MAX_BODY
+from web_ui.uploads import UploadChannel
 
 log = logging.getLogger("switchboard.web")
 
@@ -95,6 +96,7 @@ class WebServer:
         except OSError as exc:
             raise WebError(_listen_problem(self.host, self.port, exc)) from exc
         _guard_trigger(self._server.trigger)
+        self._server.channel_class = UploadChannel  # prompt uploads: a larger body
         self.port = self._server.effective_port
         self._thread = threading.Thread(target=_run_niced, args=(self._server,), name="web",
                                         daemon=True)

@@ -5,6 +5,8 @@ leg's PCM port to the bridge when the leg has one (a desk phone off hook, a
 GSM call connected), plays the tones a caller or a desk phone should hear, and
 connects two legs both ways. Desk phones' uplink audio is also tapped for
 in-band DTMF: digits reach `on_digit(port, digit)` on the event loop.
+Prompts (`await audio.play(leg, ["welcome"], lang="zh", interruptible=True)`):
+prompting.py; a digit heard on the tap cuts an interruptible prompt short first.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from collections.abc import Callable
 from typing import Any
 
 from firmware.calls.legs import Leg
+from firmware.calls.prompting import PromptPlayer
 from firmware.lines.dsp import DtmfDetector
 
 log = logging.getLogger("switchboard.calls")
 
 
-class Audio:
+class Audio(PromptPlayer):
     def __init__(self, media: Any, on_digit: Callable[[str, str], None]):
         self.media = media
         self._on_digit = on_digit
@@ -71,6 +74,10 @@ class Audio:
 
         def on_frame(frame: bytes, t: float) -> None:
             for digit, _t in detector.feed(frame, t):
-                self._loop.call_soon_threadsafe(self._on_digit, port, digit)
+                self._loop.call_soon_threadsafe(self._heard_digit, port, digit)
 
         return on_frame
+
+    def _heard_digit(self, port: str, digit: str) -> None:
+        self.digit(port, digit)  # an interruptible prompt stops at once
+        self._on_digit(port, digit)

@@ -46,6 +46,21 @@ REASONS: dict[str, str] = {
     "version_not_number": "expected a whole number >= 1, got {value}",
     "version_too_new": "this config is from newer firmware (version {version}); this firmware "
                        "reads versions up to {target}: upgrade the firmware first",
+    # prompts (firmware/prompts: the owner's uploads and texts, and the config's names)
+    "prompt_name": '"{value}" is not a prompt name: a-z, 0-9, _ and -, up to 40 characters, '
+                   "starting with a letter",
+    "prompt_lang": '"{value}" is not a prompt language: zh or en',
+    "prompt_not_audio": "not a WAV or MP3 file",
+    "prompt_unreadable": "the audio cannot be read: {error}",
+    "prompt_too_big": "{size} MiB: a prompt file may have at most {max} MiB",
+    "prompt_too_long": "{minutes} minutes long: a prompt may last at most {max} minutes",
+    "prompt_silent": "holds no sound",
+    "prompt_text_long": "{n} characters: a spoken text may have at most {max}",
+    "prompt_unknown": 'no prompt "{name}" in {lang}',
+    "prompt_in_use": "used by {where}: choose another prompt there first",
+    "prompt_default": "a default prompt cannot be deleted; upload or speak one of the same name "
+                      "to replace it",
+    "prompt_tool": "the box cannot {what}: {error}",
     # text, numbers, names
     "empty": "must not be empty",
     "too_long": "longer than {max} characters",

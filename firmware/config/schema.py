@@ -19,6 +19,7 @@ import enum
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, ClassVar
 
+from firmware.config.prompts_schema import PromptsConfig
 from firmware.config.reasons import BadValue
 from firmware.config.rules import (
     Blocking,
@@ -364,6 +365,8 @@ class Config:
     caps: tuple[LineCaps, ...] = ()
     # The company's own holidays and working days (a default: older files load unchanged).
     calendar: CompanyCalendar = CompanyCalendar()
+    # What callers hear by name: greetings, ringback message (a default: older files load).
+    prompts: PromptsConfig = PromptsConfig()  # noqa: RUF009 (frozen)
 
     def extension(self, number: str) -> Extension | None:
         return next((e for e in self.extensions if e.number == number), None)
@@ -414,6 +417,7 @@ __all__ = [
     "DAY_MINUTES", "SCHEMA_VERSION", "WEEKDAYS", "BoundNumber", "CompanyCalendar", "CompanyDay",
     "Config", "Designated",
     "DutyEntry", "DutyRoster", "Extension", "FxsPortConfig", "GroupMember", "GsmLineConfig",
-    "Inbound", "Lines", "RingGroup", "Schedule", "Settings", "Strategy", "TimeRange", "Vip",
+    "Inbound", "Lines", "PromptsConfig", "RingGroup", "Schedule", "Settings", "Strategy",
+    "TimeRange", "Vip",
     "entry_holds", "summary", "to_dict",
 ]

@@ -634,3 +634,7 @@ from firmware.config import validate_calendar  # noqa: E402
 
 _FIELD_CHECKS.update(validate_calendar.FIELD_CHECKS)
 _OBJECT_CHECKS.update(validate_calendar.OBJECT_CHECKS)
+# The prompts section (schema PromptsConfig) likewise.
+from firmware.config import validate_prompts  # noqa: E402
+
+_FIELD_CHECKS.update(validate_prompts.FIELD_CHECKS)

@@ -43,7 +43,11 @@ API (firmware.media.engine.MediaEngine):
 - `play_tone(slot, name)` with name in dial, ringback, busy, congestion, vacant,
   call_waiting, confirm (tones.TONE_PLANS, "cn" and "us"), looping; `play_dtmf(slot, digits,
   on_ms=100, off_ms=100)`; `play_pcm(slot, pcm, loop=False)` (8 kHz s16le bytes;
-  `load_wav(path)` reads a WAV file into that form). One prompt per slot: each
+  `load_wav(path)` reads a WAV file into that form); `play_prompt(slot, clips,
+  loop=False)` plays clips one after another (clips.py: PCM bytes, or 8 kHz mono
+  16-bit WAV file Paths streamed from disk, read on the loop, never on the clock
+  thread): "you are number" + "3" + "in the queue", or music on hold looping.
+  One prompt per slot: each
   play_* replaces the previous one and `stop_tone(slot)` stops any of them. They
   return an asyncio.Future[bool]: True when a non-looping prompt played out, False
   when it was stopped, replaced, detached or the engine stopped. A prompt mixes

@@ -57,6 +57,7 @@ import pjsua2 as pj
 from board.base import AudioPort
 from firmware.media import tones
 from firmware.media._pj import FrameBuffers, LogWriter, Native
+from firmware.media.clips import Clip, ClipSource, check_clips
 from firmware.media.errors import (
     EngineAlreadyRunning,
     EngineNotRunning,
@@ -369,10 +370,10 @@ class MediaEngine:
         self._stop_playback(slot, finished=False)
         port, slot._port = slot._port, None
         port.closed = True
-        for media in (slot._tone, slot._pcm, port):
+        for media in (slot._tone, slot._pcm, slot._clips, port):
             if media is not None:
                 self._retire(media)
-        slot._tone = slot._pcm = None
+        slot._tone = slot._pcm = slot._clips = None
         del self._slots[slot.name]
         self._add_ended(slot.name, port)
         if port.counters.errors:
@@ -480,6 +481,16 @@ class MediaEngine:
         source = self._pcm_source(slot)
         return self._play(slot, "pcm", "pcm", source, loop, lambda: source.load(bytes(pcm), loop))
 
+    def play_prompt(self, slot: Slot, clips: list[Clip],
+                    loop: bool = False) -> asyncio.Future[bool]:
+        """Play clips one after another into the slot (clips.py: PCM bytes, or WAV file
+        Paths streamed from disk); resolves True at the last one's end (if not looping)."""
+        self._port_of(slot)
+        clips = check_clips(clips)
+        source = self._clip_source(slot)
+        return self._play(slot, "prompt", "prompt", source, loop,
+                          lambda: source.load(clips, loop))
+
     def stop_tone(self, slot: Slot) -> None:
         """Stop whatever the engine plays into the slot (tone, digits or PCM)."""
         self._port_of(slot)
@@ -503,6 +514,8 @@ class MediaEngine:
             return
         if playing.kind == "pcm":
             slot._pcm.clear()
+        elif playing.kind == "prompt":
+            slot._clips.clear()
         else:
             with contextlib.suppress(pj.Error):
                 slot._tone.stop()
@@ -514,9 +527,12 @@ class MediaEngine:
     def _finish_playbacks(self) -> None:
         for slot in list(self._slots.values()):
             playing = slot._playing
-            if playing is None or playing.loop:
-                continue
-            over = slot._pcm.finished if playing.kind == "pcm" else not slot._tone.isBusy()
+            if playing is not None and playing.kind == "prompt":
+                slot._clips.refill()  # file reads here, on the loop, not on the clock thread
+            if playing is None or (playing.loop and playing.kind != "prompt"):
+                continue  # (a looping prompt ends only when none of its clips can be read)
+            over = slot._pcm.finished if playing.kind == "pcm" else \
+                slot._clips.finished if playing.kind == "prompt" else not slot._tone.isBusy()
             if over:
                 self._stop_playback(slot, finished=True)
 
@@ -545,3 +561,16 @@ class MediaEngine:
             slot._pcm = source
             self._wanted[source.getPortId()] = set()
         return slot._pcm
+
+    def _clip_source(self, slot: Slot) -> ClipSource:
+        if slot._clips is None:
+            self._sweep()
+            source = ClipSource(f"{slot.name}/prompt", self._buffers)
+            try:
+                source.createPort(source.name, audio_format(CLOCK_RATE, PTIME_MS))
+            except pj.Error as exc:
+                raise _pj_failure(f"slot {slot.name}: no prompt player", exc) from None
+            self._made.add(source)
+            slot._clips = source
+            self._wanted[source.getPortId()] = set()
+        return slot._clips

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     import pjsua2 as pj
 
+    from firmware.media.clips import ClipSource
     from firmware.media.ports import LinePort, PcmSource, SlotCounters
 
-PlaybackKind = Literal["tone", "dtmf", "pcm"]
+PlaybackKind = Literal["tone", "dtmf", "pcm", "prompt"]
 
 
 @dataclass(eq=False)
@@ -42,6 +43,7 @@ class Slot:
         self._port: LinePort | None = port
         self._tone: pj.ToneGenerator | None = None
         self._pcm: PcmSource | None = None
+        self._clips: ClipSource | None = None
         self._playing: Playback | None = None
 
     @property
@@ -55,11 +57,12 @@ class Slot:
 
     @property
     def playing(self) -> str | None:
-        """"tone:busy", "dtmf:123", "pcm" or None: what the engine plays into the slot."""
+        """"tone:busy", "dtmf:123", "pcm", "prompt" or None: what the engine plays into
+        the slot."""
         if self._playing is None:
             return None
-        if self._playing.kind == "pcm":
-            return "pcm"
+        if self._playing.kind in ("pcm", "prompt"):
+            return self._playing.kind
         return f"{self._playing.kind}:{self._playing.what}"
 
     def __repr__(self) -> str:
