@@ -25,9 +25,8 @@ from __future__ import annotations
 import io
 import math
 import sys
-import wave
 import warnings
-from array import array
+import wave
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,8 +39,8 @@ RATE = 8000
 FINE_HOP = 20  # 2.5 ms
 COARSE_HOP = 160  # 20 ms
 MATCH_SCORE = 0.8  # at or above: the prompt was played there
-REFINE_S = 0.04
-ENVELOPE_S = 0.03  # the loudness window (several pitch periods)  # the fine search looks this far either side of a coarse candidate
+REFINE_S = 0.04  # the fine search looks this far either side of a coarse candidate
+ENVELOPE_S = 0.03  # the loudness window (several pitch periods)
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,18 @@ is white Gaussian noise at a level in dBFS.
 from __future__ import annotations
 
 import functools
+import io
 import math
 import random
 import shutil
 import subprocess
 import sys
 import tempfile
+import wave
 from array import array
 from pathlib import Path
 
-from hil_tests.prompt_match import RATE, read_wav, to_pcm
+from hil_tests.prompt_match import RATE, audioop, read_wav, to_pcm
 
 ESPEAK = "espeak-ng"
 TRIM_DBFS = -45.0  # a 5 ms block below this at either end is silence
@@ -104,6 +106,19 @@ class Track:
     def frames(self) -> list[bytes]:
         data = self.pcm()
         return [data[i:i + 320] for i in range(0, len(data) - 319, 320)]
+
+
+def wav_bytes(pcm: bytes, rate: int = RATE) -> bytes:
+    """8 kHz PCM as a WAV file at `rate` (resampled), as a prompt file might come."""
+    if rate != RATE:
+        pcm, _ = audioop.ratecv(pcm, 2, 1, RATE, rate, None)
+    out = io.BytesIO()
+    with wave.open(out, "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(rate)
+        writer.writeframes(pcm)
+    return out.getvalue()
 
 
 def dbfs(pcm: bytes) -> float:

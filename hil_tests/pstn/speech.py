@@ -31,6 +31,7 @@ import math
 import operator
 from array import array
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 RATE = 8000
@@ -138,7 +139,9 @@ class _Frame:
 class SpeechDetector:
     """Voice-like stretches in a stream of 20 ms frames (see the module docstring)."""
 
-    def __init__(self, history: int = HISTORY):
+    def __init__(self, history: int = HISTORY,
+                 on_speech: Callable[[dict], None] | None = None):
+        self._on_speech = on_speech
         self._done: deque[dict] = deque(maxlen=history)
         self._blocks: deque[float] = deque(maxlen=FLOOR_BLOCKS)
         self._block_frames = 0
@@ -150,9 +153,11 @@ class SpeechDetector:
         self._open: _Stretch | None = None
         self._active_since: float | None = None  # start of the run of active frames
 
-    def feed(self, samples: array, t: float) -> None:
-        """One frame of samples (160 at 8 kHz) whose first sample plays at time `t`."""
+    def feed(self, samples: array, t: float, tone: bool = False) -> None:
+        """One frame of samples (160 at 8 kHz) whose first sample plays at time `t`;
+        `tone`: another detector already heard a tone in it (DTMF, say)."""
         frame = self._features(samples, t)
+        frame.tonal = frame.tonal or tone
         self._window.append(frame)
         self._unsettled += 1
         self._noisy_run = self._noisy_run + 1 if frame.noisy else 0
@@ -262,4 +267,7 @@ class SpeechDetector:
     def _close(self) -> None:
         stretch, self._open = self._open, None
         if stretch is not None and stretch.voice_frames >= MIN_VOICE_FRAMES:
-            self._done.append(stretch.entry())
+            entry = stretch.entry()
+            self._done.append(entry)
+            if self._on_speech is not None:
+                self._on_speech(dict(entry))
