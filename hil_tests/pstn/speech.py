@@ -47,6 +47,7 @@ NOISY_TONE_RESIDUAL = 10 ** (4 / 10)  # ... or leaves only the background (withi
 NOISY_TONE_GAIN = 10 ** (8 / 10)  # ... through the predictor) of a frame 8 dB above it
 VOICE_GAIN = 10 ** (2 / 10)  # formants: a voice frame is predicted 2 dB down at least
 FSK_SHARE = 0.55  # Bell-202 FSK: 1200-2200 Hz holds this share over two frames
+FSK_MAX_LAG1 = 0.75  # cos(2 pi 1200 / 8000) = 0.59: FSK's lag-1 correlation is below
 FSK_BLOCK = 20  # samples: 2.5 ms blocks follow FSK's hops (one bit is 6.7 samples)
 FLOOR_BLOCK = 15  # frames per block of the floor tracker (0.3 s) ...
 FLOOR_BLOCKS = 4  # ... the background: the quietest non-tonal frame of the last 1.2 s
@@ -123,8 +124,8 @@ def _fsk_share(samples: array, energy: float) -> float:
 def _residual(phi: list[list[float]], a: list[float]) -> float:
     """Energy left after predicting the frame with coefficients a: c' phi c, c = (1, -a)."""
     c = [1.0, *(-k for k in a)]
-    return max(0.0, sum(c[i] * c[j] * phi[i][j] for i in range(ORDER + 1)
-                        for j in range(ORDER + 1)))
+    return max(0.0, sum(ci * sum(map(operator.mul, c, row))
+                        for ci, row in zip(c, phi, strict=True)))
 
 
 @dataclass
@@ -205,7 +206,10 @@ class SpeechDetector:
             background = self._floor() * (1 + sum(k * k for k in self._prev_a))
             tonal = left * TONAL_GAIN <= energy
             noisy = left <= background * NOISY_TONE_RESIDUAL and left * NOISY_TONE_GAIN <= energy
-        fsk = _fsk_share(samples, energy)
+        # FSK sits between 1200 and 2200 Hz: a frame whose lag-1 correlation says its
+        # energy is lower (a voiced sound) is not worth the look
+        fsk = 0.0 if tonal or phi[0][1] > FSK_MAX_LAG1 * phi[0][0] \
+            else _fsk_share(samples, energy)
         tonal = tonal or fsk + self._prev_fsk >= 2 * FSK_SHARE
         self._prev_a, self._prev_fsk = a, fsk
         return _Frame(t, energy, tonal, own * VOICE_GAIN <= energy, noisy or tonal)
