@@ -18,8 +18,10 @@ from hil_tests.prompt_match import MATCH_SCORE, find_prompt, find_prompts
 from hil_tests.pstn import lineprofiles as lp
 from hil_tests.pstn.dsp import FRAME_S, dtmf_tones, silence, tone
 from hil_tests.pstn.ears import Ear
+from hil_tests.pstn.eventlog import EventLog
 from hil_tests.pstn.linesignals import TonePlayer, caller_id_message, fsk_caller_id
-from hil_tests.pstn.recording import Recording, RecordingDropped
+from hil_tests.pstn.network import Network
+from hil_tests.pstn.recording import KEEP_ENDED, Recording, RecordingDropped
 
 T0 = 500.0  # the monotonic time the first frame is heard
 WELCOME = ("您好，欢迎致电北京分公司", "cmn")
@@ -218,3 +220,20 @@ def test_bad_prompt_input_is_refused_clearly():
     with pytest.raises(ValueError, match="too short"):
         find_prompt(silence(3000), tone(1000, 40))
     assert find_prompt(silence(500), _speech(*PRESS)) is None  # the recording is shorter
+
+
+def test_the_network_keeps_recordings_of_the_last_ended_calls_only():
+    net = Network(EventLog())
+    with net.lock:
+        calls = [net._new_call("to_box", "+8613812345678", "+8613900000001")
+                 for _ in range(KEEP_ENDED + 3)]
+        for call in calls:
+            call.uplink_frame(tone(1000, 20), 10.0)
+            net.end(call, 16, "far")
+        live = net._new_call("to_box", "+8613812345679", "+8613900000001")
+    for old in calls[:3]:
+        with pytest.raises(RecordingDropped, match=f"call {old.id} was dropped"):
+            old.recording().wav()
+    for kept in (*calls[3:], live):
+        assert kept.recording().wav()[1]["released"] is False
+    assert calls[-1].recording().info()["duration_s"] == 0.02
