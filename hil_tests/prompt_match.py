@@ -193,7 +193,7 @@ def find_prompts(recording: Any, prompt: Any, min_score: float = MATCH_SCORE,
 
 
 def find_prompt(recording: Any, prompt: Any) -> Match | None:
-    """The best place `prompt` fits in `recording` (whatever its score), or None if the
-    recording is shorter than the prompt or silent throughout."""
+    """The best place `prompt` fits in `recording` whatever its score (0 where the
+    recording is silent), or None if the recording is shorter than the prompt."""
     found = find_prompts(recording, prompt, min_score=-1.0, limit=3)
     return max(found, key=lambda m: m.score, default=None)

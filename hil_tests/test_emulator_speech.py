@@ -80,11 +80,14 @@ def test_call_progress_tones_are_not_speech(profile, name, seconds):
     assert heard["tones"], "the tones are still heard as tones"
 
 
-@pytest.mark.parametrize("sound", ["dtmf", "dtmf_fast", "fsk", "noise", "beeps_in_noise"])
+@pytest.mark.parametrize("sound", ["dtmf", "dtmf_fast", "dtmf_in_noise", "fsk", "noise",
+                                   "beeps_in_noise"])
 def test_dtmf_fsk_and_noise_are_not_speech(sound):
     pcm = {
         "dtmf": lambda: silence(37) + dtmf_tones("1234567890*#ABCD"),
         "dtmf_fast": lambda: silence(11) + dtmf_tones("13579", on_ms=45, off_ms=45),
+        "dtmf_in_noise": lambda: ss.Track(3).add(0, ss.noise(3000, -40))
+        .add(0.31, dtmf_tones("159#", on_ms=60, off_ms=60)).pcm(),
         "fsk": lambda: fsk_caller_id(caller_id_message("mdmf", "03050907", "13812345678",
                                                        None, "北京分公司")),
         "noise": lambda: ss.noise(3000, -40),
