@@ -240,3 +240,10 @@ def test_the_network_keeps_recordings_of_the_last_ended_calls_only():
     for kept in (*calls[3:], live):
         assert kept.recording().wav()[1]["released"] is False
     assert calls[-1].recording().info()["duration_s"] == 0.02
+
+
+def test_a_voices_harmonics_are_not_reported_as_tones():
+    speech = _speech(*HELLO)
+    ear, heard = _hear(silence(500) + speech + silence(500))
+    assert heard["speech"] and heard["tones"] == []
+    assert len(ear.analyzer.heard()["tones"]) > 0, "the tone finder alone takes some for tones"

@@ -24,6 +24,7 @@ from hil_tests.pstn.recording import MAX_S, Recording
 from hil_tests.pstn.speech import SpeechDetector
 
 log = logging.getLogger(__name__)
+HARMONIC_MAX_S = 0.2  # a voice holds a harmonic still for less (real tones: 0.1 s or more)
 
 
 def _samples(frame: bytes) -> array:
@@ -66,8 +67,15 @@ class Ear:
         result = self.analyzer.heard()
         with self._lock:
             result["speech"] = self.speech.stretches()
+            result["tones"] = [t for t in result["tones"] if not self._harmonic(t)]
         result["recording"] = self.recording.info()
         return result
+
+    def _harmonic(self, tone: dict) -> bool:
+        """A short "tone" heard in frames the speech detector judged voice is one of the
+        voice's harmonics holding still for a moment, not a tone (lock held)."""
+        return tone["t_end"] - tone["t_start"] < HARMONIC_MAX_S \
+            and self.speech.voiced(tone["t_start"], tone["t_end"]) is True
 
     def watch(self, hz: float) -> None:
         self.analyzer.watch(hz)

@@ -27,6 +27,7 @@ stretch needs MIN_VOICE_FRAMES voice frames to be speech.
 
 from __future__ import annotations
 
+import bisect
 import math
 import operator
 from array import array
@@ -56,6 +57,7 @@ NOISY_RUN = 4  # frames: a voice's formants hold still for less
 MERGE_GAP_S = 0.3
 EDGE_S = 0.15
 MIN_VOICE_FRAMES = 3
+VERDICTS = 3000  # frames whose verdicts are kept (60 s at least)
 HISTORY = 1000
 
 
@@ -151,6 +153,7 @@ class SpeechDetector:
         self._window: deque[_Frame] = deque(maxlen=2 * EDGE_FRAMES + NOISY_RUN)
         self._noisy_run = 0
         self._unsettled = 0  # frames at the window's end not judged yet
+        self._verdicts: list[tuple[float, str]] = []  # (t, kind) of the last frames judged
         self._open: _Stretch | None = None
         self._active_since: float | None = None  # start of the run of active frames
 
@@ -242,7 +245,22 @@ class SpeechDetector:
             kind = "voice"
         else:
             kind = "active"
+        self._verdicts.append((frame.t, kind))
+        if len(self._verdicts) > 2 * VERDICTS:
+            del self._verdicts[:VERDICTS]
         self._take(frame.t, kind)
+
+    def voiced(self, t_start: float, t_end: float) -> bool | None:
+        """Were the frames from t_start to t_end voice, none tonal and at least half voice
+        (a tone-finder's short "tone" that is a voice's harmonic)? None while they are
+        not all judged yet."""
+        times = [t for t, _ in self._verdicts]
+        first = bisect.bisect_left(times, t_start - FRAME_S / 2)
+        last = bisect.bisect_left(times, t_end - FRAME_S / 2)
+        if last >= len(times):
+            return None
+        kinds = [kind for _, kind in self._verdicts[first:last]]
+        return "tonal" not in kinds and 0 < 2 * kinds.count("voice") >= len(kinds)
 
     def _take(self, t: float, kind: str) -> None:
         stretch = self._open
