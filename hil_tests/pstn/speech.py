@@ -251,16 +251,16 @@ class SpeechDetector:
         self._take(frame.t, kind)
 
     def voiced(self, t_start: float, t_end: float) -> bool | None:
-        """Were the frames from t_start to t_end voice, none tonal and at least half voice
-        (a tone-finder's short "tone" that is a voice's harmonic)? None while they are
-        not all judged yet."""
+        """Were the frames from t_start to t_end a voice's: none tonal, some voice (a
+        tone finder's short "tone" that is a voice's harmonic)? None while they are not
+        all judged yet."""
         times = [t for t, _ in self._verdicts]
         first = bisect.bisect_left(times, t_start - FRAME_S / 2)
         last = bisect.bisect_left(times, t_end - FRAME_S / 2)
         if last >= len(times):
             return None
         kinds = [kind for _, kind in self._verdicts[first:last]]
-        return "tonal" not in kinds and 0 < 2 * kinds.count("voice") >= len(kinds)
+        return "tonal" not in kinds and "voice" in kinds
 
     def _take(self, t: float, kind: str) -> None:
         stretch = self._open
