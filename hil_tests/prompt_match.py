@@ -197,3 +197,29 @@ def find_prompt(recording: Any, prompt: Any) -> Match | None:
     recording is silent), or None if the recording is shorter than the prompt."""
     found = find_prompts(recording, prompt, min_score=-1.0, limit=3)
     return max(found, key=lambda m: m.score, default=None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m hil_tests.prompt_match RECORDING.wav PROMPT.wav [--min-score S]`:
+    every place the prompt was played, as JSON lines; exit status 1 if none."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m hil_tests.prompt_match",
+                                     description="Find where a prompt was played in a recording.")
+    parser.add_argument("recording", type=Path)
+    parser.add_argument("prompt", type=Path)
+    parser.add_argument("--min-score", type=float, default=MATCH_SCORE)
+    args = parser.parse_args(argv)
+    try:
+        found = find_prompts(args.recording, args.prompt, args.min_score)
+    except (OSError, ValueError) as exc:
+        parser.exit(2, f"prompt_match: {exc}\n")
+    for match in found:
+        print(json.dumps({"offset_s": match.offset_s, "score": match.score,
+                          "duration_s": match.duration_s}))
+    return 0 if found else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -9,10 +9,12 @@ it was put (hil_tests/speech_samples.py).
 from __future__ import annotations
 
 import io
+import json
 import wave
 
 import pytest
 
+from hil_tests import prompt_match
 from hil_tests import speech_samples as ss
 from hil_tests.prompt_match import MATCH_SCORE, find_prompt, find_prompts
 from hil_tests.pstn import lineprofiles as lp
@@ -247,3 +249,18 @@ def test_a_voices_harmonics_are_not_reported_as_tones():
     ear, heard = _hear(silence(500) + speech + silence(500))
     assert heard["speech"] and heard["tones"] == []
     assert len(ear.analyzer.heard()["tones"]) > 0, "the tone finder alone takes some for tones"
+
+
+def test_prompt_match_on_the_command_line(tmp_path, capsys):
+    welcome = _speech(*WELCOME)
+    (tmp_path / "rec.wav").write_bytes(
+        ss.wav_bytes(ss.Track(8).add(0, ss.noise(8000, -50)).add(1.5, welcome).pcm()))
+    (tmp_path / "welcome.wav").write_bytes(ss.wav_bytes(welcome, 22050))
+    (tmp_path / "other.wav").write_bytes(ss.wav_bytes(_speech(*HELLO)))
+    assert prompt_match.main([str(tmp_path / "rec.wav"), str(tmp_path / "welcome.wav")]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["offset_s"] == pytest.approx(1.5, abs=0.005)
+    assert prompt_match.main([str(tmp_path / "rec.wav"), str(tmp_path / "other.wav")]) == 1
+    with pytest.raises(SystemExit) as bad:
+        prompt_match.main([str(tmp_path / "missing.wav"), str(tmp_path / "other.wav")])
+    assert bad.value.code == 2 and "missing.wav" in capsys.readouterr().err
