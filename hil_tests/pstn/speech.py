@@ -9,20 +9,25 @@ Each frame is fitted with a 4th-order linear predictor (the covariance method,
 which predicts one or two sinusoids exactly). A frame is
 
 - *silent* when its energy is within 6 dB of the background (the quietest
-  recent non-tonal frames, tracked like a noise floor) or below -55 dBFS;
-- *tonal* when the previous frame's predictor also predicts this one, leaving
-  nothing but background (or 25 dB below the frame): a steady single or dual
-  tone (dial, ringback, busy, DTMF) or Bell-202 FSK, whose two frequencies one
-  predictor of order 4 fits whatever the bits;
-- *voice* when neither, and the predictor still removes at least 2 dB (the
+  non-tonal frame of the last 1.2 s, tracked like a noise floor) or below -55 dBFS;
+- *tonal* when its own predictor leaves 35 dB less (clean sinusoids), or the
+  previous frame's predictor leaves 25 dB less (a steady tone), or, NOISY_RUN
+  frames in a row, leaves only the background as the predictor shapes it (a
+  tone under line noise); when 1200-2200 Hz holds most of it over two frames
+  (Bell-202 FSK, whose hops no predictor follows); or when the caller says so
+  (`tone=True`: the Analyzer heard a DTMF pair in it);
+- *voice* when neither, not within EDGE_FRAMES of a tonal frame (a tone's edges
+  look like neither), and its predictor still removes at least 2 dB (the
   formants of a voice): white noise, which no predictor removes, is not voice;
 - otherwise *active*: loud, but noise-like (a fricative, or a noise burst).
 
 A stretch starts at a voice frame and takes in voice frames less than
 MERGE_GAP_S apart; its ends reach out over adjacent active frames by at most
-EDGE_S (the unvoiced consonant that starts or ends a word). A voice frame next
-to a tonal one does not count (the edge of a tone looks like neither), and a
-stretch needs MIN_VOICE_FRAMES voice frames to be speech.
+EDGE_S (the unvoiced consonant that starts or ends a word), and it needs
+MIN_VOICE_FRAMES voice frames to be speech. A frame is judged once the frames
+after it are known: 100 ms late. `voiced(t0, t1)` tells whether a stretch of
+time held voice and nothing tonal (ears.py drops the tone finder's short
+"tones" there: a voice's harmonics).
 """
 
 from __future__ import annotations
