@@ -69,7 +69,8 @@ def pcm_for(body: dict) -> bytes:
 
 
 class CallAudio:
-    """One far party: an AudioSource (what it says) and an Analyzer (what it hears)."""
+    """One far party: an AudioSource (what it says) and an Ear (what it hears:
+    ears.py, tones, DTMF, speech and the recording)."""
 
     def __init__(self, label: str, on_heard: Callable[[str, dict], None] | None = None):
         self.label = label
@@ -78,7 +79,8 @@ class CallAudio:
         try:
             d = dsp()
             self._source = d.AudioSource()
-            self._analyzer = d.Analyzer(label, on_heard=on_heard)
+            self._analyzer = importlib.import_module("hil_tests.pstn.ears").Ear(
+                label, on_heard=on_heard)
         except DspUnavailable:
             pass
 
@@ -96,5 +98,12 @@ class CallAudio:
 
     def heard(self) -> dict:
         if self._analyzer is None:
-            return {"tones": [], "dtmf": [], "audio": _dsp_error or "unavailable"}
+            return {"tones": [], "dtmf": [], "speech": [], "recording": None,
+                    "audio": _dsp_error or "unavailable"}
         return self._analyzer.heard()
+
+    def recording(self) -> Any:
+        """The far party's recording.Recording; DspUnavailable without audio DSP."""
+        if self._analyzer is None:
+            raise DspUnavailable(_dsp_error or "audio DSP is not available")
+        return self._analyzer.recording

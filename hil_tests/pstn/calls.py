@@ -163,8 +163,20 @@ class Call:
         with self._audio_lock:
             return self._audio.send(body)
 
+    def recording(self) -> Any:
+        """What the far party heard, as a recording.Recording (WAV on request)."""
+        return self._audio.recording()
+
+    def release_recording(self, why: str) -> None:
+        """Free the recording's memory (asking for it later answers `why`)."""
+        try:
+            self._audio.recording().release(why)
+        except audio_support.DspUnavailable:
+            pass
+
     def heard(self) -> dict:
-        """What the far party heard: tones and DTMF in the audio, plus AT-signalled DTMF."""
+        """What the far party heard: tones, DTMF and speech in the audio, plus
+        AT-signalled DTMF, and the recording's time base."""
         with self._audio_lock:
             heard = self._audio.heard()
         dtmf = sorted(heard.get("dtmf", []) + self.at_dtmf, key=lambda d: d["t"])

@@ -8,15 +8,35 @@ emulator's message.
 
 from __future__ import annotations
 
+import io
 import json
 import time
 import urllib.error
 import urllib.request
+import wave
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
 Event = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RecordingFile:
+    """A party's recording as the emulator served it: the WAV (8 kHz s16 mono),
+    the monotonic time of its first sample (None while empty: the time base of
+    `heard`), its length and how much older audio was dropped."""
+
+    wav: bytes
+    t_start: float | None
+    duration_s: float
+    dropped_s: float
+
+    def pcm(self) -> bytes:
+        """The samples without the WAV header."""
+        with wave.open(io.BytesIO(self.wav)) as reader:
+            return reader.readframes(reader.getnframes())
 
 
 class EmulatorError(RuntimeError):
@@ -55,6 +75,22 @@ class EmulatorClient:
 
     def get(self, path: str) -> Any:
         return self.request("GET", path)
+
+    def get_recording(self, path: str) -> RecordingFile:
+        """GET a WAV route; the file and the X-Recording-* facts, or EmulatorError."""
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=self.timeout) as resp:
+                data, headers = resp.read(), resp.headers
+        except urllib.error.HTTPError as e:
+            try:
+                message = json.loads(e.read()).get("error", "")
+            except ValueError:
+                message = ""
+            raise EmulatorError(e.code, message, f"GET {path}") from None
+        t_start = headers.get("X-Recording-T-Start") or None
+        return RecordingFile(data, float(t_start) if t_start else None,
+                             float(headers.get("X-Recording-Duration-S") or 0.0),
+                             float(headers.get("X-Recording-Dropped-S") or 0.0))
 
     def post(self, path: str, body: dict | None = None) -> Any:
         return self.request("POST", path, body or {})
@@ -141,6 +177,10 @@ class EmulatorClient:
     def call_heard(self, cid: str) -> dict:
         return self.get(f"/calls/{quote(cid)}/heard")
 
+    def call_recording(self, cid: str) -> RecordingFile:
+        """What the far party of call `cid` heard so far, as a WAV."""
+        return self.get_recording(f"/calls/{quote(cid)}/recording")
+
     # --- desk phones -----------------------------------------------------------------------
 
     def phones(self) -> list:
@@ -158,6 +198,10 @@ class EmulatorClient:
 
     def phone_heard(self, port: str) -> dict:
         return self.get(f"/phones/{quote(port)}/heard")
+
+    def phone_recording(self, port: str) -> RecordingFile:
+        """What the desk phone's earpiece heard since the handset was last lifted."""
+        return self.get_recording(f"/phones/{quote(port)}/recording")
 
     def phone_auto_answer(self, port: str, after_s: float | None) -> dict:
         body = {"off": True} if after_s is None else {"after_s": after_s}
@@ -211,6 +255,12 @@ class EmulatorClient:
     def line_modem(self, lid: str, **settings: Any) -> dict:
         """The voice modem at the end of line `lid` (sim-v253): action, reports, duplex."""
         return self.post(f"/lines/{quote(lid)}/modem", settings)
+    def line_heard(self, lid: str) -> dict:
+        """What the far party of the line's call (now, else its last) heard, with "call"."""
+        return self.get(f"/lines/{quote(lid)}/heard")
+
+    def line_recording(self, lid: str) -> RecordingFile:
+        return self.get_recording(f"/lines/{quote(lid)}/recording")
 
     def leds(self) -> dict:
         return self.get("/leds")

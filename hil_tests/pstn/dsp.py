@@ -218,6 +218,7 @@ class Analyzer:
         self._digits: deque[dict] = deque(maxlen=history)
         self._last_t: float | None = None
         self.frames = 0
+        self.dtmf_in_frame = False  # the last frame fed held a DTMF pair
 
     def watch(self, hz: float) -> None:
         """Also look for a tone at `hz` from now on."""
@@ -241,7 +242,7 @@ class Analyzer:
             spectrum = None if energy < SILENCE_ENERGY else self._spectrum(samples)
             self._recent.append((self._index, spectrum, energy, samples, t))
             toned = self._track_tones(spectrum, energy, t)
-            pressed = self._track_dtmf(spectrum, energy, t)
+            pressed = self.dtmf_in_frame = self._track_dtmf(spectrum, energy, t)
             if spectrum is not None and not pressed:
                 self._find_tone(samples, t)
             if not toned and not pressed:

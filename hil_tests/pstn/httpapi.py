@@ -15,6 +15,7 @@ import re
 import threading
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -37,6 +38,25 @@ class Unavailable(RuntimeError):
 
 
 Route = tuple[str, re.Pattern, Callable[..., Any]]
+
+
+@dataclass
+class Binary:
+    """An answer that is not JSON: a WAV recording, with its facts in headers."""
+
+    data: bytes
+    content_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def wav_answer(recording: Any) -> Binary:
+    """A party's recording.Recording as audio/wav; X-Recording-* headers say when it
+    starts (monotonic, as `heard`), how long it is and how much was dropped."""
+    data, info = recording.wav()
+    headers = {"X-Recording-T-Start": "" if info["t_start"] is None else repr(info["t_start"]),
+               "X-Recording-Duration-S": repr(info["duration_s"]),
+               "X-Recording-Dropped-S": repr(info["dropped_s"])}
+    return Binary(data, "audio/wav", headers)
 
 
 def _need(body: dict, key: str, kind: type | tuple, what: str) -> Any:
@@ -160,6 +180,11 @@ class Api:
             call = self.net.call(cid)
         return call.heard()
 
+    def call_recording(self, cid: str, body: dict, query: dict) -> Binary:
+        with self.net.lock:
+            call = self.net.call(cid)
+        return wav_answer(call.recording())
+
     # --- modems ---------------------------------------------------------------------
 
     def modems(self, body: dict, query: dict) -> list:
@@ -241,6 +266,24 @@ class Api:
             line.wire.configure(body)
             return _line_status(line)
 
+    def _line_call(self, lid: str) -> Any:
+        """The line's call now, else the last call it had (404 if none)."""
+        with self.net.lock:
+            line = self.net.line(lid)
+            if line.call is not None:
+                return line.call
+            calls = [c for c in self.net.calls.values() if c.line is line]
+        if not calls:
+            raise KeyError(f"line {line.id} has had no call yet")
+        return calls[-1]
+
+    def line_heard(self, lid: str, body: dict, query: dict) -> dict:
+        call = self._line_call(lid)
+        return {**call.heard(), "call": call.id}
+
+    def line_recording(self, lid: str, body: dict, query: dict) -> Binary:
+        return wav_answer(self._line_call(lid).recording())
+
     def line_fault(self, lid: str, body: dict, query: dict) -> dict:
         _need(body, "kind", str, "cut, restore or noise")
         with self.net.lock:
@@ -280,6 +323,9 @@ class Api:
     def phone_heard(self, port: str, body: dict, query: dict) -> dict:
         return self._phone(port).heard()
 
+    def phone_recording(self, port: str, body: dict, query: dict) -> Binary:
+        return wav_answer(self._phone(port).recording())
+
     def phone_auto_answer(self, port: str, body: dict, query: dict) -> dict:
         if body.get("off") is True:
             return self._phone(port).auto_answer(None)
@@ -301,6 +347,7 @@ ROUTES = [
     ("GET", r"/calls/([^/]+)", "call"), ("POST", r"/calls/([^/]+)/hangup", "hangup"),
     ("POST", r"/calls/([^/]+)/send", "send_to_call"),
     ("GET", r"/calls/([^/]+)/heard", "call_heard"),
+    ("GET", r"/calls/([^/]+)/recording", "call_recording"),
     ("GET", "/modems", "modems"), ("GET", MODEM, "modem"),
     ("POST", MODEM + "/fault", "fault"), ("POST", MODEM + "/signal", "signal"),
     ("POST", MODEM + "/registration", "registration"), ("POST", MODEM + "/sim", "sim"),
@@ -308,6 +355,8 @@ ROUTES = [
     ("GET", MODEM + "/sms", "modem_sms"), ("POST", MODEM + "/sms", "deliver_sms"),
     ("GET", "/lines", "lines"), ("GET", r"/lines/([^/]+)", "line"),
     ("POST", r"/lines/([^/]+)/fault", "line_fault"),
+    ("GET", r"/lines/([^/]+)/heard", "line_heard"),
+    ("GET", r"/lines/([^/]+)/recording", "line_recording"),
     ("POST", r"/lines/([^/]+)/config", "line_config"),
     ("POST", r"/lines/([^/]+)/modem", "line_modem"),
     ("GET", "/phones", "phones"), ("GET", r"/phones/([^/]+)", "phone"),
@@ -315,6 +364,7 @@ ROUTES = [
     ("POST", r"/phones/([^/]+)/dial", "phone_dial"),
     ("POST", r"/phones/([^/]+)/send", "phone_send"),
     ("GET", r"/phones/([^/]+)/heard", "phone_heard"),
+    ("GET", r"/phones/([^/]+)/recording", "phone_recording"),
     ("POST", r"/phones/([^/]+)/auto_answer", "phone_auto_answer"),
     ("GET", "/leds", "leds"),
 ]
@@ -366,10 +416,16 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(status, obj)
 
     def _answer(self, status: int, obj: Any) -> None:
-        data = json.dumps(obj, ensure_ascii=False).encode()
+        if isinstance(obj, Binary):
+            data, kind, headers = obj.data, obj.content_type, obj.headers
+        else:
+            data = json.dumps(obj, ensure_ascii=False).encode()
+            kind, headers = "application/json; charset=utf-8", {}
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from collections import deque
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -24,6 +25,7 @@ from hil_tests.pstn import audio_support
 from hil_tests.pstn.calls import CLI_VALIDITY, DEFAULT_CAUSE, Call, Subscriber, check_number
 from hil_tests.pstn.calls import number_key as key
 from hil_tests.pstn.eventlog import EventLog
+from hil_tests.pstn.recording import KEEP_ENDED
 from hil_tests.pstn.scheduler import Scheduler
 
 MAX_FORWARD_HOPS = 5
@@ -64,6 +66,7 @@ class Network:
         self.modems: list[Any] = []
         self.lines: list[Any] = []  # the box's analog lines (exchange.AnalogLine)
         self._ids = itertools.count(1)
+        self._recorded: deque[Call] = deque()  # calls whose recordings are kept
 
     # --- lookups ----------------------------------------------------------
 
@@ -408,7 +411,17 @@ class Network:
         call = Call(cid, direction, frm, to, lambda what, entry: self.log.add(
             "call_heard", call=cid, what=what, **entry))
         self.calls[call.id] = call
+        self._bound_recordings(call)
         return call
+
+    def _bound_recordings(self, new: Call) -> None:
+        """Only the newest KEEP_ENDED ended calls keep their recordings (memory)."""
+        self._recorded.append(new)
+        ended = [c for c in self._recorded if not c.live]
+        for call in ended[:max(0, len(ended) - KEEP_ENDED)]:
+            call.release_recording(f"the recording of call {call.id} was dropped: only the "
+                                   f"last {KEEP_ENDED} ended calls keep theirs")
+            self._recorded.remove(call)
 
     def after(self, call: Call, delay: float, fn: Any, *args: Any) -> None:
         """Run fn(*args) after `delay` s unless the call ends first."""

@@ -5,7 +5,9 @@ simulated board. Right after the board connects it gets `S {"hook"}`. Taking
 the handset off hook sends `E offhook` and starts the microphone: one `A`
 frame every 20 ms on an absolute monotonic schedule, silence unless a test
 queued a tone or DTMF (`dial`, `send`). Frames from the box (the earpiece) go to
-an Analyzer while the phone is off hook, timestamped by a model of the
+an Ear (ears.py: tones, DTMF, speech, and the recording of the call, which
+starts over each time the handset is lifted) while the phone is off hook,
+timestamped by a model of the
 earpiece's playout buffer: a frame plays 20 ms after the previous one, or on
 arrival if the buffer ran dry. `C ringer` commands are the bell: every on/off
 edge is timestamped on arrival, and `auto_answer(after_s)` lifts the handset
@@ -48,12 +50,12 @@ from board.simlink import (
 from hil_tests.pstn.dsp import (
     FRAME_BYTES,
     FRAME_S,
-    Analyzer,
     AudioSource,
     CallerIdReceiver,
     dtmf_tones,
     tone,
 )
+from hil_tests.pstn.ears import Ear
 from hil_tests.pstn.eventlog import EventLog
 
 log = logging.getLogger(__name__)
@@ -76,7 +78,7 @@ class Phone:
         self.port = port
         self._log = eventlog
         self.source = AudioSource()
-        self.analyzer = Analyzer(port, on_heard=self._on_heard)
+        self.analyzer = Ear(port, on_heard=self._on_heard)  # tones, DTMF, speech, recording
         self.cid = CallerIdReceiver()
         self._cid_listening = True
         self._caller_id: dict | None = None
@@ -137,6 +139,8 @@ class Phone:
             now = time.monotonic()
             if state != "flash":
                 self._hook = state
+                if state == "off":  # a new call: its recording starts now
+                    self.analyzer.new_recording()
                 self._answer_at = None
                 self._episode_t = None
                 self._next_frame_t = None
@@ -185,8 +189,13 @@ class Phone:
         self._wake.set()
         return self.status()
 
+    def recording(self) -> Any:
+        """What the earpiece heard since the handset was last lifted (recording.Recording)."""
+        return self.analyzer.recording
+
     def heard(self) -> dict:
-        """What the earpiece heard (tones, DTMF) and the bell's edges."""
+        """What the earpiece heard (tones, DTMF, speech, the recording's time base)
+        and the bell's edges."""
         result = self.analyzer.heard()
         with self._lock:
             result["ringer"] = [dict(edge) for edge in self._ringer]
