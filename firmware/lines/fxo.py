@@ -377,7 +377,8 @@ class FxoLine(ForwardingMixin):
 
     def _connect(self, call: FxoCall, t: float, how: str) -> None:
         self._supervisor = Supervisor(self.profile, self.disconnect)
-        self._supervisor.answered(t)
+        if call.direction == "out":  # only an outbound answer reverses the line itself
+            self._supervisor.answered(t)
         call.connect(FxoAudio(self.port.audio, f"{self.name}-audio"), t, how)
         log.info("%s: call with %s connected (%s)", self.name, call.number or "unknown number",
                  how)

@@ -149,7 +149,8 @@ class Dialler:
             first = self._special.found(SPECIAL_ONS)
             if first is not None:
                 steps += self._got_dial_tone(first.t_start, t, "special dial tone")
-        if self._confirm is not None and self.stage == "progress":
+        if self._confirm is not None and self.stage in ("dialling", "progress"):
+            # the exchange may confirm while the last digit's tone is still going out
             self._confirm.feed(rx, t)
         for event in self._progress.feed(rx, t):
             steps += self._on_progress(event.kind, event.t, event.t_detected)

@@ -175,3 +175,21 @@ async def test_forwarding_refused_by_the_exchange_or_while_the_line_is_busy():
         assert call.cause == "normal"
         await rig.run(1.4)
         assert rig.port.hooks[-1][1] is False  # the dial was stopped before it seized
+
+
+async def test_on_a_polarity_line_the_answers_reversal_is_no_disconnect_the_next_one_is():
+    async with FxoRig(disconnect="polarity") as rig:
+        call = await rig.line.dial("13800138000")
+        await seized_with_dial_tone(rig)
+        await after_digits(rig, "13800138000")
+        rig.loop_tone(RINGBACK)
+        await rig.run(1.5)
+        rig.port.emit("polarity")  # answer supervision
+        await rig.run(0.1)
+        rig.loop_tone(None)
+        rig.port.emit("polarity")  # the same reversal reported twice (a bouncing contact)
+        await rig.run(2.0)
+        assert call.state == "active" and call.how == "polarity reversal"
+        rig.port.emit("polarity")  # the far end hung up
+        await rig.run(0.1)
+        assert call.cause == "normal" and rig.port.hook == "on"
