@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import math
 from collections import deque
@@ -44,26 +43,24 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from board.base import BoardError, LineEvent, LineStatus
+from board.base import BoardError
 from firmware.clock import Clock
 from firmware.config.schema import FxoLineConfig
 from firmware.errors import LineInUse, LineOutOfService
 from firmware.events import EventBus
+from firmware.lines.analog_profiles import DISCONNECT_METHODS
 from firmware.lines.analog_profiles import profile as find_profile
-from firmware.lines.cid_decode import CallerId
 from firmware.lines.fxo_call import FxoAudio, FxoCall
 from firmware.lines.fxo_dial import Dialler, DialStep, dialable
 from firmware.lines.fxo_forward import ForwardingMixin
-from firmware.lines.fxo_incoming import FxoIncoming, Gone, Offer
+from firmware.lines.fxo_incoming import FxoIncoming
+from firmware.lines.fxo_outbound import FxoOutbound
+from firmware.lines.fxo_signals import FxoSignals
 from firmware.lines.line_battery import LineBattery
-from firmware.lines.line_battery import LineStatus as BatteryStatus
 from firmware.lines.model import (
-    IncomingCall,
     LineCallAnswered,
     LineCallEnded,
-    LineStateChanged,
 )
-from firmware.lines.ring_cadence import RingEvent
 from firmware.lines.supervision import FarEndGone, Supervisor
 from firmware.lines.tonegen import check_digits, dtmf_pcm, frames_of
 
@@ -71,15 +68,14 @@ log = logging.getLogger(__name__)
 
 FRAME_S = 0.02
 RESYNC_S = 0.1  # frame times follow the sample clock unless it drifts this far from now
-NO_BATTERY = ("no battery on the line (cut, or unplugged at the exchange)", "fxo_no_battery")
-PORT_DOWN = "fxo_port_down"
 
 
-class FxoLine(ForwardingMixin):
+class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
     """One analog telephone line (an FXO port) as an outside line of the box."""
 
     kind = "fxo"
     features = frozenset({"forwarding"})
+    LOST = ("dropped", "analog line cut")  # a call's record when the line is lost under it
 
     def __init__(self, port: Any, bus: EventBus, clock: Clock, *, settings: FxoLineConfig,
                  owner: str | None = None, autopump: bool = True):
@@ -111,11 +107,18 @@ class FxoLine(ForwardingMixin):
         self._forwarding: str | None = None
 
     def configure(self, settings: FxoLineConfig) -> None:
-        """New settings (profile, disconnect method, number); a call up keeps its own."""
-        self.settings = settings
-        self.profile = find_profile(settings.profile)
-        self.disconnect = settings.disconnect or self.profile.disconnect
-        self._incoming = FxoIncoming(self.profile)
+        """New settings (profile, disconnect method, number), e.g. after the owner changed
+        them: used from the next call on (a call up keeps its supervision, a ringing
+        call its ring detection). ValueError names an unknown profile or method."""
+        profile = find_profile(settings.profile)
+        method = settings.disconnect or profile.disconnect
+        if method not in DISCONNECT_METHODS:
+            raise ValueError(f"{settings.name}: disconnect method {method!r} is not one of "
+                             f"{', '.join(DISCONNECT_METHODS)}")
+        self.settings, self.profile, self.disconnect = settings, profile, method
+        incoming = getattr(self, "_incoming", None)
+        if incoming is None or not (incoming.offered or getattr(self, "_rings_seen", False)):
+            self._incoming = FxoIncoming(profile)
 
     # --- lifecycle (on the loop) ------------------------------------------------------
 
@@ -332,47 +335,6 @@ class FxoLine(ForwardingMixin):
                 if not future.done():
                     future.set_result(None)
 
-    # --- incoming calls ------------------------------------------------------------------
-
-    def _incoming_events(self, events: list) -> None:
-        for event in events:
-            if isinstance(event, RingEvent):
-                self._ring_event(event)
-            elif isinstance(event, Offer):
-                self._offer(event)
-            elif isinstance(event, Gone):
-                self._gone(event)
-
-    def _ring_event(self, event: RingEvent) -> None:
-        if event.kind == "ring":
-            self._rings_seen = True
-            self._last_ring = self._clock.now()
-        elif event.kind == "rejected":
-            log.debug("%s: ring voltage for %.2f s ignored (no ring)", self.name, event.on_s)
-
-    def _offer(self, offer: Offer) -> None:
-        if self._refused or self._call is not None or self._state == "fault":
-            return
-        caller: CallerId | None = offer.caller
-        number = caller.number if caller is not None and caller.ok else None
-        withheld = caller is not None and caller.absent == "withheld"
-        call = FxoCall(self.name, "in", number, withheld, offer.t,
-                       name=caller.name if caller is not None else None)
-        if caller is not None and not caller.ok:
-            call.caller_error = caller.error
-        self._call = call
-        who = number or ("withheld number" if withheld else "unknown number")
-        log.info("%s: incoming call from %s (ring %d)", self.name, who, offer.rings)
-        self._bus.publish(IncomingCall(self.name, number, withheld))
-        self._update_state()
-
-    def _gone(self, gone: Gone) -> None:
-        self._rings_seen = self._refused = False
-        call = self._call
-        if call is not None and call.direction == "in" and call.state == "ringing":
-            self._end(call, "abandoned", "the rings stopped")
-        self._update_state()
-
     # --- answered calls and their end ----------------------------------------------------
 
     def _connect(self, call: FxoCall, t: float, how: str) -> None:
@@ -427,209 +389,6 @@ class FxoLine(ForwardingMixin):
                 self._offhook = False
             return False
         return True
-
-    # --- dialling out --------------------------------------------------------------------
-
-    def _check_free(self) -> None:
-        if self._state == "fault":
-            raise LineOutOfService(f"{self.name} is out of service: {self._reason}")
-        if self._call is not None:
-            raise LineInUse(self.name, f"a call ({self._call.direction})")
-        if self._rings_seen:
-            raise LineInUse(self.name, "a call ringing in")
-        if self._dialler is not None or self._offhook or self._service:
-            raise LineInUse(self.name, "the line seized")
-
-    async def _seize(self, digits: str, service: bool, call: FxoCall | None = None
-                     ) -> list[DialStep]:
-        """Wait out the release time, seize, dial; the steps up to the outcome."""
-        await self._until(self._onhook_t + self.profile.release_s)
-        if call is not None and call.ended:
-            return [DialStep("ended", self._clock.monotonic(), call.cause, "hung up")]
-        if self._state == "fault":
-            return [DialStep("ended", self._clock.monotonic(), "failed", "line cut")]
-        if not self._set_hook(True):
-            return [DialStep("ended", self._clock.monotonic(), "failed", "seize refused")]
-        future: asyncio.Future[list[DialStep]] = asyncio.get_running_loop().create_future()
-        seen: list[DialStep] = []
-
-        def steps(new: list[DialStep]) -> None:
-            seen.extend(new)
-            if any(s.kind in ("answered", "ended", "confirmed") for s in new) \
-                    and not future.done():
-                future.set_result(seen)
-        self._dial_done = steps
-        self._dialler = Dialler(self.profile, digits, self._clock.monotonic(), service=service)
-        try:
-            return await future
-        finally:
-            self._dialler, self._dial_done = None, None
-
-    def _abort_dial(self, cause: str, how: str) -> None:
-        """The seizure is over before its outcome (hung up, line cut, stopping)."""
-        done = self._dial_done
-        self._dialler = None
-        if done is not None:
-            done([DialStep("ended", self._clock.monotonic(), cause, how)])
-
-    def _dial_steps(self, steps: list[DialStep]) -> None:
-        if not steps:
-            return
-        for step in steps:
-            log.debug("%s: %s at %.2f %s %s", self.name, step.kind, step.t, step.cause or "",
-                      step.how)
-            if step.kind == "alerting" and self._call is not None:
-                self._call.state = "alerting"
-        if self._dial_done is not None:
-            self._dial_done(steps)
-
-    async def _run_dial(self, call: FxoCall, digits: str) -> None:
-        try:
-            steps = await self._seize(digits, service=False, call=call)
-        except asyncio.CancelledError:
-            return
-        last = steps[-1] if steps else DialStep("ended", self._clock.monotonic(), "failed")
-        if call.ended:
-            return  # hung up meanwhile
-        if last.kind == "answered":
-            self._connect(call, last.t, last.how)
-        else:
-            self._set_hook(False)
-            self._end(call, last.cause or "failed", last.how)
-
-    # --- the board's events (board thread -> loop) ----------------------------------------
-
-    def _from_board_event(self, event: LineEvent) -> None:
-        self._to_loop(self._on_event, event)
-
-    def _from_board_status(self, status: LineStatus) -> None:
-        self._to_loop(self._on_status, status)
-
-    def _to_loop(self, fn: Callable[[Any], None], arg: object) -> None:
-        loop = self._loop
-        if loop is None:
-            return
-        with contextlib.suppress(RuntimeError):  # the loop is closing
-            loop.call_soon_threadsafe(fn, arg)
-
-    def _on_event(self, event: LineEvent) -> None:
-        kind, t = event.kind, event.t
-        if kind in ("ring_begin", "ring_end"):
-            if not self._offhook:
-                self._incoming_events(self._incoming.ring_edge(kind == "ring_begin", t))
-        elif kind == "ring":
-            self._modem_ring(t)
-        elif kind == "caller_id":
-            self._port_caller_id(event)
-        elif kind == "polarity":
-            self._polarity(t)
-        elif kind in ("loop_on", "loop_off") and self._supervisor is not None:
-            gone = self._supervisor.loop_current(kind == "loop_on", t)
-            if gone is not None:
-                self._far_end_gone(gone)
-        elif kind in ("battery_lost", "battery_restored"):
-            for status in self._battery.battery(kind == "battery_restored", t):
-                self._battery_status(status)
-        else:
-            log.debug("%s: line event %s ignored", self.name, kind)
-
-    def _modem_ring(self, t: float) -> None:
-        """A port that reports one "ring" per burst (a voice modem) validated the burst
-        itself: it counts as a ring of the profile's length that began `min_on_s` ago."""
-        if self._offhook:
-            return
-        ring = self.profile.ring
-        start = t - ring.min_on_s
-        self._incoming_events(self._incoming.ring_edge(True, start))
-        self._incoming_events(self._incoming.poll(t))
-        self._ring_off_due = start + ring.on_s
-
-    def _port_caller_id(self, event: LineEvent) -> None:
-        try:
-            detail = json.loads(event.detail or "{}")
-            number, name, why = detail.get("number"), detail.get("name"), detail.get("reason")
-            cid = CallerId(number if isinstance(number, str) and number else None,
-                           name if isinstance(name, str) else None,
-                           absent=why if why in ("withheld", "unavailable") else None,
-                           method="port", format="port", t_start=event.t, t_end=event.t)
-        except (ValueError, AttributeError) as exc:
-            cid = CallerId(None, method="port", format="port", error=f"unreadable: {exc}")
-        if not self._offhook:
-            self._incoming_events(self._incoming.caller_id(cid, event.t))
-
-    def _polarity(self, t: float) -> None:
-        if self._dialler is not None:
-            self._dial_steps(self._dialler.polarity(t))
-        elif self._supervisor is not None:
-            gone = self._supervisor.polarity(t)
-            if gone is not None:
-                self._far_end_gone(gone)
-
-    # --- the line's health ----------------------------------------------------------------
-
-    def _initial_battery(self) -> None:
-        try:
-            battery = self.port.line_state().get("battery")
-        except Exception:
-            battery = None
-        if battery is False:
-            now = self._clock.monotonic()
-            self._battery.battery(False, now - 2.0)
-            self._battery.poll(now)
-
-    def _battery_status(self, status: BatteryStatus) -> None:
-        if status.kind == "battery_lost":
-            log.warning("%s: no battery on the line", self.name)
-            self._line_lost()
-        elif status.kind == "in_service":
-            log.info("%s: battery back on the line", self.name)
-        self._update_state()
-
-    def _line_lost(self) -> None:
-        """The line was cut (or the exchange dropped it): a call on it is over."""
-        self._incoming.reset()
-        self._rings_seen = self._refused = False
-        call = self._call
-        self._abort_dial("failed", "line cut")
-        if self._offhook:
-            self._set_hook(False)
-        if call is not None:
-            self._end(call, "failed", "line cut")
-
-    def _on_status(self, status: LineStatus) -> None:
-        self._update_state()
-
-    def _update_state(self) -> None:
-        """The line model's state from what is known: fault, ringing, in_use or idle."""
-        port = self.port.status()
-        call = self._call
-        if not self._battery.in_service:
-            state, reason, code = "fault", *NO_BATTERY
-        elif not port.ok and not self._battery_says_why():
-            state, reason, code = "fault", port.reason or "port out of service", PORT_DOWN
-        elif call is not None and call.direction == "in" and call.state == "ringing":
-            state, reason, code = "ringing", "", ""
-        elif call is not None or self._offhook or self._service:
-            state, reason, code = "in_use", "", ""
-        else:
-            state, reason, code = "idle", "", ""
-        self._set_state(state, reason, code)
-
-    def _battery_says_why(self) -> bool:
-        """The port is down because the line has no battery: LineBattery decides (1 s)."""
-        try:
-            return self.port.line_state().get("battery") is False
-        except Exception:
-            return False
-
-    def _set_state(self, state: str, reason: str, code: str) -> None:
-        if (state, reason) == (self._state, self._reason):
-            return
-        self._state, self._reason, self._reason_code = state, reason, code
-        log.info("%s: %s%s", self.name, state, f" ({reason})" if reason else "")
-        self._bus.publish(LineStateChanged(self.name, state, reason))
-        if state == "fault" and self._call is not None:
-            self._line_lost()
 
     def _spawn(self, coro: Any, name: str) -> None:
         task = asyncio.get_running_loop().create_task(coro, name=name)

@@ -81,8 +81,10 @@ class ForwardingMixin:
         if last.kind != "confirmed":
             why = last.how or "refused"
             code_word = REFUSALS.get(why, "fxo_forward_refused")
-            if why == "seize refused" or why == "line cut":
+            if why in ("seize refused", "line cut"):
                 code_word = "fxo_forward_no_dial_tone"
+            elif why == "a call rang in":
+                code_word = "fxo_forward_busy"
             log.warning("%s: forwarding %s refused: %s", self.name,
                         f"to {number}" if number else "off", why)
             raise ForwardingRefused(self.name, code_word, why)

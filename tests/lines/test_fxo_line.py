@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 
 from board.base import PortInUse
+from firmware.config.schema import FxoLineConfig
 from firmware.errors import LineInUse, LineOutOfService
 from firmware.lines.callerid import caller_id_audio
 from firmware.lines.model import IncomingCall, LineCallAnswered, LineCallEnded, LineStateChanged
@@ -194,3 +195,23 @@ async def test_status_shape_and_the_port_has_one_owner():
             await ring_in_with_fsk(rig, b"")
             await rig.run(0.2)
             await rig.line.dial("10086")
+
+
+async def test_new_settings_apply_from_the_next_call_and_bad_ones_are_refused():
+    async with FxoRig() as rig:
+        await rig.ring(1.0)  # a cn call is ringing
+        rig.line.configure(FxoLineConfig("fxo0", profile="us", disconnect="polarity"))
+        assert rig.line.status_dict()["profile"] == "us"
+        assert rig.line.status_dict()["disconnect"] == "polarity"
+        await rig.run(4.0)
+        await rig.ring(1.0)  # still the cn cadence of this call
+        assert rig.of(IncomingCall) == [IncomingCall("fxo0", None, False)]
+        await rig.run_until(lambda: rig.of(LineCallEnded), limit=7.0)
+        await rig.ring(1.0)  # the next call is rung on the us profile
+        await rig.run(0.1)
+        assert rig.line._incoming.profile.name == "us"
+        with pytest.raises(ValueError, match="uk"):
+            rig.line.configure(FxoLineConfig("fxo0", profile="uk"))
+        with pytest.raises(ValueError, match="smoke"):
+            rig.line.configure(FxoLineConfig("fxo0", disconnect="smoke"))
+        assert rig.line.status_dict()["profile"] == "us"
