@@ -46,11 +46,11 @@ from typing import Any
 from board.base import BoardError
 from firmware.clock import Clock
 from firmware.config.schema import FxoLineConfig
-from firmware.errors import LineInUse, LineOutOfService
+from firmware.errors import LineOutOfService
 from firmware.events import EventBus
 from firmware.lines.analog_profiles import DISCONNECT_METHODS
 from firmware.lines.analog_profiles import profile as find_profile
-from firmware.lines.fxo_call import FxoAudio, FxoCall
+from firmware.lines.fxo_call import CallStateError, FxoAudio, FxoCall
 from firmware.lines.fxo_dial import Dialler, DialStep, dialable
 from firmware.lines.fxo_forward import ForwardingMixin
 from firmware.lines.fxo_incoming import FxoIncoming
@@ -179,8 +179,7 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
         """Answer the ringing call: off hook; returns once connected with audio."""
         call = self._call
         if call is None or call.direction != "in" or call.state != "ringing":
-            raise LineInUse(self.name, "no call ringing") if call else \
-                LineOutOfService(f"{self.name}: no incoming call is ringing")
+            raise CallStateError(f"{self.name}: no incoming call is ringing")
         self._incoming.answered()
         self._rings_seen = False
         if not self._set_hook(True):
@@ -219,7 +218,7 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
         check_digits(digits)
         call = self._call
         if call is None or call.state != "active" or call.audio is None:
-            raise LineOutOfService(f"{self.name}: DTMF needs a connected call")
+            raise CallStateError(f"{self.name}: DTMF needs a connected call")
         self._dtmf_out.extend(frames_of(dtmf_pcm(digits)))
         call.audio.injecting = True
         if self._dtmf_done is None or self._dtmf_done.done():

@@ -23,8 +23,14 @@ from collections import deque
 from typing import Any, Literal
 
 from board.base import FRAME_BYTES
+from firmware.errors import SwitchboardError
 
 AUDIO_DEPTH = 25  # 0.5 s of received audio waits for the bridge at most
+
+
+class CallStateError(SwitchboardError, RuntimeError):
+    """The request does not fit the call's state (no call ringing, none connected);
+    the GSM driver's error of the same name means the same."""
 
 
 class FxoAudio:

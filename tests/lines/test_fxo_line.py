@@ -12,7 +12,9 @@ from board.base import PortInUse
 from firmware.config.schema import FxoLineConfig
 from firmware.errors import LineInUse, LineOutOfService
 from firmware.lines.callerid import caller_id_audio
+from firmware.lines.fxo_call import CallStateError
 from firmware.lines.model import IncomingCall, LineCallAnswered, LineCallEnded, LineStateChanged
+from firmware.lines.tonegen import dtmf_pcm
 from tests.lines import signals as sig
 from tests.lines.fxo_fake import FxoRig, tone_pcm
 
@@ -114,8 +116,10 @@ async def test_answer_gives_the_ports_audio_both_ways_and_the_box_hangs_up():
         await rig.line.hangup()
         assert rig.port.hook == "on" and rig.of(LineCallEnded) == [LineCallEnded("fxo0", "normal")]
         assert call.audio.read_frame() is None
-        with pytest.raises(LineOutOfService):
+        with pytest.raises(CallStateError):
             await rig.line.answer()
+        with pytest.raises(CallStateError):
+            await rig.line.send_dtmf("1")
 
 
 async def test_dtmf_into_a_call_is_sent_in_band_instead_of_the_bridges_audio():
@@ -215,3 +219,11 @@ async def test_new_settings_apply_from_the_next_call_and_bad_ones_are_refused():
         with pytest.raises(ValueError, match="smoke"):
             rig.line.configure(FxoLineConfig("fxo0", disconnect="smoke"))
         assert rig.line.status_dict()["profile"] == "us"
+
+
+async def test_dtmf_caller_id_before_the_first_ring_is_offered_at_ring_one():
+    async with FxoRig() as rig:
+        rig.play(dtmf_pcm("A13812345678C", 0.07, 0.07))
+        await rig.run(2.2)
+        await rig.ring(0.5)
+        assert rig.of(IncomingCall) == [IncomingCall("fxo0", "13812345678", False)]
