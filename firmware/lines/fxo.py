@@ -75,7 +75,7 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
 
     kind = "fxo"
     features = frozenset({"forwarding"})
-    LOST = ("dropped", "analog line cut")  # a call's record when the line is lost under it
+    LOST = ("dropped", "line lost")  # a call's record when the line is cut under it
 
     def __init__(self, port: Any, bus: EventBus, clock: Clock, *, settings: FxoLineConfig,
                  owner: str | None = None, autopump: bool = True):
@@ -139,6 +139,8 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
         """Hang up any call, stop the pump and give the port back."""
         if self._call is not None or self._offhook or self._dialler is not None:
             await self._release_call("normal", "line stopping")
+        self._wake_waiters(math.inf)  # a dial waiting for the release: it ends now
+        await asyncio.sleep(0)
         pump, self._pump = self._pump, None
         if pump is not None:
             pump.cancel()

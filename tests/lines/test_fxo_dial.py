@@ -193,3 +193,19 @@ async def test_on_a_polarity_line_the_answers_reversal_is_no_disconnect_the_next
         rig.port.emit("polarity")  # the far end hung up
         await rig.run(0.1)
         assert call.cause == "normal" and rig.port.hook == "on"
+
+
+async def test_stopping_the_line_ends_a_dial_that_waits_for_the_release():
+    rig = FxoRig()
+    await rig.line.start()
+    call = await rig.line.dial("13800138000")
+    await seized_with_dial_tone(rig)
+    await rig.line.hangup()
+    second = await rig.line.dial("10086")  # waits 1.3 s on hook first
+    await rig.run(0.2)
+    await rig.line.stop()
+    assert (call.cause, second.cause) == ("normal", "normal")
+    assert rig.port.hook == "on" and rig.port.owner is None
+    assert rig.line.status_dict()["state"] == "fault"  # stopped
+    await asyncio.sleep(0)
+    assert [t for t in asyncio.all_tasks() if t.get_name().startswith(("dial-", "pump-"))] == []
