@@ -260,7 +260,9 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
 
     def _frame_time(self, arrived: float) -> float:
         expected = None if self._frame_t is None else self._frame_t + FRAME_S
-        t = arrived if expected is None or abs(expected - arrived) > RESYNC_S else expected
+        # the sample clock, unless it drifted off: never later than the frame arrived
+        on_time = expected is not None and arrived - RESYNC_S <= expected <= arrived
+        t = expected if on_time else arrived
         self._frame_t = t
         return t
 

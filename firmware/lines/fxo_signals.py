@@ -82,6 +82,11 @@ class FxoSignals:
             log.debug("%s: ring voltage for %.2f s ignored (no ring)", self.name, event.on_s)
 
     def _offer(self, offer: Offer) -> None:
+        waiting = self._call
+        if waiting is not None and waiting.direction == "out" and not self._offhook:
+            # a call placed by the box still waits for the line's release: the caller
+            # ringing in is first (seizing now would answer them anyway)
+            self._end(waiting, "failed", "a call rang in first")
         if self._refused or self._call is not None or self._state == "fault":
             return
         caller: CallerId | None = offer.caller

@@ -14,7 +14,7 @@ from firmware.errors import LineInUse
 from firmware.lines.analog_profiles import CN, US
 from firmware.lines.fxo_dial import dialable
 from firmware.lines.fxo_forward import ForwardingRefused
-from firmware.lines.model import LineCallAnswered, LineCallEnded
+from firmware.lines.model import IncomingCall, LineCallAnswered, LineCallEnded
 from tests.lines import signals as sig
 from tests.lines.fxo_fake import FxoRig, tone_pcm
 
@@ -209,3 +209,21 @@ async def test_stopping_the_line_ends_a_dial_that_waits_for_the_release():
     assert rig.line.status_dict()["state"] == "fault"  # stopped
     await asyncio.sleep(0)
     assert [t for t in asyncio.all_tasks() if t.get_name().startswith(("dial-", "pump-"))] == []
+
+
+async def test_a_call_ringing_in_while_a_dial_waits_for_the_release_goes_first():
+    async with FxoRig() as rig:
+        first = await rig.line.dial("13800138000")
+        await seized_with_dial_tone(rig)
+        await rig.line.hangup()
+        waiting = await rig.line.dial("10086")  # must stay on hook 1.3 s first
+        rig.port.emit("ring_begin")
+        await rig.run(0.5)
+        rig.port.emit("ring_end")
+        await rig.run(1.5)
+        assert (first.cause, waiting.cause) == ("normal", "failed")
+        assert rig.port.hook == "on"  # not seized: that would have answered the caller
+        await rig.run(3.0)
+        await rig.ring(1.0)  # ring 2: no caller ID came, the call is offered now
+        assert rig.of(IncomingCall) == [IncomingCall("fxo0", None, False)]  # no caller ID
+        assert rig.line.call.direction == "in" and rig.port.hook == "on"
