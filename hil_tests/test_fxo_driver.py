@@ -170,3 +170,19 @@ def test_forwarding_by_service_codes_is_confirmed_by_the_exchange(analog):
         wait_for(lambda: rig.line.status_dict()["state"] == "fault", 3)
         with pytest.raises(LineOutOfService):
             rig.call(rig.line.set_forwarding, MOBILE)
+
+
+def test_dtmf_caller_id_before_the_first_ring_on_a_noisy_line(analog):
+    c = analog.client
+    c.line_config("fxo0", cid="dtmf")
+    c.line_fault("fxo0", "noise", level_dbfs=-45)
+    with DriverRig(analog.rundir, settings()) as rig:
+        call = c.place_call(CALLER, LINE)
+        (offer,) = rig.wait_event(IncomingCall, timeout=8)
+        assert offer == IncomingCall("fxo0", "13812345678", False)
+        assert rig.port.line_state()["last_ring_t"] is not None
+        line_call = answer_incoming(rig)
+        wait_for(lambda: c.call(call["id"])["state"] == "active", 3)
+        c.hangup(call["id"])  # busy tone through the noise
+        (ended,) = rig.wait_event(LineCallEnded, timeout=6)
+        assert ended.cause == "normal" and "busy tone" in line_call.how
