@@ -14,6 +14,7 @@ import pytest
 
 from firmware.config.schema import FxoLineConfig
 from firmware.errors import LineOutOfService
+from firmware.lines.fxo_forward import ForwardingRefused
 from firmware.lines.model import IncomingCall, LineCallAnswered, LineCallEnded, LineStateChanged
 from hil_tests.fxo_driver_rig import DriverRig
 from hil_tests.pstn.testing import FAST, wait_for
@@ -186,3 +187,21 @@ def test_dtmf_caller_id_before_the_first_ring_on_a_noisy_line(analog):
         c.hangup(call["id"])  # busy tone through the noise
         (ended,) = rig.wait_event(LineCallEnded, timeout=6)
         assert ended.cause == "normal" and "busy tone" in line_call.how
+
+
+def test_us_forwarding_codes_and_a_refused_code(analog):
+    c = analog.client
+    c.line_config("fxo0", profile="us")
+    with DriverRig(analog.rundir, settings(profile="us")) as rig:
+        rig.call(rig.line.set_forwarding, "+12125550100")  # *7212125550100, then the gap
+        assert c.line("fxo0")["forwarding"]["unconditional"] == \
+            {"active": True, "number": "12125550100"}
+        rig.call(rig.line.set_forwarding, None)  # *73 after the stutter dial tone
+        assert c.line("fxo0")["forwarding"]["unconditional"]["active"] is False
+    c.line_config("fxo0", profile="cn")
+    with DriverRig(analog.rundir, settings()) as rig:
+        rig.line.profile = dataclasses.replace(rig.line.profile, forward_off="#58#")
+        with pytest.raises(ForwardingRefused) as refused:  # not a code this exchange knows
+            rig.call(rig.line.set_forwarding, None)
+        assert refused.value.reason_code == "fxo_forward_refused"
+        wait_for(lambda: c.line("fxo0")["state"] == "idle", 4)

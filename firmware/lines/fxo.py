@@ -130,6 +130,8 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
         self.port.on_status(self._from_board_status)
         if self.port.hook_state() == "off":
             self._set_hook(False)  # a line left seized by an earlier run
+        # an earlier run may have released the line just now: the first seizure waits
+        self._onhook_t = self._clock.monotonic()
         self._initial_battery()
         self._update_state()
         if self._autopump:
