@@ -97,7 +97,7 @@ async def _until_end(rig: FxoRig, call) -> str:
 async def test_no_dial_tone_fails_and_endless_ringback_is_no_answer():
     async with FxoRig() as rig:
         call = await rig.line.dial("13800138000")
-        await rig.run_until(lambda: call.ended, limit=4.0)
+        await rig.run_until(lambda: call.ended, limit=6.0)  # 1.3 s on hook, 3 s seized
         assert call.cause == "failed" and "dial tone" in call.how and rig.port.hook == "on"
         call = await rig.line.dial("13800138000")
         await seized_with_dial_tone(rig)
