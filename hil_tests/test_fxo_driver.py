@@ -46,7 +46,7 @@ def test_a_cn_caller_with_fsk_caller_id_is_answered_and_talks_both_ways(analog):
         call = c.place_call(CALLER, LINE, name="Li Lei")
         (offer,) = rig.wait_event(IncomingCall, timeout=8)
         assert offer == IncomingCall("fxo0", "13812345678", False)  # before ring 2
-        assert len(rig.port.line_state()) and c.call(call["id"])["state"] == "ringing"
+        assert c.call(call["id"])["state"] == "ringing" and rig.port.hook_state() == "on"
         assert rig.line.call.name == "Li Lei"
         assert rig.line.status_dict()["last_ring"] is not None
         line_call = answer_incoming(rig)
@@ -62,7 +62,8 @@ def test_a_cn_caller_with_fsk_caller_id_is_answered_and_talks_both_ways(analog):
         (ended,) = rig.wait_event(LineCallEnded, timeout=6)
         assert ended.cause == "normal" and "busy tone" in line_call.how
         wait_for(lambda: c.line("fxo0")["state"] == "idle", 4)  # released at the exchange
-        assert rig.line.available() or rig.line.status_dict()["state"] == "idle"
+        wait_for(rig.line.available, 3)
+        assert rig.line.status_dict()["state"] == "idle"
 
 
 def test_a_us_line_with_a_withheld_caller_and_loop_current_disconnect(analog):
