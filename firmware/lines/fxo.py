@@ -68,6 +68,7 @@ log = logging.getLogger(__name__)
 
 FRAME_S = 0.02
 RESYNC_S = 0.1  # frame times follow the sample clock unless it drifts this far from now
+MAX_CATCH_UP_S = 0.1  # frames towards the line that a late tick still sends
 
 
 class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
@@ -103,6 +104,7 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
         self._ring_off_due: float | None = None  # a voice modem's ring: its burst ends then
         self._last_ring: datetime | None = None
         self._frame_t: float | None = None
+        self._tx_t: float | None = None  # when the next frame towards the line is due
         self._waiters: list[tuple[float, asyncio.Future]] = []
         self._forwarding: str | None = None
 
@@ -302,18 +304,33 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
                 self._far_end_gone(gone)
 
     def _send(self, now: float) -> None:
-        frame = None
-        if self._dialler is not None:
-            frame = self._dialler.tx_frame(now)
-        elif self._dtmf_out:
-            frame = self._dtmf_out.popleft()
-            if not self._dtmf_out:
-                self._dtmf_finished()
-        if frame is not None:
+        """The frames due towards the line (digits, silence while dialling), one per 20 ms
+        of the line's time: after a late tick the missed ones go too, so a digit's tone
+        is never cut in two (the exchange would hear two presses)."""
+        if self._dialler is None and not self._dtmf_out:
+            self._tx_t = None
+            return
+        if self._tx_t is None or self._tx_t < now - MAX_CATCH_UP_S:
+            self._tx_t = now
+        while self._tx_t <= now + 1e-6:
+            self._tx_t += FRAME_S
+            frame = self._next_tx(now)
+            if frame is None:
+                return
             try:
                 self.port.audio.write_frame(frame)
             except (BoardError, OSError, ValueError) as exc:
                 log.warning("%s: audio not sent: %s", self.name, exc)
+
+    def _next_tx(self, now: float) -> bytes | None:
+        if self._dialler is not None:
+            return self._dialler.tx_frame(now)
+        if not self._dtmf_out:
+            return None
+        frame = self._dtmf_out.popleft()
+        if not self._dtmf_out:
+            self._dtmf_finished()
+        return frame
 
     def _dtmf_finished(self) -> None:
         self._dtmf_out.clear()

@@ -227,3 +227,19 @@ async def test_a_call_ringing_in_while_a_dial_waits_for_the_release_goes_first()
         await rig.ring(1.0)  # ring 2: no caller ID came, the call is offered now
         assert rig.of(IncomingCall) == [IncomingCall("fxo0", None, False)]  # no caller ID
         assert rig.line.call.direction == "in" and rig.port.hook == "on"
+
+
+async def test_late_ticks_still_send_every_frame_of_the_digits():
+    async with FxoRig() as rig:
+        await rig.line.dial("13800138000")
+        await seized_with_dial_tone(rig)
+        await rig.run(1.0)  # dial tone confirmed: the digits start
+        start = len(rig.port.audio.written)
+        for _ in range(40):  # the loop is late: a tick every 60 ms
+            rig.port.audio.inbound.extend([bytes(320)] * 3)
+            rig.clock.advance(0.06)
+            rig.line.tick()
+            await asyncio.sleep(0)
+        assert len(rig.port.audio.written) - start in range(119, 122)  # 2.4 s of frames
+        await rig.run(1.0)
+        assert rig.port.sent_digits(rig.port.hooks[-1][0]) == "13800138000"
