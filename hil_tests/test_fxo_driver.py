@@ -151,7 +151,7 @@ def test_a_line_cut_mid_call_ends_it_and_the_line_comes_back(analog):
         rig.wait_event(LineStateChanged, where=lambda e: e.state == "fault", timeout=3)
         status = rig.line.status_dict()
         assert (status["state"], status["reason_code"], status["battery"]) == \
-            ("fault", "fxo_no_battery", False)
+            ("fault", "no_battery", False)
         assert not rig.line.available()
         c.line_fault("fxo0", "restore")
         wait_for(lambda: rig.line.status_dict()["state"] == "idle", 3)

@@ -22,12 +22,7 @@ LINE_MESSAGES: dict[str, tuple[str, str]] = {
         "a call left up on the modem could not be ended; the line stays out of service and "
         "tries again",
         "调制解调器上遗留的通话无法挂断；线路暂不可用，将继续重试"),
-    # the analog (FXO) line
-    "live_reason_fxo_no_battery": (
-        "no battery on the line: it is cut, or unplugged at the exchange",
-        "线路无馈电：线路断开，或在电信局一侧未接通"),
-    "live_reason_fxo_port_down": ("the analog line's port does not work",
-                                  "模拟线路端口无法工作"),
+    # the analog (FXO) line (its "no_battery" and "port_fault" are in messages_analog.py)
     "live_reason_fxo_stopped": ("the analog line driver is stopped", "模拟线路驱动已停止"),
     "live_reason_fxo_forward_busy": (
         "call forwarding not set: a call was on the line; the box tries again",

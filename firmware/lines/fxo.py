@@ -199,6 +199,7 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
         digits = dialable(number, self.profile)
         self._check_free()
         call = FxoCall(self.name, "out", number, False, self._clock.monotonic())
+        call.early(FxoAudio(self.port.audio, f"{self.name}-audio"))
         self._call = call
         self._update_state()
         log.info("%s: dialling %s", self.name, digits)
@@ -273,6 +274,8 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
     def _frame(self, frame: bytes, t: float) -> None:
         call = self._call
         if self._dialler is not None:
+            if call is not None and call.audio is not None:
+                call.audio.received(frame)  # early media: the line's own progress
             self._dial_steps(self._dialler.frame(frame, t))
         elif call is not None and call.state == "active" and self._supervisor is not None:
             audio = call.audio
@@ -363,7 +366,9 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
         self._supervisor = Supervisor(self.profile, self.disconnect)
         if call.direction == "out":  # only an outbound answer reverses the line itself
             self._supervisor.answered(t)
-        call.connect(FxoAudio(self.port.audio, f"{self.name}-audio"), t, how)
+        audio = None if call.audio is not None else FxoAudio(self.port.audio,
+                                                              f"{self.name}-audio")
+        call.connect(audio, t, how)
         log.info("%s: call with %s connected (%s)", self.name, call.number or "unknown number",
                  how)
         self._bus.publish(LineCallAnswered(self.name))

@@ -6,7 +6,9 @@ awaits (`wait_answer`, `wait_end`). States: "ringing" (in, offered), "dialling"
 (out: seizing, dial tone, digits), "alerting" (out: ringback heard), "active"
 (connected), "ended".
 
-`FxoAudio` is the call's `audio` once connected (board.base.AudioPort): the
+`FxoAudio` is the call's `audio` once connected, and for an outbound call from
+the seizure on (`early_media`: the caller hears the line's progress tones; the
+bridge's frames are dropped until the answer) (board.base.AudioPort): the
 driver reads the port's frames every 20 ms (its disconnect supervision hears
 every one of them) and queues them here for the media bridge; what the bridge
 writes goes to the port at once, and is kept as the echo reference for the
@@ -97,6 +99,9 @@ class FxoCall:
         self.cause: str | None = None
         self.how = ""  # how the answer or the end was decided (logs, records)
         self.caller_error: str | None = None  # a damaged caller ID: what was wrong
+        # an analog line signals nothing but in-band: an outbound call's audio carries
+        # the far end's progress before the answer (firmware/lines/model.py)
+        self.early_media = direction == "out"
         self._audio: FxoAudio | None = None
         loop = asyncio.get_running_loop()
         self._outcome: asyncio.Future[str] = loop.create_future()
@@ -126,9 +131,19 @@ class FxoCall:
 
     # --- the driver's side ----------------------------------------------------------
 
-    def connect(self, audio: FxoAudio, t: float, how: str) -> None:
-        self.state, self.t_answer, self.how = "active", t, how
+    def early(self, audio: FxoAudio) -> None:
+        """An outbound call's audio from the seizure on (early media): the caller hears
+        the line's own progress (dial tone, ringback, busy tone, an announcement); what
+        the bridge says is dropped until the answer, the digits go out clean."""
+        audio.injecting = True
         self._audio = audio
+
+    def connect(self, audio: FxoAudio | None, t: float, how: str) -> None:
+        self.state, self.t_answer, self.how = "active", t, how
+        if audio is not None:
+            self._audio = audio
+        if self._audio is not None:
+            self._audio.injecting = False
         _resolve(self._outcome, "answered")
 
     def end(self, cause: str, t: float, how: str) -> bool:

@@ -13,8 +13,8 @@ come on a board thread and are moved onto the event loop here
   or to the call's disconnect `Supervisor`;
 - the battery (`LineBattery`, DAHDI's timings): lost for 64 ms ends a call on
   the line ("failed"), lost for 1 s puts the line out of service ("fault",
-  reason_code "fxo_no_battery"); a port that is down for another reason is a
-  fault too ("fxo_port_down"). `LineStateChanged` tells the bus.
+  reason_code "no_battery"); a port that is down for another reason is a
+  fault too ("port_fault"). `LineStateChanged` tells the bus.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from firmware.lines.ring_cadence import RingEvent
 
 log = logging.getLogger("firmware.lines.fxo")
 
-NO_BATTERY = ("no battery on the line (cut, or unplugged at the exchange)", "fxo_no_battery")
-PORT_DOWN = "fxo_port_down"
+NO_BATTERY = ("no battery on the line (cut, or unplugged at the exchange)", "no_battery")
+PORT_DOWN = "port_fault"
 
 
 class FxoSignals:

@@ -243,3 +243,24 @@ async def test_late_ticks_still_send_every_frame_of_the_digits():
         assert len(rig.port.audio.written) - start in range(119, 122)  # 2.4 s of frames
         await rig.run(1.0)
         assert rig.port.sent_digits(rig.port.hooks[-1][0]) == "13800138000"
+
+
+async def test_an_outbound_call_has_early_media_and_the_bridge_is_muted_until_the_answer():
+    async with FxoRig() as rig:
+        call = await rig.line.dial("13800138000")
+        assert call.early_media and call.audio is not None
+        await seized_with_dial_tone(rig)
+        for _ in range(40):  # the bridge talks while the box dials: dropped
+            call.audio.write_frame(tone_pcm((800.0,), seconds=0.02))
+            await rig.step()
+        assert tone_pcm((800.0,), seconds=0.02) not in [f for _, f in rig.port.audio.written]
+        await after_digits(rig, "13800138000")
+        rig.play(RINGBACK[:320 * 50])
+        await rig.run(1.0)
+        heard = b"".join(iter(call.audio.read_frame, None))
+        assert RINGBACK[:320 * 20] in heard  # the caller hears the line's own ringback
+        rig.port.emit("polarity")
+        await rig.run(0.1)
+        assert call.answered
+        call.audio.write_frame(tone_pcm((800.0,), seconds=0.02))
+        assert rig.port.audio.written[-1][1] == tone_pcm((800.0,), seconds=0.02)

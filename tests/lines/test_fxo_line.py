@@ -176,7 +176,7 @@ async def test_a_line_cut_mid_call_ends_it_failed_and_the_line_comes_back():
         await rig.run(1.0)
         status = rig.line.status_dict()
         assert (status["state"], status["reason_code"], status["battery"]) == \
-            ("fault", "fxo_no_battery", False)
+            ("fault", "no_battery", False)
         assert rig.of(LineStateChanged)[-1] == LineStateChanged("fxo0", "fault", status["reason"])
         assert not rig.line.available()
         with pytest.raises(LineOutOfService):
