@@ -105,6 +105,7 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
         self._last_ring: datetime | None = None
         self._frame_t: float | None = None
         self._tx_t: float | None = None  # when the next frame towards the line is due
+        self._releasing = False  # on hook, but not yet for the exchange's release time
         self._waiters: list[tuple[float, asyncio.Future]] = []
         self._forwarding: str | None = None
 
@@ -177,8 +178,10 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
         return self._call
 
     def available(self) -> bool:
-        """In service, on hook, no call and no ringing: a call may be placed now."""
-        return (self._state == "idle" and self._call is None and not self._offhook
+        """In service, on hook, no call and no ringing: a call may be placed now (while
+        the exchange releases the line after a call, the state says "in_use" for 1.3 s
+        but the line is available: a dial waits that out)."""
+        return (self._state in ("idle", "in_use") and self._call is None and not self._offhook
                 and not self._rings_seen and self._dialler is None and not self._service)
 
     async def answer(self) -> FxoCall:
@@ -294,6 +297,9 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
     def _poll(self, now: float) -> None:
         for status in self._battery.poll(now):
             self._battery_status(status)
+        if self._releasing and now >= self._onhook_t + self.profile.release_s:
+            self._releasing = False
+            self._update_state()
         if self._ring_off_due is not None and now >= self._ring_off_due:
             due, self._ring_off_due = self._ring_off_due, None
             self._incoming_events(self._incoming.ring_edge(False, due))
@@ -404,6 +410,7 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
         """Seize or release the line; False (logged) if the port refused."""
         if not offhook and self._offhook:
             self._onhook_t = self._clock.monotonic()
+            self._releasing = True  # "in_use" until the exchange has released the line
         self._offhook = offhook
         if offhook:
             self._incoming.reset()

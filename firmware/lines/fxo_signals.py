@@ -55,6 +55,7 @@ class FxoSignals:
     _dialler: Any
     _offhook: bool
     _service: bool
+    _releasing: bool
     _rings_seen: bool
     _refused: bool
     _ring_off_due: float | None
@@ -207,6 +208,7 @@ class FxoSignals:
         self._abort_dial("failed", "line cut")
         if self._offhook:
             self._set_hook(False)
+        self._releasing = False  # the exchange dropped the line itself
         if call is not None:
             self._end(call, "failed", "line cut")
 
@@ -223,7 +225,7 @@ class FxoSignals:
             state, reason, code = "fault", port.reason or "port out of service", PORT_DOWN
         elif call is not None and call.direction == "in" and call.state == "ringing":
             state, reason, code = "ringing", "", ""
-        elif call is not None or self._offhook or self._service:
+        elif call is not None or self._offhook or self._service or self._releasing:
             state, reason, code = "in_use", "", ""
         else:
             state, reason, code = "idle", "", ""

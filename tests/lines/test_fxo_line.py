@@ -115,6 +115,11 @@ async def test_answer_gives_the_ports_audio_both_ways_and_the_box_hangs_up():
         assert rig.port.audio.written[-1][1] == tone_pcm((800.0,), seconds=0.02)
         await rig.line.hangup()
         assert rig.port.hook == "on" and rig.of(LineCallEnded) == [LineCallEnded("fxo0", "normal")]
+        # the exchange takes 1.1 s on hook to release the line: "in_use" till then, but a
+        # call may be placed (its dial waits)
+        assert rig.line.status_dict()["state"] == "in_use" and rig.line.available()
+        await rig.run(1.4)
+        assert rig.line.status_dict()["state"] == "idle"
         assert call.audio.read_frame() is None
         with pytest.raises(CallStateError):
             await rig.line.answer()
