@@ -29,8 +29,11 @@ from hil_tests.pstn.testing import wait_for
 
 class DriverRig:
     def __init__(self, rundir: Path, settings: FxoLineConfig | None = None,
-                 name: str = "fxo0"):
-        self.port = SimFxoPort(name, Path(rundir) / f"{name}.sock", backoff=(0.02, 0.2))
+                 name: str = "fxo0", port: Any = None):
+        """`port`: the board port to run the line on (default: the sim board's FXO port on
+        the exchange; a V.253 voice modem port for `sim-v253`)."""
+        self.port = port or SimFxoPort(name, Path(rundir) / f"{name}.sock",
+                                       backoff=(0.02, 0.2))
         self.bus = EventBus()
         self.events: list[Any] = []
         self.bus.subscribe(self._record)
@@ -49,7 +52,7 @@ class DriverRig:
 
     def __enter__(self) -> DriverRig:
         self.port.start()
-        assert self.port.wait_ready(5), f"no link: {self.port.link.last_error}"
+        assert self.port.wait_ready(8), f"port not ready: {self.port.status().reason}"
         self._thread.start()
         self.line = FxoLine(self.port, self.bus, SystemClock(), settings=self.settings)
         self.call(self.line.start)
