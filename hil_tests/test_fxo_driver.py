@@ -62,8 +62,8 @@ def test_a_cn_caller_with_fsk_caller_id_is_answered_and_talks_both_ways(analog):
         (ended,) = rig.wait_event(LineCallEnded, timeout=6)
         assert ended.cause == "normal" and "busy tone" in line_call.how
         wait_for(lambda: c.line("fxo0")["state"] == "idle", 4)  # released at the exchange
-        wait_for(rig.line.available, 3)
-        assert rig.line.status_dict()["state"] == "idle"
+        wait_for(lambda: rig.line.status_dict()["state"] == "idle", 3)  # released
+        assert rig.line.available()
 
 
 def test_a_us_line_with_a_withheld_caller_and_loop_current_disconnect(analog):

@@ -15,9 +15,13 @@ import pytest
 from firmware.config.schema import FxoLineConfig
 from firmware.lines.model import IncomingCall, LineCallEnded
 from hil_tests.fxo_driver_rig import DriverRig
+from hil_tests.pstn.emulator import SHAPES
 from hil_tests.pstn.testing import FAST, wait_for
 
-v253 = pytest.importorskip("board.v253")  # the voice modem port (issue 11 §4)
+# the voice modem port and its emulator profile come with issue 11 §4 (branch v253)
+if "sim-v253" not in SHAPES:
+    pytest.skip("this tree has no V.253 voice modem port yet", allow_module_level=True)
+v253 = pytest.importorskip("board.v253")
 
 LINE = "+861062345678"
 CALLER = "+8613812345678"
