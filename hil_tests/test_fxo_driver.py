@@ -91,6 +91,18 @@ def test_a_caller_who_abandons_while_it_rings(analog):
         assert rig.of(LineStateChanged)[-1].state == "idle" and rig.port.hook_state() == "on"
 
 
+def test_answering_just_after_the_caller_gave_up_hears_dial_tone_and_lets_go(analog):
+    c = analog.client
+    with DriverRig(analog.rundir, settings()) as rig:
+        call = c.place_call(CALLER, LINE)
+        rig.wait_event(IncomingCall, timeout=8)
+        c.hangup(call["id"])  # the caller gives up; the box answers before it knows
+        line_call = rig.call(rig.line.answer)
+        (ended,) = rig.wait_event(LineCallEnded, timeout=5)
+        assert ended.cause == "abandoned" and "dial tone" in line_call.how
+        wait_for(lambda: c.line("fxo0")["state"] == "idle", 4)
+
+
 def test_polarity_disconnect(analog):
     c = analog.client
     c.line_config("fxo0", disconnect="polarity")

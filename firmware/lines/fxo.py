@@ -61,6 +61,7 @@ from firmware.lines.model import (
     LineCallAnswered,
     LineCallEnded,
 )
+from firmware.lines.progress import CallProgress
 from firmware.lines.supervision import FarEndGone, Supervisor
 from firmware.lines.tonegen import check_digits, dtmf_pcm, frames_of
 
@@ -69,6 +70,9 @@ log = logging.getLogger(__name__)
 FRAME_S = 0.02
 RESYNC_S = 0.1  # frame times follow the sample clock unless it drifts this far from now
 MAX_CATCH_UP_S = 0.1  # frames towards the line that a late tick still sends
+# after answering a call: dial tone in this time means the caller had gone just before
+# (the box seized an idle line); nothing in a conversation is a steady dial tone
+ANSWER_CHECK_S = 3.0
 
 
 class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
@@ -106,6 +110,7 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
         self._frame_t: float | None = None
         self._tx_t: float | None = None  # when the next frame towards the line is due
         self._releasing = False  # on hook, but not yet for the exchange's release time
+        self._answer_check: tuple[CallProgress, float] | None = None
         self._waiters: list[tuple[float, asyncio.Future]] = []
         self._forwarding: str | None = None
 
@@ -288,6 +293,8 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
                 audio.received(frame)
             if gone is not None:
                 self._far_end_gone(gone)
+            elif self._answer_check is not None:
+                self._check_answer(call, frame, t)
         elif not self._offhook:
             if getattr(self.port, "caller_id", "audio") == "port":
                 self._incoming_events(self._incoming.poll(t))
@@ -372,6 +379,8 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
         self._supervisor = Supervisor(self.profile, self.disconnect)
         if call.direction == "out":  # only an outbound answer reverses the line itself
             self._supervisor.answered(t)
+        self._answer_check = (CallProgress(self.profile), t + ANSWER_CHECK_S) \
+            if call.direction == "in" else None
         audio = None if call.audio is not None else FxoAudio(self.port.audio,
                                                               f"{self.name}-audio")
         call.connect(audio, t, how)
@@ -379,6 +388,18 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
                  how)
         self._bus.publish(LineCallAnswered(self.name))
         self._update_state()
+
+    def _check_answer(self, call: FxoCall, frame: bytes, t: float) -> None:
+        """Dial tone just after answering: the caller hung up before the answer (the
+        rings had stopped but the box had not decided yet): it seized an idle line."""
+        progress, until = self._answer_check
+        if t >= until:
+            self._answer_check = None
+            return
+        if any(e.kind == "dial_tone" for e in progress.feed(frame, t)):
+            self._answer_check = None
+            self._set_hook(False)
+            self._end(call, "abandoned", "dial tone after the answer: the caller had gone")
 
     def _far_end_gone(self, gone: FarEndGone) -> None:
         call = self._call

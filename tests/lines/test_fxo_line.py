@@ -232,3 +232,21 @@ async def test_dtmf_caller_id_before_the_first_ring_is_offered_at_ring_one():
         await rig.run(2.2)
         await rig.ring(0.5)
         assert rig.of(IncomingCall) == [IncomingCall("fxo0", "13812345678", False)]
+
+
+async def test_dial_tone_after_the_answer_means_the_caller_had_gone():
+    async with FxoRig() as rig:
+        call = await answered_call(rig)
+        rig.loop_tone(tone_pcm((450.0,)))  # the caller hung up just before: an idle line
+        await rig.run_until(lambda: call.ended, limit=2.0)
+        assert call.cause == "abandoned" and rig.port.hook == "on"
+        assert rig.of(LineCallEnded) == [LineCallEnded("fxo0", "abandoned")]
+
+
+async def test_a_steady_tone_later_in_the_call_is_no_abandon():
+    async with FxoRig() as rig:
+        call = await answered_call(rig)
+        await rig.run(3.0)
+        rig.loop_tone(tone_pcm((450.0,)))  # e.g. a test tone the caller plays
+        await rig.run(3.0)
+        assert call.state == "active"
