@@ -165,11 +165,14 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
 
     async def _pump_loop(self) -> None:
         due = self._clock.monotonic()
+        errors = 0
         while True:
             try:
                 self.tick()
             except Exception:  # a bug must not stop the line's audio: log it, go on
-                log.exception("%s: pump error", self.name)
+                errors += 1
+                if errors == 1 or errors % 500 == 0:  # not 50 log lines a second
+                    log.exception("%s: pump error (%d so far)", self.name, errors)
             due += FRAME_S
             now = self._clock.monotonic()
             if due < now - 5 * FRAME_S:
