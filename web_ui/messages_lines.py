@@ -1,6 +1,8 @@
-"""Why a GSM line is not ready, in the page's languages: `live_reason_<code>` for the
-`reason_code` of a line's status (firmware/lines/gsm_events.py GsmStatus). A status
-without a code shows its English `reason` as it is."""
+"""Why a line is not ready, in the page's languages: `live_reason_<code>` for the
+`reason_code` of a line's status (firmware/lines/gsm_events.py GsmStatus, the FXO
+line's `status_dict()` in firmware/lines/fxo.py, and its forwarding refusals,
+firmware/lines/fxo_forward.py). A status without a code shows its English `reason`
+as it is."""
 
 from __future__ import annotations
 
@@ -20,4 +22,19 @@ LINE_MESSAGES: dict[str, tuple[str, str]] = {
         "a call left up on the modem could not be ended; the line stays out of service and "
         "tries again",
         "调制解调器上遗留的通话无法挂断；线路暂不可用，将继续重试"),
+    # the analog (FXO) line (its "no_battery" and "port_fault" are in messages_analog.py)
+    "live_reason_fxo_stopped": ("the analog line driver is stopped", "模拟线路驱动已停止"),
+    "live_reason_fxo_forward_busy": (
+        "call forwarding not set: a call was on the line; the box tries again",
+        "呼叫转移未设置：线路正在通话，稍后将重试"),
+    "live_reason_fxo_forward_no_dial_tone": (
+        "call forwarding not set: the line gave no dial tone",
+        "呼叫转移未设置：线路没有拨号音"),
+    "live_reason_fxo_forward_refused": (
+        "call forwarding not set: the exchange refused the service code (is the service "
+        "subscribed on this line?)",
+        "呼叫转移未设置：电信局拒绝了业务代码（这条线路是否已开通呼叫转移业务？）"),
+    "live_reason_fxo_forward_unconfirmed": (
+        "call forwarding not confirmed: the exchange gave no confirmation tone",
+        "呼叫转移未确认：电信局没有给出确认音"),
 }

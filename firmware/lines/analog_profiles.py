@@ -87,6 +87,20 @@ class AnalogProfile:
     disconnect: str = "busy_tone"  # the default disconnect supervision
     busy_cycles: int = 3  # busy-tone cycles that prove the far end hung up
     notes: tuple[str, ...] = field(default=(), compare=False)
+    # --- what the FXO driver (fxo.py, fxo_dial.py) needs to dial out ---
+    # the dial tone while the line's calls are forwarded (特种拨号音 / US stutter tone)
+    special_dial: ToneSpec | None = None
+    confirm: ToneSpec | None = None  # a service code was accepted (three short bursts)
+    forward_on: str = "*57*{number}#"  # the telco's unconditional forwarding codes
+    forward_off: str = "#57#"
+    country_code: str = "86"  # "+86..." is dialled in the national form on such a line
+    intl_prefix: str = "00"  # "+<other country>..." is dialled with this
+    trunk_prefix: str = "0"  # a national fixed number is dialled with this
+    dial_tone_wait_s: float = 3.0  # seized without dial tone this long: the call fails
+    assume_answer_s: float = 15.0  # nothing recognisable after dialling: assume answered
+    no_answer_s: float = 60.0  # ringback this long after dialling: no answer
+    release_s: float = 1.3  # on hook this long before seizing again (flash window 1.1 s)
+    confirm_wait_s: float = 10.0  # after a service code, the confirmation tone comes in this
 
     @property
     def progress_tones(self) -> tuple[ToneSpec, ...]:
@@ -106,6 +120,11 @@ CN = AnalogProfile(
     fsk_modems=("bell202", "v23"),
     cid_methods=("fsk", "dtmf"),
     disconnect="busy_tone",
+    special_dial=ToneSpec("special_dial", (450.0,), (0.4, 0.04)),
+    confirm=ToneSpec("confirm", (450.0,), (0.1, 0.1)),
+    # China Telecom / Unicom fixed lines: 无条件转移 *57*N#, cancelled by #57#
+    forward_on="*57*{number}#",
+    forward_off="#57#",
 )
 
 US = AnalogProfile(
@@ -119,6 +138,13 @@ US = AnalogProfile(
     cid_methods=("fsk",),
     disconnect="loop_current",
     busy_cycles=2,
+    special_dial=ToneSpec("special_dial", (350.0, 440.0), (0.1, 0.1)),  # stutter dial tone
+    confirm=ToneSpec("confirm", (350.0, 440.0), (0.1, 0.1)),
+    forward_on="*72{number}",  # Telcordia vertical service codes: call forwarding on / off
+    forward_off="*73",
+    country_code="1",
+    intl_prefix="011",
+    trunk_prefix="1",
     notes=("SIT (950/1400/1800 Hz) is not classified; it reads as voice",),
 )
 

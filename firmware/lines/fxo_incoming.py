@@ -20,6 +20,9 @@ each returns a list of events:
 - `RingEvent` values of the ring cadence ("ring", "ring_end", "rejected",
   ...) are passed on too, so the driver can log spikes and light the LED.
 
+A port that decodes caller ID itself hands it to `caller_id(cid, t)` instead
+(the offer comes then, or at ring 1 if it came before it).
+
 Audio is only demodulated when it can carry caller ID: DTMF before ring 1
 (if the profile has "dtmf" among its `cid_methods`), FSK from the end of
 ring 1 until it is read or ring 2 begins (if it has "fsk"). Call
@@ -81,6 +84,10 @@ class FxoIncoming:
             for cid in self._dtmf.feed(frame, t):
                 events += self._caller(cid, t)
         return events
+
+    def caller_id(self, cid: CallerId, t: float) -> list:
+        """Caller ID the port decoded itself (a voice modem's `caller_id` event)."""
+        return self._caller(cid, t)
 
     def answered(self) -> None:
         """The box took the line off hook: this call is no longer ringing."""
