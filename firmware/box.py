@@ -205,6 +205,7 @@ class Box:
             keeper.clock = self.clock
             keeper.config_changed()
         self._apply_sim_pins(config)
+        self._apply_analog_settings(config)
 
     def _apply_sim_pins(self, config) -> None:
         """A SIM PIN set while the box runs is used at once (a line waiting for it)."""
@@ -213,6 +214,13 @@ class Box:
             if line is not None and line.sim_pin != gsm.sim_pin:
                 log.info("%s: new SIM PIN from the configuration", gsm.name)
                 line.set_sim_pin(gsm.sim_pin)
+
+    def _apply_analog_settings(self, config) -> None:
+        """An analog line's profile and disconnect method apply from its next call."""
+        for settings in config.lines.fxo:
+            line = self.lines.of_kind("fxo").get(settings.name)
+            if line is not None:
+                line.configure(settings)
 
     # --- modems ------------------------------------------------------------
 

@@ -54,6 +54,10 @@ class ForwardingKeeper:
         self.reason = "not checked yet"
         self.next_change: datetime | None = None
         self._wake = asyncio.Event()
+        if getattr(line, "FORWARDING_REMEMBERED", False) and cdr is not None:
+            # a line that cannot be asked (analog): what the records say the box set last
+            self.applied = self.record.open.to if self.record.open is not None else None
+            line.remember_forwarding(self.applied)
         self._in_service = self._line_in_service()
         self._task: asyncio.Task | None = None
         self._unsubscribe = bus.subscribe(self._on_state, LineStateChanged)

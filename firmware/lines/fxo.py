@@ -81,6 +81,9 @@ class FxoLine(FxoSignals, FxoOutbound, ForwardingMixin):
     kind = "fxo"
     features = frozenset({"forwarding"})
     LOST = ("dropped", "line lost")  # a call's record when the line is cut under it
+    # the exchange cannot be asked what it forwards to: the box's own records of what it
+    # last set are the truth (calls/forwarding.py), so a restart dials no service code
+    FORWARDING_REMEMBERED = True
 
     def __init__(self, port: Any, bus: EventBus, clock: Clock, *, settings: FxoLineConfig,
                  owner: str | None = None, autopump: bool = True):

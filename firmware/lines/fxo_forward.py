@@ -96,4 +96,8 @@ class ForwardingMixin:
         """The number the box last had the exchange forward calls to, or None."""
         return self._forwarding
 
+    def remember_forwarding(self, number: str | None) -> None:
+        """What the box's records say it last set (after a restart)."""
+        self._forwarding = number
+
     _service = False
