@@ -19,6 +19,7 @@ import enum
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, ClassVar
 
+from firmware.config.notify_schema import Notifications
 from firmware.config.reasons import BadValue
 from firmware.config.rules import (
     Blocking,
@@ -364,6 +365,8 @@ class Config:
     caps: tuple[LineCaps, ...] = ()
     # The company's own holidays and working days (a default: older files load unchanged).
     calendar: CompanyCalendar = CompanyCalendar()
+    # How the box tells the owner (notify_schema.py; a default: older files load unchanged).
+    notifications: Notifications = Notifications()  # noqa: RUF009 (frozen)
 
     def extension(self, number: str) -> Extension | None:
         return next((e for e in self.extensions if e.number == number), None)

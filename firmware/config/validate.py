@@ -634,3 +634,10 @@ from firmware.config import validate_calendar  # noqa: E402
 
 _FIELD_CHECKS.update(validate_calendar.FIELD_CHECKS)
 _OBJECT_CHECKS.update(validate_calendar.OBJECT_CHECKS)
+
+# The notifications section (issue 12): its checks beside its schema.
+from firmware.config import validate_notify  # noqa: E402
+
+_FIELD_CHECKS.update(validate_notify.FIELD_CHECKS)
+_ITEM_CHECKS.update(validate_notify.ITEM_CHECKS)
+_OBJECT_CHECKS.update(validate_notify.OBJECT_CHECKS)

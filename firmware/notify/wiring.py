@@ -1,0 +1,102 @@
+"""The notifier in the running box: its SMS lines, its bus handler, its control ops.
+
+firmware/box.py calls `start_notifier(box)` once the call core runs and
+`stop_notifier(box)` before it stops; `control_ops(box)` are the control socket's
+"notify.*" ops the web page uses through firmware/service.py:
+
+- "notify.status": the outbox (pending, failed with reasons, sent, missed calls
+  waiting for their batch);
+- "notify.retry" {"id": n or absent}: retry now, one or all;
+- "notify.test" {"to": address or absent}: send a test e-mail and say how it went.
+
+An SMS goes out on an outside line with the "sms" feature (firmware/lines/model.py);
+until the lines are all in that registry, the box's GSM lines (all can send SMS). A
+line that is on a call is not used: the SMS waits until one is free.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from firmware.calls.finished import CallFinished
+from firmware.notify.notifier import NoSmsLine, Notifier, SmsLinesBusy
+from firmware.notify.outbox import read_state
+
+
+def sms_lines(box: Any) -> list[Any]:
+    registry = getattr(box, "lines", None)
+    if registry is not None and hasattr(registry, "with_feature"):
+        return list(registry.with_feature("sms"))
+    return [line for _, line in sorted(getattr(box, "gsm", {}).items())]
+
+
+def _in_service(line: Any) -> bool:
+    status = getattr(line, "status", None)
+    state = getattr(status, "state", None)
+    return state == "ready" if state is not None else True
+
+
+def _free(line: Any) -> bool:
+    available = getattr(line, "available", None)
+    if callable(available):
+        return bool(available())
+    return getattr(line, "call", None) is None
+
+
+def box_sms_sender(box: Any) -> Any:
+    """`send(number, text)` on the first free SMS line of the box."""
+
+    async def send(number: str, text: str) -> None:
+        lines = [line for line in sms_lines(box) if _in_service(line)]
+        if not lines:
+            raise NoSmsLine("no line that can send SMS is in service")
+        free = next((line for line in lines if _free(line)), None)
+        if free is None:
+            raise SmsLinesBusy("every line that can send SMS is on a call")
+        await free.send_sms(number, text)
+
+    return send
+
+
+async def start_notifier(box: Any) -> Notifier:
+    notifier = Notifier(box.data_dir, box.store.load, box.clock, box_sms_sender(box))
+    await notifier.start()
+    box.notifier = notifier
+    box._notify_unsubscribe = box.bus.subscribe(notifier.on_call_finished, CallFinished)
+    return notifier
+
+
+async def stop_notifier(box: Any) -> None:
+    unsubscribe = getattr(box, "_notify_unsubscribe", None)
+    if unsubscribe is not None:
+        unsubscribe()
+    notifier = getattr(box, "notifier", None)
+    if notifier is not None:
+        await notifier.stop()
+        box.notifier = None
+
+
+def control_ops(box: Any) -> dict[str, Any]:
+    def notifier() -> Notifier:
+        found = getattr(box, "notifier", None)
+        if found is None:
+            raise RuntimeError("notifications are not running")
+        return found
+
+    async def status(args: dict[str, Any]) -> dict[str, Any]:
+        return await asyncio.to_thread(read_state, notifier().path)
+
+    async def retry(args: dict[str, Any]) -> dict[str, Any]:
+        ident = args.get("id")
+        if ident is not None and (not isinstance(ident, int) or isinstance(ident, bool)):
+            raise ValueError("id: expected a whole number")
+        return {"retried": await notifier().retry(ident)}
+
+    async def test(args: dict[str, Any]) -> dict[str, Any]:
+        to = args.get("to")
+        if to is not None and not isinstance(to, str):
+            raise ValueError("to: expected an e-mail address")
+        return await notifier().send_test(to or None)
+
+    return {"notify.status": status, "notify.retry": retry, "notify.test": test}
