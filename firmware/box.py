@@ -28,6 +28,8 @@ from firmware.config.store import ConfigStore
 from firmware.events import EventBus
 from firmware.lines.fxs import FxsLine, FxsStateChanged
 from firmware.lines.gsm import GsmLine
+from firmware.notify.wiring import control_ops as notify_ops
+from firmware.notify.wiring import start_notifier, stop_notifier
 
 log = logging.getLogger("switchboard.box")
 
@@ -104,6 +106,7 @@ class Box:
             self.gsm[name] = line
             await line.start()
         self._start_calls()
+        await start_notifier(self)  # firmware/notify: missed calls, voicemail, SMS
         self.control = ControlServer(paths.control_socket(self.data_dir), self._handlers())
         await self.control.start()
         self.system = "ready"
@@ -161,6 +164,7 @@ class Box:
             await keeper.stop()
         if getattr(self, "calls", None):
             await self.calls.stop()
+        await stop_notifier(self)  # after the calls: one ended by the stop is still told
         for line in self.gsm.values():
             await line.stop()
         for fxs in self.fxs.values():
@@ -258,7 +262,7 @@ class Box:
                                        "gc": gcwatch.summary()},
                 "clock": lambda args: {"now": self.clock.now().isoformat(),
                                        "set": isinstance(self.clock, SetClock)},
-                **control_handlers(self.store)}
+                **control_handlers(self.store), **notify_ops(self)}
 
     def status(self) -> dict:
         return {
@@ -274,6 +278,7 @@ class Box:
             "clock": self.clock.now().isoformat(),  # the box's wall time (--clock on sim)
             "leds": {name: _pattern_words(p) for name, p in self.leds.patterns().items()},
             "audio": self.media.audio_health(),
+            "notifications": getattr(getattr(self, "notifier", None), "counts", None),
         }
 
     def _line_status(self, name: str, line: GsmLine) -> dict:

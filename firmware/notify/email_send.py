@@ -10,6 +10,7 @@ switched `verify_certificate` off for a server with a self-signed one.
 
 from __future__ import annotations
 
+import base64
 import mimetypes
 import smtplib
 import socket
@@ -128,8 +129,22 @@ def _deliver(smtp: SmtpServer, msg: EmailMessage, context: ssl.SSLContext,
             client.starttls(context=context)
             client.ehlo()
         if smtp.user:
-            client.login(smtp.user, smtp.password)
+            _login(client, smtp.user, smtp.password)
         client.send_message(msg)
+
+
+def _login(client: smtplib.SMTP, user: str, password: str) -> None:
+    """AUTH; smtplib encodes the user and password as ASCII only, so one with other
+    characters (a Chinese password) goes as AUTH PLAIN in UTF-8 (RFC 4616)."""
+    if (user + password).isascii():
+        client.login(user, password)
+        return
+    if not client.has_extn("auth"):
+        raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+    token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+    code, resp = client.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, resp)
 
 
 def _words(exc: smtplib.SMTPResponseException) -> str:

@@ -79,6 +79,8 @@ class Notifier:
         self._pump_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._results: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        # what `status` shows, refreshed by the pump (never read from disk on the loop)
+        self.counts: dict[str, int] = {"pending": 0, "failed": 0, "missed_waiting": 0}
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -226,6 +228,8 @@ class Notifier:
                 raise
             except Exception:
                 log.exception("notifications: the outbox pump failed; trying again")
+            with contextlib.suppress(Exception):
+                self.counts = await self._db(self.outbox.counts)
             await self._sleep()
 
     async def _sleep(self) -> None:
@@ -268,9 +272,10 @@ class Notifier:
             await self._failed(message, _failure(exc))
         except NoSmsLine as exc:
             await self._failed(message, Failure("no_sms_line", {}, str(exc)))
-        except Exception as exc:  # a modem's refusal, a line that vanished
-            await self._failed(message, Failure("sms_failed", {"error": str(exc)},
-                                                f"the SMS was not sent: {exc}"))
+        except Exception as exc:  # a modem's refusal, a line that vanished, a bug
+            code = "sms_failed" if message.channel == "sms" else "send_failed"
+            await self._failed(message, Failure(code, {"error": str(exc)},
+                                                f"not sent: {exc}"))
         else:
             now = self._now()
             await self._db(lambda: self.outbox.sent(message.id, now))

@@ -194,6 +194,15 @@ class Outbox:
             return db.execute(f"UPDATE messages SET state = 'pending', due_ts = ? "
                               f"WHERE {where}", args).rowcount
 
+    def counts(self) -> dict[str, int]:
+        """{"pending", "failed", "missed_waiting"}: what `status` shows."""
+        with self._lock:
+            found = dict(self._db.execute("SELECT state, COUNT(*) FROM messages "
+                                          "GROUP BY state").fetchall())
+            missed = self._db.execute("SELECT COUNT(*) FROM missed").fetchone()[0]
+        return {"pending": found.get("pending", 0), "failed": found.get("failed", 0),
+                "missed_waiting": missed}
+
     def state_of(self, ident: int) -> dict[str, Any] | None:
         with self._lock:
             row = self._db.execute("SELECT * FROM messages WHERE id = ?", (ident,)).fetchone()
