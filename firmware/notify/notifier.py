@@ -140,7 +140,7 @@ class Notifier:
                           caller="" if region.kind == "withheld" or not event.caller
                           else (region.e164 or event.caller),
                           region=region.region_text, line=event.line, result=event.result,
-                          ring_s=event.ring_s)
+                          ring_s=event.ring_s, ended_ts=event.ended_at.timestamp())
         log.info("notifications: missed call from %s kept for the owner",
                  call.caller or "a withheld number")
         self._spawn(self._keep_missed(call))
@@ -220,6 +220,7 @@ class Notifier:
 
     async def _pump(self) -> None:
         while True:
+            self._wake.clear()  # before looking: a wake while looking is not lost
             try:
                 await self._flush_batch()
                 while (message := await self._db(lambda: self.outbox.due(self._now()))):
@@ -241,7 +242,6 @@ class Notifier:
             waits.append(next_due - now)
         if first is not None:
             waits.append(first + self._settings()[0].batch_seconds - now)
-        self._wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), max(0.0, min(waits)))
 

@@ -61,7 +61,8 @@ CREATE TABLE IF NOT EXISTS missed (
     region TEXT NOT NULL,
     line TEXT NOT NULL,
     result TEXT NOT NULL,
-    ring_s REAL NOT NULL
+    ring_s REAL NOT NULL,
+    ended_ts REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS caller_sms (number TEXT PRIMARY KEY, at_ts REAL NOT NULL);
 """
@@ -93,6 +94,7 @@ class MissedCall:
     line: str
     result: str
     ring_s: float
+    ended_ts: float  # the batch window starts at the first call's end
 
 
 @dataclass
@@ -212,13 +214,13 @@ class Outbox:
 
     def add_missed(self, call: MissedCall) -> None:
         with self._tx() as db:
-            db.execute("INSERT OR IGNORE INTO missed VALUES (?, ?, ?, ?, ?, ?, ?)",
+            db.execute("INSERT OR IGNORE INTO missed VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        (call.call_id, call.at_ts, call.caller, call.region, call.line,
-                        call.result, call.ring_s))
+                        call.result, call.ring_s, call.ended_ts))
 
     def first_missed(self) -> float | None:
         with self._lock:
-            return self._db.execute("SELECT MIN(at_ts) FROM missed").fetchone()[0]
+            return self._db.execute("SELECT MIN(ended_ts) FROM missed").fetchone()[0]
 
     def take_missed(self, messages: Any, now: float, give_up_after: float) -> int:
         """The batch: `messages(calls)` turns the waiting missed calls into messages,
