@@ -70,8 +70,10 @@ from firmware.config.schema_base import is_digits  # noqa: F401 (the one digit t
 from firmware.config.storage import write_atomically
 from firmware.config.store import ConfigStore
 from firmware.config.validate import check_config
+from firmware.config.validate_notify import EMAIL_RE  # noqa: F401 (for web_ui)
 from firmware.control import control_request
 from firmware.errors import ConfigError, ControlError, SwitchboardError, UnknownAgent
+from firmware.notify import outbox as notify_outbox
 from firmware.reset import reset_data_dir
 from firmware.routing import LineUsage, Usage, duty_at, explain, route_answer
 from firmware.routing.calendar import day_info
@@ -85,6 +87,7 @@ LOOP_TIMEOUT_S = 3.0
 IMPORT_TIMEOUT_S = 30.0  # validation plus an fsync on a slow SD card
 MAX_PAGE = 500
 REPORT_CACHE_S = 15.0  # a report may be this old; a year of calls takes a second to sum
+NOTIFY_TEST_TIMEOUT_S = 45.0  # a test e-mail's first try (the SMTP timeout is 30 s)
 REPORT_WORKERS = 1  # reports computed at once; the others wait and take the cached one
 
 __all__ = [
@@ -177,7 +180,8 @@ class BoxService:
                  set_available: Callable[[str, bool], None] | None = None,
                  clock: Any = None, control: Path | None = None,
                  factory_reset: Callable[[], Any] | None = None,
-                 agent_state: Callable[[dict], dict] | None = None):
+                 agent_state: Callable[[dict], dict] | None = None,
+                 notifier: Any = None):
         self.data_dir = Path(data_dir)
         self._control = control
         self.store = None if control else (store or ConfigStore(self.data_dir))
@@ -193,6 +197,7 @@ class BoxService:
         self._config_cache: tuple[str, str, Config] | None = None  # version, JSON, parsed
         self._config_lock = threading.Lock()
         self._box_clock: timedelta | None = None  # how far the box's clock is from ours
+        self._notifier = notifier  # in the box's process: firmware.notify.Notifier
 
     @classmethod
     def of_running_box(cls, data_dir: str | Path) -> BoxService:
@@ -545,6 +550,37 @@ class BoxService:
         result = diagnose(config, now, box).as_dict()
         self._diagnosis = (key, result)
         return result
+
+    # --- notifications (firmware/notify, issue 12) -----------------------------------
+
+    def notifications(self) -> dict[str, Any]:
+        """The notifications outbox, read from its file beside the box (the web page reads
+        it so even while no box runs): {"pending", "failed", "sent": [message...],
+        "missed_waiting": n}; a message: {"id", "kind", "channel", "to", "subject",
+        "state", "tries", "created_ts", "due_ts", "sent_ts", "error": {"code", "params",
+        "text"} or None, "attempts": [{"at_ts", "error"}]} (firmware/notify/outbox.py)."""
+        return notify_outbox.read_state(notify_outbox.outbox_path(self.data_dir))
+
+    def retry_notifications(self, ident: int | None = None) -> dict[str, Any]:
+        """Retry now: every pending and failed message, or the one `ident`; {"retried": n}."""
+        return self._notify_op("notify.retry", {} if ident is None else {"id": ident})
+
+    def send_test_email(self, to: str | None = None) -> dict[str, Any]:
+        """Send a test e-mail to the owner's addresses (or `to`) now; how its first try
+        went: {"id", "state": "sent" | "pending" | "failed", "error"}."""
+        return self._notify_op("notify.test", {"to": to} if to else {},
+                               timeout=NOTIFY_TEST_TIMEOUT_S)
+
+    def _notify_op(self, op: str, args: dict[str, Any],
+                   timeout: float = LOOP_TIMEOUT_S) -> dict[str, Any]:
+        if self._control is not None:
+            return self._ask(op, args, timeout=timeout)
+        if self._notifier is None or self._loop is None:
+            raise ServiceError("the box is not running: nothing can be sent now")
+        from firmware.notify.wiring import notifier_ops
+
+        handler = notifier_ops(self._notifier)[op]
+        return self.on_loop(lambda: handler(args), timeout=timeout)
 
 
 def box_clock_offset(control: Path) -> timedelta:

@@ -405,3 +405,6 @@ MESSAGES.update(I18N_MESSAGES)
 from web_ui.messages_lines import LINE_MESSAGES  # noqa: E402  (why a line is not ready)
 
 MESSAGES.update(LINE_MESSAGES)
+from web_ui.messages_notify import NOTIFY_MESSAGES  # noqa: E402  (issue 12 notifications)
+
+MESSAGES.update(NOTIFY_MESSAGES)

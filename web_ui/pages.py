@@ -72,6 +72,7 @@ def flash(kind: str, key: str) -> None:
 
 def install(app: bottle.Bottle, web: Web) -> None:
     from web_ui import (  # they render and save with these helpers
+        notify_pages,
         rule_pages,
         schedule_pages,
         settings_pages,
@@ -86,6 +87,7 @@ def install(app: bottle.Bottle, web: Web) -> None:
     rule_pages.install(app, web)
     _install_records(app, web)
     _install_system(app, web)
+    notify_pages.install(app, web)
 
 
 # --- first run, login, language ------------------------------------------------------
@@ -488,6 +490,10 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
             return _section_page(web, section, _shown(text), exc.errors, status=400)
         if section == "lines":  # a PIN shown masked and sent back so is kept
             value = settings_forms.keep_pins(value, web.service.config()["lines"])
+        if section == "notifications":  # so is the SMTP password
+            from web_ui.notify_forms import keep_password
+
+            value = keep_password(value, web.service.config()[section])
         return _save(web, section, value, f"/config/{section}",
                      lambda e: _section_page(web, section, text, e))
 
@@ -499,7 +505,14 @@ def _system_page(web: Web, errors: list | None = None, new_token: tuple | None =
     status = _line_reasons(_status(web))
     return render("system", web, errors=errors or [], tokens=web.owner.tokens(),
                   new_token=new_token, status=status, sections=editable_sections(web),
-                  audio_health=audio_totals(status.get("audio")))
+                  audio_health=audio_totals(status.get("audio")),
+                  outbox=_outbox(web))
+
+
+def _outbox(web: Web) -> dict[str, Any]:
+    from web_ui import notify_pages  # the notifications card (issue 12)
+
+    return notify_pages.outbox_view(web)
 
 
 def _line_reasons(status: dict[str, Any]) -> dict[str, Any]:
@@ -541,5 +554,9 @@ def _section_page(web: Web, section: str, text: str | None = None,
         value = web.service.config()[section]
         if section == "lines":  # the SIM PIN is a secret
             value = settings_forms.mask_pins(value)
+        if section == "notifications":  # so is the SMTP password
+            from web_ui.notify_forms import mask_password
+
+            value = mask_password(value)
         text = json.dumps(value, ensure_ascii=False, indent=2)
     return render("section", web, section=section, text=text, errors=errors or [])

@@ -188,7 +188,7 @@ class Notifier:
         self.wake()
         return ids
 
-    async def send_test(self, to: str | None = None, wait_s: float = 40.0) -> dict[str, Any]:
+    async def send_test(self, to: str | None = None, wait_s: float = 38.0) -> dict[str, Any]:
         """A test e-mail to the owner's addresses (or `to`), tried at once; its state
         after the first try (or after `wait_s`): {"id", "state", "error"}."""
         notify, company, _ = self._settings()

@@ -78,12 +78,22 @@ async def stop_notifier(box: Any) -> None:
 
 
 def control_ops(box: Any) -> dict[str, Any]:
+    """The ops of the box's notifier (`box.notifier`, once started)."""
     def notifier() -> Notifier:
         found = getattr(box, "notifier", None)
         if found is None:
             raise RuntimeError("notifications are not running")
         return found
 
+    return _ops(notifier)
+
+
+def notifier_ops(notifier: Notifier) -> dict[str, Any]:
+    """The same ops on one notifier (the facade in the box's own process)."""
+    return _ops(lambda: notifier)
+
+
+def _ops(notifier: Any) -> dict[str, Any]:
     async def status(args: dict[str, Any]) -> dict[str, Any]:
         return await asyncio.to_thread(read_state, notifier().path)
 
