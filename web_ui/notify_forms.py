@@ -21,7 +21,8 @@ from typing import Any
 from firmware.service import EMAIL_RE, BadQuery, is_digits
 from web_ui.messages_reasons import form_reason
 
-__all__ = ["EMAIL_RE", "PASSWORD_MASK", "draft", "keep_password", "mask_password", "section"]
+__all__ = ["EMAIL_RE", "PASSWORD_MASK", "draft", "keep_in_config", "keep_password",
+           "mask_in_config", "mask_password", "section"]
 
 PASSWORD_MASK = "********"
 SECURITY = ("tls", "starttls", "none")
@@ -106,3 +107,18 @@ def draft(form: Mapping[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
     return mask_password({**shown, "smtp": {**shown["smtp"],
                                             "password": stored.get("smtp", {}).get("password",
                                                                                    "")}})
+
+
+def mask_in_config(config: Any) -> Any:
+    """A whole config (the backup) with its SMTP password masked."""
+    if not isinstance(config, dict) or "notifications" not in config:
+        return config
+    return {**config, "notifications": mask_password(config["notifications"])}
+
+
+def keep_in_config(config: Any, current: dict[str, Any]) -> Any:
+    """A whole config (a restored backup) whose masked password is the box's own."""
+    if not isinstance(config, dict) or "notifications" not in config:
+        return config
+    return {**config, "notifications": keep_password(config["notifications"],
+                                                     current.get("notifications"))}

@@ -404,7 +404,9 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
 
     @app.get("/system/backup")
     def backup() -> Any:
-        body = json.dumps(web.service.config(), ensure_ascii=False, indent=2)
+        from web_ui.notify_forms import mask_in_config  # the SMTP password stays home
+
+        body = json.dumps(mask_in_config(web.service.config()), ensure_ascii=False, indent=2)
         response = bottle.HTTPResponse(body.encode("utf-8"))
         response.content_type = "application/json; charset=utf-8"
         stamp = web.service.now().strftime("%Y%m%d-%H%M")
@@ -420,8 +422,10 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
             config = parse_config_text(raw, "file")
         except UnreadableConfig as exc:
             return _system_page(web, errors=exc.errors, status=400)
+        from web_ui.notify_forms import keep_in_config  # a masked password: the box's own
+
         try:
-            web.service.replace_config(config)
+            web.service.replace_config(keep_in_config(config, web.service.config()))
         except ConfigError as exc:
             return _system_page(web, errors=exc.errors)
         flash("ok", "restored")

@@ -249,3 +249,22 @@ def test_with_no_box_running_the_page_says_so(tmp_path: Path) -> None:
     reply = client.api("POST", "/api/notifications/retry", {},
                        headers={"X-CSRF-Token": client.csrf, **API})
     assert reply.status == 503
+
+
+def test_the_backup_holds_no_smtp_password_and_a_restore_keeps_the_boxs(box, smtp) -> None:
+    import json
+
+    from tests.web.test_config import _upload
+
+    running, client = box
+    client.get("/notifications")
+    assert client.post("/notifications", _form(smtp)).status == 303
+    backup = client.get("/system/backup")
+    assert PASSWORD not in backup.text
+    saved = json.loads(backup.body)
+    assert saved["notifications"]["smtp"]["password"] == "********"
+    client.get("/system")
+    changed = {**saved, "notifications": {**saved["notifications"], "batch_seconds": 5}}
+    assert _upload(client, json.dumps(changed).encode()).status == 303
+    assert _section(running)["smtp"]["password"] == PASSWORD
+    assert _section(running)["batch_seconds"] == 5
