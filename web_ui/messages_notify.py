@@ -85,6 +85,8 @@ NOTIFY_MESSAGES: dict[str, tuple[str, str]] = {
     "ntf_channel_email": ("e-mail", "电子邮件"),
     "ntf_channel_sms": ("SMS", "短信"),
     # why a message could not be sent
+    "notify_err_box_off": ("the box is not running: nothing can be sent now",
+                           "本机未在运行：现在无法发送"),
     "notify_err_smtp_not_set": ("no SMTP server is set", "尚未设置 SMTP 邮件服务器"),
     "notify_err_no_recipients": ("no e-mail address to send to", "没有可发送的电子邮件地址"),
     "notify_err_smtp_auth": ("the mail server refused the user name or password ({error})",

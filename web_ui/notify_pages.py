@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 import bottle
 
@@ -61,7 +62,8 @@ def install(app: bottle.Bottle, web: Web) -> None:
         except ServiceError:
             bottle.redirect("/system?ntf=box_off#notifications")
         if result.get("id") is None:
-            bottle.redirect("/system?ntf=no_recipients#notifications")
+            code = str((result.get("error") or {}).get("code") or "send_failed")
+            bottle.redirect(f"/system?ntf_err={quote(code)}#notifications")
         bottle.redirect(f"/system?ntf_test={int(result['id'])}#notifications")
 
     _install_api(app, web)
@@ -130,8 +132,9 @@ def _notice(state: dict[str, Any], _: Any, lang: str) -> tuple[str, str] | None:
     params = core.query()
     if params.get("ntf") == "box_off":
         return "error", _("ntf_box_off")
-    if params.get("ntf") == "no_recipients":
-        return "error", _("ntf_test_failed", why=_("notify_err_no_recipients"))
+    code = params.get("ntf_err")
+    if code and f"notify_err_{code}" in i18n.MESSAGES:
+        return "error", _("ntf_test_failed", why=failure_text(lang, {"code": code}))
     retried = _id(params.get("ntf_retried"))
     if retried is not None:
         return "ok", _("ntf_retried", n=retried)
@@ -185,9 +188,9 @@ def _body_id(body: Any) -> int | None:
     """{} (all) or {"id": n}."""
     if not isinstance(body, dict) or set(body) - {"id"}:
         raise BadQuery("id", form_reason("retry_body"))
-    ident = body.get("id")
-    if ident is None:
+    if "id" not in body:
         return None
+    ident = body["id"]
     if not isinstance(ident, int) or isinstance(ident, bool) or not 0 < ident < 2**53:
         raise BadQuery("id", form_reason("retry_body"))
     return ident
@@ -197,9 +200,9 @@ def _body_to(body: Any) -> str | None:
     """{} (the owner's addresses) or {"to": address}."""
     if not isinstance(body, dict) or set(body) - {"to"}:
         raise BadQuery("to", form_reason("test_body"))
-    to = body.get("to")
-    if to is None:
+    if "to" not in body:
         return None
+    to = body["to"]
     if not isinstance(to, str) or not notify_forms.EMAIL_RE.fullmatch(to.strip()):
         raise BadQuery("to", form_reason("test_body"))
     return to.strip()

@@ -291,6 +291,9 @@ def document() -> dict[str, Any]:
         },
     }
     doc["paths"].update(_section_paths())  # type: ignore[union-attr]
+    from web_ui import notify_openapi  # issue 12
+
+    doc["paths"].update(notify_openapi.paths(_answers))  # type: ignore[union-attr]
     return doc
 
 

@@ -218,7 +218,7 @@ def test_the_api_retries_and_tests(box, smtp) -> None:
     headers = {"X-CSRF-Token": client.csrf, **API}
     assert client.api("GET", "/api/notifications").json() == {
         "pending": [], "failed": [], "sent": [], "missed_waiting": 0}
-    for body in ([], {"id": "x"}, {"id": True}, {"all": 1}):
+    for body in ([], {"id": "x"}, {"id": True}, {"id": None}, {"all": 1}):
         reply = client.api("POST", "/api/notifications/retry", body, headers=headers)
         assert reply.status == 400 and reply.json()["errors"][0]["field"] == "id"
     assert client.api("POST", "/api/notifications/retry", {},
@@ -244,11 +244,36 @@ def test_with_no_box_running_the_page_says_so(tmp_path: Path) -> None:
     page = client.get("/system").text
     assert "没有待发的通知" in page
     reply = client.post("/system/notifications/test")
-    assert "ntf=box_off" in reply.location
-    assert "本机未在运行" in _follow(client, reply).text
-    reply = client.api("POST", "/api/notifications/retry", {},
-                       headers={"X-CSRF-Token": client.csrf, **API})
-    assert reply.status == 503
+    assert "ntf_err=box_off" in reply.location
+    assert "测试邮件未发出：本机未在运行" in _follow(client, reply).text
+    headers = {"X-CSRF-Token": client.csrf, **API}
+    reply = client.api("POST", "/api/notifications/test", {}, headers=headers)
+    assert reply.status == 200 and reply.json()["error"]["code"] == "box_off"
+    reply = client.api("POST", "/api/notifications/retry", {}, headers=headers)
+    assert reply.status == 200 and reply.json() == {"retried": 0}
+
+
+def test_a_retry_while_the_box_is_off_is_sent_when_it_starts(tmp_path: Path) -> None:
+    """The outbox is the box's file: a retry marks the message due, the box sends it."""
+    data = tmp_path / "data"
+    running = Box(data)
+    running.service.replace_config({"schema_version": 2, "notifications": {
+        "sms_numbers": ["+8613800000999"], "voicemail": {"sms": True}}})
+    running.notifier.sms_send = None  # no SMS line: the message waits
+    running.loop.call_soon_threadsafe(running.notifier.voicemail, {"caller": ""}, "x.wav")
+    asyncio.run(_wait(lambda: running.service.notifications()["pending"]
+                      and running.service.notifications()["pending"][0]["error"]))
+    running.close()
+    offline = BoxService(data)
+    assert offline.retry_notifications() == {"retried": 1}
+    [pending] = offline.notifications()["pending"]
+    assert pending["due_ts"] <= offline.now().timestamp()
+    again = Box(data)
+    try:
+        asyncio.run(_wait(lambda: again.sms))
+        assert again.sms[0][0] == "+8613800000999" and "新语音留言" in again.sms[0][1]
+    finally:
+        again.close()
 
 
 def test_the_backup_holds_no_smtp_password_and_a_restore_keeps_the_boxs(box, smtp) -> None:
