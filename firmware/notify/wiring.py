@@ -59,18 +59,32 @@ def box_sms_sender(box: Any) -> Any:
     return send
 
 
+def subscribe(bus: Any, notifier: Notifier) -> list[Any]:
+    """The notifier listens to the bus: calls that ended, voicemail left, caller SMS
+    wanted (firmware/notify/__init__.py). The unsubscribe functions."""
+    from firmware.notify import CallerSmsWanted, VoicemailLeft
+
+    return [bus.subscribe(notifier.on_call_finished, CallFinished),
+            bus.subscribe(lambda e: notifier.voicemail(e.meta, e.wav_path), VoicemailLeft),
+            bus.subscribe(lambda e: notifier.caller_sms(e.number, e.text), CallerSmsWanted)]
+
+
 async def start_notifier(box: Any) -> Notifier:
     notifier = Notifier(box.data_dir, box.store.load, box.clock, box_sms_sender(box))
     await notifier.start()
     box.notifier = notifier
-    box._notify_unsubscribe = box.bus.subscribe(notifier.on_call_finished, CallFinished)
+    loop = asyncio.get_running_loop()
+    box._notify_unsubscribe = [
+        *subscribe(box.bus, notifier),
+        # a settings change applies at once (a shorter batch window, say)
+        box.store.on_change(lambda _config: loop.call_soon_threadsafe(notifier.wake))]
     return notifier
 
 
 async def stop_notifier(box: Any) -> None:
-    unsubscribe = getattr(box, "_notify_unsubscribe", None)
-    if unsubscribe is not None:
+    for unsubscribe in getattr(box, "_notify_unsubscribe", None) or []:
         unsubscribe()
+    box._notify_unsubscribe = []
     notifier = getattr(box, "notifier", None)
     if notifier is not None:
         await notifier.stop()

@@ -90,3 +90,30 @@ def test_the_default_text_is_chinese_and_goes_through_the_box_lines(tmp_path: Pa
         await rig.stop()
 
     run(scenario)
+
+
+def test_the_call_core_reaches_the_notifier_through_the_bus(tmp_path: Path) -> None:
+    """The call core knows no box: its requests travel as events the notifier hears."""
+    from firmware.events import EventBus
+    from firmware.notify import notify_voicemail
+    from firmware.notify.wiring import subscribe
+
+    async def scenario() -> None:
+        rig = Rig(tmp_path, {"caller_sms_text": TEXT, "sms_numbers": ["+8613800000999"],
+                             "voicemail": {"sms": True}})
+        notifier = await rig.start()
+        bus = EventBus()
+        subscribe(bus, notifier)
+        core = type("Core", (), {"bus": bus, "config": lambda self: rig.config})()
+        assert nobody_available_sms(core, "13588888888")
+        assert not nobody_available_sms(core, "02161234567")  # a landline in Shanghai
+        assert notify_voicemail(core, {"caller": "+8613588888888", "box": "801",
+                                       "duration_s": 7}, tmp_path / "vm.wav")
+        await until(lambda: len(rig.sms.sent) == 2, "both sent")
+        assert ("+8613588888888", TEXT) in rig.sms.sent
+        [vm] = [s for s in rig.sms.sent if s[0] == "+8613800000999"]
+        assert vm[1].startswith("[测试公司] 新语音留言：+8613588888888") and "801" in vm[1]
+        assert not notify_voicemail(object(), {}, "x.wav")
+        await rig.stop()
+
+    run(scenario)
