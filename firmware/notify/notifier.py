@@ -30,7 +30,14 @@ from typing import Any, TypeVar
 
 from firmware.notify import texts
 from firmware.notify.email_send import SendFailed, build_email, send_email
-from firmware.notify.outbox import Failure, Message, MissedCall, Outbox, outbox_path
+from firmware.notify.outbox import (
+    Failure,
+    Message,
+    MissedCall,
+    Outbox,
+    open_outbox,
+    outbox_path,
+)
 
 log = logging.getLogger("switchboard.notify")
 
@@ -85,7 +92,7 @@ class Notifier:
     # --- lifecycle ------------------------------------------------------------------
 
     async def start(self) -> None:
-        self.outbox = await self._db(lambda: Outbox(self.path))
+        self.outbox = await self._db(lambda: open_outbox(self.path))
         self._pump_task = asyncio.create_task(self._pump(), name="notify-pump")
         log.info("notifications: outbox %s", self.path)
 

@@ -18,14 +18,18 @@ Every write is one transaction. The notifier runs all of this on one worker thre
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger("switchboard.notify")
 
 OUTBOX_FILE = "notifications.sqlite3"
 KEEP_SENT_S = 30 * 86400  # sent messages are listed for a month, then forgotten
@@ -244,6 +248,21 @@ class Outbox:
                 return False
             db.execute("INSERT OR REPLACE INTO caller_sms VALUES (?, ?)", (number, now))
             return True
+
+
+def open_outbox(path: Path) -> Outbox:
+    """The outbox at `path`; a file that is not a database (a card's bad sector) is kept
+    aside as `<name>.corrupt-<time>` and a new one made, so notices keep going."""
+    try:
+        return Outbox(path)
+    except sqlite3.DatabaseError as exc:
+        aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
+        log.error("notifications outbox %s unreadable (%s); kept as %s, a new one made",
+                  path, exc, aside.name)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.rename(aside)
+        return Outbox(path)
 
 
 def _insert(db: sqlite3.Connection, message: Message, now: float, give_up_after: float) -> int:

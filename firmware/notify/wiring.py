@@ -17,11 +17,14 @@ line that is on a call is not used: the SMS waits until one is free.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from firmware.calls.finished import CallFinished
 from firmware.notify.notifier import NoSmsLine, Notifier, SmsLinesBusy
 from firmware.notify.outbox import read_state
+
+log = logging.getLogger("switchboard.notify")
 
 
 def sms_lines(box: Any) -> list[Any]:
@@ -69,9 +72,16 @@ def subscribe(bus: Any, notifier: Notifier) -> list[Any]:
             bus.subscribe(lambda e: notifier.caller_sms(e.number, e.text), CallerSmsWanted)]
 
 
-async def start_notifier(box: Any) -> Notifier:
+async def start_notifier(box: Any) -> Notifier | None:
+    """Start the box's notifier; one that cannot start (its file unwritable) is logged
+    and the box runs on without it: calls matter more than notices about them."""
     notifier = Notifier(box.data_dir, box.store.load, box.clock, box_sms_sender(box))
-    await notifier.start()
+    try:
+        await notifier.start()
+    except Exception:
+        log.exception("notifications cannot start; the box runs without them")
+        box.notifier = None
+        return None
     box.notifier = notifier
     loop = asyncio.get_running_loop()
     box._notify_unsubscribe = [

@@ -162,3 +162,18 @@ def _tried(rig: Rig) -> bool:
     """A pending message whose first try failed."""
     pending = rig.state()["pending"]
     return bool(pending and pending[0]["error"])
+
+
+def test_an_unreadable_outbox_is_kept_aside_and_a_new_one_made(tmp_path: Path) -> None:
+    (tmp_path / "notifications.sqlite3").write_bytes(b"not a database, a bad sector" * 100)
+
+    async def scenario() -> None:
+        rig = Rig(tmp_path, {**SMS_ONLY, "batch_seconds": 0})
+        notifier = await rig.start()
+        notifier.on_call_finished(finished("missed"))
+        await until(lambda: rig.sms.sent, "told all the same")
+        await rig.stop()
+
+    run(scenario)
+    assert [p.name.split("-")[0] for p in tmp_path.glob("notifications.sqlite3.corrupt-*")] \
+        == ["notifications.sqlite3.corrupt"]
