@@ -48,7 +48,7 @@ def test_only_the_call_nobody_answered_is_told_by_sms_and_email(tmp_path, boxes)
         mail = wait_for(lambda: smtp.mailbox.messages, 30, what="the owner's e-mail")
         time.sleep(1.0)  # anything else would have been sent by now
         sent = [s for s in emu.modem_sms(modem)["sent"] if s["to"] == OWNER]
-        assert len(sent) == 1 and CALLER in sent[0]["text"]
+        assert len(sent) == 1 and f"{CALLER}(浙江省杭州市)" in sent[0]["text"]
         assert "+8613700000007" not in sent[0]["text"]
         [msg] = smtp.mailbox.messages
         body = msg.get_content()

@@ -96,8 +96,8 @@ def missed_email(calls: Sequence[MissedCall], lang: str, company: str, zone: str
 
 def missed_sms(calls: Sequence[MissedCall], lang: str, company: str, zone: str) -> str:
     w = words(lang)
-    shown = [f"{_caller(w, c.caller)} {_local(c.at_ts, zone, '%H:%M')}"
-             for c in calls[:SMS_CALLS]]
+    shown = [f"{_caller(w, c.caller)}{f'({c.region})' if c.region else ''} "
+             f"{_local(c.at_ts, zone, '%H:%M')}" for c in calls[:SMS_CALLS]]
     text = w["missed_sms"].format(n=len(calls)) + w["sep"].join(shown)
     if len(calls) > SMS_CALLS:
         text += " " + w["more"].format(n=len(calls))

@@ -54,7 +54,8 @@ def test_missed_calls_in_the_window_go_as_one_message(tmp_path: Path) -> None:
         [(number, text)] = rig.sms.sent
         assert number == OWNER_MOBILE
         assert text.startswith("[测试公司] 未接来电3个：")
-        assert "+8613588888888" in text and "隐藏号码" in text and "+862161234567" in text
+        assert "+8613588888888(浙江省杭州市) 09:59" in text and "隐藏号码 10:00" in text
+        assert "+862161234567(上海市) 10:00" in text
         await settle()
         assert rig.state()["missed_waiting"] == 0
         await rig.stop()
