@@ -61,3 +61,35 @@ def test_only_the_call_nobody_answered_is_told_by_sms_and_email(tmp_path, boxes)
         assert box.stop() == 0
     finally:
         smtp.stop()
+
+
+def test_the_web_pages_facade_reaches_the_running_boxs_notifier(tmp_path, boxes):
+    """Through the control socket, as the web page's own process does: a test e-mail
+    sent and answered, a failure kept with its reason, retry now, the outbox read."""
+    from firmware.service import BoxService
+
+    smtp = SmtpServer(tmp_path).start()
+    try:
+        config = office()
+        config["schema_version"] = 2
+        config["notifications"] = {
+            "smtp": {**smtp.smtp_config("starttls"), "password": "wrong",
+                     "verify_certificate": False}, "emails": ["boss@example.cn"]}
+        box = box_with(tmp_path, config)
+        boxes.append(box)
+        service = BoxService.of_running_box(box.data)
+        result = service.send_test_email()
+        assert result["state"] == "pending" and result["error"]["code"] == "smtp_auth"
+        [pending] = service.notifications()["pending"]
+        assert pending["id"] == result["id"] and pending["tries"] == 1
+        config["notifications"]["smtp"]["password"] = smtp.smtp_config()["password"]
+        service.replace_config(config)
+        assert service.retry_notifications(pending["id"]) == {"retried": 1}
+        wait_for(lambda: smtp.mailbox.messages, 20, what="the test e-mail after the fix")
+        wait_for(lambda: service.notifications()["sent"], 10, what="shown as sent")
+        result = service.send_test_email("second@example.cn")
+        assert result["state"] == "sent"
+        assert smtp.mailbox.messages[-1]["To"] == "second@example.cn"
+        assert box.stop() == 0
+    finally:
+        smtp.stop()
