@@ -36,7 +36,7 @@
   </fieldset>
   <fieldset><legend>{{_('ntf_events')}}</legend>
     % for event in ('missed_calls', 'voicemail'):
-    <p>{{_('fld_' + event)}}:
+    <p class="event" id="event-{{event}}"><b>{{_('fld_' + event)}}</b>
       <label class="check"><input type="checkbox" name="{{event}}_email" value="1" {{'checked' if n[event]['email'] else ''}}> {{_('fld_email')}}</label>
       <label class="check"><input type="checkbox" name="{{event}}_sms" value="1" {{'checked' if n[event]['sms'] else ''}}> {{_('fld_sms')}}</label>
     </p>
