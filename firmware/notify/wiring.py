@@ -35,9 +35,13 @@ def sms_lines(box: Any) -> list[Any]:
 
 
 def _in_service(line: Any) -> bool:
-    status = getattr(line, "status", None)
-    state = getattr(status, "state", None)
-    return state == "ready" if state is not None else True
+    """The GSM driver's own state ("ready"), else the line model's (`status_dict`:
+    anything but "fault")."""
+    state = getattr(getattr(line, "status", None), "state", None)
+    if state is not None:
+        return state == "ready"
+    status_dict = getattr(line, "status_dict", None)
+    return status_dict().get("state") != "fault" if callable(status_dict) else True
 
 
 def _free(line: Any) -> bool:

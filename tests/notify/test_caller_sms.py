@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from firmware.notify import nobody_available_sms
 from firmware.notify.notifier import CALLER_SMS_QUIET_S
 from tests.notify.helpers import Rig, run, settle, until
@@ -115,5 +117,47 @@ def test_the_call_core_reaches_the_notifier_through_the_bus(tmp_path: Path) -> N
         assert vm[1].startswith("[测试公司] 新语音留言：+8613588888888") and "801" in vm[1]
         assert not notify_voicemail(object(), {}, "x.wav")
         await rig.stop()
+
+    run(scenario)
+
+
+def test_lines_of_the_one_line_model_are_used_by_their_sms_feature(tmp_path: Path) -> None:
+    """A box whose lines are in the registry (firmware/lines/model.py): only a line with
+    the "sms" feature sends, and one in fault is no line at all."""
+    from firmware.lines.model import Lines
+    from firmware.notify.notifier import NoSmsLine, SmsLinesBusy
+    from firmware.notify.wiring import box_sms_sender
+
+    class Line:
+        def __init__(self, name: str, kind: str, features: set[str], state: str,
+                     free: bool = True) -> None:
+            self.name, self.kind, self.features = name, kind, frozenset(features)
+            self.state, self.free, self.sent = state, free, []
+
+        def available(self) -> bool:
+            return self.free and self.state != "fault"
+
+        def status_dict(self) -> dict:
+            return {"kind": self.kind, "state": self.state, "reason": ""}
+
+        async def send_sms(self, number: str, text: str) -> None:
+            self.sent.append((number, text))
+
+    lines = Lines()
+    fxo = Line("fxo0", "fxo", set(), "idle")
+    gsm = Line("gsm0", "gsm", {"sms", "forwarding"}, "in_use", free=False)
+    lines.add_outside(fxo)
+    lines.add_outside(gsm)
+    send = box_sms_sender(type("Box", (), {"lines": lines})())
+
+    async def scenario() -> None:
+        with pytest.raises(SmsLinesBusy):
+            await send("+8613588888888", "hi")
+        gsm.free, gsm.state = True, "idle"
+        await send("+8613588888888", "hi")
+        assert gsm.sent == [("+8613588888888", "hi")] and fxo.sent == []
+        gsm.state = "fault"
+        with pytest.raises(NoSmsLine):
+            await send("+8613588888888", "hi")
 
     run(scenario)
