@@ -21,6 +21,12 @@ over the socket the op "agents.set_available", in the box's process the
 `set_available` callable given (the call core's `CallController.set_available`),
 run on the loop. The box keeps it across restarts (firmware/calls/agents.py).
 
+Notifications (firmware/notify, docs/notifications.md): `notifications()` reads the outbox
+file beside the box (read-only, like the records); `retry_notifications(id)` and
+`send_test_email(to)` go to the box's notifier (ops "notify.retry", "notify.test", or the
+`notifier` given in the box's process); with no box, a retry marks the outbox and a
+test e-mail answers `box_off`.
+
 Errors: a refused config raises `ConfigError` with its (field, reason) list and
 changes nothing; a bad query value raises `BadQuery(field, reason)`; an unknown call
 id raises `UnknownCall`, an unknown agent `UnknownAgent`; a box that does not answer
