@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     route_cli.register(sub)
     from firmware import web_cli
     web_cli.register(sub)
+    from firmware.notify import cli as notify_cli
+    notify_cli.register(sub)
     return parser
 
 

@@ -5,6 +5,7 @@ a call answered at a desk phone never does."""
 
 from __future__ import annotations
 
+import json
 import time
 
 from hil_tests.calls_rig import CALLER, SIM, box_with, office, ringing, wait_record
@@ -90,6 +91,14 @@ def test_the_web_pages_facade_reaches_the_running_boxs_notifier(tmp_path, boxes)
         result = service.send_test_email("second@example.cn")
         assert result["state"] == "sent"
         assert smtp.mailbox.messages[-1]["To"] == "second@example.cn"
+        # the same from the command line
+        done = box.switchboard("notifications", "test", "--to", "third@example.cn",
+                               timeout=60)
+        assert done.returncode == 0 and "sent" in done.stdout, done.stderr
+        assert smtp.mailbox.messages[-1]["To"] == "third@example.cn"
+        listed = json.loads(box.switchboard("notifications", "--json").stdout)
+        assert len(listed["sent"]) == 3 and listed["pending"] == []
+        assert box.switchboard("notifications", "retry").stdout.startswith("0 message(s)")
         assert box.stop() == 0
     finally:
         smtp.stop()
