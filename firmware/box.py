@@ -28,8 +28,6 @@ from firmware.config.store import ConfigStore
 from firmware.events import EventBus
 from firmware.lines.fxs import FxsLine, FxsStateChanged
 from firmware.lines.gsm import GsmLine
-from firmware.notify.wiring import control_ops as notify_ops
-from firmware.notify.wiring import start_notifier, stop_notifier
 
 log = logging.getLogger("switchboard.box")
 
@@ -106,9 +104,11 @@ class Box:
             self.gsm[name] = line
             await line.start()
         self._start_calls()
-        await start_notifier(self)  # firmware/notify: missed calls, voicemail, SMS
         self.control = ControlServer(paths.control_socket(self.data_dir), self._handlers())
         await self.control.start()
+        from firmware.notify.wiring import start_notifier  # missed calls, voicemail, SMS
+
+        await start_notifier(self)
         self.system = "ready"
         self.leds.refresh()
         log.info("box ready on board %s: %s", self.board.info.name, self.summary())
@@ -164,13 +164,15 @@ class Box:
             await keeper.stop()
         if getattr(self, "calls", None):
             await self.calls.stop()
-        await stop_notifier(self)  # after the calls: one ended by the stop is still told
         for line in self.gsm.values():
             await line.stop()
         for fxs in self.fxs.values():
             fxs.close()
         if getattr(self, "media", None):
             await self.media.stop()
+        from firmware.notify.wiring import stop_notifier  # after the calls: their ends told
+
+        await stop_notifier(self)
         if getattr(self, "cdr", None):
             self.cdr.close()
         await asyncio.to_thread(self.board.close)
@@ -252,6 +254,7 @@ class Box:
 
     def _handlers(self) -> dict:
         from firmware.config.cli import control_handlers
+        from firmware.notify.wiring import control_ops as notify_ops
         from firmware.reset import reset_running_box
 
         return {"status": lambda args: self.status(),

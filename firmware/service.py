@@ -79,7 +79,6 @@ from firmware.config.validate import check_config
 from firmware.config.validate_notify import EMAIL_RE  # noqa: F401 (for web_ui)
 from firmware.control import control_request
 from firmware.errors import ConfigError, ControlError, SwitchboardError, UnknownAgent
-from firmware.notify import outbox as notify_outbox
 from firmware.reset import reset_data_dir
 from firmware.routing import LineUsage, Usage, duty_at, explain, route_answer
 from firmware.routing.calendar import day_info
@@ -360,6 +359,39 @@ class BoxService:
         log.warning("factory reset from the web page: %s", result)
         return result
 
+    # --- notifications (firmware/notify, issue 12) -----------------------------------
+
+    def notifications(self) -> dict[str, Any]:
+        """The notifications outbox, read from its file beside the box (the web page reads
+        it so even while no box runs): {"pending", "failed", "sent": [message...],
+        "missed_waiting": n}; a message: {"id", "kind", "channel", "to", "subject",
+        "state", "tries", "created_ts", "due_ts", "sent_ts", "error": {"code", "params",
+        "text"} or None, "attempts": [{"at_ts", "error"}]} (firmware/notify/outbox.py)."""
+        from firmware.notify.outbox import outbox_path, read_state
+
+        return read_state(outbox_path(self.data_dir))
+
+    def retry_notifications(self, ident: int | None = None) -> dict[str, Any]:
+        """Retry now: every pending and failed message, or the one `ident`; {"retried": n}."""
+        return self._notify_op("notify.retry", {} if ident is None else {"id": ident})
+
+    def send_test_email(self, to: str | None = None) -> dict[str, Any]:
+        """Send a test e-mail to the owner's addresses (or `to`) now; how its first try
+        went: {"id", "state": "sent" | "pending" | "failed", "error"}."""
+        return self._notify_op("notify.test", {"to": to} if to else {},
+                               timeout=NOTIFY_TEST_TIMEOUT_S)
+
+    def _notify_op(self, op: str, args: dict[str, Any],
+                   timeout: float = LOOP_TIMEOUT_S) -> dict[str, Any]:
+        if self._control is not None:
+            return self._ask(op, args, timeout=timeout)
+        if self._notifier is None or self._loop is None:
+            return _notify_offline(self.data_dir, op, args, self.now())
+        from firmware.notify.wiring import notifier_ops
+
+        handler = notifier_ops(self._notifier)[op]
+        return self.on_loop(lambda: handler(args), timeout=timeout)
+
     # --- call records --------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -557,54 +589,6 @@ class BoxService:
         self._diagnosis = (key, result)
         return result
 
-    # --- notifications (firmware/notify, issue 12) -----------------------------------
-
-    def notifications(self) -> dict[str, Any]:
-        """The notifications outbox, read from its file beside the box (the web page reads
-        it so even while no box runs): {"pending", "failed", "sent": [message...],
-        "missed_waiting": n}; a message: {"id", "kind", "channel", "to", "subject",
-        "state", "tries", "created_ts", "due_ts", "sent_ts", "error": {"code", "params",
-        "text"} or None, "attempts": [{"at_ts", "error"}]} (firmware/notify/outbox.py)."""
-        return notify_outbox.read_state(notify_outbox.outbox_path(self.data_dir))
-
-    def retry_notifications(self, ident: int | None = None) -> dict[str, Any]:
-        """Retry now: every pending and failed message, or the one `ident`; {"retried": n}."""
-        return self._notify_op("notify.retry", {} if ident is None else {"id": ident})
-
-    def send_test_email(self, to: str | None = None) -> dict[str, Any]:
-        """Send a test e-mail to the owner's addresses (or `to`) now; how its first try
-        went: {"id", "state": "sent" | "pending" | "failed", "error"}."""
-        return self._notify_op("notify.test", {"to": to} if to else {},
-                               timeout=NOTIFY_TEST_TIMEOUT_S)
-
-    def _notify_op(self, op: str, args: dict[str, Any],
-                   timeout: float = LOOP_TIMEOUT_S) -> dict[str, Any]:
-        if self._control is not None:
-            return self._ask(op, args, timeout=timeout)
-        if self._notifier is None or self._loop is None:
-            return _notify_offline(self.data_dir, op, args, self.now())
-        from firmware.notify.wiring import notifier_ops
-
-        handler = notifier_ops(self._notifier)[op]
-        return self.on_loop(lambda: handler(args), timeout=timeout)
-
-
-def _notify_offline(data_dir: Path, op: str, args: dict[str, Any], now: datetime
-                    ) -> dict[str, Any]:
-    """No box runs: a retry marks the messages due now in the outbox (sent when the box
-    starts); a test e-mail cannot go and says so."""
-    if op == "notify.retry":
-        path = notify_outbox.outbox_path(data_dir)
-        if not path.exists():
-            return {"retried": 0}
-        outbox = notify_outbox.Outbox(path)
-        try:
-            return {"retried": outbox.retry(now.timestamp(), args.get("id"))}
-        finally:
-            outbox.close()
-    return {"id": None, "state": "failed", "error": {
-        "code": "box_off", "params": {}, "text": "the box is not running: nothing can be sent now"}}
-
 
 def box_clock_offset(control: Path) -> timedelta:
     """How far the running box's wall clock is ahead of this host's (0 when it runs on
@@ -615,6 +599,25 @@ def box_clock_offset(control: Path) -> timedelta:
     except (ControlError, OSError, KeyError, TypeError, ValueError):
         return timedelta(0)
     return ahead if abs(ahead) > timedelta(seconds=2) else timedelta(0)
+
+
+def _notify_offline(data_dir: Path, op: str, args: dict[str, Any], now: datetime
+                    ) -> dict[str, Any]:
+    """No box runs: a retry marks the messages due now in the outbox (sent when the box
+    starts); a test e-mail cannot go and says so."""
+    from firmware.notify.outbox import Outbox, outbox_path
+
+    if op == "notify.retry":
+        path = outbox_path(data_dir)
+        if not path.exists():
+            return {"retried": 0}
+        outbox = Outbox(path)
+        try:
+            return {"retried": outbox.retry(now.timestamp(), args.get("id"))}
+        finally:
+            outbox.close()
+    return {"id": None, "state": "failed", "error": {
+        "code": "box_off", "params": {}, "text": "the box is not running: nothing can be sent now"}}
 
 
 def _as_usage(found: dict[str, Any]) -> Usage:

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(python3 python3-venv python3-dev gcc make chromium fonts-wqy-microhei espeak-ng openssl)
+APT_PACKAGES=(python3 python3-venv python3-dev gcc make chromium fonts-wqy-microhei espeak-ng)
 # chromium and a CJK font: the web page's browser test and its screenshots
 # espeak-ng: real Mandarin and English speech for the analog DSP tests (tests/lines/signals.py)
 

@@ -396,6 +396,9 @@ MESSAGES.update(SECURITY_MESSAGES)
 from web_ui.messages_settings import SETTINGS_MESSAGES  # noqa: E402
 
 MESSAGES.update(SETTINGS_MESSAGES)
+from web_ui.messages_notify import NOTIFY_MESSAGES  # noqa: E402  (issue 12 notifications)
+
+MESSAGES.update(NOTIFY_MESSAGES)
 from web_ui.messages_records import RECORD_MESSAGES  # noqa: E402  (end reasons, forwarding)
 
 MESSAGES.update(RECORD_MESSAGES)
@@ -405,6 +408,3 @@ MESSAGES.update(I18N_MESSAGES)
 from web_ui.messages_lines import LINE_MESSAGES  # noqa: E402  (why a line is not ready)
 
 MESSAGES.update(LINE_MESSAGES)
-from web_ui.messages_notify import NOTIFY_MESSAGES  # noqa: E402  (issue 12 notifications)
-
-MESSAGES.update(NOTIFY_MESSAGES)

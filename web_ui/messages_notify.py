@@ -18,7 +18,7 @@ NOTIFY_MESSAGES: dict[str, tuple[str, str]] = {
     "fld_email": ("By e-mail", "电子邮件"),
     "fld_sms": ("By SMS", "短信"),
     "fld_batch_seconds": ("Gather missed calls for", "未接来电汇总时长"),
-    "fld_language": ("Language of the messages", "通知语言"),
+    "ntf_language": ("Language of the messages", "通知语言"),
     "fld_caller_sms_text": ("SMS to a caller nobody could take", "无人接听时发给来电者的短信"),
     "ntf_title": ("Notifications", "通知"),
     "ntf_intro": ("The box tells you of calls nobody answered and of new voicemail, by "

@@ -72,7 +72,6 @@ def flash(kind: str, key: str) -> None:
 
 def install(app: bottle.Bottle, web: Web) -> None:
     from web_ui import (  # they render and save with these helpers
-        notify_pages,
         rule_pages,
         schedule_pages,
         settings_pages,
@@ -87,7 +86,6 @@ def install(app: bottle.Bottle, web: Web) -> None:
     rule_pages.install(app, web)
     _install_records(app, web)
     _install_system(app, web)
-    notify_pages.install(app, web)
 
 
 # --- first run, login, language ------------------------------------------------------
@@ -398,6 +396,10 @@ def _install_records(app: bottle.Bottle, web: Web) -> None:
 
 
 def _install_system(app: bottle.Bottle, web: Web) -> None:
+    from web_ui import notify_pages  # its card on this page, its settings (issue 12)
+
+    notify_pages.install(app, web)
+
     @app.get("/system")
     def system() -> Any:
         return _system_page(web)

@@ -19,7 +19,6 @@ import enum
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, ClassVar
 
-from firmware.config.notify_schema import Notifications
 from firmware.config.reasons import BadValue
 from firmware.config.rules import (
     Blocking,
@@ -32,6 +31,7 @@ from firmware.config.rules import (
 from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS, is_digits
 from firmware.config.schema_base import hhmm as _hhmm
 from firmware.config.schema_base import minutes_of as _minutes
+from firmware.config.schema_notify import Notifications
 
 SCHEMA_VERSION = 2
 
@@ -363,10 +363,10 @@ class Config:
     plans: tuple[PlanConfig, ...] = ()
     blocking: Blocking = Blocking()  # noqa: RUF009 (frozen)
     caps: tuple[LineCaps, ...] = ()
+    # How the box tells the owner (schema_notify.py; a default: older files load unchanged).
+    notifications: Notifications = Notifications()  # noqa: RUF009 (frozen)
     # The company's own holidays and working days (a default: older files load unchanged).
     calendar: CompanyCalendar = CompanyCalendar()
-    # How the box tells the owner (notify_schema.py; a default: older files load unchanged).
-    notifications: Notifications = Notifications()  # noqa: RUF009 (frozen)
 
     def extension(self, number: str) -> Extension | None:
         return next((e for e in self.extensions if e.number == number), None)

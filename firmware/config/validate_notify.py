@@ -1,4 +1,4 @@
-"""Checks of the `notifications` section (notify_schema.py).
+"""Checks of the `notifications` section (schema_notify.py).
 
 validate.py imports this module at its end and adds these tables to its own, as it does
 for validate_rules.py and validate_calendar.py. An SMTP host and a from address are
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from firmware.config import notify_schema as n
+from firmware.config import schema_notify as n
 from firmware.config import validate as v
 from firmware.config.reasons import reason
 

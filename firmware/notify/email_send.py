@@ -19,7 +19,7 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from pathlib import Path
 
-from firmware.config.notify_schema import SmtpServer
+from firmware.config.schema_notify import SmtpServer
 
 TIMEOUT_S = 30.0
 MAX_ATTACHMENT = 20 * 1024 * 1024  # a 20-minute voicemail at 8 kHz is 19 MB

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from firmware.config.notify_schema import DEFAULT_CALLER_SMS
 from firmware.config.schema import to_dict
+from firmware.config.schema_notify import DEFAULT_CALLER_SMS
 from firmware.config.validate import check_config
 from firmware.errors import ConfigError
 

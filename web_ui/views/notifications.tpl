@@ -43,7 +43,7 @@
     % end
     <label>{{_('fld_batch_seconds')}} <small>{{_('ntf_batch_hint')}}</small>
       <input name="batch_seconds" value="{{n['batch_seconds']}}" inputmode="numeric" maxlength="4" class="{{cls('batch_seconds')}}"></label>
-    <label>{{_('fld_language')}}
+    <label>{{_('ntf_language')}}
       <select name="language" class="{{cls('language')}}">
         % for code in languages:
         <option value="{{code}}" {{'selected' if code == n['language'] else ''}}>{{_('ntf_lang_' + code)}}</option>
