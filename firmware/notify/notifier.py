@@ -216,6 +216,11 @@ class Notifier:
         finally:
             self._results.pop(ident, None)
 
+    async def clear(self) -> None:
+        """A factory reset: the old owner's notices and callers are forgotten."""
+        await self._db(self.outbox.clear)
+        self.counts = await self._db(self.outbox.counts)
+
     async def retry(self, ident: int | None = None) -> int:
         """The owner's "retry now": pending and failed messages (or one) are due now."""
         now = self._now()

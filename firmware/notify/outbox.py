@@ -200,6 +200,12 @@ class Outbox:
             return db.execute(f"UPDATE messages SET state = 'pending', due_ts = ? "
                               f"WHERE {where}", args).rowcount
 
+    def clear(self) -> None:
+        """Forget everything (a factory reset): messages, tries, waiting calls, callers."""
+        with self._tx() as db:
+            for table in ("attempts", "messages", "missed", "caller_sms"):
+                db.execute(f"DELETE FROM {table}")
+
     def counts(self) -> dict[str, int]:
         """{"pending", "failed", "missed_waiting"}: what `status` shows."""
         with self._lock:
@@ -248,6 +254,13 @@ class Outbox:
                 return False
             db.execute("INSERT OR REPLACE INTO caller_sms VALUES (?, ?)", (number, now))
             return True
+
+
+def remove_outbox(data_dir: Path | str) -> None:
+    """Remove the outbox's files (a factory reset with no box running)."""
+    path = outbox_path(data_dir)
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        path.with_name(name).unlink(missing_ok=True)
 
 
 def open_outbox(path: Path) -> Outbox:

@@ -22,7 +22,7 @@ from typing import Any
 
 from firmware.calls.finished import CallFinished
 from firmware.notify.notifier import NoSmsLine, Notifier, SmsLinesBusy
-from firmware.notify.outbox import read_state
+from firmware.notify.outbox import read_state, remove_outbox
 
 log = logging.getLogger("switchboard.notify")
 
@@ -103,6 +103,16 @@ async def stop_notifier(box: Any) -> None:
     if notifier is not None:
         await notifier.stop()
         box.notifier = None
+
+
+async def clear_notifications(box: Any) -> None:
+    """A factory reset: the running notifier forgets its outbox (or, with none running,
+    the outbox's files go)."""
+    notifier = getattr(box, "notifier", None)
+    if notifier is not None:
+        await notifier.clear()
+    else:
+        await asyncio.to_thread(remove_outbox, box.data_dir)
 
 
 def control_ops(box: Any) -> dict[str, Any]:

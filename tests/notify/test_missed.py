@@ -178,3 +178,29 @@ def test_an_unreadable_outbox_is_kept_aside_and_a_new_one_made(tmp_path: Path) -
     run(scenario)
     assert [p.name.split("-")[0] for p in tmp_path.glob("notifications.sqlite3.corrupt-*")] \
         == ["notifications.sqlite3.corrupt"]
+
+
+def test_a_factory_reset_forgets_the_outbox(tmp_path: Path) -> None:
+    """Running: the notifier empties its outbox; stopped: the files go."""
+    from firmware.config.store import ConfigStore
+    from firmware.notify.wiring import clear_notifications
+    from firmware.reset import reset_data_dir
+
+    async def scenario() -> None:
+        rig = Rig(tmp_path, SMS_ONLY)
+        rig.sms.down = RuntimeError("+CMS ERROR: 500")
+        notifier = await rig.start()
+        notifier.on_call_finished(finished("missed", call_id="a"))
+        await rig.advance(61)
+        await until(lambda: _tried(rig), "a message waits")
+        notifier.on_call_finished(finished("missed", call_id="b", at=rig.clock.now()))
+        await until(lambda: rig.state()["missed_waiting"] == 1, "a call waits")
+        await clear_notifications(type("Box", (), {"notifier": notifier})())
+        assert rig.state() == {"pending": [], "failed": [], "sent": [], "missed_waiting": 0}
+        assert notifier.counts == {"pending": 0, "failed": 0, "missed_waiting": 0}
+        await rig.stop()
+
+    run(scenario)
+    assert (tmp_path / "notifications.sqlite3").exists()
+    reset_data_dir(tmp_path, ConfigStore(tmp_path))
+    assert not list(tmp_path.glob("notifications.sqlite3*"))
