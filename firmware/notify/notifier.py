@@ -73,6 +73,8 @@ def is_missed(event: Any) -> bool:
 
 
 class Notifier:
+    """The box's notifier (see the module docstring); start and stop it on the loop."""
+
     def __init__(self, data_dir: Path | str, config_fn: Callable[[], Any], clock: Any,
                  sms_send: SmsSend | None = None, *, cafile: str | None = None,
                  smtp_timeout: float = 30.0):
@@ -115,7 +117,11 @@ class Notifier:
     async def _db(self, fn: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._db_thread, fn)
 
-    def _spawn(self, coro: Awaitable[Any]) -> None:
+    def _spawn(self, coro: Any) -> None:
+        if self.outbox is None:  # stopped (or never started): nothing can be kept now
+            coro.close()
+            log.warning("notifications are not running; a notice was not kept")
+            return
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._done)
