@@ -113,6 +113,9 @@ class Box:
         self.calls.audio.prompts = prompt_library(self.data_dir)
         self.control = ControlServer(paths.control_socket(self.data_dir), self._handlers())
         await self.control.start()
+        from firmware.notify.wiring import start_notifier  # missed calls, voicemail, SMS
+
+        await start_notifier(self)
         self.system = "ready"
         self.leds.refresh()
         log.info("box ready on board %s: %s", self.board.info.name, self.summary())
@@ -187,6 +190,9 @@ class Box:
             phone.close()
         if getattr(self, "media", None):
             await self.media.stop()
+        from firmware.notify.wiring import stop_notifier  # after the calls: their ends told
+
+        await stop_notifier(self)
         if getattr(self, "cdr", None):
             self.cdr.close()
         await asyncio.to_thread(self.board.close)
@@ -271,6 +277,7 @@ class Box:
 
     def _handlers(self) -> dict:
         from firmware.config.cli import control_handlers
+        from firmware.notify.wiring import control_ops as notify_ops
         from firmware.reset import reset_running_box
 
         return {"status": lambda args: self.status(),
@@ -281,7 +288,7 @@ class Box:
                                        "gc": gcwatch.summary()},
                 "clock": lambda args: {"now": self.clock.now().isoformat(),
                                        "set": isinstance(self.clock, SetClock)},
-                **control_handlers(self.store)}
+                **control_handlers(self.store), **notify_ops(self)}
 
     def status(self) -> dict:
         return {
@@ -300,6 +307,7 @@ class Box:
             "clock": self.clock.now().isoformat(),  # the box's wall time (--clock on sim)
             "leds": {name: _pattern_words(p) for name, p in self.leds.patterns().items()},
             "audio": self.media.audio_health(),
+            "notifications": getattr(getattr(self, "notifier", None), "counts", None),
         }
 
     def _line_status(self, name: str, line: GsmLine) -> dict:

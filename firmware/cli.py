@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     records_cli.register(sub)
     from firmware import route_cli
     route_cli.register(sub)
+    from firmware.notify import cli as notify_cli
+    notify_cli.register(sub)
     from firmware import web_cli
     web_cli.register(sub)
     from firmware.prompts import cli as prompts_cli

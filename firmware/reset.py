@@ -8,6 +8,8 @@ What is cleared, in the data dir (firmware/paths.py):
   of reached caps already sent; this month's usage (the caps' counters) comes from
   the records, so it starts again from zero. A call in progress keeps its row, so
   its end is still written;
+- the notifications outbox (`notifications.sqlite3`, firmware/notify): notices not yet
+  sent to the old owner, the missed calls waiting for them, who got the caller SMS;
 - the agents and ring groups' state (`routing-state.json`): availability (*61/*62 and
   the page's switch), the rotation and percentage positions, answered counts, idle
   times and returning callers (and a `routing-state.json.bad` set aside earlier);
@@ -64,6 +66,9 @@ async def reset_running_box(box: Any) -> dict[str, Any]:
     removed = (await asyncio.to_thread(clear_records, box.cdr.path)
                if box.cdr is not None else 0)
     box.calls.agents.clear()
+    from firmware.notify.wiring import clear_notifications
+
+    await clear_notifications(box)
     files = remove_leftovers(box.data_dir)
     log.warning("factory reset: config, %d call records and the agents' state cleared", removed)
     return {"config": "factory", "calls_removed": removed, "agents_cleared": True,
@@ -77,6 +82,9 @@ def reset_data_dir(data_dir: Path, store: ConfigStore) -> dict[str, Any]:
     for path in (records, records.with_name(records.name + "-wal"),
                  records.with_name(records.name + "-shm"), Path(data_dir) / STATE_FILE):
         path.unlink(missing_ok=True)
+    from firmware.notify.outbox import remove_outbox
+
+    remove_outbox(data_dir)
     files = remove_leftovers(data_dir)
     log.warning("factory reset (no box running): config, call records and agents' state")
     return {"config": "factory", "calls_removed": None, "agents_cleared": True,

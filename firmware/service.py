@@ -21,6 +21,12 @@ over the socket the op "agents.set_available", in the box's process the
 `set_available` callable given (the call core's `CallController.set_available`),
 run on the loop. The box keeps it across restarts (firmware/calls/agents.py).
 
+Notifications (firmware/notify, docs/notifications.md): `notifications()` reads the outbox
+file beside the box (read-only, like the records); `retry_notifications(id)` and
+`send_test_email(to)` go to the box's notifier (ops "notify.retry", "notify.test", or the
+`notifier` given in the box's process); with no box, a retry marks the outbox and a
+test e-mail answers `box_off`.
+
 Errors: a refused config raises `ConfigError` with its (field, reason) list and
 changes nothing; a bad query value raises `BadQuery(field, reason)`; an unknown call
 id raises `UnknownCall`, an unknown agent `UnknownAgent`; a box that does not answer
@@ -76,6 +82,7 @@ from firmware.config.schema_base import is_digits  # noqa: F401 (the one digit t
 from firmware.config.storage import write_atomically
 from firmware.config.store import ConfigStore
 from firmware.config.validate import check_config
+from firmware.config.validate_notify import EMAIL_RE  # noqa: F401 (for web_ui)
 from firmware.control import control_request
 from firmware.errors import ConfigError, ControlError, SwitchboardError, UnknownAgent
 from firmware.prompts import LANGUAGES as PROMPT_LANGUAGES
@@ -96,6 +103,7 @@ LOOP_TIMEOUT_S = 3.0
 IMPORT_TIMEOUT_S = 30.0  # validation plus an fsync on a slow SD card
 MAX_PAGE = 500
 REPORT_CACHE_S = 15.0  # a report may be this old; a year of calls takes a second to sum
+NOTIFY_TEST_TIMEOUT_S = 45.0  # a test e-mail's first try (the SMTP timeout is 30 s)
 REPORT_WORKERS = 1  # reports computed at once; the others wait and take the cached one
 
 __all__ = [
@@ -190,7 +198,8 @@ class BoxService:
                  set_available: Callable[[str, bool], None] | None = None,
                  clock: Any = None, control: Path | None = None,
                  factory_reset: Callable[[], Any] | None = None,
-                 agent_state: Callable[[dict], dict] | None = None):
+                 agent_state: Callable[[dict], dict] | None = None,
+                 notifier: Any = None):
         self.data_dir = Path(data_dir)
         self._control = control
         self.store = None if control else (store or ConfigStore(self.data_dir))
@@ -206,6 +215,7 @@ class BoxService:
         self._config_cache: tuple[str, str, Config] | None = None  # version, JSON, parsed
         self._config_lock = threading.Lock()
         self._box_clock: timedelta | None = None  # how far the box's clock is from ours
+        self._notifier = notifier  # in the box's process: firmware.notify.Notifier
 
     @classmethod
     def of_running_box(cls, data_dir: str | Path) -> BoxService:
@@ -361,6 +371,39 @@ class BoxService:
         self._diagnosis = None
         log.warning("factory reset from the web page: %s", result)
         return result
+
+    # --- notifications (firmware/notify, issue 12) -----------------------------------
+
+    def notifications(self) -> dict[str, Any]:
+        """The notifications outbox, read from its file beside the box (the web page reads
+        it so even while no box runs): {"pending", "failed", "sent": [message...],
+        "missed_waiting": n}; a message: {"id", "kind", "channel", "to", "subject",
+        "state", "tries", "created_ts", "due_ts", "sent_ts", "error": {"code", "params",
+        "text"} or None, "attempts": [{"at_ts", "error"}]} (firmware/notify/outbox.py)."""
+        from firmware.notify.outbox import outbox_path, read_state
+
+        return read_state(outbox_path(self.data_dir))
+
+    def retry_notifications(self, ident: int | None = None) -> dict[str, Any]:
+        """Retry now: every pending and failed message, or the one `ident`; {"retried": n}."""
+        return self._notify_op("notify.retry", {} if ident is None else {"id": ident})
+
+    def send_test_email(self, to: str | None = None) -> dict[str, Any]:
+        """Send a test e-mail to the owner's addresses (or `to`) now; how its first try
+        went: {"id", "state": "sent" | "pending" | "failed", "error"}."""
+        return self._notify_op("notify.test", {"to": to} if to else {},
+                               timeout=NOTIFY_TEST_TIMEOUT_S)
+
+    def _notify_op(self, op: str, args: dict[str, Any],
+                   timeout: float = LOOP_TIMEOUT_S) -> dict[str, Any]:
+        if self._control is not None:
+            return self._ask(op, args, timeout=timeout)
+        if self._notifier is None or self._loop is None:
+            return _notify_offline(self.data_dir, op, args, self.now())
+        from firmware.notify.wiring import notifier_ops
+
+        handler = notifier_ops(self._notifier)[op]
+        return self.on_loop(lambda: handler(args), timeout=timeout)
 
     # --- call records --------------------------------------------------------------
 
@@ -589,6 +632,25 @@ def box_clock_offset(control: Path) -> timedelta:
     except (ControlError, OSError, KeyError, TypeError, ValueError):
         return timedelta(0)
     return ahead if abs(ahead) > timedelta(seconds=2) else timedelta(0)
+
+
+def _notify_offline(data_dir: Path, op: str, args: dict[str, Any], now: datetime
+                    ) -> dict[str, Any]:
+    """No box runs: a retry marks the messages due now in the outbox (sent when the box
+    starts); a test e-mail cannot go and says so."""
+    from firmware.notify.outbox import Outbox, outbox_path
+
+    if op == "notify.retry":
+        path = outbox_path(data_dir)
+        if not path.exists():
+            return {"retried": 0}
+        outbox = Outbox(path)
+        try:
+            return {"retried": outbox.retry(now.timestamp(), args.get("id"))}
+        finally:
+            outbox.close()
+    return {"id": None, "state": "failed", "error": {
+        "code": "box_off", "params": {}, "text": "the box is not running: nothing can be sent now"}}
 
 
 def _as_usage(found: dict[str, Any]) -> Usage:

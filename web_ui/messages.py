@@ -399,6 +399,9 @@ MESSAGES.update(PROMPT_MESSAGES)
 from web_ui.messages_settings import SETTINGS_MESSAGES  # noqa: E402
 
 MESSAGES.update(SETTINGS_MESSAGES)
+from web_ui.messages_notify import NOTIFY_MESSAGES  # noqa: E402  (issue 12 notifications)
+
+MESSAGES.update(NOTIFY_MESSAGES)
 from web_ui.messages_records import RECORD_MESSAGES  # noqa: E402  (end reasons, forwarding)
 
 MESSAGES.update(RECORD_MESSAGES)

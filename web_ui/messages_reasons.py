@@ -133,6 +133,11 @@ REASONS_ZH: dict[str, str] = {
     "until_before_since": "必须晚于开始时间",
 }
 
+# The notifications section's (issue 12).
+from web_ui.messages_notify import NOTIFY_REASONS_ZH  # noqa: E402
+
+REASONS_ZH.update(NOTIFY_REASONS_ZH)
+
 # The page's own reasons: code -> (English, Chinese).
 FORM_REASONS: dict[str, tuple[str, str]] = {
     "parts": ('"{line}": expected {n} parts separated by commas',
@@ -163,6 +168,13 @@ FORM_REASONS: dict[str, tuple[str, str]] = {
     "pin_digits": ("a SIM PIN is 4 to 8 digits", "SIM 卡 PIN 码应为 4 到 8 位数字"),
 }
 
+FORM_REASONS.update({  # the notifications API's bodies (web_ui/notify_pages.py)
+    "retry_body": ('the body must be {{}} (all) or {{"id": N}}',
+                   '请求内容必须是 {{}}（全部）或 {{"id": N}}'),
+    "test_body": ('the body must be {{}} or {{"to": "an e-mail address"}}',
+                  '请求内容必须是 {{}} 或 {{"to": "电子邮件地址"}}'),
+})
+
 form_reason = Catalogue({code: en for code, (en, _zh) in FORM_REASONS.items()})
 
 _WEEKDAYS = {"mon": "星期一", "tue": "星期二", "wed": "星期三", "thu": "星期四",
@@ -178,7 +190,8 @@ PARAM_WORDS: dict[str, dict[str, str]] = {
              "member": "成员", "ring group": "振铃组", "weekday": "星期", "prefix": "前缀",
              "target": "目标", "caller": "主叫号码", "time rule": "时间规则", "route": "路由",
              "plan": "处理方案", "step id": "步骤 ID", "counter": "计数项", "date": "日期",
-             "carrier": "运营商", "holidays": "节假日", "working days": "上班日"},
+             "carrier": "运营商", "holidays": "节假日", "working days": "上班日",
+             "address": "地址"},
     "day": _WEEKDAYS,
     "action": {"busy": "忙音", "announcement": "提示音", "hangup": "挂断"},
 }

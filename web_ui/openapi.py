@@ -313,6 +313,7 @@ def document() -> dict[str, Any]:
                 "responses": _answers("the routing explanation",
                                       {"$ref": "#/components/schemas/Explanation"}, 400)}},
             **_diagnosis_and_reset(),
+            **_notify_paths(),
         },
     }
     doc["paths"].update(_section_paths())  # type: ignore[union-attr]
@@ -383,3 +384,10 @@ def _section_paths() -> dict[str, Any]:
                     "responses": _answers("stored; the section as the box keeps it", schema,
                                           400, 422, 503)}}
     return paths
+
+
+def _notify_paths() -> dict[str, Any]:
+    """The notifications' routes (issue 12): web_ui/notify_openapi.py."""
+    from web_ui import notify_openapi
+
+    return notify_openapi.paths(_answers)

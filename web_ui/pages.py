@@ -399,13 +399,19 @@ def _install_records(app: bottle.Bottle, web: Web) -> None:
 
 
 def _install_system(app: bottle.Bottle, web: Web) -> None:
+    from web_ui import notify_pages  # its card on this page, its settings (issue 12)
+
+    notify_pages.install(app, web)
+
     @app.get("/system")
     def system() -> Any:
         return _system_page(web)
 
     @app.get("/system/backup")
     def backup() -> Any:
-        body = json.dumps(web.service.config(), ensure_ascii=False, indent=2)
+        from web_ui.notify_forms import mask_in_config  # the SMTP password stays home
+
+        body = json.dumps(mask_in_config(web.service.config()), ensure_ascii=False, indent=2)
         response = bottle.HTTPResponse(body.encode("utf-8"))
         response.content_type = "application/json; charset=utf-8"
         stamp = web.service.now().strftime("%Y%m%d-%H%M")
@@ -421,8 +427,10 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
             config = parse_config_text(raw, "file")
         except UnreadableConfig as exc:
             return _system_page(web, errors=exc.errors, status=400)
+        from web_ui.notify_forms import keep_in_config  # a masked password: the box's own
+
         try:
-            web.service.replace_config(config)
+            web.service.replace_config(keep_in_config(config, web.service.config()))
         except ConfigError as exc:
             return _system_page(web, errors=exc.errors)
         flash("ok", "restored")
@@ -491,6 +499,10 @@ def _install_system(app: bottle.Bottle, web: Web) -> None:
             return _section_page(web, section, _shown(text), exc.errors, status=400)
         if section == "lines":  # a PIN shown masked and sent back so is kept
             value = settings_forms.keep_pins(value, web.service.config()["lines"])
+        if section == "notifications":  # so is the SMTP password
+            from web_ui.notify_forms import keep_password
+
+            value = keep_password(value, web.service.config()[section])
         return _save(web, section, value, f"/config/{section}",
                      lambda e: _section_page(web, section, text, e))
 
@@ -502,7 +514,14 @@ def _system_page(web: Web, errors: list | None = None, new_token: tuple | None =
     status = _line_reasons(_status(web))
     return render("system", web, errors=errors or [], tokens=web.owner.tokens(),
                   new_token=new_token, status=status, sections=editable_sections(web),
-                  audio_health=audio_totals(status.get("audio")))
+                  audio_health=audio_totals(status.get("audio")),
+                  outbox=_outbox(web))
+
+
+def _outbox(web: Web) -> dict[str, Any]:
+    from web_ui import notify_pages  # the notifications card (issue 12)
+
+    return notify_pages.outbox_view(web)
 
 
 def _line_reasons(status: dict[str, Any]) -> dict[str, Any]:
@@ -544,5 +563,9 @@ def _section_page(web: Web, section: str, text: str | None = None,
         value = web.service.config()[section]
         if section == "lines":  # the SIM PIN is a secret
             value = settings_forms.mask_pins(value)
+        if section == "notifications":  # so is the SMTP password
+            from web_ui.notify_forms import mask_password
+
+            value = mask_password(value)
         text = json.dumps(value, ensure_ascii=False, indent=2)
     return render("section", web, section=section, text=text, errors=errors or [])

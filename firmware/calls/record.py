@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from firmware.calls.finished import publish_finished
 from firmware.cdr.records import CallEnd, CallStart, LegRecord
 from firmware.region import EXTENSION, WITHHELD, Region, describe
 
@@ -59,6 +60,7 @@ class CallLog:
         self.route = ""
         self.id: str | None = None
         self.direction = direction
+        self.line = line
         self.finished = False
         self.outcomes: list[str] = []  # every target tried, in order (for "busy")
         self.caller = caller
@@ -171,6 +173,7 @@ class CallLog:
                                         answered_by=self.answered_by, ring_s=round(ring_s, 3),
                                         talk_s=round(talk_s, 3), cause=cause,
                                         end_reason=end_reason, agent_id=self.agent_id))
+        publish_finished(self, result, cause, end_reason, ring_s, talk_s)
 
 
 def end_reason(done: Collection[Any], far: Any) -> tuple[str, str]:

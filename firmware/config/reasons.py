@@ -157,6 +157,10 @@ REASONS: dict[str, str] = {
     "not_utf8": "not UTF-8 text (byte {position})",
     "json_syntax": "not valid JSON: {error} at line {line} column {column}",
 }
+# The notifications section's (issue 12): their own module, merged here.
+from firmware.config.reasons_notify import NOTIFY_REASONS  # noqa: E402
+
+REASONS.update(NOTIFY_REASONS)
 
 
 class UnknownReason(LookupError):

@@ -32,6 +32,7 @@ from firmware.config.rules import (
 from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS, is_digits
 from firmware.config.schema_base import hhmm as _hhmm
 from firmware.config.schema_base import minutes_of as _minutes
+from firmware.config.schema_notify import Notifications
 
 SCHEMA_VERSION = 2
 
@@ -363,6 +364,8 @@ class Config:
     plans: tuple[PlanConfig, ...] = ()
     blocking: Blocking = Blocking()  # noqa: RUF009 (frozen)
     caps: tuple[LineCaps, ...] = ()
+    # How the box tells the owner (schema_notify.py; a default: older files load unchanged).
+    notifications: Notifications = Notifications()  # noqa: RUF009 (frozen)
     # The company's own holidays and working days (a default: older files load unchanged).
     calendar: CompanyCalendar = CompanyCalendar()
     # What callers hear by name: greetings, ringback message (a default: older files load).

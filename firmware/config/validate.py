@@ -622,6 +622,13 @@ def _names(items: Any, attr: str) -> set[str] | None:
     return {getattr(item, attr) for _, item in _valid(items, attr)}
 
 
+# The notifications section (issue 12): its checks beside its schema (schema_notify.py).
+from firmware.config import validate_notify  # noqa: E402
+
+_FIELD_CHECKS.update(validate_notify.FIELD_CHECKS)
+_ITEM_CHECKS.update(validate_notify.ITEM_CHECKS)
+_OBJECT_CHECKS.update(validate_notify.OBJECT_CHECKS)
+
 # The version-2 sections' checks (rules.py) live in their own module.
 from firmware.config import validate_rules  # noqa: E402
 

@@ -33,6 +33,7 @@
   </tbody></table>
 </section>
 % end
+% include('notify_outbox.tpl')
 <section class="card">
   <h2>{{_('backup')}}</h2>
   <p><a class="button" href="/system/backup">{{_('download_backup')}}</a></p>

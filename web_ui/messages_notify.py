@@ -1,0 +1,132 @@
+"""The notifications' words on the page (issue 12): the settings form, the outbox on the
+System page, why a message could not be sent (`notify_err_<code>`, the codes of
+firmware/notify: email_send.SendFailed and the notifier's own), and the Chinese of the
+config reasons of the `notifications` section (firmware/config/reasons_notify.py)."""
+
+NOTIFY_MESSAGES: dict[str, tuple[str, str]] = {
+    "sec_notifications": ("Notifications", "通知"),
+    "fld_smtp": ("SMTP server", "SMTP 邮件服务器"),
+    "fld_host": ("Server", "服务器"),
+    "fld_security": ("Security", "加密方式"),
+    "fld_user": ("User name", "用户名"),
+    "fld_from_address": ("From address", "发件地址"),
+    "fld_verify_certificate": ("Check the certificate", "校验证书"),
+    "fld_emails": ("E-mail addresses", "电子邮件地址"),
+    "fld_sms_numbers": ("Mobile numbers for SMS", "接收短信的手机号码"),
+    "fld_missed_calls": ("Missed calls", "未接来电"),
+    "fld_voicemail": ("Voicemail", "语音留言"),
+    "fld_email": ("By e-mail", "电子邮件"),
+    "fld_sms": ("By SMS", "短信"),
+    "fld_batch_seconds": ("Gather missed calls for", "未接来电汇总时长"),
+    "ntf_language": ("Language of the messages", "通知语言"),
+    "fld_caller_sms_text": ("SMS to a caller nobody could take", "无人接听时发给来电者的短信"),
+    "ntf_title": ("Notifications", "通知"),
+    "ntf_intro": ("The box tells you of calls nobody answered and of new voicemail, by "
+                  "e-mail through your mail server and by SMS through the SIM. A call "
+                  "answered anywhere is never reported as missed.",
+                  "本机通过您的邮件服务器发送电子邮件、通过 SIM 卡发送短信，告知无人接听的来电"
+                  "和新的语音留言。任何地方接听过的来电都不会被当作未接来电。"),
+    "ntf_smtp_hint": ("For example smtp.qq.com, port 465, SSL/TLS; QQ and 163 mail want "
+                      "an authorization code as the password.",
+                      "例如 smtp.qq.com，端口 465，SSL/TLS；"
+                      "QQ 邮箱和 163 邮箱的密码处请填写授权码。"),
+    "ntf_security_tls": ("SSL/TLS (port 465)", "SSL/TLS（端口 465）"),
+    "ntf_security_starttls": ("STARTTLS (port 587)", "STARTTLS（端口 587）"),
+    "ntf_security_none": ("none (port 25, not encrypted)", "不加密（端口 25）"),
+    "ntf_port_hint": ("empty: the usual port", "留空：使用常用端口"),
+    "ntf_password_set": ("a password is set", "已设置密码"),
+    "ntf_password_none": ("no password", "未设置密码"),
+    "ntf_password_keep": ("leave empty to keep it", "留空则保持不变"),
+    "ntf_password_clear": ("Remove the password", "清除密码"),
+    "ntf_verify_hint": ("switch off only for your own server with a self-signed certificate",
+                        "仅在自建服务器使用自签名证书时关闭"),
+    "ntf_recipients": ("Who is told", "通知谁"),
+    "ntf_list_hint": ("one a line (or separated by commas)", "每行一个（或用逗号分隔）"),
+    "ntf_events": ("What is told", "通知什么"),
+    "ntf_batch_hint": ("missed calls within this many seconds go as one message; 0: each "
+                       "at once", "在此秒数内的未接来电合并为一条通知；0：逐条立即发送"),
+    "ntf_caller_sms_hint": ("sent to a mobile caller when a plan says nobody is available; "
+                            "at most once an hour per caller; empty: never",
+                            "当处理方案判定无人接听时发给手机来电者；每位来电者每小时最多一次；"
+                            "留空：不发送"),
+    "ntf_lang_zh": ("Chinese", "中文"),
+    "ntf_lang_en": ("English", "英文"),
+    "ntf_settings_link": ("Notification settings", "通知设置"),
+    "ntf_outbox": ("Notifications outbox", "通知发件箱"),
+    "ntf_outbox_hint": ("Messages not sent yet are tried again after 1, 5 and 30 minutes, "
+                        "then every 2 hours for a day; then they wait here for you.",
+                        "未发出的通知会在 1、5、30 分钟后重试，之后每 2 小时重试一次，持续一天；"
+                        "仍未发出的会留在这里等您处理。"),
+    "ntf_nothing": ("Nothing waiting: every notification was sent.",
+                    "没有待发的通知：所有通知均已发出。"),
+    "ntf_pending": ("Waiting to be sent", "等待发送"),
+    "ntf_failed": ("Given up", "已放弃"),
+    "ntf_sent": ("Sent lately", "最近已发送"),
+    "ntf_missed_waiting": ("{n} missed call(s) gathered for the next message",
+                           "{n} 个未接来电正在汇总，将合并发送"),
+    "ntf_col_what": ("What", "内容"),
+    "ntf_col_to": ("To", "发送给"),
+    "ntf_col_tries": ("Tries", "尝试次数"),
+    "ntf_col_next": ("Next try", "下次重试"),
+    "ntf_col_why": ("Why not sent", "未发出原因"),
+    "ntf_col_when": ("When", "时间"),
+    "ntf_retry": ("Retry now", "立即重试"),
+    "ntf_retry_all": ("Retry all now", "全部立即重试"),
+    "ntf_retried": ("{n} notification(s) will be tried again now.", "{n} 条通知将立即重试。"),
+    "ntf_test": ("Send a test e-mail", "发送测试邮件"),
+    "ntf_test_sent": ("The test e-mail was sent.", "测试邮件已发出。"),
+    "ntf_test_failed": ("The test e-mail was not sent: {why}", "测试邮件未发出：{why}"),
+    "ntf_box_off": ("The box is not running: nothing can be sent now.",
+                    "本机未在运行：现在无法发送。"),
+    "ntf_kind_missed_calls": ("missed calls", "未接来电"),
+    "ntf_kind_voicemail": ("voicemail", "语音留言"),
+    "ntf_kind_test": ("test e-mail", "测试邮件"),
+    "ntf_kind_caller_sms": ("SMS to a caller", "发给来电者的短信"),
+    "ntf_channel_email": ("e-mail", "电子邮件"),
+    "ntf_channel_sms": ("SMS", "短信"),
+    # why a message could not be sent
+    "notify_err_box_off": ("the box is not running: nothing can be sent now",
+                           "本机未在运行：现在无法发送"),
+    "notify_err_smtp_not_set": ("no SMTP server is set", "尚未设置 SMTP 邮件服务器"),
+    "notify_err_no_recipients": ("no e-mail address to send to", "没有可发送的电子邮件地址"),
+    "notify_err_smtp_auth": ("the mail server refused the user name or password ({error})",
+                             "邮件服务器拒绝了用户名或密码（{error}）"),
+    "notify_err_smtp_no_starttls": ("{host}:{port} does not offer STARTTLS: choose SSL/TLS "
+                                    "or another port", "{host}:{port} 不支持 STARTTLS：请改用 "
+                                    "SSL/TLS 或其它端口"),
+    "notify_err_smtp_recipients_refused": ("the mail server refused {recipients}",
+                                           "邮件服务器拒收 {recipients}"),
+    "notify_err_smtp_sender_refused": ("the mail server refused the from address ({error})",
+                                       "邮件服务器拒绝了发件地址（{error}）"),
+    "notify_err_smtp_error": ("the mail server said: {error}", "邮件服务器返回：{error}"),
+    "notify_err_smtp_certificate": ("{host}:{port}: the server's certificate is not trusted "
+                                    "({error})", "{host}:{port}：服务器证书不受信任（{error}）"),
+    "notify_err_smtp_tls": ("{host}:{port}: the encrypted connection failed ({error})",
+                            "{host}:{port}：加密连接失败（{error}）"),
+    "notify_err_smtp_unknown_host": ("{host} is not a known server name",
+                                     "找不到服务器 {host}"),
+    "notify_err_smtp_timeout": ("{host}:{port} did not answer in time",
+                                "{host}:{port} 没有及时响应"),
+    "notify_err_smtp_connect": ("cannot reach {host}:{port} ({error})",
+                                "无法连接 {host}:{port}（{error}）"),
+    "notify_err_attachment_gone": ("the recording {file} no longer exists",
+                                   "录音 {file} 已不存在"),
+    "notify_err_attachment_too_big": ("the recording {file} is too big to attach",
+                                      "录音 {file} 太大，无法作为附件"),
+    "notify_err_no_sms_line": ("no line that can send SMS is in service",
+                               "没有可发送短信的线路在服务中"),
+    "notify_err_sms_lines_busy": ("every line that can send SMS is on a call; it goes when "
+                                  "one is free", "所有可发短信的线路都在通话中；线路空闲后发送"),
+    "notify_err_sms_failed": ("the SMS was not sent: {error}", "短信未发出：{error}"),
+    "notify_err_send_failed": ("not sent: {error}", "未发出：{error}"),
+}
+
+NOTIFY_REASONS_ZH: dict[str, str] = {
+    "not_email": "“{value}”不是电子邮件地址（例如 “owner@example.com”）",
+    "not_host": "“{value}”不是服务器名称或地址（例如 “smtp.example.com”）",
+    "too_many_recipients": "{count} 个接收者：最多 {max} 个",
+    "notify_needs_smtp": "电子邮件通知需要 SMTP 邮件服务器：请填写服务器和发件地址",
+    "notify_needs_emails": "电子邮件通知需要至少一个接收邮件的地址",
+    "notify_needs_sms_numbers": "短信通知需要至少一个接收短信的手机号码",
+    "password_needs_user": "填写密码时也需要填写用户名",
+}
