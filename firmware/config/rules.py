@@ -23,6 +23,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from firmware.config.ivr_rules import MenuSpec, PinSpec, VerifySpec
 from firmware.config.reasons import BadValue
 from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS, hhmm, minutes_of
 
@@ -161,20 +162,31 @@ class Route:
 @dataclass(frozen=True)
 class StepExits:
     """Where a step goes when it ends unanswered; None: the next step in the list
-    (after the last one: hang up). `answered` always ends the plan (connected)."""
+    (after the last one: hang up). `answered` always ends the plan (connected).
+    Which exits a step has depends on its kind (`STEP_EXITS`); a PIN or verification
+    step's `failed` exit not named ends the call instead (ivr_rules.py)."""
 
     busy: str | None = None
     no_answer: str | None = None  # a target rang out, or the step's total time ran out
     unavailable: str | None = None  # nobody could be rung (all busy lines, out of order)
+    timeout: str | None = None  # a menu: no digit after the last try
+    invalid: str | None = None  # a menu: a digit that is no choice, after the last try
+    ok: str | None = None  # a PIN or verification step: the caller passed
+    failed: str | None = None  # ... did not pass (tries used up)
 
 
 @dataclass(frozen=True)
 class PlanStep:
-    """`do`: "ring_group:NAME", "duty", "forward_chain", "busy", "announcement", "hangup"."""
+    """`do`: "ring_group:NAME", "duty", "forward_chain", "busy", "announcement", "hangup",
+    or a keypad step: "menu", "pin", "verify" (with its settings in `menu`, `pin`,
+    `verify`: ivr_rules.py)."""
 
     id: str
     do: str
     on: StepExits = StepExits()
+    menu: MenuSpec | None = None
+    pin: PinSpec | None = None
+    verify: VerifySpec | None = None
 
 
 @dataclass(frozen=True)
@@ -237,7 +249,8 @@ class LineCaps:
 
 BUILTIN_TIME = "office_hours"  # a route's `when` naming the weekly schedule
 SIMPLE_DESTINATIONS = ("default", "duty", "forward_chain", "busy", "announcement", "hangup")
-STEP_ACTIONS = ("duty", "forward_chain", "busy", "announcement", "hangup")
+STEP_ACTIONS = ("duty", "forward_chain", "busy", "announcement", "hangup", "menu", "pin",
+                "verify")
 
 __all__ = [
     "BUILTIN_TIME", "SIMPLE_DESTINATIONS", "STEP_ACTIONS", "Blocking", "CallerMatch",
