@@ -178,7 +178,15 @@ async def collect(core: CallController, caller: OutsideLeg, first_s: float, max_
         if key is None or key == "#":
             break
         digits = "" if key == "*" else digits + key
+    _swallow_hash(core.digit_queue(caller.name))
     return digits
+
+
+def _swallow_hash(queue: asyncio.Queue) -> None:
+    """A `#` keyed after a full entry ends that entry; it is no key for what follows."""
+    waiting = getattr(queue, "_queue", None)  # asyncio.Queue's deque: peek, don't take
+    if waiting and waiting[0] == "#":
+        queue.get_nowait()
 
 
 # --- the steps --------------------------------------------------------------------------

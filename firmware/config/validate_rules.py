@@ -168,8 +168,18 @@ def _unbuilt(step: r.PlanStep) -> bool:
     if step.do is v.INVALID:
         return True
     kind = pe.kind_of(step)
-    return step.on is v.INVALID or any(getattr(step, k) is v.INVALID for k in KEYPAD_STEPS) \
-        or (kind in KEYPAD_STEPS and getattr(step, kind) is None)
+    specs = [getattr(step, k) for k in KEYPAD_STEPS]
+    return step.on is v.INVALID or any(spec is v.INVALID for spec in specs) \
+        or (kind in KEYPAD_STEPS and getattr(step, kind) is None) \
+        or any(_has_invalid(spec) for spec in specs if spec is not None)
+
+
+def _has_invalid(spec: Any) -> bool:
+    """A keypad step's settings with a part an earlier check refused (a repeated key)."""
+    for value in vars(spec).values():
+        if value is v.INVALID or (isinstance(value, tuple) and v.INVALID in value):
+            return True
+    return False
 
 
 def _step_exit_names(step: r.PlanStep, path: str, plan: str, ids: set[str],

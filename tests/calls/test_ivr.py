@@ -128,7 +128,7 @@ def test_an_extension_keyed_that_does_not_answer_goes_on_by_no_answer(tmp_path: 
         await rig.hang_up_desk(desk)
         rec = rig.calls()[-1]
         assert rec["route"] == "route front door > menu main:804 > reception"
-        assert [(leg["target"], leg["outcome"]) for leg in rec["legs"]][0] == ("804", "busy")
+        assert (rec["legs"][0]["target"], rec["legs"][0]["outcome"]) == ("804", "busy")
         rig.close()
 
     _run(scenario)
