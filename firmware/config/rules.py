@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from firmware.config.ivr_rules import MenuSpec, PinSpec, VerifySpec
 from firmware.config.reasons import BadValue
@@ -174,6 +175,14 @@ class StepExits:
     ok: str | None = None  # a PIN or verification step: the caller passed
     failed: str | None = None  # ... did not pass (tries used up)
 
+    def to_json(self) -> dict[str, str | None]:
+        """The ringing exits always (as before keypad steps); the others when named."""
+        out: dict[str, str | None] = {"busy": self.busy, "no_answer": self.no_answer,
+                                      "unavailable": self.unavailable}
+        out.update({k: getattr(self, k) for k in ("timeout", "invalid", "ok", "failed")
+                    if getattr(self, k) is not None})
+        return out
+
 
 @dataclass(frozen=True)
 class PlanStep:
@@ -187,6 +196,15 @@ class PlanStep:
     menu: MenuSpec | None = None
     pin: PinSpec | None = None
     verify: VerifySpec | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Keypad settings only on the step that has them (older exports unchanged)."""
+        from firmware.config.schema import to_dict  # schema imports this module
+
+        out: dict[str, Any] = {"id": self.id, "do": self.do, "on": self.on.to_json()}
+        out.update({k: to_dict(getattr(self, k)) for k in ("menu", "pin", "verify")
+                    if getattr(self, k) is not None})
+        return out
 
 
 @dataclass(frozen=True)

@@ -171,3 +171,21 @@ def test_every_keypad_reason_has_chinese() -> None:
                  "verify_needs_source", "not_digits", "min_over_max", "not_hook_url",
                  "exit_name_taken", "not_step_exit"):
         assert code in REASONS and code in REASONS_ZH
+
+
+def test_keypad_steps_survive_export_and_import() -> None:
+    from firmware.config.schema import to_dict
+
+    steps = [*FRONT[:2], {"id": "acct", "do": "verify", "verify": {
+                 "numbers": ["123456"], "hook": {"url": "http://127.0.0.1:8/v"},
+                 "exits": [{"name": "later", "to": "reception"}]}, "on": {"failed": "sales"}},
+             *FRONT[2:]]
+    steps[0] = {**steps[0], "on": {"timeout": "reception", "invalid": "acct"}}
+    config = with_plan(steps)
+    exported = to_dict(config)
+    assert check_config(exported) == config
+    step = exported["plans"][0]["steps"][0]
+    assert step["on"]["timeout"] == "reception" and "pin" not in step
+    ring = exported["plans"][0]["steps"][3]
+    assert ring["on"] == {"busy": None, "no_answer": None, "unavailable": None}
+    assert set(ring) == {"id", "do", "on"}
