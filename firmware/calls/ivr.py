@@ -15,7 +15,8 @@ interruptible=True)` and reads the caller's digits from `core.digit_queue(line)`
   handed back to ring that extension (G3). Keys typed during a prompt cut it short
   and count; keys typed ahead of a prompt skip it.
 - a PIN or verification step collects digits until `#`, its maximum, or 5 s without
-  a key (`*` starts again); a wrong entry says so (`wrong_prompt`) and asks again,
+  a key (`*` starts again; a minute in all at most); a wrong entry says so
+  (`wrong_prompt`) and asks again,
   `tries` entries in all, then `failed_prompt` and the `failed` exit. PIN digits are
   never logged (the log shows "DTMF *") nor recorded; the record's route shows only
   the exit taken ("pin check:ok"). A verification's digits are checked against the
@@ -53,6 +54,7 @@ ABANDONED = "abandoned"  # the caller hung up during the step
 DIRECT = "direct"  # a menu's caller keyed an extension: ring `KeypadResult.extension`
 INTER_DIGIT_S = 3.0  # between the digits of an extension keyed in a menu
 ENTRY_DIGIT_S = 5.0  # between the digits of a PIN or account number
+ENTRY_TOTAL_S = 60.0  # a whole PIN or account number, after its first key's wait
 TWIN_WAIT_S = 0.4  # at most, for a key press's second report before the next prompt
 
 
@@ -169,10 +171,15 @@ async def next_key(core: CallController, caller: OutsideLeg, timeout: float) -> 
 async def collect(core: CallController, caller: OutsideLeg, first_s: float, max_digits: int
                   ) -> str | _Gone:
     """Digits until `#`, `max_digits` or a pause (`first_s` for the first key, then
-    ENTRY_DIGIT_S); `*` starts the entry again."""
+    ENTRY_DIGIT_S), within `first_s` + ENTRY_TOTAL_S in all; `*` starts the entry again."""
     digits = ""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + first_s + ENTRY_TOTAL_S
     while len(digits) < max_digits:
-        key = await next_key(core, caller, ENTRY_DIGIT_S if digits else first_s)
+        left = deadline - loop.time()
+        if left <= 0:
+            break  # keys keep coming (`*` again and again): the entry ends anyway
+        key = await next_key(core, caller, min(left, ENTRY_DIGIT_S if digits else first_s))
         if isinstance(key, _Gone):
             return GONE
         if key is None or key == "#":

@@ -189,3 +189,16 @@ def test_keypad_steps_survive_export_and_import() -> None:
     ring = exported["plans"][0]["steps"][3]
     assert ring["on"] == {"busy": None, "no_answer": None, "unavailable": None}
     assert set(ring) == {"id", "do", "on"}
+
+
+def test_the_front_door_example_config_opens_with_its_menu() -> None:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "docs" / "example-config-frontdoor.json"
+    config = check_config(json.loads(path.read_text("utf-8")))
+    open_at = sh(2, 10, 0)  # a Monday in office hours
+    answer = route_answer(config, "gsm0", CALLER, open_at, 1)
+    assert answer.plan.start == "main" and answer.route == "front door"
+    assert "menu main: 1 -> sales, 2 -> support, 0 -> reception, timeout -> reception" \
+        in answer.text()
+    assert answer.targets == ("801",), "no key: the reception"
