@@ -34,11 +34,12 @@ is told to the owner by SMS (calls/notify.py) once per line, counter and month.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
 from firmware.calls.ivr import ABANDONED as IVR_ABANDONED
-from firmware.calls.ivr import DIRECT, run_keypad_step
+from firmware.calls.ivr import DIRECT, ringback_message, run_keypad_step
 from firmware.calls.legs import Leg, OutsideLeg
 from firmware.calls.notify import notify_caps
 from firmware.calls.record import CallLog, Who, caller_gone
@@ -128,13 +129,19 @@ async def _follow(core: CallController, caller: OutsideLeg, record: CallLog, pla
 async def _ringing(core: CallController, ring: Any, step: RingStep, caller: OutsideLeg,
                    record: CallLog, rung: set[str], plan: Plan) -> tuple[str, Leg | None, str]:
     """Ring a step's targets; a caller the box answered already (a menu) hears ringback
-    from the box meanwhile (the network's stopped at the answer)."""
-    if caller.answered:
+    from the box meanwhile (the network's stopped at the answer): the company's
+    ringback message (`prompts.ringback`), looping, else the ringback tone."""
+    message = ringback_message(core, caller) if caller.answered else None
+    if caller.answered and message is None:
         core.audio.tone(caller, "ringback")
     try:
         return await ring(core, step, caller, record, rung, plan)
     finally:
-        if caller.answered and not caller.ended.done():
+        if message is not None:
+            message.cancel()  # a cancelled play stops its prompt
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await message
+        elif caller.answered and not caller.ended.done():
             core.audio.tone(caller, None)
 
 

@@ -92,6 +92,16 @@ def prompt_language(core: CallController) -> str:
     return getattr(prompts, "language", None) or "zh"
 
 
+def ringback_message(core: CallController, caller: OutsideLeg) -> asyncio.Future | None:
+    """The company's ringback message (`prompts.ringback`) started looping to the
+    caller (a task to cancel when the ringing ends), or None: none set, or no prompts."""
+    name = getattr(getattr(core.config(), "prompts", None), "ringback", None)
+    play = getattr(core.audio, "play", None)
+    if not name or play is None:
+        return None
+    return asyncio.ensure_future(play(caller, [name], lang=prompt_language(core), loop=True))
+
+
 async def _answer(core: CallController, caller: OutsideLeg) -> bool:
     """Answer the caller's line the first time a keypad step runs; tap its audio for
     DTMF. False when the caller is gone."""

@@ -31,6 +31,7 @@ class PromptAudio:
         self.keys_during: dict[str, list[str]] = defaultdict(list)  # prompt -> keys
         self.twins = False  # each key also heard in-band
         self.detecting: set[str] = set()
+        self.looping: list[str] = []
 
     def attach(self, leg: Any, detect_dtmf: bool = False) -> bool:
         if detect_dtmf:
@@ -55,6 +56,12 @@ class PromptAudio:
     async def play(self, leg: Any, names: list[str], lang: str = "zh", *,
                    interruptible: bool = False, loop: bool = False) -> str:
         self.plays.append((leg.name, tuple(names), lang, interruptible))
+        if loop:  # music or a ringback message: until the call core stops it
+            self.looping.append(names[0])
+            try:
+                await asyncio.Event().wait()
+            finally:
+                self.looping.remove(names[0])
         await asyncio.sleep(0)
         if leg.ended.done():
             return "gone"

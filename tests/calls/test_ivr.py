@@ -249,3 +249,39 @@ def test_front_door_config_is_the_one_the_tests_use() -> None:
     config = front_door()
     plan = config.plan("front")
     assert plan is not None and [s.id for s in plan.steps] == [s["id"] for s in FRONT_DOOR]
+
+
+class _WithPrompts:
+    """The config with a `prompts` section naming a ringback message (the prompts
+    schema's `PromptsConfig`: language, ringback)."""
+
+    class Prompts:
+        language = "en"
+        ringback = "ringback"
+
+    prompts = Prompts()
+
+    def __init__(self, config) -> None:
+        self._config = config
+
+    def __getattr__(self, name: str):
+        return getattr(self._config, name)
+
+
+def test_a_caller_the_menu_answered_hears_the_ringback_message_while_phones_ring(
+        tmp_path: Path) -> None:
+    async def scenario() -> None:
+        rig = IvrRig(tmp_path, front_door())
+        rig.config = _WithPrompts(rig.config)
+        rig.audio.keys_during["main_menu"] = ["1"]
+        rig.ring_in()
+        await until(lambda: rig.ringing("fxs1"), "802 rings")
+        assert rig.audio.looping == ["ringback"]
+        assert rig.audio.plays[0][2] == "en", "the prompts' language"
+        desk = await rig.answer_desk("fxs1")
+        assert rig.audio.looping == [], "the message stops when someone answers"
+        assert ("gsm0", "ringback") not in rig.audio.tones
+        await rig.hang_up_desk(desk)
+        rig.close()
+
+    _run(scenario)
