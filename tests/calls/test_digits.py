@@ -66,3 +66,12 @@ def test_secret_digits_are_masked_in_the_log(caplog: pytest.LogCaptureFixture) -
         merger.feed("gsm0", REPORTED, "8", 0.2)
     assert "7" not in caplog.text
     assert "DTMF *" in caplog.text and "DTMF 8" in caplog.text
+
+
+@pytest.mark.parametrize(("line", "logged"), [
+    ("^DDTMF: 4", "^DDTMF: *"), ("+RXDTMF: 9", "+RXDTMF: *"), ("+QTONEDET: 52", "+QTONEDET: *"),
+    ("+CSQ: 20,99", "+CSQ: 20,99")])
+def test_the_modems_dtmf_reports_are_masked_in_the_at_log(line: str, logged: str) -> None:
+    from firmware.lines.at import heard
+
+    assert heard(line) == logged
