@@ -142,7 +142,11 @@ async def say(core: CallController, caller: OutsideLeg, names: Sequence[str | No
     play = getattr(core.audio, "play", None)
     if play is None:  # a media engine without prompts: the caller hears nothing
         return not caller.ended.done()
-    result = await play(caller, list(names), lang=lang, interruptible=interruptible)
+    try:
+        result = await play(caller, list(names), lang=lang, interruptible=interruptible)
+    except Exception as exc:  # a prompt that cannot play: the keys still work
+        log.warning("%s: cannot play %s: %s", caller.name, ", ".join(names), exc)
+        return not caller.ended.done()
     how = getattr(result, "how", result)
     return how != "gone" and not caller.ended.done()
 

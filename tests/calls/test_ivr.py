@@ -285,3 +285,21 @@ def test_a_caller_the_menu_answered_hears_the_ringback_message_while_phones_ring
         rig.close()
 
     _run(scenario)
+
+
+def test_a_prompt_that_cannot_play_leaves_the_keys_working(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        rig = IvrRig(tmp_path, front_door())
+
+        async def broken(leg, names, lang="zh", *, interruptible=False, loop=False):
+            rig.audio.press(leg.name, "1")
+            raise OSError("prompt file unreadable")
+
+        rig.audio.play = broken
+        rig.ring_in()
+        desk = await rig.answer_desk("fxs1")
+        await rig.hang_up_desk(desk)
+        assert rig.calls()[-1]["route"] == "route front door > menu main:1 > sales"
+        rig.close()
+
+    _run(scenario)
