@@ -55,6 +55,7 @@ DIRECT = "direct"  # a menu's caller keyed an extension: ring `KeypadResult.exte
 INTER_DIGIT_S = 3.0  # between the digits of an extension keyed in a menu
 ENTRY_DIGIT_S = 5.0  # between the digits of a PIN or account number
 ENTRY_TOTAL_S = 60.0  # a whole PIN or account number, after its first key's wait
+AUDIO_WAIT_S = 2.0  # at most, for the line's audio after the answer
 TWIN_WAIT_S = 0.4  # at most, for a key press's second report before the next prompt
 
 
@@ -113,9 +114,22 @@ async def _answer(core: CallController, caller: OutsideLeg) -> bool:
         if not await caller.answer():
             return False
         log.info("%s: answered for the keypad steps of the plan", caller.name)
+    loop = asyncio.get_running_loop()
+    until = loop.time() + AUDIO_WAIT_S
+    while not _tap(core, caller) and loop.time() < until and not caller.ended.done():
+        await asyncio.sleep(0.05)  # a line whose audio opens just after the answer
+    return not caller.ended.done()
+
+
+def _tap(core: CallController, caller: OutsideLeg) -> bool:
+    """The caller's audio in the bridge with its DTMF heard (before any prompt takes
+    the slot without); True once it is."""
+    if caller.slot is not None:
+        return True
     if core.audio.attach(caller, detect_dtmf=True) is True:
         core.keypad.expect(caller.name, INBAND)
-    return not caller.ended.done()
+        return True
+    return False
 
 
 def _drain(queue: asyncio.Queue) -> None:
@@ -139,6 +153,7 @@ async def say(core: CallController, caller: OutsideLeg, names: Sequence[str | No
     await _twin(core, caller)
     if interruptible and not queue.empty():
         return True
+    _tap(core, caller)
     play = getattr(core.audio, "play", None)
     if play is None:  # a media engine without prompts: the caller hears nothing
         return not caller.ended.done()
