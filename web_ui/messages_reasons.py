@@ -181,8 +181,9 @@ PARAM_WORDS: dict[str, dict[str, str]] = {
              "member": "成员", "ring group": "振铃组", "weekday": "星期", "prefix": "前缀",
              "target": "目标", "caller": "主叫号码", "time rule": "时间规则", "route": "路由",
              "plan": "处理方案", "step id": "步骤 ID", "counter": "计数项", "date": "日期",
-             "carrier": "运营商", "holidays": "节假日", "working days": "上班日",
-             "key": "按键", "exit": "出口"},
+             "carrier": "运营商", "holidays": "节假日", "working days": "上班日"},
     "day": _WEEKDAYS,
     "action": {"busy": "忙音", "announcement": "提示音", "hangup": "挂断"},
 }
+# the repeated items of a plan's keypad steps (a menu's keys, a verification's exits)
+PARAM_WORDS["what"].update({"key": "按键", "exit": "出口"})
