@@ -117,6 +117,8 @@ REASONS_ZH: dict[str, str] = {
     "not_hook_url": "“{value}”不是 http:// 或 https:// 网址",
     "exit_name_taken": "“{name}”是每个验证步骤都有的出口：请换一个名称",
     "not_step_exit": "“{value}”不是此步骤的出口（{exits}）",
+    "key_repeats": "按键“{key}”已用于第 [{first}] 项",
+    "exit_repeats": "出口“{name}”已用于第 [{first}] 项",
     "listed_twice": "有号码重复列出",
     "file_not_json": "不是有效的 JSON：{error}；文件未做改动",
     "file_not_utf8": "不是 UTF-8 文本：{error}；文件未做改动",
@@ -185,5 +187,3 @@ PARAM_WORDS: dict[str, dict[str, str]] = {
     "day": _WEEKDAYS,
     "action": {"busy": "忙音", "announcement": "提示音", "hangup": "挂断"},
 }
-# the repeated items of a plan's keypad steps (a menu's keys, a verification's exits)
-PARAM_WORDS["what"].update({"key": "按键", "exit": "出口"})

@@ -143,6 +143,8 @@ REASONS: dict[str, str] = {
     "not_hook_url": '"{value}" is not an http:// or https:// URL',
     "exit_name_taken": '"{name}" is an exit every verification step has: name another',
     "not_step_exit": '"{value}" is not an exit of this step ({exits})',
+    "key_repeats": 'key "{key}" is taken by item [{first}] already',
+    "exit_repeats": 'exit "{name}" is named by item [{first}] already',
     "listed_twice": "a number is listed twice",
     # the file and the request
     "file_not_json": "not valid JSON: {error}; the file was left as it is",

@@ -65,6 +65,25 @@ def _exit_name(value: str, ctx: v._Ctx) -> str:
     return value
 
 
+def _once(attr: str, code: str, param: str) -> Any:
+    """A list check: an item whose `attr` repeats an earlier one's is refused (`code`)."""
+    def check(items: tuple, ctx: v._Ctx) -> tuple:
+        seen: dict[str, int] = {}
+        out = list(items)
+        for j, item in enumerate(items):
+            key = getattr(item, attr) if item is not v.INVALID else v.INVALID
+            if key is v.INVALID:
+                continue
+            if key in seen:
+                ctx.flag(f"[{j}]", reason(code, **{param: key, "first": seen[key]}))
+                out[j] = v.INVALID
+            else:
+                seen[key] = j
+        return tuple(out)
+
+    return check
+
+
 def _plan_step(step: r.PlanStep, path: str, ctx: v._Ctx) -> None:
     """A keypad step has its settings; no other step has any."""
     kind = step.do.partition(":")[0]
@@ -127,7 +146,7 @@ FIELD_CHECKS: dict[tuple[type, str], Any] = {
     (i.MenuSpec, "prompt"): _prompt,
     (i.MenuSpec, "invalid_prompt"): _prompt,
     (i.MenuSpec, "timeout_prompt"): _prompt,
-    (i.MenuSpec, "choices"): v._unique(lambda c: c.digit, "key"),
+    (i.MenuSpec, "choices"): _once("digit", "key_repeats", "key"),
     (i.MenuSpec, "timeout_s"): v._within(1, 60),
     (i.MenuSpec, "max_tries"): v._within(1, 10),
     (i.MenuChoice, "digit"): _digit,
@@ -148,7 +167,7 @@ FIELD_CHECKS: dict[tuple[type, str], Any] = {
     (i.VerifySpec, "max_digits"): v._within(1, MAX_VERIFY_DIGITS),
     (i.VerifySpec, "tries"): v._within(1, 10),
     (i.VerifySpec, "timeout_s"): v._within(1, 60),
-    (i.VerifySpec, "exits"): v._unique(lambda x: x.name, "exit"),
+    (i.VerifySpec, "exits"): _once("name", "exit_repeats", "name"),
     (i.VerifyHook, "url"): _url,
     (i.VerifyHook, "timeout_s"): v._within(1, 30),
     (i.VerifyHook, "retries"): v._within(0, 5),

@@ -115,7 +115,7 @@ def test_verification_step_with_a_hook_and_own_exits() -> None:
      "plans[0].steps[0].menu.choices[0].to", "no_such_step"),
     ([{"id": "m", "do": "menu", "menu": {"prompt": "x", "choices": [
         {"digit": "1", "to": "m"}, {"digit": "1", "to": "m"}]}}],
-     "plans[0].steps[0].menu.choices[1]", "repeats"),
+     "plans[0].steps[0].menu.choices[1]", "key_repeats"),
     ([{"id": "m", "do": "menu", "menu": {"prompt": "Main Menu"}}],
      "plans[0].steps[0].menu.prompt", "not_prompt_name"),
     ([{"id": "m", "do": "menu", "menu": {"prompt": "x", "max_tries": 0}}],
@@ -169,7 +169,7 @@ def test_every_keypad_reason_has_chinese() -> None:
     for code in ("step_needs", "step_setting_unused", "exit_not_of_step", "idle_loop",
                  "not_menu_digit", "not_prompt_name", "not_pin", "pin_needs_source",
                  "verify_needs_source", "not_digits", "min_over_max", "not_hook_url",
-                 "exit_name_taken", "not_step_exit"):
+                 "exit_name_taken", "not_step_exit", "key_repeats", "exit_repeats"):
         assert code in REASONS and code in REASONS_ZH
 
 
