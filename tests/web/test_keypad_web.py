@@ -52,3 +52,30 @@ def test_a_records_route_with_keypad_steps_in_words() -> None:
                                         "密码验证 check：未通过 > 验证未通过")
     assert route_words("en", "route front > menu main:timeout > verify acct:vip > sales") == \
         "Route front > menu main: no key > verification acct: vip > sales"
+
+
+# --- the Rules page's plan editor keeps keypad steps ---------------------------------------
+
+
+def test_saving_a_plan_with_keypad_steps_on_the_rules_page_keeps_them(data) -> None:
+    import json as _json
+    from pathlib import Path
+
+    from tests.web.conftest import example_office
+    from tests.web.test_rule_editors import fields, post
+
+    client, service = example_office(data)
+    front = _json.loads((Path(__file__).resolve().parents[2] / "docs" /
+                         "example-config-frontdoor.json").read_text("utf-8"))
+    config = service.config()
+    config.update(ring_groups=front["ring_groups"], inbound=front["inbound"], routes=[],
+                  plans=[*config["plans"], *front["plans"]])
+    service.replace_config(config)
+    before = service.config()["plans"][-1]
+    form = fields(client.get("/rules?plan=front").text, "plan-form")
+    form["name"] = "front-door"  # renamed on the page
+    reply = post(client, "/rules/plan", form)
+    assert reply.status == 303, reply.text
+    after = service.config()["plans"][-1]
+    assert after["name"] == "front-door"
+    assert after["steps"] == before["steps"], "menu settings and exits kept"
