@@ -83,12 +83,15 @@ class LiveCall:
     talking: bool = False
     record: CallLog | None = None  # ended by the supervisor if the call's task cannot
     answered_mono: float | None = None
+    step: str = ""  # the keypad step the caller is in ("menu main"), calls/ivr.py
 
     @property
     def state(self) -> str:
         if self.talking:
             return "talking"
-        return "ringing" if self.ringing else "setup"
+        if self.ringing:
+            return "ringing"
+        return "keypad" if self.step else "setup"
 
     def as_status(self, mono: float | None) -> dict[str, Any]:
         """Small and JSON: `duration_s` is how long the call has been talking at this
@@ -100,7 +103,8 @@ class LiveCall:
         return {"id": self.id, "what": self.what, "direction": self.direction,
                 "line": self.line, "caller": self.caller, "region": self.region,
                 "state": self.state, "ringing": ringing, "talking_with": self.talking_with,
-                "legs": legs, "duration_s": _since(mono, self.answered_mono),
+                "legs": legs, "step": self.step,
+                "duration_s": _since(mono, self.answered_mono),
                 "waiting_s": _since(mono, self.started_mono),
                 "started_at": self.started_at.isoformat() if self.started_at else None}
 
@@ -443,6 +447,12 @@ class CallController:
         for call in self.calls.values():
             if caller.name in call.legs:
                 call.ringing[target] = who or target.name
+
+    def note_step(self, caller: Leg, step: str) -> None:
+        """`caller` is in keypad step `step` ("menu main"; "" when it is over)."""
+        for call in self.calls.values():
+            if caller.name in call.legs:
+                call.step = step
 
     def _not_ringing(self, leg: Leg) -> None:
         for call in self.calls.values():

@@ -160,7 +160,11 @@ async def _keypad(core: CallController, step: KeypadStep, caller: OutsideLeg, re
                   route: list[str], plan: Plan) -> str | None:
     """Run a menu, PIN or verification step (calls/ivr.py); the next step's id, or None
     when the call is over (the caller hung up, or an extension keyed answered)."""
-    result = await run_keypad_step(core, step, caller, record)
+    core.note_step(caller, f"{step.kind} {step.id}")
+    try:
+        result = await run_keypad_step(core, step, caller, record)
+    finally:
+        core.note_step(caller, "")
     route[-1] = result.label
     record.set_route(" > ".join(route))
     if result.exit == IVR_ABANDONED:

@@ -303,3 +303,19 @@ def test_a_prompt_that_cannot_play_leaves_the_keys_working(tmp_path: Path) -> No
         rig.close()
 
     _run(scenario)
+
+
+def test_the_dashboard_sees_a_caller_in_the_menu(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        rig = IvrRig(tmp_path, front_door())
+        rig.ring_in()
+        await until(lambda: rig.audio.plays, "the menu plays")
+        live = rig.core.status()[0]
+        assert (live["state"], live["step"]) == ("keypad", "menu main")
+        desk = await rig.answer_desk("fxs0")  # no key: the reception
+        live = rig.core.status()[0]
+        assert (live["state"], live["step"]) == ("talking", "")
+        await rig.hang_up_desk(desk)
+        rig.close()
+
+    _run(scenario)
