@@ -1,11 +1,21 @@
-"""Keypad steps end to end (G2-G4): a voice menu on the GSM line, keys from the caller
+"""Keypad steps end to end (G2-G4): a voice menu on the GSM line and on the analog line
+(that one needs the FXO line driver), keys from the caller
 through the emulator (in-band DTMF and the modem's ^DDTMF for each key: the box counts
 each press once), a directly dialled extension and a PIN. These need no real prompts: a
 box without them plays nothing (or a beep) and still reads the keys."""
 
 from __future__ import annotations
 
-from hil_tests.calls_rig import CALLER, SIM, box_with, office, records, wait_record
+from hil_tests.calls_rig import (
+    ANALOG_LINE,
+    CALLER,
+    SIM,
+    analog_office,
+    box_with,
+    office,
+    records,
+    wait_record,
+)
 from hil_tests.pstn.testing import wait_for
 
 
@@ -87,3 +97,23 @@ def test_menu_choice_direct_extension_and_pin(tmp_path, boxes):
 
 def _talking(box) -> bool:
     return any(c.get("state") == "talking" for c in box.status().get("calls", []))
+
+
+def test_a_menu_on_the_analog_line_hears_the_keys_in_band(tmp_path, boxes):
+    """The analog line reports no keys itself: the box hears them in the line's audio
+    (needs the FXO line driver)."""
+    config = front_door()
+    config["lines"] = analog_office()["lines"]
+    box = box_with(tmp_path, config, "sim-analog")
+    boxes.append(box)
+    emu = box.emulator
+    emu.phone_auto_answer("fxs2", 0.3)
+    call = emu.place_call(CALLER, ANALOG_LINE)
+    _answered(emu, call)
+    emu.send_to_call(call["id"], dtmf="803")
+    route = "route front door > menu main:803"
+    _route(box, route)
+    wait_for(lambda: _talking(box), 20, what="803 answered")
+    rec = _end(box, emu, call, "fxs2", route)
+    assert rec["answered_by"] == "803" and rec["line"] == "fxo0"
+    assert box.stop() == 0
