@@ -117,3 +117,53 @@ def test_a_menu_on_the_analog_line_hears_the_keys_in_band(tmp_path, boxes):
     rec = _end(box, emu, call, "fxs2", route)
     assert rec["answered_by"] == "803" and rec["line"] == "fxo0"
     assert box.stop() == 0
+
+
+def test_verification_against_the_owners_hook_up_then_down(tmp_path, boxes):
+    from tests.calls.test_verify_hook import HookServer
+
+    hook = HookServer()
+    hook.body = b'{"ok": true, "exit": "vip"}'
+    config = office(members=("801",), ring_time=8, forward_chain=())
+    config["schema_version"] = 2
+    config["ring_groups"].append({"name": "vip", "members": ["803"], "ring_time": 8,
+                                  "total_ring_time": 20})
+    config["plans"] = [{"name": "front", "steps": [
+        {"id": "acct", "do": "verify", "on": {"ok": "reception"},
+         "verify": {"min_digits": 4, "max_digits": 10, "timeout_s": 8, "tries": 1,
+                    "hook": {"url": hook.url, "timeout_s": 2, "retries": 0,
+                             "when_down": "later"},
+                    "exits": [{"name": "vip", "to": "vipdesk"},
+                              {"name": "later", "to": "reception"}]}},
+        {"id": "reception", "do": "ring_group:desk"},
+        {"id": "vipdesk", "do": "ring_group:vip"}]}]
+    config["routes"] = [{"name": "front door", "to": "plan:front"}]
+    try:
+        box = box_with(tmp_path, config)
+        boxes.append(box)
+        emu = box.emulator
+        emu.phone_auto_answer("fxs0", 0.3)
+        emu.phone_auto_answer("fxs2", 0.3)
+
+        call = emu.place_call(CALLER, SIM[0])
+        _answered(emu, call)
+        emu.send_to_call(call["id"], dtmf="20261203#")
+        route = "route front door > verify acct:vip > vipdesk"
+        _route(box, route)
+        wait_for(lambda: _talking(box), 20, what="the VIP desk answered")
+        rec = _end(box, emu, call, "fxs2", route)
+        assert hook.asked == [{"caller": CALLER, "line": "gsm0", "digits": "20261203",
+                               "call_id": rec["id"]}]
+        assert "20261203" not in box.output()
+
+        hook.close()  # the hook is down now
+        call = emu.place_call(CALLER, SIM[0])
+        _answered(emu, call)
+        emu.send_to_call(call["id"], dtmf="55556666#")
+        route = "route front door > verify acct:later > reception"
+        _route(box, route)
+        wait_for(lambda: _talking(box), 20, what="the reception answered")
+        _end(box, emu, call, "fxs0", route)
+        assert box.stop() == 0
+    finally:
+        hook.close()
