@@ -11,6 +11,7 @@ exits (round forever once everyone has rung) are refused with the steps named.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any
@@ -164,21 +165,21 @@ def _plan(plan: r.PlanConfig, path: str, ctx: v._Ctx) -> None:
 
 
 def _unbuilt(step: r.PlanStep) -> bool:
-    """A step (or its keypad settings) that failed an earlier check."""
-    if step.do is v.INVALID:
+    """A step with a part an earlier check refused (anywhere in it: an id, an exit, a
+    menu's choice), or a keypad step without its settings: its exits are not known."""
+    if _has_invalid(step):
         return True
     kind = pe.kind_of(step)
-    specs = [getattr(step, k) for k in KEYPAD_STEPS]
-    return step.on is v.INVALID or any(spec is v.INVALID for spec in specs) \
-        or (kind in KEYPAD_STEPS and getattr(step, kind) is None) \
-        or any(_has_invalid(spec) for spec in specs if spec is not None)
+    return kind in KEYPAD_STEPS and getattr(step, kind) is None
 
 
-def _has_invalid(spec: Any) -> bool:
-    """A keypad step's settings with a part an earlier check refused (a repeated key)."""
-    for value in vars(spec).values():
-        if value is v.INVALID or (isinstance(value, tuple) and v.INVALID in value):
-            return True
+def _has_invalid(value: Any) -> bool:
+    if value is v.INVALID:
+        return True
+    if isinstance(value, tuple):
+        return any(_has_invalid(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return any(_has_invalid(getattr(value, f.name)) for f in dataclasses.fields(value))
     return False
 
 
@@ -191,7 +192,7 @@ def _step_exit_names(step: r.PlanStep, path: str, plan: str, ids: set[str],
         ctx.add(f"{path}.on", reason("step_has_no_exits", action=step.do))
         return
     for exit, target in named.items():
-        if target is None:
+        if target is None or target is v.INVALID:
             continue
         if exit not in allowed:
             ctx.add(f"{path}.on.{exit}", reason("exit_not_of_step", exit=exit, action=step.do,

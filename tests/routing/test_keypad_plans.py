@@ -202,3 +202,57 @@ def test_the_front_door_example_config_opens_with_its_menu() -> None:
     assert "menu main: 1 -> sales, 2 -> support, 0 -> reception, timeout -> reception" \
         in answer.text()
     assert answer.targets == ("801",), "no key: the reception"
+
+
+# --- odd values anywhere in keypad steps: a reason, never a traceback ------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from firmware.routing.plan import PlanError  # noqa: E402
+
+_ODD = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.text(max_size=6),
+                 st.sampled_from(["main", "support", "sales", "x", "1", "#", "ok", "failed",
+                                  "timeout", "１２３４", "http://h/v"]),
+                 st.lists(st.text(max_size=3), max_size=2),
+                 st.dictionaries(st.sampled_from(["digit", "to", "pin", "caller", "name"]),
+                                 st.text(max_size=4), max_size=2))
+_FUZZED = [*FRONT[:2],
+           {"id": "acct", "do": "verify", "on": {"ok": "sales"},
+            "verify": {"numbers": ["123456"], "hook": {"url": "http://h/v", "when_down": "x"},
+                       "exits": [{"name": "x", "to": "reception"}]}},
+           *FRONT[2:]]
+
+
+def _paths(node: Any, path: tuple = ()) -> list[tuple]:
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _paths(v, (*path, k))] + [path]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _paths(v, (*path, i))] + [path]
+    return [path]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from([p for p in _paths(_FUZZED) if p]), _ODD),
+                min_size=1, max_size=3))
+def test_odd_values_in_keypad_steps_are_reasons_never_tracebacks(changes: list) -> None:
+    import copy
+
+    steps = copy.deepcopy(_FUZZED)
+    for path, value in changes:
+        node: Any = steps
+        try:
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue
+    try:
+        config = with_plan(steps)
+    except ConfigError as e:
+        assert all(isinstance(p, str) and p for p, _ in e.errors)
+        return
+    for caller in (CALLER, None):  # an accepted plan routes and explains
+        answer = route_answer(config, "gsm0", caller, AT, 2)
+        assert answer.text()
+    assert PlanError  # (a plan routing refuses would have raised above)
