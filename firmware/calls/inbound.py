@@ -7,7 +7,9 @@ when nothing is left. Ring steps ring their targets one at a time
 (`routing.next_ring` says who and how long, within the step's total ring
 time): a desk phone rings with caller ID; a mobile or outside number is dialled
 on a second outside line. The caller's line is answered only when a target answers, so
-until then the caller hears the network's ringback and pays nothing. Then the
+until then the caller hears the network's ringback and pays nothing; a plan with a
+keypad step (a menu, a PIN, a verification: calls/ivr.py) answers when it reaches that
+step, and the box plays ringback itself while phones ring after it. Then the
 two are bridged until one hangs up. A caller who gives up stops the ringing at
 once. Every target tried becomes a leg row in the call record.
 
