@@ -250,7 +250,7 @@ def account(lang: str, result: dict[str, Any]) -> dict[str, Any]:
 
 
 _MADE_IDS = ("preferred", "duty", "forward_chain", "hangup", "blocked", "cap_reached", "end",
-             "busy", "announcement")
+             "busy", "announcement", "refused")
 
 
 def route_words(lang: str, route: str) -> str:
@@ -263,6 +263,8 @@ def route_words(lang: str, route: str) -> str:
     for part in route.split(" > "):
         if part.startswith("route "):
             parts.append(_("ex_rule_route") + " " + part.removeprefix("route "))
+        elif part.partition(" ")[0] in KEYPAD_KINDS:
+            parts.append(keypad_route_part(_, part))
         else:
             parts.append(step_name(_, part))
     return " > ".join(parts)
@@ -306,6 +308,8 @@ def step_lines(lang: str, _: Callable[..., str], step: dict[str, Any]) -> dict[s
         strategy = _(f"strategy_{step.get('strategy')}")
         head = _("ex_step_group", name=step.get("name", ""), strategy=strategy,
                  each=step.get("ring_time_s"), total=step.get("total_ring_time_s"))
+    elif kind in KEYPAD_KINDS:
+        head = keypad_head(_, step)
     elif kind == "hangup":
         head = _("ex_step_hangup", cause=_(f"ex_cause_{step.get('cause')}"),
                  why=say(lang, step.get("reason", "")))
@@ -323,10 +327,51 @@ def exits_text(_: Callable[..., str], exits: dict[str, str]) -> str:
     """"answered -> done; busy, no_answer -> duty" in words."""
     by_target: dict[str, list[str]] = {}
     for exit, target in exits.items():
-        by_target.setdefault(target, []).append(_(f"ex_exit_{exit}"))
+        by_target.setdefault(target, []).append(exit_word(_, exit))
     return _("ex_sep").join(_("ex_exit_to", exits=_("ex_list").join(words),
                               to=_("ex_done") if target == "done" else step_name(_, target))
                             for target, words in by_target.items())
+
+
+KEYPAD_KINDS = ("menu", "pin", "verify")
+
+
+def exit_word(_: Callable[..., str], exit: str) -> str:
+    """An exit in words: a menu's key ("key 1"), a fixed exit, or a verification step's
+    own exit name as the owner wrote it."""
+    if len(exit) == 1:
+        return _("ex_exit_key", digit=exit)
+    return _(f"ex_exit_{exit}") if f"ex_exit_{exit}" in i18n.MESSAGES else exit
+
+
+def keypad_route_part(_: Callable[..., str], part: str) -> str:
+    """"menu main:1" (a record's route) in words: 菜单 main：按 1; an extension keyed,
+    "menu main:803": 分机 803; "pin check:ok": 密码验证 check：通过."""
+    kind, _sep, rest = part.partition(" ")
+    step, sep, choice = rest.partition(":")
+    said = _(f"ex_route_{kind}", id=step)
+    if not sep:
+        return said
+    if len(choice) > 1 and choice.isdigit():
+        return _("ex_route_choice", step=said, choice=_("ex_route_extension", number=choice))
+    return _("ex_route_choice", step=said, choice=exit_word(_, choice))
+
+
+def keypad_head(_: Callable[..., str], step: dict[str, Any]) -> str:
+    """A menu, PIN or verification step from `step_details` (never a PIN)."""
+    kind = step.get("kind")
+    if kind == "menu":
+        return _("ex_step_menu", prompt=step.get("prompt"), timeout=step.get("timeout_s"),
+                 tries=step.get("max_tries")) + (
+            _("ex_menu_direct") if step.get("direct_dial") else "")
+    if kind == "pin":
+        return _("ex_step_pin", pins=step.get("pins"), digits=step.get("max_digits"),
+                 tries=step.get("tries"))
+    against = [_("ex_verify_list", n=step.get("numbers"))] if step.get("numbers") else []
+    if step.get("hook"):
+        against.append(_("ex_verify_hook", url=step["hook"].get("url")))
+    return _("ex_step_verify", low=step.get("min_digits"), high=step.get("max_digits"),
+             against=_("ex_list").join(against), tries=step.get("tries"))
 
 
 def _num(value: Any) -> str:

@@ -329,6 +329,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "该坐席从下一通来电起暂停接听。"),
     "live_call_setup": ("setting up", "建立中"),
     "live_call_ringing": ("ringing", "振铃中"),
+    "live_call_keypad": ("in the voice menu", "语音菜单中"),
     "live_call_talking": ("talking", "通话中"),
     "live_line_starting": ("starting", "启动中"),
     "live_line_ready": ("ready", "就绪"),

@@ -32,6 +32,7 @@ from firmware.service import BadQuery, rename_plan, routes_using_plan
 from web_ui import api, forms, i18n, pages, rule_forms
 from web_ui import app as core
 from web_ui.app import Web
+from web_ui.keypad_forms import keep_keypad
 from web_ui.rule_forms import FormProblem
 
 MATCH_FIELDS = rule_forms.MATCH_FIELDS
@@ -157,7 +158,7 @@ def _plan_post(web: Web, form: Any) -> Any:
                 raise FormProblem("original", "rf_no_plan", name=original)
             del plans[index]
             return pages._save(web, "plans", plans, "/rules#plans", again)
-        plan = rule_forms.plan(draft)
+        plan = keep_keypad(rule_forms.plan(draft), plans[index] if index is not None else None)
     except BadQuery as exc:
         return again(_problem(exc))
     renamed = rename_plan(config, original, plan["name"]) if original else config

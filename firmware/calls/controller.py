@@ -32,12 +32,20 @@ from typing import TYPE_CHECKING, Any
 
 from firmware.calls.agents import AgentBook
 from firmware.calls.bridge import Audio
+from firmware.calls.digits import INBAND, REPORTED, DigitMerger
 from firmware.calls.legs import DeskLeg, Leg, OutsideLeg
 from firmware.calls.record import CallLog, end_reason
 from firmware.config.schema import Config, Extension
 from firmware.errors import SwitchboardError, UnknownAgent
 from firmware.events import EventBus
-from firmware.lines.model import DeskOffHook, DeskOnHook, IncomingCall, Lines, OutsideLine
+from firmware.lines.model import (
+    DeskOffHook,
+    DeskOnHook,
+    IncomingCall,
+    LineDtmf,
+    Lines,
+    OutsideLine,
+)
 from firmware.routing.stats import stats_to_json
 
 if TYPE_CHECKING:
@@ -75,12 +83,15 @@ class LiveCall:
     talking: bool = False
     record: CallLog | None = None  # ended by the supervisor if the call's task cannot
     answered_mono: float | None = None
+    step: str = ""  # the keypad step the caller is in ("menu main"), calls/ivr.py
 
     @property
     def state(self) -> str:
         if self.talking:
             return "talking"
-        return "ringing" if self.ringing else "setup"
+        if self.ringing:
+            return "ringing"
+        return "keypad" if self.step else "setup"
 
     def as_status(self, mono: float | None) -> dict[str, Any]:
         """Small and JSON: `duration_s` is how long the call has been talking at this
@@ -92,7 +103,8 @@ class LiveCall:
         return {"id": self.id, "what": self.what, "direction": self.direction,
                 "line": self.line, "caller": self.caller, "region": self.region,
                 "state": self.state, "ringing": ringing, "talking_with": self.talking_with,
-                "legs": legs, "duration_s": _since(mono, self.answered_mono),
+                "legs": legs, "step": self.step,
+                "duration_s": _since(mono, self.answered_mono),
                 "waiting_s": _since(mono, self.started_mono),
                 "started_at": self.started_at.isoformat() if self.started_at else None}
 
@@ -112,6 +124,7 @@ class CallController:
         self.owners: dict[str, Leg] = {}  # line or port name -> the leg holding it
         self.calls: dict[int, LiveCall] = {}  # live calls for status, by task number
         self._digits: dict[str, asyncio.Queue] = {}
+        self.keypad = DigitMerger()  # in-band and line-reported digits as one stream
         self._tasks: set[asyncio.Task] = set()
         self._ids = itertools.count(1)
         self._unsubscribe: list[Callable[[], None]] = []
@@ -123,7 +136,7 @@ class CallController:
         self.audio = Audio(self.media, self._on_digit)
         self.agents.rebuild(self.cdr, self.config(), self.clock.now())
         for kind, handler in ((IncomingCall, self._on_incoming), (DeskOffHook, self._on_offhook),
-                              (DeskOnHook, self._on_onhook)):
+                              (DeskOnHook, self._on_onhook), (LineDtmf, self._on_line_dtmf)):
             self._unsubscribe.append(self.bus.subscribe(handler, kind))
 
     async def stop(self) -> None:
@@ -245,8 +258,21 @@ class CallController:
             owner.on_onhook()
 
     def _on_digit(self, port: str, digit: str) -> None:
-        log.info("%s: DTMF %s", port, digit)
-        self.digit_queue(port).put_nowait(digit)
+        """A digit heard in `port`'s audio (Audio's DTMF tap)."""
+        if self.keypad.feed(port, INBAND, digit, self._now_mono()):
+            self.digit_queue(port).put_nowait(digit)
+
+    def _on_line_dtmf(self, event: LineDtmf) -> None:
+        """A digit the line reports itself (a GSM modem's ^DDTMF): the same key press
+        heard in the audio too is passed on once (calls/digits.py)."""
+        if self.keypad.feed(event.line, REPORTED, event.digit, self._now_mono()):
+            cut = getattr(self.audio, "digit", None)  # an interruptible prompt stops
+            if cut is not None:
+                cut(event.line, event.digit)
+            self.digit_queue(event.line).put_nowait(event.digit)
+
+    def _now_mono(self) -> float:
+        return asyncio.get_running_loop().time()
 
     def digit_queue(self, port: str) -> asyncio.Queue:
         return self._digits.setdefault(port, asyncio.Queue())
@@ -421,6 +447,12 @@ class CallController:
         for call in self.calls.values():
             if caller.name in call.legs:
                 call.ringing[target] = who or target.name
+
+    def note_step(self, caller: Leg, step: str) -> None:
+        """`caller` is in keypad step `step` ("menu main"; "" when it is over)."""
+        for call in self.calls.values():
+            if caller.name in call.legs:
+                call.step = step
 
     def _not_ringing(self, leg: Leg) -> None:
         for call in self.calls.values():

@@ -7,7 +7,9 @@ when nothing is left. Ring steps ring their targets one at a time
 (`routing.next_ring` says who and how long, within the step's total ring
 time): a desk phone rings with caller ID; a mobile or outside number is dialled
 on a second outside line. The caller's line is answered only when a target answers, so
-until then the caller hears the network's ringback and pays nothing. Then the
+until then the caller hears the network's ringback and pays nothing; a plan with a
+keypad step (a menu, a PIN, a verification: calls/ivr.py) answers when it reaches that
+step, and the box plays ringback itself while phones ring after it. Then the
 two are bridged until one hangs up. A caller who gives up stops the ringing at
 once. Every target tried becomes a leg row in the call record.
 
@@ -34,9 +36,12 @@ is told to the owner by SMS (calls/notify.py) once per line, counter and month.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from firmware.calls.ivr import ABANDONED as IVR_ABANDONED
+from firmware.calls.ivr import DIRECT, ringback_message, run_keypad_step
 from firmware.calls.legs import Leg, OutsideLeg
 from firmware.calls.notify import notify_caps
 from firmware.calls.record import CallLog, Who, caller_gone
@@ -55,6 +60,7 @@ from firmware.routing import (
     next_ring,
     plan_inbound,
 )
+from firmware.routing.keypad import KeypadStep
 from firmware.routing.plan import Treatment
 
 if TYPE_CHECKING:
@@ -66,7 +72,7 @@ ABANDONED = "abandoned"  # not a plan exit: the caller hung up, the plan stops
 PREEMPTED = "preempted"  # a VIP's call took the desk phone (R7): on as after a no answer
 _RESULT = {HangupCause.NOBODY_ANSWERED: "missed", HangupCause.NO_ROUTE: "missed",
            HangupCause.CLOSED: "missed", HangupCause.BLOCKED: "blocked",
-           HangupCause.CAP_REACHED: "blocked"}
+           HangupCause.CAP_REACHED: "blocked", HangupCause.REFUSED: "blocked"}
 _CAUSE = {PREEMPTED: "taken by a VIP call"}
 ANNOUNCEMENT_S = 4.0  # how long the information tone plays before the box hangs up
 
@@ -104,18 +110,81 @@ async def _follow(core: CallController, caller: OutsideLeg, record: CallLog, pla
         if isinstance(step, Hangup):
             await _hang_up(core, caller, record, step)
             return
+        if isinstance(step, KeypadStep):
+            next_id = await _keypad(core, step, caller, record, route, plan)
+            if next_id is None:
+                return
+            step_id = next_id
+            continue
         assert isinstance(step, RingStep), step
         ring = _ring_all if isinstance(step, RingGroup) and step.together else _ring_step
-        exit, answered, agent = await ring(core, step, caller, record, rung, plan)
+        exit, answered, agent = await _ringing(core, ring, step, caller, record, rung, plan)
         if exit == ABANDONED:
-            result, cause, why = caller_gone(caller)
-            log.info("%s: %s while %s rang", caller.name, cause, step.id)
-            await record.finish(result, cause=cause, end_reason=why)
+            await _abandoned(caller, record, f"while {step.id} rang")
             return
         if answered is not None:
             await _talk(core, caller, answered, agent, record)
             return
         step_id = step.next(exit)
+
+
+async def _ringing(core: CallController, ring: Any, step: RingStep, caller: OutsideLeg,
+                   record: CallLog, rung: set[str], plan: Plan) -> tuple[str, Leg | None, str]:
+    """Ring a step's targets; a caller the box answered already (a menu) hears ringback
+    from the box meanwhile (the network's stopped at the answer): the company's
+    ringback message (`prompts.ringback`), looping, else the ringback tone."""
+    message = ringback_message(core, caller) if caller.answered else None
+    if caller.answered and message is None:
+        core.audio.tone(caller, "ringback")
+    try:
+        return await ring(core, step, caller, record, rung, plan)
+    finally:
+        if message is not None:
+            message.cancel()  # a cancelled play stops its prompt
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await message
+        elif caller.answered and not caller.ended.done():
+            core.audio.tone(caller, None)
+
+
+async def _abandoned(caller: OutsideLeg, record: CallLog, where: str, *, say: bool = False
+                     ) -> None:
+    """The caller left; `say`: the record's cause says where ("caller hung up in menu
+    main")."""
+    result, cause, why = caller_gone(caller)
+    log.info("%s: %s %s", caller.name, cause, where)
+    if say and result == "abandoned":
+        cause = f"{cause} {where}"
+    await record.finish(result, cause=cause, end_reason=why)
+
+
+async def _keypad(core: CallController, step: KeypadStep, caller: OutsideLeg, record: CallLog,
+                  route: list[str], plan: Plan) -> str | None:
+    """Run a menu, PIN or verification step (calls/ivr.py); the next step's id, or None
+    when the call is over (the caller hung up, or an extension keyed answered)."""
+    core.note_step(caller, f"{step.kind} {step.id}")
+    try:
+        result = await run_keypad_step(core, step, caller, record)
+    finally:
+        core.note_step(caller, "")
+    route[-1] = result.label
+    record.set_route(" > ".join(route))
+    if result.exit == IVR_ABANDONED:
+        await _abandoned(caller, record, f"in {step.kind} {step.id}", say=True)
+        return None
+    if result.exit != DIRECT or result.extension is None:
+        return step.next(result.exit)
+    direct = RingStep(id=f"{step.id}:{result.extension.id}", targets=(result.extension,),
+                      reason="an extension keyed in a menu")
+    exit, answered, agent = await _ringing(core, _ring_step, direct, caller, record, set(),
+                                           plan)
+    if exit == ABANDONED:
+        await _abandoned(caller, record, f"while {result.extension.id} rang", say=True)
+        return None
+    if answered is not None:
+        await _talk(core, caller, answered, agent, record)
+        return None
+    return step.next(Exit.NO_ANSWER)
 
 
 async def _talk(core: CallController, caller: OutsideLeg, answered: Leg, agent: str,

@@ -100,7 +100,10 @@ class OutsideLeg(Leg):
         self._gone(cause)
 
     async def answer(self) -> bool:
-        """Answer the ringing inbound call; False when the caller left first."""
+        """Answer the ringing inbound call; False when the caller left first. A call
+        answered already (a plan's menu answered it) stays so: True while it lasts."""
+        if self.answered:
+            return not self.ended.done()
         try:
             await self.line.answer()
         except Exception as exc:  # the line is the judge; log why

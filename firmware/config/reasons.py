@@ -141,6 +141,25 @@ REASONS: dict[str, str] = {
     "unavailable_loop": "the unavailable exits loop ({cycle}): once everyone has rung the "
                         "call would go round forever",
     "no_limits": "name at least one limit",
+    # keypad steps of a plan (G2-G5): menu, pin, verify (validate_ivr.py)
+    "step_needs": 'a "{action}" step needs its "{field}" settings',
+    "step_setting_unused": '"{field}" settings are only for a "{field}" step, not "{action}"',
+    "exit_not_of_step": 'a "{action}" step has no exit "{exit}" (it has: {exits})',
+    "idle_loop": "steps loop without the caller keying anything ({cycle}): a caller who "
+                 "keys nothing would go round forever",
+    "not_menu_digit": '"{value}" is not a key (0-9, * or #)',
+    "not_prompt_name": '"{value}" is not a prompt name (a small letter, then small letters, '
+                       'digits, _ or -; up to 40)',
+    "not_pin": '"{value}" is not a PIN of 1 to {max} digits',
+    "pin_needs_source": 'name the right PINs: "pins", or "callers" with their own PIN',
+    "verify_needs_source": 'name the numbers that pass ("numbers"), or a "hook" to ask',
+    "not_digits": '"{value}" is not {low} to {high} digits',
+    "min_over_max": "min_digits {min} is more than max_digits {max}",
+    "not_hook_url": '"{value}" is not an http:// or https:// URL',
+    "exit_name_taken": '"{name}" is an exit every verification step has: name another',
+    "not_step_exit": '"{value}" is not an exit of this step ({exits})',
+    "key_repeats": 'key "{key}" is taken by item [{first}] already',
+    "exit_repeats": 'exit "{name}" is named by item [{first}] already',
     "listed_twice": "a number is listed twice",
     # the file and the request
     "file_not_json": "not valid JSON: {error}; the file was left as it is",

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
+from firmware.config.ivr_rules import MenuSpec, PinSpec, VerifySpec
 from firmware.config.reasons import BadValue
 from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS, hhmm, minutes_of
 
@@ -161,20 +163,48 @@ class Route:
 @dataclass(frozen=True)
 class StepExits:
     """Where a step goes when it ends unanswered; None: the next step in the list
-    (after the last one: hang up). `answered` always ends the plan (connected)."""
+    (after the last one: hang up). `answered` always ends the plan (connected).
+    Which exits a step has depends on its kind (`STEP_EXITS`); a PIN or verification
+    step's `failed` exit not named ends the call instead (ivr_rules.py)."""
 
     busy: str | None = None
     no_answer: str | None = None  # a target rang out, or the step's total time ran out
     unavailable: str | None = None  # nobody could be rung (all busy lines, out of order)
+    timeout: str | None = None  # a menu: no digit after the last try
+    invalid: str | None = None  # a menu: a digit that is no choice, after the last try
+    ok: str | None = None  # a PIN or verification step: the caller passed
+    failed: str | None = None  # ... did not pass (tries used up)
+
+    def to_json(self) -> dict[str, str | None]:
+        """The ringing exits always (as before keypad steps); the others when named."""
+        out: dict[str, str | None] = {"busy": self.busy, "no_answer": self.no_answer,
+                                      "unavailable": self.unavailable}
+        out.update({k: getattr(self, k) for k in ("timeout", "invalid", "ok", "failed")
+                    if getattr(self, k) is not None})
+        return out
 
 
 @dataclass(frozen=True)
 class PlanStep:
-    """`do`: "ring_group:NAME", "duty", "forward_chain", "busy", "announcement", "hangup"."""
+    """`do`: "ring_group:NAME", "duty", "forward_chain", "busy", "announcement", "hangup",
+    or a keypad step: "menu", "pin", "verify" (with its settings in `menu`, `pin`,
+    `verify`: ivr_rules.py)."""
 
     id: str
     do: str
     on: StepExits = StepExits()
+    menu: MenuSpec | None = None
+    pin: PinSpec | None = None
+    verify: VerifySpec | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Keypad settings only on the step that has them (older exports unchanged)."""
+        from firmware.config.schema import to_dict  # schema imports this module
+
+        out: dict[str, Any] = {"id": self.id, "do": self.do, "on": self.on.to_json()}
+        out.update({k: to_dict(getattr(self, k)) for k in ("menu", "pin", "verify")
+                    if getattr(self, k) is not None})
+        return out
 
 
 @dataclass(frozen=True)
@@ -237,7 +267,8 @@ class LineCaps:
 
 BUILTIN_TIME = "office_hours"  # a route's `when` naming the weekly schedule
 SIMPLE_DESTINATIONS = ("default", "duty", "forward_chain", "busy", "announcement", "hangup")
-STEP_ACTIONS = ("duty", "forward_chain", "busy", "announcement", "hangup")
+STEP_ACTIONS = ("duty", "forward_chain", "busy", "announcement", "hangup", "menu", "pin",
+                "verify")
 
 __all__ = [
     "BUILTIN_TIME", "SIMPLE_DESTINATIONS", "STEP_ACTIONS", "Blocking", "CallerMatch",

@@ -11,19 +11,24 @@ exits (round forever once everyone has rung) are refused with the steps named.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any
 
 import phonenumbers
 
-from firmware.config import graph
+from firmware.config import graph, validate_ivr
+from firmware.config import plan_exits as pe
 from firmware.config import rules as r
 from firmware.config import schema as s
 from firmware.config import validate as v
+from firmware.config.ivr_rules import KEYPAD_EXITS, KEYPAD_STEPS, RING_STEP_EXITS
 from firmware.config.reasons import BadValue, reason
 from firmware.region import province_name
 
+ALL_KEYPAD_EXITS = tuple(dict.fromkeys(e for names in KEYPAD_EXITS.values() for e in names
+                                      if e not in RING_STEP_EXITS))
 PREFIX_RE = re.compile(r"\+?\d{1,15}\*", re.ASCII)
 
 
@@ -133,24 +138,18 @@ def _plan(plan: r.PlanConfig, path: str, ctx: v._Ctx) -> None:
     steps = [step for step in plan.steps if step is not v.INVALID]
     ids = {step.id for step in steps}
     for i, step in enumerate(plan.steps):
-        if step is v.INVALID or step.on is v.INVALID:
+        if step is v.INVALID or step.on is v.INVALID or step.do is v.INVALID:
             continue
-        named = {e: getattr(step.on, e) for e in ("busy", "no_answer", "unavailable")}
-        if _terminal(step) and any(named.values()):
-            ctx.add(f"{path}.steps[{i}].on", reason("step_has_no_exits", action=step.do))
-        for exit, target in named.items():
-            if target is not None and target not in ids:
-                ctx.add(f"{path}.steps[{i}].on.{exit}",
-                        reason("no_such_step", step=target, plan=plan.name))
-    if len(steps) != len(plan.steps) or any(step.on is v.INVALID for step in steps):
+        _step_exit_names(step, f"{path}.steps[{i}]", plan.name, ids, ctx)
+        validate_ivr.step_targets(step, f"{path}.steps[{i}]", plan.name, ids, ctx)
+    if len(steps) != len(plan.steps) or any(_unbuilt(step) for step in steps):
         return
-    edges = plan_edges(plan)
-    every = {step.id: ([t for _e, t in _exits(plan, step.id)] if not _terminal(step) else [])
-             for step in steps}
+    every = {step.id: [t for _e, t in pe.step_exits(plan, i)] for i, step in enumerate(steps)}
     unreachable = [step.id for step in steps if step.id not in graph.reachable(steps[0].id,
                                                                                every)]
     if unreachable:
         ctx.add(f"{path}.steps", reason("steps_unreachable", steps=unreachable))
+    edges = plan_edges(plan)
     stuck = graph.exitless_loop(edges)
     if stuck:
         ctx.add(f"{path}.steps", reason("steps_loop", steps=stuck))
@@ -159,29 +158,86 @@ def _plan(plan: r.PlanConfig, path: str, ctx: v._Ctx) -> None:
                               for n in edges})
     if cycle:
         ctx.add(f"{path}.steps", reason("unavailable_loop", cycle=" -> ".join(cycle)))
+        return
+    cycle = graph.find_cycle(_idle_edges(plan))
+    if cycle:
+        ctx.add(f"{path}.steps", reason("idle_loop", cycle=" -> ".join(cycle)))
+
+
+def _unbuilt(step: r.PlanStep) -> bool:
+    """A step with a part an earlier check refused (anywhere in it: an id, an exit, a
+    menu's choice), or a keypad step without its settings: its exits are not known."""
+    if _has_invalid(step):
+        return True
+    kind = pe.kind_of(step)
+    return kind in KEYPAD_STEPS and getattr(step, kind) is None
+
+
+def _has_invalid(value: Any) -> bool:
+    if value is v.INVALID:
+        return True
+    if isinstance(value, tuple):
+        return any(_has_invalid(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return any(_has_invalid(getattr(value, f.name)) for f in dataclasses.fields(value))
+    return False
+
+
+def _step_exit_names(step: r.PlanStep, path: str, plan: str, ids: set[str],
+                     ctx: v._Ctx) -> None:
+    """`on` names only the exits of the step's kind, and only steps of the plan."""
+    allowed = pe.allowed_exits(step)
+    named = {e: getattr(step.on, e) for e in (*RING_STEP_EXITS, *ALL_KEYPAD_EXITS)}
+    if _terminal(step) and any(named.values()):
+        ctx.add(f"{path}.on", reason("step_has_no_exits", action=step.do))
+        return
+    for exit, target in named.items():
+        if target is None or target is v.INVALID:
+            continue
+        if exit not in allowed:
+            ctx.add(f"{path}.on.{exit}", reason("exit_not_of_step", exit=exit, action=step.do,
+                                                exits=list(allowed)))
+        elif target not in ids:
+            ctx.add(f"{path}.on.{exit}", reason("no_such_step", step=target, plan=plan))
 
 
 def _terminal(step: r.PlanStep) -> bool:
-    return step.do in ("busy", "announcement", "hangup")
+    return pe.terminal(step)
 
 
-END = "(end)"  # the implicit hang-up after a plan's last step
+END = pe.END
 
 
 def _exits(plan: r.PlanConfig, step_id: str) -> list[tuple[str, str]]:
-    """(exit, next step id or END) of a ringing step, with the fall-through filled in."""
+    """(exit, next step id or END) of a step that is not an ending, fall-through filled
+    in (a failed PIN or verification ends the call too: END)."""
     index = next(i for i, step in enumerate(plan.steps) if step.id == step_id)
-    step = plan.steps[index]
-    following = plan.steps[index + 1].id if index + 1 < len(plan.steps) else END
-    return [(e, getattr(step.on, e) or following) for e in ("busy", "no_answer", "unavailable")]
+    return [(e, END if t == pe.REFUSED else t) for e, t in pe.step_exits(plan, index)]
 
 
 def plan_edges(plan: r.PlanConfig) -> dict[str, list[str]]:
-    """The graph of a plan's ringing steps: unanswered exits to the next step.
-    Terminal steps (busy, announcement, hangup) and END are ends, not nodes."""
+    """The graph of a plan's steps that are not endings: each exit but `answered` to
+    the next step. Terminal steps (busy, announcement, hangup) and END are ends, not
+    nodes."""
     terminal = {step.id for step in plan.steps if _terminal(step)}
     return {step.id: [END if t in terminal else t for _e, t in _exits(plan, step.id)]
             for step in plan.steps if not _terminal(step)}
+
+
+def _idle_edges(plan: r.PlanConfig) -> dict[str, list[str]]:
+    """The edges a call follows with a silent caller and nobody left to ring: a ring
+    step's `unavailable`, a menu's timeout, a PIN or verification step's exits. A
+    loop of these would go round forever (plan_exits.py `caller_moves`)."""
+    terminal = {step.id for step in plan.steps if _terminal(step)}
+    out: dict[str, list[str]] = {}
+    for step in plan.steps:
+        if _terminal(step):
+            continue
+        keypad = pe.kind_of(step) in KEYPAD_STEPS
+        out[step.id] = [END if t in terminal else t for e, t in _exits(plan, step.id)
+                        if (keypad and not pe.caller_moves(step, e))
+                        or (not keypad and e == "unavailable")]
+    return out
 
 
 def _line_caps(caps: r.LineCaps, path: str, ctx: v._Ctx) -> None:
@@ -233,6 +289,11 @@ OBJECT_CHECKS: dict[type, Any] = {
     r.PlanConfig: _plan,
     r.LineCaps: _line_caps,
 }
+
+# The keypad steps (menu, pin, verify) have their own tables (validate_ivr.py).
+FIELD_CHECKS.update(validate_ivr.FIELD_CHECKS)
+ITEM_CHECKS.update(validate_ivr.ITEM_CHECKS)
+OBJECT_CHECKS.update(validate_ivr.OBJECT_CHECKS)
 
 
 # --- pass 3: references ---------------------------------------------------------------

@@ -208,6 +208,17 @@ def shown(command: str) -> str:
     return _SECRET.sub(lambda m: m.group(1) + "****", command)
 
 
+_DTMF_REPORTS = ("^DDTMF", "+RXDTMF", "+DTMF", "+QTONEDET")
+
+
+def heard(line: str) -> str:
+    """A line from the modem as the log may show it: a far party's DTMF report masked
+    (the digit may be part of a PIN)."""
+    if line.upper().startswith(_DTMF_REPORTS):
+        return line.split(":", 1)[0] + ": *"
+    return line
+
+
 def reply_prefix(command: str) -> str | None:
     """`+CSQ:` for `AT+CSQ`, `^CVOICE:` for `AT^CVOICE?`; None for ATD, ATA, ATZ.
 
@@ -422,7 +433,7 @@ class AtEngine:
         return True
 
     def _line(self, line: str) -> None:
-        log.debug("%s: <- %s", self.name, line)
+        log.debug("%s: <- %s", self.name, heard(line))
         if self._urc_waiting_body is not None:
             head, self._urc_waiting_body = self._urc_waiting_body, None
             self._deliver(Urc(head, line))

@@ -323,7 +323,7 @@ class CallControl:
         if digit is None:
             log.warning("%s: unreadable DTMF report %s: %r", self.line, name, value)
         elif self.call is not None:
-            log.info("%s: DTMF %s received", self.line, digit)
+            log.debug("%s: DTMF received", self.line)  # never the digit: it may be a PIN
             self._bus.publish(GsmDtmf(self.line, digit))
 
     # --- connection and end ------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Literal
 
 from firmware.config.schema_base import is_digits
 from firmware.lines.at import split_fields
-from firmware.lines.model import IncomingCall, LineCallAnswered, LineCallEnded
+from firmware.lines.model import IncomingCall, LineCallAnswered, LineCallEnded, LineDtmf
 
 State = Literal["starting", "ready", "no_sim", "pin_required", "sim_error",
                 "not_registered", "out_of_service"]
@@ -61,10 +61,7 @@ GsmCallAnswered = LineCallAnswered  # connected both ways, the audio port open
 GsmCallEnded = LineCallEnded  # cause: normal, busy, no_answer, rejected, unreachable, ...
 
 
-@dataclass(frozen=True)
-class GsmDtmf:
-    line: str
-    digit: str
+GsmDtmf = LineDtmf  # the modem's ^DDTMF report of a digit the far party keyed
 
 
 @dataclass(frozen=True)

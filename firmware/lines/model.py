@@ -23,8 +23,9 @@ Optional abilities an outside line may have are named in `features`:
   "sms"         `send_sms(number, text)`
 
 Events every outside-line driver publishes (frozen dataclasses on the EventBus):
-`IncomingCall`, `LineCallAnswered`, `LineCallEnded` and `LineStateChanged`. The
-GSM driver's names for the first three (GsmIncomingCall, ...) are these classes.
+`IncomingCall`, `LineCallAnswered`, `LineCallEnded` and `LineStateChanged`, and
+`LineDtmf` when the line reports the far party's digits itself. The GSM driver's
+names for these (GsmIncomingCall, ..., GsmDtmf) are these classes.
 """
 
 from __future__ import annotations
@@ -66,6 +67,15 @@ class LineCallEnded:
     line: str
     cause: str
     q850: int | None = None
+
+
+@dataclass(frozen=True)
+class LineDtmf:
+    """The line itself reports a digit the far party keyed (a GSM modem's ^DDTMF);
+    digits heard in the call's audio come from the box's own detector instead."""
+
+    line: str
+    digit: str
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from firmware.routing.caps import Usage
 from firmware.routing.explain import explain
 from firmware.routing.forwarding import ForwardingState, network_forwarding
 from firmware.routing.inbound import plan_inbound
+from firmware.routing.keypad import KeyExit, KeypadStep, Menu, keypad_details
 from firmware.routing.plan import (
     DONE,
     Exit,
@@ -167,12 +168,14 @@ def step_details(step: Step) -> dict[str, Any]:
     """A plan step as data, for a page that says it in another language: what `explain`
     prints as text (kind, group, strategy, ring times, each target's turn, exits)."""
     out: dict[str, Any] = {"id": step.id, "kind": step.kind, "reason": str(step.reason),
-                           "exits": {str(e): step.exits.get(e, "?") for e in step.EXITS}}
+                           "exits": {str(e): step.exits.get(e, "?") for e in step.exit_names()}}
     if isinstance(step, RingGroup):
         out.update(name=step.name, strategy=step.strategy.value, together=step.together,
                    ring_time_s=step.ring_time_s, total_ring_time_s=step.total_ring_time_s)
     if isinstance(step, Hangup):
         out.update(cause=step.cause.value, treatment=step.treatment.value)
+    if isinstance(step, KeypadStep):
+        out.update(keypad_details(step))
     if isinstance(step, RingStep):
         rings = planned_rings(step)
         out["rings"] = [{"target": _target_name(r.target), "start_s": r.start_s,
@@ -210,7 +213,8 @@ def route_answer(config: Config, line: str, caller: str | None, at: datetime,
 
 
 def ring_order(plan: Plan) -> tuple[tuple[str, ...], str]:
-    """Who rings, in order, when every target rings out; and the Hangup reached."""
+    """Who rings, in order, when every target rings out (and a caller asked to key
+    something keys nothing: a menu's timeout, a check's failed); and the Hangup reached."""
     rung: set[str] = set()
     order: list[str] = []
     step_id = plan.start
@@ -220,6 +224,9 @@ def ring_order(plan: Plan) -> tuple[tuple[str, ...], str]:
         step = plan.step(step_id)
         if isinstance(step, Hangup):
             return tuple(order), f"hang up ({step.cause.value}, {step.treatment.value})"
+        if isinstance(step, KeypadStep):  # a caller who keys nothing
+            step_id = step.next(KeyExit.TIMEOUT if isinstance(step, Menu) else KeyExit.FAILED)
+            continue
         assert isinstance(step, RingStep), step
         position, elapsed, exit = 0, 0.0, Exit.ALL_UNAVAILABLE
         while (ring := next_ring(step, position, elapsed, rung)) is not None:

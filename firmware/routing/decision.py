@@ -75,7 +75,9 @@ def _destination_kind(config: Config, to: str, hours: OfficeHours) -> str:
         return _destination_kind(config, plan.steps[0].do, hours)
     if kind in _ENDINGS:
         return REFUSE
-    return {"ring_group": OFFICE, "duty": DUTY, "forward_chain": FORWARD_CHAIN}[kind]
+    # a plan that starts with a keypad step (menu, PIN, verify) is answered by the box
+    return {"ring_group": OFFICE, "duty": DUTY, "forward_chain": FORWARD_CHAIN,
+            "menu": OFFICE, "pin": OFFICE, "verify": OFFICE}[kind]
 
 
 _KIND_TEXT = {OFFICE: "calls ring the office", DUTY: "calls go to the duty person",

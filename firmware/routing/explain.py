@@ -11,6 +11,7 @@ from functools import singledispatch
 
 from firmware.routing.forwarding import ForwardingState
 from firmware.routing.hours import DutyPick, OfficeHours, describe_time
+from firmware.routing.keypad import KeypadStep, describe
 from firmware.routing.numbers import Dialed
 from firmware.routing.plan import (
     DONE,
@@ -72,6 +73,8 @@ def _headline(step: Step) -> str:
         together = ", all at once" if step.together else ""
         return (f"ring group {step.name}, {step.strategy.value}{together}, {step.ring_time_s} s "
                 f"each, {step.total_ring_time_s} s in all")
+    if isinstance(step, KeypadStep):
+        return describe(step)
     if isinstance(step, Hangup):
         how = "" if step.treatment.value == "reject" else f", {step.treatment.value}"
         return f"hang up ({step.cause.value}{how}): {step.reason}"
@@ -83,8 +86,8 @@ def _headline(step: Step) -> str:
 def _exits(step: Step) -> str:
     """"answered -> done; busy, no_answer, all_unavailable -> hangup"."""
     by_target: dict[str, list[str]] = {}
-    for exit in step.EXITS:
-        by_target.setdefault(step.exits.get(exit, "?"), []).append(exit.value)
+    for exit in step.exit_names():
+        by_target.setdefault(step.exits.get(exit, "?"), []).append(str(exit))
     parts = [f"{', '.join(exits)} -> {'done (connected)' if target == DONE else target}"
              for target, exits in by_target.items()]
     return "; ".join(parts)

@@ -64,6 +64,7 @@ class HangupCause(enum.StrEnum):
     CLOSED = "closed"  # closed, and this box cannot pass the call on itself
     BLOCKED = "blocked"  # the caller is blocked (G6)
     CAP_REACHED = "cap_reached"  # a monthly cap of the line is reached (G7)
+    REFUSED = "refused"  # the caller did not pass a PIN or verification step (G4, G5)
     ROUTE = "route"  # a route or plan step says so ("busy", "announcement", "hangup")
 
 
@@ -113,13 +114,18 @@ class Step:
     """One node of a plan. `exits` maps each of the kind's `EXITS` to a step id or DONE."""
 
     id: str
-    exits: Mapping[Exit, str] = field(default_factory=dict, hash=False)
+    exits: Mapping[str, str] = field(default_factory=dict, hash=False)
     reason: str = ""
 
     kind: ClassVar[str] = "step"
     EXITS: ClassVar[tuple[Exit, ...]] = ()
 
-    def next(self, exit: Exit) -> str:
+    def exit_names(self) -> tuple[str, ...]:
+        """The exits this step has: its kind's `EXITS` (keypad steps, keypad.py, have
+        `KeyExit`s and a menu its choices' digits)."""
+        return self.EXITS
+
+    def next(self, exit: str) -> str:
         """The step id (or DONE) to go to when this step ends by `exit`."""
         try:
             return self.exits[exit]
@@ -318,21 +324,35 @@ def check_plan(plan: Plan, *, loops: bool = False) -> None:
     if not loops:
         _check_no_loop(plan)
         return
-    edges = {sid: [t for e, t in step.exits.items() if e is not Exit.ANSWERED]
+    edges = {sid: [t for e, t in step.exits.items() if e != Exit.ANSWERED]
              for sid, step in plan.steps.items() if not isinstance(step, Hangup)}
     stuck = graph.exitless_loop(edges)  # hang-ups and DONE are not nodes: they are ends
     if stuck:
         raise PlanError(f"the plan loops with no exit: {', '.join(stuck)}")
     cycle = graph.find_cycle({sid: [t for e, t in plan.steps[sid].exits.items()
-                                    if e is Exit.ALL_UNAVAILABLE] for sid in edges})
+                                    if e == Exit.ALL_UNAVAILABLE] for sid in edges})
     if cycle:
         raise PlanError(f"the plan loops on all_unavailable: {' -> '.join(cycle)}")
+    cycle = graph.find_cycle({sid: [t for e, t in plan.steps[sid].exits.items()
+                                    if _idle(plan.steps[sid], e)] for sid in edges})
+    if cycle:
+        raise PlanError(f"the plan loops without the caller keying anything: "
+                        f"{' -> '.join(cycle)}")
+
+
+def _idle(step: Step, exit: str) -> bool:
+    """An exit a silent caller can take again and again: a ring step's all_unavailable,
+    a keypad step's exit that needs no key (keypad.py `caller_moves`)."""
+    moves = getattr(step, "caller_moves", None)
+    if moves is None:
+        return exit == Exit.ALL_UNAVAILABLE
+    return not moves(exit)
 
 
 def _check_exits(plan: Plan, step: Step) -> None:
-    if set(step.exits) != set(step.EXITS):
+    if set(step.exits) != set(step.exit_names()):
         raise PlanError(f"step {step.id} ({step.kind}) has exits {sorted(step.exits)}, "
-                        f"needs {sorted(step.EXITS)}")
+                        f"needs {sorted(step.exit_names())}")
     for exit, target in step.exits.items():
         if target != DONE and target not in plan.steps:
             raise PlanError(f"step {step.id}: exit {exit} leads to unknown step {target!r}")

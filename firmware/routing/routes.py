@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from firmware.config.ivr_rules import KEYPAD_STEPS
+from firmware.config.plan_exits import step_exits
 from firmware.config.rules import PlanConfig, PlanStep, Route
 from firmware.routing.callers import CallerInfo, match_caller
 from firmware.routing.context import CallContext
@@ -31,6 +33,8 @@ from firmware.routing.inbound import (
     ring_group_step,
 )
 from firmware.routing.index import candidate_routes
+from firmware.routing.keypad import describe
+from firmware.routing.keypad_steps import keypad_step
 from firmware.routing.plan import (
     DONE,
     Exit,
@@ -137,16 +141,20 @@ def graph_plan(ctx: CallContext, builder: PlanBuilder, config_plan: PlanConfig) 
                  f"{config_plan.steps[0].id}")
     ids = {s.id for s in config_plan.steps}
     end = next(e for e in ("end", "end#2", "end#3", "(end)") if e not in ids)
+    refused = next(e for e in ("refused", "refused#2", "(refused)") if e not in ids)
     steps: list[Step] = []
     for i, spec in enumerate(config_plan.steps):
-        following = config_plan.steps[i + 1].id if i + 1 < len(config_plan.steps) else end
-        steps.append(_graph_step(ctx, builder, spec, following))
+        exits = dict(step_exits(config_plan, i, end, refused))
+        steps.append(_graph_step(ctx, builder, spec, exits))
     if any(end in s.exits.values() for s in steps):
         hangup = Hangup(id=end, cause=HangupCause.NOBODY_ANSWERED,
                         reason=f"plan {config_plan.name} ran out of steps: nobody answered")
         steps.append(hangup)
+    if any(refused in s.exits.values() for s in steps):
+        steps.append(Hangup(id=refused, cause=HangupCause.REFUSED, treatment=Treatment.HANGUP,
+                            reason="the caller did not pass the check"))
     start = config_plan.steps[0].id
-    first = _preferred_before(ctx, builder, config_plan, start, ids | {end})
+    first = _preferred_before(ctx, builder, config_plan, start, ids | {end, refused})
     if first is not None:
         steps.insert(0, first)
         start = first.id
@@ -168,11 +176,16 @@ def _preferred_before(ctx: CallContext, builder: PlanBuilder, config_plan: PlanC
                                  Exit.NO_ANSWER: start, Exit.ALL_UNAVAILABLE: start})
 
 
-def _graph_step(ctx: CallContext, builder: PlanBuilder, spec: PlanStep, following: str) -> Step:
+def _graph_step(ctx: CallContext, builder: PlanBuilder, spec: PlanStep,
+                exits: dict[str, str]) -> Step:
     kind, _, name = spec.do.partition(":")
     if kind in ENDINGS:
         return Hangup(id=spec.id, cause=HangupCause.ROUTE, treatment=ENDINGS[kind],
                       reason=f"plan step {spec.id}: {kind}")
+    if kind in KEYPAD_STEPS:
+        step = keypad_step(ctx, spec)
+        builder.note(describe(replace(step, exits=exits)))
+        return replace(step, exits=exits)
     ring: RingStep | None
     if kind == "ring_group":
         ring = ring_group_step(ctx, builder, name, "plan step: ring group", spec.id,
@@ -183,8 +196,6 @@ def _graph_step(ctx: CallContext, builder: PlanBuilder, spec: PlanStep, followin
         ring = forward_chain_step(ctx, builder, spec.id, keep_empty=True)
     if ring is None:  # an unknown group (impossible when validated): pass straight on
         ring = ForwardChain(id=spec.id, targets=(), reason=f"{spec.do}: unknown")
-    unanswered = spec.on.unavailable or following
-    exits = {Exit.ANSWERED: DONE, Exit.BUSY: spec.on.busy or following,
-             Exit.NO_ANSWER: spec.on.no_answer or following,
-             Exit.ALL_UNAVAILABLE: unanswered}
-    return replace(ring, exits=exits)
+    return replace(ring, exits={Exit.ANSWERED: DONE, Exit.BUSY: exits["busy"],
+                                Exit.NO_ANSWER: exits["no_answer"],
+                                Exit.ALL_UNAVAILABLE: exits["unavailable"]})
