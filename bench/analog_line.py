@@ -153,8 +153,9 @@ def markdown(results: dict, args: argparse.Namespace) -> str:
     lines += [
         "",
         f"Box process idle on sim-analog ({results['window_s']} s): {idle['rss_mib']} MiB RSS, "
-        f"{idle['cpu_percent']} % of a core (the FXO driver reads the line's audio on hook "
-        "only while caller ID can arrive).",
+        f"{idle['cpu_percent']} % of a core (the FXO driver's pump takes the line's 20 ms frames "
+        "on the event loop even on hook, as a DAA port delivers them; it demodulates them only "
+        "while caller ID can arrive; the GSM-only box's idle figure is in the calls section).",
         "",
         "Ring to desk phone: a Chinese exchange rings 1 s, then sends the FSK caller ID "
         "0.6 s after the ring ends (about 0.5 s of data), so about 2.1 s pass before any "
