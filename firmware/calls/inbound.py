@@ -46,7 +46,6 @@ from firmware.calls.legs import Leg, OutsideLeg
 from firmware.calls.notify import notify_caps
 from firmware.calls.record import CallLog, Who, caller_gone
 from firmware.calls.usage import month_usage
-from firmware.region import caller_number
 from firmware.routing import (
     DONE,
     Exit,
@@ -80,9 +79,6 @@ ANNOUNCEMENT_S = 4.0  # how long the information tone plays before the box hangs
 async def inbound_call(core: CallController, caller: OutsideLeg) -> None:
     config = core.config()
     own = config.lines.number_of(caller.name)  # the company number the caller dialled
-    # one form for every kind of line: an analog line's caller ID is national
-    # ("13588888888"), a modem's usually E.164; records and matches want E.164
-    caller.number = caller_number(caller.number, config.settings.country)
     now = core.clock.now()
     usage = month_usage(core.cdr, now)  # before this call's own record exists
     record = CallLog(core, "in", caller.name, caller.number, own or caller.name)
