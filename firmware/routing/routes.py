@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from firmware.config.greeting_rules import GREETING
 from firmware.config.ivr_rules import KEYPAD_STEPS
 from firmware.config.plan_exits import step_exits
 from firmware.config.rules import PlanConfig, PlanStep, Route
@@ -33,6 +34,7 @@ from firmware.routing.inbound import (
     ring_group_step,
 )
 from firmware.routing.index import candidate_routes
+from firmware.routing.greeting import greeting_step
 from firmware.routing.keypad import describe
 from firmware.routing.keypad_steps import keypad_step
 from firmware.routing.plan import (
@@ -145,6 +147,10 @@ def graph_plan(ctx: CallContext, builder: PlanBuilder, config_plan: PlanConfig) 
     steps: list[Step] = []
     for i, spec in enumerate(config_plan.steps):
         exits = dict(step_exits(config_plan, i, end, refused))
+        if spec.do == GREETING:
+            steps.append(greeting_step(ctx, spec, exits, config_plan))
+            builder.note(steps[-1].describe())
+            continue
         steps.append(_graph_step(ctx, builder, spec, exits))
     if any(end in s.exits.values() for s in steps):
         hangup = Hangup(id=end, cause=HangupCause.NOBODY_ANSWERED,
