@@ -12,9 +12,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from firmware.config import ivr_rules as i
-from firmware.config.greeting_rules import GREETING, GreetingSpec
 from firmware.config import rules as r
 from firmware.config import validate as v
+from firmware.config.greeting_rules import GREETING, GreetingSpec
 from firmware.config.reasons import reason
 
 PROMPT_RE = re.compile(r"[a-z][a-z0-9_-]{0,39}", re.ASCII)

@@ -24,6 +24,7 @@ from firmware.config.plan_exits import step_exits
 from firmware.config.rules import PlanConfig, PlanStep, Route
 from firmware.routing.callers import CallerInfo, match_caller
 from firmware.routing.context import CallContext
+from firmware.routing.greeting import greeting_step
 from firmware.routing.inbound import (
     default_plan,
     duty_step,
@@ -34,7 +35,6 @@ from firmware.routing.inbound import (
     ring_group_step,
 )
 from firmware.routing.index import candidate_routes
-from firmware.routing.greeting import greeting_step
 from firmware.routing.keypad import describe
 from firmware.routing.keypad_steps import keypad_step
 from firmware.routing.plan import (
