@@ -168,4 +168,15 @@ def keep_keypad(plan: dict[str, Any], stored: dict[str, Any] | None) -> dict[str
             continue
         if old.get(kind) is not None:
             step[kind] = {**old[kind], **(step.get(kind) or {})}
+        if kind == "menu" and old.get("menu"):
+            step["menu"]["choices"] = _in_order(step["menu"].get("choices") or [],
+                                                old["menu"].get("choices") or [])
     return plan
+
+
+def _in_order(choices: list[dict[str, Any]], before: list[dict[str, Any]]
+              ) -> list[dict[str, Any]]:
+    """A menu's choices in the order the stored menu lists them, new keys after."""
+    order = {c.get("digit"): i for i, c in enumerate(before)}
+    return sorted(choices, key=lambda c: (order.get(c["digit"], len(order)),
+                                          KEYS.index(c["digit"])))

@@ -52,7 +52,8 @@ KEYPAD_MESSAGES: dict[str, tuple[str, str]] = {
 
 # "test a call" and the records: a greeting step (explain_text.py)
 KEYPAD_MESSAGES.update({
-    "ex_step_greeting": ("greeting: {schedule}, prompt {prompt}", "欢迎语：{schedule}，提示音 {prompt}"),
+    "ex_step_greeting": ("greeting: {schedule}, prompt {prompt}",
+                         "欢迎语：{schedule}，提示音 {prompt}"),
     "ex_greeting_own": ("the step's own", "此步骤指定"),
     "ex_greeting_skip": ("; a key skips it into the menu", "；按键可跳过并进入菜单"),
     "ex_route_greeting": ("greeting {id}", "欢迎语 {id}"),

@@ -274,7 +274,7 @@ def _prompt_names(web: Web) -> list[str]:
     """Every prompt name that plays (the owner's and the defaults), for the plan form."""
     try:
         return sorted({entry["name"] for entry in web.service.prompts().list()})
-    except Exception:  # noqa: BLE001  (a prompts folder unreadable: the form still works)
+    except Exception:  # a prompts folder unreadable: the form still works
         return []
 
 
