@@ -93,8 +93,10 @@ def settings_from_form(get: Callable[[str], str], kind: str, pick_row: Callable[
     """The settings fields a post carried for a step of `kind` (`get(name)`: the
     field below the step; `pick_row(field, value)`: a row number, checked)."""
     carried = get("settings_for")
-    if kind not in ANSWERING or carried != kind:
+    if kind not in ANSWERING:
         return {"settings_for": carried} if carried else {}
+    if carried != kind:  # the kind was just chosen: its fields with their defaults
+        return {**settings_draft({"do": kind}, {}), "settings_for": carried}
     out = {"settings_for": kind}
     for name, _how in FIELDS[kind]:
         out[f"{kind}.{name}"] = get(f"{kind}.{name}")
