@@ -147,8 +147,10 @@ def test_a_greeting_step_by_schedule_or_its_own_prompt(box) -> None:
 
 def test_a_forged_menu_key_is_refused_at_the_field(box) -> None:
     client, service = box
+    before = service.config()
     form = _new_plan(client, [("main", "menu"), ("sales", "ring_group:sales")])
     form = fields(post(client, "/rules/plan", form).text, "plan-form")
     form.update({"steps[0].menu.prompt": "welcome", "steps[0].menu.key.1": "9"})
     reply = post(client, "/rules/plan", form)
     assert reply.status == 422 and 'data-field="steps[0].menu.key.1"' in reply.text
+    assert service.config() == before
