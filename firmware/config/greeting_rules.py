@@ -12,7 +12,8 @@ a menu, and that key is the caller's choice in the menu.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 GREETING = "greeting"
 GREETING_EXITS = ("next",)
@@ -26,3 +27,27 @@ class GreetingSpec:
     schedule state at the time of the call (module docstring)."""
 
     prompt: str | None = None
+
+
+STEP_SETTINGS = ("menu", "pin", "verify", GREETING)
+
+
+def plan_prompt_users(config: Any, name: str) -> list[str]:
+    """The plan steps' fields that name prompt `name` ("plans[0].steps[1].menu.prompt"):
+    a greeting's, a menu's, a PIN's or a verification's prompts."""
+    found: list[str] = []
+    for i, plan in enumerate(getattr(config, "plans", ())):
+        for j, step in enumerate(plan.steps):
+            for kind in STEP_SETTINGS:
+                spec = getattr(step, kind, None)
+                if spec is None:
+                    continue
+                found += [f"plans[{i}].steps[{j}].{kind}.{f.name}" for f in fields(spec)
+                          if f.name.endswith("prompt") and getattr(spec, f.name) == name]
+    return found
+
+
+def prompt_users(config: Any, name: str) -> list[str]:
+    """Every config field that names prompt `name`: the `prompts` section's and the
+    plan steps' (a prompt in use is not deleted while no default would be left)."""
+    return [*config.prompts.users(name), *plan_prompt_users(config, name)]

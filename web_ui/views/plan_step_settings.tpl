@@ -25,7 +25,7 @@
   <label><input type="checkbox" name="{{here}}.menu.direct_dial" value="on" {{'checked' if s.get('menu.direct_dial') == 'on' else ''}}> {{_('kf_direct_dial')}}</label>
   <fieldset class="keys {{bad(here + '.menu.choices')}}"><legend>{{_('kf_choices')}}</legend>
   % for k in menu_keys:
-    <label class="{{bad(here + '.menu.key.' + k)}}">{{_('kf_key', digit=k)}} <select name="{{here}}.menu.key.{{k}}">
+    <label class="{{bad(here + '.menu.key.' + k)}}">{{_('kf_key', digit=k)}} <select name="{{here}}.menu.key.{{k}}" class="step-exit">
       <option value="">{{_('kf_no_choice')}}</option>
       % for j, t in enumerate(plan['steps']):
       <option value="{{j}}" {{'selected' if s.get('menu.key.' + k) == str(j) else ''}}>{{j + 1}}. {{t['id'] or '?'}}</option>
