@@ -154,3 +154,30 @@ def test_a_forged_menu_key_is_refused_at_the_field(box) -> None:
     reply = post(client, "/rules/plan", form)
     assert reply.status == 422 and 'data-field="steps[0].menu.key.1"' in reply.text
     assert service.config() == before
+
+
+@pytest.mark.parametrize(("lang", "head", "route"), [
+    ("en", "greeting: closed, prompt closed; a key skips it into the menu",
+     "Route front > greeting hello: closed > menu main: key 1 > sales"),
+    ("zh", "欢迎语：下班时间，提示音 closed；按键可跳过并进入菜单",
+     "路由 front > 欢迎语 hello：下班时间 > 菜单 main：按 1 > sales"),
+])
+def test_test_a_call_and_the_records_say_the_greeting(lang: str, head: str, route: str) -> None:
+    from firmware.routing.answer import route_answer
+    from tests.routing.helpers import check_config, example_dict, sh
+    from web_ui.explain_text import route_words, step_lines
+    from web_ui.i18n import translator
+
+    raw = example_dict()
+    raw.update(plans=[{"name": "p", "steps": [
+        {"id": "hello", "do": "greeting", "on": {"next": "main"}},
+        {"id": "main", "do": "menu", "on": {"timeout": "sales"},
+         "menu": {"prompt": "main_menu", "choices": [{"digit": "1", "to": "sales"}]}},
+        {"id": "sales", "do": "ring_group:sales"}]}],
+        routes=[{"name": "all", "to": "plan:p"}])
+    answer = route_answer(check_config(raw), "gsm0", "+8613588888888", sh(3, 23), 2)
+    _ = translator(lang)
+    hello = next(d for d in answer.to_json()["step_details"] if d["id"] == "hello")
+    assert head in step_lines(lang, _, hello)["head"]
+    assert route_words(lang, "route front > greeting hello:closed > menu main:1 > sales") \
+        == route
