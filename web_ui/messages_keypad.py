@@ -62,3 +62,30 @@ KEYPAD_MESSAGES.update({
     "ex_exit_holiday": ("holiday", "节假日"),
     "ex_exit_next": ("then", "然后"),
 })
+
+# a refused field's name (field_names.py: "步骤 › 第 2 项 › 语音菜单 › 提示音")
+KEYPAD_MESSAGES.update({
+    "fld_menu": ("Voice menu", "语音菜单"),
+    "fld_pin": ("PIN", "密码验证"),
+    "fld_verify": ("Verification", "号码验证"),
+    "fld_greeting": ("Greeting", "欢迎语"),
+    "fld_prompt": ("Prompt", "提示音"),
+    "fld_invalid_prompt": ("Prompt after a wrong key", "按错键提示音"),
+    "fld_timeout_prompt": ("Prompt after no key", "未按键提示音"),
+    "fld_wrong_prompt": ("Prompt after a wrong entry", "输入错误提示音"),
+    "fld_failed_prompt": ("Prompt when every try failed", "全部失败提示音"),
+    "fld_timeout_s": ("Seconds to wait", "等待秒数"),
+    "fld_max_tries": ("Plays in all", "最多播放次数"),
+    "fld_direct_dial": ("Direct dialling", "直拨分机"),
+    "fld_choices": ("Choices", "选项"),
+    "fld_key": ("Key", "按键"),
+    "fld_pins": ("PINs", "密码"),
+    "fld_tries": ("Tries", "尝试次数"),
+    "fld_max_digits": ("Most digits", "最多位数"),
+    "fld_min_digits": ("Fewest digits", "最少位数"),
+    "fld_hook": ("HTTP hook", "HTTP 接口"),
+    "fld_url": ("Address", "网址"),
+    "fld_retries": ("Retries", "重试次数"),
+    "fld_when_down": ("When it does not answer", "无响应时"),
+    "fld_next": ("Then", "然后"),
+})
