@@ -128,3 +128,16 @@ def test_greeting_steps_survive_export_and_import() -> None:
     step = exported["plans"][0]["steps"][0]
     assert step["greeting"] == {"prompt": "promo"} and step["on"]["next"] == "sales"
     assert "greeting" not in exported["plans"][0]["steps"][1]
+
+
+@pytest.mark.parametrize("odd", [
+    {"greeting": 5}, {"greeting": "welcome"}, {"greeting": []}, {"greeting": {"prompt": 5}},
+    {"greeting": {"prompt": ""}}, {"greeting": {"bogus": 1}}, {"on": {"next": 5}},
+    {"on": {"next": ["sales"]}}, {"on": {"next": ""}}, {"on": "next"},
+])
+def test_odd_greeting_values_are_reasons_never_tracebacks(odd: dict) -> None:
+    step = {"id": "hello", "do": "greeting", **odd}
+    with pytest.raises(ConfigError) as caught:
+        with_plan([step, {"id": "sales", "do": "ring_group:sales"}])
+    assert all(field.startswith("plans[0].steps[0]") for field, _ in caught.value.errors), \
+        caught.value.errors
