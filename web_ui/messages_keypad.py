@@ -89,3 +89,7 @@ KEYPAD_MESSAGES.update({
     "fld_when_down": ("When it does not answer", "无响应时"),
     "fld_next": ("Then", "然后"),
 })
+
+# the dashboard's word for a caller the box answered and who hears a greeting or keys a
+# menu, PIN or number (status "keypad"): a greeting counts too since the greeting step
+KEYPAD_MESSAGES["live_call_keypad"] = ("greeting or voice menu", "欢迎语或语音菜单")
