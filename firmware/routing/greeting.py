@@ -38,7 +38,7 @@ class Greeting(KeypadStep):
 
     def describe(self) -> str:
         skip = "; a key skips it into the menu" if self.skippable else ""
-        return f"greeting {self.id}: {self.source} (prompt {self.prompt}){skip}"
+        return f"greeting {self.id}: plays {self.prompt}, {self.source}{skip}"
 
     def details(self) -> dict[str, object]:
         return {"prompt": self.prompt, "schedule": self.schedule,

@@ -80,7 +80,8 @@ def test_a_step_may_name_its_own_prompt_and_falls_through_to_the_next_step() -> 
 def test_route_explain_shows_the_greeting_and_a_silent_caller_goes_on() -> None:
     answer = route_answer(with_plan(STEPS, PROMPTS), "gsm0", CALLER, sh(2, 22, 0), 2)
     text = answer.text()
-    assert "greeting hello: the closed greeting (prompts.greeting_closed" in text
+    assert "greeting hello: plays hello_closed, the closed greeting (prompts.greeting_closed" \
+        in text
     assert "next -> main" in text
     assert answer.targets, "the silent caller passes the greeting and the menu to ring sales"
     data = json.loads(json.dumps(answer.to_json()))
