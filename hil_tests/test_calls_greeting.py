@@ -1,7 +1,8 @@
-"""The greeting per schedule end to end (G1): a box at a chosen wall time (`--clock`)
-answers a GSM call with the greeting of the office's state, and the caller hears that
-prompt, not the other one: the emulator's `heard` finds speech, and prompt_match finds
-the greeting's own WAV (the owner's prompt, spoken by espeak-ng) in the call recording.
+"""The greeting per schedule end to end (G1, open / closed / holiday): a box at a chosen
+wall time (`--clock`) answers a GSM call with the greeting of the office's state, and
+the caller hears that prompt, not another one: the emulator's `heard` finds speech, and
+prompt_match finds the greeting's own WAV (the owner's prompt, spoken by espeak-ng) in
+the call recording.
 
 The office (calendar_office): open mon-fri 09:00-18:00; a plan greets, then offers a
 menu (0: the reception's desk phone 801); a key during the greeting goes to the menu.
@@ -21,13 +22,15 @@ from hil_tests.prompt_match import MATCH_SCORE, find_prompt
 from hil_tests.pstn.testing import wait_for
 
 GREETINGS = {"hello_open": "您好，欢迎致电青木贸易，我们很高兴为您服务。",
-             "hello_closed": "现在是下班时间，请在周一到周五的上班时间再来电，谢谢。"}
+             "hello_closed": "现在是下班时间，请在周一到周五的上班时间再来电，谢谢。",
+             "hello_holiday": "国庆节假期期间暂停服务，祝您节日快乐。"}
 
 
 def _office() -> dict:
     config = calendar_office(lines=1)
     config["prompts"] = {"language": "zh", "greeting_open": "hello_open",
-                         "greeting_closed": "hello_closed"}
+                         "greeting_closed": "hello_closed",
+                         "greeting_holiday": "hello_holiday"}
     config["plans"] = [{"name": "front", "steps": [
         {"id": "hello", "do": "greeting", "on": {"next": "main"}},
         {"id": "main", "do": "menu", "on": {"timeout": "reception"},
@@ -50,6 +53,7 @@ def _speak_greetings(data: Path) -> None:
 @pytest.mark.parametrize(("clock", "state", "other"), [
     ("2026-10-12T10:00", "open", "closed"),  # a Monday in office hours
     ("2026-10-12T20:00", "closed", "open"),  # the same Monday after hours
+    ("2026-10-01T10:00", "holiday", "open"),  # National Day, a Thursday: closed all day
 ])
 def test_the_caller_hears_the_greeting_of_the_time_of_the_call(tmp_path, boxes, clock, state,
                                                                 other):
