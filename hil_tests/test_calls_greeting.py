@@ -87,3 +87,24 @@ def test_the_caller_hears_the_greeting_of_the_time_of_the_call(tmp_path, boxes, 
                                   "reception")
     assert rec["result"] != "answered"
     assert box.stop() == 0
+
+
+def test_a_key_during_the_greeting_cuts_it_short_and_is_the_menus_choice(tmp_path, boxes):
+    _speak_greetings(tmp_path / "data")
+    box = box_with(tmp_path, _office(), "sim", "--clock", "2026-10-12T10:00")
+    boxes.append(box)
+    emu = box.emulator
+    call = emu.place_call(CALLER, SIM[0])
+    wait_for(lambda: emu.call(call["id"])["state"] == "active", 20, what="answered")
+    wait_for(lambda: emu.call_heard(call["id"])["speech"], 20, interval=0.2,
+             what="the greeting began")
+    sent = emu.send_to_call(call["id"], dtmf="0")  # a second or so into a longer greeting
+    wait_for(lambda: ringing(emu, "fxs0"), 10, what="801 rings: the key chose the reception")
+    greeting = tmp_path / "data" / "prompts" / "zh" / "hello_open.wav"
+    length = find_prompt(greeting.read_bytes(), greeting).duration_s
+    speech = emu.call_heard(call["id"])["speech"]
+    assert speech[0]["t_end"] < sent + 1.0 < speech[0]["t_start"] + length, \
+        ("the greeting stopped at the key", speech, sent, length)
+    emu.hangup(call["id"])
+    wait_record(box, route="route front door > greeting hello:open > menu main:0 > reception")
+    assert box.stop() == 0
