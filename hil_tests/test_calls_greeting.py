@@ -103,7 +103,8 @@ def test_a_key_during_the_greeting_cuts_it_short_and_is_the_menus_choice(tmp_pat
     greeting = tmp_path / "data" / "prompts" / "zh" / "hello_open.wav"
     length = find_prompt(greeting.read_bytes(), greeting).duration_s
     speech = emu.call_heard(call["id"])["speech"]
-    assert speech[0]["t_end"] < sent + 1.0 < speech[0]["t_start"] + length, \
+    assert sent + 1.0 < speech[0]["t_start"] + length, "the key came well before its end"
+    assert all(s["t_end"] < sent + 1.0 for s in speech), \
         ("the greeting stopped at the key", speech, sent, length)
     emu.hangup(call["id"])
     wait_record(box, route="route front door > greeting hello:open > menu main:0 > reception")
