@@ -112,7 +112,7 @@ emulator, one clock for both ends.
 The digit's time runs from the moment the caller starts the key: the emulated modem
 reports it (`^DDTMF`) as it starts, so this is the box's own part (the key merged with
 its in-band copy, the menu's choice, routing, the ring command to the FXS port); a real
-modem adds its detection time (about 40 ms).
+modem adds its own detection time.
 """
 
 
