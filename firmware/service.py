@@ -614,8 +614,11 @@ class BoxService:
         return store
 
     def prompt_users(self, name: str) -> list[str]:
-        """The config fields that name prompt `name` ("prompts.greeting_open", ...)."""
-        return self.config_object().prompts.users(name)
+        """The config fields that name prompt `name` ("prompts.greeting_open", a plan
+        step's "plans[0].steps[1].menu.prompt", ...)."""
+        from firmware.config.greeting_rules import prompt_users
+
+        return prompt_users(self.config_object(), name)
 
     def delete_prompt(self, name: str, lang: str) -> dict[str, Any]:
         """Delete the owner's prompt `name` in `lang`. Refused (PromptInUse, naming the

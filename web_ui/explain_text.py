@@ -333,7 +333,7 @@ def exits_text(_: Callable[..., str], exits: dict[str, str]) -> str:
                             for target, words in by_target.items())
 
 
-KEYPAD_KINDS = ("menu", "pin", "verify")
+KEYPAD_KINDS = ("menu", "pin", "verify", "greeting")
 
 
 def exit_word(_: Callable[..., str], exit: str) -> str:
@@ -360,6 +360,11 @@ def keypad_route_part(_: Callable[..., str], part: str) -> str:
 def keypad_head(_: Callable[..., str], step: dict[str, Any]) -> str:
     """A menu, PIN or verification step from `step_details` (never a PIN)."""
     kind = step.get("kind")
+    if kind == "greeting":
+        state = step.get("schedule")
+        return _("ex_step_greeting", prompt=step.get("prompt"),
+                 schedule=_(f"ex_exit_{state}") if state else _("ex_greeting_own")) + (
+            _("ex_greeting_skip") if step.get("skippable") else "")
     if kind == "menu":
         return _("ex_step_menu", prompt=step.get("prompt"), timeout=step.get("timeout_s"),
                  tries=step.get("max_tries")) + (

@@ -25,13 +25,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from firmware.service import BadQuery
-from web_ui import i18n
+from web_ui import i18n, keypad_forms
+from web_ui.keypad_forms import ALL_EXITS
 
 MATCH_FIELDS = ("numbers", "provinces", "cities", "area_codes", "carriers")
 WITHHELD = {"": None, "only": True, "never": False}  # a caller match's `withheld`
 EXITS = ("busy", "no_answer", "unavailable")
 ENDINGS = ("busy", "announcement", "hangup")  # steps that end the call: no exits
-STEP_ACTIONS = ("duty", "forward_chain", *ENDINGS)  # and "ring_group:NAME"
+STEP_ACTIONS = ("duty", "forward_chain", *ENDINGS, *keypad_forms.ANSWERING)  # ring_group:
 DESTINATIONS = ("default", "duty", "forward_chain", *ENDINGS)  # and ring_group:, plan:
 COUNTERS = ("inbound_calls", "inbound_minutes", "outbound_minutes")
 CAP_ACTIONS = ("reject", "voicemail", "no_mobiles")
@@ -174,12 +175,13 @@ def plan_draft(plan: Mapping[str, Any] | None = None) -> dict[str, Any]:
     row_of = {step.get("id"): str(i) for i, step in enumerate(steps)}
     return {"original": plan.get("name", ""), "name": plan.get("name", ""),
             "steps": [{"id": step.get("id", ""), "do": step.get("do", ""),
-                       **{e: row_of.get((step.get("on") or {}).get(e), "") for e in EXITS}}
+                       **{e: row_of.get((step.get("on") or {}).get(e), "") for e in ALL_EXITS},
+                       **keypad_forms.settings_draft(step, row_of)}
                       for step in steps]}
 
 
 def _blank_step() -> dict[str, str]:
-    return {"id": "", "do": "", **dict.fromkeys(EXITS, "")}
+    return {"id": "", "do": "", **dict.fromkeys(ALL_EXITS, "")}
 
 
 def plan_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
@@ -188,11 +190,16 @@ def plan_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
     steps = []
     for i, n in enumerate(numbers):
         step = {"id": get_text(form, f"steps[{n}].id"), "do": get_text(form, f"steps[{n}].do")}
-        for e in EXITS:
-            target = get_text(form, f"steps[{n}].on.{e}")
+
+        def pick_row(field: str, target: str, i: int = i) -> str:
             if target and target not in row_of:
-                raise FormProblem(f"steps[{i}].on.{e}", "rf_bad_choice", value=target)
-            step[e] = row_of.get(target, "")
+                raise FormProblem(f"steps[{i}].{field}", "rf_bad_choice", value=target)
+            return row_of.get(target, "")
+
+        for e in ALL_EXITS:
+            step[e] = pick_row(f"on.{e}", get_text(form, f"steps[{n}].on.{e}"))
+        step.update(keypad_forms.settings_from_form(
+            lambda name, n=n: get_text(form, f"steps[{n}].{name}"), step["do"], pick_row))
         steps.append(step)
     return {"original": get_text(form, "original"), "name": get_text(form, "name"), "steps": steps}
 
@@ -210,7 +217,7 @@ def plan_edit(draft: dict[str, Any], op: str, row: int | None) -> None:
         return
     where = _move(steps, op, row)
     for step in steps:
-        for e in EXITS:
+        for e in keypad_forms.row_fields(step):
             if step[e]:
                 new = where[int(step[e])]
                 step[e] = "" if new < 0 else str(new)
@@ -220,12 +227,15 @@ def plan(draft: Mapping[str, Any]) -> dict[str, Any]:
     """The plan in the config's JSON form; an ending step's exits are left out."""
     ids = [step["id"] for step in draft["steps"]]
     steps = []
-    for step in draft["steps"]:
+    for i, step in enumerate(draft["steps"]):
         out: dict[str, Any] = {"id": step["id"], "do": step["do"]}
         if step["do"] not in ENDINGS:
-            on = {e: ids[int(step[e])] for e in EXITS if step[e]}
+            on = {e: ids[int(step[e])] for e in keypad_forms.exits_of(step["do"]) if step[e]}
             if on:
                 out["on"] = on
+        settings = keypad_forms.settings_json(step, i, ids)
+        if settings is not None:
+            out[step["do"]] = settings
         steps.append(out)
     return {"name": draft["name"], "steps": steps}
 

@@ -29,7 +29,7 @@ from urllib.parse import quote
 import bottle
 
 from firmware.service import BadQuery, rename_plan, routes_using_plan
-from web_ui import api, forms, i18n, pages, rule_forms
+from web_ui import api, forms, i18n, keypad_forms, pages, rule_forms
 from web_ui import app as core
 from web_ui.app import Web
 from web_ui.keypad_forms import keep_keypad
@@ -265,7 +265,17 @@ def rules_page(web: Web, errors: list | None = None, draft: dict | None = None,
         treatments=forms.TREATMENTS, match_fields=MATCH_FIELDS,
         exits=rule_forms.EXITS, endings=rule_forms.ENDINGS, counters=rule_forms.COUNTERS,
         cap_actions=rule_forms.CAP_ACTIONS, bad=lambda name: _bad(errors, name),
+        step_exits=keypad_forms.exits_of, answering=keypad_forms.ANSWERING,
+        menu_keys=keypad_forms.KEYS, prompt_names=_prompt_names(web),
         dest=lambda value: destination_text(_, value), when_text=lambda v: when_text(_, v))
+
+
+def _prompt_names(web: Web) -> list[str]:
+    """Every prompt name that plays (the owner's and the defaults), for the plan form."""
+    try:
+        return sorted({entry["name"] for entry in web.service.prompts().list()})
+    except Exception:  # a prompts folder unreadable: the form still works
+        return []
 
 
 def _bad(errors: list, name: str) -> str:

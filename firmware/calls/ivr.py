@@ -79,6 +79,10 @@ async def run_keypad_step(core: CallController, step: KeypadStep, caller: Outsid
     if not await _answer(core, caller):
         return KeypadResult(ABANDONED, f"{step.kind} {step.id}")
     lang = prompt_language(core)
+    if step.kind == "greeting":  # calls/greeting.py
+        from firmware.calls.greeting import run_greeting
+
+        return await run_greeting(core, step, caller, lang)  # type: ignore[arg-type]
     if isinstance(step, Menu):
         return await _menu(core, step, caller, lang)
     if isinstance(step, PinCheck):
@@ -110,7 +114,7 @@ async def _answer(core: CallController, caller: OutsideLeg) -> bool:
         return False
     if not caller.answered:
         core.keypad.forget(caller.name)  # nothing of an earlier call on this line counts
-        _drain(core.digit_queue(caller.name))
+        drain(core.digit_queue(caller.name))
         if not await caller.answer():
             return False
         log.info("%s: answered for the keypad steps of the plan", caller.name)
@@ -132,7 +136,8 @@ def _tap(core: CallController, caller: OutsideLeg) -> bool:
     return False
 
 
-def _drain(queue: asyncio.Queue) -> None:
+def drain(queue: asyncio.Queue) -> None:
+    """Drop the keys waiting in `queue`."""
     while not queue.empty():
         queue.get_nowait()
 

@@ -14,6 +14,7 @@ steps' `unavailable`) would go round for a silent caller forever.
 
 from __future__ import annotations
 
+from firmware.config.greeting_rules import GREETING, GREETING_EXITS
 from firmware.config.ivr_rules import KEYPAD_EXITS, RING_STEP_EXITS
 from firmware.config.rules import PlanConfig, PlanStep
 
@@ -23,7 +24,8 @@ ENDINGS = ("busy", "announcement", "hangup")
 
 
 def kind_of(step: PlanStep) -> str:
-    """"ring_group", "duty", "forward_chain", an ending, "menu", "pin" or "verify"."""
+    """"ring_group", "duty", "forward_chain", an ending, "menu", "pin", "verify" or
+    "greeting"."""
     return step.do.partition(":")[0]
 
 
@@ -35,6 +37,8 @@ def allowed_exits(step: PlanStep) -> tuple[str, ...]:
     """The names `step.on` may set for this kind of step."""
     if terminal(step):
         return ()
+    if kind_of(step) == GREETING:
+        return GREETING_EXITS
     return KEYPAD_EXITS.get(kind_of(step), RING_STEP_EXITS)
 
 
@@ -47,6 +51,8 @@ def step_exits(plan: PlanConfig, index: int, end: str = END, refused: str = REFU
     kind = kind_of(step)
     if terminal(step):
         return []
+    if kind == GREETING:
+        return [("next", step.on.next or following)]
     if kind not in KEYPAD_EXITS:
         return [(e, getattr(step.on, e) or following) for e in RING_STEP_EXITS]
     out: list[tuple[str, str]] = []
@@ -59,6 +65,12 @@ def step_exits(plan: PlanConfig, index: int, end: str = END, refused: str = REFU
         if kind == "verify" and step.verify is not None:
             out += [(x.name, x.to) for x in step.verify.exits]
     return out
+
+
+def answers(step: PlanStep) -> bool:
+    """True for a step that answers the call and runs without ringing anyone (a keypad
+    step, a greeting): only the caller's keys move it on, else it leaves by itself."""
+    return kind_of(step) in KEYPAD_EXITS or kind_of(step) == GREETING
 
 
 def caller_moves(step: PlanStep, exit: str) -> bool:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from firmware.config import ivr_rules as i
 from firmware.config import rules as r
 from firmware.config import validate as v
+from firmware.config.greeting_rules import GREETING, GreetingSpec
 from firmware.config.reasons import reason
 
 PROMPT_RE = re.compile(r"[a-z][a-z0-9_-]{0,39}", re.ASCII)
@@ -94,6 +95,9 @@ def _plan_step(step: r.PlanStep, path: str, ctx: v._Ctx) -> None:
         elif kind != field and spec is not None:
             ctx.add(f"{path}.{field}", reason("step_setting_unused", field=field,
                                               action=step.do))
+    if step.greeting is not None and kind != GREETING:  # optional on a greeting step
+        ctx.add(f"{path}.greeting", reason("step_setting_unused", field=GREETING,
+                                           action=step.do))
 
 
 def _pin_spec(spec: i.PinSpec, path: str, ctx: v._Ctx) -> None:
@@ -144,6 +148,7 @@ def step_targets(step: r.PlanStep, path: str, plan: str, ids: set[str], ctx: v._
 
 FIELD_CHECKS: dict[tuple[type, str], Any] = {
     (i.MenuSpec, "prompt"): _prompt,
+    (GreetingSpec, "prompt"): _prompt,
     (i.MenuSpec, "invalid_prompt"): _prompt,
     (i.MenuSpec, "timeout_prompt"): _prompt,
     (i.MenuSpec, "choices"): _once("digit", "key_repeats", "key"),

@@ -23,6 +23,7 @@ from firmware.config import plan_exits as pe
 from firmware.config import rules as r
 from firmware.config import schema as s
 from firmware.config import validate as v
+from firmware.config.greeting_rules import GREETING_EXITS
 from firmware.config.ivr_rules import KEYPAD_EXITS, KEYPAD_STEPS, RING_STEP_EXITS
 from firmware.config.reasons import BadValue, reason
 from firmware.region import province_name
@@ -187,7 +188,8 @@ def _step_exit_names(step: r.PlanStep, path: str, plan: str, ids: set[str],
                      ctx: v._Ctx) -> None:
     """`on` names only the exits of the step's kind, and only steps of the plan."""
     allowed = pe.allowed_exits(step)
-    named = {e: getattr(step.on, e) for e in (*RING_STEP_EXITS, *ALL_KEYPAD_EXITS)}
+    named = {e: getattr(step.on, e)
+             for e in (*RING_STEP_EXITS, *ALL_KEYPAD_EXITS, *GREETING_EXITS)}
     if _terminal(step) and any(named.values()):
         ctx.add(f"{path}.on", reason("step_has_no_exits", action=step.do))
         return
@@ -233,7 +235,7 @@ def _idle_edges(plan: r.PlanConfig) -> dict[str, list[str]]:
     for step in plan.steps:
         if _terminal(step):
             continue
-        keypad = pe.kind_of(step) in KEYPAD_STEPS
+        keypad = pe.answers(step)
         out[step.id] = [END if t in terminal else t for e, t in _exits(plan, step.id)
                         if (keypad and not pe.caller_moves(step, e))
                         or (not keypad and e == "unavailable")]

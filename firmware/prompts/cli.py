@@ -76,9 +76,10 @@ def _add(store: PromptStore, args: argparse.Namespace) -> int:
 
 
 def _delete(store: PromptStore, data: Path, args: argparse.Namespace) -> int:
+    from firmware.config.greeting_rules import prompt_users
     from firmware.config.store import ConfigStore
 
-    users = ConfigStore(data).load().prompts.users(args.name)
+    users = prompt_users(ConfigStore(data).load(), args.name)
     done = store.delete(args.name, args.lang, users)
     after = "the built-in prompt plays again" if done["default_plays"] else "deleted"
     print(f"{args.name} ({args.lang}): {after}")

@@ -224,6 +224,9 @@ def ring_order(plan: Plan) -> tuple[tuple[str, ...], str]:
         step = plan.step(step_id)
         if isinstance(step, Hangup):
             return tuple(order), f"hang up ({step.cause.value}, {step.treatment.value})"
+        if isinstance(step, KeypadStep) and step.kind == "greeting":
+            step_id = step.next("next")
+            continue
         if isinstance(step, KeypadStep):  # a caller who keys nothing
             step_id = step.next(KeyExit.TIMEOUT if isinstance(step, Menu) else KeyExit.FAILED)
             continue

@@ -123,6 +123,8 @@ class Verify(KeypadStep):
 
 def describe(step: KeypadStep) -> str:
     """One line for explain: what the step asks and where each answer goes."""
+    if hasattr(step, "describe"):  # a step that says itself (routing/greeting.py)
+        return step.describe()
     if isinstance(step, Menu):
         choices = ", ".join(f"{d} -> {step.exits.get(d, '?')}"
                             for d in (*step.choices, KeyExit.TIMEOUT, KeyExit.INVALID))
@@ -146,6 +148,8 @@ def describe(step: KeypadStep) -> str:
 def keypad_details(step: KeypadStep) -> dict[str, object]:
     """A keypad step as data for the page (route explain's `step_details`); never a PIN
     and never the listed account numbers."""
+    if hasattr(step, "details"):  # a step that says itself (routing/greeting.py)
+        return step.details()
     out: dict[str, object] = {"prompt": step.prompt, "timeout_s": step.timeout_s}
     if isinstance(step, Menu):
         out.update(choices={d: step.exits.get(d, "?") for d in step.choices},

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from firmware.config.greeting_rules import GREETING
 from firmware.config.ivr_rules import KEYPAD_STEPS
 from firmware.config.plan_exits import step_exits
 from firmware.config.rules import PlanConfig, PlanStep, Route
 from firmware.routing.callers import CallerInfo, match_caller
 from firmware.routing.context import CallContext
+from firmware.routing.greeting import greeting_step
 from firmware.routing.inbound import (
     default_plan,
     duty_step,
@@ -145,6 +147,10 @@ def graph_plan(ctx: CallContext, builder: PlanBuilder, config_plan: PlanConfig) 
     steps: list[Step] = []
     for i, spec in enumerate(config_plan.steps):
         exits = dict(step_exits(config_plan, i, end, refused))
+        if spec.do == GREETING:
+            steps.append(greeting_step(ctx, spec, exits, config_plan))
+            builder.note(steps[-1].describe())
+            continue
         steps.append(_graph_step(ctx, builder, spec, exits))
     if any(end in s.exits.values() for s in steps):
         hangup = Hangup(id=end, cause=HangupCause.NOBODY_ANSWERED,

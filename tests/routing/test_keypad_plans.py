@@ -198,7 +198,8 @@ def test_the_front_door_example_config_opens_with_its_menu() -> None:
     config = check_config(json.loads(path.read_text("utf-8")))
     open_at = sh(2, 10, 0)  # a Monday in office hours
     answer = route_answer(config, "gsm0", CALLER, open_at, 1)
-    assert answer.plan.start == "main" and answer.route == "front door"
+    assert answer.plan.start == "hello" and answer.route == "front door"
+    assert answer.plan.step("hello").exits == {"next": "main"}, "the greeting, then the menu"
     assert "menu main: 1 -> sales, 2 -> support, 0 -> reception, timeout -> reception" \
         in answer.text()
     assert answer.targets == ("801",), "no key: the reception"

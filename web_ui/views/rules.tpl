@@ -178,8 +178,9 @@
         <option value="{{a}}" {{'selected' if s['do'] == a else ''}}>{{dest(a)}}</option>
         % end
       </select></label>
+      % include('plan_step_settings.tpl')
       <div class="exits {{bad(here + '.on')}}">
-      % for e in exits:
+      % for e in step_exits(s['do']):
       <label class="{{bad(here + '.on.' + e)}}">{{_('rf_exit_' + e)}} <select name="{{here}}.on.{{e}}" class="step-exit">
         <option value="">{{_('rf_next_step')}}</option>
         % for j, t in enumerate(plan['steps']):
