@@ -27,6 +27,7 @@ from typing import Any
 from firmware.config.ivr_rules import MenuSpec, PinSpec, VerifySpec
 from firmware.config.reasons import BadValue
 from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS, hhmm, minutes_of
+from firmware.config.voicemail_schema import VoicemailSpec
 
 
 @dataclass(frozen=True, order=True)
@@ -196,13 +197,14 @@ class PlanStep:
     menu: MenuSpec | None = None
     pin: PinSpec | None = None
     verify: VerifySpec | None = None
+    voicemail: VoicemailSpec | None = None  # a "voicemail" step (voicemail_schema.py)
 
     def to_json(self) -> dict[str, Any]:
         """Keypad settings only on the step that has them (older exports unchanged)."""
         from firmware.config.schema import to_dict  # schema imports this module
 
         out: dict[str, Any] = {"id": self.id, "do": self.do, "on": self.on.to_json()}
-        out.update({k: to_dict(getattr(self, k)) for k in ("menu", "pin", "verify")
+        out.update({k: to_dict(getattr(self, k)) for k in ("menu", "pin", "verify", "voicemail")
                     if getattr(self, k) is not None})
         return out
 
@@ -268,7 +270,7 @@ class LineCaps:
 BUILTIN_TIME = "office_hours"  # a route's `when` naming the weekly schedule
 SIMPLE_DESTINATIONS = ("default", "duty", "forward_chain", "busy", "announcement", "hangup")
 STEP_ACTIONS = ("duty", "forward_chain", "busy", "announcement", "hangup", "menu", "pin",
-                "verify")
+                "verify", "voicemail", "sms_caller")
 
 __all__ = [
     "BUILTIN_TIME", "SIMPLE_DESTINATIONS", "STEP_ACTIONS", "Blocking", "CallerMatch",

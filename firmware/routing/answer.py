@@ -41,6 +41,7 @@ from firmware.routing.plan import (
     planned_rings,
 )
 from firmware.routing.stats import NO_STATS, AgentStats
+from firmware.routing.voicemail_steps import EndStep, voicemail_details
 
 MAX_WALK = 64  # steps: a plan graph that loops is walked until its loop is used up
 
@@ -176,6 +177,7 @@ def step_details(step: Step) -> dict[str, Any]:
         out.update(cause=step.cause.value, treatment=step.treatment.value)
     if isinstance(step, KeypadStep):
         out.update(keypad_details(step))
+    out.update(voicemail_details(step))
     if isinstance(step, RingStep):
         rings = planned_rings(step)
         out["rings"] = [{"target": _target_name(r.target), "start_s": r.start_s,
@@ -224,6 +226,8 @@ def ring_order(plan: Plan) -> tuple[tuple[str, ...], str]:
         step = plan.step(step_id)
         if isinstance(step, Hangup):
             return tuple(order), f"hang up ({step.cause.value}, {step.treatment.value})"
+        if isinstance(step, EndStep):  # voicemail, an SMS to the caller
+            return tuple(order), step.ending()
         if isinstance(step, KeypadStep):  # a caller who keys nothing
             step_id = step.next(KeyExit.TIMEOUT if isinstance(step, Menu) else KeyExit.FAILED)
             continue
