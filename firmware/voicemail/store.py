@@ -14,6 +14,7 @@ the box, the CLI and the web process may use one store side by side.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import sqlite3
@@ -181,6 +182,26 @@ class VoicemailStore:
             gone.append(self.delete(message.id))
             total -= message.bytes
         return gone
+
+    def note_cleanup(self, deleted: int, limit_mb: int, now: float | None = None) -> None:
+        """Keep the owner's warning: the storage limit made the box delete messages."""
+        warning = {"at_ts": time.time() if now is None else now, "deleted": deleted,
+                   "limit_mb": limit_mb}
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f"warning.json{TMP_SUFFIX}"
+        tmp.write_text(json.dumps(warning))
+        os.replace(tmp, self.root / "warning.json")
+
+    def warning(self) -> dict | None:
+        """The last cleanup warning ({"at_ts", "deleted", "limit_mb"}), or None."""
+        try:
+            return json.loads((self.root / "warning.json").read_text())
+        except (OSError, ValueError):
+            return None
+
+    def clear_warning(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            (self.root / "warning.json").unlink()
 
     def _sweep_partial(self, now: float) -> None:
         if not self.root.exists():
