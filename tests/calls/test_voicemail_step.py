@@ -5,6 +5,7 @@ recorder the caller's frames: a tone, silence, then `#` or a hang-up."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
 import struct
 import wave
@@ -104,7 +105,7 @@ def _dominant_hz(path: str) -> float:
     with wave.open(path) as w:
         assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (8000, 1, 2)
         samples = struct.unpack(f"<{w.getnframes()}h", w.readframes(w.getnframes()))
-    crossings = sum(1 for a, b in zip(samples, samples[1:], strict=False) if a < 0 <= b)
+    crossings = sum(1 for a, b in itertools.pairwise(samples) if a < 0 <= b)
     return crossings / (len(samples) / RATE)
 
 
