@@ -88,6 +88,9 @@ def install(app: bottle.Bottle, web: Web) -> None:
     _install_records(app, web)
     _install_system(app, web)
     prompt_pages.install(app, web)
+    from web_ui import voicemail_pages
+
+    voicemail_pages.install(app, web)
 
 
 # --- first run, login, language ------------------------------------------------------
