@@ -84,6 +84,17 @@ def _warning_time(web: Web, warning: dict | None) -> str:
                                   _zone(web)).strftime("%Y-%m-%d %H:%M")
 
 
+def storage_view(web: Web) -> dict[str, Any]:
+    """The System page's voicemail card: MB used of the limit, and the last cleanup."""
+    try:
+        storage = voicemail_listing(web)["storage"]
+    except Exception:  # an unreadable index: the card says nothing rather than a 500
+        return {"used_mb": "?", "limit_mb": "?", "warning": None, "warned": ""}
+    return {"used_mb": f"{storage['used_bytes'] / 1048576:.1f}",
+            "limit_mb": storage["limit_bytes"] // 1048576, "warning": storage["warning"],
+            "warned": _warning_time(web, storage["warning"])}
+
+
 # --- the API ----------------------------------------------------------------------------
 
 

@@ -112,3 +112,15 @@ def test_the_api_lists_patches_and_deletes(box) -> None:
     assert client.api("GET", "/api/voicemail?color=red", token=token).status == 400
     assert client.api("DELETE", f"/api/voicemail/{ident}", token=token).status == 200
     assert client.api("DELETE", f"/api/voicemail/{ident}", token=token).status == 404
+
+
+def test_the_system_page_warns_when_the_limit_deleted_messages(box) -> None:
+    client, service = box
+    client.cookies["sb_lang"] = "en"
+    page = client.get("/system")
+    assert 'id="voicemail-storage"' in page.text and "of 200 MB used" in page.text
+    service.voicemail().note_cleanup(3, 200, now=1_790_000_000.0)
+    page = client.get("/system")
+    assert "the 3 oldest messages were deleted" in page.text
+    page = client.get("/voicemail")
+    assert 'id="storage-warning"' in page.text
