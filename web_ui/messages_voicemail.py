@@ -6,6 +6,7 @@ message 留言.
 
 VOICEMAIL_MESSAGES: dict[str, tuple[str, str]] = {
     "nav_voicemail": ("Voicemail", "语音信箱"),
+    "sec_voicemail": ("Voicemail", "语音信箱"),
     "vm_intro": ("Messages callers left when nobody could answer, per box (an extension or "
                  "a ring group). Listen here, or from a desk phone: dial {code} and the "
                  "box's PIN.",
@@ -32,8 +33,9 @@ VOICEMAIL_MESSAGES: dict[str, tuple[str, str]] = {
     "vm_unknown": ("No such message (it was deleted already?).",
                    "没有这条留言（可能已被删除）。"),
     "vm_storage": ("Storage: {used} MB of {limit} MB used.",
-                   "存储空间：已用 {used} MB，共 {limit} MB。"),
+                   "存储空间：已用 {used} 兆字节，共 {limit} 兆字节。"),
     "vm_storage_warning": ("The storage limit of {limit} MB was reached: the {deleted} oldest "
                            "messages were deleted on {time}.",
-                           "已达到 {limit} MB 的存储上限：{time} 删除了最早的 {deleted} 条留言。"),
+                           "已达到 {limit} 兆字节的存储上限："
+                           "{time} 删除了最早的 {deleted} 条留言。"),
 }
