@@ -142,6 +142,8 @@ async def _record(core: CallController, step: Voicemail, caller: OutsideLeg,
         queue.get_nowait()  # keys typed during the greeting end nothing
     if not core.audio.listen(caller, sink):
         log.warning("%s: voicemail: the line has no audio to record", caller.name)
+    log.info("%s: voicemail for %s: recording (at most %d s)", caller.name, step.box,
+             step.max_s)
     loop = asyncio.get_running_loop()
     until = loop.time() + step.max_s
     how = "maximum length"
