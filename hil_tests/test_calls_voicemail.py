@@ -14,6 +14,7 @@ from pathlib import Path
 
 from hil_tests.calls_rig import CALLER, SIM, box_with, heard_tone, office, wait_record
 from hil_tests.pstn.testing import wait_for
+from tests.notify.smtp import SmtpServer
 
 TONE_HZ = 700.0
 
@@ -80,3 +81,44 @@ def test_a_caller_leaves_a_message_and_a_desk_phone_hears_it(tmp_path, boxes):
              interval=0.5, what="the message played to the desk phone")
     emu.phone_hook("fxs0", "on")
     assert box.stop() == 0
+
+
+def test_the_owner_gets_the_message_by_email_and_a_caller_sms(tmp_path, boxes):
+    """The voicemail e-mail carries the WAV (a real SMTP server, STARTTLS and AUTH); a
+    plan whose group nobody answers ends in an SMS to the caller."""
+    smtp = SmtpServer(tmp_path).start()
+    try:
+        config = voicemail_office()
+        config["notifications"] = {
+            "smtp": {**smtp.smtp_config("starttls"), "verify_certificate": False},
+            "emails": ["boss@example.cn"], "voicemail": {"email": True, "sms": False},
+            "caller_sms_text": "您好，现在无人接听，我们会尽快回电。"}
+        config["plans"].append({"name": "sms", "steps": [
+            {"id": "desk", "do": "ring_group:desk"}, {"id": "sms", "do": "sms_caller"}]})
+        config["ring_groups"][0].update(ring_time=5, total_ring_time=5)
+        config["routes"] = [{"name": "other", "to": "plan:sms",
+                             "callers": {"numbers": ["+8613700000007"]}},
+                            {"name": "to voicemail", "to": "plan:vm"}]
+        box = box_with(tmp_path, config)
+        boxes.append(box)
+        emu = box.emulator
+        call = emu.place_call(CALLER, SIM[0])
+        wait_for(lambda: emu.call(call["id"])["state"] == "active", 15, what="answered")
+        box.wait_output(r"voicemail for 801: recording", 15)
+        emu.send_to_call(call["id"], tone_hz=TONE_HZ, ms=2000)
+        wait_record(box, 30, result="voicemail")
+        mail = wait_for(lambda: smtp.mailbox.messages, 30, what="the voicemail e-mail")
+        [wav] = [part for part in mail[0].iter_attachments()
+                 if part.get_content_type() in ("audio/wav", "audio/x-wav")]
+        assert abs(_dominant_hz(wav.get_content()) - TONE_HZ) < TONE_HZ * 0.1
+
+        modem = emu.modems()[0]["id"]
+        emu.place_call("+8613700000007", SIM[0])
+        rec = wait_record(box, 40, caller="+8613700000007")
+        assert rec["result"] == "missed" and "SMS to the caller" in rec["cause"]
+        sent = wait_for(lambda: [s for s in emu.modem_sms(modem)["sent"]
+                                 if s["to"] == "+8613700000007"], 30, what="the caller's SMS")
+        assert "无人接听" in sent[0]["text"]
+        assert box.stop() == 0
+    finally:
+        smtp.stop()
