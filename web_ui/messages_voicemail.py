@@ -32,6 +32,15 @@ VOICEMAIL_MESSAGES: dict[str, tuple[str, str]] = {
     "vm_marked": ("Saved.", "已保存。"),
     "vm_unknown": ("No such message (it was deleted already?).",
                    "没有这条留言（可能已被删除）。"),
+    "ex_end_voicemail": ("voicemail: the caller leaves a message for {box}",
+                         "转入语音信箱：来电者给 {box} 留言"),
+    "ex_end_sms_caller": ("an SMS to the caller, then goodbye{box}",
+                          "给来电者发短信，然后挂断{box}"),
+    "ex_step_voicemail": ("voicemail for {box}: greeting {greeting}, at most {max_s} s, "
+                          "{silence_s} s of silence end it",
+                          "语音信箱 {box}：提示音 {greeting}，最长 {max_s} 秒，静音 {silence_s} 秒"
+                          "结束"),
+    "ex_step_sms_caller": ("an SMS to the caller: {why}", "给来电者发短信：{why}"),
     "vm_storage": ("Storage: {used} MB of {limit} MB used.",
                    "存储空间：已用 {used} 兆字节，共 {limit} 兆字节。"),
     "vm_storage_warning": ("The storage limit of {limit} MB was reached: the {deleted} oldest "

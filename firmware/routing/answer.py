@@ -136,6 +136,10 @@ class RouteAnswer:
             return {"cause": found[1], "treatment": found[2]}
         if self.forwarded and self.forwarding is not None:
             return {"cause": "forwarded", "number": self.forwarding.number or ""}
+        if self.ending.startswith("voicemail for "):  # routing/voicemail_steps.py
+            return {"cause": "voicemail", "box": self.ending.removeprefix("voicemail for ")}
+        if self.ending.startswith("an SMS to the caller"):
+            return {"cause": "sms_caller"}
         return {"cause": "connected"}
 
     def text(self) -> str:

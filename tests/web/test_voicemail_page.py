@@ -124,3 +124,26 @@ def test_the_system_page_warns_when_the_limit_deleted_messages(box) -> None:
     assert "the 3 oldest messages were deleted" in page.text
     page = client.get("/voicemail")
     assert 'id="storage-warning"' in page.text
+
+
+def test_test_a_call_says_the_voicemail_ending_in_both_languages(box) -> None:
+    client, service = box
+    config = service.config()
+    config["plans"] = [*config.get("plans", []), {"name": "vm", "steps": [
+        {"id": "ring", "do": "ring_group:sales", "on": {"busy": "sms"}},
+        {"id": "vm", "do": "voicemail", "voicemail": {"box": "801", "max_s": 60}},
+        {"id": "sms", "do": "sms_caller"}]}]
+    config["routes"] = [{"name": "all", "to": "plan:vm"}]
+    service.replace_config(config)
+    token = client.app.config["switchboard.web"].owner.add_token("script")
+    answer = client.api("GET", "/api/explain?caller=13588888888&at=2026-12-01T10:00",
+                        token=token).json()
+    assert answer["ending"] == "voicemail for 801"
+    vm = next(s for s in answer["step_details"] if s["id"] == "vm")
+    assert vm["kind"] == "voicemail" and vm["box"] == "801" and vm["max_s"] == 60
+    for lang, words in (("en", "the caller leaves a message for 801"),
+                        ("zh-CN", "来电者给 801 留言")):
+        client.cookies["sb_lang"] = lang
+        page = client.get("/rules?caller=13588888888&at=2026-12-01T10:00")
+        assert page.status == 200
+        assert words in page.text, lang
