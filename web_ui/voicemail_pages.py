@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 import bottle
 
-from firmware.service import NoSuchMessage, VoicemailError
+from firmware.service import NoSuchMessage, VoicemailError, plain
 from web_ui import api, pages
 from web_ui import app as core
 from web_ui.app import Web
@@ -188,8 +188,7 @@ def _answer(fn: Any, params: tuple[str, ...] = ()) -> Any:
 
 
 def _error(exc: VoicemailError, status: int) -> bottle.HTTPResponse:
-    body = {"error": str(exc), "errors": [{"field": exc.field, "reason": exc.reason,
-                                           "message": exc.reason}]}
+    body = {"error": str(exc), "errors": api.error_entries([(exc.field, plain(exc.reason))])}
     response = bottle.HTTPResponse(json.dumps(body, ensure_ascii=False), status)
     response.content_type = "application/json"
     return response
