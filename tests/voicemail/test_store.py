@@ -99,3 +99,14 @@ def test_cli_lists_as_json_and_deletes(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["voicemail", "delete", ident, "--data", str(tmp_path)]) == 0
     assert main(["voicemail", "delete", ident, "--data", str(tmp_path)]) == 1
     assert "id: no voicemail message" in capsys.readouterr().err
+
+
+def test_a_factory_reset_removes_the_messages(tmp_path: Path) -> None:
+    from firmware.reset import remove_leftovers
+
+    store = VoicemailStore.in_data_dir(tmp_path)
+    _message(store, "801", 1.0)
+    store.note_cleanup(1, 200)
+    removed = remove_leftovers(tmp_path)
+    assert "index.db" in removed and "warning.json" in removed
+    assert store.list() == [] and not list((tmp_path / "voicemail" / "801").glob("*"))
