@@ -28,6 +28,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from firmware.calls import ivr
+from firmware.calls.record import caller_gone
 from firmware.notify import nobody_available_sms, notify_voicemail
 from firmware.routing.voicemail_steps import CallerSms, EndStep, Voicemail
 from firmware.voicemail.recorder import MIN_SOUND_S, FrameSink, MessageWriter
@@ -43,6 +44,7 @@ log = logging.getLogger("switchboard.calls")
 CHUNK_S = 0.25  # how often the recording is written to the file
 HASH_TRIM_S = 0.3  # the `#` that ends a message is not part of it
 BEEP_S = 0.6
+NO_MESSAGE = "no message left"
 
 
 async def run_end_step(core: CallController, step: EndStep, caller: OutsideLeg,
@@ -97,7 +99,7 @@ async def _voicemail(core: CallController, step: Voicemail, caller: OutsideLeg,
     if writer.sound_s < MIN_SOUND_S:
         writer.discard()
         log.info("%s: voicemail for %s: no message left (%s)", caller.name, step.box, how)
-        await _gone_or(core, caller, record, "no message left")
+        await _gone_or(core, caller, record, NO_MESSAGE)
         return
     region = record.region.region_text if record.region else ""
     message = store.add(ident, step.box, path, caller=caller.number or "", region=region,
@@ -186,19 +188,15 @@ def _after_saving(core: CallController, store: VoicemailStore, message: Any) -> 
 
 async def _gone_or(core: CallController, caller: OutsideLeg, record: CallLog, cause: str
                    ) -> None:
-    """No message: a caller who left is "abandoned", one still there hears goodbye."""
-    if caller.ended.done():
-        result, gone_cause, why = _caller_gone(caller)
-        await record.finish("missed" if cause == "no message left" else result,
-                            cause=cause if cause == "no message left" else gone_cause,
-                            end_reason=why)
+    """No message. A caller still there hears goodbye ("missed", `cause`); one who hung
+    up after the tone is "missed", "no message left"; before it, as any caller who
+    gave up ("abandoned")."""
+    if not caller.ended.done():
+        await ivr.say(core, caller, ["goodbye"], ivr.prompt_language(core), interruptible=False)
+        await core.release(caller, "normal")
+        await record.finish("missed", cause=cause)
         return
-    await ivr.say(core, caller, ["goodbye"], ivr.prompt_language(core), interruptible=False)
-    await core.release(caller, "normal")
-    await record.finish("missed", cause=cause)
-
-
-def _caller_gone(caller: OutsideLeg) -> tuple[str, str, str]:
-    from firmware.calls.record import caller_gone
-
-    return caller_gone(caller)
+    result, gone_cause, why = caller_gone(caller)
+    if cause == NO_MESSAGE:
+        result, gone_cause = "missed", NO_MESSAGE
+    await record.finish(result, cause=gone_cause, end_reason=why)
