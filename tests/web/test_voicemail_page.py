@@ -147,3 +147,16 @@ def test_test_a_call_says_the_voicemail_ending_in_both_languages(box) -> None:
         page = client.get("/rules?caller=13588888888&at=2026-12-01T10:00")
         assert page.status == 200
         assert words in page.text, lang
+
+
+def test_the_chinese_page_has_no_english_left(box) -> None:
+    from tests.web.test_zh_pages import leftovers
+
+    client, service = box
+    _leave(service, "801", "+8613588888888", 1_790_000_000.0)
+    _leave(service, "sales", "", 1_790_000_100.0)
+    service.voicemail().note_cleanup(2, 200, now=1_790_000_200.0)
+    page = client.get("/voicemail", headers={"Accept-Language": "zh-CN"})
+    assert page.status == 200
+    english, internal = leftovers(page.text)
+    assert english <= {"sales"} and internal == []
