@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from firmware.calls import ivr
 from firmware.calls.record import caller_gone
-from firmware.notify import nobody_available_sms, notify_voicemail
+from firmware.notify import nobody_available_sms, notify_voicemail, notify_voicemail_storage
 from firmware.routing.voicemail_steps import CallerSms, EndStep, Voicemail
 from firmware.voicemail.recorder import MIN_SOUND_S, FrameSink, MessageWriter
 from firmware.voicemail.store import VoicemailStore
@@ -184,6 +184,7 @@ def _after_saving(core: CallController, store: VoicemailStore, message: Any) -> 
         log.warning("voicemail storage over %d MB: deleted the %d oldest messages (%s)",
                     section.storage_limit_mb, len(gone), ", ".join(m.id for m in gone))
         store.note_cleanup(len(gone), section.storage_limit_mb)
+        notify_voicemail_storage(core, len(gone), section.storage_limit_mb)
 
 
 async def _gone_or(core: CallController, caller: OutsideLeg, record: CallLog, cause: str

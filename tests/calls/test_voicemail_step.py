@@ -76,9 +76,13 @@ class FakeNotifier:
         self.config_fn = config_fn
         self.voicemails: list[tuple[dict, str]] = []
         self.sms: list[str] = []
+        self.storage: list[tuple[int, int]] = []
 
     def voicemail(self, meta: dict, wav_path: Any) -> None:
         self.voicemails.append((meta, str(wav_path)))
+
+    def voicemail_storage(self, deleted: int, limit_mb: int) -> None:
+        self.storage.append((deleted, limit_mb))
 
     def caller_sms(self, number: str, text: str | None = None) -> bool:
         self.sms.append(number)
@@ -190,6 +194,7 @@ def test_the_storage_limit_deletes_the_oldest_and_warns(tmp_path: Path) -> None:
         [message] = store.list()
         assert message.id != ident
         assert store.warning()["deleted"] == 1
+        assert rig.core.notifier.storage == [(1, 10)], "the owner is told"
         rig.close()
 
     _run(scenario)
