@@ -111,6 +111,9 @@ class Box:
         self._start_calls()
         from firmware.prompts.library import prompt_library  # the owner's over the defaults
         self.calls.audio.prompts = prompt_library(self.data_dir)
+        from firmware.voicemail import VoicemailStore
+
+        self.calls.voicemail_store = VoicemailStore.in_data_dir(self.data_dir)
         self.control = ControlServer(paths.control_socket(self.data_dir), self._handlers())
         await self.control.start()
         from firmware.notify.wiring import start_notifier  # missed calls, voicemail, SMS

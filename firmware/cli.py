@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     web_cli.register(sub)
     from firmware.prompts import cli as prompts_cli
     prompts_cli.register(sub)
+    from firmware.voicemail import cli as voicemail_cli
+    voicemail_cli.register(sub)
     return parser
 
 

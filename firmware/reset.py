@@ -15,6 +15,7 @@ What is cleared, in the data dir (firmware/paths.py):
   times and returning callers (and a `routing-state.json.bad` set aside earlier);
 - the owner's prompts (`prompts/`: uploads and spoken texts; the built-in ones play
   again);
+- the voicemail messages (`voicemail/`: the WAVs, their index, the storage warning);
 - the owner's password, sessions and API tokens: the web page's own (`web/owner.json`,
   web_ui/owner.py), which it clears itself after the box has answered.
 
@@ -41,7 +42,10 @@ log = logging.getLogger("switchboard.reset")
 
 # Files the owner's data left behind that a reset removes too (globs in the data dir).
 LEFTOVERS = ("config.json.corrupt-*", f"{STATE_FILE}.bad",
-             "prompts/*/*.wav", "prompts/index.json")  # the owner's prompts (docs/prompts.md)
+             "prompts/*/*.wav", "prompts/index.json",  # the owner's prompts (docs/prompts.md)
+             # the voicemail messages and their index (firmware/voicemail)
+             "voicemail/*/*.wav", "voicemail/*/*.wav.part", "voicemail/index.db*",
+             "voicemail/warning.json")
 
 
 def factory_config() -> dict[str, Any]:

@@ -96,6 +96,8 @@ from firmware.routing.calendar import day_info
 from firmware.routing.decision import line_decision
 from firmware.routing.diagnose import BoxState, analog_line_state, diagnose, say
 from firmware.routing.stats import AgentStats, BadStats, stats_from_json
+from firmware.voicemail import VoicemailError, VoicemailStore
+from firmware.voicemail.store import NoSuchMessage
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +111,8 @@ REPORT_WORKERS = 1  # reports computed at once; the others wait and take the cac
 __all__ = [
     "ALL_RESULTS", "PROMPT_LANGUAGES", "PROMPT_MAX_BYTES", "PROMPT_MAX_SECONDS",
     "PROMPT_MAX_TEXT", "QUERY_REASONS", "WEEKDAYS", "BadQuery", "BoxService", "Catalogue",
-    "ConfigError", "PromptError", "PromptInUse", "Reason", "RecordQuery", "ServiceError",
-    "UnknownAgent", "UnknownCall", "UnknownPrompt",
+    "ConfigError", "NoSuchMessage", "PromptError", "PromptInUse", "Reason", "RecordQuery",
+    "ServiceError", "UnknownAgent", "UnknownCall", "UnknownPrompt", "VoicemailError",
     "fill", "plain", "query_reason", "rename_plan", "rename_ring_group", "rename_time_rule",
     "routes_using_plan", "say", "time_rule_users", "write_private_file",
 ]
@@ -619,6 +621,11 @@ class BoxService:
         from firmware.config.greeting_rules import prompt_users
 
         return prompt_users(self.config_object(), name)
+
+    def voicemail(self) -> VoicemailStore:
+        """The voicemail messages (firmware/voicemail): list, get, mark heard, delete.
+        The page's process reads and changes the store's files itself, as the CLI does."""
+        return VoicemailStore.in_data_dir(self.data_dir)
 
     def delete_prompt(self, name: str, lang: str) -> dict[str, Any]:
         """Delete the owner's prompt `name` in `lang`. Refused (PromptInUse, naming the

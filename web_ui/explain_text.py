@@ -285,6 +285,8 @@ def ending(_: Callable[..., str], end: dict[str, str]) -> str:
         return _("ex_end_connected")
     if cause == "forwarded":
         return _("ex_end_forwarded", number=end.get("number", ""))
+    if cause in ("voicemail", "sms_caller"):  # the plan's own endings (voicemail steps)
+        return _(f"ex_end_{cause}", box=end.get("box", ""))
     return _("ex_end_hangup", cause=_(f"ex_cause_{cause}"),
              treatment=_(f"ex_treatment_{end.get('treatment', 'reject')}"))
 
@@ -310,6 +312,9 @@ def step_lines(lang: str, _: Callable[..., str], step: dict[str, Any]) -> dict[s
                  each=step.get("ring_time_s"), total=step.get("total_ring_time_s"))
     elif kind in KEYPAD_KINDS:
         head = keypad_head(_, step)
+    elif kind == "voicemail":
+        head = _("ex_step_voicemail", box=step.get("box", ""), max_s=step.get("max_s"),
+                 silence_s=step.get("silence_s"), greeting=step.get("greeting", ""))
     elif kind == "hangup":
         head = _("ex_step_hangup", cause=_(f"ex_cause_{step.get('cause')}"),
                  why=say(lang, step.get("reason", "")))

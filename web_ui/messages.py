@@ -418,3 +418,6 @@ MESSAGES.update(ANALOG_MESSAGES)
 from web_ui.messages_keypad import KEYPAD_MESSAGES  # noqa: E402  (plan form: menu, PIN, greeting)
 
 MESSAGES.update(KEYPAD_MESSAGES)
+from web_ui.messages_voicemail import VOICEMAIL_MESSAGES  # noqa: E402  (the Voicemail page)
+
+MESSAGES.update(VOICEMAIL_MESSAGES)

@@ -132,6 +132,12 @@ REASONS_ZH: dict[str, str] = {
     "key_repeats": "按键“{key}”已用于第 [{first}] 项",
     "exit_repeats": "出口“{name}”已用于第 [{first}] 项",
     "listed_twice": "有号码重复列出",
+    "not_voicemail_box": "“{value}”不是语音信箱：应为分机号或振铃组名称（字母、数字、_ 或 -，"
+                         "最多 40 个字符）",
+    "unknown_voicemail_box": "没有名为“{name}”的分机或振铃组可作此语音信箱",
+    "not_voicemail_pin": "“{value}”不是 4 到 12 位数字的语音信箱密码",
+    "not_feature_code": "“{value}”不是功能码：* 加 2 或 3 位数字，例如 *97",
+    "feature_code_taken": "“{value}”与功能码 {taken} 冲突",
     "file_not_json": "不是有效的 JSON：{error}；文件未做改动",
     "file_not_utf8": "不是 UTF-8 文本：{error}；文件未做改动",
     "file_not_database": "不是 TinyDB 数据库（应为对象）；文件未做改动",

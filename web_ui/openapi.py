@@ -320,6 +320,9 @@ def document() -> dict[str, Any]:
     from web_ui.openapi_prompts import prompt_paths
 
     doc["paths"].update(prompt_paths())  # type: ignore[union-attr]
+    from web_ui.openapi_voicemail import voicemail_paths
+
+    doc["paths"].update(voicemail_paths())  # type: ignore[union-attr]
     return doc
 
 

@@ -88,6 +88,9 @@ def install(app: bottle.Bottle, web: Web) -> None:
     _install_records(app, web)
     _install_system(app, web)
     prompt_pages.install(app, web)
+    from web_ui import voicemail_pages
+
+    voicemail_pages.install(app, web)
 
 
 # --- first run, login, language ------------------------------------------------------
@@ -515,7 +518,13 @@ def _system_page(web: Web, errors: list | None = None, new_token: tuple | None =
     return render("system", web, errors=errors or [], tokens=web.owner.tokens(),
                   new_token=new_token, status=status, sections=editable_sections(web),
                   audio_health=audio_totals(status.get("audio")),
-                  outbox=_outbox(web))
+                  outbox=_outbox(web), vm_storage=_vm_storage(web))
+
+
+def _vm_storage(web: Web) -> dict[str, Any]:
+    from web_ui import voicemail_pages  # the voicemail storage card (issue 12)
+
+    return voicemail_pages.storage_view(web)
 
 
 def _outbox(web: Web) -> dict[str, Any]:

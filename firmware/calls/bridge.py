@@ -28,6 +28,8 @@ class Audio(PromptPlayer):
         self.media = media
         self._on_digit = on_digit
         self._loop = asyncio.get_running_loop()
+        self._sinks: dict[str, Any] = {}  # port -> a listener's sink (`listen`)
+        self._tapped: set[str] = set()  # ports attached with the tap
 
     def attach(self, leg: Leg, detect_dtmf: bool = False) -> bool:
         """Give `leg` a bridge slot if it has audio now; True when it has one."""
@@ -43,6 +45,8 @@ class Audio(PromptPlayer):
     def detach(self, leg: Leg) -> None:
         if leg.slot is not None:
             slot, leg.slot = leg.slot, None
+            self._tapped.discard(leg.name)
+            self._sinks.pop(leg.name, None)
             self.media.detach(slot)
 
     def tone(self, leg: Leg, name: str | None) -> None:
@@ -68,11 +72,31 @@ class Audio(PromptPlayer):
         if a.slot is not None and b.slot is not None:
             self.media.disconnect(a.slot, b.slot)
 
+    def listen(self, leg: Leg, sink: Any) -> bool:
+        """Hand `leg`'s own audio (only what it says, frame by frame, on the media
+        thread) to `sink.feed(frame, t)` too, e.g. a voicemail recorder; False when
+        the leg has no tapped audio. A slot attached without a tap is attached again."""
+        if leg.slot is not None and leg.name not in self._tapped:
+            self.detach(leg)
+        if not self.attach(leg, detect_dtmf=True):
+            return False
+        self._sinks[leg.name] = sink
+        return True
+
+    def unlisten(self, leg: Leg) -> None:
+        self._sinks.pop(leg.name, None)
+
     def _dtmf_tap(self, port: str) -> Callable[[bytes, float], None]:
-        """Runs on the media thread: detect digits there, hand them to the loop."""
+        """Runs on the media thread: detect digits there, hand them to the loop (and
+        the frame to a listener's sink, `listen`)."""
         detector = DtmfDetector()
+        sinks = self._sinks
+        self._tapped.add(port)
 
         def on_frame(frame: bytes, t: float) -> None:
+            sink = sinks.get(port)
+            if sink is not None:
+                sink.feed(frame, t)
             for digit, _t in detector.feed(frame, t):
                 self._loop.call_soon_threadsafe(self._heard_digit, port, digit)
 

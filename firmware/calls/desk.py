@@ -29,6 +29,7 @@ from firmware.calls.legs import DeskLeg, Leg, OutsideLeg
 from firmware.calls.notify import notify_caps
 from firmware.calls.record import CallLog
 from firmware.calls.usage import month_usage
+from firmware.calls.voicemail_listen import dial_tone, listen_voicemail
 from firmware.config.schema import Extension
 from firmware.routing import Feature, classify_dialed
 from firmware.routing.caps import outbound_caps_reached
@@ -49,7 +50,7 @@ REFUSAL_TONE_S = 30.0  # congestion tone for an outside call that cannot go out
 async def desk_call(core: CallController, leg: DeskLeg) -> None:
     """The whole life of a call started by lifting `leg`'s handset."""
     core.audio.attach(leg, detect_dtmf=True)
-    core.audio.tone(leg, "dial")
+    core.audio.tone(leg, dial_tone(core, leg))  # stutter: voicemail waiting
     digits = await _collect(core, leg)
     if digits is None:
         return  # hung up, or dialled nothing
@@ -108,6 +109,9 @@ async def _feature(core: CallController, leg: DeskLeg, feature: Feature) -> None
     if me is None:
         log.info("%s: feature code %s, but the port has no extension", leg.name, feature)
         core.audio.tone(leg, "vacant")
+        return
+    if feature is Feature.VOICEMAIL:
+        await listen_voicemail(core, leg, me.number)
         return
     core.set_available(me.number, feature is Feature.AVAILABLE)
     core.audio.tone(leg, "confirm")

@@ -46,6 +46,7 @@ from firmware.calls.legs import Leg, OutsideLeg
 from firmware.calls.notify import notify_caps
 from firmware.calls.record import CallLog, Who, caller_gone
 from firmware.calls.usage import month_usage
+from firmware.calls.voicemail import run_end_step
 from firmware.routing import (
     DONE,
     Exit,
@@ -61,6 +62,7 @@ from firmware.routing import (
 )
 from firmware.routing.keypad import KeypadStep
 from firmware.routing.plan import Treatment
+from firmware.routing.voicemail_steps import EndStep
 
 if TYPE_CHECKING:
     from firmware.calls.controller import CallController
@@ -105,6 +107,9 @@ async def _follow(core: CallController, caller: OutsideLeg, record: CallLog, pla
         record.set_route(" > ".join(route))
         if isinstance(step, Hangup):
             await _hang_up(core, caller, record, step)
+            return
+        if isinstance(step, EndStep):  # voicemail, an SMS to the caller (calls/voicemail.py)
+            await run_end_step(core, step, caller, record)
             return
         if isinstance(step, KeypadStep):
             next_id = await _keypad(core, step, caller, record, route, plan)

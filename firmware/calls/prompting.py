@@ -90,6 +90,12 @@ class PromptPlayer:
                    interruptible: bool = False, loop: bool = False) -> PlayResult:
         """Play prompts `items` to `leg` and wait for their end (module docstring)."""
         clips = self.library().clips(prompt_names(items), lang)
+        return await self.play_clips(leg, clips, interruptible=interruptible, loop=loop)
+
+    async def play_clips(self, leg: Any, clips: list[Any], *, interruptible: bool = False,
+                         loop: bool = False) -> PlayResult:
+        """Play audio clips (PCM bytes or WAV paths in the prompt format: a voicemail
+        message) to `leg` as `play` plays prompts."""
         if leg.slot is None and not self.attach(leg):
             return PlayResult(GONE)
         slot = leg.slot

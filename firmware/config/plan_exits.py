@@ -21,6 +21,7 @@ from firmware.config.rules import PlanConfig, PlanStep
 END = "(end)"  # the implicit hang-up after a plan's last step
 REFUSED = "(refused)"  # the hang-up after a failed PIN or verification step
 ENDINGS = ("busy", "announcement", "hangup")
+OWN_ENDINGS = ("voicemail", "sms_caller")  # routing/voicemail_steps.py
 
 
 def kind_of(step: PlanStep) -> str:
@@ -30,7 +31,9 @@ def kind_of(step: PlanStep) -> str:
 
 
 def terminal(step: PlanStep) -> bool:
-    return step.do in ENDINGS
+    """A step after which the plan ends: busy / announcement / hang up, and the steps
+    that end the call themselves (voicemail, an SMS to the caller)."""
+    return step.do in ENDINGS or step.do in OWN_ENDINGS
 
 
 def allowed_exits(step: PlanStep) -> tuple[str, ...]:

@@ -161,6 +161,13 @@ REASONS: dict[str, str] = {
     "key_repeats": 'key "{key}" is taken by item [{first}] already',
     "exit_repeats": 'exit "{name}" is named by item [{first}] already',
     "listed_twice": "a number is listed twice",
+    # voicemail (validate_voicemail.py)
+    "not_voicemail_box": '"{value}" is not a voicemail box: an extension number or a ring '
+                         'group name (letters, digits, _ or -; up to 40)',
+    "unknown_voicemail_box": 'no extension or ring group "{name}" for this voicemail box',
+    "not_voicemail_pin": '"{value}" is not a voicemail PIN of 4 to 12 digits',
+    "not_feature_code": '"{value}" is not a feature code: * and 2 or 3 digits, e.g. *97',
+    "feature_code_taken": '"{value}" clashes with the feature codes {taken}',
     # the file and the request
     "file_not_json": "not valid JSON: {error}; the file was left as it is",
     "file_not_utf8": "not UTF-8 text: {error}; the file was left as it is",

@@ -28,6 +28,7 @@ from firmware.config.greeting_rules import GreetingSpec
 from firmware.config.ivr_rules import MenuSpec, PinSpec, VerifySpec
 from firmware.config.reasons import BadValue
 from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS, hhmm, minutes_of
+from firmware.config.voicemail_schema import VoicemailSpec
 
 
 @dataclass(frozen=True, order=True)
@@ -199,13 +200,15 @@ class PlanStep:
     pin: PinSpec | None = None
     verify: VerifySpec | None = None
     greeting: GreetingSpec | None = None  # a "greeting" step: greeting_rules.py
+    voicemail: VoicemailSpec | None = None  # a "voicemail" step (voicemail_schema.py)
 
     def to_json(self) -> dict[str, Any]:
         """Keypad settings only on the step that has them (older exports unchanged)."""
         from firmware.config.schema import to_dict  # schema imports this module
 
         out: dict[str, Any] = {"id": self.id, "do": self.do, "on": self.on.to_json()}
-        out.update({k: to_dict(getattr(self, k)) for k in ("menu", "pin", "verify", "greeting")
+        out.update({k: to_dict(getattr(self, k))
+                    for k in ("menu", "pin", "verify", "greeting", "voicemail")
                     if getattr(self, k) is not None})
         return out
 
@@ -271,7 +274,7 @@ class LineCaps:
 BUILTIN_TIME = "office_hours"  # a route's `when` naming the weekly schedule
 SIMPLE_DESTINATIONS = ("default", "duty", "forward_chain", "busy", "announcement", "hangup")
 STEP_ACTIONS = ("duty", "forward_chain", "busy", "announcement", "hangup", "menu", "pin",
-                "verify", "greeting")
+                "verify", "greeting", "voicemail", "sms_caller")
 
 __all__ = [
     "BUILTIN_TIME", "SIMPLE_DESTINATIONS", "STEP_ACTIONS", "Blocking", "CallerMatch",

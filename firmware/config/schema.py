@@ -33,6 +33,7 @@ from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS, is_digits
 from firmware.config.schema_base import hhmm as _hhmm
 from firmware.config.schema_base import minutes_of as _minutes
 from firmware.config.schema_notify import Notifications
+from firmware.config.voicemail_schema import VoicemailConfig
 
 SCHEMA_VERSION = 2
 
@@ -370,6 +371,8 @@ class Config:
     calendar: CompanyCalendar = CompanyCalendar()
     # What callers hear by name: greetings, ringback message (a default: older files load).
     prompts: PromptsConfig = PromptsConfig()  # noqa: RUF009 (frozen)
+    # Voicemail boxes' PINs, the listening code, the storage limit (a default: older load).
+    voicemail: VoicemailConfig = VoicemailConfig()  # noqa: RUF009 (frozen)
 
     def extension(self, number: str) -> Extension | None:
         return next((e for e in self.extensions if e.number == number), None)

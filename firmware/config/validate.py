@@ -549,6 +549,7 @@ def _cross_check(config: s.Config, ctx: _Ctx) -> None:
     if wanted not in (None, INVALID) and wanted not in groups:
         ctx.add("inbound.ring_group", reason("unknown_ring_group", name=wanted))
     validate_rules.cross_check(config, refs, ctx)
+    validate_voicemail.cross_check(config, ctx)
 
 
 def _check_group_cycles(config: s.Config, ctx: _Ctx) -> None:
@@ -645,3 +646,7 @@ _OBJECT_CHECKS.update(validate_calendar.OBJECT_CHECKS)
 from firmware.config import validate_prompts  # noqa: E402
 
 _FIELD_CHECKS.update(validate_prompts.FIELD_CHECKS)
+# The voicemail parts (voicemail_schema.py) likewise.
+from firmware.config import validate_voicemail  # noqa: E402
+
+_FIELD_CHECKS.update(validate_voicemail.FIELD_CHECKS)

@@ -86,7 +86,11 @@ def _once(attr: str, code: str, param: str) -> Any:
 
 
 def _plan_step(step: r.PlanStep, path: str, ctx: v._Ctx) -> None:
-    """A keypad step has its settings; no other step has any."""
+    """A keypad step has its settings; no other step has any (a voicemail step: its
+    own module)."""
+    from firmware.config.validate_voicemail import _plan_step as voicemail_step
+
+    voicemail_step(step, path, ctx)
     kind = step.do.partition(":")[0]
     for field in i.KEYPAD_STEPS:
         spec = getattr(step, field)

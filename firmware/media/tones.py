@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 import pjsua2 as pj
 
-TONE_NAMES = ("dial", "ringback", "busy", "congestion", "vacant", "call_waiting", "confirm")
+TONE_NAMES = ("dial", "ringback", "busy", "congestion", "vacant", "call_waiting", "confirm",
+              "stutter")
+_STUTTER_BEATS = 10  # message waiting: ten short beats (2 s), then steady dial tone
 DTMF_DIGITS = "0123456789*#ABCD"
 MAX_DIGITS = 32  # pjmedia's tone generator queues at most 32 tones or digits
 _CONTINUOUS_MS = 30000
@@ -67,6 +69,9 @@ TONE_PLANS: dict[str, dict[str, Tone]] = {
         "call_waiting": _tone("call_waiting", (450, 400, 4000)),
         # A feature code was taken (*61, *62): three short high beeps, then a pause.
         "confirm": _tone("confirm", (1400, 250, 250), (1400, 250, 250), (1400, 250, 2000)),
+        # Message waiting (voicemail): the dial tone's 450 Hz, stuttered, then steady.
+        "stutter": _tone("stutter", *[(450, 100, 100)] * _STUTTER_BEATS,
+                         (450, _CONTINUOUS_MS, 0)),
     },
     "us": {
         "dial": _tone("dial", ((350, 440), _CONTINUOUS_MS, 0)),
@@ -77,6 +82,8 @@ TONE_PLANS: dict[str, dict[str, Tone]] = {
         "call_waiting": _tone("call_waiting", (440, 300, 10000)),
         "confirm": _tone("confirm", ((350, 440), 100, 100), ((350, 440), 100, 100),
                          ((350, 440), 100, 2000)),
+        "stutter": _tone("stutter", *[((350, 440), 100, 100)] * _STUTTER_BEATS,
+                         ((350, 440), _CONTINUOUS_MS, 0)),
     },
 }
 

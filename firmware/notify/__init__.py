@@ -33,6 +33,14 @@ class VoicemailLeft:
 
 
 @dataclass(frozen=True)
+class VoicemailStorageFull:
+    """The voicemail storage limit made the box delete the oldest messages."""
+
+    deleted: int
+    limit_mb: int
+
+
+@dataclass(frozen=True)
 class CallerSmsWanted:
     """The "nobody available" SMS to `number` (E.164, a mobile); `text` None: the
     owner's `notifications.caller_sms_text`."""
@@ -79,6 +87,20 @@ def notify_voicemail(box_or_queue: Any, message_meta: dict[str, Any],
     return True
 
 
+def notify_voicemail_storage(box_or_core: Any, deleted: int, limit_mb: int) -> bool:
+    """Warn the owner that the storage limit deleted old voicemail (as new voicemail is
+    told); False when neither a notifier nor a bus is there to take it."""
+    notifier = _notifier(box_or_core)
+    if notifier is not None:
+        notifier.voicemail_storage(deleted, limit_mb)
+        return True
+    bus = _bus(box_or_core)
+    if bus is None:
+        return False
+    bus.publish(VoicemailStorageFull(deleted, limit_mb))
+    return True
+
+
 def nobody_available_sms(box_or_core: Any, caller: str | None, text: str | None = None,
                          country: str | None = None) -> bool:
     """Send the owner's "nobody available" text (`notifications.caller_sms_text`, or
@@ -102,5 +124,5 @@ def nobody_available_sms(box_or_core: Any, caller: str | None, text: str | None 
     return True
 
 
-__all__ = ["CallerSmsWanted", "Notifier", "VoicemailLeft", "nobody_available_sms",
-           "notify_voicemail"]
+__all__ = ["CallerSmsWanted", "Notifier", "VoicemailLeft", "VoicemailStorageFull",
+           "nobody_available_sms", "notify_voicemail", "notify_voicemail_storage"]

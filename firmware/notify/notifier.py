@@ -176,6 +176,20 @@ class Notifier:
             messages += [Message("voicemail", "sms", (n,), sms) for n in notify.sms_numbers]
         self._spawn(self._add(messages, GIVE_UP_S))
 
+    def voicemail_storage(self, deleted: int, limit_mb: int) -> None:
+        """The voicemail storage limit made the box delete old messages: told where new
+        voicemail is told (e-mail and/or SMS)."""
+        notify, company, _zone = self._settings()
+        if not notify.voicemail.any:
+            return
+        subject, text = texts.storage_texts(notify.language, company, deleted, limit_mb)
+        messages = []
+        if notify.voicemail.email and notify.emails:
+            messages.append(Message("voicemail", "email", notify.emails, text, subject))
+        if notify.voicemail.sms:
+            messages += [Message("voicemail", "sms", (n,), text) for n in notify.sms_numbers]
+        self._spawn(self._add(messages, GIVE_UP_S))
+
     def caller_sms(self, number: str, text: str | None = None) -> bool:
         """Queue the "nobody available" SMS to `number` (E.164, a mobile: the caller of
         `nobody_available_sms`, caller_sms.py, checks it); False when the text is empty."""

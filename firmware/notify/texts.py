@@ -32,6 +32,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "voicemail_body": "{caller}{region} 于 {time} 给 {box} 留言，时长 {duration} 秒。"
                           "\n留言录音见附件。",
         "voicemail_sms": "新语音留言：{caller} {time} 给{box}留言 {duration} 秒",
+        "vm_storage": "语音留言已达 {limit} 兆字节的存储上限，已删除最早的 {deleted} 条留言",
         "test_subject": "总机测试邮件",
         "test_body": "这是总机发出的测试邮件。收到这封邮件说明邮件通知设置正确。",
         "sep": "；",
@@ -50,6 +51,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "voicemail_body": "{caller}{region} left a message for {box} at {time}, "
                           "{duration} s long.\nThe recording is attached.",
         "voicemail_sms": "New voicemail: {caller} at {time} for {box}, {duration} s",
+        "vm_storage": "Voicemail reached its storage limit of {limit} MB: the {deleted} "
+                      "oldest messages were deleted",
         "test_subject": "Switchboard test e-mail",
         "test_body": "This is a test e-mail from the Switchboard box. It arrived, so the "
                      "e-mail notifications are set up right.",
@@ -119,6 +122,12 @@ def voicemail_texts(meta: dict[str, Any], lang: str, company: str, zone: str
     sms = w["voicemail_sms"].format(**values)
     return subject, w["voicemail_body"].format(**values), \
         f"[{company}] {sms}" if company else sms
+
+
+def storage_texts(lang: str, company: str, deleted: int, limit_mb: int) -> tuple[str, str]:
+    """(e-mail subject, body and SMS) of the voicemail storage warning."""
+    text = words(lang)["vm_storage"].format(deleted=deleted, limit=limit_mb)
+    return _head(lang, company, text), f"[{company}] {text}" if company else text
 
 
 def test_email(lang: str, company: str) -> tuple[str, str]:

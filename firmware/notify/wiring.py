@@ -69,11 +69,13 @@ def box_sms_sender(box: Any) -> Any:
 def subscribe(bus: Any, notifier: Notifier) -> list[Any]:
     """The notifier listens to the bus: calls that ended, voicemail left, caller SMS
     wanted (firmware/notify/__init__.py). The unsubscribe functions."""
-    from firmware.notify import CallerSmsWanted, VoicemailLeft
+    from firmware.notify import CallerSmsWanted, VoicemailLeft, VoicemailStorageFull
 
     return [bus.subscribe(notifier.on_call_finished, CallFinished),
             bus.subscribe(lambda e: notifier.voicemail(e.meta, e.wav_path), VoicemailLeft),
-            bus.subscribe(lambda e: notifier.caller_sms(e.number, e.text), CallerSmsWanted)]
+            bus.subscribe(lambda e: notifier.caller_sms(e.number, e.text), CallerSmsWanted),
+            bus.subscribe(lambda e: notifier.voicemail_storage(e.deleted, e.limit_mb),
+                          VoicemailStorageFull)]
 
 
 async def start_notifier(box: Any) -> Notifier | None:

@@ -41,6 +41,14 @@ PHRASES: dict[str, tuple[str, str]] = {
                         "Please leave a message after the tone. Press hash when you are "
                         "done."),
     "voicemail_saved": ("您的留言已保存，谢谢。", "Your message has been saved. Thank you."),
+    # listening to voicemail from a desk phone (calls/voicemail_listen.py)
+    "vm_you_have": ("您有", "You have"),
+    "vm_new_messages": ("条新留言。", "new messages."),
+    "vm_message_menu": ("重听请按1，删除请按7，保存并听下一条请按9，结束请按井号键。",
+                        "Press 1 to hear it again, 7 to delete it, 9 to keep it and hear the "
+                        "next, hash to end."),
+    "vm_deleted": ("留言已删除。", "Message deleted."),
+    "vm_no_more": ("没有更多留言。", "No more messages."),
     "pin_enter": ("请输入您的密码，以井号键结束。", "Please enter your PIN, then press hash."),
     "pin_wrong": ("密码错误。", "Wrong PIN."),
     "verify_enter": ("请输入您的账号或订单号，以井号键结束。",

@@ -41,6 +41,7 @@ from firmware.routing.plan import (
     planned_rings,
 )
 from firmware.routing.stats import NO_STATS, AgentStats
+from firmware.routing.voicemail_steps import EndStep, voicemail_details
 
 MAX_WALK = 64  # steps: a plan graph that loops is walked until its loop is used up
 
@@ -135,6 +136,10 @@ class RouteAnswer:
             return {"cause": found[1], "treatment": found[2]}
         if self.forwarded and self.forwarding is not None:
             return {"cause": "forwarded", "number": self.forwarding.number or ""}
+        if self.ending.startswith("voicemail for "):  # routing/voicemail_steps.py
+            return {"cause": "voicemail", "box": self.ending.removeprefix("voicemail for ")}
+        if self.ending.startswith("an SMS to the caller"):
+            return {"cause": "sms_caller"}
         return {"cause": "connected"}
 
     def text(self) -> str:
@@ -176,6 +181,7 @@ def step_details(step: Step) -> dict[str, Any]:
         out.update(cause=step.cause.value, treatment=step.treatment.value)
     if isinstance(step, KeypadStep):
         out.update(keypad_details(step))
+    out.update(voicemail_details(step))
     if isinstance(step, RingStep):
         rings = planned_rings(step)
         out["rings"] = [{"target": _target_name(r.target), "start_s": r.start_s,
@@ -227,6 +233,8 @@ def ring_order(plan: Plan) -> tuple[tuple[str, ...], str]:
         if isinstance(step, KeypadStep) and step.kind == "greeting":
             step_id = step.next("next")
             continue
+        if isinstance(step, EndStep):  # voicemail, an SMS to the caller
+            return tuple(order), step.ending()
         if isinstance(step, KeypadStep):  # a caller who keys nothing
             step_id = step.next(KeyExit.TIMEOUT if isinstance(step, Menu) else KeyExit.FAILED)
             continue

@@ -63,10 +63,20 @@ class Feature(enum.StrEnum):
 
     AVAILABLE = "available"  # this extension takes ring-group calls again
     UNAVAILABLE = "unavailable"  # this extension's ring-group calls pass it over
+    VOICEMAIL = "voicemail"  # listen to this extension's voicemail (config: voicemail.feature_code)
 
 
 # Dialled from dial tone. *7 and *8 are taken: transfer codes during a call.
-FEATURE_CODES: dict[str, Feature] = {"*61": Feature.AVAILABLE, "*62": Feature.UNAVAILABLE}
+FEATURE_CODES: dict[str, Feature] = {"*61": Feature.AVAILABLE, "*62": Feature.UNAVAILABLE,
+                                     "*97": Feature.VOICEMAIL}
+
+
+def feature_codes(config: Config) -> dict[str, Feature]:
+    """FEATURE_CODES with the config's own voicemail code (`voicemail.feature_code`)."""
+    codes = {c: f for c, f in FEATURE_CODES.items() if f is not Feature.VOICEMAIL}
+    section = getattr(config, "voicemail", None)
+    codes[section.feature_code if section is not None else "*97"] = Feature.VOICEMAIL
+    return codes
 
 
 @dataclass(frozen=True)
@@ -102,7 +112,7 @@ def classify_dialed(digits: str, config: Config, *, final: bool = False) -> Dial
     if not digits:
         return _verdict(Dialed(DialedKind.INCOMPLETE, digits, "nothing dialled yet"), final)
     if digits.startswith("*"):
-        return _verdict(_feature(digits), final)
+        return _verdict(_feature(digits, feature_codes(config)), final)
     if not is_digits(digits):
         return Dialed(DialedKind.INVALID, digits, f'"{digits}" is not a string of digits')
     prefix = config.settings.outside_line_prefix
@@ -117,12 +127,12 @@ def classify_dialed(digits: str, config: Config, *, final: bool = False) -> Dial
     return _verdict(as_extension, final)
 
 
-def _feature(digits: str) -> Dialed:
-    feature = FEATURE_CODES.get(digits)
+def _feature(digits: str, codes: dict[str, Feature]) -> Dialed:
+    feature = codes.get(digits)
     if feature is not None:
         return Dialed(DialedKind.FEATURE, digits, f"feature code {digits}: {feature}",
                       feature=feature)
-    if any(code.startswith(digits) for code in FEATURE_CODES):
+    if any(code.startswith(digits) for code in codes):
         return Dialed(DialedKind.INCOMPLETE, digits, "the start of a feature code")
     return Dialed(DialedKind.INVALID, digits, f'"{digits}" is not a feature code')
 

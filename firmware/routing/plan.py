@@ -325,8 +325,10 @@ def check_plan(plan: Plan, *, loops: bool = False) -> None:
         _check_no_loop(plan)
         return
     edges = {sid: [t for e, t in step.exits.items() if e != Exit.ANSWERED]
-             for sid, step in plan.steps.items() if not isinstance(step, Hangup)}
-    stuck = graph.exitless_loop(edges)  # hang-ups and DONE are not nodes: they are ends
+             for sid, step in plan.steps.items()
+             if not isinstance(step, Hangup) and step.exit_names()}
+    # hang-ups, steps without exits (voicemail) and DONE are not nodes: they are ends
+    stuck = graph.exitless_loop(edges)
     if stuck:
         raise PlanError(f"the plan loops with no exit: {', '.join(stuck)}")
     cycle = graph.find_cycle({sid: [t for e, t in plan.steps[sid].exits.items()

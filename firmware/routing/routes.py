@@ -50,6 +50,7 @@ from firmware.routing.plan import (
     Treatment,
 )
 from firmware.routing.timerules import TimeAnswer, time_active
+from firmware.routing.voicemail_steps import OWN_ENDINGS, end_step
 
 ENDINGS = {"busy": Treatment.BUSY, "announcement": Treatment.ANNOUNCEMENT,
            "hangup": Treatment.HANGUP}
@@ -185,6 +186,8 @@ def _preferred_before(ctx: CallContext, builder: PlanBuilder, config_plan: PlanC
 def _graph_step(ctx: CallContext, builder: PlanBuilder, spec: PlanStep,
                 exits: dict[str, str]) -> Step:
     kind, _, name = spec.do.partition(":")
+    if kind in OWN_ENDINGS:  # voicemail, an SMS to the caller (voicemail_steps.py)
+        return end_step(spec)
     if kind in ENDINGS:
         return Hangup(id=spec.id, cause=HangupCause.ROUTE, treatment=ENDINGS[kind],
                       reason=f"plan step {spec.id}: {kind}")

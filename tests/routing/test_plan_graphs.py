@@ -40,7 +40,7 @@ def with_plan(steps: list[dict[str, Any]]) -> Any:
      "plans[0].steps[0].on", "ends the call: it has no exits"),
     ([{"id": "a", "do": "ring_group:support"}], "plans[0].steps[0].do",
      'unknown ring group "support"'),
-    ([{"id": "a", "do": "voicemail"}], "plans[0].steps[0].do", "is not a step"),
+    ([{"id": "a", "do": "fax"}], "plans[0].steps[0].do", "is not a step"),
     ([], "plans[0].steps", "at least one step"),
     ([{"id": "a", "do": "duty"}, {"id": "a", "do": "hangup"}], "plans[0].steps[1]",
      'step id "a" repeats'),

@@ -34,6 +34,7 @@
 </section>
 % end
 % include('notify_outbox.tpl')
+% include('voicemail_storage.tpl')
 <section class="card">
   <h2>{{_('backup')}}</h2>
   <p><a class="button" href="/system/backup">{{_('download_backup')}}</a></p>
