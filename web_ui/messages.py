@@ -415,3 +415,6 @@ MESSAGES.update(LINE_MESSAGES)
 from web_ui.messages_analog import ANALOG_MESSAGES  # noqa: E402  (the analog line, issue 11)
 
 MESSAGES.update(ANALOG_MESSAGES)
+from web_ui.messages_queue import QUEUE_MESSAGES  # noqa: E402  (issue 12 hold queue)
+
+MESSAGES.update(QUEUE_MESSAGES)

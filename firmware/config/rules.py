@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from firmware.config.ivr_rules import MenuSpec, PinSpec, VerifySpec
+from firmware.config.queue_rules import QueueSpec
 from firmware.config.reasons import BadValue
 from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS, hhmm, minutes_of
 
@@ -174,12 +175,15 @@ class StepExits:
     invalid: str | None = None  # a menu: a digit that is no choice, after the last try
     ok: str | None = None  # a PIN or verification step: the caller passed
     failed: str | None = None  # ... did not pass (tries used up)
+    full: str | None = None  # a queue: no room for one more caller (queue_rules.py)
+    left: str | None = None  # a queue: the caller keyed the leave key
 
     def to_json(self) -> dict[str, str | None]:
         """The ringing exits always (as before keypad steps); the others when named."""
         out: dict[str, str | None] = {"busy": self.busy, "no_answer": self.no_answer,
                                       "unavailable": self.unavailable}
-        out.update({k: getattr(self, k) for k in ("timeout", "invalid", "ok", "failed")
+        out.update({k: getattr(self, k) for k in ("timeout", "invalid", "ok", "failed",
+                                                        "full", "left")
                     if getattr(self, k) is not None})
         return out
 
@@ -188,7 +192,7 @@ class StepExits:
 class PlanStep:
     """`do`: "ring_group:NAME", "duty", "forward_chain", "busy", "announcement", "hangup",
     or a keypad step: "menu", "pin", "verify" (with its settings in `menu`, `pin`,
-    `verify`: ivr_rules.py)."""
+    `verify`: ivr_rules.py), or "queue" (settings in `queue`: queue_rules.py)."""
 
     id: str
     do: str
@@ -196,13 +200,14 @@ class PlanStep:
     menu: MenuSpec | None = None
     pin: PinSpec | None = None
     verify: VerifySpec | None = None
+    queue: QueueSpec | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Keypad settings only on the step that has them (older exports unchanged)."""
         from firmware.config.schema import to_dict  # schema imports this module
 
         out: dict[str, Any] = {"id": self.id, "do": self.do, "on": self.on.to_json()}
-        out.update({k: to_dict(getattr(self, k)) for k in ("menu", "pin", "verify")
+        out.update({k: to_dict(getattr(self, k)) for k in ("menu", "pin", "verify", "queue")
                     if getattr(self, k) is not None})
         return out
 
@@ -268,7 +273,7 @@ class LineCaps:
 BUILTIN_TIME = "office_hours"  # a route's `when` naming the weekly schedule
 SIMPLE_DESTINATIONS = ("default", "duty", "forward_chain", "busy", "announcement", "hangup")
 STEP_ACTIONS = ("duty", "forward_chain", "busy", "announcement", "hangup", "menu", "pin",
-                "verify")
+                "verify", "queue")
 
 __all__ = [
     "BUILTIN_TIME", "SIMPLE_DESTINATIONS", "STEP_ACTIONS", "Blocking", "CallerMatch",

@@ -77,7 +77,7 @@ def _destination_kind(config: Config, to: str, hours: OfficeHours) -> str:
         return REFUSE
     # a plan that starts with a keypad step (menu, PIN, verify) is answered by the box
     return {"ring_group": OFFICE, "duty": DUTY, "forward_chain": FORWARD_CHAIN,
-            "menu": OFFICE, "pin": OFFICE, "verify": OFFICE}[kind]
+            "menu": OFFICE, "pin": OFFICE, "verify": OFFICE, "queue": OFFICE}[kind]
 
 
 _KIND_TEXT = {OFFICE: "calls ring the office", DUTY: "calls go to the duty person",
