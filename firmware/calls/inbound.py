@@ -40,10 +40,12 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
+from firmware.calls.hold_queue import queue_book
 from firmware.calls.ivr import ABANDONED as IVR_ABANDONED
 from firmware.calls.ivr import DIRECT, ringback_message, run_keypad_step
 from firmware.calls.legs import Leg, OutsideLeg
 from firmware.calls.notify import notify_caps
+from firmware.calls.queue_call import CALLBACK, run_queue
 from firmware.calls.record import CallLog, Who, caller_gone
 from firmware.calls.usage import month_usage
 from firmware.region import caller_number
@@ -62,6 +64,7 @@ from firmware.routing import (
 )
 from firmware.routing.keypad import KeypadStep
 from firmware.routing.plan import Treatment
+from firmware.routing.queue_step import QueueStep
 
 if TYPE_CHECKING:
     from firmware.calls.controller import CallController
@@ -112,6 +115,12 @@ async def _follow(core: CallController, caller: OutsideLeg, record: CallLog, pla
             return
         if isinstance(step, KeypadStep):
             next_id = await _keypad(core, step, caller, record, route, plan)
+            if next_id is None:
+                return
+            step_id = next_id
+            continue
+        if isinstance(step, QueueStep):  # the hold queue (calls/queue_call.py)
+            next_id = await _queue(core, step, caller, record, route, plan)
             if next_id is None:
                 return
             step_id = next_id
@@ -185,6 +194,37 @@ async def _keypad(core: CallController, step: KeypadStep, caller: OutsideLeg, re
         await _talk(core, caller, answered, agent, record)
         return None
     return step.next(Exit.NO_ANSWER)
+
+
+async def _queue(core: CallController, step: QueueStep, caller: OutsideLeg, record: CallLog,
+                 route: list[str], plan: Plan) -> str | None:
+    """Wait in a hold queue; the next step's id, or None when the call is over (a member
+    answered and the call ended, the caller hung up or asked for a callback)."""
+    async def ring(target: Target, ring_s: float) -> tuple[str, Leg | None]:
+        return await _ring_target(core, target, ring_s, caller, record, step.name, plan)
+
+    core.note_step(caller, f"queue {step.id}")
+    try:
+        result = await run_queue(core, step, caller, record, plan, ring)
+    finally:
+        core.note_step(caller, "")
+    route[-1] = result.label
+    record.set_route(" > ".join(route))
+    if result.exit == ABANDONED:
+        await _abandoned(caller, record, f"in queue {step.name}", say=True)
+        return None
+    if result.exit == CALLBACK:
+        await core.release(caller, "normal")
+        await record.finish("callback", cause="the caller asked to be called back")
+        return None
+    if result.leg is not None:
+        t0 = asyncio.get_running_loop().time()
+        try:
+            await _talk(core, caller, result.leg, result.agent, record)
+        finally:
+            queue_book(core).handed(step.name, asyncio.get_running_loop().time() - t0)
+        return None
+    return step.next(result.exit)
 
 
 async def _talk(core: CallController, caller: OutsideLeg, answered: Leg, agent: str,
