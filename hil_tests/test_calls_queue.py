@@ -58,7 +58,7 @@ def test_two_callers_wait_a_vip_overtakes_and_the_first_gets_the_free_member(tmp
     wait_for(lambda: _waiting(box) == [VIP, CALLER], 20, what="the VIP waits ahead")
     wait_for(lambda: _announcements(emu, vip) >= 1, 20, interval=1.0,
              what="the VIP hears its position")
-    wait_for(lambda: _announcements(emu, first) >= 2, 30, interval=1.0,
+    wait_for(lambda: _announcements(emu, first) >= 2, 60, interval=1.0,
              what="the first caller hears its position again")
     assert emu.call(first["id"])["state"] == "active", "the queue answered the call"
 
