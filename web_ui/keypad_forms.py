@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-KEYPAD = ("menu", "pin", "verify")
-KEYPAD_EXITS = ("timeout", "invalid", "ok", "failed")
+KEYPAD = ("menu", "pin", "verify", "queue")  # a queue step's settings are kept the same way
+KEYPAD_EXITS = ("timeout", "invalid", "ok", "failed", "full", "left")
 
 
 def keep_keypad(plan: dict[str, Any], stored: dict[str, Any] | None) -> dict[str, Any]:

@@ -25,6 +25,29 @@ QUEUE_MESSAGES: dict[str, tuple[str, str]] = {
     "callback_mark_done": ("mark done", "标记为已处理"),
     "callback_marked_done": ("The callback request is marked done.", "回电请求已标记为已处理。"),
     "result_callback": ("callback requested", "请求回电"),
+    # "test a call" and a record's route (web_ui/queue_words.py)
+    "qx_step": ("hold queue {name}: members {members} ({strategy}); music {music}, position "
+                "and wait {every}; at most {length} waiting, {wait} s each",
+                "排队 {name}：坐席 {members}（{strategy}）；等待音乐 {music}，{every}播报排队位置"
+                "和预计等待时间；最多 {length} 人排队，每人最长等待 {wait} 秒"),
+    "qx_every": ("every {s} s", "每 {s} 秒"),
+    "qx_never": ("never said", "不"),
+    "qx_sep": ("; ", "；"),
+    "qx_leave_key": ("key {digit} leaves", "按 {digit} 离开排队"),
+    "qx_callback_key": ("key {digit} asks for a callback", "按 {digit} 请求回电"),
+    "qx_leaves_at_closing": ("callers leave when the office closes", "下班时排队的来电离开队列"),
+    "qx_exit_timeout": ("waited too long", "等待超时"),
+    "qx_exit_full": ("queue full", "队列已满"),
+    "qx_exit_left": ("left by key", "按键离开"),
+    "qx_route_waited": ("queue {name}: waited {waited} s, position {position} on entry",
+                        "排队 {name}：等待 {waited} 秒，进入时排第 {position} 位"),
+    "qx_route_full": ("queue {name}: full", "排队 {name}：已满"),
+    "qx_full_waiting": (" ({n} waiting)", "（{n} 人在等待）"),
+    "qx_full_media": (" (no audio capacity)", "（语音资源不足）"),
+    "qx_how_left": ("left by key", "按键离开"),
+    "qx_how_timeout": ("waited too long", "等待超时"),
+    "qx_how_closed": ("left at closing time", "下班离开"),
+    "qx_how_callback": ("asked for a callback", "请求回电"),
 }
 
 QUEUE_REASONS_ZH: dict[str, str] = {

@@ -102,3 +102,42 @@ def test_bad_callback_requests_are_named_errors(box):
     reply = client.api("GET", "/api/callbacks?sate=open")
     assert reply.status == 400
     assert read_callbacks(data / FILE)[0]["state"] == "open", "nothing was changed"
+
+
+# --- the queue step in words: "test a call" and a record's route ----------------------------
+
+
+def _queue_details() -> list[dict]:
+    from firmware.routing.answer import route_answer
+    from tests.routing.helpers import check_config, example_dict, sh
+
+    raw = example_dict()
+    raw.update(plans=[{"name": "p", "steps": [
+        {"id": "q", "do": "queue", "on": {"left": "sales"},
+         "queue": {"group": "sales", "leave_key": "1", "callback_key": "2"}},
+        {"id": "sales", "do": "ring_group:sales"}]}], routes=[{"name": "all", "to": "plan:p"}])
+    answer = route_answer(check_config(raw), "gsm0", "+8613588888888", sh(3, 10), 2)
+    return answer.to_json()["step_details"]
+
+
+@pytest.mark.parametrize(("lang", "head", "exits"), [
+    ("en", "hold queue sales: members", "left by key"),
+    ("zh", "排队 sales：坐席", "按键离开"),
+])
+def test_a_queue_step_in_words(lang: str, head: str, exits: str) -> None:
+    from web_ui.explain_text import step_lines
+    from web_ui.i18n import translator
+
+    _ = translator(lang)
+    lines = {d["id"]: step_lines(lang, _, d) for d in _queue_details()}
+    assert head in lines["q"]["head"] and exits in lines["q"]["exits"]
+
+
+def test_a_records_queue_route_in_words() -> None:
+    from web_ui.explain_text import route_words
+
+    route = "route all > queue sales: waited 45 s, position 2 on entry, left > reception"
+    assert route_words("zh", route) == ("路由 all > 排队 sales：等待 45 秒，进入时排第 2 位；"
+                                        "按键离开 > reception")
+    assert route_words("en", "queue sales: full: 3 waiting > reception") == \
+        "queue sales: full (3 waiting) > reception"
