@@ -250,3 +250,36 @@ def test_a_member_who_does_not_answer_is_passed_over(tmp_path: Path) -> None:
         rig.close()
 
     _run(scenario)
+
+
+def _closed(config):
+    """The same office with every day closed (the schedule the owner might save at 18:00)."""
+    return replace(config, schedule=replace(config.schedule, **{d: () for d in
+                                                                ("mon", "tue", "wed", "thu",
+                                                                 "fri", "sat", "sun")}))
+
+
+@pytest.mark.parametrize("after_hours", [False, True])
+def test_closing_time_sends_waiting_callers_on_only_without_after_hours(
+        tmp_path: Path, after_hours: bool) -> None:
+    async def scenario() -> None:
+        rig = IvrRig(tmp_path, queue_office(max_wait_s=30, after_hours=after_hours), lines=1)
+        _busy(rig, "fxs1", "fxs2")
+        caller = rig.ring_in("gsm0", A)
+        await _waiting(rig, 1)
+        rig.config = _closed(rig.config)  # the office closes while the caller waits
+        if after_hours:  # Q4: the caller stays in the queue
+            await asyncio.sleep(0.3)
+            assert queue_book(rig.core).length("sales") == 1
+            rig.gsm["gsm0"].end("normal", 16)
+            rec = await rig.ended()
+            assert rec["result"] == "abandoned"
+        else:
+            await until(lambda: queue_book(rig.core).length("sales") == 0, "the caller leaves")
+            rig.gsm["gsm0"].end("normal", 16)
+            rec = await rig.ended()
+            assert "position 1 on entry, office closed > after" in rec["route"]
+        del caller
+        rig.close()
+
+    _run(scenario)
