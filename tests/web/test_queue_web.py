@@ -141,3 +141,27 @@ def test_a_records_queue_route_in_words() -> None:
                                         "按键离开 > reception")
     assert route_words("en", "queue sales: full: 3 waiting > reception") == \
         "queue sales: full (3 waiting) > reception"
+
+
+def test_the_rules_page_shows_and_keeps_a_queue_step(data) -> None:
+    from tests.web.conftest import example_office
+    from tests.web.test_rule_editors import fields, post
+
+    client, service = example_office(data)
+    config = service.config()
+    group = config["ring_groups"][0]["name"]
+    config["plans"] = [*config["plans"], {"name": "hold", "steps": [
+        {"id": "q", "do": "queue", "on": {"left": "after", "full": "after"},
+         "queue": {"group": group, "leave_key": "1", "callback_key": "2", "max_length": 3}},
+        {"id": "after", "do": f"ring_group:{group}"}]}]
+    service.replace_config(config)
+    before = service.config()["plans"][-1]
+    page = client.get("/rules?plan=hold")
+    assert page.status == 200
+    form = fields(page.text, "plan-form")
+    form["name"] = "hold-2"
+    reply = post(client, "/rules/plan", form)
+    assert reply.status == 303, reply.text
+    after = service.config()["plans"][-1]
+    assert after["name"] == "hold-2"
+    assert after["steps"] == before["steps"], "the queue's settings and exits kept"
