@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     web_cli.register(sub)
     from firmware.prompts import cli as prompts_cli
     prompts_cli.register(sub)
+    from firmware.calls import callbacks_cli  # the hold queue's callback list (issue 12)
+    callbacks_cli.register(sub)
     return parser
 
 
