@@ -7,7 +7,8 @@
    for one more player (`media_room`), sends the caller by the `full` exit, logged
    with the reason.
 2. The caller joins the queue (hold_queue.py: a VIP ahead of non-VIPs), hears
-   `entry_prompt`, the first position announcement, then `music` looping. Every
+   `entry_prompt`, then (while no member is free to ring) the first position
+   announcement, then `music` looping. Every
    `announce_every_s` the music stops for "you are number N in the queue, the expected
    wait is about M minutes" (zh: "there are N callers before you ...") and resumes.
 3. Only the caller at the head rings members: the step's members in the group
@@ -16,6 +17,8 @@
    time, the music going on meanwhile. A member who does not answer is passed over for
    this caller until every member has been tried; then the round starts again. The
    member who answers is bridged (the music stops): the exit `answered`.
+   A key keyed while a member rings is read when that ring ends (a member rings for
+   its ring time at most); an announcement waits until nobody is rung.
 4. `leave_key` leaves by `left`; `callback_key` puts the caller on the callback list
    (callbacks.py), says `queue_callback`, and ends the call (result "callback");
    `max_wait_s` leaves by `timeout`, and so does the office closing when `after_hours`
@@ -155,14 +158,16 @@ class _Waiter:
             if self._closed_now():
                 self.why = "office closed"
                 return "timeout", None, ""
+            self.start_music()
+            answered = await self._try_members()  # a free member first, then the news
+            if answered is not None:
+                return answered
+            if self.caller.ended.done() or self._pending_exit():
+                continue
             if self.step.announce_every_s and loop.time() >= next_say:
                 await self._announce()
                 next_say = loop.time() + self.step.announce_every_s
                 continue
-            self.start_music()
-            answered = await self._try_members()
-            if answered is not None:
-                return answered
             key = await ivr.next_key(self.core, self.caller, _pause(loop, deadline, next_say,
                                                                    self.step))
             if isinstance(key, str):
@@ -182,6 +187,11 @@ class _Waiter:
                 self.why = CALLBACK
                 return CALLBACK
         return None
+
+    def _pending_exit(self) -> bool:
+        """A leave or callback key is waiting (keyed while a member rang)."""
+        waiting = getattr(self.core.digit_queue(self.caller.name), "_queue", ())
+        return any(k in (self.step.leave_key, self.step.callback_key) for k in waiting)
 
     def _put_back(self, key: str) -> None:
         self.core.digit_queue(self.caller.name).put_nowait(key)
