@@ -200,8 +200,16 @@ async def _queue(core: CallController, step: QueueStep, caller: OutsideLeg, reco
                  route: list[str], plan: Plan) -> str | None:
     """Wait in a hold queue; the next step's id, or None when the call is over (a member
     answered and the call ended, the caller hung up or asked for a callback)."""
-    async def ring(target: Target, ring_s: float) -> tuple[str, Leg | None]:
-        return await _ring_target(core, target, ring_s, caller, record, step.name, plan)
+    async def ring(targets: tuple[Target, ...]) -> tuple[str, Leg | None, str]:
+        """One member for its ring time, or several together (a ring-all group)."""
+        if len(targets) == 1:
+            outcome, leg = await _ring_target(core, targets[0], targets[0].ring_time_s,
+                                              caller, record, step.name, plan)
+            return outcome, leg, targets[0].id
+        group = RingGroup(id=step.id, name=step.name, targets=targets,
+                          strategy=step.strategy, reason=step.reason)
+        exit, leg, agent = await _ring_all(core, group, caller, record, set(), plan)
+        return ("answered" if leg is not None else str(exit)), leg, agent
 
     core.note_step(caller, f"queue {step.id}")
     try:

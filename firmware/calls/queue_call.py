@@ -15,7 +15,8 @@
    strategy's order, each only when free (a desk phone idle and not held by another
    call, an available agent, a free outside line for a mobile), each for its ring
    time, the music going on meanwhile. A member who does not answer is passed over for
-   this caller until every member has been tried; then the round starts again. The
+   this caller until every member has been tried; then the round starts again. A
+   ring-all group rings every free member not yet tried together. The
    member who answers is bridged (the music stops): the exit `answered`.
    A key keyed while a member rings is read when that ring ends (a member rings for
    its ring time at most); an announcement waits until nobody is rung.
@@ -40,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from firmware.calls import ivr
 from firmware.calls.callbacks import callback_list
 from firmware.calls.hold_queue import RINGING, WAITING, Waiting, queue_book, wait_minutes
+from firmware.config.schema import Strategy
 from firmware.prompts.phrases import number_names
 from firmware.routing.hours import office_hours
 from firmware.routing.plan import Target, TargetKind
@@ -95,8 +97,9 @@ def refusal(core: CallController, step: QueueStep) -> str | None:
 
 async def run_queue(core: CallController, step: QueueStep, caller: OutsideLeg,
                     record: CallLog, plan: Plan, ring: Any) -> QueueResult:
-    """The caller waits in the queue (module docstring). `ring(target, ring_s)` rings
-    one member for the caller: ("answered" | an outcome | "abandoned", leg)."""
+    """The caller waits in the queue (module docstring). `ring(targets)` rings one
+    member for the caller, or several together: ("answered" | an outcome | "abandoned",
+    the member's leg, the member's id)."""
     label = f"queue {step.name}"
     if not await ivr._answer(core, caller):
         return QueueResult(ABANDONED, label)
@@ -239,35 +242,36 @@ class _Waiter:
     # --- members --------------------------------------------------------------------
 
     async def _try_members(self) -> tuple[str, Leg | None, str] | None:
-        """At the head of the queue: ring the next free member not yet tried."""
+        """At the head of the queue: ring the next free member not yet tried (a
+        ring-all group: every free member not yet tried, together)."""
         if not queue_book(self.core).at_head(self.entry):
             return None
-        target = self._free_member()
-        if target is None:
+        targets = self._free_members()
+        if not targets:
             return None
-        self.tried.add(target.key)
-        self.entry.state, self.entry.ringing = RINGING, _label(target)
+        self.tried.update(t.key for t in targets)
+        self.entry.state = RINGING
+        self.entry.ringing = ", ".join(_label(t) for t in targets)
         try:
-            outcome, leg = await self.ring(target, float(target.ring_time_s))
+            outcome, leg, agent = await self.ring(targets)
         finally:
             self.entry.state, self.entry.ringing = WAITING, ""
         if outcome == ANSWERED and leg is not None:
             await self.stop_music()
-            return ANSWERED, leg, target.id
+            return ANSWERED, leg, agent
         if outcome == ABANDONED:
             return ABANDONED, None, ""
         if all(t.key in self.tried for t in self.step.targets):
             self.tried.clear()  # everyone was tried: the next round starts
         return None
 
-    def _free_member(self) -> Target | None:
+    def _free_members(self) -> tuple[Target, ...]:
+        """The next free member not yet tried, in the strategy's order; all of them for
+        a ring-all group."""
         available = self.core.availability()
-        for target in self.step.targets:
-            if target.key in self.tried or not available.get(target.id, True):
-                continue
-            if self._free(target):
-                return target
-        return None
+        free = tuple(t for t in self.step.targets if t.key not in self.tried
+                     and available.get(t.id, True) and self._free(t))
+        return free if self.step.strategy is Strategy.RING_ALL else free[:1]
 
     def _free(self, target: Target) -> bool:
         if target.kind is TargetKind.EXTENSION:

@@ -283,3 +283,22 @@ def test_closing_time_sends_waiting_callers_on_only_without_after_hours(
         rig.close()
 
     _run(scenario)
+
+
+def test_a_ring_all_group_rings_every_free_member_together(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        config = queue_office(max_wait_s=30)
+        config = replace(config, ring_groups=tuple(
+            replace(g, strategy=type(g.strategy)("ring_all")) if g.name == "sales" else g
+            for g in config.ring_groups))
+        rig = IvrRig(tmp_path, config, lines=1)
+        rig.ring_in("gsm0", A)
+        await until(lambda: rig.ringing("fxs1") and rig.ringing("fxs2"), "802 and 803 ring")
+        talking = await _pick_up(rig, "fxs2")
+        assert not rig.ringing("fxs1"), "the other member stops"
+        rig.gsm["gsm0"].end("normal", 16)
+        rec = await rig.ended()
+        assert rec["answered_by"] == "803" and talking.caller == A
+        rig.close()
+
+    _run(scenario)
