@@ -97,3 +97,41 @@ def test_the_max_wait_leaves_by_timeout(tmp_path, boxes):
     assert re.fullmatch(r"route all > queue sales: waited 1\d s, position 1 on entry, "
                         r"timeout > reception", rec["route"]), rec["route"]
     assert box.stop() == 0
+
+
+def test_three_callers_hear_their_own_positions(tmp_path, boxes):
+    """Three lines (sim-3gsm): each caller's announcement names its own place (zh: the
+    callers before it: 0, 1, 2), matched against the default number prompts."""
+    box = box_with(tmp_path, queue_office(), "sim-3gsm")
+    boxes.append(box)
+    emu = box.emulator
+    emu.phone_hook("fxs1", "off")
+    callers = [CALLER, "+8613588880002", "+8613588880003"]
+    calls = []
+    for i, number in enumerate(callers):
+        calls.append(emu.place_call(number, SIM[i]))
+        wait_for(lambda n=i + 1: len(_waiting(box)) == n, 20, what=f"{i + 1} callers wait")
+    assert _waiting(box) == callers
+    for i, call in enumerate(calls):
+        said = wait_for(lambda c=call: _number_said(emu, c), 40, interval=1.0,
+                        what=f"caller {i + 1} hears a number after queue_position")
+        assert said == f"n{i}", f"caller {i + 1} heard {said}, not n{i}"
+    for call in calls:
+        emu.hangup(call["id"])
+    wait_for(lambda: _waiting(box) == [], 20, what="the queue empties")
+    assert box.stop() == 0
+
+
+def _number_said(emu, call: dict) -> str | None:
+    """Which number prompt (n0..n4) fits best right after the first queue_position."""
+    rec = emu.call_recording(call["id"])
+    positions = find_prompts(rec, POSITION, MATCH_SCORE)
+    if not positions:
+        return None
+    best: dict[str, float] = {}
+    for n in range(5):
+        fits = find_prompts(rec, DEFAULTS_DIR / "zh" / f"n{n}.wav", -1.0, limit=40)
+        best[f"n{n}"] = max((m.score for m in fits
+                             if abs(m.offset_s - positions[0].end_s) < 0.3), default=-1.0)
+    name, score = max(best.items(), key=lambda kv: kv[1])
+    return name if score >= MATCH_SCORE else None
