@@ -100,7 +100,7 @@ async def carried(step: int, most: int, seconds: float) -> dict:
             print(f"{count:4d} callers: {row['min_share']:.1%} frames, worst gap "
                   f"{row['worst_gap_ms']:.0f} ms, CPU {row['cpu']:.0%}", file=sys.stderr)
             if row["min_share"] < MIN_SHARE or row["worst_gap_ms"] > MAX_GAP_S * 1000:
-                stop = "the audio broke"
+                stop = f"the audio broke at {count} callers"
                 break
             count += step
     finally:
@@ -154,9 +154,14 @@ def markdown(hold: dict, music: list[float], args: argparse.Namespace, note: str
     lines = ["## The hold queue (`bench/queue.py`)", "",
              f"`python -m bench.queue --step {args.step} --max {args.max} --seconds "
              f"{args.seconds} --calls {args.calls}`; {note}.", "",
-             f"**Callers on hold with music carried: {hold['carried']}** (stopped by "
-             f"{hold['stop']}). Each caller: a line port with its own 20 ms clock thread "
-             "and the looping `music` prompt, through `Audio.play(loop=True)`.", "",
+             f"**Callers on hold with music carried: {hold['carried']}** (the run stopped: "
+             f"{hold['stop']}; broken: under {MIN_SHARE:.0%} of a port's frames, or a gap "
+             f"over {MAX_GAP_S * 1000:.0f} ms). Each caller: a line port with its own 20 ms "
+             "clock thread (in this process: the bench's own load, which a modem's reader "
+             "adds on the box too) and the looping `music` prompt through "
+             "`Audio.play(loop=True)`. The bridge has 254 conference ports here; the queue "
+             "admits callers while `free_ports()` leaves 4 spare (a caller holds its line's "
+             "port and a player), so the engine itself would refuse at about 124.", "",
              "| callers | frames delivered (worst port) | worst gap | CPU (this process) |",
              "|---|---|---|---|"]
     lines += [f"| {r['callers']} | {r['min_share']:.1%} | {r['worst_gap_ms']:.0f} ms | "
