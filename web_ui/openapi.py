@@ -320,6 +320,9 @@ def document() -> dict[str, Any]:
     from web_ui.openapi_prompts import prompt_paths
 
     doc["paths"].update(prompt_paths())  # type: ignore[union-attr]
+    from web_ui.queue_openapi import paths as queue_paths  # the callback list (issue 12)
+
+    doc["paths"].update(queue_paths(_answers))  # type: ignore[union-attr]
     return doc
 
 

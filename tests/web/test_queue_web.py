@@ -165,3 +165,10 @@ def test_the_rules_page_shows_and_keeps_a_queue_step(data) -> None:
     after = service.config()["plans"][-1]
     assert after["name"] == "hold-2"
     assert after["steps"] == before["steps"], "the queue's settings and exits kept"
+
+
+def test_the_callback_api_is_in_the_openapi_document() -> None:
+    from web_ui.openapi import document
+
+    paths = document()["paths"]
+    assert "get" in paths["/api/callbacks"] and "post" in paths["/api/callbacks/{id}/done"]
