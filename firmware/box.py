@@ -25,6 +25,9 @@ from typing import Any
 
 import board as boards
 from firmware import gcwatch, paths
+from firmware.calls.callbacks import FILE as CALLBACKS_FILE
+from firmware.calls.callbacks import CallbackList, callback_list, done_op
+from firmware.calls.hold_queue import queue_status
 from firmware.clock import SetClock, SystemClock, parse_clock
 from firmware.config.hardware import Hardware
 from firmware.config.schema import summary, to_dict
@@ -114,6 +117,7 @@ class Box:
         from firmware.voicemail import VoicemailStore
 
         self.calls.voicemail_store = VoicemailStore.in_data_dir(self.data_dir)
+        self.calls.callbacks = CallbackList(self.data_dir / CALLBACKS_FILE)
         self.control = ControlServer(paths.control_socket(self.data_dir), self._handlers())
         await self.control.start()
         from firmware.notify.wiring import start_notifier  # missed calls, voicemail, SMS
@@ -291,6 +295,8 @@ class Box:
                                        "gc": gcwatch.summary()},
                 "clock": lambda args: {"now": self.clock.now().isoformat(),
                                        "set": isinstance(self.clock, SetClock)},
+                "callbacks.list": lambda args: {"callbacks": callback_list(self.calls).listing()},
+                "callbacks.done": lambda args: done_op(self.calls, args),
                 **control_handlers(self.store), **notify_ops(self)}
 
     def status(self) -> dict:
@@ -304,6 +310,7 @@ class Box:
                       for name, line in sorted(self.lines.outside.items())},
             "ports": dict(self.port_state),
             "calls": self.calls.status(),
+            "queues": queue_status(self.calls),
             "agents": self.calls.availability(),
             "unavailable_since": self.calls.unavailable_since(),
             "forwarding": {k.line.name: k.state() for k in self.forwarding},

@@ -16,7 +16,7 @@ from firmware import paths
 
 def _register_run(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="start the box")
-    p.add_argument("--board", help="board name (sim, sim-2gsm, sim-analog, sim-mixed, "
+    p.add_argument("--board", help="board name (sim, sim-2gsm, sim-3gsm, sim-analog, sim-mixed, "
                                    "sim-v253, pi-usbmodem, pi-gsm)")
     p.add_argument("--board-file", type=Path,
                    help="file holding the board name (the box: /etc/switchboard/board)")
@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     prompts_cli.register(sub)
     from firmware.voicemail import cli as voicemail_cli
     voicemail_cli.register(sub)
+    from firmware.calls import callbacks_cli  # the hold queue's callback list (issue 12)
+    callbacks_cli.register(sub)
     return parser
 
 

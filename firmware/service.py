@@ -407,6 +407,25 @@ class BoxService:
         handler = notifier_ops(self._notifier)[op]
         return self.on_loop(lambda: handler(args), timeout=timeout)
 
+    # --- callback requests from the hold queue (calls/callbacks.py, issue 12) ----------
+
+    def callbacks(self) -> list[dict[str, Any]]:
+        """The callback list, newest first, read beside the box: [{"id", "caller",
+        "region", "line", "queue", "call_id", "at", "state": "open" | "done", "done_at"}]."""
+        from firmware.calls.callbacks import FILE, read_callbacks
+
+        return list(reversed(read_callbacks(self.data_dir / FILE)))
+
+    def callback_done(self, ident: int) -> dict[str, Any]:
+        """Mark callback request `ident` done (NoSuchCallback when there is none)."""
+        from firmware.calls.callbacks import FILE, CallbackList, NoSuchCallback
+
+        if not any(e.get("id") == ident for e in self.callbacks()):
+            raise NoSuchCallback(f"no callback request {ident}")
+        if self._control is not None:
+            return self._ask("callbacks.done", {"id": ident})
+        return CallbackList(self.data_dir / FILE).mark_done(ident, self.now())
+
     # --- call records --------------------------------------------------------------
 
     @contextlib.contextmanager

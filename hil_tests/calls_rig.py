@@ -19,7 +19,7 @@ from pathlib import Path
 from hil_tests.boxrig import REPO, BoxProcess, start_box, wait_gsm_state
 from hil_tests.pstn.testing import wait_for
 
-SIM = ["+8613900000001", "+8613900000002"]
+SIM = ["+8613900000001", "+8613900000002", "+8613900000003"]
 CALLER = "+8613588888888"  # 浙江杭州, China Mobile
 MOBILES = {"zhang": "+8613800000101", "wang": "+8613800000102", "david": "+8613800000103",
            "chen": "+8613800000104"}
@@ -92,7 +92,7 @@ def box_with(tmp: Path, config: dict, board: str = "sim", *extra: str) -> BoxPro
     return box
 
 
-GSM_LINES = {"sim-2gsm": 2, "sim-analog": 0, "sim-mixed": 1}
+GSM_LINES = {"sim-2gsm": 2, "sim-3gsm": 3, "sim-analog": 0, "sim-mixed": 1}
 
 
 def wait_line_state(box: BoxProcess, state: str, line: str = "fxo0",

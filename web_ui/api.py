@@ -128,6 +128,8 @@ def dashboard(web: Web, status: dict[str, Any] | None = None) -> dict[str, Any]:
     service = web.service
     status = dict(service.status() if status is None else status)
     status.setdefault("lines", {})  # each outside line's health (analog lines: issue 11)
+    status.setdefault("queues", [])  # the hold queues now (calls/hold_queue.py)
+    status["callbacks"] = _open_callbacks(service)
     status["diagnosis"] = _diagnosis(service, status)
     available = status.get("agents") if isinstance(status.get("agents"), dict) else {}
     since = status.get("unavailable_since")
@@ -155,6 +157,12 @@ def dashboard(web: Web, status: dict[str, Any] | None = None) -> dict[str, Any]:
     status["calls"] = [{**call, "parties": [names.get(leg, leg) for leg in call.get("legs", [])]}
                        for call in status.get("calls", [])]
     return status
+
+
+def _open_callbacks(service: Any) -> list[dict[str, Any]]:
+    from web_ui.queue_pages import open_callbacks  # it builds on this module
+
+    return open_callbacks(service)
 
 
 def _diagnosis(service: Any, status: dict[str, Any]) -> dict[str, Any] | None:

@@ -137,6 +137,9 @@ def make_app(service: BoxService, *, allowed_hosts: tuple[str, ...] = (),
     from web_ui import reset  # POST /api/factory-reset
 
     reset.install(app, web)
+    from web_ui import queue_pages  # the callback list (hold queue, issue 12)
+
+    queue_pages.install(app, web)
 
     @app.get("/static/<name:path>", auth=False, first_run=True)
     def static(name: str) -> Any:

@@ -16,6 +16,7 @@ from typing import Any
 
 from web_ui import i18n
 from web_ui.explain_shapes import JOINERS, NESTED, SHAPES
+from web_ui.queue_words import queue_lines, queue_route_part
 
 # parameters that are one token (a number, a line, a counter): never spaces
 _TOKEN = frozenset({"n", "of", "max", "each", "total", "days", "line", "counter", "id",
@@ -263,6 +264,8 @@ def route_words(lang: str, route: str) -> str:
     for part in route.split(" > "):
         if part.startswith("route "):
             parts.append(_("ex_rule_route") + " " + part.removeprefix("route "))
+        elif part.startswith("queue "):
+            parts.append(queue_route_part(_, part))
         elif part.partition(" ")[0] in KEYPAD_KINDS:
             parts.append(keypad_route_part(_, part))
         else:
@@ -306,6 +309,8 @@ def trial_name(_: Callable[..., str], trial: dict[str, Any]) -> str:
 def step_lines(lang: str, _: Callable[..., str], step: dict[str, Any]) -> dict[str, Any]:
     """A plan step: its headline, each target's turn, and where each exit goes."""
     kind = step.get("kind", "")
+    if kind == "queue":  # the hold queue (queue_words.py)
+        return queue_lines(_, step, step_name)
     if kind == "ring_group":
         strategy = _(f"strategy_{step.get('strategy')}")
         head = _("ex_step_group", name=step.get("name", ""), strategy=strategy,

@@ -49,6 +49,10 @@ DEFAULTS = {"menu": {"prompt": "", "timeout_s": 5, "max_tries": 3, "direct_dial"
                        "max_digits": 20, "tries": 3, "timeout_s": 10},
             "greeting": {"prompt": None}}
 HOOK_DEFAULTS = {"url": "", "timeout_s": 3, "retries": 1, "when_down": "failed"}
+# steps whose settings and own exits the form does not edit yet (the config's JSON
+# does): kept from the stored plan by step id, like a keypad step's hidden parts
+KEPT = ("queue", "voicemail", "sms_caller")
+KEPT_EXITS = ("timeout", "full", "left")
 
 
 def exits_of(kind: str) -> tuple[str, ...]:
@@ -166,6 +170,9 @@ def keep_keypad(plan: dict[str, Any], stored: dict[str, Any] | None) -> dict[str
     for step in plan["steps"]:
         old = before.get(step["id"])
         kind = step["do"]
+        if old is not None and old.get("do") == kind and kind in KEPT:
+            _keep_whole(step, old, kind)
+            continue
         if kind not in KEYPAD or old is None or old.get("do") != kind:
             continue
         if old.get(kind) is not None:
@@ -174,6 +181,15 @@ def keep_keypad(plan: dict[str, Any], stored: dict[str, Any] | None) -> dict[str
             step["menu"]["choices"] = _in_order(step["menu"].get("choices") or [],
                                                 old["menu"].get("choices") or [])
     return plan
+
+
+def _keep_whole(step: dict[str, Any], old: Mapping[str, Any], kind: str) -> None:
+    """A queue's or voicemail's settings and own exits, as stored."""
+    if old.get(kind) is not None:
+        step[kind] = old[kind]
+    exits = {e: t for e, t in (old.get("on") or {}).items() if e in KEPT_EXITS and t is not None}
+    if exits:
+        step["on"] = {**step.get("on", {}), **exits}
 
 
 def _in_order(choices: list[dict[str, Any]], before: list[dict[str, Any]]

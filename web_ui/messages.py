@@ -421,3 +421,6 @@ MESSAGES.update(KEYPAD_MESSAGES)
 from web_ui.messages_voicemail import VOICEMAIL_MESSAGES  # noqa: E402  (the Voicemail page)
 
 MESSAGES.update(VOICEMAIL_MESSAGES)
+from web_ui.messages_queue import QUEUE_MESSAGES  # noqa: E402  (issue 12 hold queue)
+
+MESSAGES.update(QUEUE_MESSAGES)

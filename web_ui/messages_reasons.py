@@ -160,6 +160,9 @@ REASONS_ZH: dict[str, str] = {
 from web_ui.messages_notify import NOTIFY_REASONS_ZH  # noqa: E402
 
 REASONS_ZH.update(NOTIFY_REASONS_ZH)
+from web_ui.messages_queue import QUEUE_REASONS_ZH  # noqa: E402
+
+REASONS_ZH.update(QUEUE_REASONS_ZH)
 
 # The page's own reasons: code -> (English, Chinese).
 FORM_REASONS: dict[str, tuple[str, str]] = {
@@ -198,6 +201,9 @@ FORM_REASONS.update({  # the notifications API's bodies (web_ui/notify_pages.py)
                   '请求内容必须是 {{}} 或 {{"to": "电子邮件地址"}}'),
 })
 
+from web_ui.messages_queue import QUEUE_FORM_REASONS  # noqa: E402  (the callback API)
+
+FORM_REASONS.update(QUEUE_FORM_REASONS)
 form_reason = Catalogue({code: en for code, (en, _zh) in FORM_REASONS.items()})
 
 _WEEKDAYS = {"mon": "星期一", "tue": "星期二", "wed": "星期三", "thu": "星期四",

@@ -91,6 +91,8 @@ class LiveCall:
             return "talking"
         if self.ringing:
             return "ringing"
+        if self.step.startswith("queue "):
+            return "queue"  # waiting in a hold queue (calls/queue_call.py)
         return "keypad" if self.step else "setup"
 
     def as_status(self, mono: float | None) -> dict[str, Any]:

@@ -40,10 +40,12 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
+from firmware.calls.hold_queue import queue_book
 from firmware.calls.ivr import ABANDONED as IVR_ABANDONED
 from firmware.calls.ivr import DIRECT, ringback_message, run_keypad_step
 from firmware.calls.legs import Leg, OutsideLeg
 from firmware.calls.notify import notify_caps
+from firmware.calls.queue_call import CALLBACK, run_queue
 from firmware.calls.record import CallLog, Who, caller_gone
 from firmware.calls.usage import month_usage
 from firmware.calls.voicemail import run_end_step
@@ -62,6 +64,7 @@ from firmware.routing import (
 )
 from firmware.routing.keypad import KeypadStep
 from firmware.routing.plan import Treatment
+from firmware.routing.queue_step import QueueStep
 from firmware.routing.voicemail_steps import EndStep
 
 if TYPE_CHECKING:
@@ -113,6 +116,12 @@ async def _follow(core: CallController, caller: OutsideLeg, record: CallLog, pla
             return
         if isinstance(step, KeypadStep):
             next_id = await _keypad(core, step, caller, record, route, plan)
+            if next_id is None:
+                return
+            step_id = next_id
+            continue
+        if isinstance(step, QueueStep):  # the hold queue (calls/queue_call.py)
+            next_id = await _queue(core, step, caller, record, route, plan)
             if next_id is None:
                 return
             step_id = next_id
@@ -186,6 +195,45 @@ async def _keypad(core: CallController, step: KeypadStep, caller: OutsideLeg, re
         await _talk(core, caller, answered, agent, record)
         return None
     return step.next(Exit.NO_ANSWER)
+
+
+async def _queue(core: CallController, step: QueueStep, caller: OutsideLeg, record: CallLog,
+                 route: list[str], plan: Plan) -> str | None:
+    """Wait in a hold queue; the next step's id, or None when the call is over (a member
+    answered and the call ended, the caller hung up or asked for a callback)."""
+    async def ring(targets: tuple[Target, ...]) -> tuple[str, Leg | None, str]:
+        """One member for its ring time, or several together (a ring-all group)."""
+        if len(targets) == 1:
+            outcome, leg = await _ring_target(core, targets[0], targets[0].ring_time_s,
+                                              caller, record, step.name, plan)
+            return outcome, leg, targets[0].id
+        group = RingGroup(id=step.id, name=step.name, targets=targets,
+                          strategy=step.strategy, reason=step.reason)
+        exit, leg, agent = await _ring_all(core, group, caller, record, set(), plan)
+        return ("answered" if leg is not None else str(exit)), leg, agent
+
+    core.note_step(caller, f"queue {step.id}")
+    try:
+        result = await run_queue(core, step, caller, record, plan, ring)
+    finally:
+        core.note_step(caller, "")
+    route[-1] = result.label
+    record.set_route(" > ".join(route))
+    if result.exit == ABANDONED:
+        await _abandoned(caller, record, f"in queue {step.name}", say=True)
+        return None
+    if result.exit == CALLBACK:
+        await core.release(caller, "normal")
+        await record.finish("callback", cause="the caller asked to be called back")
+        return None
+    if result.leg is not None:
+        t0 = asyncio.get_running_loop().time()
+        try:
+            await _talk(core, caller, result.leg, result.agent, record)
+        finally:
+            queue_book(core).handed(step.name, asyncio.get_running_loop().time() - t0)
+        return None
+    return step.next(result.exit)
 
 
 async def _talk(core: CallController, caller: OutsideLeg, answered: Leg, agent: str,

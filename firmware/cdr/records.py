@@ -25,7 +25,7 @@ TARGET_KINDS = ("extension", "mobile", "number")
 OUTCOMES = ("answered", "busy", "no_answer", "failed", "rejected", "cancelled", "preempted")
 # Final results a controller may give; the store itself uses the last two.
 RESULTS = ("answered", "missed", "abandoned", "busy", "failed", "blocked", "forwarded",
-           "voicemail")
+           "voicemail", "callback")
 IN_PROGRESS, INTERRUPTED = "in_progress", "interrupted"
 FORWARDED = "forwarded"
 ALL_RESULTS = (*RESULTS, IN_PROGRESS, INTERRUPTED)

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 
 MENU_DIGITS = "0123456789*#"
 # The exits a plan step may name in `on`, by its kind; ring steps have the first three.
+# A queue (queue_rules.py) reads keys too, so it is listed with the keypad steps.
 RING_STEP_EXITS = ("busy", "no_answer", "unavailable")
 KEYPAD_EXITS = {"menu": ("timeout", "invalid", "no_answer"), "pin": ("ok", "failed"),
-                "verify": ("ok", "failed")}
+                "verify": ("ok", "failed"), "queue": ("timeout", "full", "left")}
 KEYPAD_STEPS = tuple(KEYPAD_EXITS)
 
 

@@ -67,6 +67,8 @@ def step_exits(plan: PlanConfig, index: int, end: str = END, refused: str = REFU
         out += [("ok", step.on.ok or following), ("failed", step.on.failed or refused)]
         if kind == "verify" and step.verify is not None:
             out += [(x.name, x.to) for x in step.verify.exits]
+    elif kind == "queue":
+        out += [(e, getattr(step.on, e) or following) for e in KEYPAD_EXITS["queue"]]
     return out
 
 
@@ -78,4 +80,6 @@ def answers(step: PlanStep) -> bool:
 
 def caller_moves(step: PlanStep, exit: str) -> bool:
     """True when leaving `step` by `exit` needs the caller to key something."""
+    if kind_of(step) == "queue":
+        return exit == "left"
     return kind_of(step) == "menu" and exit not in ("timeout",)

@@ -187,6 +187,10 @@ REASONS: dict[str, str] = {
 from firmware.config.reasons_notify import NOTIFY_REASONS  # noqa: E402
 
 REASONS.update(NOTIFY_REASONS)
+# The queue step's (issue 12): their own module, merged here.
+from firmware.config.reasons_queue import QUEUE_REASONS  # noqa: E402
+
+REASONS.update(QUEUE_REASONS)
 
 
 class UnknownReason(LookupError):

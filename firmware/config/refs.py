@@ -36,6 +36,9 @@ def rename_ring_group(doc: dict[str, Any], old: str, new: str) -> dict[str, Any]
         for step in _dicts(plan.get("steps")):
             if step.get("do") == ref_old:
                 step["do"] = ref_new
+            queue = step.get("queue")
+            if isinstance(queue, dict) and queue.get("group") == old:
+                queue["group"] = new  # a queue step's ring group (queue_rules.py)
     for group in _dicts(out.get("ring_groups")):
         for member in _dicts(group.get("members")):
             if member.get("group") == old:

@@ -26,6 +26,7 @@ from typing import Any
 
 from firmware.config.greeting_rules import GreetingSpec
 from firmware.config.ivr_rules import MenuSpec, PinSpec, VerifySpec
+from firmware.config.queue_rules import QueueSpec
 from firmware.config.reasons import BadValue
 from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS, hhmm, minutes_of
 from firmware.config.voicemail_schema import VoicemailSpec
@@ -177,12 +178,15 @@ class StepExits:
     ok: str | None = None  # a PIN or verification step: the caller passed
     failed: str | None = None  # ... did not pass (tries used up)
     next: str | None = None  # a greeting: played (or cut short by a key)
+    full: str | None = None  # a queue: no room for one more caller (queue_rules.py)
+    left: str | None = None  # a queue: the caller keyed the leave key
 
     def to_json(self) -> dict[str, str | None]:
         """The ringing exits always (as before keypad steps); the others when named."""
         out: dict[str, str | None] = {"busy": self.busy, "no_answer": self.no_answer,
                                       "unavailable": self.unavailable}
-        out.update({k: getattr(self, k) for k in ("timeout", "invalid", "ok", "failed", "next")
+        out.update({k: getattr(self, k)
+                    for k in ("timeout", "invalid", "ok", "failed", "next", "full", "left")
                     if getattr(self, k) is not None})
         return out
 
@@ -191,7 +195,9 @@ class StepExits:
 class PlanStep:
     """`do`: "ring_group:NAME", "duty", "forward_chain", "busy", "announcement", "hangup",
     or a keypad step: "menu", "pin", "verify" (with its settings in `menu`, `pin`,
-    `verify`: ivr_rules.py), or "greeting" (optional `greeting`: greeting_rules.py)."""
+    `verify`: ivr_rules.py), "greeting" (optional `greeting`: greeting_rules.py), "queue"
+    (settings in `queue`: queue_rules.py), "voicemail" (`voicemail`: voicemail_schema.py)
+    or "sms_caller"."""
 
     id: str
     do: str
@@ -201,6 +207,7 @@ class PlanStep:
     verify: VerifySpec | None = None
     greeting: GreetingSpec | None = None  # a "greeting" step: greeting_rules.py
     voicemail: VoicemailSpec | None = None  # a "voicemail" step (voicemail_schema.py)
+    queue: QueueSpec | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Keypad settings only on the step that has them (older exports unchanged)."""
@@ -208,7 +215,7 @@ class PlanStep:
 
         out: dict[str, Any] = {"id": self.id, "do": self.do, "on": self.on.to_json()}
         out.update({k: to_dict(getattr(self, k))
-                    for k in ("menu", "pin", "verify", "greeting", "voicemail")
+                    for k in ("menu", "pin", "verify", "greeting", "voicemail", "queue")
                     if getattr(self, k) is not None})
         return out
 
@@ -274,7 +281,7 @@ class LineCaps:
 BUILTIN_TIME = "office_hours"  # a route's `when` naming the weekly schedule
 SIMPLE_DESTINATIONS = ("default", "duty", "forward_chain", "busy", "announcement", "hangup")
 STEP_ACTIONS = ("duty", "forward_chain", "busy", "announcement", "hangup", "menu", "pin",
-                "verify", "greeting", "voicemail", "sms_caller")
+                "verify", "greeting", "voicemail", "sms_caller", "queue")
 
 __all__ = [
     "BUILTIN_TIME", "SIMPLE_DESTINATIONS", "STEP_ACTIONS", "Blocking", "CallerMatch",

@@ -18,7 +18,7 @@ from typing import Any
 
 import phonenumbers
 
-from firmware.config import graph, validate_ivr
+from firmware.config import graph, validate_ivr, validate_queue
 from firmware.config import plan_exits as pe
 from firmware.config import rules as r
 from firmware.config import schema as s
@@ -296,6 +296,8 @@ OBJECT_CHECKS: dict[type, Any] = {
 FIELD_CHECKS.update(validate_ivr.FIELD_CHECKS)
 ITEM_CHECKS.update(validate_ivr.ITEM_CHECKS)
 OBJECT_CHECKS.update(validate_ivr.OBJECT_CHECKS)
+FIELD_CHECKS.update(validate_queue.FIELD_CHECKS)  # the queue step (validate_queue.py)
+OBJECT_CHECKS.update(validate_queue.OBJECT_CHECKS)
 
 
 # --- pass 3: references ---------------------------------------------------------------
@@ -321,6 +323,7 @@ def cross_check(config: s.Config, refs: Any, ctx: v._Ctx) -> None:
     for i, plan in v._valid(config.plans, "steps"):
         for j, step in v._valid(plan.steps, "do"):
             _destination_ref(step.do, f"plans[{i}].steps[{j}].do", refs, plans, ctx)
+    validate_queue.cross_check(config, refs, ctx)
     outside = _outside(config)
     for i, caps in v._valid(config.caps, "line"):
         if caps.line not in outside:

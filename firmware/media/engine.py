@@ -380,6 +380,12 @@ class MediaEngine:
             log.warning("media engine %s: %s had %d port errors", self.name, slot.name,
                         port.counters.errors)
 
+    def free_ports(self) -> int:
+        """Conference bridge ports free now (each player, tone generator and line takes
+        one); the hold queue admits callers within it (calls/queue_call.py)."""
+        ep = self._check()
+        return max(0, ep.mediaMaxPorts() - ep.mediaActivePorts())
+
     def slots(self) -> list[Slot]:
         return list(self._slots.values())
 

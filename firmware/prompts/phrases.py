@@ -33,6 +33,8 @@ PHRASES: dict[str, tuple[str, str]] = {
     "queue_position_after": ("位客户在等待。", "in the queue."),
     "queue_wait": ("预计等待时间约", "The expected waiting time is about"),
     "queue_wait_after": ("分钟。", "minutes."),
+    "queue_callback": ("我们已记录您的回电请求，稍后会尽快给您回电。",
+                       "We have noted your request and will call you back as soon as we can."),
     "queue_hold": ("请稍候，我们将尽快为您接通。", "Please hold, we will answer as soon as "
                                           "possible."),
     "all_busy": ("对不起，所有坐席都在忙，请稍候。", "Sorry, all our staff are busy. Please "

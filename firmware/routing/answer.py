@@ -40,6 +40,7 @@ from firmware.routing.plan import (
     next_ring,
     planned_rings,
 )
+from firmware.routing.queue_step import QueueStep, queue_details
 from firmware.routing.stats import NO_STATS, AgentStats
 from firmware.routing.voicemail_steps import EndStep, voicemail_details
 
@@ -182,6 +183,8 @@ def step_details(step: Step) -> dict[str, Any]:
     if isinstance(step, KeypadStep):
         out.update(keypad_details(step))
     out.update(voicemail_details(step))
+    if isinstance(step, QueueStep):
+        out.update(queue_details(step))
     if isinstance(step, RingStep):
         rings = planned_rings(step)
         out["rings"] = [{"target": _target_name(r.target), "start_s": r.start_s,
@@ -237,6 +240,10 @@ def ring_order(plan: Plan) -> tuple[tuple[str, ...], str]:
             return tuple(order), step.ending()
         if isinstance(step, KeypadStep):  # a caller who keys nothing
             step_id = step.next(KeyExit.TIMEOUT if isinstance(step, Menu) else KeyExit.FAILED)
+            continue
+        if isinstance(step, QueueStep):  # members as they become free; then the max wait
+            order += [t.id for t in step.targets if t.id not in order]
+            step_id = step.next("timeout")
             continue
         assert isinstance(step, RingStep), step
         position, elapsed, exit = 0, 0.0, Exit.ALL_UNAVAILABLE

@@ -78,7 +78,7 @@ def _destination_kind(config: Config, to: str, hours: OfficeHours) -> str:
     # a plan that starts with a keypad step (menu, PIN, verify) is answered by the box
     return {"ring_group": OFFICE, "duty": DUTY, "forward_chain": FORWARD_CHAIN,
             "menu": OFFICE, "pin": OFFICE, "verify": OFFICE, "greeting": OFFICE,
-            "voicemail": OFFICE, "sms_caller": OFFICE}[kind]
+            "voicemail": OFFICE, "sms_caller": OFFICE, "queue": OFFICE}[kind]
 
 
 _KIND_TEXT = {OFFICE: "calls ring the office", DUTY: "calls go to the duty person",

@@ -23,6 +23,7 @@ from firmware.routing.plan import (
     Step,
     planned_rings,
 )
+from firmware.routing.queue_step import QueueStep, describe_queue
 
 
 @singledispatch
@@ -75,6 +76,8 @@ def _headline(step: Step) -> str:
                 f"each, {step.total_ring_time_s} s in all")
     if isinstance(step, KeypadStep):
         return describe(step)
+    if isinstance(step, QueueStep):
+        return describe_queue(step)
     if isinstance(step, Hangup):
         how = "" if step.treatment.value == "reject" else f", {step.treatment.value}"
         return f"hang up ({step.cause.value}{how}): {step.reason}"

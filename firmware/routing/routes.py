@@ -49,6 +49,7 @@ from firmware.routing.plan import (
     Step,
     Treatment,
 )
+from firmware.routing.queue_step import describe_queue, queue_step
 from firmware.routing.timerules import TimeAnswer, time_active
 from firmware.routing.voicemail_steps import OWN_ENDINGS, end_step
 
@@ -191,6 +192,10 @@ def _graph_step(ctx: CallContext, builder: PlanBuilder, spec: PlanStep,
     if kind in ENDINGS:
         return Hangup(id=spec.id, cause=HangupCause.ROUTE, treatment=ENDINGS[kind],
                       reason=f"plan step {spec.id}: {kind}")
+    if kind == "queue":  # the hold queue (queue_step.py)
+        queued = replace(queue_step(ctx, builder, spec), exits={Exit.ANSWERED: DONE, **exits})
+        builder.note(describe_queue(queued))
+        return queued
     if kind in KEYPAD_STEPS:
         step = keypad_step(ctx, spec)
         builder.note(describe(replace(step, exits=exits)))

@@ -27,7 +27,7 @@ from hil_tests.pstn.modem import Modem, ModemConfig
 from hil_tests.pstn.network import NetConfig, Network
 
 SHAPES = {"sim": 1, "sim-2gsm": 2, "sim-analog": 0, "sim-mixed": 1,  # shape: GSM modems
-          "sim-v253": 0}
+          "sim-v253": 0, "sim-3gsm": 3}
 LINES = {"sim-analog": {"fxo0": "+861062345678"},  # shape: analog lines and their numbers
          "sim-mixed": {"fxo0": "+861062345678"},
          "sim-v253": {"fxo0": "+861062345678"}}

@@ -12,9 +12,9 @@ def _shipped(name):
     return json.loads((BOARDS_DIR / f"{name}.json").read_text())
 
 
-def test_the_seven_boards_ship():
-    assert board.board_names() == ["pi-gsm", "pi-usbmodem", "sim", "sim-2gsm", "sim-analog",
-                                   "sim-mixed", "sim-v253"]
+def test_the_eight_boards_ship():
+    assert board.board_names() == ["pi-gsm", "pi-usbmodem", "sim", "sim-2gsm", "sim-3gsm",
+                                   "sim-analog", "sim-mixed", "sim-v253"]
 
 
 @pytest.mark.parametrize("name", board_names())

@@ -258,6 +258,7 @@
               durationCell(c)];
     }));
     document.getElementById("no-calls").hidden = s.calls.length > 0;
+    if (window.drawQueues) { window.drawQueues(s); }  // the hold queues (queue.js)
     var agentsNow = JSON.stringify(s.agents || []);
     if (agentsNow !== lastAgents) {  // redrawn only when changed, so a tap is not lost
       lastAgents = agentsNow;

@@ -45,6 +45,7 @@
   </tbody></table>
   <p class="empty" id="no-calls" {{'hidden' if status['calls'] else ''}}>{{_('no_calls')}}</p>
 </section>
+% include('queue_card.tpl')
 <section class="card">
   <h2>{{_('agents')}}</h2>
   <table class="list"><thead><tr><th>{{_('agent')}}</th><th>{{_('state')}}</th><th>{{_('live_takes_calls')}}</th><th>{{_('answered_today')}}</th><th>{{_('missed_today')}}</th></tr></thead>
@@ -66,4 +67,5 @@
 </section>
 </div>
 <script type="application/json" id="words">{{!words}}</script>
+<script src="/static/queue.js"></script>
 <script src="/static/live.js"></script>
