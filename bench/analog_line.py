@@ -142,7 +142,8 @@ def markdown(results: dict, args: argparse.Namespace) -> str:
         "| what | n | p50 | p90 | p99 | min | max |",
         "|---|---|---|---|---|---|---|",
         row("first ring on fxo0 -> desk phone rings (with caller ID)", results["ring"]),
-        row("caller ID ends -> desk phone rings (the box's own part; the end is reckoned from the message's length, so about +-20 ms)", results["after_cid"]),
+        row("caller ID ends -> desk phone rings (the box's own part; the end is reckoned "
+            "from the message's length, so about +-20 ms)", results["after_cid"]),
         row("audio line -> desk phone, per-call median", results["to_desk"]),
         row("audio desk phone -> line, per-call median", results["to_line"]),
     ]
