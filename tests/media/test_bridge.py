@@ -260,8 +260,9 @@ async def test_one_late_frame_gives_a_cushion_that_absorbs_the_next():
     assert health["slots"]["b"]["late_ticks"] == 0
 
 
-async def test_a_cushion_never_needed_is_given_back(monkeypatch):
-    monkeypatch.setattr("firmware.media.ports.CUSHION_DECAY_S", 2)
+async def _cushion_given_back_run() -> list[int]:
+    """The frames lost on the way when frame 60 came late once and the cushion it left
+    was never needed again (given back after CUSHION_DECAY_S)."""
     async with running() as rig:
         late = LateFrames("a", late={60}).start()
         rig.devices.append(late)
@@ -274,8 +275,20 @@ async def test_a_cushion_never_needed_is_given_back(monkeypatch):
         await wait_until(lambda: len(dev_b.written) > last + 5, what="the stream after it")
         got = sequence_at(dev_b)
         numbers = [n for n in got if n is not None]
-        gone = sorted(set(range(numbers[0], numbers[-1])) - set(numbers))
-        assert len(gone) == 1 and gone[0] > 60  # the one frame of delay, after the cushion
+        return sorted(set(range(numbers[0], numbers[-1])) - set(numbers))
+
+
+async def test_a_cushion_never_needed_is_given_back(monkeypatch):
+    monkeypatch.setattr("firmware.media.ports.CUSHION_DECAY_S", 2)
+    disturbed = []
+    for _attempt in range(3):  # a run another process disturbed is run again, not passed
+        gone = await _cushion_given_back_run()
+        if not gone or gone[0] > 60:
+            break
+        disturbed.append(gone)  # a frame before the planned late one was late: load
+    else:
+        pytest.fail(f"every run was disturbed by other load: frames lost {disturbed}")
+    assert len(gone) == 1 and gone[0] > 60  # the one frame of delay, after the cushion
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="SCHED_FIFO needs root or an RLIMIT_RTPRIO")
