@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import argparse
 import platform
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from bench.calls import resources, row, status, summary90
+from bench.calls import resources, row, status, summary90, tone_medians
 from bench.report import add_load_options, load_note, write_section
-from hil_tests.calls_rig import ANALOG_LINE, CALLER, analog_office, box_with, heard_tone
+from hil_tests.calls_rig import ANALOG_LINE, CALLER, analog_office, box_with
 from hil_tests.pstn.testing import wait_for
 
 BELL202_BAUD = 1200.0
@@ -78,19 +77,9 @@ def audio_latency(box, calls: int, tones: int) -> dict[str, list[float]]:
     medians: dict[str, list[float]] = {"to_desk": [], "to_line": []}
     for i in range(calls):
         call = _connected(box)
-        to_desk, to_line = [], []
-        for _ in range(tones):
-            t = emu.send_to_call(call["id"], tone_hz=1000, ms=200)
-            tone = wait_for(lambda: heard_tone(emu.phone_heard("fxs0"), 1000, t - 0.005),  # noqa: B023
-                            10, what="tone at the desk")
-            to_desk.append(tone["t_start"] - t)
-            t = emu.phone_send("fxs0", tone_hz=1400, ms=200)
-            tone = wait_for(lambda: heard_tone(emu.call_heard(call["id"]), 1400, t - 0.005),  # noqa: B023
-                            10, what="tone on the line")
-            to_line.append(tone["t_start"] - t)
-            time.sleep(0.3)
-        medians["to_desk"].append(statistics.median(to_desk))
-        medians["to_line"].append(statistics.median(to_line))
+        to_desk, to_line = tone_medians(emu, call, "fxs0", tones)
+        medians["to_desk"].append(to_desk)
+        medians["to_line"].append(to_line)
         emu.hangup(call["id"])
         emu.phone_hook("fxs0", "on")
         _idle(box, f"audio call {i} over")

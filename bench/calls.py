@@ -114,25 +114,32 @@ def _connected_call(box: BoxProcess) -> dict:
     return call
 
 
+def tone_medians(emu, call: dict, port: str, tones: int) -> tuple[float, float]:
+    """One connected call's median one-way latencies over `tones` bursts each way:
+    (far party -> desk phone on `port`, desk phone -> far party)."""
+    to_desk, to_far = [], []
+    for _ in range(tones):
+        t = emu.send_to_call(call["id"], tone_hz=1000, ms=200)
+        tone = wait_for(lambda: heard_tone(emu.phone_heard(port), 1000, t - 0.005),  # noqa: B023
+                        10, what="tone at the desk")
+        to_desk.append(tone["t_start"] - t)
+        t = emu.phone_send(port, tone_hz=1400, ms=200)
+        tone = wait_for(lambda: heard_tone(emu.call_heard(call["id"]), 1400, t - 0.005),  # noqa: B023
+                        10, what="tone at the far party")
+        to_far.append(tone["t_start"] - t)
+        time.sleep(0.3)  # let the bursts' tails pass
+    return statistics.median(to_desk), statistics.median(to_far)
+
+
 def audio_latency(box: BoxProcess, calls: int, tones: int) -> dict[str, list[float]]:
     """Per call, the median one-way latency of `tones` bursts each way."""
     emu = box.emulator
     medians: dict[str, list[float]] = {"to_desk": [], "to_caller": []}
     for i in range(calls):
         call = _connected_call(box)
-        to_desk, to_caller = [], []
-        for _ in range(tones):
-            t = emu.send_to_call(call["id"], tone_hz=1000, ms=200)
-            tone = wait_for(lambda: heard_tone(emu.phone_heard("fxs0"), 1000, t - 0.005),  # noqa: B023
-                            10, what="tone at the desk")
-            to_desk.append(tone["t_start"] - t)
-            t = emu.phone_send("fxs0", tone_hz=1400, ms=200)
-            tone = wait_for(lambda: heard_tone(emu.call_heard(call["id"]), 1400, t - 0.005),  # noqa: B023
-                            10, what="tone at the caller")
-            to_caller.append(tone["t_start"] - t)
-            time.sleep(0.3)  # let the bursts' tails pass
-        medians["to_desk"].append(statistics.median(to_desk))
-        medians["to_caller"].append(statistics.median(to_caller))
+        to_desk, to_caller = tone_medians(emu, call, "fxs0", tones)
+        medians["to_desk"].append(to_desk)
+        medians["to_caller"].append(to_caller)
         emu.hangup(call["id"])
         emu.phone_hook("fxs0", "on")
         wait_for(lambda: not (s := status(box))["calls"] and s["ports"]["fxs0"] == "idle",
