@@ -239,9 +239,6 @@ class Lines:
                 return line
         return None
 
-    def __len__(self) -> int:
-        return len(self.outside)
-
 
 def _line_order(item: tuple[str, Any]) -> tuple[int, str]:
     name, line = item

@@ -51,6 +51,7 @@ import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, fields
+from typing import Any
 
 import pjsua2 as pj
 
@@ -557,26 +558,23 @@ class MediaEngine:
 
     def _pcm_source(self, slot: Slot) -> PcmSource:
         if slot._pcm is None:
-            self._sweep()
-            source = PcmSource(f"{slot.name}/pcm", self._buffers)
-            try:
-                source.createPort(source.name, audio_format(CLOCK_RATE, PTIME_MS))
-            except pj.Error as exc:
-                raise _pj_failure(f"slot {slot.name}: no PCM player", exc) from None
-            self._made.add(source)
-            slot._pcm = source
-            self._wanted[source.getPortId()] = set()
+            slot._pcm = self._new_source(PcmSource, f"{slot.name}/pcm", slot, "PCM player")
         return slot._pcm
 
     def _clip_source(self, slot: Slot) -> ClipSource:
         if slot._clips is None:
-            self._sweep()
-            source = ClipSource(f"{slot.name}/prompt", self._buffers)
-            try:
-                source.createPort(source.name, audio_format(CLOCK_RATE, PTIME_MS))
-            except pj.Error as exc:
-                raise _pj_failure(f"slot {slot.name}: no prompt player", exc) from None
-            self._made.add(source)
-            slot._clips = source
-            self._wanted[source.getPortId()] = set()
+            slot._clips = self._new_source(ClipSource, f"{slot.name}/prompt", slot,
+                                           "prompt player")
         return slot._clips
+
+    def _new_source(self, kind: Any, name: str, slot: Slot, what: str) -> Any:
+        """A frame source port of ours (`kind`: PcmSource, ClipSource) in the bridge."""
+        self._sweep()
+        source = kind(name, self._buffers)
+        try:
+            source.createPort(source.name, audio_format(CLOCK_RATE, PTIME_MS))
+        except pj.Error as exc:
+            raise _pj_failure(f"slot {slot.name}: no {what}", exc) from None
+        self._made.add(source)
+        self._wanted[source.getPortId()] = set()
+        return source
