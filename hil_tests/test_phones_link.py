@@ -169,7 +169,10 @@ def test_dtmf_dialled_on_the_phone_comes_back_through_a_loopback(world):
     assert "".join(d["digit"] for d in digits) == "801*#"
     assert digits[0]["t"] == pytest.approx(t, abs=0.2)  # the loop adds a few frames
     gaps = [b["t"] - a["t"] for a, b in itertools.pairwise(digits)]
-    assert all(g == pytest.approx(0.16, abs=0.03) for g in gaps)  # 80 ms on + 80 ms off
+    # 80 ms on + 80 ms off; the test's loopback thread may hand a frame or two late
+    # under load, which moves one digit but not the cadence
+    assert all(g == pytest.approx(0.16, abs=0.06) for g in gaps), gaps
+    assert digits[-1]["t"] - digits[0]["t"] == pytest.approx(4 * 0.16, abs=0.045), gaps
     dials, _ = log.since(0, kind="phone_dial")
     assert dials[0]["digits"] == "801*#"
 
