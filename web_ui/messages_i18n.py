@@ -145,6 +145,7 @@ I18N_MESSAGES: dict[str, tuple[str, str]] = {
     # the config's sections, as the System page links their text editors
     "sec_settings": ("Settings", "基本设置"),
     "sec_lines": ("Lines", "线路"),
+    "sec_feature_codes": ("Feature codes", "功能码"),
     "sec_extensions": ("Extensions", "分机"),
     "sec_bound_numbers": ("Bound numbers", "绑定号码"),
     "sec_ring_groups": ("Ring groups", "振铃组"),

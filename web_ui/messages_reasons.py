@@ -137,6 +137,7 @@ REASONS_ZH: dict[str, str] = {
     "unknown_voicemail_box": "没有名为“{name}”的分机或振铃组可作此语音信箱",
     "not_voicemail_pin": "“{value}”不是 4 到 12 位数字的语音信箱密码",
     "not_feature_code": "“{value}”不是功能码：* 加 2 或 3 位数字，例如 *97",
+    "not_in_call_code": "“{value}”不是通话中功能码：* 加 1 或 2 位数字，例如 *8",
     "feature_code_taken": "“{value}”与功能码 {taken} 冲突",
     "file_not_json": "不是有效的 JSON：{error}；文件未做改动",
     "file_not_utf8": "不是 UTF-8 文本：{error}；文件未做改动",

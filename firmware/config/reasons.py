@@ -167,6 +167,7 @@ REASONS: dict[str, str] = {
     "unknown_voicemail_box": 'no extension or ring group "{name}" for this voicemail box',
     "not_voicemail_pin": '"{value}" is not a voicemail PIN of 4 to 12 digits',
     "not_feature_code": '"{value}" is not a feature code: * and 2 or 3 digits, e.g. *97',
+    "not_in_call_code": '"{value}" is not an in-call code: * and 1 or 2 digits, e.g. *8',
     "feature_code_taken": '"{value}" clashes with the feature codes {taken}',
     # the file and the request
     "file_not_json": "not valid JSON: {error}; the file was left as it is",

@@ -19,6 +19,7 @@ import enum
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, ClassVar
 
+from firmware.config.feature_codes_schema import FeatureCodes
 from firmware.config.prompts_schema import PromptsConfig
 from firmware.config.reasons import BadValue
 from firmware.config.rules import (
@@ -373,6 +374,8 @@ class Config:
     prompts: PromptsConfig = PromptsConfig()  # noqa: RUF009 (frozen)
     # Voicemail boxes' PINs, the listening code, the storage limit (a default: older load).
     voicemail: VoicemailConfig = VoicemailConfig()  # noqa: RUF009 (frozen)
+    # Every feature code a phone keys (feature_codes_schema.py; a default: older load).
+    feature_codes: FeatureCodes = FeatureCodes()  # noqa: RUF009 (frozen)
 
     def extension(self, number: str) -> Extension | None:
         return next((e for e in self.extensions if e.number == number), None)

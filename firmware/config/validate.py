@@ -550,6 +550,7 @@ def _cross_check(config: s.Config, ctx: _Ctx) -> None:
         ctx.add("inbound.ring_group", reason("unknown_ring_group", name=wanted))
     validate_rules.cross_check(config, refs, ctx)
     validate_voicemail.cross_check(config, ctx)
+    validate_feature_codes.cross_check(config, ctx)
 
 
 def _check_group_cycles(config: s.Config, ctx: _Ctx) -> None:
@@ -650,3 +651,7 @@ _FIELD_CHECKS.update(validate_prompts.FIELD_CHECKS)
 from firmware.config import validate_voicemail  # noqa: E402
 
 _FIELD_CHECKS.update(validate_voicemail.FIELD_CHECKS)
+# The feature codes (feature_codes_schema.py) likewise.
+from firmware.config import validate_feature_codes  # noqa: E402
+
+_FIELD_CHECKS.update(validate_feature_codes.FIELD_CHECKS)
