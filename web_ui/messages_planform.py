@@ -22,10 +22,14 @@ PLANFORM_MESSAGES: dict[str, tuple[str, str]] = {
     "qf_after_hours": ("Callers waiting stay after closing time",
                        "下班后继续为排队中的来电服务"),
     "qf_queue_hint": ("Members are rung one caller at a time as they become free, in the "
-                      "group's order. A blank number takes the default. A caller who keys "
-                      "the callback key is put on the callback list and the call ends.",
-                      "坐席空闲时按振铃组的顺序逐个为排队的来电振铃。数字留空则使用默认值。"
-                      "按回电键的来电者会加入回电列表，然后结束通话。"),
+                      "group's order; VIP callers (above) wait ahead of the others. A blank "
+                      "number takes the default. A caller who keys the callback key is put "
+                      "on the callback list and the call ends.",
+                      "坐席空闲时按振铃组的顺序逐个为排队的来电振铃；VIP 来电（见上方）排在"
+                      "其他来电之前。数字留空则使用默认值。按回电键的来电者会加入回电列表，"
+                      "然后结束通话。"),
+    "qf_group_link": ("The group's members and strategy are set on the Staff and numbers page.",
+                      "振铃组的成员和分配方式在“员工与号码”页设置。"),
     "qf_box": ("Voicemail box", "留言信箱"),
     "qf_pick_box": ("(pick a box)", "（请选择信箱）"),
     "qf_box_extension": ("extension {box} ({label})", "分机 {box}（{label}）"),

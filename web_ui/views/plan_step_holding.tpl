@@ -54,7 +54,7 @@
   % key_pick('queue.leave_key', 'qf_leave_key')
   % key_pick('queue.callback_key', 'qf_callback_key')
   <label><input type="checkbox" name="{{here}}.queue.after_hours" value="on" {{'checked' if s.get('queue.after_hours') == 'on' else ''}}> {{_('qf_after_hours')}}</label>
-  <p class="hint">{{_('qf_queue_hint')}}</p>
+  <p class="hint">{{_('qf_queue_hint')}} <a href="/staff">{{_('qf_group_link')}}</a></p>
 % elif kind == 'voicemail':
   % value = s.get('voicemail.box', '')
   % boxes = [b['box'] for b in voicemail_boxes]
