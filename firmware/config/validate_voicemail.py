@@ -19,7 +19,6 @@ from firmware.config.reasons import reason
 BOX_RE = re.compile(r"[A-Za-z0-9_-]{1,40}", re.ASCII)
 FEATURE_RE = re.compile(r"\*\d{2,3}", re.ASCII)
 TAKEN_CODES = ("*61", "*62", "*7", "*8")  # availability and the transfer codes
-CALLER_SMS_MAX = 300  # as notifications.caller_sms_text (validate_notify.py)
 PROMPT_RE = re.compile(r"[a-z][a-z0-9_-]{0,39}", re.ASCII)
 
 
@@ -51,6 +50,9 @@ def _prompt(value: str, ctx: v._Ctx) -> str:
 
 def _boxes(items: tuple, ctx: v._Ctx) -> tuple:
     return v._unique(lambda b: b.box, "voicemail box")(items, ctx)
+
+
+CALLER_SMS_MAX = 300  # characters, as notifications.caller_sms_text (validate_notify.py)
 
 
 def _sms_text(value: str, ctx: v._Ctx) -> str:
