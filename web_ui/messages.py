@@ -418,12 +418,12 @@ MESSAGES.update(ANALOG_MESSAGES)
 from web_ui.messages_keypad import KEYPAD_MESSAGES  # noqa: E402  (plan form: menu, PIN, greeting)
 
 MESSAGES.update(KEYPAD_MESSAGES)
+from web_ui.messages_planform import PLANFORM_MESSAGES  # noqa: E402  (plan form: queue, voicemail)
+
+MESSAGES.update(PLANFORM_MESSAGES)
 from web_ui.messages_voicemail import VOICEMAIL_MESSAGES  # noqa: E402  (the Voicemail page)
 
 MESSAGES.update(VOICEMAIL_MESSAGES)
 from web_ui.messages_queue import QUEUE_MESSAGES  # noqa: E402  (issue 12 hold queue)
 
 MESSAGES.update(QUEUE_MESSAGES)
-from web_ui.messages_planform import PLANFORM_MESSAGES  # noqa: E402  (plan form: queue, voicemail)
-
-MESSAGES.update(PLANFORM_MESSAGES)
