@@ -74,13 +74,14 @@ def settings_draft(step: Mapping[str, Any]) -> dict[str, str]:
 
 
 def settings_from_form(get: Callable[[str], str], kind: str) -> dict[str, str]:
-    """The settings a post carried for a step of `kind`; a kind just chosen: its
+    """The settings a post carried for a step of `kind`; a kind just chosen (the post
+    has neither `settings_for` of this kind nor any of its fields filled in): its
     fields with the defaults."""
     carried = get("settings_for")
-    if carried != kind:
+    typed = {f"{kind}.{name}": get(f"{kind}.{name}") for name, _how in FIELDS[kind]}
+    if carried != kind and not any(typed.values()):
         return {**settings_draft({"do": kind}), "settings_for": carried}
-    return {"settings_for": kind, **{f"{kind}.{name}": get(f"{kind}.{name}")
-                                     for name, _how in FIELDS[kind]}}
+    return {"settings_for": kind, **typed}
 
 
 def settings_json(step: Mapping[str, Any], index: int) -> dict[str, Any] | None:

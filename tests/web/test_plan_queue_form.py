@@ -203,3 +203,19 @@ def test_the_front_door_plan_is_shown_and_saved_back_unchanged(box) -> None:
     reply = post(client, "/rules/plan", fields(page, "plan-form"))
     assert reply.status == 303, reply.text
     assert _plan(service) == before
+
+
+def test_a_post_made_by_hand_without_the_forms_hidden_fields(box) -> None:
+    """A script posting the fields it means (no `settings_for`) saves them."""
+    client, service = box
+    form = {"name": "scripted", "steps[0].id": "q", "steps[0].do": "queue",
+            "steps[0].queue.group": "sales", "steps[0].queue.max_wait_s": "120",
+            "steps[0].queue.music": "music", "steps[0].queue.after_hours": "on",
+            "steps[0].on.timeout": "1",
+            "steps[1].id": "vm", "steps[1].do": "voicemail", "steps[1].voicemail.box": "801",
+            "csrf": client.csrf}
+    reply = post(client, "/rules/plan", form)
+    assert reply.status == 303, reply.text
+    queue, vm = _plan(service, "scripted")["steps"]
+    assert queue["queue"]["max_wait_s"] == 120 and queue["queue"]["after_hours"] is True
+    assert queue["on"]["timeout"] == "vm" and vm["voicemail"]["box"] == "801"
