@@ -1,6 +1,7 @@
 """The plan form's steps that answer the call (docs/config.md "Keypad steps", docs/web.md):
 a menu, a PIN, a verification and a greeting, edited on the Rules page without
-JavaScript, beside the ringing steps (rule_forms.py).
+JavaScript, beside the ringing steps (rule_forms.py); a hold queue, a voicemail and an
+SMS to the caller are handed to queue_forms.py.
 
 A step's settings are fields of its row, named by their path below the step
 (`steps[2].menu.prompt`, `steps[2].menu.key.1`, `steps[2].pin.pins`), so a validator
@@ -23,12 +24,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from firmware.config.ivr_rules import MENU_DIGITS
+from web_ui import queue_forms
+from web_ui.queue_forms import HOLDING
 
 KEYPAD = ("menu", "pin", "verify")
-ANSWERING = (*KEYPAD, "greeting")  # steps that answer the call: settings on the form
+ANSWERING = (*KEYPAD, "greeting", *HOLDING)  # steps with settings on the form
 RING_EXITS = ("busy", "no_answer", "unavailable")
 KIND_EXITS = {"menu": ("timeout", "invalid", "no_answer"), "pin": ("ok", "failed"),
-              "verify": ("ok", "failed"), "greeting": ("next",)}
+              "verify": ("ok", "failed"), "greeting": ("next",), **queue_forms.EXITS}
 ALL_EXITS = tuple(dict.fromkeys((*RING_EXITS, *(e for x in KIND_EXITS.values() for e in x))))
 KEYS = tuple(MENU_DIGITS)
 # (field, kind of value) per step kind: text, whole (a whole number), flag, list
@@ -49,10 +52,6 @@ DEFAULTS = {"menu": {"prompt": "", "timeout_s": 5, "max_tries": 3, "direct_dial"
                        "max_digits": 20, "tries": 3, "timeout_s": 10},
             "greeting": {"prompt": None}}
 HOOK_DEFAULTS = {"url": "", "timeout_s": 3, "retries": 1, "when_down": "failed"}
-# steps whose settings and own exits the form does not edit yet (the config's JSON
-# does): kept from the stored plan by step id, like a keypad step's hidden parts
-KEPT = ("queue", "voicemail", "sms_caller")
-KEPT_EXITS = ("timeout", "full", "left")
 
 
 def exits_of(kind: str) -> tuple[str, ...]:
@@ -73,6 +72,8 @@ def _shown(value: Any, how: str) -> str:
 def settings_draft(step: Mapping[str, Any], row_of: Mapping[Any, str]) -> dict[str, str]:
     """The form's fields of a stored step's settings (none for a ringing step)."""
     kind = step.get("do", "")
+    if kind in HOLDING:
+        return queue_forms.settings_draft(step)
     if kind not in ANSWERING:
         return {}
     spec = {**DEFAULTS[kind], **(step.get(kind) or {})}
@@ -97,6 +98,8 @@ def settings_from_form(get: Callable[[str], str], kind: str, pick_row: Callable[
     """The settings fields a post carried for a step of `kind` (`get(name)`: the
     field below the step; `pick_row(field, value)`: a row number, checked)."""
     carried = get("settings_for")
+    if kind in HOLDING:
+        return queue_forms.settings_from_form(get, kind)
     if kind not in ANSWERING:
         return {"settings_for": carried} if carried else {}
     if carried != kind:  # the kind was just chosen: its fields with their defaults
@@ -127,6 +130,8 @@ def settings_json(step: Mapping[str, Any], index: int, ids: list[str]) -> dict[s
     from web_ui.rule_forms import FormProblem, items, whole
 
     kind = step["do"]
+    if kind in HOLDING:
+        return queue_forms.settings_json(step, index)
     if kind not in ANSWERING:
         return None
     if step.get("settings_for") != kind:
@@ -163,16 +168,13 @@ def keep_keypad(plan: dict[str, Any], stored: dict[str, Any] | None) -> dict[str
     """`plan` (from the form) with what the form does not edit kept from `stored` (the
     plan as saved), where a step of the same id does the same: PINs left blank,
     callers' own PINs, a verification's own exits, the other prompts. A greeting's
-    one setting is always on the form."""
+    one setting, and every setting of a queue, voicemail or SMS step, are on the form."""
     if not stored:
         return plan
     before = {s.get("id"): s for s in stored.get("steps") or []}
     for step in plan["steps"]:
         old = before.get(step["id"])
         kind = step["do"]
-        if old is not None and old.get("do") == kind and kind in KEPT:
-            _keep_whole(step, old, kind)
-            continue
         if kind not in KEYPAD or old is None or old.get("do") != kind:
             continue
         if old.get(kind) is not None:
@@ -181,15 +183,6 @@ def keep_keypad(plan: dict[str, Any], stored: dict[str, Any] | None) -> dict[str
             step["menu"]["choices"] = _in_order(step["menu"].get("choices") or [],
                                                 old["menu"].get("choices") or [])
     return plan
-
-
-def _keep_whole(step: dict[str, Any], old: Mapping[str, Any], kind: str) -> None:
-    """A queue's or voicemail's settings and own exits, as stored."""
-    if old.get(kind) is not None:
-        step[kind] = old[kind]
-    exits = {e: t for e, t in (old.get("on") or {}).items() if e in KEPT_EXITS and t is not None}
-    if exits:
-        step["on"] = {**step.get("on", {}), **exits}
 
 
 def _in_order(choices: list[dict[str, Any]], before: list[dict[str, Any]]

@@ -418,6 +418,9 @@ MESSAGES.update(ANALOG_MESSAGES)
 from web_ui.messages_keypad import KEYPAD_MESSAGES  # noqa: E402  (plan form: menu, PIN, greeting)
 
 MESSAGES.update(KEYPAD_MESSAGES)
+from web_ui.messages_planform import PLANFORM_MESSAGES  # noqa: E402  (plan form: queue, voicemail)
+
+MESSAGES.update(PLANFORM_MESSAGES)
 from web_ui.messages_voicemail import VOICEMAIL_MESSAGES  # noqa: E402  (the Voicemail page)
 
 MESSAGES.update(VOICEMAIL_MESSAGES)

@@ -64,8 +64,9 @@ RULES_MESSAGES: dict[str, tuple[str, str]] = {
     "rf_id_hint": ("a letter, then letters, digits, _ . -", "以字母开头，可含字母、数字及 _ . -"),
     "rf_used_by": ("used by the route(s): {routes}", "使用它的呼入路由：{routes}"),
     "rf_unused": ("no route goes to it yet", "还没有呼入路由使用它"),
-    "rf_exits_hint": ("A busy tone, announcement or hang-up step ends the call: its exits "
-                      "are not used.", "忙音、提示音或挂断步骤会结束通话，不使用后续去向。"),
+    "rf_exits_hint": ("A busy tone, announcement, hang-up, voicemail or SMS-to-the-caller "
+                      "step ends the call: its exits are not used.",
+                      "忙音、提示音、挂断、语音留言或短信通知来电者步骤会结束通话，不使用后续去向。"),
     "rf_step_n": ("Step {n}", "第 {n} 步"),
     "rf_step_id": ("Step id", "步骤 ID"),
     "rf_step_do": ("Does", "执行"),

@@ -32,8 +32,7 @@ MATCH_FIELDS = ("numbers", "provinces", "cities", "area_codes", "carriers")
 WITHHELD = {"": None, "only": True, "never": False}  # a caller match's `withheld`
 EXITS = ("busy", "no_answer", "unavailable")
 ENDINGS = ("busy", "announcement", "hangup")  # steps that end the call: no exits
-STEP_ACTIONS = ("duty", "forward_chain", *ENDINGS, *keypad_forms.ANSWERING,
-                *keypad_forms.KEPT)  # ring_group:
+STEP_ACTIONS = ("duty", "forward_chain", *ENDINGS, *keypad_forms.ANSWERING)  # ring_group:
 DESTINATIONS = ("default", "duty", "forward_chain", *ENDINGS)  # and ring_group:, plan:
 COUNTERS = ("inbound_calls", "inbound_minutes", "outbound_minutes")
 CAP_ACTIONS = ("reject", "voicemail", "no_mobiles")

@@ -29,7 +29,7 @@ from urllib.parse import quote
 import bottle
 
 from firmware.service import BadQuery, rename_plan, routes_using_plan
-from web_ui import api, forms, i18n, keypad_forms, pages, rule_forms
+from web_ui import api, forms, i18n, keypad_forms, pages, queue_forms, rule_forms
 from web_ui import app as core
 from web_ui.app import Web
 from web_ui.keypad_forms import keep_keypad
@@ -267,7 +267,11 @@ def rules_page(web: Web, errors: list | None = None, draft: dict | None = None,
         cap_actions=rule_forms.CAP_ACTIONS, bad=lambda name: _bad(errors, name),
         step_exits=keypad_forms.exits_of, answering=keypad_forms.ANSWERING,
         menu_keys=keypad_forms.KEYS, prompt_names=_prompt_names(web),
-        dest=lambda value: destination_text(_, value), when_text=lambda v: when_text(_, v))
+        queue_groups=queue_forms.group_choices(config),
+        voicemail_boxes=queue_forms.box_choices(config),
+        caller_sms_text=(config.get("notifications") or {}).get("caller_sms_text", ""),
+        dest=lambda value: destination_text(_, value), when_text=lambda v: when_text(_, v),
+        exit_text=lambda kind, e: exit_text(_, kind, e))
 
 
 def _prompt_names(web: Web) -> list[str]:
@@ -351,6 +355,13 @@ def destination_text(_: Callable[..., str], value: str) -> str:
         return _(f"rf_to_{kind}", name=name)
     key = f"rf_to_{kind}"
     return _(key) if key in i18n.MESSAGES else value
+
+
+def exit_text(_: Callable[..., str], kind: str, exit: str) -> str:
+    """An exit's label on the plan form: the step kind's own words when it has them
+    (a queue's `timeout` is "waited too long"), else the exit's."""
+    own = f"rf_exit_{kind.partition(':')[0]}_{exit}"
+    return _(own) if own in i18n.MESSAGES else _(f"rf_exit_{exit}")
 
 
 def when_text(_: Callable[..., str], value: str) -> str:

@@ -52,7 +52,7 @@ async def run_end_step(core: CallController, step: EndStep, caller: OutsideLeg,
     core.note_step(caller, f"{step.kind} {step.id}")
     try:
         if isinstance(step, CallerSms):
-            await _sms_caller(core, caller, record)
+            await _sms_caller(core, step, caller, record)
         else:
             assert isinstance(step, Voicemail), step
             await _voicemail(core, step, caller, record)
@@ -65,13 +65,14 @@ def voicemail_store(core: Any) -> VoicemailStore | None:
     return getattr(core, "voicemail_store", None)
 
 
-async def _sms_caller(core: CallController, caller: OutsideLeg, record: CallLog) -> None:
-    sent = nobody_available_sms(core, caller.number)
+async def _sms_caller(core: CallController, step: CallerSms, caller: OutsideLeg,
+                      record: CallLog) -> None:
+    sent = nobody_available_sms(core, caller.number, step.text)
     log.info("%s: nobody available: %s", caller.name,
              "an SMS to the caller" if sent else "no SMS (not a mobile, or withheld)")
     if await ivr._answer(core, caller):
         lang = ivr.prompt_language(core)
-        await ivr.say(core, caller, ["unavailable", "goodbye"], lang, interruptible=False)
+        await ivr.say(core, caller, [step.prompt, "goodbye"], lang, interruptible=False)
         await core.release(caller, "normal")
     cause = "nobody available: SMS to the caller" if sent else "nobody available"
     await record.finish("missed", cause=cause)

@@ -29,7 +29,7 @@ from firmware.config.ivr_rules import MenuSpec, PinSpec, VerifySpec
 from firmware.config.queue_rules import QueueSpec
 from firmware.config.reasons import BadValue
 from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS, hhmm, minutes_of
-from firmware.config.voicemail_schema import VoicemailSpec
+from firmware.config.voicemail_schema import CallerSmsSpec, VoicemailSpec
 
 
 @dataclass(frozen=True, order=True)
@@ -197,7 +197,7 @@ class PlanStep:
     or a keypad step: "menu", "pin", "verify" (with its settings in `menu`, `pin`,
     `verify`: ivr_rules.py), "greeting" (optional `greeting`: greeting_rules.py), "queue"
     (settings in `queue`: queue_rules.py), "voicemail" (`voicemail`: voicemail_schema.py)
-    or "sms_caller"."""
+    or "sms_caller" (optional `sms_caller`: voicemail_schema.py)."""
 
     id: str
     do: str
@@ -208,6 +208,7 @@ class PlanStep:
     greeting: GreetingSpec | None = None  # a "greeting" step: greeting_rules.py
     voicemail: VoicemailSpec | None = None  # a "voicemail" step (voicemail_schema.py)
     queue: QueueSpec | None = None
+    sms_caller: CallerSmsSpec | None = None  # an "sms_caller" step's own text and prompt
 
     def to_json(self) -> dict[str, Any]:
         """Keypad settings only on the step that has them (older exports unchanged)."""
@@ -215,7 +216,8 @@ class PlanStep:
 
         out: dict[str, Any] = {"id": self.id, "do": self.do, "on": self.on.to_json()}
         out.update({k: to_dict(getattr(self, k))
-                    for k in ("menu", "pin", "verify", "greeting", "voicemail", "queue")
+                    for k in ("menu", "pin", "verify", "greeting", "voicemail", "queue",
+                              "sms_caller")
                     if getattr(self, k) is not None})
         return out
 

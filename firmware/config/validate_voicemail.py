@@ -50,11 +50,24 @@ def _boxes(items: tuple, ctx: v._Ctx) -> tuple:
     return v._unique(lambda b: b.box, "voicemail box")(items, ctx)
 
 
+CALLER_SMS_MAX = 300  # characters, as notifications.caller_sms_text (validate_notify.py)
+
+
+def _sms_text(value: str, ctx: v._Ctx) -> str:
+    if len(value) > CALLER_SMS_MAX:
+        raise v._Bad("too_long", max=CALLER_SMS_MAX)
+    return value
+
+
 def _plan_step(step: r.PlanStep, path: str, ctx: v._Ctx) -> None:
-    """A voicemail step has its settings; no other step has any."""
+    """A voicemail step has its settings; no other step has any. An "sms_caller" step
+    may have its own (optional)."""
     spec = getattr(step, "voicemail", None)
     if step.do is v.INVALID:
         return
+    if step.do != "sms_caller" and getattr(step, "sms_caller", None) is not None:
+        ctx.add(f"{path}.sms_caller", reason("step_setting_unused", field="sms_caller",
+                                             action=step.do))
     if step.do == "voicemail" and spec is None:
         ctx.add(f"{path}.voicemail", reason("step_needs", action=step.do, field="voicemail"))
     elif step.do != "voicemail" and spec is not None:
@@ -89,6 +102,8 @@ FIELD_CHECKS: dict[tuple[type, str], Any] = {
     (vm.VoicemailSpec, "greeting"): _prompt,
     (vm.VoicemailSpec, "max_s"): v._within(5, 600),
     (vm.VoicemailSpec, "silence_s"): v._within(0, 60),
+    (vm.CallerSmsSpec, "text"): _sms_text,
+    (vm.CallerSmsSpec, "prompt"): _prompt,
     (vm.VoicemailBox, "box"): _box,
     (vm.VoicemailBox, "pin"): _pin,
     (vm.VoicemailConfig, "feature_code"): _feature_code,

@@ -8,6 +8,9 @@
   `box` is an extension number or a ring group name; the greeting is `greeting` when
   set, else the box's own prompt `vm_<box>` when the owner recorded one, else the
   default "leave a message after the tone" (`voicemail_intro`).
+- `CallerSmsSpec`: the optional settings of `{"do": "sms_caller", "sms_caller": {...}}`:
+  the step's own SMS text (else `notifications.caller_sms_text`) and the prompt the
+  caller hears before goodbye (else `unavailable`, "nobody can take your call").
 
 Every field has a default: configs written before voicemail existed load unchanged.
 """
@@ -29,6 +32,14 @@ class VoicemailSpec:
     greeting: str | None = None  # a prompt name; None: vm_<box> if recorded, else default
     max_s: int = 120
     silence_s: int = 5
+
+
+@dataclass(frozen=True)
+class CallerSmsSpec:
+    """An "sms_caller" step's own words; None: the owner's defaults."""
+
+    text: str | None = None  # the SMS; None: notifications.caller_sms_text
+    prompt: str | None = None  # what the caller hears; None: "unavailable"
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 - `Voicemail`: the box answers, plays the box's greeting and a tone, and records the
   caller's message for `box` (an extension number or a ring group name); the call
   core runs it (calls/voicemail.py).
-- `CallerSms`: the box sends the owner's "nobody available" text by SMS to the
-  caller's mobile (firmware/notify `nobody_available_sms`), answers, says goodbye and
-  hangs up.
+- `CallerSms`: the box sends the owner's "nobody available" text (the step's own
+  `text`, else `notifications.caller_sms_text`) by SMS to the caller's mobile
+  (firmware/notify `nobody_available_sms`), answers, says its `prompt` (else
+  `unavailable`) and goodbye, and hangs up.
 
 Both have no exits: like a `Hangup`, the plan ends there. "Another department" needs
 no step of its own: a ring step's `busy` / `no_answer` / `unavailable` exit names it.
@@ -21,6 +22,7 @@ from firmware.config.voicemail_schema import DEFAULT_GREETING
 from firmware.routing.plan import Step
 
 OWN_ENDINGS = ("voicemail", "sms_caller")
+CALLER_SMS_PROMPT = "unavailable"  # "nobody can take your call", before goodbye
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,6 +55,9 @@ class Voicemail(EndStep):
 
 @dataclass(frozen=True, kw_only=True)
 class CallerSms(EndStep):
+    text: str | None = None  # the step's own SMS; None: notifications.caller_sms_text
+    prompt: str = CALLER_SMS_PROMPT
+
     kind: ClassVar[str] = "sms_caller"
 
     def ending(self) -> str:
@@ -62,8 +67,10 @@ class CallerSms(EndStep):
 def end_step(spec: PlanStep) -> EndStep:
     """The routing step for a validated "voicemail" or "sms_caller" plan step."""
     if spec.do == "sms_caller":
-        return CallerSms(id=spec.id, reason=f"plan step {spec.id}: nobody available: an SMS "
-                                            "to the caller")
+        own = spec.sms_caller
+        return CallerSms(id=spec.id, text=own.text if own else None,
+                         prompt=(own.prompt if own else None) or CALLER_SMS_PROMPT,
+                         reason=f"plan step {spec.id}: nobody available: an SMS to the caller")
     v = spec.voicemail
     assert v is not None, spec
     return Voicemail(id=spec.id, box=v.box, greeting=v.greeting, max_s=v.max_s,

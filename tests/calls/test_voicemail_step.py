@@ -76,6 +76,7 @@ class FakeNotifier:
         self.config_fn = config_fn
         self.voicemails: list[tuple[dict, str]] = []
         self.sms: list[str] = []
+        self.texts: list[str | None] = []
         self.storage: list[tuple[int, int]] = []
 
     def voicemail(self, meta: dict, wav_path: Any) -> None:
@@ -86,6 +87,7 @@ class FakeNotifier:
 
     def caller_sms(self, number: str, text: str | None = None) -> bool:
         self.sms.append(number)
+        self.texts.append(text)
         return True
 
 
@@ -207,10 +209,26 @@ def test_nobody_available_sms_to_the_caller_then_goodbye(tmp_path: Path) -> None
         caller = rig.ring_in()
         await until(lambda: not rig.core.calls, "the call ends")
         assert rig.core.notifier.sms == ["+8613588888888"]
+        assert rig.core.notifier.texts == [None], "the owner's notifications text"
         assert caller.answered and audio.played() == ["unavailable", "goodbye"]
         rec = rig.calls()[-1]
         assert rec["result"] == "missed"
         assert "SMS" in rec["cause"]
+        rig.close()
+
+    _run(scenario)
+
+
+def test_an_sms_step_with_its_own_text_and_prompt(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        audio = CallerAudio([])
+        step = {"id": "sms", "do": "sms_caller",
+                "sms_caller": {"text": "销售部稍后回电。", "prompt": "closed"}}
+        rig = _rig(tmp_path, step, audio)
+        caller = rig.ring_in()
+        await until(lambda: not rig.core.calls, "the call ends")
+        assert rig.core.notifier.texts == ["销售部稍后回电。"]
+        assert caller.answered and audio.played() == ["closed", "goodbye"]
         rig.close()
 
     _run(scenario)

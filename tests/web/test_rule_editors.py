@@ -65,6 +65,9 @@ class _Form(HTMLParser):
             self.textarea = None
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea" and self.textarea:  # left empty: sent empty
+            self.pairs.append((self.textarea, ""))
+            self.textarea = None
         if tag == "form":
             self.inside = False
         elif tag == "select" and self.select is not None:

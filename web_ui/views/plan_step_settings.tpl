@@ -1,4 +1,4 @@
-% # The settings of a step that answers the call (keypad_forms.py): s, here, kind, plan
+% # The settings of a step that answers the call (keypad_forms.py, queue_forms.py): s, here, kind, plan
 % kind = s['do']
 % if kind in answering:
 <input type="hidden" name="{{here}}.settings_for" value="{{kind}}">
@@ -60,6 +60,8 @@
     % end
   </select></label>
   <input type="hidden" name="{{here}}.verify.exit_names" value="{{s.get('verify.exit_names', '')}}">
+% elif kind in ('queue', 'voicemail', 'sms_caller'):
+  % include('plan_step_holding.tpl')
 % end
 </div>
 % end

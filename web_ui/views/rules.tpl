@@ -181,7 +181,7 @@
       % include('plan_step_settings.tpl')
       <div class="exits {{bad(here + '.on')}}">
       % for e in step_exits(s['do']):
-      <label class="{{bad(here + '.on.' + e)}}">{{_('rf_exit_' + e)}} <select name="{{here}}.on.{{e}}" class="step-exit">
+      <label class="{{bad(here + '.on.' + e)}}">{{exit_text(s['do'], e)}} <select name="{{here}}.on.{{e}}" class="step-exit">
         <option value="">{{_('rf_next_step')}}</option>
         % for j, t in enumerate(plan['steps']):
         <option value="{{j}}" {{'selected' if s[e] == str(j) else ''}}>{{j + 1}}. {{t['id'] or '?'}}</option>
