@@ -95,6 +95,7 @@ class Notifier:
 
     async def start(self) -> None:
         self.outbox = await self._db(lambda: open_outbox(self.path))
+        await self.told_since()  # from the first start on, crashed calls are looked for
         self._pump_task = asyncio.create_task(self._pump(), name="notify-pump")
         log.info("notifications: outbox %s", self.path)
 
@@ -133,6 +134,30 @@ class Notifier:
 
     def _now(self) -> float:
         return self.clock.now().timestamp()
+
+    def now_ts(self) -> float:
+        """The box's time now (unix seconds)."""
+        return self._now()
+
+    async def told_since(self) -> float:
+        """Since when the outbox remembers every missed call it kept (outbox.py)."""
+        now = self._now()
+        return await self._db(lambda: self.outbox.told_since(now))
+
+    async def keep_recovered(self, calls: list[MissedCall]) -> int:
+        """Calls a crash left open that nobody answered (recovered.py): kept for the
+        batch like any missed call, each once; noted only, while missed-call notices
+        are off. How many were kept."""
+        notify, _, _ = self._settings()
+        tell = bool(notify.missed_calls.any)
+        kept = 0
+        for call in calls:
+            kept += await self._db(lambda c=call: self.outbox.add_missed(c, told=tell))
+        if kept:
+            log.info("notifications: %d call(s) the last stop left unanswered kept for "
+                     "the owner", kept)
+            self.wake()
+        return kept
 
     def _settings(self) -> tuple[Any, str, str]:
         config = self.config_fn()
