@@ -48,6 +48,7 @@ GIVE_UP_S = 86400.0
 CALLER_SMS_GIVE_UP_S = 1800.0  # "nobody available" a day later would be no help
 CALLER_SMS_QUIET_S = 3600.0  # one caller gets it at most once an hour
 BUSY_RETRY_S = 10.0  # every SMS line is on a call: soon again, not counted as a try
+START_GRACE_S = 120.0  # after the start, lines still coming up count as busy, not failed
 IDLE_WAKE_S = 60.0  # the pump looks at the outbox at least this often
 SmsSend = Callable[[str, str], Awaitable[Any]]
 T = TypeVar("T")
@@ -95,6 +96,7 @@ class Notifier:
 
     async def start(self) -> None:
         self.outbox = await self._db(lambda: open_outbox(self.path))
+        self._started_ts = self._now()
         await self.told_since()  # from the first start on, crashed calls are looked for
         self._pump_task = asyncio.create_task(self._pump(), name="notify-pump")
         log.info("notifications: outbox %s", self.path)
@@ -134,6 +136,12 @@ class Notifier:
 
     def _now(self) -> float:
         return self.clock.now().timestamp()
+
+    def _starting(self) -> bool:
+        """The box started less than `START_GRACE_S` ago: its lines may still be coming
+        up (a modem's start, stray calls ended first), so a notice due now (one kept
+        across the restart, a call the crash left open) waits for them."""
+        return self._now() - getattr(self, "_started_ts", float("-inf")) < START_GRACE_S
 
     def now_ts(self) -> float:
         """The box's time now (unix seconds)."""
@@ -328,7 +336,8 @@ class Notifier:
         except SendFailed as exc:
             await self._failed(message, _failure(exc))
         except NoSmsLine as exc:
-            await self._failed(message, Failure("no_sms_line", {}, str(exc)))
+            await self._failed(message, Failure("no_sms_line", {}, str(exc)),
+                               count=not self._starting())
         except Exception as exc:  # a modem's refusal, a line that vanished, a bug
             code = "sms_failed" if message.channel == "sms" else "send_failed"
             await self._failed(message, Failure(code, {"error": str(exc)},

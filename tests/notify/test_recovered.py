@@ -188,3 +188,30 @@ def test_the_email_says_the_restart_instead_of_a_ring_time() -> None:
     _, en = missed_email([call], "en", "", "Asia/Shanghai")
     assert f"2026-12-02 10:00:00  {RINGING}（浙江省杭州市），总机重启前无人接听" in zh
     assert "not answered before the box restarted" in en and "rang" not in en
+
+
+def test_lines_still_coming_up_after_the_start_are_waited_for(tmp_path: Path) -> None:
+    from firmware.notify.notifier import BUSY_RETRY_S, START_GRACE_S, NoSmsLine
+
+    async def scenario() -> None:
+        rig = Rig(tmp_path, {**SMS, "batch_seconds": 0})
+        notifier = await rig.start()
+        rig.sms.down = NoSmsLine("no line that can send SMS is in service")
+        notifier.on_call_finished(finished("missed", call_id="early"))
+        await until(lambda: rig.state()["pending"] and rig.state()["pending"][0]["error"],
+                    "the first try")
+        [pending] = rig.state()["pending"]
+        assert pending["tries"] == 0  # not a failure: the modem is still starting
+        assert pending["due_ts"] == START.timestamp() + BUSY_RETRY_S
+        rig.sms.down = None
+        await rig.advance(BUSY_RETRY_S)
+        await until(lambda: rig.sms.sent, "sent once the line is up")
+        rig.clock.advance(START_GRACE_S)
+        rig.sms.down = NoSmsLine("no line that can send SMS is in service")
+        notifier.on_call_finished(finished("missed", call_id="late", at=rig.clock.now()))
+        await until(lambda: rig.state()["pending"] and rig.state()["pending"][0]["error"],
+                    "the later try")
+        assert rig.state()["pending"][0]["tries"] == 1  # long after the start: a failure
+        await rig.stop()
+
+    run(scenario)
