@@ -363,6 +363,28 @@ def read_state(path: Path | str) -> dict[str, Any]:
     return out
 
 
+def read_backlog(path: Path | str) -> dict[str, Any]:
+    """The notices that failed and wait (the dashboard's warning): {"count", "retrying"
+    (pending after at least one failed try), "given_up" (failed: only the owner's retry
+    sends them now), "oldest_ts" (when the oldest of them was made, or None)}. One
+    cheap read-only query; no file yet: none."""
+    found: dict[str, Any] = {"count": 0, "retrying": 0, "given_up": 0, "oldest_ts": None}
+    path = Path(path)
+    if not path.exists():
+        return found
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        try:
+            row = db.execute(
+                "SELECT SUM(state = 'pending'), SUM(state = 'failed'), MIN(created_ts) "
+                "FROM messages WHERE state = 'failed' OR (state = 'pending' AND tries > 0)"
+            ).fetchone()
+        except sqlite3.OperationalError:  # the box has not made its tables yet
+            return found
+    retrying, given_up = int(row[0] or 0), int(row[1] or 0)
+    return {"count": retrying + given_up, "retrying": retrying, "given_up": given_up,
+            "oldest_ts": row[2]}
+
+
 def _with_attempts(db: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
     listed = _listed(row)
     if row["state"] != "sent":
