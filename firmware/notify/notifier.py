@@ -91,6 +91,7 @@ class Notifier:
         self._results: dict[int, asyncio.Future[dict[str, Any]]] = {}
         # what `status` shows, refreshed by the pump (never read from disk on the loop)
         self.counts: dict[str, int] = {"pending": 0, "failed": 0, "missed_waiting": 0}
+        self._started_ts = float("-inf")  # the box's time at start()
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -141,7 +142,7 @@ class Notifier:
         """The box started less than `START_GRACE_S` ago: its lines may still be coming
         up (a modem's start, stray calls ended first), so a notice due now (one kept
         across the restart, a call the crash left open) waits for them."""
-        return self._now() - getattr(self, "_started_ts", float("-inf")) < START_GRACE_S
+        return self._now() - self._started_ts < START_GRACE_S
 
     def now_ts(self) -> float:
         """The box's time now (unix seconds)."""

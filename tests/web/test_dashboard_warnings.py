@@ -155,3 +155,16 @@ def test_unreadable_stores_give_no_warning_and_no_500(box) -> None:
     assert reply.status == 200 and reply.json()["warnings"] == []
     assert client.get("/").status == 200
     os.unlink(outbox_path(data))
+
+
+def test_the_dashboard_warns_while_the_box_is_stopped_too(owner, data: Path) -> None:
+    outbox = _outbox(data)
+    ident = outbox.add(_sms(), T0, 86400)
+    outbox.failed(ident, T0 + 1, Failure("no_sms_line", {}, "no line"), None)
+    outbox.close()
+    page = owner.get("/")
+    assert page.status == 200
+    assert "有 1 条通知未能发出" in page.text and 'id="warnings-card" hidden' not in page.text
+    reply = owner.get("/api/status")
+    assert reply.status == 200
+    assert [w["code"] for w in reply.json()["warnings"]] == ["notices_failed"]

@@ -37,13 +37,8 @@
     var list = document.getElementById("warnings"), card = document.getElementById("warnings-card");
     if (!list || !card) { return; }
     var now = JSON.stringify(s.warnings || []);
-    if (list.getAttribute("data-drawn") === now) { return; }  // a dismiss button is kept
+    if (list.getAttribute("data-drawn") === now) { return; }  // unchanged: left as it is
     list.setAttribute("data-drawn", now);
-    if (list.getAttribute("data-first") === null) {  // the page drew these already
-      list.setAttribute("data-first", "1");
-      card.hidden = !(s.warnings || []).length;
-      return;
-    }
     while (list.firstChild) { list.removeChild(list.firstChild); }
     (s.warnings || []).forEach(function (w) { list.appendChild(item(w)); });
     card.hidden = !(s.warnings || []).length;
