@@ -27,7 +27,7 @@ import board as boards
 from firmware import gcwatch, paths
 from firmware.calls.callbacks import FILE as CALLBACKS_FILE
 from firmware.calls.callbacks import CallbackList, callback_list, done_op
-from firmware.calls.hold_queue import queue_status
+from firmware.calls.hold_queue import queue_status, seed_from_records
 from firmware.clock import SetClock, SystemClock, parse_clock
 from firmware.config.hardware import Hardware
 from firmware.config.schema import summary, to_dict
@@ -112,6 +112,7 @@ class Box:
             self.lines.add_outside(line)
             await line.start()
         self._start_calls()
+        seed_from_records(self.calls)  # the queues' expected wait as before a restart
         from firmware.prompts.library import prompt_library  # the owner's over the defaults
         self.calls.audio.prompts = prompt_library(self.data_dir)
         from firmware.voicemail import VoicemailStore

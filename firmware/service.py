@@ -386,6 +386,13 @@ class BoxService:
 
         return read_state(outbox_path(self.data_dir))
 
+    def notice_backlog(self) -> dict[str, Any]:
+        """The notices that failed and wait for a retry (the dashboard's warning):
+        {"count", "retrying", "given_up", "oldest_ts"} (outbox.py `read_backlog`)."""
+        from firmware.notify.outbox import outbox_path, read_backlog
+
+        return read_backlog(outbox_path(self.data_dir))
+
     def retry_notifications(self, ident: int | None = None) -> dict[str, Any]:
         """Retry now: every pending and failed message, or the one `ident`; {"retried": n}."""
         return self._notify_op("notify.retry", {} if ident is None else {"id": ident})

@@ -22,10 +22,11 @@ def box(tmp_path):
 
 
 def _layout(page) -> dict:
-    """Each card's width, the main column's, and which tables are wider than their card."""
+    """Each shown card's width (a card with nothing to say, the warnings, is hidden), the
+    main column's, and which tables are wider than their card."""
     return page.evaluate("""() => ({
       main: document.querySelector('main').getBoundingClientRect().width,
-      cards: [...document.querySelectorAll('#dashboard .card')].map(c => ({
+      cards: [...document.querySelectorAll('#dashboard .card')].filter(c => !c.hidden).map(c => ({
         title: c.querySelector('h2').textContent,
         width: c.getBoundingClientRect().width,
         cut: [...c.querySelectorAll('table')].some(t => t.scrollWidth > c.clientWidth + 1)})),

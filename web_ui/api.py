@@ -131,6 +131,7 @@ def dashboard(web: Web, status: dict[str, Any] | None = None) -> dict[str, Any]:
     status.setdefault("queues", [])  # the hold queues now (calls/hold_queue.py)
     status["callbacks"] = _open_callbacks(service)
     status["diagnosis"] = _diagnosis(service, status)
+    status["warnings"] = _warnings(web)  # failed notices, voicemail storage (issue 12)
     available = status.get("agents") if isinstance(status.get("agents"), dict) else {}
     since = status.get("unavailable_since")
     since = since if isinstance(since, dict) else {}
@@ -163,6 +164,12 @@ def _open_callbacks(service: Any) -> list[dict[str, Any]]:
     from web_ui.queue_pages import open_callbacks  # it builds on this module
 
     return open_callbacks(service)
+
+
+def _warnings(web: Web) -> list[dict[str, Any]]:
+    from web_ui.owner_warnings import dashboard_warnings  # it reads through the service
+
+    return dashboard_warnings(web)
 
 
 def _diagnosis(service: Any, status: dict[str, Any]) -> dict[str, Any] | None:

@@ -140,6 +140,9 @@ def make_app(service: BoxService, *, allowed_hosts: tuple[str, ...] = (),
     from web_ui import queue_pages  # the callback list (hold queue, issue 12)
 
     queue_pages.install(app, web)
+    from web_ui import owner_warnings  # the dashboard's warnings (issue 12)
+
+    owner_warnings.install(app, web)
 
     @app.get("/static/<name:path>", auth=False, first_run=True)
     def static(name: str) -> Any:

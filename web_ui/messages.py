@@ -427,3 +427,6 @@ MESSAGES.update(VOICEMAIL_MESSAGES)
 from web_ui.messages_queue import QUEUE_MESSAGES  # noqa: E402  (issue 12 hold queue)
 
 MESSAGES.update(QUEUE_MESSAGES)
+from web_ui.messages_warnings import WARNING_MESSAGES  # noqa: E402  (dashboard warnings)
+
+MESSAGES.update(WARNING_MESSAGES)

@@ -163,6 +163,7 @@ def _install_entry(app: bottle.Bottle, web: Web) -> None:
                       agent_state=_agent_state(web), back="/",
                       diagnosis=diagnosis.view(web, core.current_lang(), status),
                       diagnosis_words=diagnosis.words_json(core.current_lang()),
+                      warning_words=_warning_words(_),
                       **dashboard_cells.helpers(_))
 
     @app.post("/agents/availability")
@@ -207,11 +208,18 @@ def _password_error(web: Web, password: str, again: str) -> str | None:
     return security.password_problem(password, avoid=tuple(company.split()) if company else ())
 
 
+def _warning_words(_: Any) -> str:
+    """The words warnings.js needs, in the page's language (JSON, safe in a <script>)."""
+    words = {"outbox": _("warn_open_outbox"), "voicemail": _("warn_open_voicemail"),
+             "dismiss": _("warn_dismiss")}
+    return json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
+
+
 def _dashboard(web: Web) -> dict[str, Any]:
     try:
         return api.dashboard(web)
-    except ServiceError:
-        return {**_status(web), "agents": []}
+    except ServiceError:  # the box does not answer: its files still say what to warn of
+        return {**_status(web), "agents": [], "warnings": api._warnings(web)}
 
 
 def live_word(_: Any, kind: str, value: Any) -> str:

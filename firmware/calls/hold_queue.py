@@ -13,20 +13,31 @@ The expected wait said to a caller (and shown on the dashboard) is
 
 where `members` is the number of members the queue rings (at least 1) and `handle_s`
 the queue's recent average handling time: the mean talk time of the last
-`HANDLED_KEPT` calls this queue handed to a member (from the moment the member
-answered to the hang-up), `DEFAULT_HANDLE_S` before any. Said in whole minutes,
+`HANDLED_KEPT` calls members of its ring group answered for the group (rung by the
+queue or by a ring step of that group; from the member's answer to the leg's end, as
+the leg's record has it), `DEFAULT_HANDLE_S` before any. Said in whole minutes,
 rounded up, at least one.
+
+The average survives a restart: the call record (calls/record.py) tells the book each
+answered leg of a group as it writes it (`leg_handled`), and at start the box reads
+the same legs back from the records (`seed_from_records`, firmware/cdr/handling.py),
+so a restarted box's estimate is the one it had.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from firmware.cdr.handling import recent_talk_times
+
+log = logging.getLogger("switchboard.calls")
 
 HANDLED_KEPT = 20  # calls in the average handling time
 DEFAULT_HANDLE_S = 120.0  # the handling time before the queue has handed out a call
@@ -137,6 +148,32 @@ def queue_book(core: Any) -> QueueBook:
     if book is None:
         book = core.queue_book = QueueBook()
     return book
+
+
+def leg_handled(core: Any, group: str, talk_s: float) -> None:
+    """A member answered a call for ring group `group` and talked `talk_s` seconds (the
+    answered leg's record): the group's queue counts it in its average."""
+    if group:
+        queue_book(core).handed(group, talk_s)
+
+
+def seed_from_records(core: Any) -> int:
+    """Fill the controller's queue book with each group's last handling times from the
+    call records (`core.cdr`), before calls come in. How many groups were found; the
+    records unreadable: logged, the defaults stand."""
+    book = queue_book(core)
+    try:
+        found = recent_talk_times(getattr(core, "cdr", None), HANDLED_KEPT)
+    except Exception as exc:  # the records are a help here, never a reason not to start
+        log.warning("queue handling times: cannot read them from the records (%s); "
+                    "starting from %.0f s", exc, DEFAULT_HANDLE_S)
+        return 0
+    for group, times in found.items():
+        book.handled[group] = deque(times, maxlen=HANDLED_KEPT)
+    if found:
+        log.info("queue handling times from the records: %s", ", ".join(
+            f"{g} {book.handle_s(g):.0f} s" for g in sorted(found)))
+    return len(found)
 
 
 def queue_status(core: Any) -> list[dict[str, Any]]:

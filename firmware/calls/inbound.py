@@ -40,7 +40,6 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from firmware.calls.hold_queue import queue_book
 from firmware.calls.ivr import ABANDONED as IVR_ABANDONED
 from firmware.calls.ivr import DIRECT, ringback_message, run_keypad_step
 from firmware.calls.legs import Leg, OutsideLeg
@@ -226,12 +225,8 @@ async def _queue(core: CallController, step: QueueStep, caller: OutsideLeg, reco
         await core.release(caller, "normal")
         await record.finish("callback", cause="the caller asked to be called back")
         return None
-    if result.leg is not None:
-        t0 = asyncio.get_running_loop().time()
-        try:
-            await _talk(core, caller, result.leg, result.agent, record)
-        finally:
-            queue_book(core).handed(step.name, asyncio.get_running_loop().time() - t0)
+    if result.leg is not None:  # its talk time counts when its leg is written (record.py)
+        await _talk(core, caller, result.leg, result.agent, record)
         return None
     return step.next(result.exit)
 

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from firmware.calls.finished import publish_finished
+from firmware.calls.hold_queue import leg_handled
 from firmware.cdr.records import CallEnd, CallStart, LegRecord
 from firmware.region import EXTENSION, WITHHELD, Region, describe
 
@@ -134,11 +135,14 @@ class CallLog:
         if leg is not None and leg.t_answer is not None:
             answered_at = _wall(now, mono, leg.t_answer)
         word = _OUTCOME.get(outcome, outcome)
-        self._write("add_leg", LegRecord(
+        row = LegRecord(
             target=target or "-", target_kind=kind, started_at=started, ended_at=now,
             outcome=word, answered_at=answered_at, line=line,
             cause=cause or (outcome if word != outcome else ""), agent=agent, group=group,
-            agent_id=who.agent_id, groups=who.groups))
+            agent_id=who.agent_id, groups=who.groups)
+        self._write("add_leg", row)
+        if word == "answered":  # the group's handling time, as the records keep it
+            leg_handled(self.core, group, row.talk_s)
 
     async def finish(self, result: str, cause: str = "", end_reason: str = "normal") -> None:
         """The call is over: its answered leg, then its end (once; later calls are no-ops)."""

@@ -184,7 +184,8 @@ def _after_saving(core: CallController, store: VoicemailStore, message: Any) -> 
     if gone:
         log.warning("voicemail storage over %d MB: deleted the %d oldest messages (%s)",
                     section.storage_limit_mb, len(gone), ", ".join(m.id for m in gone))
-        store.note_cleanup(len(gone), section.storage_limit_mb)
+        store.note_cleanup(len(gone), section.storage_limit_mb,
+                           unheard=sum(1 for m in gone if not m.heard))
         notify_voicemail_storage(core, len(gone), section.storage_limit_mb)
 
 

@@ -48,6 +48,7 @@ GIVE_UP_S = 86400.0
 CALLER_SMS_GIVE_UP_S = 1800.0  # "nobody available" a day later would be no help
 CALLER_SMS_QUIET_S = 3600.0  # one caller gets it at most once an hour
 BUSY_RETRY_S = 10.0  # every SMS line is on a call: soon again, not counted as a try
+START_GRACE_S = 120.0  # after the start, lines still coming up count as busy, not failed
 IDLE_WAKE_S = 60.0  # the pump looks at the outbox at least this often
 SmsSend = Callable[[str, str], Awaitable[Any]]
 T = TypeVar("T")
@@ -90,11 +91,14 @@ class Notifier:
         self._results: dict[int, asyncio.Future[dict[str, Any]]] = {}
         # what `status` shows, refreshed by the pump (never read from disk on the loop)
         self.counts: dict[str, int] = {"pending": 0, "failed": 0, "missed_waiting": 0}
+        self._started_ts = float("-inf")  # the box's time at start()
 
     # --- lifecycle ------------------------------------------------------------------
 
     async def start(self) -> None:
         self.outbox = await self._db(lambda: open_outbox(self.path))
+        self._started_ts = self._now()
+        await self.told_since()  # from the first start on, crashed calls are looked for
         self._pump_task = asyncio.create_task(self._pump(), name="notify-pump")
         log.info("notifications: outbox %s", self.path)
 
@@ -133,6 +137,36 @@ class Notifier:
 
     def _now(self) -> float:
         return self.clock.now().timestamp()
+
+    def _starting(self) -> bool:
+        """The box started less than `START_GRACE_S` ago: its lines may still be coming
+        up (a modem's start, stray calls ended first), so a notice due now (one kept
+        across the restart, a call the crash left open) waits for them."""
+        return self._now() - self._started_ts < START_GRACE_S
+
+    def now_ts(self) -> float:
+        """The box's time now (unix seconds)."""
+        return self._now()
+
+    async def told_since(self) -> float:
+        """Since when the outbox remembers every missed call it kept (outbox.py)."""
+        now = self._now()
+        return await self._db(lambda: self.outbox.told_since(now))
+
+    async def keep_recovered(self, calls: list[MissedCall]) -> int:
+        """Calls a crash left open that nobody answered (recovered.py): kept for the
+        batch like any missed call, each once; noted only, while missed-call notices
+        are off. How many were kept."""
+        notify, _, _ = self._settings()
+        tell = bool(notify.missed_calls.any)
+        kept = 0
+        for call in calls:
+            kept += await self._db(lambda c=call: self.outbox.add_missed(c, told=tell))
+        if kept:
+            log.info("notifications: %d call(s) the last stop left unanswered kept for "
+                     "the owner", kept)
+            self.wake()
+        return kept
 
     def _settings(self) -> tuple[Any, str, str]:
         config = self.config_fn()
@@ -303,7 +337,8 @@ class Notifier:
         except SendFailed as exc:
             await self._failed(message, _failure(exc))
         except NoSmsLine as exc:
-            await self._failed(message, Failure("no_sms_line", {}, str(exc)))
+            await self._failed(message, Failure("no_sms_line", {}, str(exc)),
+                               count=not self._starting())
         except Exception as exc:  # a modem's refusal, a line that vanished, a bug
             code = "sms_failed" if message.channel == "sms" else "send_failed"
             await self._failed(message, Failure(code, {"error": str(exc)},

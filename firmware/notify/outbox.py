@@ -9,7 +9,13 @@ Tables:
 - `attempts`: every failed try with its reason, so nothing fails silently;
 - `missed`: missed calls gathered for the next batch (firmware/notify/notifier.py),
   so calls missed just before a restart are still told;
-- `caller_sms`: when each caller last got the "nobody available" SMS.
+- `caller_sms`: when each caller last got the "nobody available" SMS;
+- `missed_told`: every call kept for a missed-call notice (by call id, for
+  `KEEP_TOLD_S`), so one call is told once: the calls a crash or power cut left open
+  are told at the next start (firmware/notify/recovered.py), and never again on the
+  starts after;
+- `outbox_meta`: `told_since`, when this outbox began to keep `missed_told` (calls
+  that ended before it are not looked for again).
 
 Every write is one transaction. The notifier runs all of this on one worker thread
 (never on the event loop); the web page reads it through `read_state` (read-only).
@@ -34,6 +40,7 @@ log = logging.getLogger("switchboard.notify")
 OUTBOX_FILE = "notifications.sqlite3"
 KEEP_SENT_S = 30 * 86400  # sent messages are listed for a month, then forgotten
 MAX_LISTED = 50
+KEEP_TOLD_S = 60 * 86400  # a call id told is remembered for two months
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -69,6 +76,8 @@ CREATE TABLE IF NOT EXISTS missed (
     ended_ts REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS caller_sms (number TEXT PRIMARY KEY, at_ts REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS missed_told (call_id TEXT PRIMARY KEY, at_ts REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value REAL NOT NULL);
 """
 
 
@@ -203,7 +212,7 @@ class Outbox:
     def clear(self) -> None:
         """Forget everything (a factory reset): messages, tries, waiting calls, callers."""
         with self._tx() as db:
-            for table in ("attempts", "messages", "missed", "caller_sms"):
+            for table in ("attempts", "messages", "missed", "caller_sms", "missed_told"):
                 db.execute(f"DELETE FROM {table}")
 
     def counts(self) -> dict[str, int]:
@@ -222,11 +231,29 @@ class Outbox:
 
     # --- missed calls waiting for their batch ------------------------------------
 
-    def add_missed(self, call: MissedCall) -> None:
+    def add_missed(self, call: MissedCall, told: bool = True) -> bool:
+        """Keep `call` for the next batch, once per call id ever (`missed_told`); False
+        when it was kept before. `told=False` only notes it as told (notices are off)."""
         with self._tx() as db:
-            db.execute("INSERT OR IGNORE INTO missed VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (call.call_id, call.at_ts, call.caller, call.region, call.line,
-                        call.result, call.ring_s, call.ended_ts))
+            if db.execute("SELECT 1 FROM missed_told WHERE call_id = ?",
+                          (call.call_id,)).fetchone() is not None:
+                return False
+            db.execute("INSERT INTO missed_told VALUES (?, ?)", (call.call_id, call.ended_ts))
+            db.execute("DELETE FROM missed_told WHERE at_ts < ?",
+                       (call.ended_ts - KEEP_TOLD_S,))
+            if told:
+                db.execute("INSERT OR IGNORE INTO missed VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           (call.call_id, call.at_ts, call.caller, call.region, call.line,
+                            call.result, call.ring_s, call.ended_ts))
+            return told
+
+    def told_since(self, now: float) -> float:
+        """Since when this outbox remembers the calls it told (unix seconds): `now` the
+        first time it is asked (a new outbox, or one from before `missed_told`)."""
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO outbox_meta VALUES ('told_since', ?)", (now,))
+            return float(db.execute("SELECT value FROM outbox_meta WHERE key = 'told_since'"
+                                    ).fetchone()[0])
 
     def first_missed(self) -> float | None:
         with self._lock:
@@ -334,6 +361,28 @@ def read_state(path: Path | str) -> dict[str, Any]:
         except sqlite3.OperationalError:  # the box has not made its tables yet
             return empty
     return out
+
+
+def read_backlog(path: Path | str) -> dict[str, Any]:
+    """The notices that failed and wait (the dashboard's warning): {"count", "retrying"
+    (pending after at least one failed try), "given_up" (failed: only the owner's retry
+    sends them now), "oldest_ts" (when the oldest of them was made, or None)}. One
+    cheap read-only query; no file yet: none."""
+    found: dict[str, Any] = {"count": 0, "retrying": 0, "given_up": 0, "oldest_ts": None}
+    path = Path(path)
+    if not path.exists():
+        return found
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        try:
+            row = db.execute(
+                "SELECT SUM(state = 'pending'), SUM(state = 'failed'), MIN(created_ts) "
+                "FROM messages WHERE state = 'failed' OR (state = 'pending' AND tries > 0)"
+            ).fetchone()
+        except sqlite3.OperationalError:  # the box has not made its tables yet
+            return found
+    retrying, given_up = int(row[0] or 0), int(row[1] or 0)
+    return {"count": retrying + given_up, "retrying": retrying, "given_up": given_up,
+            "oldest_ts": row[2]}
 
 
 def _with_attempts(db: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:

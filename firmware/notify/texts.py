@@ -1,9 +1,10 @@
 """What the notifications say, in Chinese or English (`notifications.language`).
 
 Missed calls: one message for every call gathered in the batch window, each with its
-time, the caller's number (or "withheld") and region. Voicemail: who left it, when,
-how long, for which box. An SMS stays short: at most `SMS_CALLS` calls listed, the
-rest counted.
+time, the caller's number (or "withheld") and region (a call the box's restart
+interrupted says so instead of its ring time, which a crash leaves unknown).
+Voicemail: who left it, when, how long, for which box. An SMS stays short: at most
+`SMS_CALLS` calls listed, the rest counted.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "missed_head": "以下来电无人接听：",
         "missed_line": "{time}  {caller}{region}，响铃 {ring} 秒{abandoned}",
         "abandoned": "（来电方先挂断）",
+        "missed_interrupted": "{time}  {caller}{region}，总机重启前无人接听",
         "withheld": "隐藏号码",
         "missed_sms": "未接来电{n}个：",
         "more": "等共{n}个",
@@ -43,6 +45,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "missed_head": "Nobody answered these calls:",
         "missed_line": "{time}  {caller}{region}, rang {ring} s{abandoned}",
         "abandoned": " (the caller hung up)",
+        "missed_interrupted": "{time}  {caller}{region}, not answered before the box "
+                              "restarted",
         "withheld": "withheld number",
         "missed_sms": "{n} missed call(s): ",
         "more": "and {n} in all",
@@ -89,7 +93,8 @@ def missed_email(calls: Sequence[MissedCall], lang: str, company: str, zone: str
     w = words(lang)
     lines = [w["missed_head"], ""]
     for call in calls:
-        lines.append(w["missed_line"].format(
+        template = w["missed_interrupted" if call.result == "interrupted" else "missed_line"]
+        lines.append(template.format(
             time=_local(call.at_ts, zone, "%Y-%m-%d %H:%M:%S"), caller=_caller(w, call.caller),
             region=_region(lang, call.region), ring=round(call.ring_s),
             abandoned=w["abandoned"] if call.result == "abandoned" else ""))

@@ -23,6 +23,7 @@ from typing import Any
 from firmware.calls.finished import CallFinished
 from firmware.notify.notifier import NoSmsLine, Notifier, SmsLinesBusy
 from firmware.notify.outbox import read_state, remove_outbox
+from firmware.notify.recovered import tell_recovered
 
 log = logging.getLogger("switchboard.notify")
 
@@ -89,6 +90,7 @@ async def start_notifier(box: Any) -> Notifier | None:
         box.notifier = None
         return None
     box.notifier = notifier
+    await tell_recovered(notifier, getattr(box, "cdr", None))  # calls a crash left open
     loop = asyncio.get_running_loop()
     box._notify_unsubscribe = [
         *subscribe(box.bus, notifier),

@@ -153,6 +153,15 @@ class VoicemailStore:
     def used_bytes(self) -> int:
         return sum(m.bytes for m in self.list())
 
+    def usage(self) -> tuple[int, int]:
+        """(bytes the messages take, messages), in one query (the dashboard asks often)."""
+        if not (self.root / "index.db").exists():
+            return 0, 0
+        with self._db() as db:
+            row = db.execute("SELECT COALESCE(SUM(bytes), 0), COUNT(*) FROM messages"
+                             ).fetchone()
+        return int(row[0]), int(row[1])
+
     # --- changes ---------------------------------------------------------------------
 
     def mark_heard(self, ident: str, heard: bool = True) -> Message:
@@ -183,10 +192,13 @@ class VoicemailStore:
             total -= message.bytes
         return gone
 
-    def note_cleanup(self, deleted: int, limit_mb: int, now: float | None = None) -> None:
-        """Keep the owner's warning: the storage limit made the box delete messages."""
+    def note_cleanup(self, deleted: int, limit_mb: int, now: float | None = None,
+                     unheard: int | None = None) -> None:
+        """Keep the owner's warning: the storage limit made the box delete messages
+        (`unheard` of them never listened to; the dashboard warns of those)."""
         warning = {"at_ts": time.time() if now is None else now, "deleted": deleted,
-                   "limit_mb": limit_mb}
+                   "limit_mb": limit_mb,
+                   "unheard": deleted if unheard is None else unheard}
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.root / f"warning.json{TMP_SUFFIX}"
         tmp.write_text(json.dumps(warning))

@@ -196,6 +196,7 @@ def test_the_storage_limit_deletes_the_oldest_and_warns(tmp_path: Path) -> None:
         [message] = store.list()
         assert message.id != ident
         assert store.warning()["deleted"] == 1
+        assert store.warning()["unheard"] == 1, "nobody had heard it: the dashboard warns"
         assert rig.core.notifier.storage == [(1, 10)], "the owner is told"
         rig.close()
 

@@ -110,3 +110,18 @@ def test_a_factory_reset_removes_the_messages(tmp_path: Path) -> None:
     removed = remove_leftovers(tmp_path)
     assert "index.db" in removed and "warning.json" in removed
     assert store.list() == [] and not list((tmp_path / "voicemail" / "801").glob("*"))
+
+
+def test_usage_counts_bytes_and_messages_and_the_warning_keeps_the_unheard(
+        tmp_path: Path) -> None:
+    store = VoicemailStore(tmp_path)
+    assert store.usage() == (0, 0)
+    first = _message(store, "801", 1.0, size=1000)
+    _message(store, "802", 2.0, size=500)
+    used, count = store.usage()
+    assert count == 2 and used == store.used_bytes()
+    store.mark_heard(first)
+    gone = store.cleanup(limit_bytes=used - 1)
+    assert [m.id for m in gone] == [first]
+    store.note_cleanup(len(gone), 10, now=5.0, unheard=sum(not m.heard for m in gone))
+    assert store.warning() == {"at_ts": 5.0, "deleted": 1, "limit_mb": 10, "unheard": 0}

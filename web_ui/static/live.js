@@ -259,6 +259,7 @@
     }));
     document.getElementById("no-calls").hidden = s.calls.length > 0;
     if (window.drawQueues) { window.drawQueues(s); }  // the hold queues (queue.js)
+    if (window.drawWarnings) { window.drawWarnings(s); }  // the owner's warnings (warnings.js)
     var agentsNow = JSON.stringify(s.agents || []);
     if (agentsNow !== lastAgents) {  // redrawn only when changed, so a tap is not lost
       lastAgents = agentsNow;
