@@ -326,6 +326,9 @@ def document() -> dict[str, Any]:
     from web_ui.queue_openapi import paths as queue_paths  # the callback list (issue 12)
 
     doc["paths"].update(queue_paths(_answers))  # type: ignore[union-attr]
+    from web_ui.feature_code_pages import openapi_paths  # issue 13
+
+    doc["paths"].update(openapi_paths(_answers))  # type: ignore[union-attr]
     return doc
 
 
