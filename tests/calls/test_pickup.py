@@ -7,11 +7,13 @@ congestion tone. On the call core with fake lines and the real records store."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 from firmware.calls.desk import desk_call
 from firmware.calls.inbound import inbound_call
 from firmware.calls.legs import DeskLeg, OutsideLeg
+from firmware.config.schema import GroupMember, RingGroup, Strategy
 from firmware.lines.model import DeskOffHook
 from firmware.routing.pickup import Ringing, agent_groups, choose_pickup
 from tests.calls.rig import CALLER, Rig, office, until
@@ -179,6 +181,35 @@ def test_taking_over_twice_gives_the_call_once(tmp_path: Path) -> None:
         winners = [p for p in ("fxs1", "fxs2")
                    if getattr(rig.core.owners.get(p), "pickup", None) is not None]
         assert len(winners) == 1
+        rig.close()
+
+    _run(scenario)
+
+
+def test_a_ring_all_call_picked_up_stops_the_other_phones(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        config = office(members=("801", "802"))
+        desk = replace(config.ring_groups[0], strategy=Strategy.RING_ALL)
+        everyone = RingGroup(name="all", members=tuple(GroupMember(n) for n in
+                                                       ("801", "802", "803")))
+        rig = Rig(tmp_path, replace(config, ring_groups=(desk, everyone)))
+        _ring_in(rig)
+        await until(lambda: _ringing(rig, "fxs0") and _ringing(rig, "fxs1"), "both ring")
+        _lift(rig, "fxs2", "803")
+        _dial(rig, "fxs2", "*40")
+        await until(lambda: _talking(rig), "bridged to 803")
+        await until(lambda: rig.fxs["fxs0"].state == rig.fxs["fxs1"].state == "idle",
+                    "801 and 802 stop ringing")
+        taken = rig.core.owners["fxs2"]
+        assert _talking(rig)["talking_with"] == "803 Desk 3"
+        rig.fxs["fxs2"].state = "idle"
+        taken.on_onhook()
+        await until(lambda: rig.calls()[-1]["result"] != "in_progress", "the record")
+        legs = sorted((leg["target"], leg["outcome"]) for leg in rig.calls()[-1]["legs"])
+        rang_at = taken.pickup.rang_at
+        other = "802" if rang_at == "801" else "801"
+        assert legs == sorted([(rang_at, "picked_up"), (other, "cancelled"),
+                               ("803", "answered")])
         rig.close()
 
     _run(scenario)
