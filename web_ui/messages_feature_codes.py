@@ -22,7 +22,7 @@ FEATURE_CODE_MESSAGES: dict[str, tuple[str, str]] = {
     "fc_in_call_hint": ("On an analog phone, tap the hook (flash, or the phone's R / FLASH key) "
                         "first, then key the code, the number and #. The caller hears hold "
                         "music meanwhile.",
-                        "模拟话机先拍一下叉簧（或按话机上的 R / FLASH 键），再按功能码、号码和 #。"
+                        "模拟话机先拍一下叉簧（或按话机上的“闪断”键），再按功能码、号码和 #。"
                         "其间来电者听到等待音乐。"),
     "fc_code": ("Code", "功能码"),
     "fc_what": ("What it does", "作用"),
