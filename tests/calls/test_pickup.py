@@ -76,6 +76,8 @@ def test_a_group_member_picks_up_the_call_ringing_at_a_colleague(tmp_path: Path)
         call = _talking(rig)
         assert call["talking_with"] == "802 Desk 2" and call["legs"] == ["gsm0", "fxs1"]
         assert rig.gsm["gsm0"].call is not None and rig.gsm["gsm0"].call.answered
+        assert rig.core.agents.answered_on["802"][1] == 1 and "801" not in \
+            rig.core.agents.answered_on
         rig.fxs["fxs1"].state = "idle"
         taken.on_onhook()
         await until(lambda: rig.calls() and rig.calls()[-1]["result"] != "in_progress",
@@ -210,6 +212,30 @@ def test_a_ring_all_call_picked_up_stops_the_other_phones(tmp_path: Path) -> Non
         other = "802" if rang_at == "801" else "801"
         assert legs == sorted([(rang_at, "picked_up"), (other, "cancelled"),
                                ("803", "answered")])
+        rig.close()
+
+    _run(scenario)
+
+
+def test_an_internal_call_ringing_a_colleague_is_picked_up(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        rig = Rig(tmp_path, office(members=("801", "802", "803")))
+        caller = _lift(rig, "fxs3", "804")
+        _dial(rig, "fxs3", "801")
+        await until(lambda: _ringing(rig, "fxs0"), "801 rings for 804")
+        _lift(rig, "fxs1", "802")
+        _dial(rig, "fxs1", "*40")
+        await until(lambda: _talking(rig), "804 talks to 802")
+        talking = rig.core.agents.talking
+        assert talking.get("802") == 1 and not talking.get("801")  # the picker talks
+        rig.fxs["fxs3"].state = "idle"
+        caller.on_onhook()
+        await until(lambda: rig.calls() and rig.calls()[-1]["result"] != "in_progress",
+                    "the record")
+        rec = rig.calls()[-1]
+        assert rec["direction"] == "internal" and rec["answered_by"] == "802"
+        assert [(leg["target"], leg["outcome"]) for leg in rec["legs"]] == \
+            [("801", "picked_up"), ("802", "answered")]
         rig.close()
 
     _run(scenario)
