@@ -22,8 +22,11 @@ from typing import Any
 
 import bottle
 
-from firmware.config.feature_codes_schema import DIAL_TONE, IN_CALL, FeatureCodes
-from firmware.service import BadQuery
+from firmware.service import FEATURE_CODE_DEFAULTS as DEFAULTS
+from firmware.service import FEATURE_CODE_NAMES as NAMES
+from firmware.service import FEATURE_CODES_DIAL_TONE as DIAL_TONE
+from firmware.service import FEATURE_CODES_IN_CALL as IN_CALL
+from firmware.service import BadQuery, feature_codes_of
 from web_ui import api, pages
 from web_ui import app as core
 from web_ui.app import Web
@@ -31,11 +34,9 @@ from web_ui.messages_reasons import form_reason
 
 HERE = "/feature-codes"
 VOICEMAIL = "voicemail"  # the voicemail code's name here; the config: voicemail.feature_code
-NAMES = (*DIAL_TONE, VOICEMAIL, *IN_CALL)
 # How each code is keyed (fc_use_*): alone, + an extension, + a target and #.
 USE = {"pickup_extension": "extension", VOICEMAIL: "voicemail",
        "blind_transfer": "target", "attended_transfer": "target", "threeway": "target"}
-DEFAULTS = {**FeatureCodes().dial_tone(), VOICEMAIL: "*97", **FeatureCodes().in_call()}
 
 
 def install(app: bottle.Bottle, web: Web) -> None:
@@ -63,12 +64,7 @@ def install(app: bottle.Bottle, web: Web) -> None:
 
 def codes_of(config: Mapping[str, Any]) -> dict[str, str]:
     """{name: code} of every feature code in a config document (defaults filled in)."""
-    section = config.get("feature_codes") if isinstance(config.get("feature_codes"), dict) \
-        else {}
-    voicemail = config.get("voicemail") if isinstance(config.get("voicemail"), dict) else {}
-    out = {name: section.get(name, DEFAULTS[name]) for name in (*DIAL_TONE, *IN_CALL)}
-    out[VOICEMAIL] = voicemail.get("feature_code", DEFAULTS[VOICEMAIL])
-    return {name: out[name] for name in NAMES}
+    return feature_codes_of(config)
 
 
 def _typed(value: Any) -> str:
@@ -113,7 +109,7 @@ def page(web: Web, errors: list | None = None, typed: Mapping[str, str] | None =
     shown = {**stored, **(typed or {})}
     return pages.render("feature_codes", web, errors=errors or [],
                         bad={field for field, _ in errors or []},
-                        dial_tone=_rows(stored, (*DIAL_TONE, VOICEMAIL)),
+                        dial_tone=_rows(stored, DIAL_TONE),
                         in_call=_rows(stored, IN_CALL),
                         form=_rows(shown, NAMES), defaults=DEFAULTS)
 
