@@ -136,9 +136,9 @@ def answered_cause(leg: Any) -> str:
 def record_pickup(record: CallLog, leg: Any, target: str, kind: str, t0: float | None,
                   agent: str, group: str, who: Who
                   ) -> tuple[str, str, str, float | None, str, Who] | None:
-    """A picked-up leg answered: write the ringing extension's row (`picked_up`) and
-    give (target, kind, line, t0, agent, who) of the answered `pickup` row; None when
-    `leg` was not picked up."""
+    """A picked-up leg ended ringing (answered, or the caller left just then): write the
+    ringing extension's row (`picked_up`) and give (target, kind, line, t0, agent, who)
+    of the picker's `pickup` row; None when `leg` was not picked up."""
     taken: Pickup | None = getattr(leg, "pickup", None)
     if taken is None:
         return None

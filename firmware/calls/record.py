@@ -111,8 +111,7 @@ class CallLog:
         id and every group it rang for (routing's target), for the statistics."""
         who = who or Who(group=group)
         self.outcomes.append(outcome)
-        taken = record_pickup(self, leg, target, kind, t0, agent, group, who) \
-            if outcome == "answered" else None
+        taken = record_pickup(self, leg, target, kind, t0, agent, group, who)
         if taken is not None:  # picked up on another phone: its own row (calls/pickup.py)
             target, kind, line, t0, agent, who = taken
         if outcome == "answered":

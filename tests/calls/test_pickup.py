@@ -241,6 +241,34 @@ def test_an_internal_call_ringing_a_colleague_is_picked_up(tmp_path: Path) -> No
     _run(scenario)
 
 
+def test_a_caller_leaving_as_the_call_is_picked_up_is_recorded_so(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        rig = Rig(tmp_path, office(members=("801", "802")))
+        _ring_in(rig)
+        await until(lambda: _ringing(rig, "fxs0"), "801 rings")
+        picker = _lift(rig, "fxs1", "802")
+        gsm = rig.gsm["gsm0"]
+
+        async def gone() -> None:  # the caller hangs up as the box answers
+            gsm.end("normal")
+            raise RuntimeError("no call to answer")
+
+        gsm.answer = gone
+        _dial(rig, "fxs1", "*40")
+        await until(lambda: rig.calls() and rig.calls()[-1]["result"] != "in_progress",
+                    "the record")
+        rec = rig.calls()[-1]
+        assert rec["result"] == "abandoned" and rec["answered_by"] == ""
+        assert [(leg["target"], leg["target_kind"], leg["outcome"], leg["line"])
+                for leg in rec["legs"]][-2:] == [("801", "extension", "picked_up", "fxs0"),
+                                                 ("802", "pickup", "cancelled", "fxs1")]
+        rig.fxs["fxs1"].state = "idle"
+        picker.on_onhook()
+        rig.close()
+
+    _run(scenario)
+
+
 # --- which call (routing/pickup.py) ---------------------------------------------------
 
 
