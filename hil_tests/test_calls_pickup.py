@@ -1,5 +1,5 @@
 """Call pickup and configurable dial-tone codes on the whole box against the emulator
-(docs/feature-codes.md): a call ringing 801 in ring group "desk" is picked up on 802 with
+(docs/feature-codes.md): a call ringing 801 in ring group "sales" is picked up on 802 with
 *40 and talks both ways, the caller's call never drops; *41801 from 804 (in no group)
 picks up the call ringing at 801; *40 with nothing ringing is the congestion tone; an
 `available` code changed through the running box works at once and the old one no
@@ -19,8 +19,9 @@ from hil_tests.pstn.testing import wait_for
 
 @pytest.fixture(scope="module")
 def box(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoxProcess]:
-    started = box_with(tmp_path_factory.mktemp("pickup"),
-                       office(members=("801", "802"), ring_time=40, total=120))
+    config = office(members=("801", "802"), ring_time=40, total=120)
+    config["ring_groups"][0]["name"] = config["inbound"]["ring_group"] = "sales"
+    started = box_with(tmp_path_factory.mktemp("pickup"), config)
     yield started
     started.kill()
 
@@ -80,6 +81,7 @@ def test_group_pickup_talks_both_ways_and_the_record_names_the_picker(box) -> No
     assert [(leg["target"], leg["target_kind"], leg["outcome"]) for leg in rec["legs"]] == \
         [("801", "extension", "picked_up"), ("802", "pickup", "answered")]
     assert rec["legs"][1]["cause"] == "picked up from 801"
+    assert rec["legs"][1]["group"] == "sales" and rec["legs"][1]["agent"] == "Desk 2"
 
 
 def test_directed_pickup_and_nothing_to_pick_up(box) -> None:
