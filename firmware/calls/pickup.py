@@ -105,7 +105,9 @@ def take_over(core: CallController, ringing: DeskLeg, picker: DeskLeg, me: Exten
     (lifted or ended a moment ago). Synchronous: nothing else runs in between."""
     if not _takeable(ringing) or core.owners.get(ringing.name) is not ringing:
         return False
-    rang_port, rang_at = ringing.name, ringing.number or ""
+    rang_port = ringing.name
+    rung = core.extension_of(rang_port)
+    rang_at = rung.number if rung is not None else (ringing.number or "")
     core.audio.tone(picker, None)
     slot, picker.slot = picker.slot, None
     ringing.pickup = Pickup(me.number, me.name, picker.name, rang_at, rang_port,
@@ -113,7 +115,9 @@ def take_over(core: CallController, ringing: DeskLeg, picker: DeskLeg, me: Exten
     del core.owners[rang_port]
     ringing.take_phone(picker.phone, me.number, slot)
     core.owners[picker.name] = ringing
-    core.digit_queue(picker.name)  # the code's digits were read; what comes next is the call's
+    keys = core.digit_queue(picker.name)  # what was keyed after the code (a "#") is no
+    while not keys.empty():  # key of the call's
+        keys.get_nowait()
     for call in core.calls.values():
         if ringing in call.ringing:
             call.ringing[ringing] = f"{me.number} {me.name}".strip()
