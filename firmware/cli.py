@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     voicemail_cli.register(sub)
     from firmware.calls import callbacks_cli  # the hold queue's callback list (issue 12)
     callbacks_cli.register(sub)
+    from firmware import feature_codes_cli  # the codes desk phones key (issue 13)
+    feature_codes_cli.register(sub)
     return parser
 
 

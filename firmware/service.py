@@ -56,6 +56,13 @@ from firmware.cdr.records import ALL_RESULTS, UnknownCall
 from firmware.cdr.region import describe
 from firmware.cdr.store import CdrStore, NoRecords, records_path
 from firmware.clock import SystemClock
+from firmware.config.feature_codes_view import (  # noqa: F401 (the Feature codes page, issue 13)
+    FEATURE_CODE_DEFAULTS,
+    FEATURE_CODE_NAMES,
+    FEATURE_CODES_DIAL_TONE,
+    FEATURE_CODES_IN_CALL,
+    feature_codes_of,
+)
 from firmware.config.jsontext import (  # noqa: F401 (for web_ui: config text from outside)
     MAX_CONFIG_BYTES,
     MAX_TEXT_BYTES,

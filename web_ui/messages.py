@@ -430,3 +430,6 @@ MESSAGES.update(QUEUE_MESSAGES)
 from web_ui.messages_warnings import WARNING_MESSAGES  # noqa: E402  (dashboard warnings)
 
 MESSAGES.update(WARNING_MESSAGES)
+from web_ui.messages_feature_codes import FEATURE_CODE_MESSAGES  # noqa: E402  (issue 13)
+
+MESSAGES.update(FEATURE_CODE_MESSAGES)

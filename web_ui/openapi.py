@@ -329,6 +329,9 @@ def document() -> dict[str, Any]:
     from web_ui import warnings_openapi  # the dashboard's warnings (issue 12)
 
     warnings_openapi.document(doc, _answers)
+    from web_ui.feature_code_pages import openapi_paths  # issue 13
+
+    doc["paths"].update(openapi_paths(_answers))  # type: ignore[union-attr]
     return doc
 
 

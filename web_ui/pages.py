@@ -91,6 +91,9 @@ def install(app: bottle.Bottle, web: Web) -> None:
     from web_ui import voicemail_pages
 
     voicemail_pages.install(app, web)
+    from web_ui import feature_code_pages  # the Feature codes page and API (issue 13)
+
+    feature_code_pages.install(app, web)
 
 
 # --- first run, login, language ------------------------------------------------------

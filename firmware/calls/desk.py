@@ -12,9 +12,10 @@ it hears the line's own ringback, busy tone or announcement. A line whose
 outbound-minutes cap is reached this month (G7) is not dialled out on: the next
 free line is used, and when every free line is over its cap the call is refused
 (congestion tone; the record says "blocked" and the owner is told by SMS, once a
-month, as for inbound calls). Feature codes (`routing.FEATURE_CODES`: *61
-available, *62 unavailable, R12) set this phone's extension available or not for
-ring-group calls and answer with the confirmation tone.
+month, as for inbound calls). Feature codes (the config's `feature_codes`, docs/feature-codes.md:
+*61 available, *62 unavailable, R12) set this phone's extension available or not for
+ring-group calls and answer with the confirmation tone; *40 and *41 + extension pick up
+a ringing call (calls/pickup.py); *97 listens to voicemail.
 Hanging up at any point releases everything.
 """
 
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from firmware.calls.legs import DeskLeg, Leg, OutsideLeg
 from firmware.calls.notify import notify_caps
+from firmware.calls.pickup import pick_up, pickup_agent
 from firmware.calls.record import CallLog
 from firmware.calls.usage import month_usage
 from firmware.calls.voicemail_listen import dial_tone, listen_voicemail
@@ -62,7 +64,7 @@ async def desk_call(core: CallController, leg: DeskLeg) -> None:
     elif dialed.kind == "outside":
         await _outside(core, leg, dialed.number)
     elif dialed.kind == "feature" and dialed.feature is not None:
-        await _feature(core, leg, dialed.feature)
+        await _feature(core, leg, dialed.feature, dialed.extension)
     else:
         core.audio.tone(leg, "vacant")
 
@@ -101,10 +103,11 @@ async def _next_digit(queue: asyncio.Queue, leg: Leg, timeout: float) -> str | N
     return None
 
 
-async def _feature(core: CallController, leg: DeskLeg, feature: Feature) -> None:
+async def _feature(core: CallController, leg: DeskLeg, feature: Feature,
+                   extension: str | None = None) -> None:
     """R12: *61 available, *62 unavailable, for this desk phone's extension. The
     confirmation tone (one cycle, then busy tone) says it was taken; vacant tone says
-    this port has no extension."""
+    this port has no extension. Pickup (*40, *41 + `extension`): calls/pickup.py."""
     me = core.extension_of(leg.name)
     if me is None:
         log.info("%s: feature code %s, but the port has no extension", leg.name, feature)
@@ -112,6 +115,9 @@ async def _feature(core: CallController, leg: DeskLeg, feature: Feature) -> None
         return
     if feature is Feature.VOICEMAIL:
         await listen_voicemail(core, leg, me.number)
+        return
+    if feature in (Feature.PICKUP, Feature.PICKUP_EXTENSION):
+        await pick_up(core, leg, me, feature, extension)
         return
     core.set_available(me.number, feature is Feature.AVAILABLE)
     core.audio.tone(leg, "confirm")
@@ -138,7 +144,8 @@ async def _internal(core: CallController, caller: DeskLeg, extension: Extension)
         core.audio.tone(caller, "busy" if outcome == "busy" else "congestion")
         await record.finish("abandoned" if outcome == "abandoned" else "missed")
         return
-    await _talk(core, caller, target, record, (me.number if me else None, extension.number))
+    await _talk(core, caller, target, record,
+                (me.number if me else None, pickup_agent(target, extension.number)))
 
 
 def _usable(core: CallController, name: str) -> bool:

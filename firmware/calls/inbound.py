@@ -44,6 +44,7 @@ from firmware.calls.ivr import ABANDONED as IVR_ABANDONED
 from firmware.calls.ivr import DIRECT, ringback_message, run_keypad_step
 from firmware.calls.legs import Leg, OutsideLeg
 from firmware.calls.notify import notify_caps
+from firmware.calls.pickup import pickup_agent
 from firmware.calls.queue_call import CALLBACK, run_queue
 from firmware.calls.record import CallLog, Who, caller_gone
 from firmware.calls.usage import month_usage
@@ -234,6 +235,7 @@ async def _queue(core: CallController, step: QueueStep, caller: OutsideLeg, reco
 async def _talk(core: CallController, caller: OutsideLeg, answered: Leg, agent: str,
                 record: CallLog) -> None:
     """Bridge the call; the agent's statistics (answered today, idle since) follow it."""
+    agent = pickup_agent(answered, agent)  # a call picked up: the agent who took it
     core.agents.answered(agent, record.caller_key, core.clock.now())
     try:
         await core.converse(caller, answered, record)

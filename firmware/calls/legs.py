@@ -140,6 +140,7 @@ class DeskLeg(Leg):
         self.offhook = offhook
         self.yields = yields  # rung for a non-VIP inbound call: a VIP's call may take it
         self.preempted = False
+        self.pickup: Any = None  # calls/pickup.py: answered on another phone (who, when)
         self.on_release_tone: Any = None  # set by the controller: play busy tone to this leg
         if offhook:
             self._answered()
@@ -184,3 +185,12 @@ class DeskLeg(Leg):
         if self.on_release_tone is not None:
             self.on_release_tone(self)
         await asyncio.shield(self.ended)
+
+    def take_phone(self, phone: DeskPhone, extension: str | None, slot: Any) -> None:
+        """Call pickup (calls/pickup.py): this ringing leg is answered on `phone`, lifted
+        elsewhere, with that phone's bridge slot; the ringing phone stops. From now on
+        the leg is that phone's (its port, its extension)."""
+        self.phone.stop_ring()
+        self.phone, self.name, self.number, self.kind = phone, phone.name, extension, phone.kind
+        self.slot, self.offhook = slot, True
+        self._answered()

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from firmware.calls.finished import publish_finished
 from firmware.calls.hold_queue import leg_handled
+from firmware.calls.pickup import answered_cause, record_pickup
 from firmware.cdr.records import CallEnd, CallStart, LegRecord
 from firmware.region import EXTENSION, WITHHELD, Region, describe
 
@@ -111,6 +112,9 @@ class CallLog:
         id and every group it rang for (routing's target), for the statistics."""
         who = who or Who(group=group)
         self.outcomes.append(outcome)
+        taken = record_pickup(self, leg, target, kind, t0, agent, group, who)
+        if taken is not None:  # picked up on another phone: its own row (calls/pickup.py)
+            target, kind, line, t0, agent, who = taken
         if outcome == "answered":
             self.answered_mono = self.clock.monotonic()
             self.answered_by = target
@@ -166,7 +170,8 @@ class CallLog:
         if self._answered_leg is not None:
             target, kind, line, t0, leg, agent, group, who = self._answered_leg
             self._answered_leg = None
-            self._leg(target, kind, line, "answered", t0, leg, "", agent, group, who)
+            self._leg(target, kind, line, "answered", t0, leg, answered_cause(leg), agent,
+                      group, who)
         mono = self.clock.monotonic()
         if self.answered_mono is not None:
             ring_s = self.answered_mono - self.started_mono

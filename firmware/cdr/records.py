@@ -23,6 +23,9 @@ from firmware.errors import SwitchboardError
 DIRECTIONS = ("in", "out", "internal")
 TARGET_KINDS = ("extension", "mobile", "number")
 OUTCOMES = ("answered", "busy", "no_answer", "failed", "rejected", "cancelled", "preempted")
+# Call pickup (calls/pickup.py): the picker's answered leg, and the ring it took.
+TARGET_KINDS += ("pickup",)
+OUTCOMES += ("picked_up",)
 # Final results a controller may give; the store itself uses the last two.
 RESULTS = ("answered", "missed", "abandoned", "busy", "failed", "blocked", "forwarded",
            "voicemail", "callback")

@@ -3,7 +3,9 @@
 Pure functions over `phonenumbers` metadata. `normalise` turns what people write
 ("13512345678", "021 6123 4567") into E.164 for the box's country. `classify_dialed`
 answers, digit by digit, whether a desk phone has dialled an extension, an outside
-number (after the outside-line prefix), a feature code (`FEATURE_CODES`), something
+number (after the outside-line prefix), a feature code (the config's `feature_codes` and
+`voicemail.feature_code`: `feature_codes(config)`; `pickup_extension` is followed by an
+extension number), something
 that is not finished yet, or something that can never become valid; the call
 controller collects digits until the answer is no longer `incomplete`, or until its
 inter-digit timer fires, and then asks once more with `final=True`.
@@ -25,6 +27,7 @@ import phonenumbers
 import regex
 from phonenumbers import CountryCodeSource, PhoneMetadata, shortnumberinfo
 
+from firmware.config.feature_codes_schema import FeatureCodes
 from firmware.config.schema import Config
 from firmware.config.schema_base import is_digits
 
@@ -53,29 +56,39 @@ def normalise(number: str, country: str) -> str:
 class DialedKind(enum.StrEnum):
     EXTENSION = "extension"
     OUTSIDE = "outside"
-    FEATURE = "feature"  # a feature code dialled from dial tone (*61, *62)
+    FEATURE = "feature"  # a feature code dialled from dial tone (*61, *62, *40, *41801)
     INCOMPLETE = "incomplete"
     INVALID = "invalid"
 
 
 class Feature(enum.StrEnum):
-    """What a feature code dialled on a desk phone asks for (R12)."""
+    """What a feature code dialled on a desk phone asks for (R12, T7)."""
 
     AVAILABLE = "available"  # this extension takes ring-group calls again
     UNAVAILABLE = "unavailable"  # this extension's ring-group calls pass it over
     VOICEMAIL = "voicemail"  # listen to this extension's voicemail (config: voicemail.feature_code)
+    PICKUP = "pickup"  # answer a call ringing in one of this extension's ring groups
+    PICKUP_EXTENSION = "pickup_extension"  # + an extension number: answer the call ringing there
 
 
-# Dialled from dial tone. *7 and *8 are taken: transfer codes during a call.
-FEATURE_CODES: dict[str, Feature] = {"*61": Feature.AVAILABLE, "*62": Feature.UNAVAILABLE,
-                                     "*97": Feature.VOICEMAIL}
+# Codes followed by an extension number (`Dialed.extension`).
+WITH_EXTENSION = frozenset({Feature.PICKUP_EXTENSION})
+_DEFAULT_CODES = FeatureCodes()
+# The defaults, dialled from dial tone (docs/feature-codes.md). *7 and *8 are taken:
+# transfer codes during a call. The box reads the config's own (`feature_codes`).
+FEATURE_CODES: dict[str, Feature] = {
+    **{code: Feature(name) for name, code in _DEFAULT_CODES.dial_tone().items()},
+    "*97": Feature.VOICEMAIL}
 
 
 def feature_codes(config: Config) -> dict[str, Feature]:
-    """FEATURE_CODES with the config's own voicemail code (`voicemail.feature_code`)."""
-    codes = {c: f for c, f in FEATURE_CODES.items() if f is not Feature.VOICEMAIL}
-    section = getattr(config, "voicemail", None)
-    codes[section.feature_code if section is not None else "*97"] = Feature.VOICEMAIL
+    """{code: feature} of the codes dialled from dial tone, as the config has them:
+    `feature_codes` (available, unavailable, pickup, pickup_extension) and
+    `voicemail.feature_code`; an older config without them: the defaults."""
+    section = getattr(config, "feature_codes", None) or _DEFAULT_CODES
+    codes = {code: Feature(name) for name, code in section.dial_tone().items()}
+    voicemail = getattr(config, "voicemail", None)
+    codes[voicemail.feature_code if voicemail is not None else "*97"] = Feature.VOICEMAIL
     return codes
 
 
@@ -83,7 +96,8 @@ def feature_codes(config: Config) -> dict[str, Feature]:
 class Dialed:
     """What dialled digits mean.
 
-    `extension` is the extension number to ring; `number` the outside number to dial:
+    `extension` is the extension number to ring (with `feature` pickup_extension: the
+    extension whose ringing call to pick up); `number` the outside number to dial:
     E.164 for a full number, the digits as dialled for a short number (10086, 110).
     While `incomplete`, `extension` or `number` may already say what the digits would
     mean if dialling stopped now (`final=True` turns that into the answer).
@@ -112,7 +126,7 @@ def classify_dialed(digits: str, config: Config, *, final: bool = False) -> Dial
     if not digits:
         return _verdict(Dialed(DialedKind.INCOMPLETE, digits, "nothing dialled yet"), final)
     if digits.startswith("*"):
-        return _verdict(_feature(digits, feature_codes(config)), final)
+        return _verdict(_feature(digits, feature_codes(config), config), final)
     if not is_digits(digits):
         return Dialed(DialedKind.INVALID, digits, f'"{digits}" is not a string of digits')
     prefix = config.settings.outside_line_prefix
@@ -127,20 +141,47 @@ def classify_dialed(digits: str, config: Config, *, final: bool = False) -> Dial
     return _verdict(as_extension, final)
 
 
-def _feature(digits: str, codes: dict[str, Feature]) -> Dialed:
+def _feature(digits: str, codes: dict[str, Feature], config: Config) -> Dialed:
     feature = codes.get(digits)
+    if feature in WITH_EXTENSION:
+        return Dialed(DialedKind.INCOMPLETE, digits,
+                      f"feature code {digits}: {feature}, waiting for the extension number")
     if feature is not None:
         return Dialed(DialedKind.FEATURE, digits, f"feature code {digits}: {feature}",
                       feature=feature)
+    for code, wanted in codes.items():
+        if wanted in WITH_EXTENSION and digits.startswith(code):
+            return _with_extension(digits, code, wanted, config)
     if any(code.startswith(digits) for code in codes):
         return Dialed(DialedKind.INCOMPLETE, digits, "the start of a feature code")
     return Dialed(DialedKind.INVALID, digits, f'"{digits}" is not a feature code')
+
+
+def _with_extension(digits: str, code: str, feature: Feature, config: Config) -> Dialed:
+    """A code followed by an extension number (*41 + 801: pick up the call ringing there)."""
+    rest = digits[len(code):]
+    if not is_digits(rest):
+        return Dialed(DialedKind.INVALID, digits, f'"{rest}" after {code} is not an extension')
+    extension = _extension(rest, config)
+    what = f"feature code {code}: {feature}"
+    if extension.kind is DialedKind.EXTENSION:
+        return Dialed(DialedKind.FEATURE, digits, f"{what} of {extension.reason}",
+                      extension=rest, feature=feature)
+    if extension.kind is DialedKind.INCOMPLETE:
+        return Dialed(DialedKind.INCOMPLETE, digits, f"{what}; {extension.reason}",
+                      extension=extension.extension, feature=feature)
+    return Dialed(DialedKind.INVALID, digits, f"{what}; {extension.reason}")
 
 
 def _verdict(dialed: Dialed, final: bool) -> Dialed:
     """With `final`, an incomplete answer becomes what the digits mean now, or invalid."""
     if not final or dialed.kind is not DialedKind.INCOMPLETE:
         return dialed
+    if dialed.feature is not None and dialed.extension is not None:
+        return Dialed(DialedKind.FEATURE, dialed.digits, dialed.reason + "; dialling ended",
+                      extension=dialed.extension, feature=dialed.feature)
+    if dialed.feature is not None:
+        return Dialed(DialedKind.INVALID, dialed.digits, dialed.reason + "; dialling ended")
     if dialed.extension is not None:
         return Dialed(DialedKind.EXTENSION, dialed.digits, dialed.reason + "; dialling ended",
                       extension=dialed.extension)

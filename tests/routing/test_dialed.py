@@ -157,3 +157,52 @@ def test_feature_codes(digits: str, kind: DialedKind, feature: Feature | None) -
 
 def test_feature_codes_do_not_take_the_transfer_codes() -> None:
     assert all(not code.startswith(("*7", "*8")) for code in FEATURE_CODES)
+
+
+@pytest.mark.parametrize(("digits", "kind", "feature", "extension"), [
+    ("*40", DialedKind.FEATURE, Feature.PICKUP, None),
+    ("*4", MORE, None, None),
+    ("*41", MORE, None, None),  # the extension number follows
+    ("*418", MORE, Feature.PICKUP_EXTENSION, None),
+    ("*41801", DialedKind.FEATURE, Feature.PICKUP_EXTENSION, "801"),
+    ("*41805", BAD, None, None),  # no such extension
+    ("*419", BAD, None, None),
+    ("*41801#", DialedKind.FEATURE, Feature.PICKUP_EXTENSION, "801"),
+    ("*41#", BAD, None, None),
+])
+def test_pickup_codes(digits: str, kind: DialedKind, feature: Feature | None,
+                      extension: str | None) -> None:
+    dialed = classify_dialed(digits, example())
+    assert (dialed.kind, dialed.feature) == (kind, feature), dialed.reason
+    if kind is DialedKind.FEATURE:
+        assert dialed.extension == extension
+
+
+def test_directed_pickup_of_an_extension_that_starts_a_longer_one_waits() -> None:
+    raw = example_dict()
+    raw["extensions"][3] = {"number": "8011", "name": "Annex", "port": "fxs3"}
+    raw["ring_groups"][0]["members"] = ["801", "8011"]
+    config = config_with(extensions=raw["extensions"], ring_groups=raw["ring_groups"])
+    waiting = classify_dialed("*41801", config)
+    assert (waiting.kind, waiting.extension) == (MORE, "801")
+    final = classify_dialed("*41801", config, final=True)
+    assert (final.kind, final.feature, final.extension) == \
+        (DialedKind.FEATURE, Feature.PICKUP_EXTENSION, "801")
+    assert classify_dialed("*418011", config).extension == "8011"
+
+
+def test_dial_tone_codes_come_from_the_config_at_once() -> None:
+    config = config_with(feature_codes={"available": "*71", "unavailable": "*72",
+                                        "pickup": "*88", "pickup_extension": "*89"})
+    assert classify_dialed("*71", config).feature is Feature.AVAILABLE
+    assert classify_dialed("*72", config).feature is Feature.UNAVAILABLE
+    assert classify_dialed("*88", config).feature is Feature.PICKUP
+    assert classify_dialed("*89802", config).extension == "802"
+    for old in ("*61", "*62", "*40", "*41801"):  # the old codes no longer work
+        assert classify_dialed(old, config, final=True).kind is BAD, old
+
+
+def test_the_defaults_are_the_schema_defaults() -> None:
+    assert FEATURE_CODES == {"*61": Feature.AVAILABLE, "*62": Feature.UNAVAILABLE,
+                             "*40": Feature.PICKUP, "*41": Feature.PICKUP_EXTENSION,
+                             "*97": Feature.VOICEMAIL}

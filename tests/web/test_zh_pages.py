@@ -90,7 +90,8 @@ def office(data):
 
 
 @pytest.mark.parametrize("path", ["/", "/staff", "/schedule", "/rules", "/records",
-                                  "/reports?since=2024-05-01&until=2024-05-02", "/system"])
+                                  "/reports?since=2024-05-01&until=2024-05-02", "/system",
+                                  "/feature-codes"])
 def test_every_page_in_chinese_has_no_english_left_and_no_internal_codes(office, path):
     reply = office.get(path)
     assert reply.status == 200

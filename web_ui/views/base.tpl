@@ -11,7 +11,7 @@
   <a class="brand" href="/">{{company or _('product')}}</a>
   % if logged_in:
   <nav>
-    % for href, key in (("/", "nav_dashboard"), ("/staff", "nav_staff"), ("/schedule", "nav_schedule"), ("/rules", "nav_rules"), ("/records", "nav_records"), ("/reports", "nav_reports"), ("/settings", "nav_settings"), ("/prompts", "nav_prompts"), ("/voicemail", "nav_voicemail"), ("/system", "nav_system")):
+    % for href, key in (("/", "nav_dashboard"), ("/staff", "nav_staff"), ("/schedule", "nav_schedule"), ("/rules", "nav_rules"), ("/records", "nav_records"), ("/reports", "nav_reports"), ("/settings", "nav_settings"), ("/feature-codes", "nav_feature_codes"), ("/prompts", "nav_prompts"), ("/voicemail", "nav_voicemail"), ("/system", "nav_system")):
     <a href="{{href}}" class="{{'here' if path == href else ''}}">{{_(key)}}</a>
     % end
   </nav>
