@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from firmware.prompts.store import DEFAULTS_DIR
 from hil_tests.boxrig import REPO, BoxProcess
 from hil_tests.prompt_match import MATCH_SCORE, RATE, Match, audio_of, find_prompts
+from hil_tests.pstn.client import EmulatorClient
 from hil_tests.pstn.testing import wait_for
 from hil_tests.test_web_page import PASSWORD, Browser
 from tests.notify.smtp import SmtpServer
@@ -58,31 +59,41 @@ class FrontDoor:
     box: BoxProcess
     smtp: SmtpServer
     web: Browser
+    third_call: dict | None = None  # a call the walk leaves waiting while it checks more
 
     @property
-    def emu(self):  # noqa: ANN201 (the emulator's client)
+    def emu(self) -> EmulatorClient:
+        assert self.box.emulator is not None
         return self.box.emulator
 
     def heard(self, call: dict, name: str, after_s: float = 0.0,
-              clip_s: float | None = None) -> list:
+              clip_s: float | None = None) -> list[Match]:
         """Where the prompt `name` (its first `clip_s` seconds: a long piece of music
-        is found before it has played to its end) played in what the caller heard."""
-        rec = self.emu.call_recording(call["id"])
+        is found before it has played to its end) played in what the caller heard,
+        looking only from `after_s` into the call's recording."""
+        pcm, _ = audio_of(self.emu.call_recording(call["id"]))
+        skip = int(after_s * RATE) * 2
         prompt, _ = audio_of(prompt_file(self.box.data, name))
         if clip_s is not None:
             prompt = prompt[:int(clip_s * RATE) * 2]
-        found = find_prompts(rec, prompt, MATCH_SCORE)
-        return [m for m in found if m.offset_s >= after_s]
+        if len(prompt) > len(pcm) - skip:
+            return []
+        return [replace(m, offset_s=round(m.offset_s + after_s, 4))
+                for m in find_prompts(pcm[skip:], prompt, MATCH_SCORE)]
 
     def wait_heard(self, call: dict, name: str, timeout: float = 30.0, after_s: float = 0.0,
                    clip_s: float | None = None) -> Match:
         return wait_for(lambda: (self.heard(call, name, after_s, clip_s) or [None])[0],
-                        timeout, interval=0.5, what=f"the caller heard {name}")
+                        timeout, interval=0.25, what=f"the caller heard {name}")
 
     def api(self, path: str) -> dict:
         status, text = self.web.get(path)
         assert status == 200, (path, status, text[:300])
         return json.loads(text)
+
+    def voicemail_file(self, ident: str) -> str:
+        [message] = [m for m in self.voicemail_cli() if m["id"] == ident]
+        return message["file"]
 
     def voicemail_cli(self) -> list[dict]:
         done = self.box.switchboard("voicemail", "list", "--json")
