@@ -15,6 +15,7 @@ with the emulator, one box for the whole module, on a Monday at 10:00 (office ho
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import struct
 import time
@@ -40,6 +41,7 @@ pytestmark = pytest.mark.hil
 TONE_HZ = 700.0
 SUPPORT_CALLER = "+8613700000007"
 THIRD_CALLER = "+8618600000003"
+FOURTH_CALLER = "+8613900000444"
 
 
 @pytest.fixture(scope="module")
@@ -233,3 +235,27 @@ def test_a_caller_who_keys_nothing_reaches_the_reception(office):
     assert rec["result"] == "answered" and rec["answered_by"] == "801", rec
     assert rec["route"] == ("route front door > greeting hello:open > menu main:timeout > "
                             "reception"), rec["route"]
+
+
+def test_over_the_monthly_cap_a_caller_goes_straight_to_voicemail(office, tmp_path):
+    """The owner caps the line at the 3 calls it took this month, action "voicemail"
+    with the reception's box: the fourth caller hears no greeting, only the voicemail's,
+    and leaves a message for 801 (cap action `voicemail`, docs/config.md "caps")."""
+    config = office_config(office.smtp)
+    config["caps"] = [{"line": "gsm0", "voicemail": "801",
+                       "limits": [{"counter": "inbound_calls", "max": 3,
+                                   "action": "voicemail"}]}]
+    path = tmp_path / "capped.json"
+    path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+    done = office.box.switchboard("config", "import", str(path))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    call = office.emu.place_call(FOURTH_CALLER, SIM[0])
+    _answered(office, call)
+    office.box.wait_output(r"voicemail for 801: recording", 20)
+    _leave_message(office, call, "801", 1500)
+    rec = wait_record(office.box, 20, caller=FOURTH_CALLER)
+    assert rec["result"] == "voicemail" and rec["route"] == "cap_voicemail", rec
+    assert not office.heard(call, "welcome"), "the capped caller heard no greeting"
+    [message] = [m for m in office.voicemail_cli() if m["box"] == "801"]
+    assert message["caller"] == FOURTH_CALLER
