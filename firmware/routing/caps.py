@@ -12,7 +12,8 @@ L:
   (only desk phones ring: no mobile, no forward chain);
 - an outbound-minutes cap reached on a line means the box dials nothing out on it
   (`Plan.avoid_lines`); when no other line is left to dial out on, the call rings no
-  mobiles; a `reject` or `voicemail` action on L's own outbound cap refuses the call.
+  mobiles; a `reject` action on L's own outbound cap refuses the call (`voicemail`
+  takes a message: it dials nothing out).
   Desk phones dialling out avoid those lines too (`outbound_caps_reached`).
 
 Every cap reached is in `Plan.cap_hits`: the calls layer tells the owner by SMS,
