@@ -11,6 +11,7 @@ server, the owner's logged-in web session, and the checks that read what a calle
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, replace
@@ -18,16 +19,25 @@ from pathlib import Path
 
 from firmware.prompts.store import DEFAULTS_DIR
 from hil_tests.boxrig import REPO, BoxProcess
-from hil_tests.prompt_match import MATCH_SCORE, RATE, Match, audio_of, find_prompts
+from hil_tests.prompt_match import (
+    MATCH_SCORE,
+    RATE,
+    Match,
+    audio_of,
+    find_prompt,
+    find_prompts,
+)
 from hil_tests.pstn.client import EmulatorClient
 from hil_tests.pstn.testing import wait_for
 from hil_tests.test_web_page import PASSWORD, Browser
 from tests.notify.smtp import SmtpServer
 
 EXAMPLE = REPO / "docs" / "example-config-frontdoor.json"
+ARTIFACTS = Path(os.environ.get("SB_ARTIFACTS", REPO / "test-artifacts")) / "frontdoor"
 MONDAY_10AM = "2026-10-12T10:00"  # a working Monday, in office hours
 MENU_TEXT = "销售请按1，技术支持请按2，前台请按0"
 OWNER_EMAIL = "boss@example.cn"
+CLIP_S = 3.0  # how much of a prompt's start is matched
 
 
 def prompt_file(data: Path, name: str) -> Path:
@@ -67,24 +77,38 @@ class FrontDoor:
         return self.box.emulator
 
     def heard(self, call: dict, name: str, after_s: float = 0.0,
-              clip_s: float | None = None) -> list[Match]:
-        """Where the prompt `name` (its first `clip_s` seconds: a long piece of music
-        is found before it has played to its end) played in what the caller heard,
-        looking only from `after_s` into the call's recording."""
+              clip_s: float | None = CLIP_S) -> list[Match]:
+        """Where the prompt `name` played in what the caller heard, looking only from
+        `after_s` into the call's recording: the whole prompt, or else its first
+        `clip_s` seconds, or of half that (music is found before it has played to its
+        end; a prompt cut short by a key is found by its start). On a loaded machine a
+        late frame shifts what follows it: the whole prompt may then fit where its start
+        alone does not, or a shorter start where a longer one does not."""
         pcm, _ = audio_of(self.emu.call_recording(call["id"]))
-        skip = int(after_s * RATE) * 2
-        prompt, _ = audio_of(prompt_file(self.box.data, name))
-        if clip_s is not None:
-            prompt = prompt[:int(clip_s * RATE) * 2]
-        if len(prompt) > len(pcm) - skip:
-            return []
-        return [replace(m, offset_s=round(m.offset_s + after_s, 4))
-                for m in find_prompts(pcm[skip:], prompt, MATCH_SCORE)]
+        pcm = pcm[int(after_s * RATE) * 2:]
+        whole, _ = audio_of(prompt_file(self.box.data, name))
+        clips = (clip_s, clip_s / 2) if clip_s is not None else ()
+        tries = [whole] + [whole[:int(c * RATE) * 2] for c in clips]
+        for prompt in tries:
+            if len(prompt) <= len(pcm):
+                found = find_prompts(pcm, prompt, MATCH_SCORE)
+                if found:
+                    return [replace(m, offset_s=round(m.offset_s + after_s, 4)) for m in found]
+        return []
 
     def wait_heard(self, call: dict, name: str, timeout: float = 30.0, after_s: float = 0.0,
-                   clip_s: float | None = None) -> Match:
-        return wait_for(lambda: (self.heard(call, name, after_s, clip_s) or [None])[0],
-                        timeout, interval=0.25, what=f"the caller heard {name}")
+                   clip_s: float | None = CLIP_S) -> Match:
+        try:
+            return wait_for(lambda: (self.heard(call, name, after_s, clip_s) or [None])[0],
+                            timeout, interval=0.25, what=f"the caller heard {name}")
+        except TimeoutError as exc:
+            rec = self.emu.call_recording(call["id"])
+            best = find_prompt(rec, prompt_file(self.box.data, name))
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            kept = ARTIFACTS / f"frontdoor-{call['id']}.wav"
+            kept.write_bytes(rec.wav)
+            raise AssertionError(f"{exc}; best fit {best} from {after_s} s on, in "
+                                 f"{kept}") from None
 
     def api(self, path: str) -> dict:
         status, text = self.web.get(path)

@@ -18,7 +18,6 @@ import itertools
 import json
 import re
 import struct
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -121,8 +120,7 @@ def _leave_message(office: FrontDoor, call: dict, box: str, ms: int) -> str:
     """The caller says a tone for `ms`, keys #, hears "saved" begin and hangs up; the
     message's id as the box logged it."""
     office.emu.send_to_call(call["id"], tone_hz=TONE_HZ, ms=ms)
-    time.sleep(ms / 1000 + 0.2)  # the tone is said before the caller finishes with #
-    office.emu.send_to_call(call["id"], dtmf="#")
+    office.emu.send_to_call(call["id"], dtmf="#")  # queued: keyed once the tone is said
     saved = office.box.wait_output(rf"voicemail (\w+) for {box}: [\d.]+ s \(# pressed\)", 15)
     office.wait_heard(call, "voicemail_saved", 10, clip_s=1.5)
     office.emu.hangup(call["id"])
@@ -223,9 +221,9 @@ def test_a_caller_who_keys_nothing_reaches_the_reception(office):
     """The third caller placed above: the menu times out, the reception's 801 rings."""
     emu, call = office.emu, office.third_call
     wait_for(lambda: ringing(emu, "fxs0"), 45, what="801, the reception, rings")
-    greeting = office.heard(call, "welcome")
-    assert greeting and office.heard(call, "main_menu", after_s=greeting[0].end_s - 0.3)
-    assert office.heard(call, "menu_timeout", after_s=greeting[0].end_s)
+    greeting = office.wait_heard(call, "welcome", 1)
+    menu = office.wait_heard(call, "main_menu", 1, after_s=greeting.end_s - 0.3)
+    office.wait_heard(call, "menu_timeout", 1, after_s=menu.end_s)
     emu.phone_hook("fxs0", "off")
     wait_for(lambda: any(c.get("state") == "talking" for c in office.box.status()["calls"]),
              15, what="the reception talks with the caller")
