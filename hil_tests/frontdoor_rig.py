@@ -80,7 +80,7 @@ class FrontDoor:
               clip_s: float | None = CLIP_S) -> list[Match]:
         """Where the prompt `name` played in what the caller heard, looking only from
         `after_s` into the call's recording: the whole prompt, or else its first
-        `clip_s` seconds, or of half that (music is found before it has played to its
+        `clip_s` seconds, or else its first half of that (music is found before it has played to its
         end; a prompt cut short by a key is found by its start). On a loaded machine a
         late frame shifts what follows it: the whole prompt may then fit where its start
         alone does not, or a shorter start where a longer one does not."""
