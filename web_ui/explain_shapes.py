@@ -54,8 +54,15 @@ SHAPES: dict[str, tuple[str, str]] = {
     "cap_hit": ("cap {line} {counter} {why}", "{line} 的{counter}上限 {why}"),
     "cap_reached_words": ("{line} {counter} cap reached", "{line} 的{counter}上限已达到"),
     "no_mobiles": ("{why}: no calls to mobiles", "{why}：不呼叫手机"),
-    "no_voicemail": ("{why}; the box has no voicemail yet: refused",
-                     "{why}；本机还没有语音信箱：拒接"),
+    "cap_voicemail": ("cap reached: to voicemail for {box} ({whence})",
+                      "已达到上限：转到 {box} 的语音信箱（{whence}）"),
+    "cap_voicemail_refused": ("cap reached, no voicemail box: refused ({whence})",
+                              "已达到上限，没有语音信箱：拒接（{whence}）"),
+    "cap_box_named": ("the line's caps name box {box}", "该线路的上限设置指定了信箱 {box}"),
+    "cap_box_inbound": ("the inbound ring group's box {box} (the caps name none)",
+                        "入站振铃组的信箱 {box}（上限设置未指定信箱）"),
+    "cap_no_box": ("neither the line's caps nor an inbound ring group name a voicemail box",
+                   "上限设置和入站振铃组都没有指定语音信箱"),
     # routes.py
     "route_matched": ("route {name} matched: {why}", "路由 {name} 匹配：{why}"),
     "no_route": ("no route matched ({n} tried): the default plan",
@@ -247,7 +254,7 @@ SHAPES: dict[str, tuple[str, str]] = {
 
 # parameters that are themselves reasons (read and said again)
 NESTED = frozenset({"why", "who", "order", "lines", "whys", "hours", "duty", "where",
-                    "failed"})
+                    "failed", "whence"})
 
 # a reason of several parts: the routing code joins them with these
 JOINERS = (("; ", "；"), (", ", "，"))

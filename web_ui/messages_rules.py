@@ -90,6 +90,9 @@ RULES_MESSAGES: dict[str, tuple[str, str]] = {
     "rf_max": ("Cap (calls or minutes)", "上限（次数或分钟数）"),
     "rf_add_limit": ("+ Add a limit", "+ 添加限额"),
     "rf_notify_extra": ("Other numbers", "其他号码"),
+    "rf_cap_voicemail": ("Voicemail box (the action \"to voicemail\")",
+                         "语音信箱（“转语音信箱”时留言到）"),
+    "rf_cap_voicemail_inbound": ("the inbound ring group's", "入站振铃组的信箱"),
     "rf_notify_hint": ("phone numbers, separated by commas", "电话号码，用逗号分隔"),
     # refusals of a form in the wrong shape
     "rf_bad_button": ("That button is not one of this form's: reload the page.",

@@ -254,14 +254,16 @@ def caps_draft(line: str, caps: Mapping[str, Any] | None, bound_ids: set[str]
                         "action": limit.get("action") or "reject"}
                        for limit in caps.get("limits") or []],
             "notify": [n for n in notify if n in bound_ids],
-            "notify_extra": ", ".join(n for n in notify if n not in bound_ids)}
+            "notify_extra": ", ".join(n for n in notify if n not in bound_ids),
+            "voicemail": caps.get("voicemail") or ""}
 
 
 def caps_from_form(form: Mapping[str, Any]) -> dict[str, Any]:
     limits = [{f: get_text(form, f"limits[{n}].{f}") for f in ("counter", "max", "action")}
               for n in _rows(form, "limits", "counter")]
     return {"line": get_text(form, "line"), "limits": limits, "notify": get_all(form, "notify"),
-            "notify_extra": get_text(form, "notify_extra")}
+            "notify_extra": get_text(form, "notify_extra"),
+            "voicemail": get_text(form, "voicemail")}
 
 
 def caps_edit(draft: dict[str, Any], op: str, row: int | None) -> None:
@@ -293,7 +295,10 @@ def caps(draft: Mapping[str, Any]) -> dict[str, Any] | None:
     if not limits:
         return None
     notify = list(dict.fromkeys([*draft["notify"], *items(draft["notify_extra"])]))
-    return {"line": draft["line"], "limits": limits, "notify": notify}
+    out = {"line": draft["line"], "limits": limits, "notify": notify}
+    if draft.get("voicemail"):  # empty: the inbound ring group's box (routing/caps.py)
+        out["voicemail"] = draft["voicemail"]
+    return out
 
 
 # --- the validator's reasons at the form's fields -------------------------------------

@@ -255,6 +255,8 @@ async def _menu(core: CallController, step: Menu, caller: OutsideLeg, lang: str
         last = KeyExit.TIMEOUT if key is None else KeyExit.INVALID
         log.info("%s: menu %s: %s (play %d of %d)", caller.name, step.id, last, play,
                  step.max_tries)
+        if play == step.max_tries:  # no "please choose again": the exit follows at once
+            break
         sorry = step.timeout_prompt if key is None else step.invalid_prompt
         if not await say(core, caller, [sorry], lang):
             return KeypadResult(ABANDONED, label)

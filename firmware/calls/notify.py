@@ -26,7 +26,7 @@ log = logging.getLogger("switchboard.calls")
 
 WAIT_FOR_CALL_END_S = 30.0
 SMS_TRIES, SMS_RETRY_S = 3, 5.0  # a modem still busy with the call's end may refuse once
-_ACTIONS = {"reject": "calls on it are refused", "voicemail": "calls on it are refused",
+_ACTIONS = {"reject": "calls on it are refused", "voicemail": "callers on it leave voicemail",
             "no_mobiles": "calls on it no longer ring mobiles"}
 
 

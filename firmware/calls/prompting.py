@@ -11,7 +11,8 @@ Names are prompt names (firmware/prompts: the owner's over the defaults); a whol
 number says itself (prompts n0..n90, phrases.number_names). The result says how the
 prompt ended: `finished` (played out), `interrupted` (a digit cut it short; `digit`
 says which, and the digit still reaches the call core as always), `gone` (the leg
-lost its audio: hung up, detached) or `stopped` (stop_prompt, a tone or another
+lost its audio: hung up, detached; a leg whose `ended` future settles stops hearing
+the prompt at once) or `stopped` (stop_prompt, a tone or another
 prompt replaced it). A missing prompt file plays as a beep (library.py logs it once).
 
 Digits: Audio's own DTMF tap (desk phones) cuts an interruptible prompt short by
@@ -53,6 +54,17 @@ class _Playing:
     interruptible: bool
     digit: str | None = None
     stopped: bool = field(default=False)
+
+
+async def _done_or_hung_up(done: asyncio.Future, ended: Any) -> Any:
+    """The prompt's end (True: played out), or None as soon as the leg hung up (its
+    `ended` future settled) while the prompt still plays."""
+    if not isinstance(ended, asyncio.Future):
+        return await asyncio.shield(done)
+    if ended.done():
+        return None if not done.done() else done.result()
+    await asyncio.wait({done, ended}, return_when=asyncio.FIRST_COMPLETED)
+    return done.result() if done.done() else None
 
 
 def prompt_names(items: Sequence[str | int]) -> list[str]:
@@ -103,13 +115,16 @@ class PromptPlayer:
         playing = self._prompt_state()
         playing[leg.name] = entry
         try:
-            finished = await asyncio.shield(entry.done)
+            finished = await _done_or_hung_up(entry.done, getattr(leg, "ended", None))
         except asyncio.CancelledError:
             self._stop_slot(slot)
             raise
         finally:
             if playing.get(leg.name) is entry:
                 del playing[leg.name]
+        if finished is None:  # the party hung up: nobody is left to hear the rest
+            self._stop_slot(slot)
+            return PlayResult(GONE)
         if finished:
             return PlayResult(FINISHED)
         if entry.digit is not None:

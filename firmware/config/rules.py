@@ -259,7 +259,7 @@ class Counter(enum.Enum):
 
 class CapAction(enum.Enum):
     NO_MOBILES = "no_mobiles"  # stop ringing mobiles and outside numbers through the line
-    VOICEMAIL = "voicemail"  # to voicemail when the box has it; until then: reject
+    VOICEMAIL = "voicemail"  # to the voicemail of the caps' `voicemail` box (LineCaps)
     REJECT = "reject"  # refuse the call (the blocking treatment's tone)
 
 
@@ -273,11 +273,24 @@ class CapLimit:
 @dataclass(frozen=True)
 class LineCaps:
     """G7: monthly limits of one line, reset on the 1st in the box's timezone.
-    `notify`: who gets an SMS when a limit is reached (bound-number ids or numbers)."""
+    `notify`: who gets an SMS when a limit is reached (bound-number ids or numbers).
+    `voicemail`: the box (an extension number or ring group name) a `voicemail` action
+    sends the caller to; None: the inbound ring group's box (routing/caps.py)."""
 
     line: str
     limits: tuple[CapLimit, ...]
     notify: tuple[str, ...] = ()
+    voicemail: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """`voicemail` only when set (exports of caps without it unchanged)."""
+        from firmware.config.schema import to_dict  # schema imports this module
+
+        out: dict[str, Any] = {"line": self.line, "limits": to_dict(self.limits),
+                               "notify": list(self.notify)}
+        if self.voicemail is not None:
+            out["voicemail"] = self.voicemail
+        return out
 
 
 BUILTIN_TIME = "office_hours"  # a route's `when` naming the weekly schedule

@@ -76,8 +76,8 @@ def _plan_step(step: r.PlanStep, path: str, ctx: v._Ctx) -> None:
 
 
 def cross_check(config: s.Config, ctx: v._Ctx) -> None:
-    """Every box a voicemail step or the `voicemail.boxes` list names is an extension
-    number or a ring group name."""
+    """Every box a voicemail step, a cap (`caps[].voicemail`) or the `voicemail.boxes`
+    list names is an extension number or a ring group name."""
     known = {e.number for _, e in v._valid(config.extensions, "number")} | \
         {g.name for _, g in v._valid(config.ring_groups, "name")}
     for i, plan in v._valid(config.plans, "steps"):
@@ -89,6 +89,9 @@ def cross_check(config: s.Config, ctx: v._Ctx) -> None:
             if spec.box not in known:
                 ctx.add(f"plans[{i}].steps[{j}].voicemail.box",
                         reason("unknown_voicemail_box", name=spec.box))
+    for i, caps in v._valid(config.caps, "voicemail"):
+        if caps.voicemail is not None and caps.voicemail not in known:
+            ctx.add(f"caps[{i}].voicemail", reason("unknown_voicemail_box", name=caps.voicemail))
     section = getattr(config, "voicemail", None)
     if section is None or section is v.INVALID or section.boxes is v.INVALID:
         return
@@ -105,6 +108,7 @@ FIELD_CHECKS: dict[tuple[type, str], Any] = {
     (vm.CallerSmsSpec, "text"): _sms_text,
     (vm.CallerSmsSpec, "prompt"): _prompt,
     (vm.VoicemailBox, "box"): _box,
+    (r.LineCaps, "voicemail"): _box,
     (vm.VoicemailBox, "pin"): _pin,
     (vm.VoicemailConfig, "feature_code"): _feature_code,
     (vm.VoicemailConfig, "storage_limit_mb"): v._within(10, 100_000),

@@ -6,11 +6,14 @@ and passes it in as `Usage`; routing reads no storage. For a call arriving on li
 L:
 
 - a cap of L on inbound calls or inbound minutes that is reached applies its
-  action: `reject` (the caller hears busy), `voicemail` (the same until the box has
-  voicemail), `no_mobiles` (only desk phones ring: no mobile, no forward chain);
+  action: `reject` (the caller hears busy), `voicemail` (the caller leaves a message
+  in the voicemail box the line's caps name, `caps[].voicemail`, else in the inbound
+  ring group's box; with neither, refused as by `reject`: `cap_plan`), `no_mobiles`
+  (only desk phones ring: no mobile, no forward chain);
 - an outbound-minutes cap reached on a line means the box dials nothing out on it
   (`Plan.avoid_lines`); when no other line is left to dial out on, the call rings no
-  mobiles; a `reject` or `voicemail` action on L's own outbound cap refuses the call.
+  mobiles; a `reject` action on L's own outbound cap refuses the call (`voicemail`
+  takes a message: it dials nothing out).
   Desk phones dialling out avoid those lines too (`outbound_caps_reached`).
 
 Every cap reached is in `Plan.cap_hits`: the calls layer tells the owner by SMS,
@@ -25,8 +28,11 @@ from dataclasses import dataclass, field
 from firmware.config.rules import CapAction, Counter
 from firmware.config.schema import Config
 from firmware.routing.context import CallContext
-from firmware.routing.plan import CapHit
+from firmware.routing.plan import CapHit, Hangup, HangupCause, Plan, PlanBuilder, Treatment
 from firmware.routing.targets import resolve
+from firmware.routing.voicemail_steps import Voicemail
+
+CAP_VOICEMAIL = "cap_voicemail"  # the step's id, and so the call record's route
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,36 @@ def check_caps(ctx: CallContext) -> CapVerdict:
             n for n in others if n in avoid)
     return CapVerdict(tuple(hits), reject, no_mobiles, tuple(avoid), tuple(reasons),
                       tuple(checked))
+
+
+def cap_voicemail_box(config: Config, line: str) -> tuple[str | None, str]:
+    """The voicemail box a `voicemail` cap action of `line` sends callers to, and where
+    it comes from (None: no box, the call is refused)."""
+    caps = config.line_caps(line)
+    if caps is not None and caps.voicemail:
+        return caps.voicemail, f"the line's caps name box {caps.voicemail}"
+    group = config.inbound.ring_group
+    if group and config.ring_group(group) is not None:
+        return group, f"the inbound ring group's box {group} (the caps name none)"
+    return None, "neither the line's caps nor an inbound ring group name a voicemail box"
+
+
+def cap_plan(ctx: CallContext, builder: PlanBuilder, hit: CapHit) -> Plan:
+    """The plan of a call a reached cap stops (`CapVerdict.reject`): refused, or for the
+    `voicemail` action a message in the cap's voicemail box."""
+    if hit.action == "voicemail":
+        box, whence = cap_voicemail_box(ctx.config, hit.line)
+        if box is not None:
+            why = f"cap reached: to voicemail for {box} ({whence})"
+            builder.note(why)
+            return builder.finish_graph(CAP_VOICEMAIL, [
+                Voicemail(id=CAP_VOICEMAIL, box=box, reason=why)])
+        why = f"cap reached, no voicemail box: refused ({whence})"
+        builder.note(why)
+    else:
+        why = hit.text
+    return builder.finish(Hangup(id="cap_reached", cause=HangupCause.CAP_REACHED,
+                                 treatment=Treatment.BUSY, reason=why))
 
 
 def outbound_caps_reached(config: Config, usage: Usage | None) -> tuple[CapHit, ...]:

@@ -4,8 +4,8 @@ In order:
 
 1. Blocking (G6, blocking.py): a blocked caller gets a single `Hangup(blocked)` with
    the configured treatment (busy, announcement, hang up).
-2. Caps (G7, caps.py): a reached monthly cap of the line refuses the call, or leaves
-   mobiles out; every cap reached is in `plan.cap_hits` for the owner's SMS.
+2. Caps (G7, caps.py): a reached monthly cap of the line refuses the call, sends it
+   to voicemail, or leaves mobiles out; every cap reached is in `plan.cap_hits` for the owner's SMS.
 3. Routes (routes.py): tried in order, first match wins, by line, caller (number,
    region, carrier, withheld) and time rule; the match leads to its destination: a
    ring group, the duty person, the forward chain, a configured plan graph, or a
@@ -40,7 +40,7 @@ from firmware.config.schema import Config
 from firmware.region import Region
 from firmware.routing.blocking import check_blocking
 from firmware.routing.callers import caller_info
-from firmware.routing.caps import Usage, check_caps
+from firmware.routing.caps import Usage, cap_plan, check_caps
 from firmware.routing.context import CallContext
 from firmware.routing.forwarding import network_forwarding
 from firmware.routing.hours import describe_time, duty_at, office_hours
@@ -110,12 +110,8 @@ def plan_inbound(config: Config, line: str, caller: str | None, at: datetime,
     for name, reached, why in caps.checked:
         builder.trial("cap", name, reached, why)
     extra = {"cap_hits": caps.hits, "avoid_lines": caps.avoid_lines, "vip": is_vip(ctx)}
-    if caps.reject is not None:
-        why = caps.reject.text + ("; the box has no voicemail yet: refused"
-                                  if caps.reject.action == "voicemail" else "")
-        hangup = Hangup(id="cap_reached", cause=HangupCause.CAP_REACHED,
-                        treatment=Treatment.BUSY, reason=why)
-        return replace(builder.finish(hangup), **extra)
+    if caps.reject is not None:  # refused, or the `voicemail` action's message box
+        return replace(cap_plan(ctx, builder, caps.reject), **extra)
     if caps.no_mobiles:
         ctx = replace(ctx, no_bridge=f"{caps.no_mobiles}: no calls to mobiles")
     from firmware.routing.routes import follow_route  # routes builds on this module

@@ -77,6 +77,9 @@ def test_the_owners_notice_says_which_cap_and_what_now() -> None:
     assert text == ("Switchboard gsm0: outbound minutes cap reached (1000.4 of 1000 minutes in "
                     "2026-11); the box dials nothing more out on it this month.")
     assert text.isascii() and len(text) <= 160  # one GSM 7-bit SMS
+    voicemail = CapHit("gsm0", "inbound_calls", 3000, 3000, "voicemail", (), "2026-11")
+    assert notice_text(voicemail).endswith("cap reached (3000 of 3000 calls in 2026-11); "
+                                           "callers on it leave voicemail.")
 
 
 def test_an_earlier_month_counts_only_its_own_usage(store: CdrStore) -> None:

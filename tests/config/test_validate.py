@@ -240,6 +240,10 @@ INVALID_INPUTS: list[tuple[str, Mutation, str, str]] = [
      "not one of: no_mobiles, voicemail, reject"),
     ("cap notify unknown", _set("caps/0/notify", ["nobody"]), "caps[0].notify[0]",
      'unknown bound number "nobody"'),
+    ("cap voicemail box unknown", _set("caps/0/voicemail", "nobody"), "caps[0].voicemail",
+     'no extension or ring group "nobody"'),
+    ("cap voicemail box not a box", _set("caps/0/voicemail", "销售 部"), "caps[0].voicemail",
+     'is not a voicemail box'),
     ("newer schema", _set("schema_version", 3), "schema_version", "newer firmware"),
     ("no schema version", _drop("", "schema_version"), "schema_version", "missing"),
 ]

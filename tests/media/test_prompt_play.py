@@ -143,6 +143,26 @@ async def test_a_leg_that_goes_away_ends_the_prompt_as_gone(tmp_path: Path):
         assert (await audio.play(no_audio, ["hello"])).how == "gone"
 
 
+async def test_a_caller_who_hangs_up_stops_hearing_a_prompt_at_once(tmp_path: Path):
+    """A line that reports the hang-up (the leg's `ended`) before its audio port is
+    released: the prompt stops and play returns "gone" (the call goes on to its record
+    without playing "saved, goodbye" to nobody)."""
+    async with running() as rig:
+        device = PacedDevice("gsm0").start()
+        rig.devices.append(device)
+        audio = Audio(rig.engine, lambda port, digit: None)
+        audio.prompts = library(tmp_path)
+        leg = FakeLeg("gsm0", device)
+        leg.ended = asyncio.get_running_loop().create_future()
+        task = asyncio.create_task(audio.play(leg, ["long"], interruptible=False))
+        await wait_until(lambda: audio.prompt_playing(leg), what="the prompt plays")
+        leg.ended.set_result("normal")
+        assert (await asyncio.wait_for(task, 1.0)).how == "gone"
+        assert not audio.prompt_playing(leg)
+        assert leg.slot.playing != "prompt"
+        assert (await audio.play(leg, ["hello"])).how == "gone"  # already gone: nothing
+
+
 async def test_a_missing_prompt_beeps_and_is_logged_once(tmp_path: Path, caplog):
     caplog.set_level(logging.WARNING, logger="firmware.prompts")
     async with running() as rig:

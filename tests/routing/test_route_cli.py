@@ -83,6 +83,32 @@ def test_caps_are_counted_from_the_records(capsys: pytest.CaptureFixture[str],
                                    "reject"]
 
 
+def test_a_cap_with_the_voicemail_action_explains_the_box(capsys: pytest.CaptureFixture[str],
+                                                         data: Path) -> None:
+    raw = example_dict()
+    raw["lines"]["gsm"].append({"name": "gsm1", "number": "+8613800138001"})
+    raw["caps"][0]["limits"][0].update(max=1, action="voicemail")
+    raw["caps"][0]["voicemail"] = "801"
+    store = ConfigStore(data)
+    store.replace(raw)
+    store.close()
+    at = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
+    with CdrStore(records_path(data)) as records:
+        call_id = records.begin_call(start(at=at, line="gsm0"))
+        records.end_call(call_id, end(at + timedelta(minutes=1)))
+    code, out = explain(capsys, data, "--line", "gsm0", "--caller", "+8613800000000",
+                        "--at", "2026-11-23T10:00")
+    assert code == 0, out
+    assert "cap reached: to voicemail for 801 (the line's caps name box 801)" in out
+    assert "cap_voicemail: voicemail: cap reached" in out
+    assert "if nobody answers: voicemail for 801" in out
+    code, out = explain(capsys, data, "--line", "gsm0", "--caller", "+8613800000000",
+                        "--at", "2026-11-23T10:00", "--json")
+    doc = json.loads(out)
+    assert doc["caps_reached"] == ["gsm0: inbound calls cap reached (1 of 1 calls in 2026-11); "
+                                   "voicemail"]
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (("--line", "gsm9"), "--line 'gsm9': the config has lines gsm0, gsm1, fxs0"),
     (("--line", "gsm0", "--at", "monday"), "--at 'monday' is not an ISO time"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from firmware.routing.answer import route_answer
 from firmware.routing.callers import caller_info, match_caller
 from firmware.routing.caps import LineUsage, Usage
 from firmware.routing.plan import Treatment
+from firmware.routing.voicemail_steps import Voicemail
 from tests.routing.helpers import SHANGHAI, check_config, example_dict, sh
 
 HANGZHOU_MOBILE = "+8613588888888"  # 浙江省杭州市, China Mobile
@@ -216,12 +218,28 @@ def test_inbound_calls_cap_reached_rejects_and_tells_the_owner() -> None:
     assert not other.cap_hits
 
 
-def test_voicemail_action_refuses_until_the_box_has_voicemail() -> None:
+def test_voicemail_action_takes_a_message_in_the_caps_box() -> None:
     cfg = capped([{"counter": "inbound_minutes", "max": 10, "action": "voicemail"}])
+    cfg = replace(cfg, caps=(replace(cfg.caps[0], voicemail="801"),))
     plan = plan_inbound(cfg, "gsm0", BEIJING_MOBILE, MONDAY_10, 2,
                         usage=usage(gsm0=LineUsage(inbound_minutes=12.5)))
     (step,) = list(plan)
-    assert step.cause is HangupCause.CAP_REACHED and "no voicemail yet" in step.reason
+    assert isinstance(step, Voicemail) and step.box == "801" and step.id == "cap_voicemail"
+    assert step.exits == {} and step.ending() == "voicemail for 801"
+    assert plan.cap_hits[0].action == "voicemail"  # the owner is still told
+    assert "cap reached: to voicemail for 801 (the line's caps name box 801)" in plan.reasons, \
+        plan.reasons
+
+
+def test_voicemail_action_without_a_box_uses_the_inbound_group_else_refuses() -> None:
+    cfg = capped([{"counter": "inbound_calls", "max": 10, "action": "voicemail"}])
+    reached = usage(gsm0=LineUsage(inbound_calls=10))
+    (step,) = list(plan_inbound(cfg, "gsm0", BEIJING_MOBILE, MONDAY_10, 2, usage=reached))
+    assert isinstance(step, Voicemail) and step.box == cfg.inbound.ring_group
+    no_group = replace(cfg, inbound=replace(cfg.inbound, ring_group=None))
+    (step,) = list(plan_inbound(no_group, "gsm0", BEIJING_MOBILE, MONDAY_10, 2, usage=reached))
+    assert isinstance(step, Hangup) and step.cause is HangupCause.CAP_REACHED
+    assert "no voicemail box: refused (neither the line's caps nor an inbound" in step.reason
 
 
 def test_outbound_cap_on_the_other_line_stops_mobiles_only() -> None:

@@ -78,6 +78,13 @@ def test_each_shape_has_chinese_with_the_same_placeholders(code):
      "set: forwarding off; until tue 2026-06-16 07:00 CST",
      "路由 nights（时间 night：时间规则 night：22:00-07:00 符合周一的时间（周一 2026-06-15 "
      "22:00））：来电转到转接号码链，但没有设置转接号码链：不转移；直到 周二 2026-06-16 07:00"),
+    ("cap reached: to voicemail for sales (the line's caps name box sales)",
+     "已达到上限：转到 sales 的语音信箱（该线路的上限设置指定了信箱 sales）"),
+    ("cap reached: to voicemail for desk (the inbound ring group's box desk (the caps name "
+     "none))", "已达到上限：转到 desk 的语音信箱（入站振铃组的信箱 desk（上限设置未指定信箱））"),
+    ("cap reached, no voicemail box: refused (neither the line's caps nor an inbound ring "
+     "group name a voicemail box)",
+     "已达到上限，没有语音信箱：拒接（上限设置和入站振铃组都没有指定语音信箱）"),
 ])
 def test_reasons_in_chinese(text, said):
     assert say("zh-CN", text) == said

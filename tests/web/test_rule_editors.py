@@ -352,6 +352,31 @@ def test_saving_a_lines_caps(box) -> None:
     assert post(client, "/rules/caps", full, op="add").status == 422  # one limit a counter
 
 
+def test_a_caps_voicemail_box_is_chosen_kept_and_refused_when_unknown(box) -> None:
+    """The action "to voicemail" leaves the message in the box the form names (empty:
+    the inbound ring group's); a saved box stays when the form is saved again; a box
+    that is neither an extension nor a ring group is refused at its field."""
+    client, service = box
+    form = fields(client.get("/rules").text, "caps-gsm0")
+    assert form["voicemail"] == ""
+    group = service.config()["ring_groups"][0]["name"]
+    form.update({"limits[0].action": "voicemail", "voicemail": group})
+    assert post(client, "/rules/caps", form).status == 303
+    [caps] = service.config()["caps"]
+    assert caps["voicemail"] == group and caps["limits"][0]["action"] == "voicemail"
+    again = fields(client.get("/rules").text, "caps-gsm0")
+    assert again["voicemail"] == group
+    assert post(client, "/rules/caps", again).status == 303
+    assert service.config()["caps"][0]["voicemail"] == group
+    again["voicemail"] = "nobody"
+    refused = post(client, "/rules/caps", again)
+    assert refused.status == 422 and "nobody" in refused.text
+    assert service.config()["caps"][0]["voicemail"] == group
+    again["voicemail"] = ""
+    assert post(client, "/rules/caps", again).status == 303
+    assert "voicemail" not in service.config()["caps"][0]
+
+
 def test_a_line_with_no_limits_left_has_no_cap(box) -> None:
     client, service = box
     form = fields(client.get("/rules").text, "caps-gsm0")

@@ -190,6 +190,20 @@ def test_a_reached_cap_shows_in_test_a_call(counted) -> None:
     assert july["caps_reached"] == []
 
 
+def test_a_voicemail_cap_shows_the_box_in_test_a_call(counted) -> None:
+    client, service = counted
+    config = service.config()
+    config["caps"][0]["limits"][0]["action"] = "voicemail"
+    config["caps"][0]["voicemail"] = "801"
+    service.replace_config(config)
+    doc = client.api("GET", "/api/explain?caller=13588888888&line=gsm0"
+                            "&at=2026-06-15T11:00").json()
+    assert doc["blocked"] is False and doc["targets"] == []
+    assert doc["ending"] == "voicemail for 801", doc
+    page = client.get("/rules?caller=13588888888&line=gsm0&at=2026-06-15T11:00").text
+    assert "已达到上限：转到 801 的语音信箱（该线路的上限设置指定了信箱 801）" in page
+
+
 def test_the_holiday_calendar_of_the_year(box) -> None:
     client, _ = box
     page = client.get("/schedule?day=2026-03-01").text

@@ -251,6 +251,13 @@
     % if len(c['limits']) < len(counters):
     <p><button name="op" value="add" class="secondary">{{_('rf_add_limit')}}</button></p>
     % end
+    <label class="{{bad('voicemail')}}">{{_('rf_cap_voicemail')}} <select name="voicemail">
+      <option value="">{{_('rf_cap_voicemail_inbound')}}</option>
+      % boxes = [g['name'] for g in config['ring_groups']] + [e['number'] for e in config['extensions']]
+      % for b in boxes + ([c['voicemail']] if c['voicemail'] and c['voicemail'] not in boxes else []):
+      <option value="{{b}}" {{'selected' if c['voicemail'] == b else ''}}>{{b}}</option>
+      % end
+    </select></label>
     <fieldset class="{{bad('notify')}}">
       <legend>{{_('rules_notify')}}</legend>
       % for b in config['bound_numbers']:
