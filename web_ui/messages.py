@@ -424,3 +424,6 @@ MESSAGES.update(VOICEMAIL_MESSAGES)
 from web_ui.messages_queue import QUEUE_MESSAGES  # noqa: E402  (issue 12 hold queue)
 
 MESSAGES.update(QUEUE_MESSAGES)
+from web_ui.messages_recording import RECORDING_MESSAGES  # noqa: E402  (call recording, T6)
+
+MESSAGES.update(RECORDING_MESSAGES)

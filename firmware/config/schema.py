@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from firmware.config.prompts_schema import PromptsConfig
 from firmware.config.reasons import BadValue
+from firmware.config.recording_schema import RecordingConfig
 from firmware.config.rules import (
     Blocking,
     ClockRange,
@@ -373,6 +374,8 @@ class Config:
     prompts: PromptsConfig = PromptsConfig()  # noqa: RUF009 (frozen)
     # Voicemail boxes' PINs, the listening code, the storage limit (a default: older load).
     voicemail: VoicemailConfig = VoicemailConfig()  # noqa: RUF009 (frozen)
+    # Which calls are recorded, how kept, for how long (a default: older files load).
+    recording: RecordingConfig = RecordingConfig()  # noqa: RUF009 (frozen)
 
     def extension(self, number: str) -> Extension | None:
         return next((e for e in self.extensions if e.number == number), None)

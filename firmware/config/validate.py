@@ -550,6 +550,7 @@ def _cross_check(config: s.Config, ctx: _Ctx) -> None:
         ctx.add("inbound.ring_group", reason("unknown_ring_group", name=wanted))
     validate_rules.cross_check(config, refs, ctx)
     validate_voicemail.cross_check(config, ctx)
+    validate_recording.cross_check(config, ctx)
 
 
 def _check_group_cycles(config: s.Config, ctx: _Ctx) -> None:
@@ -650,3 +651,8 @@ _FIELD_CHECKS.update(validate_prompts.FIELD_CHECKS)
 from firmware.config import validate_voicemail  # noqa: E402
 
 _FIELD_CHECKS.update(validate_voicemail.FIELD_CHECKS)
+# The recording section (recording_schema.py) likewise.
+from firmware.config import validate_recording  # noqa: E402
+
+_FIELD_CHECKS.update(validate_recording.FIELD_CHECKS)
+_ITEM_CHECKS.update(validate_recording.ITEM_CHECKS)
