@@ -117,6 +117,10 @@ class Box:
         from firmware.voicemail import VoicemailStore
 
         self.calls.voicemail_store = VoicemailStore.in_data_dir(self.data_dir)
+        from firmware.recordings.keeper import RecordingKeeper  # call recording (T6)
+
+        self.calls.recordings = RecordingKeeper(self.data_dir, self.store.load)
+        await self.calls.recordings.start()
         self.calls.callbacks = CallbackList(self.data_dir / CALLBACKS_FILE)
         self.control = ControlServer(paths.control_socket(self.data_dir), self._handlers())
         await self.control.start()
@@ -191,6 +195,8 @@ class Box:
             await keeper.stop()
         if getattr(self, "calls", None):
             await self.calls.stop()
+            if getattr(self.calls, "recordings", None):  # the files of calls just ended
+                await self.calls.recordings.stop()
         for line in self.lines.outside.values():
             await line.stop()
         for phone in self.lines.desks.values():
@@ -318,6 +324,7 @@ class Box:
             "leds": {name: _pattern_words(p) for name, p in self.leds.patterns().items()},
             "audio": self.media.audio_health(),
             "notifications": getattr(getattr(self, "notifier", None), "counts", None),
+            "recording": _recording_status(self.calls),
         }
 
     def _line_status(self, name: str, line: GsmLine) -> dict:
@@ -337,6 +344,12 @@ class Box:
         parts = [f"{name} {_state_words(line.status_dict())}"
                  for name, line in sorted(self.lines.outside.items())]
         return ", ".join(parts) or "no outside line"
+
+
+def _recording_status(calls) -> dict | None:
+    """Call recording in status: recording now, storage used, the owner's warning."""
+    keeper = getattr(calls, "recordings", None)
+    return keeper.status() if keeper is not None else None
 
 
 def _state_words(status: dict) -> str:
