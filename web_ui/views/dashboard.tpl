@@ -2,6 +2,7 @@
 <h1>{{_('nav_dashboard')}} <small id="system" class="state">{{_('sys_' + status['system'])}}</small></h1>
 <div class="grid dash" id="dashboard" data-live="/api/status" data-csrf="{{csrf}}">
 % include('diagnosis.tpl')
+% include('recording_warning.tpl')
 <section class="card">
   <h2>{{_('lines')}}</h2>
   <table class="list"><thead><tr><th>{{_('line')}}</th><th>{{_('state')}}</th><th>{{_('signal')}}</th><th>{{_('registration')}}</th><th>{{_('sim')}}</th></tr></thead>
