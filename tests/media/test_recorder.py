@@ -19,7 +19,7 @@ def _tone(hz: float):
 async def test_a_recorder_mixes_both_legs_and_they_still_hear_each_other():
     async with running() as rig:
         engine = rig.engine
-        caller, caller_dev = rig.line("gsm0", _tone(CALLER_HZ))
+        caller, _caller_dev = rig.line("gsm0", _tone(CALLER_HZ))
         agent, agent_dev = rig.line("fxs0", _tone(AGENT_HZ))
         engine.connect(caller, agent)
         recorder = engine.start_recorder("call-1")
