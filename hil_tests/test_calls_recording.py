@@ -203,6 +203,7 @@ def test_a_call_under_a_rule_is_announced_recorded_linked_and_played(box):
     assert warning and warning["deleted"] == 1 and warning["limit_mb"] == 1
     assert wait_for(lambda: (box.status().get("recording") or {}).get("warning"), 10,
                     what="the warning in the box's status")
+    assert 'id="recording-warning"' in owner.get("/")[2].decode()  # on the dashboard
 
 
 def test_a_call_under_no_rule_is_not_recorded(box):
