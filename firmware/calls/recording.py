@@ -19,8 +19,9 @@ Transfers and three-way calls: the recorder belongs to the call, not to a pair o
 legs. `recorder_of(core, leg)` finds the recorder that hears `leg`; after the call's
 audio is connected anew (a blind transfer's new agent, an attended transfer's swap, a
 third party), call `recorder.follow(*legs_talking_now)`: it records exactly those legs
-from then on (a leg that left is no longer heard; a leg whose slot was attached again
-is connected again). Call `recorder.stop()` once, when the call (not a leg) ends.
+from then on (a leg that left is no longer heard). A leg whose slot is attached again
+(`Audio.listen` adding a DTMF tap) is heard again by itself: Audio's `on_attach` hook
+tells the recorders. Call `recorder.stop()` once, when the call (not a leg) ends.
 
 Nothing here may break or delay a call's audio: every failure is logged and the call
 goes on unrecorded (the bridge full: `RecordingKeeper.refused` counts it).
@@ -53,16 +54,23 @@ class CallRecorder:
         self.recording = recording  # firmware.recordings.store.Recording (its row at start)
         self.rule = rule
         self._heard: dict[str, Any] = {}  # leg name -> the slot it is heard through
+        self._legs: tuple[Leg, ...] = ()  # the legs to hear (those followed last)
         self.stopped = False
 
     @property
     def legs(self) -> set[str]:
-        return set(self._heard)
+        return {leg.name for leg in self._legs}
+
+    def reattached(self, leg: Leg) -> None:
+        """`leg`'s slot was attached anew (the bridge's Audio says so): hear the new one."""
+        if any(mine is leg for mine in self._legs):
+            self.follow(*self._legs)
 
     def follow(self, *legs: Leg) -> None:
         """Record exactly `legs` from now on (those with audio)."""
         if self.stopped:
             return
+        self._legs = legs
         media = self.core.media
         wanted = {leg.name: leg.slot for leg in legs if leg.slot is not None}
         try:
@@ -103,7 +111,15 @@ def _book(core: Any) -> dict[str, CallRecorder]:
     if book is None:
         book = {}
         core._call_recorders = book
+        audio = getattr(core, "audio", None)
+        if audio is not None:  # a leg attached again (a DTMF tap added) stays recorded
+            audio.on_attach = lambda leg: _reattached(book, leg)
     return book
+
+
+def _reattached(book: dict[str, CallRecorder], leg: Leg) -> None:
+    for recorder in list(book.values()):
+        recorder.reattached(leg)
 
 
 def call_facts(record: CallLog, a: Leg, b: Leg) -> CallFacts:

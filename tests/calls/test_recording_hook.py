@@ -57,7 +57,8 @@ def _leg(name: str, number: str = ""):
 
 def _core(rules: tuple[str, ...], media: FakeMedia, keeper: FakeKeeper | None):
     config = SimpleNamespace(recording=RecordingConfig(rules=rules))
-    return SimpleNamespace(config=lambda: config, media=media, recordings=keeper)
+    return SimpleNamespace(config=lambda: config, media=media, recordings=keeper,
+                           audio=SimpleNamespace(on_attach=None))
 
 
 def _record(direction: str = "in", route: str = "sales", groups=("sales",), agent="801"):
@@ -79,12 +80,18 @@ def test_a_recorded_call_follows_its_legs_through_a_transfer():
         recorder.follow(caller, colleague)  # a blind transfer: 801 out, 802 in
         assert media.heard == {"slot-gsm0", "slot-fxs1"} and recorder.legs == {"gsm0", "fxs1"}
         assert recorder_of(core, agent) is None and recorder_of(core, colleague) is recorder
+        media.heard.discard("slot-fxs1")  # 802's slot left the bridge, attached again
+        colleague.slot = "slot-fxs1-tapped"
+        core.audio.on_attach(colleague)
+        assert media.heard == {"slot-gsm0", "slot-fxs1-tapped"}
+        core.audio.on_attach(agent)  # not in the recording: nothing changes
+        assert media.heard == {"slot-gsm0", "slot-fxs1-tapped"}
         recorder.stop()
         recorder.stop()
         assert media.stopped == ["call-20260901-100000-abcdef"] and keeper.ended == ["r0"]
         assert recorder_of(core, caller) is None
         recorder.follow(caller, agent)  # after the end: nothing more is heard
-        assert media.heard == {"slot-gsm0", "slot-fxs1"}
+        assert media.heard == {"slot-gsm0", "slot-fxs1-tapped"}
 
     asyncio.run(run())
 
