@@ -7,12 +7,13 @@ A recording is 录音; the storage limit 存储上限.
 
 RECORDING_MESSAGES: dict[str, tuple[str, str]] = {
     "rec_recording": ("Recording", "录音"),
+    "sec_recording": ("Call recording", "通话录音"),
     "rec_play": ("Play", "播放"),
     "rec_download": ("Download", "下载"),
     "rec_pending": ("being compressed", "正在压缩"),
     "rec_storage_title": ("Call recordings", "通话录音"),
     "rec_storage_used": ("{used} MB used of {limit} MB; recordings kept {days}.",
-                         "已用 {used} MB，上限 {limit} MB；录音保留{days}。"),
+                         "已用 {used} 兆字节，上限 {limit} 兆字节；录音保留{days}。"),
     "rec_days": ("{n} days", " {n} 天"),
     "rec_days_forever": ("until the limit needs the room", "直到存储上限需要空间为止"),
     "rec_count": ("{n} recordings", "{n} 条录音"),
@@ -21,7 +22,7 @@ RECORDING_MESSAGES: dict[str, tuple[str, str]] = {
     "rec_warning": ("The recordings' storage limit ({limit} MB) made the box delete {n} of "
                     "the oldest recordings on {at}. Raise the limit or download what you "
                     "need to keep.",
-                    "录音存储上限（{limit} MB）已使本机于 {at} 删除了最早的 {n} 条录音。"
+                    "录音存储上限（{limit} 兆字节）已使本机于 {at} 删除了最早的 {n} 条录音。"
                     "请提高上限，或下载需要保留的录音。"),
     "rec_full_dashboard": ("Recordings: the storage limit deleted {n} old recordings ({at}).",
                            "录音：存储上限已删除 {n} 条旧录音（{at}）。"),
