@@ -35,6 +35,10 @@ MB = 1048576
 
 
 def install(app: bottle.Bottle, web: Web) -> None:
+    from web_ui import recording_forms  # the settings form and its API
+
+    recording_forms.install(app, web)
+
     @app.get("/api/recordings")
     def list_recordings() -> Any:
         return _answer(lambda: recording_listing(web))
@@ -87,14 +91,33 @@ def storage_view(web: Web) -> dict[str, Any]:
         listing = recording_listing(web)
     except Exception:  # an unreadable index: the card says nothing rather than a 500
         return {"count": 0, "used_mb": "?", "limit_mb": "?", "days": 0, "warning": None,
-                "warned": "", "enabled": False}
+                "warned": "", "enabled": False, "section": _section(web),
+                "choices": rule_choices(web)}
     storage = listing["storage"]
     warning = storage["warning"]
     return {"count": len(listing["recordings"]),
             "used_mb": f"{storage['used_bytes'] / MB:.1f}",
             "limit_mb": storage["limit_bytes"] // MB, "days": storage["retention_days"],
             "warning": warning, "warned": _time_of(web, warning),
-            "enabled": bool(_section(web).get("rules"))}
+            "enabled": bool(_section(web).get("rules")), "section": _section(web),
+            "choices": rule_choices(web)}
+
+
+def rule_choices(web: Web) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The rules the form offers, by kind: [(kind, [(rule, label)])] from the config's
+    routes, ring groups, extensions and bound numbers."""
+    try:
+        config = web.service.config()
+    except Exception:
+        return []
+    routes = [(f"route:{r['name']}", r["name"]) for r in config.get("routes") or []]
+    groups = [(f"ring_group:{g['name']}", g["name"]) for g in config.get("ring_groups") or []]
+    agents = [(f"agent:{e['number']}", f"{e['number']} {e.get('name', '')}".strip())
+              for e in config.get("extensions") or []]
+    agents += [(f"agent:{b['id']}", b.get("name") or b["id"])
+               for b in config.get("bound_numbers") or []]
+    return [(kind, items) for kind, items in
+            (("route", routes), ("ring_group", groups), ("agent", agents)) if items]
 
 
 def _section(web: Web) -> dict[str, Any]:

@@ -145,3 +145,47 @@ def test_only_the_owner_gets_recordings(tmp_path: Path, box) -> None:
     for path in (f"/api/recordings/{made['ready'].id}/audio", "/api/recordings",
                  "/api/calls/rec/recording"):
         assert stranger.api("GET", path).status in (401, 303), path
+
+
+def test_the_settings_form_saves_the_section_or_names_the_field(box) -> None:
+    client, service, _ = box
+    system = client.get("/system").text
+    assert 'action="/system/recording"' in system and "保存录音设置" in system
+    assert 'name="rule" value="ring_group:sales" checked' in system
+    assert 'name="rule" value="agent:zhang"' in system  # a bound number, by its name
+    saved = client.post("/system/recording", {
+        "rule": ["route:zhejiang customers", "agent:801"], "format": "opus", "announce": "1",
+        "announcement": "recorded", "storage_limit_mb": "500", "retention_days": "0"})
+    assert saved.status == 303, saved.text
+    assert service.config()["recording"] == {
+        "rules": ["route:zhejiang customers", "agent:801"], "format": "opus",
+        "announce": True, "announcement": "recorded", "storage_limit_mb": 500,
+        "retention_days": 0}
+    refused = client.post("/system/recording", {
+        "rule": "route:nowhere", "format": "opus", "storage_limit_mb": "lots",
+        "retention_days": "30"})
+    assert refused.status == 422
+    assert "保存录音设置" in refused.text and "lots 不是整数" in refused.text
+    assert "存储上限（兆字节）" in refused.text  # the field, named in the page's words
+    refused = client.post("/system/recording", {"rule": "route:nowhere", "format": "opus",
+                                                "storage_limit_mb": "10",
+                                                "retention_days": "30"})
+    assert refused.status == 422 and "nowhere" in refused.text
+    assert service.config()["recording"]["rules"] == ["route:zhejiang customers", "agent:801"]
+
+
+def test_the_settings_api_reads_and_replaces_the_section(box) -> None:
+    client, service, _ = box
+    token = client.app.config["switchboard.web"].owner.add_token("script")
+    got = client.api("GET", "/api/recording-settings", token=token).json()
+    assert got["rules"] == ["ring_group:sales"]
+    put = client.api("PUT", "/api/recording-settings", {"rules": ["all"], "format": "wav"},
+                     token=token)
+    assert put.status == 200 and put.json()["format"] == "wav"
+    assert put.json()["storage_limit_mb"] == 1000  # a field left out takes its default
+    bad = client.api("PUT", "/api/recording-settings", {"rules": ["bogus"], "format": "flac"},
+                     token=token)
+    assert bad.status == 422
+    assert {e["field"] for e in bad.json()["errors"]} == {"recording.rules[0]",
+                                                          "recording.format"}
+    assert service.config()["recording"]["format"] == "wav"
