@@ -22,9 +22,16 @@ _LISTING = {"type": "object", "properties": {
         "used_bytes": {"type": "integer"}, "limit_bytes": {"type": "integer"},
         "retention_days": {"type": "integer"},
         "warning": {"type": "object", "nullable": True}}}}}
-_WORDS = {400: "an unknown query parameter", 401: "no valid token or session",
+_SETTINGS = {"type": "object", "properties": {
+    "rules": {"type": "array", "items": {"type": "string"}},
+    "format": {"type": "string", "enum": ["mp3", "opus", "wav"]},
+    "announce": {"type": "boolean"}, "announcement": {"type": "string"},
+    "storage_limit_mb": {"type": "integer"}, "retention_days": {"type": "integer"}}}
+_WORDS = {400: "an unknown query parameter, or a body that is not JSON",
+          401: "no valid token or session",
           403: "first run, CSRF or Origin refused", 404: "no such recording",
           409: "the recording is still being made or compressed",
+          422: "refused by validation: every field and reason, nothing changed",
           429: "too many wrong tokens from this address: wait Retry-After seconds"}
 _ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
         "description": "the recording's id"}]
@@ -66,6 +73,14 @@ def recording_paths() -> dict[str, Any]:
             "get": {"summary": "the recording's audio (MP3, Ogg Opus or WAV; 8 kHz mono)",
                     "parameters": [_DOWNLOAD],
                     "responses": {**_AUDIO, **_errors(400, 404, 409)}}},
+        "/api/recording-settings": {
+            "get": {"summary": "the config's recording section (docs/config.md)",
+                    "responses": {**_ok("the section", _SETTINGS), **_errors()}},
+            "put": {"summary": "replace the recording section, validated first",
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": _SETTINGS}}},
+                    "responses": {**_ok("the section as stored", _SETTINGS),
+                                  **_errors(400, 422)}}},
         "/api/calls/{call_id}/recording": {
             "parameters": [{"name": "call_id", "in": "path", "required": True,
                             "schema": {"type": "string"},
