@@ -78,3 +78,13 @@ def test_bad_values_are_refused_at_their_field(section: Any, field: str, code: s
 def test_the_reasons_say_what_is_wrong_in_words() -> None:
     [(_, _, text)] = _errors({"rules": ["ring_group:support"]})
     assert text == 'no ring_group "support" for this recording rule'
+
+
+def test_the_announcement_prompt_is_in_use_while_announced() -> None:
+    from firmware.config.greeting_rules import prompt_users
+
+    config = check_config(_with({"rules": ["all"], "announce": True,
+                                 "announcement": "our-notice"}))
+    assert prompt_users(config, "our-notice") == ["recording.announcement"]
+    quiet = check_config(_with({"rules": ["all"], "announcement": "our-notice"}))
+    assert prompt_users(quiet, "our-notice") == []
