@@ -39,6 +39,7 @@ class RecordingKeeper:
         self.refused = 0  # calls under a rule the bridge had no room to record
         self._used: int | None = None  # bytes, as of the last cleanup (status reads it)
         self._warning: dict | None = None
+        self._stored: dict[str, asyncio.Future] = {}  # rows being inserted, by recording
 
     def section(self) -> RecordingConfig:
         return getattr(self._config(), "recording", None) or RecordingConfig()
@@ -67,10 +68,11 @@ class RecordingKeeper:
 
     def begin(self, call_id: str, drain: Callable[[], list[bytes]], *, caller: str,
               rule: str) -> Recording:
-        """A recording of call `call_id`: its row, and the writer taking `drain()`'s
-        frames into its WAV from now on."""
-        rec = self.store.begin(call_id, time.time(), caller=caller, rule=rule)
+        """A recording of call `call_id`: the writer takes `drain()`'s frames into its WAV
+        from now on; its row is stored by a thread (no file I/O here, on the loop)."""
+        rec = self.store.new(call_id, time.time(), caller=caller, rule=rule)
         self.writer.add(rec.id, Path(rec.file), drain)
+        self._stored[rec.id] = asyncio.ensure_future(asyncio.to_thread(self.store.insert, rec))
         return rec
 
     def end(self, rec: Recording) -> None:
@@ -78,6 +80,9 @@ class RecordingKeeper:
         self._spawn(self._finish(rec))
 
     async def _finish(self, rec: Recording) -> None:
+        stored = self._stored.pop(rec.id, None)
+        if stored is not None:
+            await stored
         seconds = await asyncio.wrap_future(self.writer.close(rec.id))
         fmt = self.section().format.value
         done = await asyncio.to_thread(self.store.finished, rec.id, seconds, fmt != "wav")

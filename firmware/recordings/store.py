@@ -123,18 +123,28 @@ class RecordingStore:
 
     # --- writing ---------------------------------------------------------------------
 
-    def begin(self, call_id: str, at_ts: float, *, caller: str = "", rule: str = "",
-              month: str | None = None) -> Recording:
-        """A new recording of call `call_id`: its row and the WAV path to write."""
+    def new(self, call_id: str, at_ts: float, *, caller: str = "", rule: str = "",
+            month: str | None = None) -> Recording:
+        """A new recording of call `call_id` and the WAV path to write, not yet stored
+        (no file I/O: the call core makes one on its loop; `insert` stores it)."""
         ident = uuid.uuid4().hex[:12]
         folder = self.root / (month or datetime.fromtimestamp(at_ts).strftime("%Y-%m"))
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{ident}.wav"
+        return Recording(ident, call_id or "", at_ts, 0.0, "wav", str(folder / f"{ident}.wav"),
+                         0, "recording", caller or "", rule)
+
+    def insert(self, rec: Recording) -> Recording:
+        """Store a `new` recording's row (state "recording") and make its folder."""
+        Path(rec.file).parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
             db.execute(f"INSERT INTO recordings ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                       (ident, call_id or "", at_ts, 0.0, "wav", str(path), 0, "recording",
-                        caller or "", rule))
-        return self.get(ident)
+                       (rec.id, rec.call_id, rec.at_ts, 0.0, "wav", rec.file, 0, "recording",
+                        rec.caller, rec.rule))
+        return rec
+
+    def begin(self, call_id: str, at_ts: float, *, caller: str = "", rule: str = "",
+              month: str | None = None) -> Recording:
+        """A new recording of call `call_id`, stored: its row and the WAV path to write."""
+        return self.insert(self.new(call_id, at_ts, caller=caller, rule=rule, month=month))
 
     def finished(self, ident: str, duration_s: float, encode: bool) -> Recording:
         """The call ended: the WAV is whole; "encoding" next, or "ready" as WAV."""

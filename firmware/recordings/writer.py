@@ -116,6 +116,7 @@ class WavWriter:
             return
         try:
             if entry.wav is None:
+                entry.path.parent.mkdir(parents=True, exist_ok=True)
                 entry.wav = wave.open(str(entry.path), "wb")  # noqa: SIM115 (closed later)
                 entry.wav.setnchannels(1)
                 entry.wav.setsampwidth(2)

@@ -53,11 +53,14 @@ async def _record(keeper: RecordingKeeper, frames: list[bytes]):
 
     rec = keeper.begin("20260901-100000-abcdef", drain, caller="+8613588888888", rule="all")
     keeper.end(rec)
+    done = None
     for _ in range(600):
-        done = keeper.store.get(rec.id)
-        if done.state == "ready" and not keeper._tasks:
-            return done
         await asyncio.sleep(0.05)
+        if keeper._tasks:  # the row is stored by a thread, then closed and encoded
+            continue
+        done = keeper.store.get(rec.id)
+        if done.state == "ready":
+            return done
     raise AssertionError(f"recording {rec.id} never became ready: {done}")
 
 
