@@ -67,7 +67,7 @@ def recording_paths() -> dict[str, Any]:
                     "responses": {**_ok("the recording", _RECORDING), **_errors(400, 404)}},
             "delete": {"summary": "delete the recording and its file",
                        "responses": {**_ok("the recording deleted", _RECORDING),
-                                     **_errors(400, 404)}}},
+                                     **_errors(400, 404, 409)}}},
         "/api/recordings/{id}/audio": {
             "parameters": _ID,
             "get": {"summary": "the recording's audio (MP3, Ogg Opus or WAV; 8 kHz mono)",

@@ -13,7 +13,8 @@ API (JSON; errors as everywhere in docs/web.md):
 - `GET /api/recordings/{id}`: one; 404 unknown
 - `GET /api/recordings/{id}/audio[?download=1]`: the audio (audio/mpeg, audio/ogg or
   audio/wav; Range for seeking); `download=1`: as a file to save
-- `DELETE /api/recordings/{id}`: 200 with the recording deleted; 404 unknown
+- `DELETE /api/recordings/{id}`: 200 with the recording deleted; 404 unknown; 409 while
+  it is still recorded or compressed
 - `GET /api/calls/{call_id}/recording[?download=1]`: the call's (last) recording's
   audio; 404 when the call has none (yet)
 """
@@ -53,11 +54,19 @@ def install(app: bottle.Bottle, web: Web) -> None:
 
     @app.delete("/api/recordings/<ident>")
     def delete_recording(ident: str) -> Any:
-        return _answer(lambda: recording_json(web, web.service.recordings().delete(ident)))
+        return _answer(lambda: recording_json(web, _delete(web, ident)))
 
     @app.get("/api/calls/<call_id>/recording")
     def call_recording(call_id: str) -> Any:
         return _answer(lambda: _audio(_of_call(web, call_id)), ("download",))
+
+
+def _delete(web: Web, ident: str) -> Any:
+    store = web.service.recordings()
+    rec = store.get(ident)
+    if rec.state != "ready":  # its call still runs, or the encoder works on it
+        raise RecordingError("id", f"recording {rec.id} is not ready yet ({rec.state})")
+    return store.delete(ident)
 
 
 def _of_call(web: Web, call_id: str) -> Any:

@@ -21,7 +21,7 @@ from typing import Any
 
 from firmware.config.recording_schema import RecordingConfig
 from firmware.recordings.encode import encode
-from firmware.recordings.store import Recording, RecordingStore
+from firmware.recordings.store import NoSuchRecording, Recording, RecordingStore
 from firmware.recordings.writer import WavWriter
 
 log = logging.getLogger("switchboard.recordings")
@@ -85,7 +85,11 @@ class RecordingKeeper:
             await stored
         seconds = await asyncio.wrap_future(self.writer.close(rec.id))
         fmt = self.section().format.value
-        done = await asyncio.to_thread(self.store.finished, rec.id, seconds, fmt != "wav")
+        try:
+            done = await asyncio.to_thread(self.store.finished, rec.id, seconds, fmt != "wav")
+        except NoSuchRecording:  # deleted by hand from the index meanwhile
+            Path(rec.file).unlink(missing_ok=True)
+            return
         log.info("recording %s of call %s: %.1f s", rec.id, rec.call_id, seconds)
         if fmt != "wav":
             await self._after(done.id, Path(done.file))
@@ -96,10 +100,14 @@ class RecordingKeeper:
         """Encode a finished WAV in the configured format, then apply the limits."""
         fmt = self.section().format.value
         out = await encode(wav, fmt) if fmt != "wav" and wav.exists() else None
-        if out is None:
-            await asyncio.to_thread(self.store.keep_as_wav, ident)
-        else:
-            await asyncio.to_thread(self.store.encoded, ident, out, fmt)
+        try:
+            if out is None:
+                await asyncio.to_thread(self.store.keep_as_wav, ident)
+            else:
+                await asyncio.to_thread(self.store.encoded, ident, out, fmt)
+        except NoSuchRecording:  # the owner deleted it meanwhile
+            if out is not None:
+                out.unlink(missing_ok=True)
         await self.cleanup()
 
     # --- limits -----------------------------------------------------------------------

@@ -228,10 +228,10 @@ class RecordingStore:
     def cleanup(self, limit_bytes: int, retention_days: int = 0,
                 now: float | None = None) -> tuple[list[Recording], list[Recording]]:
         """Delete recordings past `retention_days` (0: no age limit), then the oldest
-        until the rest fit within `limit_bytes`; never one being recorded. The
-        recordings deleted (by age, by the limit), oldest first."""
+        until the rest fit within `limit_bytes`; never one being recorded or encoded.
+        The recordings deleted (by age, by the limit), oldest first."""
         now = time.time() if now is None else now
-        done = [r for r in self.list() if r.state != "recording"]
+        done = [r for r in self.list() if r.state == "ready"]  # not one being made
         aged = [r for r in done if retention_days and now - r.at_ts > retention_days * 86400]
         for rec in aged:
             self.delete(rec.id)

@@ -64,15 +64,18 @@ def test_a_recording_cut_short_by_a_stop_is_mended_and_encoded_again(tmp_path):
 
 
 def test_the_limit_deletes_the_oldest_first_and_never_one_being_made(tmp_path):
+    """Never one being recorded or encoded."""
     store = RecordingStore(tmp_path)
     oldest = _made(store, NOW - 3 * DAY, 400)
     middle = _made(store, NOW - 2 * DAY, 400)
     newest = _made(store, NOW - DAY, 400)
     live = store.begin("c9", NOW - 4 * DAY)  # still recording: oldest, but kept
+    Path(live.file).write_bytes(bytes(100))
+    encoding = store.finished(store.begin("c8", NOW - 5 * DAY).id, 0.0, encode=True)
     aged, over = store.cleanup(limit_bytes=900, retention_days=0, now=NOW)
     assert aged == [] and [r.id for r in over] == [oldest.id]
     assert not Path(oldest.file).exists()
-    assert {r.id for r in store.list()} == {middle.id, newest.id, live.id}
+    assert {r.id for r in store.list()} == {middle.id, newest.id, live.id, encoding.id}
     assert store.cleanup(limit_bytes=900, now=NOW) == ([], [])
 
 

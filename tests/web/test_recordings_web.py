@@ -104,6 +104,9 @@ def test_a_recording_being_compressed_is_not_served_yet(box) -> None:
     busy = store.begin("plain", time.time())
     reply = client.api("GET", f"/api/recordings/{busy.id}/audio")
     assert reply.status == 409 and "not ready" in reply.json()["error"]
+    token = client.app.config["switchboard.web"].owner.add_token("script")
+    assert client.api("DELETE", f"/api/recordings/{busy.id}", token=token).status == 409
+    assert store.get(busy.id).state == "recording"
     assert client.api("GET", "/api/calls/plain/recording").status == 404
     page = client.get("/records").text
     assert "正在压缩" in page
