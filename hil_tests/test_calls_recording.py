@@ -3,7 +3,8 @@ rule (route "sales") is announced to the caller ("this call may be recorded"), r
 with both parties mixed (the caller's 1000 Hz and the desk phone's 1400 Hz tone both in
 the decoded MP3, as far apart as they were sent), linked from its call record, fetched
 over the web API and played on the records page; the storage limit deletes the oldest
-recording and warns the owner; a call under no rule is not recorded."""
+recording and warns the owner; a call under no rule is not recorded; settings saved on
+the System page's form (ring group, Opus) apply to the next call."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from hil_tests.calls_rig import (
     box_with,
     heard_tone,
     office,
+    records,
     ringing,
     wait_record,
 )
@@ -69,6 +71,11 @@ class Owner:
 
     def get(self, path: str) -> tuple[int, dict, bytes]:
         return self.open(urllib.request.Request(self.base + path))
+
+    def post(self, path: str, fields: dict) -> tuple[int, dict, bytes]:
+        body = urllib.parse.urlencode({"csrf": self.csrf, **fields}, doseq=True).encode()
+        return self.open(urllib.request.Request(self.base + path, data=body,
+                                                headers={"Origin": self.base}))
 
     def json(self, path: str) -> dict:
         status, _, body = self.get(path)
@@ -222,4 +229,37 @@ def test_a_call_under_no_rule_is_not_recorded(box):
     done = box.switchboard("recordings", "list", "--call", rec["id"], "--json")
     assert done.returncode == 0 and json.loads(done.stdout) == []
     assert _owner(box).get(f"/api/calls/{rec['id']}/recording")[0] == 404
+
+
+def test_settings_saved_on_the_page_apply_to_the_next_call(box):
+    """The owner records the ring group "desk" as Opus, without the announcement, on the
+    System page's form: the next call through that group is recorded so."""
+    owner = _owner(box)
+    owner.get("/system")
+    status, _, body = owner.post("/system/recording", {
+        "rule": ["ring_group:desk"], "format": "opus", "announcement": "recorded",
+        "storage_limit_mb": "100", "retention_days": "30"})
+    assert status in (200, 303), body[:500]
+    emu = box.emulator
+    before = {r["id"] for r in records(box)}
+    call = emu.place_call(OTHER, SIM[0])
+    wait_for(lambda: ringing(emu, "fxs0"), 15, what="801 rings")
+    emu.phone_hook("fxs0", "off")
+    box.wait_output(r"recording [0-9a-f]{12} \(rule ring_group:desk\)", 20)
+    t = emu.send_to_call(call["id"], tone_hz=CALLER_HZ, ms=TONE_MS)
+    wait_for(lambda: _heard_out(emu.phone_heard("fxs0"), CALLER_HZ, t), 10, interval=0.1,
+             what="801 heard the caller")
+    _after_tone(t)
+    emu.hangup(call["id"])
+    emu.phone_hook("fxs0", "on")
+    rec = wait_for(lambda: next((r for r in records(box) if r["id"] not in before
+                                 and r["result"] == "answered"), None), 30, interval=0.3,
+                   what="the call's record")
+    linked = wait_for(lambda: [r for r in owner.json(f"/api/records/{rec['id']}")["recordings"]
+                               if r["state"] == "ready"], 60, interval=0.5,
+                      what="the Opus recording")
+    assert linked[0]["format"] == "opus"
+    status, headers, audio = owner.get(f"/api/calls/{rec['id']}/recording")
+    assert status == 200 and headers["Content-Type"].startswith("audio/ogg")
+    assert audio[:4] == b"OggS" and b"OpusHead" in audio[:64]
     assert box.stop() == 0
