@@ -185,6 +185,10 @@ def test_a_call_under_a_rule_is_announced_recorded_linked_and_played(box):
     assert listed["rule"] == "route:sales" and listed["caller"] == CALLER
     assert 2 * TONE_MS / 1000 <= listed["duration_s"] <= 20, listed  # both tones, in turn
 
+    [console] = [r for r in records(box) if r["id"] == rec["id"]]  # switchboard records
+    assert [(r["id"], r["file"], r["format"]) for r in console["recordings"]] == \
+        [(listed["id"], listed["file"], "mp3")]
+
     owner = _owner(box)
     linked = owner.json(f"/api/records/{rec['id']}")["recordings"]
     assert [r["id"] for r in linked] == [listed["id"]]
