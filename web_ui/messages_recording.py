@@ -45,6 +45,17 @@ RECORDING_MESSAGES: dict[str, tuple[str, str]] = {
                     "need to keep.",
                     "录音存储上限（{limit} 兆字节）已使本机于 {at} 删除了最早的 {n} 条录音。"
                     "请提高上限，或下载需要保留的录音。"),
+    "rec_warning_dismissed": ("The warning was dismissed.", "已关闭该提醒。"),
+    "rec_dismiss": ("Dismiss", "知道了"),
+    "warn_recording_storage": (
+        "Call recordings use {used_mb} MB of their {limit_mb} MB limit ({percent} %): the "
+        "oldest will be deleted to make room.",
+        "通话录音已用 {used_mb} 兆字节，上限 {limit_mb} 兆字节（{percent}%）：空间不足时将删除"
+        "最早的录音。"),
+    "warn_recordings_deleted": (
+        "The recordings' limit of {limit_mb} MB made the box delete {deleted} of the oldest "
+        "recordings on {at}.",
+        "通话录音达到 {limit_mb} 兆字节上限，{at} 删除了最早的 {deleted} 条录音。"),
     "rec_full_dashboard": ("Recordings: the storage limit deleted {n} old recordings ({at}).",
                            "录音：存储上限已删除 {n} 条旧录音（{at}）。"),
 }

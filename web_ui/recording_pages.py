@@ -17,6 +17,12 @@ API (JSON; errors as everywhere in docs/web.md):
   it is still recorded or compressed
 - `GET /api/calls/{call_id}/recording[?download=1]`: the call's (last) recording's
   audio; 404 when the call has none (yet)
+- `DELETE /api/warnings/recordings` (the page: `POST /warnings/recordings/dismiss`):
+  the owner read the warning that the limit deleted recordings
+
+`storage_warning` and `deleted_warning` are dashboard warnings of the shape
+web_ui/owner_warnings.py reads ({"code", "severity", "link", figures}; messages
+`warn_recording_storage`, `warn_recordings_deleted`).
 """
 
 from __future__ import annotations
@@ -29,10 +35,12 @@ from zoneinfo import ZoneInfo
 import bottle
 
 from firmware.service import NoSuchRecording, RecordingError, plain
-from web_ui import api
+from web_ui import api, pages
 from web_ui.app import Web
 
 MB = 1048576
+FULL_PERCENT = 90.0
+STORAGE_LINK = "/system#recording-storage"
 
 
 def install(app: bottle.Bottle, web: Web) -> None:
@@ -56,9 +64,53 @@ def install(app: bottle.Bottle, web: Web) -> None:
     def delete_recording(ident: str) -> Any:
         return _answer(lambda: recording_json(web, _delete(web, ident)))
 
+    @app.post("/warnings/recordings/dismiss")
+    def dismiss_page() -> Any:
+        web.service.recordings().clear_warning()
+        pages.flash("ok", "rec_warning_dismissed")
+        bottle.redirect("/")
+
+    @app.delete("/api/warnings/recordings")
+    def dismiss_api() -> Any:
+        return _answer(lambda: _dismiss(web))
+
     @app.get("/api/calls/<call_id>/recording")
     def call_recording(call_id: str) -> Any:
         return _answer(lambda: _audio(_of_call(web, call_id)), ("download",))
+
+
+def _dismiss(web: Web) -> dict[str, Any]:
+    web.service.recordings().clear_warning()
+    return {"dismissed": True}
+
+
+# --- the dashboard's warnings (the readers of web_ui/owner_warnings.py's kind) -----------
+
+
+def storage_warning(web: Web, zone: ZoneInfo) -> dict[str, Any] | None:
+    """`recording_storage`: the recordings take more than FULL_PERCENT of the limit."""
+    used = web.service.recordings().used_bytes()
+    limit = int(_section(web).get("storage_limit_mb", 1000)) * MB
+    percent = round(100.0 * used / limit, 1) if limit else 0.0
+    if percent <= FULL_PERCENT:
+        return None
+    return {"code": "recording_storage", "severity": "error" if percent >= 100 else "warning",
+            "link": STORAGE_LINK, "used_bytes": used, "limit_bytes": limit,
+            "percent": percent}
+
+
+def deleted_warning(web: Web, zone: ZoneInfo) -> dict[str, Any] | None:
+    """`recordings_deleted`: the limit made the box delete recordings (until dismissed:
+    `POST /warnings/recordings/dismiss`, `DELETE /api/warnings/recordings`)."""
+    warning = web.service.recordings().warning()
+    if not warning or not isinstance(warning.get("deleted"), int):
+        return None
+    at_ts = warning.get("at_ts")
+    at = (datetime.fromtimestamp(float(at_ts), zone).isoformat(timespec="seconds")
+          if isinstance(at_ts, (int, float)) else None)
+    return {"code": "recordings_deleted", "severity": "warning", "link": STORAGE_LINK,
+            "deleted": warning["deleted"], "at_ts": at_ts, "at": at,
+            "limit_mb": warning.get("limit_mb") or 0}
 
 
 def _delete(web: Web, ident: str) -> Any:

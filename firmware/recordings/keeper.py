@@ -141,12 +141,20 @@ class RecordingKeeper:
 
     def status(self) -> dict[str, Any]:
         """For the box's status: recordings being made, storage used (as of the last
-        cleanup: no file I/O here, on the loop), the owner's warning."""
+        cleanup: no database read here, on the loop), the owner's warning."""
         section = self.section()
         return {"enabled": section.enabled, "active": self.writer.writing,
                 "used_bytes": self._used, "limit_bytes": section.limit_bytes,
-                "retention_days": section.retention_days, "warning": self._warning,
+                "retention_days": section.retention_days, "warning": self._read_warning(),
                 "refused": self.refused}
+
+    def _read_warning(self) -> dict | None:
+        """The warning file as it is now (60 bytes: the owner may have dismissed it on
+        the web page since the last cleanup)."""
+        try:
+            return self.store.warning()
+        except Exception:
+            return self._warning
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.get_running_loop().create_task(coro)

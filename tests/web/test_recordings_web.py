@@ -192,3 +192,32 @@ def test_the_settings_api_reads_and_replaces_the_section(box) -> None:
     assert {e["field"] for e in bad.json()["errors"]} == {"recording.rules[0]",
                                                           "recording.format"}
     assert service.config()["recording"]["format"] == "wav"
+
+
+def test_the_dashboard_warnings_and_their_dismissal(box) -> None:
+    from zoneinfo import ZoneInfo
+
+    from web_ui.recording_pages import deleted_warning, storage_warning
+
+    client, service, _ = box
+    web = client.app.config["switchboard.web"]
+    zone = ZoneInfo("Asia/Shanghai")
+    assert storage_warning(web, zone) is None and deleted_warning(web, zone) is None
+    service.recordings().note_cleanup(2, 50, now=1_790_000_000.0)
+    found = deleted_warning(web, zone)
+    assert found["code"] == "recordings_deleted" and found["deleted"] == 2
+    assert found["at"].startswith("2026-09-21T") and found["link"].endswith("#recording-storage")
+    token = web.owner.add_token("script")
+    gone = client.api("DELETE", "/api/warnings/recordings", token=token)
+    assert gone.status == 200 and gone.json() == {"dismissed": True}
+    assert deleted_warning(web, zone) is None
+    config = service.config()
+    config["recording"]["storage_limit_mb"] = 1
+    service.replace_config(config)
+    store = service.recordings()
+    big = store.begin("plain", 1_790_000_000.0)
+    Path(big.file).write_bytes(bytes(1_000_000))
+    store.finished(big.id, 60.0, encode=False)
+    full = storage_warning(web, zone)
+    assert full["code"] == "recording_storage" and full["severity"] == "warning"
+    assert 90 < full["percent"] < 100
