@@ -73,6 +73,10 @@ def recording_paths() -> dict[str, Any]:
             "get": {"summary": "the recording's audio (MP3, Ogg Opus or WAV; 8 kHz mono)",
                     "parameters": [_DOWNLOAD],
                     "responses": {**_AUDIO, **_errors(400, 404, 409)}}},
+        "/api/warnings/recordings": {"delete": {
+            "summary": "dismiss the warning that the storage limit deleted recordings",
+            "responses": {**_ok("dismissed", {"type": "object", "properties": {
+                "dismissed": {"type": "boolean"}}}), **_errors()}}},
         "/api/recording-settings": {
             "get": {"summary": "the config's recording section (docs/config.md)",
                     "responses": {**_ok("the section", _SETTINGS), **_errors()}},
