@@ -315,7 +315,7 @@ class Box:
             "lines": {name: self._outside_status(line)
                       for name, line in sorted(self.lines.outside.items())},
             "ports": dict(self.port_state),
-            "calls": self.calls.status(),
+            "calls": _calls_status(self.calls),
             "queues": queue_status(self.calls),
             "agents": self.calls.availability(),
             "unavailable_since": self.calls.unavailable_since(),
@@ -344,6 +344,15 @@ class Box:
         parts = [f"{name} {_state_words(line.status_dict())}"
                  for name, line in sorted(self.lines.outside.items())]
         return ", ".join(parts) or "no outside line"
+
+
+def _calls_status(calls) -> list[dict]:
+    """The calls in progress, each with `recording`: true while it is recorded."""
+    from firmware.calls.recording import recorded_legs
+
+    recorded = recorded_legs(calls)
+    return [{**call, "recording": bool(recorded & set(call.get("legs") or []))}
+            for call in calls.status()]
 
 
 def _recording_status(calls) -> dict | None:

@@ -156,6 +156,8 @@ def test_a_call_under_a_rule_is_announced_recorded_linked_and_played(box):
     wait_for(lambda: ringing(emu, "fxs0"), 15, what="801 rings")
     emu.phone_hook("fxs0", "off")
     box.wait_output(r"recording [0-9a-f]{12} \(rule route:sales\)", 20)
+    assert wait_for(lambda: [c for c in box.status()["calls"] if c["recording"]], 10,
+                    what="the live call marked recorded")
     # one after the other, as people talk: each waits until the other was heard out
     t_caller = emu.send_to_call(call["id"], tone_hz=CALLER_HZ, ms=TONE_MS)
     wait_for(lambda: _heard_out(emu.phone_heard("fxs0"), CALLER_HZ, t_caller), 10,
@@ -223,6 +225,9 @@ def test_a_call_under_no_rule_is_not_recorded(box):
     wait_for(lambda: ringing(emu, "fxs0"), 15, what="801 rings")
     emu.phone_hook("fxs0", "off")
     wait_for(lambda: emu.call(call["id"])["state"] == "active", 15, what="connected")
+    talking = wait_for(lambda: [c for c in box.status()["calls"] if c["state"] == "talking"],
+                       10, what="talking")
+    assert talking[0]["recording"] is False
     t = emu.send_to_call(call["id"], tone_hz=CALLER_HZ, ms=500)
     wait_for(lambda: _heard_out(emu.phone_heard("fxs0"), CALLER_HZ, t, 500), 10, interval=0.1,
              what="801 heard the caller")

@@ -7,6 +7,7 @@ A recording is 录音; the storage limit 存储上限.
 
 RECORDING_MESSAGES: dict[str, tuple[str, str]] = {
     "rec_recording": ("Recording", "录音"),
+    "live_recording": ("recorded", "录音中"),
     "sec_recording": ("Call recording", "通话录音"),
     "fld_rules": ("Record", "录音规则"),
     "fld_format": ("Format", "格式"),

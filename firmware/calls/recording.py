@@ -106,6 +106,12 @@ def recorder_of(core: CallController, leg: Leg) -> CallRecorder | None:
     return next((r for r in _book(core).values() if leg.name in r.legs), None)
 
 
+def recorded_legs(core: Any) -> set[str]:
+    """The names of the legs heard in a recording now (the dashboard marks their calls)."""
+    book = getattr(core, "_call_recorders", None) or {}
+    return {name for recorder in list(book.values()) for name in recorder.legs}
+
+
 def _book(core: Any) -> dict[str, CallRecorder]:
     book = getattr(core, "_call_recorders", None)
     if book is None:
