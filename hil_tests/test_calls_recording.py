@@ -34,6 +34,7 @@ from hil_tests.calls_rig import (
 )
 from hil_tests.prompt_match import MATCH_SCORE, find_prompt
 from hil_tests.pstn.testing import wait_for
+from hil_tests.test_web_browser import ARTIFACTS, browser  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.hil
 PASSWORD = "Gr33n-tea-pot!"
@@ -217,6 +218,32 @@ def test_a_call_under_a_rule_is_announced_recorded_linked_and_played(box):
     assert wait_for(lambda: (box.status().get("recording") or {}).get("warning"), 10,
                     what="the warning in the box's status")
     assert 'id="recording-warning"' in owner.get("/")[2].decode()  # on the dashboard
+
+
+def test_the_owner_plays_the_recording_in_a_browser(box, browser):  # noqa: F811
+    """Debian's headless Chromium decodes the MP3 the records page's player streams."""
+    context = browser.new_context(locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    _owner(box)  # the password is set
+    page.goto(box.web_url + "/login")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button")
+    page.wait_for_url("**/")
+    page.goto(box.web_url + "/records")
+    seconds = page.evaluate("""() => new Promise((ok, fail) => {
+        const audio = document.querySelector('td.recording audio');
+        audio.preload = 'auto';
+        audio.addEventListener('loadedmetadata', () => ok(audio.duration));
+        audio.addEventListener('error', () => fail('the browser cannot play it'));
+        audio.load();
+    })""")
+    assert 2 * TONE_MS / 1000 - 0.5 <= seconds <= 20
+    with page.expect_download() as saving:
+        page.click("td.recording a[download]")
+    assert saving.value.suggested_filename.endswith(".mp3")
+    page.screenshot(path=str(ARTIFACTS / "records-recording.png"), full_page=True)
+    context.close()
 
 
 def test_a_call_under_no_rule_is_not_recorded(box):
