@@ -118,6 +118,10 @@ class Box:
         from firmware.voicemail import VoicemailStore
 
         self.calls.voicemail_store = VoicemailStore.in_data_dir(self.data_dir)
+        from firmware.recordings.keeper import RecordingKeeper  # call recording (T6)
+
+        self.calls.recordings = RecordingKeeper(self.data_dir, self.store.load)
+        await self.calls.recordings.start()
         self.calls.callbacks = CallbackList(self.data_dir / CALLBACKS_FILE)
         self.control = ControlServer(paths.control_socket(self.data_dir), self._handlers())
         await self.control.start()
@@ -192,6 +196,8 @@ class Box:
             await keeper.stop()
         if getattr(self, "calls", None):
             await self.calls.stop()
+            if getattr(self.calls, "recordings", None):  # the files of calls just ended
+                await self.calls.recordings.stop()
         for line in self.lines.outside.values():
             await line.stop()
         for phone in self.lines.desks.values():
@@ -310,7 +316,7 @@ class Box:
             "lines": {name: self._outside_status(line)
                       for name, line in sorted(self.lines.outside.items())},
             "ports": dict(self.port_state),
-            "calls": self.calls.status(),
+            "calls": _calls_status(self.calls),
             "queues": queue_status(self.calls),
             "agents": self.calls.availability(),
             "unavailable_since": self.calls.unavailable_since(),
@@ -319,6 +325,7 @@ class Box:
             "leds": {name: _pattern_words(p) for name, p in self.leds.patterns().items()},
             "audio": self.media.audio_health(),
             "notifications": getattr(getattr(self, "notifier", None), "counts", None),
+            "recording": _recording_status(self.calls),
         }
 
     def _line_status(self, name: str, line: GsmLine) -> dict:
@@ -338,6 +345,21 @@ class Box:
         parts = [f"{name} {_state_words(line.status_dict())}"
                  for name, line in sorted(self.lines.outside.items())]
         return ", ".join(parts) or "no outside line"
+
+
+def _calls_status(calls) -> list[dict]:
+    """The calls in progress, each with `recording`: true while it is recorded."""
+    from firmware.calls.recording import recorded_legs
+
+    recorded = recorded_legs(calls)
+    return [{**call, "recording": bool(recorded & set(call.get("legs") or []))}
+            for call in calls.status()]
+
+
+def _recording_status(calls) -> dict | None:
+    """Call recording in status: recording now, storage used, the owner's warning."""
+    keeper = getattr(calls, "recordings", None)
+    return keeper.status() if keeper is not None else None
 
 
 def _state_words(status: dict) -> str:

@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     prompts_cli.register(sub)
     from firmware.voicemail import cli as voicemail_cli
     voicemail_cli.register(sub)
+    from firmware.recordings import cli as recordings_cli  # call recording (T6)
+
+    recordings_cli.register(sub)
     from firmware.calls import callbacks_cli  # the hold queue's callback list (issue 12)
     callbacks_cli.register(sub)
     from firmware import feature_codes_cli  # the codes desk phones key (issue 13)

@@ -97,6 +97,8 @@ from firmware.prompts import MAX_SECONDS as PROMPT_MAX_SECONDS
 from firmware.prompts import MAX_TEXT as PROMPT_MAX_TEXT
 from firmware.prompts import MAX_UPLOAD_BYTES as PROMPT_MAX_BYTES
 from firmware.prompts import PromptError, PromptInUse, PromptStore, UnknownPrompt
+from firmware.recordings.links import link_recordings
+from firmware.recordings.store import NoSuchRecording, RecordingError, RecordingStore
 from firmware.reset import reset_data_dir
 from firmware.routing import LineUsage, Usage, duty_at, explain, route_answer
 from firmware.routing.calendar import day_info
@@ -123,6 +125,7 @@ __all__ = [
     "fill", "plain", "query_reason", "rename_plan", "rename_ring_group", "rename_time_rule",
     "routes_using_plan", "say", "time_rule_users", "write_private_file",
 ]
+__all__ += ["NoSuchRecording", "RecordingError"]  # call recording (web_ui/recording_pages)
 
 # Why a query value was refused: code -> English template (the page says them in
 # Chinese too: web_ui/messages_reasons.py).
@@ -464,7 +467,8 @@ class BoxService:
             total = store.count(query.since, query.until, **filters)
             calls = store.calls(query.since, query.until, limit=query.limit,
                                 offset=query.offset, **filters)
-            return {"total": total, "calls": [c.as_dict(store.tz) for c in calls]}
+            found = [c.as_dict(store.tz) for c in calls]
+            return {"total": total, "calls": link_recordings(found, self.recordings())}
 
     def _people(self) -> list[tuple[str, tuple[str, ...]]]:
         """The staff as (display name, keys) for a records search by name."""
@@ -497,7 +501,8 @@ class BoxService:
         with self._records() as store:
             if store is None:
                 raise UnknownCall(call_id)
-            return store.call(call_id).as_dict(store.tz)
+            return link_recordings([store.call(call_id).as_dict(store.tz)],
+                                   self.recordings())[0]
 
     def report(self, since: datetime, until: datetime) -> dict[str, Any]:
         """The call analysis report (A3) for calls started in [since, until)."""
@@ -659,6 +664,11 @@ class BoxService:
         """The voicemail messages (firmware/voicemail): list, get, mark heard, delete.
         The page's process reads and changes the store's files itself, as the CLI does."""
         return VoicemailStore.in_data_dir(self.data_dir)
+
+    def recordings(self) -> RecordingStore:
+        """The call recordings (firmware/recordings): list, get, delete; the page's
+        process reads the store's files itself, as the CLI does."""
+        return RecordingStore.in_data_dir(self.data_dir)
 
     def delete_prompt(self, name: str, lang: str) -> dict[str, Any]:
         """Delete the owner's prompt `name` in `lang`. Refused (PromptInUse, naming the

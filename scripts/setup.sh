@@ -6,11 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(python3 python3-venv python3-dev gcc make chromium fonts-wqy-microhei espeak-ng
-              sox libsox-fmt-mp3)
+              sox libsox-fmt-mp3 opus-tools)
 # chromium and a CJK font: the web page's browser test and its screenshots
 # espeak-ng: real Mandarin and English speech for the analog DSP tests (tests/lines/signals.py),
 #   the default prompts and the owner's prompts typed as text (docs/prompts.md)
-# sox, libsox-fmt-mp3: prompt uploads (WAV, MP3) converted to the bridge's 8 kHz mono
+# sox, libsox-fmt-mp3: prompt uploads (WAV, MP3) converted to the bridge's 8 kHz mono;
+#   call recordings encoded as MP3 (LAME) after the call (docs/recording.md)
+# opus-tools: call recordings encoded as Opus (opusenc) when the owner chose "opus"
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -432,3 +432,6 @@ MESSAGES.update(WARNING_MESSAGES)
 from web_ui.messages_feature_codes import FEATURE_CODE_MESSAGES  # noqa: E402  (issue 13)
 
 MESSAGES.update(FEATURE_CODE_MESSAGES)
+from web_ui.messages_recording import RECORDING_MESSAGES  # noqa: E402  (call recording, T6)
+
+MESSAGES.update(RECORDING_MESSAGES)

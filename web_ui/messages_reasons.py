@@ -164,6 +164,9 @@ REASONS_ZH.update(NOTIFY_REASONS_ZH)
 from web_ui.messages_queue import QUEUE_REASONS_ZH  # noqa: E402
 
 REASONS_ZH.update(QUEUE_REASONS_ZH)
+from web_ui.messages_recording import RECORDING_REASONS_ZH  # noqa: E402  (call recording)
+
+REASONS_ZH.update(RECORDING_REASONS_ZH)
 
 # The page's own reasons: code -> (English, Chinese).
 FORM_REASONS: dict[str, tuple[str, str]] = {

@@ -323,6 +323,9 @@ def document() -> dict[str, Any]:
     from web_ui.openapi_voicemail import voicemail_paths
 
     doc["paths"].update(voicemail_paths())  # type: ignore[union-attr]
+    from web_ui.openapi_recordings import recording_paths  # call recordings (issue 13)
+
+    doc["paths"].update(recording_paths())  # type: ignore[union-attr]
     from web_ui.queue_openapi import paths as queue_paths  # the callback list (issue 12)
 
     doc["paths"].update(queue_paths(_answers))  # type: ignore[union-attr]

@@ -94,6 +94,9 @@ def install(app: bottle.Bottle, web: Web) -> None:
     from web_ui import feature_code_pages  # the Feature codes page and API (issue 13)
 
     feature_code_pages.install(app, web)
+    from web_ui import recording_pages  # call recordings (issue 13, T6)
+
+    recording_pages.install(app, web)
 
 
 # --- first run, login, language ------------------------------------------------------
@@ -529,13 +532,20 @@ def _system_page(web: Web, errors: list | None = None, new_token: tuple | None =
     return render("system", web, errors=errors or [], tokens=web.owner.tokens(),
                   new_token=new_token, status=status, sections=editable_sections(web),
                   audio_health=audio_totals(status.get("audio")),
-                  outbox=_outbox(web), vm_storage=_vm_storage(web))
+                  outbox=_outbox(web), vm_storage=_vm_storage(web),
+                  rec_storage=_rec_storage(web))
 
 
 def _vm_storage(web: Web) -> dict[str, Any]:
     from web_ui import voicemail_pages  # the voicemail storage card (issue 12)
 
     return voicemail_pages.storage_view(web)
+
+
+def _rec_storage(web: Web) -> dict[str, Any]:
+    from web_ui import recording_pages  # the recordings storage card (issue 13)
+
+    return recording_pages.storage_view(web)
 
 
 def _outbox(web: Web) -> dict[str, Any]:

@@ -30,6 +30,7 @@ class Audio(PromptPlayer):
         self._loop = asyncio.get_running_loop()
         self._sinks: dict[str, Any] = {}  # port -> a listener's sink (`listen`)
         self._tapped: set[str] = set()  # ports attached with the tap
+        self.on_attach: Callable[[Leg], None] | None = None  # a recorder follows (recording.py)
 
     def attach(self, leg: Leg, detect_dtmf: bool = False) -> bool:
         """Give `leg` a bridge slot if it has audio now; True when it has one."""
@@ -40,6 +41,8 @@ class Audio(PromptPlayer):
             return False
         tap = self._dtmf_tap(leg.name) if detect_dtmf else None
         leg.slot = self.media.attach(leg.name, audio, on_frame=tap)
+        if self.on_attach is not None:  # a slot attached again: a recording hears it still
+            self.on_attach(leg)
         return True
 
     def detach(self, leg: Leg) -> None:

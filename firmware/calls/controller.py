@@ -35,6 +35,7 @@ from firmware.calls.bridge import Audio
 from firmware.calls.digits import INBAND, REPORTED, DigitMerger
 from firmware.calls.legs import DeskLeg, Leg, OutsideLeg
 from firmware.calls.record import CallLog, end_reason
+from firmware.calls.recording import begin_recording
 from firmware.config.schema import Config, Extension
 from firmware.errors import SwitchboardError, UnknownAgent
 from firmware.events import EventBus
@@ -366,11 +367,20 @@ class CallController:
         return "no_answer"
 
     async def converse(self, a: Leg, b: Leg, record: CallLog) -> None:
-        """Bridge `a` and `b` until one hangs up; release the other; finish the record."""
+        """Bridge `a` and `b` until one hangs up; release the other; finish the record.
+        A call under a recording rule is recorded from here (calls/recording.py)."""
+        recorder = await begin_recording(self, a, b, record)
         self.audio.talk(a, b)
+        if recorder is not None:
+            recorder.follow(a, b)
         self._note(a, b)
         log.info("%s <-> %s: talking", a, b)
-        done, _ = await asyncio.wait({a.ended, b.ended}, return_when=asyncio.FIRST_COMPLETED)
+        try:
+            done, _ = await asyncio.wait({a.ended, b.ended},
+                                         return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if recorder is not None:
+                recorder.stop()  # the file is finished in the background
         first = a if a.ended in done else b
         other = b if first is a else a
         log.info("%s hung up; releasing %s", first, other)

@@ -91,6 +91,7 @@ async def inbound_call(core: CallController, caller: OutsideLeg) -> None:
                         rng=core.rng, stats=core.agents.snapshot(now), usage=usage,
                         region=record.region, explain=False)
     core.agents.count(plan.turns)
+    record.route_name = plan.route  # the inbound route matched ("": the default plan)
     log.info("%s: call from %s: %s", caller.name, caller.number or "a withheld number",
              "; ".join(plan.reasons))
     try:

@@ -125,6 +125,12 @@ class CallLog:
         self._leg(target, kind, line, outcome, t0, leg, cause, agent, group, who)
 
     @property
+    def answered_who(self) -> Who | None:
+        """Whom the answering leg rang for (its agent id and ring groups), until the
+        record is closed; None before an answer."""
+        return self._answered_leg[7] if self._answered_leg is not None else None
+
+    @property
     def all_busy(self) -> bool:
         """Every target tried was busy (and there was one): the call's result is "busy"."""
         return bool(self.outcomes) and all(o == "busy" for o in self.outcomes)

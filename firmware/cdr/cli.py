@@ -106,11 +106,21 @@ def _print_calls(store: CdrStore, args: argparse.Namespace) -> int:
                         number=args.number, line=args.line, result=args.result)
     calls.reverse()
     if args.json:
-        text = json.dumps([c.as_dict(store.tz) for c in calls], ensure_ascii=False, indent=2)
+        found = _with_recordings([c.as_dict(store.tz) for c in calls], args)
+        text = json.dumps(found, ensure_ascii=False, indent=2)
         _write(sys.stdout, text + "\n")
     else:
         _write(sys.stdout, table(calls, store.tz))
     return OK
+
+
+def _with_recordings(calls: list[dict], args: argparse.Namespace) -> list[dict]:
+    """Each call's `recordings` (docs/recording.md), with their files' paths."""
+    from firmware.recordings.links import link_recordings
+    from firmware.recordings.store import RecordingStore
+
+    data = Path(args.data) if getattr(args, "data", None) else paths.default_data_dir()
+    return link_recordings(calls, RecordingStore.in_data_dir(data), with_file=True)
 
 
 def _aware(value: datetime | None, tz: tzinfo) -> datetime | None:

@@ -50,4 +50,7 @@ def plan_prompt_users(config: Any, name: str) -> list[str]:
 def prompt_users(config: Any, name: str) -> list[str]:
     """Every config field that names prompt `name`: the `prompts` section's and the
     plan steps' (a prompt in use is not deleted while no default would be left)."""
-    return [*config.prompts.users(name), *plan_prompt_users(config, name)]
+    recording = getattr(config, "recording", None)  # the announcement, when it is on
+    announced = ["recording.announcement"] if recording is not None and recording.announce \
+        and recording.announcement == name else []
+    return [*config.prompts.users(name), *plan_prompt_users(config, name), *announced]

@@ -192,6 +192,10 @@ REASONS.update(NOTIFY_REASONS)
 from firmware.config.reasons_queue import QUEUE_REASONS  # noqa: E402
 
 REASONS.update(QUEUE_REASONS)
+# The recording section's (issue 13): their own module, merged here.
+from firmware.config.reasons_recording import RECORDING_REASONS  # noqa: E402
+
+REASONS.update(RECORDING_REASONS)
 
 
 class UnknownReason(LookupError):

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 from firmware.config.feature_codes_schema import FeatureCodes
 from firmware.config.prompts_schema import PromptsConfig
 from firmware.config.reasons import BadValue
+from firmware.config.recording_schema import RecordingConfig
 from firmware.config.rules import (
     Blocking,
     ClockRange,
@@ -376,6 +377,8 @@ class Config:
     voicemail: VoicemailConfig = VoicemailConfig()  # noqa: RUF009 (frozen)
     # Every feature code a phone keys (feature_codes_schema.py; a default: older load).
     feature_codes: FeatureCodes = FeatureCodes()  # noqa: RUF009 (frozen)
+    # Which calls are recorded, how kept, for how long (a default: older files load).
+    recording: RecordingConfig = RecordingConfig()  # noqa: RUF009 (frozen)
 
     def extension(self, number: str) -> Extension | None:
         return next((e for e in self.extensions if e.number == number), None)

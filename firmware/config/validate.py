@@ -551,6 +551,7 @@ def _cross_check(config: s.Config, ctx: _Ctx) -> None:
     validate_rules.cross_check(config, refs, ctx)
     validate_voicemail.cross_check(config, ctx)
     validate_feature_codes.cross_check(config, ctx)
+    validate_recording.cross_check(config, ctx)
 
 
 def _check_group_cycles(config: s.Config, ctx: _Ctx) -> None:
@@ -655,3 +656,8 @@ _FIELD_CHECKS.update(validate_voicemail.FIELD_CHECKS)
 from firmware.config import validate_feature_codes  # noqa: E402
 
 _FIELD_CHECKS.update(validate_feature_codes.FIELD_CHECKS)
+# The recording section (recording_schema.py) likewise.
+from firmware.config import validate_recording  # noqa: E402
+
+_FIELD_CHECKS.update(validate_recording.FIELD_CHECKS)
+_ITEM_CHECKS.update(validate_recording.ITEM_CHECKS)

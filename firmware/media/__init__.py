@@ -52,6 +52,11 @@ API (firmware.media.engine.MediaEngine):
   return an asyncio.Future[bool]: True when a non-looping prompt played out, False
   when it was stopped, replaced, detached or the engine stopped. A prompt mixes
   with whatever else the slot hears (a call-waiting tone over a call).
+- Call recorders (recorder.py): `start_recorder(name) -> Recorder` (RecorderRefused
+  beyond `recorder_room()`), `record_from(recorder, slot)` /
+  `stop_record_from(recorder, slot)`: the slots it hears, mixed by the bridge into one
+  8 kHz stream; `recorder.drain()` takes the mixed frames (any thread: the file is
+  written off the clock thread); `stop_recorder(recorder)`. `stop()` retires them too.
 - `Slot.counters` (frames_in, frames_out, underruns, dropped, unheard, errors,
   cushions, late_ticks, max_tick_gap_ms: ports.SlotCounters),
   `audio_health(stalls=False)`: every slot's counters, the detached ones summed,

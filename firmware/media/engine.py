@@ -75,6 +75,7 @@ from firmware.media.ports import (
     Stall,
     audio_format,
 )
+from firmware.media.recorder import RecorderMixin
 from firmware.media.slots import Playback, PlaybackKind, Slot
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def _pj_failure(what: str, exc: Exception) -> MediaError:
     return MediaError(f"{what}: {reason}")
 
 
-class MediaEngine:
+class MediaEngine(RecorderMixin):
     """The conference bridge of the box; see the package docstring for the API."""
 
     def __init__(self, *, name: str = "media", tone_plan: str = "cn",
@@ -166,6 +167,7 @@ class MediaEngine:
             self._pump_task = None
         for slot in list(self._slots.values()):
             self._detach(slot)
+        self._stop_recorders()
         await self._drain_retired()
         self._destroy()
 

@@ -57,8 +57,8 @@ PHRASES: dict[str, tuple[str, str]] = {
                      "Please enter your account or order number, then press hash."),
     "verify_wrong": ("号码无法验证。", "That number could not be verified."),
     "goodbye": ("感谢您的来电，再见。", "Thank you for calling. Goodbye."),
-    "recorded": ("为了提高服务质量，您的通话可能会被录音。",
-                 "This call may be recorded for quality purposes."),
+    "recorded": ("本次通话可能会被录音。",  # the recording announcement (docs/recording.md)
+                 "This call may be recorded."),
     "ringback": ("正在为您转接，请稍候。", "Connecting your call, please wait."),
     "unavailable": ("对不起，暂时无人接听。", "Sorry, nobody can take your call right now."),
 }

@@ -23,7 +23,8 @@ INTERNAL = ("ring_group:", "(R7)", "(R12)", "blocking blocking", "no_answer",
 # words an owner reads in Chinese too: units, product names, what they type as syntax
 KNOWN = {"SIM", "PIN", "PUK", "VIP", "API", "JSON", "CSV", "GSM", "USB", "ID", "RESET",
          "English", "Authorization", "Bearer", "TOKEN", "openapi", "json", "api", "CST",
-         "gsm", "fxs", "ring", "group", "Excel"}
+         "gsm", "fxs", "ring", "group", "Excel",
+         "MP", "Opus", "WAV"}  # the recording formats (MP3: its letters)
 CALLERS = ("+8613588888888", "", "+8613700001111", "0571 8888 8888", "+862161234567",
            "+8616512345678", "13912345678", "+14155552671")
 TIMES = ("2026-06-15T10:00", "2026-06-15T22:00", "2026-06-13T10:00", "2026-10-01T10:00",

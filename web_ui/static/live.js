@@ -254,7 +254,8 @@
     drawAnalog(s);
     fill("calls", s.calls.map(function (c) {
       return [c.caller || words.live_withheld, c.region || "-", c.line || "-",
-              word("call", c.state), c.talking_with || (c.ringing || []).join(", ") || "-",
+              word("call", c.state) + (c.recording ? " · " + words.live_recording : ""),
+              c.talking_with || (c.ringing || []).join(", ") || "-",
               durationCell(c)];
     }));
     document.getElementById("no-calls").hidden = s.calls.length > 0;

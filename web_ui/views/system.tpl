@@ -35,6 +35,7 @@
 % end
 % include('notify_outbox.tpl')
 % include('voicemail_storage.tpl')
+% include('recording_storage.tpl')
 <section class="card">
   <h2>{{_('backup')}}</h2>
   <p><a class="button" href="/system/backup">{{_('download_backup')}}</a></p>
