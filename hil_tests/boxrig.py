@@ -7,11 +7,17 @@ a reader thread, so a test can wait for a log line), an `EmulatorClient` for
 the emulator it started (or was given), and `status()`/`switchboard()` to talk
 to it through its public surfaces (control socket, CLI). `stop()` sends SIGTERM
 and returns the exit code.
+
+`status()` asks the control socket from the test's own process and `cli()` runs a
+read-only `switchboard` command in it too: tests poll them many times a second, and a
+new Python process per poll cost 0.3 s of CPU that the box under test then lacked
+(the CLI's own process is tested in test_daemon; `switchboard()` still starts one).
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import io
 import os
 import re
 import signal
@@ -20,6 +26,8 @@ import sys
 import threading
 from pathlib import Path
 
+from firmware import cli, paths
+from firmware.control import control_request
 from hil_tests.pstn.client import EmulatorClient
 from hil_tests.pstn.testing import wait_for
 
@@ -73,10 +81,13 @@ class BoxProcess:
         return subprocess.run(cmd, cwd=REPO, input=stdin, capture_output=True, text=True,
                               timeout=timeout)
 
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        """A read-only `switchboard` command against this box's data dir, in this process."""
+        return run_cli(self.data, *args)
+
     def status(self) -> dict:
-        done = self.switchboard("status")
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout)
+        """What `switchboard status` prints: the box's answer to "status" on its socket."""
+        return control_request(paths.control_socket(self.data), "status", {})
 
     def stop(self, timeout: float = 20.0) -> int:
         if self.proc.poll() is None:
@@ -90,6 +101,20 @@ class BoxProcess:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(10)
+
+
+def run_cli(data: Path, *args: str) -> subprocess.CompletedProcess:
+    """`switchboard ARGS --data DATA` run in this process (`firmware.cli.main`, the
+    command's own code, without a new interpreter): its exit code and output."""
+    argv = [*args, "--data", str(data)]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(argv)
+        except SystemExit as exc:  # argparse refusing the arguments
+            code = exc.code if isinstance(exc.code, int) else 2
+    return subprocess.CompletedProcess(["switchboard", *argv], code, out.getvalue(),
+                                       err.getvalue())
 
 
 def start_box(data: Path, board: str = "sim", *extra: str, env: dict | None = None,

@@ -42,8 +42,10 @@ def emulator(emulator_factory: Callable[..., EmulatorProcess]) -> EmulatorProces
 
 @pytest.fixture
 def boxes() -> Iterator[list]:
-    """Boxes a test started (append them): killed at the end, passed or failed."""
+    """Boxes a test started (append them): killed at the end, passed or failed. Their
+    output is printed, so a failing test's report shows what each box said."""
     started: list = []
     yield started
     for box in started:
         box.kill()
+        print(f"--- box {box.data}:\n{box.output()}")

@@ -32,7 +32,10 @@ def _call(box, caller: str = CALLER, held: tuple[str, ...] = ()) -> dict:
                     5, what="the desk phone that answered")
     emu.phone_hook(port, "on")
     wait_for(lambda: emu.call(call["id"])["state"] == "ended", 10, what="caller released")
-    wait_for(lambda: box.status()["ports"][port] == "idle", 10, what=f"{port} idle")
+    # the box is done with the call, its outside line released too, before the next one
+    wait_for(lambda: (status := box.status())["ports"][port] == "idle"
+             and not any(c["line"] == "gsm0" for c in status["calls"]),
+             10, what=f"{port} idle, no call on gsm0")
     return wait_for(lambda: next((r for r in records(box) if r["id"] not in before
                                   and r["result"] != "in_progress"), None),
                     10, what="the call's record")
