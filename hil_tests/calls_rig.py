@@ -101,6 +101,18 @@ def wait_line_state(box: BoxProcess, state: str, line: str = "fxo0",
     return wait_for(reached, timeout, interval=0.2, what=f"{line} {state}")
 
 
+def wait_done_with(box: BoxProcess, port: str, line: str = "gsm0",
+                   timeout: float = 10.0) -> dict:
+    """The box's status once desk phone `port` is idle and no call holds `line`: the box
+    is done with a call (its release of the outside line too) before a test's next one."""
+    def done() -> dict | None:
+        status = box.status()
+        idle = status["ports"][port] == "idle"
+        return status if idle and not any(c["line"] == line for c in status["calls"]) else None
+
+    return wait_for(done, timeout, interval=0.05, what=f"{port} idle, no call on {line}")
+
+
 def records(box: BoxProcess) -> list[dict]:
     done = box.cli("records", "--json")
     assert done.returncode == 0, done.stderr
