@@ -68,7 +68,7 @@ def test_kill_9_during_a_call_then_restart_ends_the_call_before_ready(
 
 
 def _running(box) -> bool:
-    return box.switchboard("status").returncode == 0
+    return box.cli("status").returncode == 0
 
 
 def test_a_sim_pin_set_while_the_box_runs_is_used_at_once(tmp_path, emulator_factory, boxes):
