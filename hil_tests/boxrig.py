@@ -35,6 +35,9 @@ from hil_tests.pstn.testing import wait_for
 REPO = Path(__file__).resolve().parent.parent
 READY_LINE = "switchboard: ready"
 START_TIMEOUT_S = 30.0
+# False for tests marked `no_web_page` (conftest.py): their boxes run without the owner's
+# web page (`--web ''`), whose process they never open and would wait for at every start
+WEB_PAGE = True
 STATUS_GAP_S = 0.02
 
 
@@ -47,13 +50,21 @@ class BoxProcess:
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self.emulator: EmulatorClient | None = None
-        self.web_url: str | None = None  # the owner's web page, once ready
+        self._web_url: str | None = None  # the owner's web page, once ready
+        self.web_page = True  # False: started without it (`--web ''`, no_web_page)
         self._status_at = 0.0  # when status() last asked (monotonic)
 
     def _read(self) -> None:
         for raw in self.proc.stdout:
             with self._lock:
                 self.lines.append(raw.rstrip("\n"))
+
+    @property
+    def web_url(self) -> str | None:
+        """The owner's web page (None if it is not up)."""
+        assert self.web_page, "this box runs without its web page: the test is marked " \
+                              "no_web_page (conftest.py)"
+        return self._web_url
 
     def output(self) -> str:
         with self._lock:
@@ -132,7 +143,7 @@ def start_box(data: Path, board: str = "sim", *extra: str, env: dict | None = No
     cmd = [sys.executable, "-u", "-m", "firmware.cli", "run", "--board", board,
            "--data", str(data), "--log-level", "INFO", *extra]
     if "--web" not in extra:  # any free port: boxes of parallel tests must not collide
-        cmd += ["--web", "127.0.0.1:0"]
+        cmd += ["--web", "127.0.0.1:0" if WEB_PAGE else ""]
     if emulator_rundir is not None:
         cmd += ["--emulator-rundir", str(emulator_rundir)]
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
@@ -140,6 +151,7 @@ def start_box(data: Path, board: str = "sim", *extra: str, env: dict | None = No
                             stderr=subprocess.STDOUT, text=True, bufsize=1,
                             start_new_session=True)
     box = BoxProcess(proc, data)
+    box.web_page = bool(cmd[cmd.index("--web") + 1])
     try:
         if board.startswith("sim"):
             url = box.wait_output(r"PSTN emulator control: (http://\S+)", START_TIMEOUT_S)[1]
@@ -147,7 +159,7 @@ def start_box(data: Path, board: str = "sim", *extra: str, env: dict | None = No
         if wait_ready:
             box.wait_output(re.escape(READY_LINE), START_TIMEOUT_S)
             web = re.search(r"owner's web page: (http://\S+)", box.output())
-            box.web_url = web[1] if web else None
+            box._web_url = web[1] if web else None
     except BaseException:
         box.kill()
         raise

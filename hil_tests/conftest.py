@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from hil_tests import boxrig
 from hil_tests.pstn.process import EmulatorProcess, start_emulator
 
 
@@ -49,3 +50,10 @@ def boxes() -> Iterator[list]:
     for box in started:
         box.kill()
         print(f"--- box {box.data}:\n{box.output()}")
+
+
+@pytest.fixture(autouse=True)
+def _web_page(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test marked `no_web_page` starts its boxes without the owner's web page."""
+    if request.node.get_closest_marker("no_web_page") is not None:
+        monkeypatch.setattr(boxrig, "WEB_PAGE", False)

@@ -16,7 +16,7 @@ from hil_tests.boxrig import start_box, wait_gsm_state
 from hil_tests.calls_rig import CALLER, SIM, office, ringing
 from hil_tests.pstn.testing import FAST, wait_for
 
-pytestmark = pytest.mark.hil
+pytestmark = [pytest.mark.hil, pytest.mark.no_web_page]  # none opens the page
 
 
 def _import(box, tmp_path, config: dict, name: str = "office.json"):

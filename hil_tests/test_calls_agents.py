@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from hil_tests.calls_rig import SIM, box_with, heard_tone, office, records, wait_done_with
 from hil_tests.pstn.testing import wait_for
+
+pytestmark = pytest.mark.no_web_page  # none of these tests opens the page
 
 VIP_NATIONAL = "13911112222"  # as a Chinese network often sends +8613911112222 in +CLIP
 VIP = "+8613911112222"

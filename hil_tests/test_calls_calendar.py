@@ -12,9 +12,13 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from hil_tests.boxrig import REPO
 from hil_tests.calls_rig import CALLER, MOBILES, SIM, box_with, calendar_office, ringing
 from hil_tests.pstn.testing import wait_for
+
+pytestmark = pytest.mark.no_web_page  # none of these tests opens the page
 
 
 def _unconditional(emu) -> dict:

@@ -22,6 +22,8 @@ from hil_tests.calls_rig import CALLER, SIM, box_with, calendar_office, ringing,
 from hil_tests.prompt_match import MATCH_SCORE, find_prompt
 from hil_tests.pstn.testing import wait_for
 
+pytestmark = pytest.mark.no_web_page  # none of these tests opens the page
+
 GREETINGS = {"hello_open": "您好，欢迎致电青木贸易，我们很高兴为您服务。",
              "hello_closed": "现在是下班时间，请在周一到周五的上班时间再来电，谢谢。",
              "hello_holiday": "国庆节假期期间暂停服务，祝您节日快乐。"}

@@ -7,6 +7,8 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+import pytest
+
 from hil_tests.boxrig import start_box, wait_gsm_state
 from hil_tests.calls_rig import (
     CALLER,
@@ -19,6 +21,8 @@ from hil_tests.calls_rig import (
     wait_record,
 )
 from hil_tests.pstn.testing import wait_for
+
+pytestmark = pytest.mark.no_web_page  # none of these tests opens the page
 
 OTHER = "+8613677777777"
 VIP = "+8613966666666"
