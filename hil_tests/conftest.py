@@ -6,6 +6,10 @@ in a temporary RUNDIR, stopped after the test. `emulator_factory(shape="sim",
 `emulator_factory("sim-2gsm", ring_period_s=0.3)` (shapes: sim, sim-2gsm, sim-analog, sim-v253,
 sim-mixed); all are stopped at the end.
 Timings are the emulator's command-line options (see `python -m hil_tests.pstn -h`).
+
+`boxes`: the boxes a test started, killed at its end (a failing test's report shows
+their output). A module marked `pytestmark = pytest.mark.no_web_page` starts its boxes
+without the owner's web page (boxrig.WEB_PAGE): quicker, for tests that never open it.
 """
 
 from __future__ import annotations
