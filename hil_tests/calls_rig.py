@@ -12,11 +12,9 @@ its tests run the box at a chosen time, `--clock`).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from hil_tests.boxrig import REPO, BoxProcess, start_box, wait_gsm_state
+from hil_tests.boxrig import BoxProcess, run_cli, start_box, wait_gsm_state
 from hil_tests.pstn.testing import wait_for
 
 SIM = ["+8613900000001", "+8613900000002", "+8613900000003"]
@@ -80,9 +78,7 @@ def box_with(tmp: Path, config: dict, board: str = "sim", *extra: str) -> BoxPro
     data.mkdir(parents=True, exist_ok=True)
     path = tmp / "office.json"
     path.write_text(json.dumps(config, ensure_ascii=False))
-    done = subprocess.run([sys.executable, "-m", "firmware.cli", "config", "import", str(path),
-                           "--data", str(data)], cwd=REPO, capture_output=True, text=True,
-                          timeout=60)
+    done = run_cli(data, "config", "import", str(path))  # before the box runs: no socket
     assert done.returncode == 0, done.stderr
     box = start_box(data, board, *extra)
     for i in range(GSM_LINES.get(board, 1)):
@@ -105,8 +101,20 @@ def wait_line_state(box: BoxProcess, state: str, line: str = "fxo0",
     return wait_for(reached, timeout, interval=0.2, what=f"{line} {state}")
 
 
+def wait_done_with(box: BoxProcess, port: str, line: str = "gsm0",
+                   timeout: float = 10.0) -> dict:
+    """The box's status once desk phone `port` is idle and no call holds `line`: the box
+    is done with a call (its release of the outside line too) before a test's next one."""
+    def done() -> dict | None:
+        status = box.status()
+        idle = status["ports"][port] == "idle"
+        return status if idle and not any(c["line"] == line for c in status["calls"]) else None
+
+    return wait_for(done, timeout, interval=0.05, what=f"{port} idle, no call on {line}")
+
+
 def records(box: BoxProcess) -> list[dict]:
-    done = box.switchboard("records", "--json")
+    done = box.cli("records", "--json")
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

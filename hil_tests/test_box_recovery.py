@@ -16,7 +16,7 @@ from hil_tests.boxrig import start_box, wait_gsm_state
 from hil_tests.calls_rig import CALLER, SIM, office, ringing
 from hil_tests.pstn.testing import FAST, wait_for
 
-pytestmark = pytest.mark.hil
+pytestmark = [pytest.mark.hil, pytest.mark.no_web_page]  # none opens the page
 
 
 def _import(box, tmp_path, config: dict, name: str = "office.json"):
@@ -68,7 +68,7 @@ def test_kill_9_during_a_call_then_restart_ends_the_call_before_ready(
 
 
 def _running(box) -> bool:
-    return box.switchboard("status").returncode == 0
+    return box.cli("status").returncode == 0
 
 
 def test_a_sim_pin_set_while_the_box_runs_is_used_at_once(tmp_path, emulator_factory, boxes):

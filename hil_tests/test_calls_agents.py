@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import json
 
-from hil_tests.calls_rig import SIM, box_with, heard_tone, office, records
+import pytest
+
+from hil_tests.calls_rig import SIM, box_with, heard_tone, office, records, wait_done_with
 from hil_tests.pstn.testing import wait_for
+
+pytestmark = pytest.mark.no_web_page  # none of these tests opens the page
 
 VIP_NATIONAL = "13911112222"  # as a Chinese network often sends +8613911112222 in +CLIP
 VIP = "+8613911112222"
@@ -24,10 +28,10 @@ def _call(box, caller: str) -> dict:
                                  None), 5, what="the desk phone that answered")
     emu.phone_hook(port, "on")
     wait_for(lambda: emu.call(call["id"])["state"] == "ended", 10, what="caller released")
-    wait_for(lambda: box.status()["ports"][port] == "idle", 10, what=f"{port} idle")
+    wait_done_with(box, port)
     return wait_for(lambda: next((r for r in records(box) if r["id"] not in before
                                   and r["result"] != "in_progress"), None),
-                    10, what="the call's record")
+                    10, interval=0.1, what="the call's record")
 
 
 def _auto_answer(emu) -> None:

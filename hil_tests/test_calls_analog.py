@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from hil_tests.calls_rig import ANALOG_LINE as LINE
 from hil_tests.calls_rig import (
     CALLER,
@@ -24,6 +26,8 @@ from hil_tests.calls_rig import (
     wait_record,
 )
 from hil_tests.pstn.testing import wait_for
+
+pytestmark = pytest.mark.no_web_page  # none of these tests opens the page
 
 NATIONAL = CALLER.removeprefix("+86")  # how a Chinese exchange presents a mobile caller
 

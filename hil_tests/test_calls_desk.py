@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hil_tests.calls_rig import MOBILES, box_with, heard_tone, office, ringing, wait_record
 from hil_tests.pstn.testing import wait_for
+
+pytestmark = pytest.mark.no_web_page  # none of these tests opens the page
 
 
 def _lift_and_wait_dial_tone(emu, port: str) -> float:

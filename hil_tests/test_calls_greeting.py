@@ -10,6 +10,7 @@ menu (0: the reception's desk phone 801); a key during the greeting goes to the 
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,8 @@ from hil_tests.boxrig import REPO
 from hil_tests.calls_rig import CALLER, SIM, box_with, calendar_office, ringing, wait_record
 from hil_tests.prompt_match import MATCH_SCORE, find_prompt
 from hil_tests.pstn.testing import wait_for
+
+pytestmark = pytest.mark.no_web_page  # none of these tests opens the page
 
 GREETINGS = {"hello_open": "您好，欢迎致电青木贸易，我们很高兴为您服务。",
              "hello_closed": "现在是下班时间，请在周一到周五的上班时间再来电，谢谢。",
@@ -41,13 +44,22 @@ def _office() -> dict:
     return config
 
 
-def _speak_greetings(data: Path) -> None:
-    data.mkdir(parents=True, exist_ok=True)
+@pytest.fixture(scope="module")
+def spoken(tmp_path_factory) -> Path:
+    """The owner's greetings typed as text (`switchboard prompts speak`), spoken once for
+    the module: a data dir's prompts/ that each test's box gets a copy of."""
+    data = tmp_path_factory.mktemp("spoken")
     for name, text in GREETINGS.items():
         done = subprocess.run([sys.executable, "-m", "firmware.cli", "prompts", "speak", name,
                                text, "--lang", "zh", "--data", str(data)], cwd=REPO,
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
+    return data / "prompts"
+
+
+def _speak_greetings(data: Path, spoken: Path) -> None:
+    data.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(spoken, data / "prompts")
 
 
 @pytest.mark.parametrize(("clock", "state", "other"), [
@@ -55,9 +67,9 @@ def _speak_greetings(data: Path) -> None:
     ("2026-10-12T20:00", "closed", "open"),  # the same Monday after hours
     ("2026-10-01T10:00", "holiday", "open"),  # National Day, a Thursday: closed all day
 ])
-def test_the_caller_hears_the_greeting_of_the_time_of_the_call(tmp_path, boxes, clock, state,
-                                                                other):
-    _speak_greetings(tmp_path / "data")
+def test_the_caller_hears_the_greeting_of_the_time_of_the_call(tmp_path, boxes, spoken, clock,
+                                                                state, other):
+    _speak_greetings(tmp_path / "data", spoken)
     box = box_with(tmp_path, _office(), "sim", "--clock", clock)
     boxes.append(box)
     emu = box.emulator
@@ -89,8 +101,9 @@ def test_the_caller_hears_the_greeting_of_the_time_of_the_call(tmp_path, boxes, 
     assert box.stop() == 0
 
 
-def test_a_key_during_the_greeting_cuts_it_short_and_is_the_menus_choice(tmp_path, boxes):
-    _speak_greetings(tmp_path / "data")
+def test_a_key_during_the_greeting_cuts_it_short_and_is_the_menus_choice(tmp_path, boxes,
+                                                                        spoken):
+    _speak_greetings(tmp_path / "data", spoken)
     box = box_with(tmp_path, _office(), "sim", "--clock", "2026-10-12T10:00")
     boxes.append(box)
     emu = box.emulator

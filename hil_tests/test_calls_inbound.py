@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from hil_tests.calls_rig import (
     CALLER,
     MOBILES,
@@ -16,6 +18,8 @@ from hil_tests.calls_rig import (
     wait_record,
 )
 from hil_tests.pstn.testing import wait_for
+
+pytestmark = pytest.mark.no_web_page  # none of these tests opens the page
 
 
 def test_second_phone_answers_after_the_first_rings_out(tmp_path, boxes):

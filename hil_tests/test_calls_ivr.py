@@ -6,6 +6,8 @@ box without them plays nothing (or a beep) and still reads the keys."""
 
 from __future__ import annotations
 
+import pytest
+
 from hil_tests.calls_rig import (
     ANALOG_LINE,
     CALLER,
@@ -17,6 +19,8 @@ from hil_tests.calls_rig import (
     wait_record,
 )
 from hil_tests.pstn.testing import wait_for
+
+pytestmark = pytest.mark.no_web_page  # none of these tests opens the page
 
 
 def front_door() -> dict:

@@ -10,6 +10,8 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from firmware.cdr.records import CallEnd, CallStart, LegRecord
 from firmware.cdr.store import CdrStore, records_path
 from hil_tests.boxrig import start_box, wait_gsm_state
@@ -24,6 +26,8 @@ from hil_tests.calls_rig import (
     wait_record,
 )
 from hil_tests.pstn.testing import wait_for
+
+pytestmark = pytest.mark.no_web_page  # none of these tests opens the page
 
 OUTSIDE = "+8613700000009"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from hil_tests.calls_rig import (
     CALLER,
     MOBILES,
@@ -16,6 +18,8 @@ from hil_tests.calls_rig import (
     wait_record,
 )
 from hil_tests.pstn.testing import wait_for
+
+pytestmark = pytest.mark.no_web_page  # none of these tests opens the page
 
 OTHER_CALLER = "+8613800000000"  # 北京, China Mobile
 

@@ -7,9 +7,22 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+import pytest
+
 from hil_tests.boxrig import start_box, wait_gsm_state
-from hil_tests.calls_rig import CALLER, SIM, box_with, heard_tone, office, records, wait_record
+from hil_tests.calls_rig import (
+    CALLER,
+    SIM,
+    box_with,
+    heard_tone,
+    office,
+    records,
+    wait_done_with,
+    wait_record,
+)
 from hil_tests.pstn.testing import wait_for
+
+pytestmark = pytest.mark.no_web_page  # none of these tests opens the page
 
 OTHER = "+8613677777777"
 VIP = "+8613966666666"
@@ -32,10 +45,10 @@ def _call(box, caller: str = CALLER, held: tuple[str, ...] = ()) -> dict:
                     5, what="the desk phone that answered")
     emu.phone_hook(port, "on")
     wait_for(lambda: emu.call(call["id"])["state"] == "ended", 10, what="caller released")
-    wait_for(lambda: box.status()["ports"][port] == "idle", 10, what=f"{port} idle")
+    wait_done_with(box, port)
     return wait_for(lambda: next((r for r in records(box) if r["id"] not in before
                                   and r["result"] != "in_progress"), None),
-                    10, what="the call's record")
+                    10, interval=0.1, what="the call's record")
 
 
 def _restart(box, boxes):
@@ -168,7 +181,7 @@ def test_ring_all_rings_every_desk_and_the_first_to_answer_wins(tmp_path, boxes)
     emu.phone_hook("fxs1", "on")
     wait_for(lambda: emu.call(call["id"])["state"] == "ended", 10, what="caller released")
     rec = wait_for(lambda: next((r for r in records(box) if r["result"] == "answered"), None),
-                   10, what="the call record")
+                   10, interval=0.1, what="the call record")
     assert rec["answered_by"] == "802"
     legs = {leg["target"]: (leg["outcome"], leg["cause"]) for leg in rec["legs"]}
     assert legs == {"801": ("cancelled", "answered elsewhere"), "802": ("answered", ""),
@@ -188,7 +201,7 @@ def test_ring_all_caller_who_gives_up_stops_every_desk(tmp_path, boxes):
     emu.hangup(call["id"])
     wait_for(lambda: not any(p["ringing"] for p in emu.phones()), 3, what="both desks quiet")
     rec = wait_for(lambda: next((r for r in records(box) if r["result"] == "abandoned"), None),
-                   10, what="the call record")
+                   10, interval=0.1, what="the call record")
     assert sorted((leg["target"], leg["outcome"]) for leg in rec["legs"]) == \
         [("801", "cancelled"), ("802", "cancelled")]
     assert box.stop() == 0

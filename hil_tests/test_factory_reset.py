@@ -39,7 +39,7 @@ def _answered_call(box) -> dict:
     wait_for(lambda: emu.call(call["id"])["state"] == "ended", 10, what="caller released")
     return wait_for(lambda: next((r for r in records(box) if r["id"] not in before
                                   and r["result"] != "in_progress"), None), 20,
-                    what="the call record")
+                    interval=0.1, what="the call record")
 
 
 def _api(web: Browser, path: str) -> dict:
