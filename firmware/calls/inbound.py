@@ -133,9 +133,16 @@ async def _follow(core: CallController, caller: OutsideLeg, record: CallLog, pla
             await _abandoned(caller, record, f"while {step.id} rang")
             return
         if answered is not None:
-            await _talk(core, caller, answered, agent, record)
+            await _talk(core, caller, answered, agent, record, plan)
             return
         step_id = step.next(exit)
+
+
+async def follow_plan(core: CallController, caller: OutsideLeg, record: CallLog, plan: Plan
+                      ) -> None:
+    """Follow `plan` for a caller whose call is under way (a transfer's fallback,
+    calls/transfer.py): its ring, queue and voicemail steps as in any plan."""
+    await _follow(core, caller, record, plan)
 
 
 async def _ringing(core: CallController, ring: Any, step: RingStep, caller: OutsideLeg,
@@ -192,7 +199,7 @@ async def _keypad(core: CallController, step: KeypadStep, caller: OutsideLeg, re
         await _abandoned(caller, record, f"while {result.extension.id} rang", say=True)
         return None
     if answered is not None:
-        await _talk(core, caller, answered, agent, record)
+        await _talk(core, caller, answered, agent, record, plan)
         return None
     return step.next(Exit.NO_ANSWER)
 
@@ -229,7 +236,7 @@ async def _queue(core: CallController, step: QueueStep, caller: OutsideLeg, reco
     if result.leg is not None:
         t0 = asyncio.get_running_loop().time()
         try:
-            await _talk(core, caller, result.leg, result.agent, record)
+            await _talk(core, caller, result.leg, result.agent, record, plan)
         finally:
             queue_book(core).handed(step.name, asyncio.get_running_loop().time() - t0)
         return None
@@ -237,13 +244,12 @@ async def _queue(core: CallController, step: QueueStep, caller: OutsideLeg, reco
 
 
 async def _talk(core: CallController, caller: OutsideLeg, answered: Leg, agent: str,
-                record: CallLog) -> None:
-    """Bridge the call; the agent's statistics (answered today, idle since) follow it."""
-    core.agents.answered(agent, record.caller_key, core.clock.now())
-    try:
-        await core.converse(caller, answered, record)
-    finally:
-        core.agents.hung_up(agent, core.clock.now())
+                record: CallLog, plan: Plan | None = None) -> None:
+    """Bridge the call as an InCall (calls/incall.py: the agent's in-call feature codes);
+    the agents' statistics (answered today, idle since) follow who holds the caller."""
+    from firmware.calls.transfer import agent_call
+
+    await agent_call(core, record, caller, answered, agent, plan).run()
 
 
 async def _hang_up(core: CallController, caller: OutsideLeg, record: CallLog, step: Hangup) -> None:

@@ -34,6 +34,7 @@ from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS, is_digits
 from firmware.config.schema_base import hhmm as _hhmm
 from firmware.config.schema_base import minutes_of as _minutes
 from firmware.config.schema_notify import Notifications
+from firmware.config.transfer_schema import TransferConfig
 from firmware.config.voicemail_schema import VoicemailConfig
 
 SCHEMA_VERSION = 2
@@ -376,6 +377,8 @@ class Config:
     voicemail: VoicemailConfig = VoicemailConfig()  # noqa: RUF009 (frozen)
     # Every feature code a phone keys (feature_codes_schema.py; a default: older load).
     feature_codes: FeatureCodes = FeatureCodes()  # noqa: RUF009 (frozen)
+    # Transfers' ring times and fallback (transfer_schema.py; a default: older load).
+    transfer: TransferConfig = TransferConfig()  # noqa: RUF009 (frozen)
 
     def extension(self, number: str) -> Extension | None:
         return next((e for e in self.extensions if e.number == number), None)

@@ -655,3 +655,7 @@ _FIELD_CHECKS.update(validate_voicemail.FIELD_CHECKS)
 from firmware.config import validate_feature_codes  # noqa: E402
 
 _FIELD_CHECKS.update(validate_feature_codes.FIELD_CHECKS)
+# The transfer section (transfer_schema.py) likewise.
+from firmware.config import validate_transfer  # noqa: E402
+
+_FIELD_CHECKS.update(validate_transfer.FIELD_CHECKS)
