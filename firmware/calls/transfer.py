@@ -27,8 +27,8 @@ import logging
 from typing import TYPE_CHECKING
 
 from firmware.calls.incall import RECALL, InCall, Party, register
-from firmware.calls.legs import Leg
-from firmware.calls.transfer_targets import Rung, label, who
+from firmware.calls.legs import DeskLeg, Leg
+from firmware.calls.transfer_targets import Rung, label
 from firmware.config.schema import Config
 from firmware.routing import DONE, Exit, Plan, RingGroup, Target
 from firmware.routing.plan import Hangup, HangupCause, Treatment
@@ -80,14 +80,14 @@ async def blind_transfer(call: InCall, keyed: str) -> None:
     await call.ringback()
     rung = await call.ring(target, call.core.config().transfer.ring_s)
     if rung.outcome == "answered" and rung.leg is not None:
-        call.note_transfer(BLIND, who(target), "completed", t0, by=by)
+        call.note_transfer(BLIND, target.id, "completed", t0, by=by)
         await call.take_over(Party(rung.leg, target.id, label(target), "", str(target.kind)))
         return
     if rung.outcome == "abandoned":
-        await _caller_left(call, BLIND, who(target), t0, by)
+        await _caller_left(call, BLIND, target.id, t0, by)
         return
     word = _WORDS.get(rung.outcome, "unreachable")
-    call.note_transfer(BLIND, who(target), word, t0, rung.cause, by=by)
+    call.note_transfer(BLIND, target.id, word, t0, rung.cause, by=by)
     await back_to_agent(call, by, f"{label(target)}: {word.replace('_', ' ')}")
 
 
@@ -102,6 +102,7 @@ async def back_to_agent(call: InCall, by: Party, why: str) -> None:
     """The caller comes back to `by` (their phone rings again); no answer: the fallback."""
     t0 = asyncio.get_running_loop().time()
     await _say_connecting(call)
+    await _put_down(call, by)
     target = agent_target(call.core.config(), by)
     rung = Rung("unreachable", cause="the agent cannot be rung")
     if target is not None and not call.held.ended.done():
@@ -207,6 +208,21 @@ async def _say_connecting(call: InCall) -> None:
         await play(call.held, ["ringback"], core.config().prompts.language)
     except Exception as exc:  # no prompt: the ringback tone that follows says enough
         log.info("%s: no connecting prompt: %s", call.held.name, exc)
+
+
+async def _put_down(call: InCall, by: Party) -> None:
+    """A desk phone the agent still holds off hook (busy tone since the transfer) is
+    waited for, a little, so it can ring again: hanging up after `*8 ... #` takes a
+    moment."""
+    leg = by.leg
+    if isinstance(leg, DeskLeg) and leg.offhook and not leg.ended.done():
+        limit = call.core.config().transfer.return_ring_s
+        await asyncio.wait({leg.ended, call.held.ended}, timeout=limit,
+                           return_when=asyncio.FIRST_COMPLETED)
+        for _turn in range(5):  # the port's release runs on the same wake-up
+            if call.core.owners.get(leg.name) is not leg:
+                break
+            await asyncio.sleep(0)
 
 
 async def _caller_left(call: InCall, kind: str, target: str, t0: float, by: Party) -> None:
