@@ -119,7 +119,7 @@ class InCall:
         if self.agent.leg.ended.done():
             await self._agent_gone()
             return
-        key = await self._next_key(self.collector.timeout_s)
+        key = await self.next_key(self.collector.timeout_s)
         if key is None:
             await self.act(self.collector.timeout())
         elif key:
@@ -188,8 +188,10 @@ class InCall:
 
     # --- keys -------------------------------------------------------------------------------
 
-    async def _next_key(self, timeout: float | None) -> str | None:
-        """The agent's next key; "" when a party left; None after `timeout`."""
+    async def next_key(self, timeout: float | None) -> str | None:
+        """The agent's next key (a DTMF digit, or keycodes.FLASH); "" when the caller or
+        the agent left; None after `timeout` (None: no limit). A handler that consults
+        (attended transfer) reads the agent's keys with it."""
         queue = self.core.digit_queue(self.agent.leg.name)
         getter = asyncio.ensure_future(queue.get())
         waits = {getter, self.held.ended, self.agent.leg.ended}
@@ -211,6 +213,11 @@ class InCall:
         queue = self.core.digit_queue(self.agent.leg.name)
         while not queue.empty():
             queue.get_nowait()
+
+    @property
+    def lang(self) -> str:
+        """The language prompts are played in (config prompts.language)."""
+        return self.core.config().prompts.language
 
     # --- hold and connect -----------------------------------------------------------------
 
@@ -269,6 +276,7 @@ class InCall:
         """`party` (answered) holds the caller now: connected, counted, shown."""
         previous = self.agent
         if previous.leg is not party.leg:
+            self.record.handed_over("transferred")  # a no-op once released (blind)
             self._stats_hung_up(previous)
             self._stats_answered(party)
         self.agent = party
