@@ -154,7 +154,9 @@ class InCall:
     async def _agent_gone(self) -> None:
         """The agent hung up: a target keyed without `#` is taken as ended; a caller left
         on hold with no target is recalled (RECALL); else the call is over."""
-        step = self.collector.pending()
+        step = self._keyed_before_leaving()
+        if step.act is not Act.DONE:
+            step = self.collector.pending()
         if step.act is Act.DONE and step.name in HANDLERS:
             await self.dispatch(step.name, step.target)
         elif not self.connected and RECALL in HANDLERS and not self.held.ended.done():
@@ -163,6 +165,19 @@ class InCall:
             await self.finish([self.agent.leg])
         if not self.over and not self._agent_here():
             await self.finish([self.agent.leg])
+
+    def _keyed_before_leaving(self) -> Step:
+        """Keys still queued when the agent hung up (keyed fast, then put down) count:
+        the last step they make (a DONE code stops there)."""
+        queue = self.core.digit_queue(self.agent.leg.name)
+        step = Step(Act.IDLE)
+        while not queue.empty():
+            step = self.collector.key(queue.get_nowait())
+            if step.act is Act.HOLD:
+                self.hold()
+            if step.act is Act.DONE:
+                break
+        return step
 
     def _agent_here(self) -> bool:
         return self.agent.leg.answered and not self.agent.leg.ended.done()
@@ -315,9 +330,18 @@ class InCall:
             live.step = ""
             live.legs = [self.held.name, self.agent.leg.name]
             live.held_by = self.agent.label or self.agent.leg.name
-            live.transferred_by = self.transferred_by
+            live.ringing.pop(self.agent.leg, None)
+            if self.transferred_by:  # a fallback's InCall keeps who transferred
+                live.transferred_by = self.transferred_by
             if live.answered_mono is None:
                 live.answered_mono = self.core._monotonic()
+
+    def mark_transferred(self, by: Party) -> None:
+        """The caller was transferred by `by`: the dashboard says so from now on."""
+        self.transferred_by = by.label or by.id or by.leg.name
+        for live in self._live():
+            live.transferred_by = self.transferred_by
+            live.held_by = ""
 
     def _note_holding(self, state: str) -> None:
         for live in self._live():

@@ -71,7 +71,7 @@ async def blind_transfer(call: InCall, keyed: str) -> None:
     by = call.agent
     target, why = call.resolve(keyed)
     await call.release_agent()
-    call.transferred_by = by.label
+    call.mark_transferred(by)
     log.info("%s: blind transfer of %s to %s", by.leg.name, call.held.name, keyed)
     if target is None:
         call.note_transfer(BLIND, keyed, "unreachable", t0, why, by=by)
