@@ -254,7 +254,9 @@
     drawAnalog(s);
     fill("calls", s.calls.map(function (c) {
       return [c.caller || words.live_withheld, c.region || "-", c.line || "-",
-              word("call", c.state), c.talking_with || (c.ringing || []).join(", ") || "-",
+              word("call", c.state), (c.talking_with || (c.ringing || []).join(", ") || "-") +
+              (c.transferred_by ? " (" + fmt(words.live_transferred_by, {who: c.transferred_by}) +
+               ")" : ""),
               durationCell(c)];
     }));
     document.getElementById("no-calls").hidden = s.calls.length > 0;
