@@ -83,7 +83,7 @@ class Party:
 
 class InCall:
     def __init__(self, core: CallController, record: CallLog, held: Leg, agent: Party, *,
-                 plan: Plan | None = None, counts: bool = True):
+                 plan: Plan | None = None, counts: bool = True, agent_in_record: bool = True):
         self.core, self.record, self.held, self.agent = core, record, held, agent
         self.plan = plan  # the routing plan the call came by (VIP, lines to avoid)
         self.first = agent  # who answered first
@@ -93,6 +93,9 @@ class InCall:
         self.collector = CodeCollector(core.config().feature_codes.in_call(), NO_TARGET)
         self._music: asyncio.Future | None = None
         self.counts = counts  # the agents' statistics follow who holds the caller
+        # the record's answered leg is the agent's (an inbound call); a desk phone's own
+        # outside call answered by the number it dialled has that leg instead
+        self.agent_in_record = agent_in_record
         self._talking: set[str] = set()  # agent ids counted as talking on this call
         self._answered: set[str] = set()  # agent ids counted as having answered it
 
@@ -190,7 +193,7 @@ class InCall:
         if self.connected:
             self.core.audio.part(self.held, agent)
             self.connected = False
-        far = self.held if self.record.direction == "in" else agent
+        far = self.held  # the caller, or the number a desk phone dialled
         why, detail = end_reason([leg for leg in gone if leg.ended.done()], far)
         await self.record.finish("answered", cause=detail, end_reason=why)
         for leg in (agent, self.held):
@@ -291,10 +294,11 @@ class InCall:
         """`party` (answered) holds the caller now: connected, counted, shown."""
         previous = self.agent
         if previous.leg is not party.leg:
-            self.record.handed_over("transferred")  # a no-op once released (blind)
+            self.record.handed_over("transferred" if self.agent_in_record else "")
             self._stats_hung_up(previous)
             self._stats_answered(party)
         self.agent = party
+        self.agent_in_record = True  # the record's answered leg is the new agent's
         self.drain_keys()
         self.record.took_over(party.id or party.leg.name, party.kind, party.leg,
                               agent=party.label, group=party.group, agent_id=party.id)
@@ -307,7 +311,8 @@ class InCall:
         if self.connected:
             self.core.audio.part(self.held, leg)
             self.connected = False
-        self.record.handed_over("transferred")
+        if self.agent_in_record:
+            self.record.handed_over("transferred")
         self._stats_hung_up(self.agent)
         if self.core.owners.get(leg.name) is leg or not leg.ended.done():
             await self.core.release(leg, cause)

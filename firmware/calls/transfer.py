@@ -54,6 +54,14 @@ def agent_call(core: CallController, record: CallLog, caller: Leg, answered: Leg
                                                  record.answered_group), plan=plan)
 
 
+def desk_agent_call(core: CallController, record: CallLog, far: Leg, desk: Leg,
+                    extension: str) -> InCall:
+    """The InCall of a desk phone's own outside call: the desk phone (`extension`) is the
+    agent and may transfer the number it dialled (`far`)."""
+    party = party_of(core.config(), desk, extension) if extension else Party(desk, "", desk.name)
+    return InCall(core, record, far, party, counts=False, agent_in_record=False)
+
+
 def party_of(config: Config, leg: Leg, agent: str, group: str = "") -> Party:
     """`leg` as an inside party, named as the dashboard and the records name it."""
     extension = config.extension(agent)

@@ -15,7 +15,7 @@ from firmware.calls.incall import InCall
 from firmware.calls.keycodes import CodeCollector
 from firmware.calls.legs import DeskLeg, OutsideLeg
 from firmware.calls.record import CallLog, Who
-from firmware.calls.transfer import agent_call, fallback_plan, party_of
+from firmware.calls.transfer import agent_call, desk_agent_call, fallback_plan, party_of
 from firmware.config.transfer_schema import TransferConfig
 from firmware.events import EventBus
 from firmware.lines.model import DeskFlash, DeskOffHook, DeskOnHook, LineDtmf
@@ -276,3 +276,28 @@ def test_the_fallback_plans(rig):
     voicemail = dataclasses.replace(config, transfer=TransferConfig(fallback="voicemail"))
     plan = fallback_plan(voicemail, agent, None)
     assert plan.step(plan.start).box == "801"
+
+
+@scenario
+async def test_a_desk_phone_transfers_the_number_it_dialled(rig):
+    core = rig.core
+    desk = DeskLeg(rig.fxs["fxs0"], "801", offhook=True)
+    core._own(desk)
+    far = await core.dial(rig.gsm["gsm0"], "+8613912345678")
+    record = CallLog(core, "out", "fxs0", "801", "+8613912345678")
+    record.tried("+8613912345678", "number", "gsm0", "answered", t0=far.t_start, leg=far)
+    call = desk_agent_call(core, record, far, desk, "801")
+    core.spawn("desk call", call.run(), desk)
+    await until(lambda: call.connected, "talking")
+    _key(rig, "fxs0", "*8802#")
+    await until(lambda: _ringing(rig, "fxs1"), "802 rings")
+    assert rig.fxs["fxs1"].shown == "+8613912345678"  # the outside party's number (T5)
+    _hang_up(rig, "fxs0")
+    _answer(rig, "fxs1")
+    await until(lambda: call.agent.id == "802" and call.connected, "802 talks with them")
+    rig.gsm["gsm0"].end("normal", 16)
+    await until(lambda: rig.calls() and rig.calls()[0]["result"] != "in_progress", "ended")
+    rec = rig.calls()[0]
+    assert rec["answered_by"] == "802" and _transfers(rec) == [("802", "completed", "801")]
+    assert [(leg["target"], leg["cause"]) for leg in rec["legs"]
+            if leg["outcome"] == "answered"] == [("+8613912345678", ""), ("802", "")]
