@@ -93,6 +93,8 @@ class LiveCall:
             return "talking"
         if self.ringing:
             return "ringing"
+        if self.step == "on hold":
+            return "held"  # on hold with music while the agent keys a transfer (incall.py)
         if self.step.startswith("queue "):
             return "queue"  # waiting in a hold queue (calls/queue_call.py)
         return "keypad" if self.step else "setup"

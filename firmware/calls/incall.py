@@ -92,6 +92,7 @@ class InCall:
         self.transferred_by = ""  # the dashboard's "transferred by 801 Desk 1"
         self.collector = CodeCollector(core.config().feature_codes.in_call(), NO_TARGET)
         self._music: asyncio.Future | None = None
+        self.on_hold = False  # held with music by a code or a flash (not yet reconnected)
         self.counts = counts  # the agents' statistics follow who holds the caller
         # the record's answered leg is the agent's (an inbound call); a desk phone's own
         # outside call answered by the number it dialled has that leg instead
@@ -162,7 +163,7 @@ class InCall:
             step = self.collector.pending()
         if step.act is Act.DONE and step.name in HANDLERS:
             await self.dispatch(step.name, step.target)
-        elif not self.connected and RECALL in HANDLERS and not self.held.ended.done():
+        elif self.on_hold and RECALL in HANDLERS and not self.held.ended.done():
             await HANDLERS[RECALL](self, "")
         else:
             await self.finish([self.agent.leg])
@@ -244,18 +245,29 @@ class InCall:
         if self.connected:
             self.core.audio.part(self.held, self.agent.leg)
             self.connected = False
+        self.on_hold = True
         self._note_holding("on hold")
         if self._music is None or self._music.done():
-            play = getattr(self.core.audio, "play", None)
+            self._music = asyncio.ensure_future(self._play_music())
+
+    async def _play_music(self) -> None:
+        """Music on hold; without the prompt (or a media engine that plays none), the
+        ringback tone: a held caller never hears silence."""
+        play = getattr(self.core.audio, "play", None)
+        try:
             if play is not None:
-                lang = self.core.config().prompts.language
-                self._music = asyncio.ensure_future(play(self.held, ["music"], lang, loop=True))
-            else:
-                self.core.audio.tone(self.held, "ringback")
+                await play(self.held, ["music"], self.lang, loop=True)
+                return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("%s: no music on hold (%s): ringback tone instead", self.held.name, exc)
+        self.core.audio.tone(self.held, "ringback")
 
     async def reconnect(self) -> None:
         """The caller and the agent talk (again); the agent's keys count from here."""
         await self._stop_music()
+        self.on_hold = False
         self.core.audio.attach(self.agent.leg, detect_dtmf=True)  # the agent's keys
         self.connected = self.core.audio.talk(self.held, self.agent.leg) is not False
         self._note_talking()
@@ -271,9 +283,11 @@ class InCall:
     async def ringback(self) -> None:
         """The caller hears ringback (a target rings for them)."""
         await self._stop_music()
+        self.on_hold = False
         if self.connected:
             self.core.audio.part(self.held, self.agent.leg)
             self.connected = False
+        self._note_holding("")
         self.core.audio.tone(self.held, "ringback")
 
     # --- targets --------------------------------------------------------------------------
@@ -354,7 +368,15 @@ class InCall:
             live.step = state
 
     def _live(self) -> list[Any]:
-        return [c for c in self.core.calls.values() if self.held.name in c.legs]
+        """The dashboard's entry of this call: the call task's own (the controller's
+        context), else the one that lists the caller or the agent."""
+        from firmware.calls.controller import _live_call
+
+        own = _live_call.get()
+        if own is not None:
+            return [own]
+        names = {self.held.name, self.agent.leg.name}
+        return [c for c in self.core.calls.values() if names & set(c.legs)]
 
     def _stats_answered(self, party: Party) -> None:
         """The agent is talking; its first answer in this call counts as answered today."""

@@ -301,3 +301,20 @@ async def test_a_desk_phone_transfers_the_number_it_dialled(rig):
     assert rec["answered_by"] == "802" and _transfers(rec) == [("802", "completed", "801")]
     assert [(leg["target"], leg["cause"]) for leg in rec["legs"]
             if leg["outcome"] == "answered"] == [("+8613912345678", ""), ("802", "")]
+
+
+@scenario
+async def test_the_dashboard_says_the_caller_is_on_hold(rig):
+    _incall, _caller = await _call(rig)
+    _key(rig, "fxs0", "*8")
+    await until(lambda: rig.core.status()[0]["state"] == "held", "on hold")
+    _key(rig, "fxs0", "*")
+    await until(lambda: rig.core.status()[0]["state"] == "talking", "talking again")
+
+
+@scenario
+async def test_an_agent_hanging_up_at_once_just_ends_the_call(rig):
+    _incall, caller = await _call(rig)
+    _hang_up(rig, "fxs0")
+    await until(lambda: caller.ended.done(), "the caller is released")
+    assert not any(_ringing(rig, p) for p in rig.fxs)
