@@ -99,6 +99,7 @@ class InCall:
         self.agent_in_record = agent_in_record
         self._talking: set[str] = set()  # agent ids counted as talking on this call
         self._answered: set[str] = set()  # agent ids counted as having answered it
+        self._released: set[Leg] = set()  # agents' legs a transfer released
 
     # --- the conversation ---------------------------------------------------------------
 
@@ -198,6 +199,8 @@ class InCall:
         why, detail = end_reason([leg for leg in gone if leg.ended.done()], far)
         await self.record.finish("answered", cause=detail, end_reason=why)
         for leg in (agent, self.held):
+            if leg in self._released:
+                continue  # released by a transfer already (busy tone until put down)
             if not leg.ended.done() or self.core.owners.get(leg.name) is leg:
                 await self.core.release(leg, "normal")
 
@@ -328,6 +331,9 @@ class InCall:
         if self.agent_in_record:
             self.record.handed_over("transferred")
         self._stats_hung_up(self.agent)
+        if leg in self._released:
+            return
+        self._released.add(leg)
         if self.core.owners.get(leg.name) is leg or not leg.ended.done():
             await self.core.release(leg, cause)
 
