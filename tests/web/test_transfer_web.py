@@ -4,6 +4,7 @@ transfers per agent. Every word in both languages."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from firmware.cdr.records import LegRecord
@@ -52,3 +53,24 @@ def test_records_and_report_show_transfers(owner: Client, data) -> None:
     assert (agents["802"]["answered"], agents["802"]["transfers"]) == (1, 0)
     reports = owner.get("/reports?since=2024-05-01&until=2024-05-02").text
     assert "<th>转接次数</th>" in reports
+
+
+def test_the_transfer_section_on_the_page_and_through_the_api(owner: Client, service) -> None:
+    page = owner.get("/config/transfer").text
+    assert '"fallback": "group"' in page or "&quot;fallback&quot;: &quot;group&quot;" in page
+    value = json.dumps({"ring_s": 25, "return_ring_s": 10, "fallback": "queue"})
+    assert owner.post("/config/transfer", {"value": value}).status == 303
+    assert service.config()["transfer"] == {"ring_s": 25, "return_ring_s": 10,
+                                            "fallback": "queue"}
+    bad = owner.post("/config/transfer", {"value": '{"fallback": "hang up", "ring_s": 900}'})
+    assert bad.status == 422 and "transfer.fallback" in bad.text and "transfer.ring_s" in bad.text
+    assert service.config()["transfer"]["fallback"] == "queue"  # nothing lost
+    token = owner.app.config["switchboard.web"].owner.add_token("script")
+    doc = owner.api("GET", "/api/config", token=token).json()
+    refused = owner.api("PUT", "/api/config", {**doc, "transfer": {"ring_s": "soon"}},
+                        token=token)
+    assert refused.status == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["transfer.ring_s"]
+    old = {k: v for k, v in doc.items() if k != "transfer"}  # a file from before the section
+    assert owner.api("PUT", "/api/config", old, token=token).status == 200
+    assert service.config()["transfer"]["fallback"] == "group"
