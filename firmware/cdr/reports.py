@@ -140,7 +140,8 @@ GROUP BY agent_id
 # A group rings several legs a call: distinct calls. Each leg's outer group, plus the
 # nested groups of the few legs that have them (`ring_groups` beyond its first).
 _GROUPS = """
-SELECT k, COUNT(DISTINCT call_id) AS calls, SUM(outcome = 'answered') AS answered,
+SELECT k, COUNT(DISTINCT call_id) AS calls,
+       COUNT(DISTINCT CASE WHEN outcome = 'answered' THEN call_id END) AS answered,
        COUNT(DISTINCT CASE WHEN outcome != 'busy' THEN call_id END) AS not_busy,
        COALESCE(SUM(talk_s), 0) AS talk_s
 FROM (SELECT ring_group AS k, call_id, outcome, talk_s FROM legs

@@ -45,19 +45,21 @@ def test_a_transferred_call_counts_once_under_who_finished_it(store):
 def test_a_caller_back_with_the_agent_counts_once_for_the_agent(store):
     call = store.begin_call(start("13588888888", T0, call_id="t2"))
     store.add_leg(call, leg("801", T0, ring=2, talk=10, agent="Desk 1", agent_id="801",
-                            cause="transferred"))
+                            group="desk", cause="transferred"))
     store.add_leg(call, leg("802", T0 + timedelta(seconds=12), ring=0, outcome="busy",
                             agent="Desk 2", agent_id="802"))
     store.add_leg(call, _transfer(T0 + timedelta(seconds=12), "802", "busy", "801"))
     store.add_leg(call, _transfer(T0 + timedelta(seconds=12), "801", "returned", "801",
                                   kind="recall"))
     store.add_leg(call, leg("801", T0 + timedelta(seconds=14), ring=3, talk=40,
-                            agent="Desk 1", agent_id="801"))
+                            agent="Desk 1", agent_id="801", group="desk"))
     store.end_call(call, end(T0 + timedelta(seconds=60), answered_by="801", agent_id="801"))
     agents = _agents(store)
     assert (agents["801"]["calls"], agents["801"]["answered"], agents["801"]["transfers"]) \
         == (1, 1, 1)
     assert (agents["802"]["calls"], agents["802"]["busy"]) == (1, 1)
+    groups = report(store, T0 - timedelta(hours=1), T0 + timedelta(days=1))["by_group"]
+    assert [(g["key"], g["calls"], g["answered"]) for g in groups] == [("desk", 1, 1)]
     legs = store.call("t2").as_dict(store.tz)["legs"]
     assert [(x["target_kind"], x["outcome"]) for x in legs if x["target_kind"] == "transfer"] \
         == [("transfer", "busy"), ("transfer", "returned")]
