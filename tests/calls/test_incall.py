@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 import functools
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import timedelta
 
 import pytest
 
@@ -16,12 +17,14 @@ from firmware.calls.keycodes import CodeCollector
 from firmware.calls.legs import DeskLeg, OutsideLeg
 from firmware.calls.record import CallLog, Who
 from firmware.calls.transfer import agent_call, desk_agent_call, fallback_plan, party_of
+from firmware.cdr.records import CallEnd, CallStart, LegRecord
 from firmware.config.transfer_schema import TransferConfig
 from firmware.events import EventBus
 from firmware.lines.model import DeskFlash, DeskOffHook, DeskOnHook, LineDtmf
 from firmware.routing.queue_step import QueueStep
 from firmware.routing.voicemail_steps import Voicemail
 from tests.calls.rig import CALLER, MOBILES, SIM, Rig, office, until
+from tests.routing.helpers import sh
 
 FAST = TransferConfig(ring_s=1, return_ring_s=1, fallback="group")
 
@@ -94,9 +97,9 @@ def _ringing(rig: Rig, port: str) -> bool:
 
 async def _record(rig: Rig, caller: OutsideLeg) -> dict:
     rig.gsm["gsm0"].end("normal", 16)
-    await until(lambda: rig.calls() and rig.calls()[0]["result"] != "in_progress",
+    await until(lambda: rig.calls() and rig.calls()[-1]["result"] != "in_progress",
                 "the call's record ends")
-    return rig.calls()[0]
+    return rig.calls()[-1]
 
 
 def _transfers(rec: dict) -> list[tuple[str, str, str]]:
@@ -318,3 +321,42 @@ async def test_an_agent_hanging_up_at_once_just_ends_the_call(rig):
     _hang_up(rig, "fxs0")
     await until(lambda: caller.ended.done(), "the caller is released")
     assert not any(_ringing(rig, p) for p in rig.fxs)
+
+
+def test_a_line_over_its_outbound_cap_is_not_dialled_for_a_transfer(tmp_path):
+    """G7: gsm1 is the only free line and its outbound minutes are used up this month:
+    the transfer to a mobile is unreachable and the caller comes back to the agent."""
+    caps = [{"line": "gsm1", "limits": [{"counter": "outbound_minutes", "max": 1,
+                                         "action": "no_mobiles"}]}]
+    config = office(lines=2, members=("801", "803"), caps=caps)
+    capped = Rig(tmp_path, dataclasses.replace(config, transfer=FAST), lines=2)
+    capped.core.bus = EventBus()
+    _used_two_minutes_out(capped, "gsm1")
+
+    @scenario
+    async def run(rig: Rig) -> None:
+        call, caller = await _call(rig)
+        _key(rig, "fxs0", "*8" + MOBILES["zhang"][3:] + "#")  # the mobile's own number
+        _hang_up(rig, "fxs0")
+        await until(lambda: _ringing(rig, "fxs0"), "the agent's phone rings again")
+        assert rig.gsm["gsm1"].dialled == []
+        _answer(rig, "fxs0")
+        await until(lambda: call.connected, "back with the agent")
+        rec = await _record(rig, caller)
+        legs = [leg for leg in rec["legs"] if leg["target_kind"] == "transfer"]
+        assert (legs[0]["target"], legs[0]["outcome"]) == ("zhang", "unreachable")
+        assert "outbound cap" in legs[0]["cause"]
+
+    try:
+        run(capped)
+    finally:
+        capped.close()
+
+
+def _used_two_minutes_out(rig: Rig, line: str) -> None:
+    """Earlier this month: a call to a mobile on `line` talked 2 minutes."""
+    at = sh(1, 9)
+    call_id = rig.cdr.begin_call(CallStart("in", "gsm0", "+8613700000001", SIM, at))
+    rig.cdr.add_leg(call_id, LegRecord(MOBILES["wang"], "mobile", at, at + timedelta(
+        seconds=130), "answered", answered_at=at + timedelta(seconds=10), line=line))
+    rig.cdr.end_call(call_id, CallEnd(at + timedelta(seconds=130), "answered", talk_s=120.0))
