@@ -62,12 +62,27 @@ def _answered_by_desk(emu, caller: str, port: str = "fxs0") -> dict:
     return call
 
 
-def _transfer(box, emu, port: str, digits: str) -> None:
-    """`port` keys `digits` (*8 target #); back once the box took the transfer."""
+def _transfer(box, emu, port: str, digits: str) -> float:
+    """`port` keys `digits` (*8 target #); back once the box took the transfer, with the
+    time the keys began (the emulator's clock)."""
     before = box.output().count("blind transfer of")
-    emu.phone_dial(port, digits)
+    t = emu.phone_dial(port, digits)
     wait_for(lambda: box.output().count("blind transfer of") > before, 10,
              what=f"the box takes {digits}")
+    return t
+
+
+def _ringback(heard: dict, after: float) -> dict | None:
+    """A ringback tone (450 Hz, 1 s on) heard after `after`."""
+    return next((t for t in heard.get("tones", []) if abs(t["hz"] - 450) < 14
+                 and t["t_start"] >= after and 0.8 <= t["t_end"] - t["t_start"] <= 1.3),
+                None)
+
+
+def _speech(heard: dict, after: float) -> dict | None:
+    """Speech-like audio that went on for a second past `after` (the prompt; music on
+    hold before it stops at the transfer and may run into it as one stretch)."""
+    return next((s for s in heard.get("speech", []) if s["t_end"] >= after + 1.0), None)
 
 
 def _offhook(emu, port: str) -> bool:
@@ -109,9 +124,11 @@ def _hang_up_and_record(box, emu, call: dict, caller: str) -> dict:
 def test_blind_transfer_to_a_desk_phone(box, emu):
     caller = _caller(1)
     call = _answered_by_desk(emu, caller)
-    _transfer(box, emu, "fxs0", "*8802#")
+    t = _transfer(box, emu, "fxs0", "*8802#")
     _rings_with_caller_id(emu, "fxs1", caller, call)
     emu.phone_hook("fxs0", "on")  # the agent is free at once
+    wait_for(lambda: _ringback(emu.call_heard(call["id"]), t), 10,
+             what="the caller hears ringback while 802 rings")
     emu.phone_hook("fxs1", "off")
     _talk_both_ways(emu, call, "fxs1")
     live = next(c for c in box.status()["calls"] if c["caller"] == caller)
@@ -128,9 +145,12 @@ def test_a_busy_target_returns_the_caller_to_the_agent(box, emu):
     caller = _caller(2)
     emu.phone_hook("fxs1", "off")  # 802 is busy
     call = _answered_by_desk(emu, caller)
-    _transfer(box, emu, "fxs0", "*8802#")
-    wait_for(lambda: heard_tone(emu.phone_heard("fxs0"), 450), 10, what="agent released")
+    keyed = _transfer(box, emu, "fxs0", "*8802#") + 6 * 0.16  # the dial tone is over
+    busy = wait_for(lambda: heard_tone(emu.phone_heard("fxs0"), 450, keyed), 10,
+                    what="agent released: busy tone")
     emu.phone_hook("fxs0", "on")
+    wait_for(lambda: _speech(emu.call_heard(call["id"]), busy["t_start"]), 10,
+             what="the caller hears 'connecting your call'")
     _rings_with_caller_id(emu, "fxs0", caller, call)
     emu.phone_hook("fxs0", "off")
     _talk_both_ways(emu, call, "fxs0")
