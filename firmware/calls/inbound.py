@@ -100,8 +100,11 @@ async def inbound_call(core: CallController, caller: OutsideLeg) -> None:
             core.spawn_quiet(notify_caps(core, plan.cap_hits, caller))
 
 
-async def _follow(core: CallController, caller: OutsideLeg, record: CallLog, plan: Plan) -> None:
+async def _follow(core: CallController, caller: OutsideLeg, record: CallLog, plan: Plan,
+                  before: str = "") -> None:
     route: list[str] = [f"route {plan.route}"] if plan.route else []
+    if before:  # the route so far (a transfer's fallback goes on from it)
+        route.insert(0, before)
     rung: set[str] = set()
     step_id = plan.start
     while step_id != DONE:
@@ -141,8 +144,9 @@ async def _follow(core: CallController, caller: OutsideLeg, record: CallLog, pla
 async def follow_plan(core: CallController, caller: OutsideLeg, record: CallLog, plan: Plan
                       ) -> None:
     """Follow `plan` for a caller whose call is under way (a transfer's fallback,
-    calls/transfer.py): its ring, queue and voicemail steps as in any plan."""
-    await _follow(core, caller, record, plan)
+    calls/transfer.py): its ring, queue and voicemail steps as in any plan; the
+    record's route goes on from where it was."""
+    await _follow(core, caller, record, plan, before=record.route)
 
 
 async def _ringing(core: CallController, ring: Any, step: RingStep, caller: OutsideLeg,

@@ -108,6 +108,7 @@ class InCall:
         bus = self.core.bus
         unsubscribe = bus.subscribe(self._on_flash, DeskFlash) if bus is not None else _nothing
         self._stats_answered(self.agent)
+        self.drain_keys()  # a mobile line's keys of an earlier call are not this agent's
         try:
             await self.reconnect()
             while not self.over:

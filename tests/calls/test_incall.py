@@ -69,6 +69,7 @@ async def _call(rig: Rig, agent: str = "801") -> tuple[InCall, OutsideLeg]:
         leg = await core.dial(rig.gsm["gsm1"], MOBILES[agent])
         kind, group = "mobile", ""
     record = CallLog(core, "in", "gsm0", CALLER, SIM)
+    record.set_route("desk")
     record.tried(agent if kind == "extension" else MOBILES[agent], kind, leg.name, "answered",
                  t0=leg.t_start, leg=leg, agent=agent, group=group, who=Who(agent, group))
     call = agent_call(core, record, caller, leg, agent)
@@ -360,3 +361,29 @@ def _used_two_minutes_out(rig: Rig, line: str) -> None:
     rig.cdr.add_leg(call_id, LegRecord(MOBILES["wang"], "mobile", at, at + timedelta(
         seconds=130), "answered", answered_at=at + timedelta(seconds=10), line=line))
     rig.cdr.end_call(call_id, CallEnd(at + timedelta(seconds=130), "answered", talk_s=120.0))
+
+
+def test_nobody_answers_and_the_queue_fallback_takes_the_caller(tmp_path):
+    queued = Rig(tmp_path, dataclasses.replace(
+        office(lines=2, members=("801", "803")),
+        transfer=TransferConfig(ring_s=1, return_ring_s=1, fallback="queue")), lines=2)
+    queued.core.bus = EventBus()
+
+    @scenario
+    async def run(rig: Rig) -> None:
+        _incall, caller = await _call(rig)
+        _key(rig, "fxs0", "*8804#")
+        _hang_up(rig, "fxs0")
+        await until(lambda: _ringing(rig, "fxs0"), "the agent's phone rings again", timeout=5)
+        await until(lambda: rig.core.status()[0]["state"] in ("queue", "ringing")
+                    and _ringing(rig, "fxs2"), "the queue rings the group's 803", timeout=5)
+        _answer(rig, "fxs2")
+        await until(lambda: rig.core.status()[0]["held_by"] == "803 Desk 3", "803 has them")
+        rec = await _record(rig, caller)
+        assert _transfers(rec)[-1][1] == "fallback" and rec["answered_by"] == "803"
+        assert rec["route"].startswith("desk > queue desk")  # on from the call's route
+
+    try:
+        run(queued)
+    finally:
+        queued.close()
