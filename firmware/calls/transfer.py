@@ -110,11 +110,11 @@ async def back_to_agent(call: InCall, by: Party, why: str) -> None:
     """The caller comes back to `by` (their phone rings again); no answer: the fallback."""
     t0 = asyncio.get_running_loop().time()
     await _say_connecting(call)
+    await call.ringback()  # heard while the agent's phone is put down and rings
     await _put_down(call, by)
     target = agent_target(call.core.config(), by)
     rung = Rung("unreachable", cause="the agent cannot be rung")
     if target is not None and not call.held.ended.done():
-        await call.ringback()
         rung = await call.ring(target, call.core.config().transfer.return_ring_s)
     if rung.outcome == "answered" and rung.leg is not None:
         call.note_transfer("recall", by.id or by.leg.name, "returned", t0, why, by=by)
