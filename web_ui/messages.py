@@ -435,3 +435,6 @@ MESSAGES.update(FEATURE_CODE_MESSAGES)
 from web_ui.messages_recording import RECORDING_MESSAGES  # noqa: E402  (call recording, T6)
 
 MESSAGES.update(RECORDING_MESSAGES)
+from web_ui.messages_transfer import TRANSFER_MESSAGES  # noqa: E402  (issue 13 transfers)
+
+MESSAGES.update(TRANSFER_MESSAGES)

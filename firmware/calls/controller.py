@@ -85,6 +85,8 @@ class LiveCall:
     record: CallLog | None = None  # ended by the supervisor if the call's task cannot
     answered_mono: float | None = None
     step: str = ""  # the keypad step the caller is in ("menu main"), calls/ivr.py
+    held_by: str = ""  # who holds the caller now (calls/incall.py), after a transfer too
+    transferred_by: str = ""  # who transferred the caller last ("801 Desk 1"), if anyone
 
     @property
     def state(self) -> str:
@@ -92,6 +94,8 @@ class LiveCall:
             return "talking"
         if self.ringing:
             return "ringing"
+        if self.step == "on hold":
+            return "held"  # on hold with music while the agent keys a transfer (incall.py)
         if self.step.startswith("queue "):
             return "queue"  # waiting in a hold queue (calls/queue_call.py)
         return "keypad" if self.step else "setup"
@@ -107,6 +111,7 @@ class LiveCall:
                 "line": self.line, "caller": self.caller, "region": self.region,
                 "state": self.state, "ringing": ringing, "talking_with": self.talking_with,
                 "legs": legs, "step": self.step,
+                "held_by": self.held_by, "transferred_by": self.transferred_by,
                 "duration_s": _since(mono, self.answered_mono),
                 "waiting_s": _since(mono, self.started_mono),
                 "started_at": self.started_at.isoformat() if self.started_at else None}

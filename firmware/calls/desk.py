@@ -156,13 +156,20 @@ def _usable(core: CallController, name: str) -> bool:
 
 
 async def _talk(core: CallController, a: Leg, b: Leg, record: CallLog,
-                extensions: tuple[str | None, ...]) -> None:
-    """Bridge the call; the extensions on it are busy agents (longest idle) until it ends."""
+                extensions: tuple[str | None, ...], agent_call: bool = False) -> None:
+    """Bridge the call; the extensions on it are busy agents (longest idle) until it ends.
+    `agent_call`: desk phone `a` called outside number `b`, and may transfer it with the
+    in-call codes (calls/incall.py)."""
     agents = [e for e in extensions if e]
     for agent in agents:
         core.agents.on_call(agent)
     try:
-        await core.converse(a, b, record)
+        if agent_call:
+            from firmware.calls.transfer import desk_agent_call
+
+            await desk_agent_call(core, record, b, a, agents[0] if agents else "").run()
+        else:
+            await core.converse(a, b, record)
     finally:
         for agent in agents:
             core.agents.hung_up(agent, core.clock.now())
@@ -201,4 +208,4 @@ async def _outside(core: CallController, caller: DeskLeg, number: str) -> None:
         return
     assert isinstance(target, OutsideLeg)
     me = core.extension_of(caller.name)
-    await _talk(core, caller, target, record, (me.number if me else None,))
+    await _talk(core, caller, target, record, (me.number if me else None,), agent_call=True)

@@ -101,8 +101,11 @@ async def inbound_call(core: CallController, caller: OutsideLeg) -> None:
             core.spawn_quiet(notify_caps(core, plan.cap_hits, caller))
 
 
-async def _follow(core: CallController, caller: OutsideLeg, record: CallLog, plan: Plan) -> None:
+async def _follow(core: CallController, caller: OutsideLeg, record: CallLog, plan: Plan,
+                  before: str = "") -> None:
     route: list[str] = [f"route {plan.route}"] if plan.route else []
+    if before:  # the route so far (a transfer's fallback goes on from it)
+        route.insert(0, before)
     rung: set[str] = set()
     step_id = plan.start
     while step_id != DONE:
@@ -134,9 +137,17 @@ async def _follow(core: CallController, caller: OutsideLeg, record: CallLog, pla
             await _abandoned(caller, record, f"while {step.id} rang")
             return
         if answered is not None:
-            await _talk(core, caller, answered, agent, record)
+            await _talk(core, caller, answered, agent, record, plan)
             return
         step_id = step.next(exit)
+
+
+async def follow_plan(core: CallController, caller: OutsideLeg, record: CallLog, plan: Plan
+                      ) -> None:
+    """Follow `plan` for a caller whose call is under way (a transfer's fallback,
+    calls/transfer.py): its ring, queue and voicemail steps as in any plan; the
+    record's route goes on from where it was."""
+    await _follow(core, caller, record, plan, before=record.route)
 
 
 async def _ringing(core: CallController, ring: Any, step: RingStep, caller: OutsideLeg,
@@ -193,7 +204,7 @@ async def _keypad(core: CallController, step: KeypadStep, caller: OutsideLeg, re
         await _abandoned(caller, record, f"while {result.extension.id} rang", say=True)
         return None
     if answered is not None:
-        await _talk(core, caller, answered, agent, record)
+        await _talk(core, caller, answered, agent, record, plan)
         return None
     return step.next(Exit.NO_ANSWER)
 
@@ -228,20 +239,19 @@ async def _queue(core: CallController, step: QueueStep, caller: OutsideLeg, reco
         await record.finish("callback", cause="the caller asked to be called back")
         return None
     if result.leg is not None:  # its talk time counts when its leg is written (record.py)
-        await _talk(core, caller, result.leg, result.agent, record)
+        await _talk(core, caller, result.leg, result.agent, record, plan)
         return None
     return step.next(result.exit)
 
 
 async def _talk(core: CallController, caller: OutsideLeg, answered: Leg, agent: str,
-                record: CallLog) -> None:
-    """Bridge the call; the agent's statistics (answered today, idle since) follow it."""
+                record: CallLog, plan: Plan | None = None) -> None:
+    """Bridge the call as an InCall (calls/incall.py: the agent's in-call feature codes);
+    the agents' statistics (answered today, idle since) follow who holds the caller."""
+    from firmware.calls.transfer import agent_call
+
     agent = pickup_agent(answered, agent)  # a call picked up: the agent who took it
-    core.agents.answered(agent, record.caller_key, core.clock.now())
-    try:
-        await core.converse(caller, answered, record)
-    finally:
-        core.agents.hung_up(agent, core.clock.now())
+    await agent_call(core, record, caller, answered, agent, plan).run()
 
 
 async def _hang_up(core: CallController, caller: OutsideLeg, record: CallLog, step: Hangup) -> None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from firmware.calls.finished import publish_finished
 from firmware.calls.hold_queue import leg_handled
 from firmware.calls.pickup import answered_cause, record_pickup
-from firmware.cdr.records import CallEnd, CallStart, LegRecord
+from firmware.cdr.records import TRANSFER, CallEnd, CallStart, LegRecord
 from firmware.region import EXTENSION, WITHHELD, Region, describe
 
 if TYPE_CHECKING:
@@ -67,6 +67,7 @@ class CallLog:
         self.outcomes: list[str] = []  # every target tried, in order (for "busy")
         self.caller = caller
         self._answered_leg: tuple | None = None
+        self.answered_at: datetime | None = None  # the first answer (a transfer keeps it)
         self.region = region_of(direction, caller, callee, core.config().settings.country)
         started_at = self.clock.now()
         core.note_call(direction, line, caller, self.region, self.started_mono, started_at,
@@ -117,6 +118,7 @@ class CallLog:
             target, kind, line, t0, agent, who = taken
         if outcome == "answered":
             self.answered_mono = self.clock.monotonic()
+            self.answered_at = self.clock.now()
             self.answered_by = target
             self.agent_id = who.agent_id
             self._answered_leg = (target, kind, line, t0, leg, agent, group, who)
@@ -129,6 +131,50 @@ class CallLog:
         """Whom the answering leg rang for (its agent id and ring groups), until the
         record is closed; None before an answer."""
         return self._answered_leg[7] if self._answered_leg is not None else None
+
+    @property
+    def answered_group(self) -> str:
+        """The ring group the leg that holds the call now answered for ("" if none)."""
+        return self._answered_leg[6] if self._answered_leg is not None else ""
+
+    def handed_over(self, cause: str = "transferred") -> None:
+        """The agent holding the call hands it on (a transfer, calls/transfer.py): its
+        answered leg is written now, ended, with `cause` (the reports count the call
+        under the agent who finishes it, not this one)."""
+        if self._answered_leg is None:
+            return
+        target, kind, line, t0, leg, agent, group, who = self._answered_leg
+        self._answered_leg = None
+        self._leg(target, kind, line, "answered", t0, leg, cause, agent, group, who)
+
+    def took_over(self, target: str, kind: str, leg: Any, agent: str = "", group: str = "",
+                  agent_id: str = "") -> None:
+        """`leg` (answered) holds the call now (a transfer): it is who answered it, for the
+        record and the reports; the call's first answer time stays. A leg still pending
+        (not handed over) is written first."""
+        if self._answered_leg is not None and self._answered_leg[4] is not leg:
+            self.handed_over("")
+        who = Who(agent_id=agent_id, group=group)
+        self.outcomes.append("answered")
+        if self.answered_mono is None:
+            self.answered_mono = self.clock.monotonic()
+            self.answered_at = self.clock.now()
+        self.answered_by, self.agent_id = target, agent_id
+        self._answered_leg = (target, kind, getattr(leg, "name", ""), getattr(leg, "t_start", None),
+                              leg, agent, group, who)
+        self._write("set_answered", target, self.answered_at or self.clock.now())
+
+    def transfer(self, *, kind: str, by: str, by_name: str, target: str, outcome: str,
+                 t0: float | None, cause: str = "") -> None:
+        """A transfer leg (docs/records.md): target kind "transfer", `by` the agent id
+        who transferred (`by_name` as shown), `outcome` (cdr.records TRANSFER_OUTCOMES),
+        the cause "<kind> transfer[: detail]"."""
+        now, mono = self.clock.now(), self.clock.monotonic()
+        started = now if t0 is None else _wall(now, mono, t0)
+        words = f"{kind} transfer" + (f": {cause}" if cause else "")
+        self._write("add_leg", LegRecord(
+            target=target or "-", target_kind=TRANSFER, started_at=started, ended_at=now,
+            outcome=outcome, agent=by_name, agent_id=by, cause=words))
 
     @property
     def all_busy(self) -> bool:

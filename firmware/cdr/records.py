@@ -21,8 +21,13 @@ from firmware.cdr.region import Region
 from firmware.errors import SwitchboardError
 
 DIRECTIONS = ("in", "out", "internal")
-TARGET_KINDS = ("extension", "mobile", "number")
-OUTCOMES = ("answered", "busy", "no_answer", "failed", "rejected", "cancelled", "preempted")
+TARGET_KINDS = ("extension", "mobile", "number", "transfer")
+# A transfer leg (target kind "transfer", docs/records.md): how the transfer went.
+TRANSFER = "transfer"
+TRANSFER_OUTCOMES = ("completed", "busy", "no_answer", "unreachable", "returned", "fallback",
+                     "cancelled")
+OUTCOMES = ("answered", "busy", "no_answer", "failed", "rejected", "cancelled", "preempted",
+            "completed", "unreachable", "returned", "fallback")
 # Call pickup (calls/pickup.py): the picker's answered leg, and the ring it took.
 TARGET_KINDS += ("pickup",)
 OUTCOMES += ("picked_up",)

@@ -3,7 +3,8 @@
 `report(store, since, until)` counts the calls that started in [since, until):
 by result (answered, busy, no answer, abandoned, blocked, ...), total and average
 talk time, and the same figures per agent, per ring group, per region, per hour of
-the day and per day. A 100,000-call year is a few indexed aggregate queries, not a
+the day and per day; per agent also the calls it transferred (`transfers`). A
+100,000-call year is a few indexed aggregate queries, not a
 Python loop over rows, so the web page can show it while the box takes calls.
 
 Days and ISO weeks (`by_week`, "2024-W18") both; a page over months shows weeks.
@@ -93,12 +94,17 @@ def _by_leg(db: Any, span: list[float]) -> tuple[list[dict], list[dict]]:
             bucket[column] = bucket.get(column, 0) + (row[column] or 0)
         if row["newest"] > bucket["newest"]:
             bucket["name"], bucket["newest"] = row["agent"] or key, row["newest"]
+    for row in db.execute(_TRANSFERS, span):
+        bucket = agents.setdefault(row["agent_id"], {"key": row["agent_id"], "name": "",
+                                                     "newest": -1.0})
+        bucket["transfers"] = row["transfers"]
     groups = []
     for row in db.execute(_GROUPS, span * 2):
         busy = row["calls"] - row["not_busy"]
         groups.append({"key": row["k"], **_row({
             **dict(row), "busy": busy, "missed": row["calls"] - row["answered"] - busy})})
-    return _ranked([{"key": a["key"], **_row(a), "name": a["name"]}
+    return _ranked([{"key": a["key"], **_row(a), "name": a["name"] or a["key"],
+                     "transfers": a.get("transfers", 0)}
                     for a in agents.values()]), _ranked(groups)
 
 
@@ -109,18 +115,33 @@ def _ranked(rows: list[dict]) -> list[dict]:
 # A call rings an agent once (the call core never rings one target twice in a call), so
 # an agent's legs are its calls: one pass, per (id, name) as the old one was; merged by
 # id here (an older leg without an id by its name). `name`: the name of its newest leg.
+# A transfer (docs/transfer.md) rings an agent twice in a call (the caller comes back)
+# and leaves the agent who handed the call on an answered leg "transferred": calls are
+# counted distinct, and a call counts as answered under the agent who finished it.
+# Transfer legs (target kind "transfer") are counted apart: `transfers` per agent who
+# transferred.
 _AGENTS = """
-SELECT agent_id, agent, COUNT(*) AS calls,
-       SUM(outcome = 'answered') AS answered, SUM(outcome = 'no_answer') AS missed,
+SELECT agent_id, agent, COUNT(DISTINCT call_id) AS calls,
+       COUNT(DISTINCT CASE WHEN outcome = 'answered' AND cause != 'transferred'
+                      THEN call_id END) AS answered,
+       SUM(outcome = 'no_answer') AS missed,
        SUM(outcome = 'busy') AS busy, COALESCE(SUM(talk_s), 0) AS talk_s,
        MAX(started_ts) AS newest
 FROM legs WHERE started_ts >= ? AND started_ts < ? AND (agent_id != '' OR agent != '')
+  AND target_kind != 'transfer'
 GROUP BY agent_id, agent
+"""
+_TRANSFERS = """
+SELECT agent_id, COUNT(*) AS transfers FROM legs
+WHERE started_ts >= ? AND started_ts < ? AND target_kind = 'transfer'
+  AND cause NOT LIKE 'recall %' AND agent_id != ''
+GROUP BY agent_id
 """
 # A group rings several legs a call: distinct calls. Each leg's outer group, plus the
 # nested groups of the few legs that have them (`ring_groups` beyond its first).
 _GROUPS = """
-SELECT k, COUNT(DISTINCT call_id) AS calls, SUM(outcome = 'answered') AS answered,
+SELECT k, COUNT(DISTINCT call_id) AS calls,
+       COUNT(DISTINCT CASE WHEN outcome = 'answered' THEN call_id END) AS answered,
        COUNT(DISTINCT CASE WHEN outcome != 'busy' THEN call_id END) AS not_busy,
        COALESCE(SUM(talk_s), 0) AS talk_s
 FROM (SELECT ring_group AS k, call_id, outcome, talk_s FROM legs

@@ -35,6 +35,7 @@ from firmware.config.schema_base import DAY_MINUTES, WEEKDAYS, is_digits
 from firmware.config.schema_base import hhmm as _hhmm
 from firmware.config.schema_base import minutes_of as _minutes
 from firmware.config.schema_notify import Notifications
+from firmware.config.transfer_schema import TransferConfig
 from firmware.config.voicemail_schema import VoicemailConfig
 
 SCHEMA_VERSION = 2
@@ -379,6 +380,8 @@ class Config:
     feature_codes: FeatureCodes = FeatureCodes()  # noqa: RUF009 (frozen)
     # Which calls are recorded, how kept, for how long (a default: older files load).
     recording: RecordingConfig = RecordingConfig()  # noqa: RUF009 (frozen)
+    # Transfers' ring times and fallback (transfer_schema.py; a default: older load).
+    transfer: TransferConfig = TransferConfig()  # noqa: RUF009 (frozen)
 
     def extension(self, number: str) -> Extension | None:
         return next((e for e in self.extensions if e.number == number), None)

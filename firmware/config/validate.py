@@ -661,3 +661,7 @@ from firmware.config import validate_recording  # noqa: E402
 
 _FIELD_CHECKS.update(validate_recording.FIELD_CHECKS)
 _ITEM_CHECKS.update(validate_recording.ITEM_CHECKS)
+# The transfer section (transfer_schema.py) likewise.
+from firmware.config import validate_transfer  # noqa: E402
+
+_FIELD_CHECKS.update(validate_transfer.FIELD_CHECKS)

@@ -81,6 +81,7 @@ class FakeFxs:
     def ring(self, number: str | None, name: str | None = None, *, withheld: bool = False
              ) -> None:
         self.state = "ringing"
+        self.shown = number  # the caller ID it shows
 
     def stop_ring(self) -> None:
         if self.state == "ringing":

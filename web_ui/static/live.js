@@ -255,7 +255,9 @@
     fill("calls", s.calls.map(function (c) {
       return [c.caller || words.live_withheld, c.region || "-", c.line || "-",
               word("call", c.state) + (c.recording ? " · " + words.live_recording : ""),
-              c.talking_with || (c.ringing || []).join(", ") || "-",
+              (c.talking_with || (c.ringing || []).join(", ") || "-") +
+              (c.transferred_by ? " (" + fmt(words.live_transferred_by, {who: c.transferred_by}) +
+               ")" : ""),
               durationCell(c)];
     }));
     document.getElementById("no-calls").hidden = s.calls.length > 0;

@@ -42,7 +42,7 @@
   <table class="list"><thead><tr><th>{{_('live_caller')}}</th><th>{{_('live_region')}}</th><th>{{_('line')}}</th><th>{{_('state')}}</th><th>{{_('live_who')}}</th><th>{{_('live_duration')}}</th></tr></thead>
   <tbody id="calls">
   % for c in status['calls']:
-    <tr><td>{{c.get('caller') or _('live_withheld')}}</td><td>{{c.get('region') or '-'}}</td><td>{{c.get('line') or '-'}}</td><td>{{word('call', c.get('state'))}}{{(' · ' + _('live_recording')) if c.get('recording') else ''}}</td><td>{{c.get('talking_with') or ', '.join(c.get('ringing') or []) or '-'}}</td>{{!duration_cell(c)}}</tr>
+    <tr><td>{{c.get('caller') or _('live_withheld')}}</td><td>{{c.get('region') or '-'}}</td><td>{{c.get('line') or '-'}}</td><td>{{word('call', c.get('state'))}}{{(' · ' + _('live_recording')) if c.get('recording') else ''}}</td><td>{{c.get('talking_with') or ', '.join(c.get('ringing') or []) or '-'}}{{(' (' + _('live_transferred_by', who=c['transferred_by']) + ')') if c.get('transferred_by') else ''}}</td>{{!duration_cell(c)}}</tr>
   % end
   </tbody></table>
   <p class="empty" id="no-calls" {{'hidden' if status['calls'] else ''}}>{{_('no_calls')}}</p>

@@ -24,7 +24,11 @@
 <thead><tr><th>{{_('started')}}</th><th>{{_('caller')}}</th><th>{{_('region')}}</th><th>{{_('line')}}</th><th>{{_('result')}}</th><th>{{_('answered_by')}}</th><th>{{_('talk')}}</th><th>{{_('end_reason')}}</th><th>{{_('route')}}</th><th>{{_('rec_recording')}}</th></tr></thead>
 <tbody>
 % for c in found['calls']:
-<tr><td>{{(c['started_at'] or '')[:19].replace('T', ' ')}}</td><td>{{c['caller'] or ('-' if c['result'] == 'forwarded' else _('withheld'))}}</td><td>{{c['region']}}</td><td>{{c['line']}}</td><td>{{_('result_' + c['result'])}}</td><td>{{c['answered_by']}}</td><td>{{_('rec_seconds', n=int(c['talk_s'])) if c['talk_s'] else ''}}</td><td>{{_('end_reason_' + c['end_reason']) if c.get('end_reason') else ''}}</td><td>{{route_words(lang, c['route'])}}</td><td class="recording">
+<tr><td>{{(c['started_at'] or '')[:19].replace('T', ' ')}}</td><td>{{c['caller'] or ('-' if c['result'] == 'forwarded' else _('withheld'))}}</td><td>{{c['region']}}</td><td>{{c['line']}}</td><td>{{_('result_' + c['result'])}}</td><td>{{c['answered_by']}}
+% for leg in [leg for leg in (c.get('legs') or []) if leg.get('target_kind') == 'transfer' and leg.get('outcome') == 'completed']:
+<br><small class="transfer">{{_('rec_transferred_by', who=leg['agent'] or leg['agent_id'])}}</small>
+% end
+</td><td>{{_('rec_seconds', n=int(c['talk_s'])) if c['talk_s'] else ''}}</td><td>{{_('end_reason_' + c['end_reason']) if c.get('end_reason') else ''}}</td><td>{{route_words(lang, c['route'])}}</td><td class="recording">
 % include('recording_cell.tpl', recs=c.get('recordings') or [])
 </td></tr>
 % end

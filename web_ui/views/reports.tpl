@@ -27,14 +27,15 @@
   {{!bar_chart(report[part], _('col_calls'), _('col_answered'))}}
   <div class="scroll"><table class="list">
     <thead><tr><th></th>
-    % for key in ('calls', 'answered', 'missed', 'busy', 'abandoned', 'talk_s', 'avg_talk_s'):
+    % keys = ('calls', 'answered', 'missed', 'busy', 'abandoned', 'talk_s', 'avg_talk_s') + (('transfers',) if part == 'by_agent' else ())
+    % for key in keys:
     <th>{{_('col_' + key)}}</th>
     % end
     </tr></thead><tbody>
     % for row in report[part]:
     <tr><td>{{row['key'] or '-'}}{{(' ' + row['name']) if row.get('name') and row['name'] != row['key'] else ''}}</td>
-    % for key in ('calls', 'answered', 'missed', 'busy', 'abandoned', 'talk_s', 'avg_talk_s'):
-    <td>{{clock(row[key]) if key.endswith('_s') else row[key]}}</td>
+    % for key in keys:
+    <td>{{clock(row[key]) if key.endswith('_s') else row.get(key, 0)}}</td>
     % end
     </tr>
     % end
