@@ -292,9 +292,9 @@ class CallController:
         legs = _call_legs.get()
         if legs is not None:
             legs.append(leg)
+        self._digits[leg.name] = asyncio.Queue()  # digits of a former owner are gone
         if isinstance(leg, DeskLeg):
             leg.on_release_tone = lambda held: self.audio.tone(held, "busy")
-            self._digits[leg.name] = asyncio.Queue()  # digits of a former owner are gone
 
     def _free(self, leg: Leg) -> None:
         self._not_ringing(leg)

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from firmware.calls.keycodes import FLASH, Act, CodeCollector, Step
 from firmware.calls.legs import DeskLeg, Leg
 from firmware.calls.record import CallLog, end_reason
+from firmware.calls.recording import CallRecorder, begin_recording
 from firmware.calls.transfer_targets import Rung, resolve_keyed, ring_target
 from firmware.lines.model import DeskFlash
 from firmware.routing.plan import Target
@@ -100,6 +101,9 @@ class InCall:
         self._talking: set[str] = set()  # agent ids counted as talking on this call
         self._answered: set[str] = set()  # agent ids counted as having answered it
         self._released: set[Leg] = set()  # agents' legs a transfer released
+        # the call's recording (calls/recording.py): it follows whoever talks with the
+        # caller; handlers that connect others (a third party) call recorder.follow too
+        self.recorder: CallRecorder | None = None
 
     # --- the conversation ---------------------------------------------------------------
 
@@ -108,13 +112,16 @@ class InCall:
         bus = self.core.bus
         unsubscribe = bus.subscribe(self._on_flash, DeskFlash) if bus is not None else _nothing
         self._stats_answered(self.agent)
-        self.drain_keys()  # a mobile line's keys of an earlier call are not this agent's
+        self.drain_desk_keys()
         try:
+            self.recorder = await begin_recording(self.core, self.held, self.agent.leg,
+                                                  self.record)
             await self.reconnect()
             while not self.over:
                 await self._turn()
         finally:
             unsubscribe()
+            self.stop_recording()
             await self._stop_music()
             self._stats_hung_up(self.agent)
 
@@ -192,6 +199,7 @@ class InCall:
         """One side hung up: release the other, finish the record (as converse does)."""
         self.over = True
         agent = self.agent.leg
+        self.stop_recording()
         await self._stop_music()
         if self.connected:
             self.core.audio.part(self.held, agent)
@@ -237,6 +245,14 @@ class InCall:
         while not queue.empty():
             queue.get_nowait()
 
+    def drain_desk_keys(self) -> None:
+        """A desk phone agent's digits dialled before the talk (its own outside call) are
+        not codes. An outside line's queue is new since the box took the line
+        (controller._own), so a mobile agent keying at once, before the box saw the
+        answer, is heard."""
+        if isinstance(self.agent.leg, DeskLeg):
+            self.drain_keys()
+
     @property
     def lang(self) -> str:
         """The language prompts are played in (config prompts.language)."""
@@ -274,7 +290,14 @@ class InCall:
         self.on_hold = False
         self.core.audio.attach(self.agent.leg, detect_dtmf=True)  # the agent's keys
         self.connected = self.core.audio.talk(self.held, self.agent.leg) is not False
+        if self.recorder is not None:
+            self.recorder.follow(self.held, self.agent.leg)
         self._note_talking()
+
+    def stop_recording(self) -> None:
+        """The call is over: its recording is finished in the background."""
+        if self.recorder is not None:
+            self.recorder.stop()
 
     async def _stop_music(self) -> None:
         music, self._music = self._music, None
@@ -317,7 +340,7 @@ class InCall:
             self._stats_answered(party)
         self.agent = party
         self.agent_in_record = True  # the record's answered leg is the new agent's
-        self.drain_keys()
+        self.drain_desk_keys()
         self.record.took_over(party.id or party.leg.name, party.kind, party.leg,
                               agent=party.label, group=party.group, agent_id=party.id)
         await self.reconnect()
