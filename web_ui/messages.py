@@ -424,3 +424,6 @@ MESSAGES.update(VOICEMAIL_MESSAGES)
 from web_ui.messages_queue import QUEUE_MESSAGES  # noqa: E402  (issue 12 hold queue)
 
 MESSAGES.update(QUEUE_MESSAGES)
+from web_ui.messages_attended import ATTENDED_MESSAGES  # noqa: E402  (attended transfer)
+
+MESSAGES.update(ATTENDED_MESSAGES)

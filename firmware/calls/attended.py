@@ -150,7 +150,7 @@ class Consultation:
 
     def _show(self) -> None:
         now = self.call.held.name if self.with_caller else self.other.label
-        consult.show(self.call, f"consulting {self.other.label}, talking to {now}",
+        consult.show(self.call, f"{consult.CONSULTING} {self.other.label}, talking to {now}",
                      [self.call.held, self.by.leg, self.other.leg])
 
 

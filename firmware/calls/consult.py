@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("switchboard.calls")
 
+CONSULTING = "consulting"  # the dashboard's step (LiveCall.state "consulting")
 CONSULT_CODES = ("cancel", "swap", "threeway")  # keyed alone while consulting
 STOP_WAIT_S = 5.0  # a cancelled ring whose dial is still being set up: wait this long
 _WORDS = {"rejected": "refused", "busy": "busy", "no_answer": "no_answer",
@@ -98,6 +99,7 @@ async def ring_colleague(call: InCall, target: Target) -> Ringing:
     agent = call.agent.leg
     call.hold()
     core.audio.tone(agent, "ringback")
+    show(call, f"{CONSULTING} {label(target)}")
     ring = asyncio.ensure_future(call.ring(target, core.config().transfer.ring_s))
     keys = consult_keys(call, ("cancel",))
     while True:
@@ -148,13 +150,16 @@ def not_ringing(core: Any, leg: Leg) -> None:
         live.ringing.pop(leg, None)
 
 
-def show(call: InCall, step: str, legs: Sequence[Leg] = ()) -> None:
-    """The dashboard: what the call is doing (`step`) and which legs are on it."""
+def show(call: InCall, step: str, legs: Sequence[Leg] = (), talking_with: str = "") -> None:
+    """The dashboard: what the call is doing (`step`), which legs are on it, and with
+    whom the caller talks (three-way: both)."""
     for live in call.core.calls.values():
         if call.held.name in live.legs:
             live.step = step
             if legs:
                 live.legs = [leg.name for leg in legs]
+            if talking_with:
+                live.talking_with, live.talking = talking_with, True
 
 
 class Music:

@@ -95,6 +95,8 @@ class LiveCall:
             return "ringing"
         if self.step.startswith("queue "):
             return "queue"  # waiting in a hold queue (calls/queue_call.py)
+        if self.step.startswith("consulting "):
+            return "consulting"  # on hold while the agent consults (calls/attended.py)
         return "keypad" if self.step else "setup"
 
     def as_status(self, mono: float | None) -> dict[str, Any]:

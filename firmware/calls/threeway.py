@@ -73,7 +73,7 @@ class Conference:
         consult.mix(call.core.audio, self.legs)
         log.info("%s: three-way call: %s, %s, %s", call.held.name, call.held.number,
                  self.by.label, self.other.label)
-        consult.show(call, f"three-way call with {self.other.label}", self.legs)
+        consult.show(call, "", self.legs, f"{self.by.label} + {self.other.label}")
         while True:
             key, gone = await consult.next_event(call, self.legs, self.keys.timeout_s)
             if gone is not None:

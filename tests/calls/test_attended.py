@@ -143,6 +143,7 @@ async def _back_with_caller(rig: Rig, call: InCall) -> None:
 async def test_the_agent_hanging_up_completes_the_attended_transfer(rig):
     call, caller = await _consulting_call(rig)
     assert not _talks(rig, "gsm0", "fxs1")  # the caller hears music, not the consultation
+    assert rig.core.status()[0]["state"] == "consulting"
     _hang_up(rig, "fxs0")
     await until(lambda: call.agent.id == "802" and _talks(rig, "gsm0", "fxs1"),
                 "the caller talks to 802")
@@ -257,7 +258,8 @@ async def test_threeway_from_a_plain_call_the_target_leaves(rig):
     _answer(rig, "fxs1")
     await until(lambda: _talks(rig, "gsm0", "fxs1") and _talks(rig, "fxs0", "fxs1")
                 and _talks(rig, "gsm0", "fxs0"), "all three talk")
-    assert rig.core.status()[0]["step"] == "three-way call with 802 Desk 2"
+    live = rig.core.status()[0]
+    assert (live["state"], live["talking_with"]) == ("talking", "801 Desk 1 + 802 Desk 2")
     _hang_up(rig, "fxs1")
     await until(lambda: not _talks(rig, "gsm0", "fxs1"), "802 left")
     await _back_with_caller(rig, call)
