@@ -21,7 +21,7 @@ from firmware.calls.record import CallLog, Who
 from firmware.calls.transfer import agent_call
 from firmware.config.transfer_schema import TransferConfig
 from firmware.events import EventBus
-from firmware.lines.model import DeskOffHook, DeskOnHook
+from firmware.lines.model import DeskOffHook, DeskOnHook, LineDtmf
 from tests.calls.rig import CALLER, MOBILES, SIM, FakeAudio, Rig, office, until
 
 FAST = TransferConfig(ring_s=1, return_ring_s=1, fallback="group")
@@ -72,19 +72,25 @@ def rig(tmp_path) -> Iterator[Rig]:
     made.close()
 
 
-async def _call(rig: Rig) -> tuple[InCall, OutsideLeg]:
-    """An inbound call on gsm0 answered by 801 (fxs0), running as an InCall."""
+async def _call(rig: Rig, agent: str = "801") -> tuple[InCall, OutsideLeg]:
+    """An inbound call on gsm0 answered by `agent` (801 at fxs0, or the mobile "zhang"
+    on gsm1), running as an InCall."""
     core = rig.core
     line = rig.gsm["gsm0"]
     caller = OutsideLeg(line, line.ring(CALLER))
     core.owners["gsm0"] = caller
     await caller.answer()
-    leg = DeskLeg(rig.fxs["fxs0"], "801", offhook=True)
-    core._own(leg)
+    if agent == "801":
+        leg = DeskLeg(rig.fxs["fxs0"], "801", offhook=True)
+        core._own(leg)
+        target, kind = "801", "extension"
+    else:
+        leg = await core.dial(rig.gsm["gsm1"], MOBILES[agent])
+        target, kind = MOBILES[agent], "mobile"
     record = CallLog(core, "in", "gsm0", CALLER, SIM)
-    record.tried("801", "extension", leg.name, "answered", t0=leg.t_start, leg=leg,
-                 agent="801", group="desk", who=Who("801", "desk"))
-    call = agent_call(core, record, caller, leg, "801")
+    record.tried(target, kind, leg.name, "answered", t0=leg.t_start, leg=leg,
+                 agent=agent, group="desk", who=Who(agent, "desk"))
+    call = agent_call(core, record, caller, leg, agent)
     call.collector = CodeCollector(rig.config.feature_codes.in_call(), inter_digit_s=0.5)
     core.spawn("test call", call.run(), caller)
     await until(lambda: call.connected, "caller and agent talk")
@@ -320,3 +326,46 @@ async def test_an_unknown_target_keeps_the_agent_with_the_caller(rig):
     await _back_with_caller(rig, call)
     rec = await _record(rig)
     assert _transfers(rec) == [("999", "unreachable", "attended")]
+
+
+@scenario
+async def test_a_mobile_agent_consults_by_its_lines_digits_and_hangs_up_to_complete(rig):
+    call, _caller = await _call(rig, "zhang")
+    for digit in "*7802#":
+        rig.core._on_line_dtmf(LineDtmf("gsm1", digit))
+    await until(lambda: _ringing(rig, "fxs1"), "802 rings")
+    assert rig.gsm["gsm1"].call is not None  # the mobile agent stays on the line
+    _answer(rig, "fxs1")
+    await until(lambda: _talks(rig, "gsm1", "fxs1"), "the mobile talks to 802")
+    rig.gsm["gsm1"].end("normal", 16)
+    await until(lambda: call.agent.id == "802" and _talks(rig, "gsm0", "fxs1"),
+                "the caller talks to 802")
+    rec = await _record(rig)
+    assert [leg["agent_id"] for leg in rec["legs"] if leg["target_kind"] == "transfer"] == \
+        ["zhang"]
+    assert _transfers(rec) == [("802", "completed", "attended")]
+
+
+@scenario
+async def test_a_mobile_rejecting_the_ring_refuses(rig):
+    rig.gsm["gsm1"].dial_result = "rejected"
+    call, _caller = await _call(rig)
+    _key(rig, "*70" + MOBILES["wang"].removeprefix("+86") + "#")
+    await until(lambda: rig.gsm["gsm1"].dialled, "the mobile is dialled")
+    await _back_with_caller(rig, call)
+    rec = await _record(rig)
+    assert _transfers(rec) == [("wang", "refused", "attended")]
+
+
+@scenario
+async def test_the_caller_leaving_during_the_consultation(rig):
+    await _consulting_call(rig)
+    rig.gsm["gsm0"].end("normal", 16)
+    await until(lambda: rig.calls()[0]["result"] == "answered", "the record ends")
+    rec = rig.calls()[0]
+    assert rec["end_reason"] == "far_end"
+    assert _transfers(rec) == [("802", "cancelled", "attended")]
+    assert _talks(rig, "fxs0", "fxs1")  # the colleagues go on
+    _hang_up(rig, "fxs0")
+    await until(lambda: "fxs0" not in rig.core.owners, "801 is free")
+    await until(lambda: ("fxs1", "busy") in rig.audio.tones, "802 hears busy tone")
