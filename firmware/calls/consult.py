@@ -271,7 +271,7 @@ async def caller_left(call: InCall, by: Party, other: Party, kind: str, t0: floa
     why, detail = end_reason([call.held], call.held)
     await call.record.finish("answered", cause=detail, end_reason=why)
     await core.release(call.held, "normal")
-    show(call, "the caller hung up", [by.leg, other.leg])
+    show(call, "", [by.leg, other.leg], f"{by.label} + {other.label}")
     core.audio.talk(by.leg, other.leg)
     await asyncio.wait({by.leg.ended, other.leg.ended}, return_when=asyncio.FIRST_COMPLETED)
     for leg in (by.leg, other.leg):
