@@ -150,6 +150,8 @@ def test_attended_transfer_completed(box, emu):
     call = _consult(box, emu, caller)
     _consulting(emu, call)
     assert find_prompts(emu.call_recording(call["id"]), MUSIC_START, MATCH_SCORE)  # music on hold
+    live = next(c for c in box.status()["calls"] if c["caller"] == caller)
+    assert live["state"] == "consulting"
     emu.phone_hook("fxs0", "on")  # the agent hangs up: done
     _talk_both_ways(emu, call, "fxs1")
     live = next(c for c in box.status()["calls"] if c["caller"] == caller)
