@@ -194,6 +194,8 @@ def test_attended_transfer_swapped_twice_then_completed(box, emu):
     _talk_both_ways(emu, call, "fxs0")
     t, hz = _hears(emu, call, "fxs0")
     assert not heard_tone(emu.phone_heard("fxs1"), hz, t)  # 802 is on hold now
+    wait_for(lambda: find_prompts(emu.phone_recording("fxs1"), MUSIC_START, MATCH_SCORE), 10,
+             interval=0.5, what="802 hears hold music")
     _keys(box, emu, "fxs0", "*2", "swap: talking to the target")
     _consulting(emu, call)
     emu.phone_hook("fxs0", "on")
