@@ -73,12 +73,25 @@ async def next_event(call: InCall, legs: Sequence[Leg], timeout: float | None
     queue = call.core.digit_queue(call.agent.leg.name)
     getter = asyncio.ensure_future(queue.get())
     ends = {leg.ended: leg for leg in legs}
-    done, _ = await asyncio.wait({getter, *ends}, timeout=timeout,
-                                 return_when=asyncio.FIRST_COMPLETED)
-    if getter.done():
-        return getter.result(), None
-    getter.cancel()  # not awaited: a cancellation of this task must not be swallowed
+    try:
+        done, _ = await asyncio.wait({getter, *ends}, timeout=timeout,
+                                     return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:
+        getter.cancel()
+        raise
+    key = _taken(getter)
+    if key is not None:
+        return key, None
     return None, next((ends[f] for f in done if f in ends), None)
+
+
+def _taken(getter: asyncio.Future) -> str | None:
+    """The key a queue getter took, or None (the getter is cancelled; not awaited: the
+    caller's own cancellation must not be swallowed)."""
+    if getter.done() and not getter.cancelled():
+        return getter.result()
+    getter.cancel()
+    return None
 
 
 @dataclass
@@ -101,14 +114,24 @@ async def ring_colleague(call: InCall, target: Target) -> Ringing:
     core.audio.tone(agent, "ringback")
     show(call, f"{CONSULTING} {label(target)}")
     ring = asyncio.ensure_future(call.ring(target, core.config().transfer.ring_s))
+    try:
+        return await _while_ringing(call, target, ring)
+    except BaseException:  # the call's task was stopped: so is the ring
+        ring.cancel()
+        raise
+
+
+async def _while_ringing(call: InCall, target: Target, ring: asyncio.Future) -> Ringing:
+    """The agent's keys while `ring` runs: `cancel` stops it."""
+    agent = call.agent.leg
     keys = consult_keys(call, ("cancel",))
     while True:
-        getter = asyncio.ensure_future(core.digit_queue(agent.name).get())
-        done, _ = await asyncio.wait({ring, getter, agent.ended},
-                                     timeout=keys.timeout_s, return_when=asyncio.FIRST_COMPLETED)
-        key = getter.result() if getter.done() else None
-        if key is None:
-            getter.cancel()
+        getter = asyncio.ensure_future(call.core.digit_queue(agent.name).get())
+        try:
+            done, _ = await asyncio.wait({ring, getter, agent.ended}, timeout=keys.timeout_s,
+                                         return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            key = _taken(getter)
         if key is not None and key_step(keys, key).name == "cancel":
             log.info("%s: cancels the ring of %s", agent.name, target.id)
             return Ringing(await _stop_ring(call, ring), cancelled=True)
@@ -132,8 +155,7 @@ async def _stop_ring(call: InCall, ring: asyncio.Future) -> Rung:
         await asyncio.wait({ring}, timeout=0.05)
     if not ring.done():
         ring.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await ring
+        await asyncio.wait({ring}, timeout=1.0)
         return Rung("cancelled", cause="cancelled by the agent")
     return ring.result()
 
