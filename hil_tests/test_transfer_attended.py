@@ -80,6 +80,14 @@ def _keys(box, emu, port: str, digits: str, log_words: str) -> None:
              what=f"the box takes {digits}")
 
 
+def _hook(box, emu, port: str, state: str, log_words: str) -> None:
+    """`port` goes on or off hook; back once the box logged `log_words` once more."""
+    before = box.output().count(log_words)
+    emu.phone_hook(port, state)
+    wait_for(lambda: box.output().count(log_words) > before, 10,
+             what=f"the box follows {port} {state} hook")
+
+
 def _send(emu, who, hz: float) -> float:
     if isinstance(who, dict):
         return emu.send_to_call(who["id"], tone_hz=hz, ms=400)
@@ -152,7 +160,7 @@ def test_attended_transfer_completed(box, emu):
     assert find_prompts(emu.call_recording(call["id"]), MUSIC_START, MATCH_SCORE)  # music on hold
     live = next(c for c in box.status()["calls"] if c["caller"] == caller)
     assert live["state"] == "consulting"
-    emu.phone_hook("fxs0", "on")  # the agent hangs up: done
+    _hook(box, emu, "fxs0", "on", "completed")  # the agent hangs up: done
     _talk_both_ways(emu, call, "fxs1")
     live = next(c for c in box.status()["calls"] if c["caller"] == caller)
     assert live["held_by"] == "802 Desk 2" and live["transferred_by"] == "801 Desk 1"
@@ -168,7 +176,7 @@ def test_attended_transfer_refused(box, emu):
     caller = _caller(2)
     call = _consult(box, emu, caller)
     _consulting(emu, call)
-    emu.phone_hook("fxs1", "on")  # 802 will not take it
+    _hook(box, emu, "fxs1", "on", "hung up: back to the caller")  # 802 will not take it
     _talk_both_ways(emu, call, "fxs0")
     rec = _hang_up_and_record(box, emu, call, caller)
     assert _transfer_legs(rec) == [("802", "refused", "attended")]
@@ -198,7 +206,7 @@ def test_attended_transfer_swapped_twice_then_completed(box, emu):
              interval=0.5, what="802 hears hold music")
     _keys(box, emu, "fxs0", "*2", "swap: talking to the target")
     _consulting(emu, call)
-    emu.phone_hook("fxs0", "on")
+    _hook(box, emu, "fxs0", "on", "completed")
     _talk_both_ways(emu, call, "fxs1")
     rec = _hang_up_and_record(box, emu, call, caller)
     assert _transfer_legs(rec) == [("802", "completed", "attended")]
@@ -212,7 +220,7 @@ def test_attended_transfer_turned_three_way(box, emu):
     _hears(emu, call, "fxs0", "fxs1")
     _hears(emu, "fxs0", call, "fxs1")
     _hears(emu, "fxs1", call, "fxs0")
-    emu.phone_hook("fxs0", "on")  # the agent leaves: the caller and 802 talk on
+    _hook(box, emu, "fxs0", "on", "left the three-way call")  # the caller and 802 talk on
     _talk_both_ways(emu, call, "fxs1")
     rec = _hang_up_and_record(box, emu, call, caller)
     assert _transfer_legs(rec) == [("802", "joined", "attended"), ("801", "left", "threeway")]
@@ -225,7 +233,7 @@ def test_three_way_call_the_target_leaves(box, emu):
     _hears(emu, call, "fxs0", "fxs1")
     _hears(emu, "fxs0", call, "fxs1")
     _hears(emu, "fxs1", call, "fxs0")
-    emu.phone_hook("fxs1", "on")
+    _hook(box, emu, "fxs1", "on", "left the three-way call")
     _talk_both_ways(emu, call, "fxs0")
     rec = _hang_up_and_record(box, emu, call, caller)
     assert _transfer_legs(rec) == [("802", "joined", "threeway"), ("802", "left", "threeway")]
@@ -242,8 +250,23 @@ def test_three_way_with_a_mobile_the_agent_leaves(box, emu):
                                 None), 20, what="the mobile answers")
     _hears(emu, call, "fxs0", out)
     _hears(emu, out, call, "fxs0")
-    emu.phone_hook("fxs0", "on")
+    _hook(box, emu, "fxs0", "on", "left the three-way call")
     _talk_both_ways(emu, call, out)
     rec = _hang_up_and_record(box, emu, call, caller)
     assert _transfer_legs(rec) == [("zhang", "joined", "threeway"), ("801", "left", "threeway")]
     assert rec["agent_id"] == "zhang"
+
+
+def test_attended_transfer_cancelled_while_ringing_and_to_a_busy_desk(box, emu):
+    caller = _caller(8)
+    call = _answered_by_desk(emu, caller)
+    _keys(box, emu, "fxs0", "*7802#", "attended transfer of")
+    wait_for(lambda: ringing(emu, "fxs1"), 15, what="802 rings")
+    _keys(box, emu, "fxs0", "*0", "attended 802: cancelled, back to the caller")
+    wait_for(lambda: not ringing(emu, "fxs1"), 10, what="802 stops ringing")
+    _talk_both_ways(emu, call, "fxs0")
+    emu.phone_hook("fxs2", "off")  # 803 is busy
+    _keys(box, emu, "fxs0", "*7803#", "attended 803: busy, back to the caller")
+    _talk_both_ways(emu, call, "fxs0")
+    rec = _hang_up_and_record(box, emu, call, caller)
+    assert _transfer_legs(rec) == [("802", "cancelled", "attended"), ("803", "busy", "attended")]

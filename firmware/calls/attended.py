@@ -99,8 +99,8 @@ class Consultation:
         elif leg is self.by.leg:
             await self._complete()
         else:
-            log.info("%s: %s hung up: back to the caller", self.by.leg.name, self.other.label)
             await self._back("refused", "the target hung up")
+            log.info("%s: %s hung up: back to the caller", self.by.leg.name, self.other.label)
 
     async def _swap(self) -> None:
         call, audio = self.call, self.call.core.audio
@@ -118,8 +118,8 @@ class Consultation:
         self._show()
 
     async def _cancel(self) -> None:
-        log.info("%s: cancels the attended transfer", self.by.leg.name)
         await self._back("cancelled", "cancelled by the agent")
+        log.info("%s: cancels the attended transfer", self.by.leg.name)
 
     async def _back(self, outcome: str, cause: str) -> None:
         """The target goes; the agent is with the caller again."""
@@ -136,11 +136,11 @@ class Consultation:
         await self.music.stop()
         core.audio.part(self.by.leg, self.other.leg)
         call.note_transfer(ATTENDED, self.other.id, "completed", self.t0, by=self.by)
-        log.info("%s: attended transfer of %s to %s completed", self.by.leg.name,
-                 call.held.name, self.other.label)
         await call.release_agent()
         call.mark_transferred(self.by)
         await call.take_over(self.other)
+        log.info("%s: attended transfer of %s to %s completed", self.by.leg.name,
+                 call.held.name, self.other.label)
 
     async def _join(self) -> None:
         await self.music.stop()

@@ -238,6 +238,7 @@ async def answered_colleague(call: InCall, target: Target, kind: str, t0: float
         outcome = "cancelled" if ringing.cancelled else words(rung.outcome if rung else "")
         cause = "cancelled by the agent" if ringing.cancelled else _cause(rung)
         call.note_transfer(kind, target.id, outcome, t0, cause or outcome.replace("_", " "))
+        log.info("%s: %s %s: %s, back to the caller", by.leg.name, kind, target.id, outcome)
         if rung is not None and rung.outcome == "abandoned":
             await call.finish([call.held])
         return None

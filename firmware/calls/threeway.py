@@ -100,19 +100,19 @@ class Conference:
         call, by = self.call, self.by
         consult.unmix(call.core.audio, by.leg, self.legs)
         call.note_transfer(THREEWAY, by.id or by.leg.name, "left", self.t0, "hung up", by=by)
-        log.info("%s: %s left the three-way call", call.held.name, by.label)
         await call.release_agent()
         call.mark_transferred(by)
         await call.take_over(self.other)
+        log.info("%s: %s left the three-way call", call.held.name, by.label)
 
     async def _target_left(self, why: str) -> None:
         """The target hung up (or was let go): the agent and the caller talk on."""
         call, other = self.call, self.other
         consult.unmix(call.core.audio, other.leg, self.legs)
         call.note_transfer(THREEWAY, other.id, "left", self.t0, why, by=self.by)
-        log.info("%s: %s left the three-way call", call.held.name, other.label)
         await call.core.release(other.leg, "normal")
         await call.reconnect()
+        log.info("%s: %s left the three-way call", call.held.name, other.label)
 
 
 register(THREEWAY, threeway)
