@@ -438,3 +438,6 @@ MESSAGES.update(RECORDING_MESSAGES)
 from web_ui.messages_transfer import TRANSFER_MESSAGES  # noqa: E402  (issue 13 transfers)
 
 MESSAGES.update(TRANSFER_MESSAGES)
+from web_ui.messages_attended import ATTENDED_MESSAGES  # noqa: E402  (attended transfer)
+
+MESSAGES.update(ATTENDED_MESSAGES)

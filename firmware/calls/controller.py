@@ -98,6 +98,8 @@ class LiveCall:
             return "held"  # on hold with music while the agent keys a transfer (incall.py)
         if self.step.startswith("queue "):
             return "queue"  # waiting in a hold queue (calls/queue_call.py)
+        if self.step.startswith("consulting "):
+            return "consulting"  # on hold while the agent consults (calls/attended.py)
         return "keypad" if self.step else "setup"
 
     def as_status(self, mono: float | None) -> dict[str, Any]:

@@ -240,3 +240,5 @@ async def _caller_left(call: InCall, kind: str, target: str, t0: float, by: Part
 
 register("blind_transfer", blind_transfer)
 register(RECALL, recall, needs_target=False)
+
+from firmware.calls import attended  # noqa: E402,F401 (registers attended, three-way)

@@ -26,8 +26,10 @@ TARGET_KINDS = ("extension", "mobile", "number", "transfer")
 TRANSFER = "transfer"
 TRANSFER_OUTCOMES = ("completed", "busy", "no_answer", "unreachable", "returned", "fallback",
                      "cancelled")
+# An attended transfer's or three-way call's legs also (calls/attended.py, threeway.py).
+CONSULT_OUTCOMES = ("refused", "joined", "left")
 OUTCOMES = ("answered", "busy", "no_answer", "failed", "rejected", "cancelled", "preempted",
-            "completed", "unreachable", "returned", "fallback")
+            "completed", "unreachable", "returned", "fallback", *CONSULT_OUTCOMES)
 # Call pickup (calls/pickup.py): the picker's answered leg, and the ring it took.
 TARGET_KINDS += ("pickup",)
 OUTCOMES += ("picked_up",)
