@@ -71,6 +71,8 @@ class Conference:
         call = self.call
         await call.reconnect()  # the caller's music stops, caller <-> agent
         consult.mix(call.core.audio, self.legs)
+        if call.recorder is not None:  # a recorded call: all three are heard in the file
+            call.recorder.follow(*self.legs)
         log.info("%s: three-way call: %s, %s, %s", call.held.name, call.held.number,
                  self.by.label, self.other.label)
         consult.show(call, "", self.legs, f"{self.by.label} + {self.other.label}")
