@@ -303,6 +303,22 @@ class CallController:
         self.audio.detach(leg)
         if self.owners.get(leg.name) is leg:
             del self.owners[leg.name]
+            if isinstance(leg, OutsideLeg):
+                self._offer_waiting(leg)
+
+    def _offer_waiting(self, leg: OutsideLeg) -> None:
+        """A caller who rang in while the line's last call was still being released was
+        told (IncomingCall) once, when the box could not take it: take it now, so no
+        caller is lost to the moment between two calls."""
+        line = self.lines.line(leg.name)
+        call = getattr(line, "call", None)
+        if call is None or call is leg.call or call.direction != "in" or call.answered \
+                or call.cause is not None or not getattr(call, "announced", True):
+            return
+        event = IncomingCall(leg.name, call.number, call.withheld)
+        log.info("%s: the caller who rang during the last call's release is taken now",
+                 leg.name)
+        asyncio.get_running_loop().call_soon(self._on_incoming, event)
 
     def extension_of(self, port: str) -> Extension | None:
         return next((e for e in self.config().extensions if e.port == port), None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Literal
 
 from board.base import ModemPorts
@@ -20,7 +21,7 @@ from firmware.clock import Clock
 from firmware.errors import LineOutOfService, SwitchboardError
 from firmware.events import EventBus
 from firmware.lines.at import MEDIUM, AtEngine, CallNotConnected, ModemError, Urc, split_fields
-from firmware.lines.gsm_clear import ModemCall, list_calls, release
+from firmware.lines.gsm_clear import ModemCall, list_calls, release, same_call
 from firmware.lines.gsm_events import (
     GsmCallAnswered,
     GsmCallEnded,
@@ -164,13 +165,17 @@ class CallControl:
         """Hang-up commands until the modem no longer lists the call (gsm_clear.py)."""
         engine = self._engine()
         listed = await list_calls(engine)
+        wanted = ModemCall(call.idx or 0, call.direction == "in", 4 if ringing_in else 0,
+                           call.number or "")
         if listed is not None:
-            mine = [c for c in listed if c.incoming == (call.direction == "in")]
+            # a call ringing in now is a new caller unless the box is refusing a ringing one
+            mine = [c for c in listed if c.incoming == wanted.incoming
+                    and same_call(replace(wanted, idx=c.idx), c)]
             if not mine:
                 return  # already gone (the far end was quicker)
             target = next((c for c in mine if c.idx == call.idx), mine[0])
         else:
-            target = ModemCall(call.idx or 1, call.direction == "in", 4 if ringing_in else 0)
+            target = replace(wanted, idx=call.idx or 1)
         if not await release(engine, target):
             log.error("%s: the modem keeps %s up whatever hang-up command it gets",
                       self.line, target)

@@ -104,24 +104,42 @@ def hangup_commands(call: ModemCall) -> tuple[str, ...]:
     return ("AT+CHUP", f"AT+CHLD=1{call.idx}", "ATH")
 
 
+def same_call(mine: ModemCall, listed: ModemCall) -> bool:
+    """Is `listed` (a line of AT+CLCC now) the call `mine` the box is ending? Modems
+    give a new call the index the ended one had (1 again), so the index alone is not
+    enough: a call that was answered never rings again, and a number both show must
+    match (its last 8 digits: one may be national, the other international)."""
+    if listed.idx != mine.idx or listed.incoming != mine.incoming:
+        return False
+    if listed.ringing_in and not mine.ringing_in:
+        return False  # a new caller ringing in on the index the ended call had
+    a, b = _digits(mine.number)[-8:], _digits(listed.number)[-8:]
+    return not (a and b and a != b)
+
+
+def _digits(number: str) -> str:
+    return "".join(c for c in number if c.isdigit())
+
+
 async def release(engine: AtEngine, call: ModemCall, pause: Pause = asyncio.sleep) -> bool:
-    """End `call` on the modem; True once AT+CLCC no longer lists it."""
+    """End `call` on the modem; True once AT+CLCC no longer lists it (another call on
+    its index, such as the next caller ringing in, is not it: `same_call`)."""
     for command in hangup_commands(call):
         try:
             await engine.command(command, timeout=MEDIUM)
         except CommandFailed as e:
             log.info("%s: %s; trying the next hang-up command", engine.name, e)
             continue
-        if await _gone(engine, call.idx, pause):
+        if await _gone(engine, call, pause):
             return True
         log.warning("%s: %s is still up after %s", engine.name, call, command)
     return False
 
 
-async def _gone(engine: AtEngine, idx: int, pause: Pause) -> bool:
+async def _gone(engine: AtEngine, call: ModemCall, pause: Pause) -> bool:
     for attempt in range(GONE_CHECKS):
         calls = await list_calls(engine)
-        if calls is None or all(c.idx != idx for c in calls):
+        if calls is None or not any(same_call(call, c) for c in calls):
             return True
         if attempt < GONE_CHECKS - 1:
             await pause(GONE_PAUSE)

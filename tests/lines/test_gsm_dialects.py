@@ -147,3 +147,45 @@ async def test_an_idle_line_ends_a_call_the_modem_kept_and_is_not_ready_meanwhil
         states = [e.status.state for e in line.events[mark:] if isinstance(e, GsmStatusChanged)]
         assert states[:2] == ["starting", "ready"]
     modem.close()
+
+
+async def test_the_next_caller_ringing_in_on_the_ended_call_index_is_not_hung_up() -> None:
+    """The box hangs up an answered call; before it sees the call gone the next caller
+    rings in and the modem lists them on the same index 1: that is a new call, not the
+    one being ended (no AT+CHLD=11, no ATH), and the box takes it at its next ring."""
+    state = {"old": True, "new": False}
+
+    def clcc(command):
+        rows = ['+CLCC: 1,1,0,0,0,"+8613800138000",145'] if state["old"] else []
+        if state["new"]:
+            rows.append('+CLCC: 1,1,4,0,0,"+8613900139000",145')
+        return [*rows, "OK"]
+
+    def chup(command):
+        state["old"], state["new"] = False, True
+        return ["OK"]
+
+    modem = PtyModem({"AT+CLCC": clcc, "AT+CHUP": chup, "ATA": ["OK"]})
+    async with running(modem.ports()) as line:
+        await until(lambda: line.status.state == "ready")
+        modem.urc("RING", '+CLIP: "+8613800138000",145,,,,0')
+        await until(lambda: of(line, GsmIncomingCall), what="ringing")
+        await line.answer()
+        await line.hangup()
+        assert modem.count("AT+CHLD=11") == 0 and modem.count("ATH") == 0
+        modem.urc("RING", '+CLIP: "+8613900139000",145,,,,0')
+        await until(lambda: len(of(line, GsmIncomingCall)) == 2, what="the next caller")
+        assert of(line, GsmIncomingCall)[1].number == "+8613900139000"
+    modem.close()
+
+
+def test_same_call_tells_a_new_caller_from_the_call_being_ended() -> None:
+    from firmware.lines.gsm_clear import ModemCall, same_call
+
+    talking = ModemCall(1, True, 0, "+8613800138000")
+    assert same_call(talking, ModemCall(1, True, 0, "13800138000"))  # national form
+    assert not same_call(talking, ModemCall(1, True, 4, "+8613800138000"))  # rings anew
+    assert not same_call(talking, ModemCall(1, True, 0, "+8613900139000"))
+    assert not same_call(talking, ModemCall(2, True, 0, "+8613800138000"))
+    refusing = ModemCall(1, True, 4, "")
+    assert same_call(refusing, ModemCall(1, True, 4, "+8613800138000"))
