@@ -134,7 +134,7 @@ GROUP BY agent_id, agent
 _TRANSFERS = """
 SELECT agent_id, COUNT(*) AS transfers FROM legs
 WHERE started_ts >= ? AND started_ts < ? AND target_kind = 'transfer'
-  AND cause NOT LIKE 'recall %' AND agent_id != ''
+  AND cause NOT LIKE 'recall %' AND cause NOT LIKE 'threeway %' AND agent_id != ''
 GROUP BY agent_id
 """
 # A group rings several legs a call: distinct calls. Each leg's outer group, plus the

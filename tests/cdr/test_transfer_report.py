@@ -71,3 +71,15 @@ def test_a_transfer_word_is_checked():
     with pytest.raises(RecordError):
         LegRecord(target="802", target_kind="transfers", started_at=T0, ended_at=T0,
                   outcome="completed")
+
+
+def test_a_three_way_call_is_no_transfer_of_the_agent(store):
+    call = store.begin_call(start("13588888888", T0, call_id="t3"))
+    store.add_leg(call, leg("801", T0, ring=2, talk=30, agent="Desk 1", agent_id="801",
+                            group="desk"))
+    store.add_leg(call, _transfer(T0 + timedelta(seconds=5), "802", "joined", "801",
+                                  kind="threeway"))
+    store.add_leg(call, _transfer(T0 + timedelta(seconds=9), "802", "left", "801",
+                                  kind="threeway"))
+    store.end_call(call, end(T0 + timedelta(seconds=40), answered_by="801", agent_id="801"))
+    assert _agents(store)["801"]["transfers"] == 0
