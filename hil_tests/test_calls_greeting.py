@@ -19,7 +19,7 @@ import pytest
 
 from hil_tests.boxrig import REPO
 from hil_tests.calls_rig import CALLER, SIM, box_with, calendar_office, ringing, wait_record
-from hil_tests.prompt_match import MATCH_SCORE, find_prompt
+from hil_tests.prompt_match import MATCH_SCORE, find_heard, find_prompt
 from hil_tests.pstn.testing import wait_for
 
 pytestmark = pytest.mark.no_web_page  # none of these tests opens the page
@@ -80,8 +80,7 @@ def test_the_caller_hears_the_greeting_of_the_time_of_the_call(tmp_path, boxes, 
     own = prompts / f"hello_{state}.wav"
 
     def greeting_heard():
-        match = find_prompt(emu.call_recording(call["id"]), own)
-        return match if match is not None and match.score >= MATCH_SCORE else None
+        return find_heard(emu.call_recording(call["id"]), own)
 
     heard = wait_for(greeting_heard, 40, interval=0.5, what=f"the {state} greeting heard")
     wrong = prompts / f"hello_{other}.wav"

@@ -15,7 +15,7 @@ import subprocess
 import pytest
 
 from hil_tests.calls_rig import CALLER, SIM, box_with, office, ringing, wait_record
-from hil_tests.prompt_match import MATCH_SCORE, find_prompt
+from hil_tests.prompt_match import find_heard
 from hil_tests.pstn.testing import wait_for
 from hil_tests.test_web_browser import ARTIFACTS, PASSWORD, browser  # noqa: F401 (fixture)
 
@@ -127,8 +127,7 @@ def test_owner_builds_a_menu_and_a_caller_keys_2_for_support(box, browser, tmp_p
     greeting = box.data / "prompts" / "zh" / "hello.wav"
 
     def greeting_heard():
-        match = find_prompt(emu.call_recording(call["id"]), greeting)
-        return match if match is not None and match.score >= MATCH_SCORE else None
+        return find_heard(emu.call_recording(call["id"]), greeting)
 
     heard = wait_for(greeting_heard, 40, interval=0.5, what="the caller heard the greeting")
     speech = emu.call_heard(call["id"])["speech"]
