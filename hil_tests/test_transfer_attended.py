@@ -15,61 +15,32 @@ from collections.abc import Iterator
 import pytest
 
 from firmware.prompts.defaults import music_pcm
-from hil_tests.calls_rig import MOBILES, SIM, box_with, heard_tone, office, ringing, wait_record
+from hil_tests.calls_rig import MOBILES, heard_tone, ringing, wait_record
 from hil_tests.prompt_match import MATCH_SCORE, find_prompts
 from hil_tests.pstn.testing import wait_for
+from hil_tests.transfer_rig import answered_by_desk as _answered_by_desk
+from hil_tests.transfer_rig import idle_after, start_box
 
-PORTS = ("fxs0", "fxs1", "fxs2", "fxs3")
 MUSIC_START = music_pcm(1)[:2 * 8000 * 12 // 10]  # the hold music's first 1.2 s (a chord)
 # Each tone sent differs from the one before (two alike in a row would read as one).
 TONES_HZ = itertools.cycle((1000, 1400, 1800, 2200, 2600, 3000))
 
 
-def _config() -> dict:
-    config = office(lines=2, members=("801", "803"), ring_time=10)
-    config["schema_version"] = 2
-    config["transfer"] = {"ring_s": 8, "return_ring_s": 5, "fallback": "group"}
-    return config
-
 
 @pytest.fixture(scope="module")
 def box(tmp_path_factory) -> Iterator:
-    started = box_with(tmp_path_factory.mktemp("attend"), _config(), "sim-2gsm")
-    try:
-        yield started
-        assert started.stop() == 0
-    finally:
-        started.kill()
+    yield from start_box(tmp_path_factory, "attend", ring_s=8)
 
 
 @pytest.fixture
-def emu(box):
-    emulator = box.emulator
-    yield emulator
-    for port in PORTS:  # the next test starts with idle phones
-        emulator.phone_auto_answer(port, None)
-        emulator.phone_hook(port, "on")
-    for call in emulator.calls():
-        if call["state"] not in ("ended",):
-            emulator.hangup(call["id"])
-    wait_for(lambda: not box.status()["calls"], 15, what="no call left in the box")
+def emu(box) -> Iterator:
+    yield from idle_after(box)
 
 
 def _caller(n: int) -> str:
     return f"+86135888881{n:02d}"
 
 
-def _offhook(emu, port: str) -> bool:
-    return any(p["port"] == port and p["hook"] == "off" for p in emu.phones())
-
-
-def _answered_by_desk(emu, caller: str, port: str = "fxs0") -> dict:
-    emu.phone_auto_answer(port, 0.3)
-    call = emu.place_call(caller, SIM[0])
-    wait_for(lambda: emu.call(call["id"])["state"] == "active", 20, what="caller connected")
-    wait_for(lambda: _offhook(emu, port), 10, what=f"{port} answered")
-    emu.phone_auto_answer(port, None)
-    return call
 
 
 def _keys(box, emu, port: str, digits: str, log_words: str) -> None:

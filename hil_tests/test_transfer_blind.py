@@ -12,54 +12,25 @@ from collections.abc import Iterator
 
 import pytest
 
-from hil_tests.calls_rig import MOBILES, SIM, box_with, heard_tone, office, ringing, wait_record
+from hil_tests.calls_rig import MOBILES, SIM, heard_tone, ringing, wait_record
 from hil_tests.pstn.testing import wait_for
-
-PORTS = ("fxs0", "fxs1", "fxs2", "fxs3")
-
-
-def _config() -> dict:
-    config = office(lines=2, members=("801", "803"), ring_time=10)
-    config["schema_version"] = 2
-    config["transfer"] = {"ring_s": 5, "return_ring_s": 5, "fallback": "group"}
-    return config
+from hil_tests.transfer_rig import answered_by_desk as _answered_by_desk
+from hil_tests.transfer_rig import idle_after, start_box
+from hil_tests.transfer_rig import offhook as _offhook
 
 
 @pytest.fixture(scope="module")
 def box(tmp_path_factory) -> Iterator:
-    started = box_with(tmp_path_factory.mktemp("xfer"), _config(), "sim-2gsm")
-    try:
-        yield started
-        assert started.stop() == 0
-    finally:
-        started.kill()
+    yield from start_box(tmp_path_factory, "xfer", ring_s=5)
 
 
 @pytest.fixture
-def emu(box):
-    emulator = box.emulator
-    yield emulator
-    for port in PORTS:  # the next test starts with idle phones
-        emulator.phone_auto_answer(port, None)
-        emulator.phone_hook(port, "on")
-    for call in emulator.calls():
-        if call["state"] not in ("ended",):
-            emulator.hangup(call["id"])
-    wait_for(lambda: not box.status()["calls"], 15, what="no call left in the box")
+def emu(box) -> Iterator:
+    yield from idle_after(box)
 
 
 def _caller(n: int) -> str:
     return f"+86135888880{n:02d}"
-
-
-def _answered_by_desk(emu, caller: str, port: str = "fxs0") -> dict:
-    """A call from `caller` answered on `port` (auto answer)."""
-    emu.phone_auto_answer(port, 0.3)
-    call = emu.place_call(caller, SIM[0])
-    wait_for(lambda: emu.call(call["id"])["state"] == "active", 20, what="caller connected")
-    wait_for(lambda: _offhook(emu, port), 10, what=f"{port} answered")
-    emu.phone_auto_answer(port, None)
-    return call
 
 
 def _transfer(box, emu, port: str, digits: str) -> float:
@@ -84,9 +55,6 @@ def _speech(heard: dict, after: float) -> dict | None:
     hold before it stops at the transfer and may run into it as one stretch)."""
     return next((s for s in heard.get("speech", []) if s["t_end"] >= after + 1.0), None)
 
-
-def _offhook(emu, port: str) -> bool:
-    return any(p["port"] == port and p["hook"] == "off" for p in emu.phones())
 
 
 def _active(emu, call: dict) -> bool:
