@@ -136,6 +136,8 @@ def test_owner_builds_a_menu_and_a_caller_keys_2_for_support(box, browser, tmp_p
     wait_for(lambda: ringing(emu, "fxs2"), 20, what="support's desk phone (803) rings")
     assert not ringing(emu, "fxs1"), "not sales"
     emu.phone_hook("fxs2", "off")
+    wait_for(lambda: any(c["state"] == "talking" for c in box.status()["calls"]), 10,
+             what="803 answered in the box")  # before the caller hangs up
     emu.hangup(call["id"])
     emu.phone_hook("fxs2", "on")
     rec = wait_record(box, route="route front door > greeting hello:open > menu main:2 > "
