@@ -29,10 +29,11 @@ import sqlite3
 import struct
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
+
+from firmware.index_db import index_db
 
 ID_RE = re.compile(r"[0-9a-f]{12}")
 STATES = ("recording", "encoding", "ready")
@@ -101,17 +102,8 @@ class RecordingStore:
     def in_data_dir(cls, data_dir: Path | str) -> RecordingStore:
         return cls(Path(data_dir) / "recordings")
 
-    @contextlib.contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.root / "index.db", timeout=5)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-            with db:
-                yield db
-        finally:
-            db.close()
+    def _db(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return index_db(self.root, SCHEMA)
 
     def _rows(self, where: str = "", args: tuple = ()) -> list[Recording]:
         if not (self.root / "index.db").exists():

@@ -20,9 +20,10 @@ import re
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from firmware.index_db import index_db
 
 BOX_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 ID_RE = re.compile(r"[0-9a-f]{12}")
@@ -87,17 +88,8 @@ class VoicemailStore:
 
     # --- database --------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.root / "index.db", timeout=5)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-            with db:
-                yield db
-        finally:
-            db.close()
+    def _db(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return index_db(self.root, SCHEMA)
 
     def _rows(self, where: str = "", args: tuple = ()) -> list[Message]:
         if not (self.root / "index.db").exists():
