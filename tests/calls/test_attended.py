@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,12 +18,10 @@ from firmware.calls.keycodes import CodeCollector
 from firmware.calls.legs import DeskLeg, OutsideLeg
 from firmware.calls.record import CallLog, Who
 from firmware.calls.transfer import agent_call
-from firmware.config.transfer_schema import TransferConfig
 from firmware.events import EventBus
 from firmware.lines.model import DeskOffHook, DeskOnHook, LineDtmf
+from tests.calls.incall_rig import FAST, scenario
 from tests.calls.rig import CALLER, MOBILES, SIM, FakeAudio, Rig, office, until
-
-FAST = TransferConfig(ring_s=1, return_ring_s=1, fallback="group")
 
 
 class MixAudio(FakeAudio):
@@ -46,20 +43,6 @@ class MixAudio(FakeAudio):
 
     def talking(self, a: str, b: str) -> bool:
         return frozenset((a, b)) in self.pairs
-
-
-def scenario(test: Callable[[Rig], Awaitable[None]]) -> Callable[[Rig], None]:
-    @functools.wraps(test)
-    def run(rig: Rig) -> None:
-        async def body() -> None:
-            try:
-                await asyncio.wait_for(test(rig), 15)
-            finally:
-                await rig.core.stop()
-
-        asyncio.run(body())
-
-    return run
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -23,25 +22,9 @@ from firmware.events import EventBus
 from firmware.lines.model import DeskFlash, DeskOffHook, DeskOnHook, LineDtmf
 from firmware.routing.queue_step import QueueStep
 from firmware.routing.voicemail_steps import Voicemail
+from tests.calls.incall_rig import FAST, scenario
 from tests.calls.rig import CALLER, MOBILES, SIM, Rig, office, until
 from tests.routing.helpers import sh
-
-FAST = TransferConfig(ring_s=1, return_ring_s=1, fallback="group")
-
-
-def scenario(test: Callable[[Rig], Awaitable[None]]) -> Callable[[Rig], None]:
-    """Run an async test on a loop of its own; the call core's tasks are ended after."""
-    @functools.wraps(test)
-    def run(rig: Rig) -> None:
-        async def body() -> None:
-            try:
-                await asyncio.wait_for(test(rig), 15)
-            finally:
-                await rig.core.stop()
-
-        asyncio.run(body())
-
-    return run
 
 
 @pytest.fixture
